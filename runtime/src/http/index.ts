@@ -1,0 +1,9 @@
+export { isPublicAddress } from './address-guard.js';
+export {
+  type HttpOptions,
+  type HttpRequestSpec,
+  type HttpResult,
+  performHttpRequest,
+} from './perform-request.js';
+export { allowPrivateHttpFromEnv } from './private-http-env.js';
+export { signPayload } from './signature.js';

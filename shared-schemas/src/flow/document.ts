@@ -1,0 +1,135 @@
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { NODE_TYPES, type NodeConfigs, type NodeType, nodeDefinitions } from '../nodes/registry.js';
+import { StringEnum } from '../nodes/string-enum.js';
+
+export const FLOW_SCHEMA_VERSION = 1;
+
+export const Position = Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false });
+
+export const FlowSettings = Type.Object(
+  {
+    sessionTimeoutMinutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 43200 })),
+    fallbackText: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    maxStepsPerTurn: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+    reminder: Type.Optional(
+      Type.Object(
+        {
+          afterMinutes: Type.Number({ exclusiveMinimum: 0 }),
+          text: Type.String({ minLength: 1, maxLength: 4096 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    expiredText: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+    defaultCountry: Type.Optional(
+      Type.String({
+        pattern: '^[A-Z]{2}$',
+        'x-message': 'Use a two-letter country code such as US, BR or DE.',
+      }),
+    ),
+    locale: Type.Optional(Type.String({ minLength: 2, maxLength: 35 })),
+  },
+  { additionalProperties: false },
+);
+export type FlowSettings = Static<typeof FlowSettings>;
+
+const TriggerBase = {
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  interrupt: Type.Optional(Type.Boolean()),
+  target: Type.String({ minLength: 1 }),
+};
+
+export const KeywordTrigger = Type.Object(
+  {
+    ...TriggerBase,
+    type: Type.Literal('keyword'),
+    keywords: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 100 }),
+    match: Type.Optional(StringEnum(['exact', 'contains', 'regex'])),
+  },
+  { additionalProperties: false },
+);
+export const AnyMessageTrigger = Type.Object(
+  { ...TriggerBase, type: Type.Literal('any_message') },
+  { additionalProperties: false },
+);
+export type KeywordTrigger = Static<typeof KeywordTrigger>;
+export type AnyMessageTrigger = Static<typeof AnyMessageTrigger>;
+export type Trigger = KeywordTrigger | AnyMessageTrigger;
+export const TRIGGER_TYPES = ['keyword', 'any_message'] as const;
+
+export type FlowNode = {
+  [K in NodeType]: { id: string; type: K; position?: Static<typeof Position>; config: NodeConfigs[K] };
+}[NodeType];
+
+/**
+ * The sub-schema is picked by `type` with if/then, so a wrong config reports the errors of its
+ * own type only (a plain anyOf would report every alternative's errors).
+ */
+function byType(variants: [string, TSchema][], field?: string) {
+  return variants.map(([type, schema]) => ({
+    if: { properties: { type: { const: type } }, required: ['type'] },
+    then: field === undefined ? schema : { properties: { [field]: schema } },
+  }));
+}
+
+const NodeSchema = Type.Unsafe<FlowNode>({
+  type: 'object',
+  required: ['id', 'type', 'config'],
+  additionalProperties: false,
+  properties: {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    type: {
+      type: 'string',
+      enum: NODE_TYPES,
+      'x-message': `Unknown node type. Known types: ${NODE_TYPES.join(', ')}.`,
+    },
+    position: Position,
+    config: Type.Object({}),
+  },
+  allOf: byType(
+    NODE_TYPES.map((type) => [type, nodeDefinitions[type].configSchema]),
+    'config',
+  ),
+});
+
+const TriggerSchema = Type.Unsafe<Trigger>({
+  type: 'object',
+  required: ['type'],
+  properties: {
+    type: {
+      type: 'string',
+      enum: TRIGGER_TYPES,
+      'x-message': 'Trigger type must be keyword or any_message.',
+    },
+  },
+  allOf: byType([
+    ['keyword', KeywordTrigger],
+    ['any_message', AnyMessageTrigger],
+  ]),
+});
+
+export const Edge = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    source: Type.String({ minLength: 1 }),
+    sourceHandle: Type.String({ minLength: 1 }),
+    target: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);
+export type Edge = Static<typeof Edge>;
+
+export const FlowDocumentSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(FLOW_SCHEMA_VERSION, {
+      'x-message': 'This file is not a Parley Flow Document v1.',
+    }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    settings: Type.Optional(FlowSettings),
+    triggers: Type.Array(TriggerSchema, { maxItems: 1000 }),
+    nodes: Type.Array(NodeSchema, { maxItems: 10000 }),
+    edges: Type.Array(Edge, { maxItems: 50000 }),
+  },
+  { additionalProperties: false, $id: 'https://parley.dev/schemas/flow-document-v1.json' },
+);
+export type FlowDocument = Static<typeof FlowDocumentSchema>;

@@ -1,0 +1,17 @@
+export * from './conditions/condition.schema.js';
+export { evaluateCondition, evaluateRule, looselyEqual } from './conditions/evaluate.js';
+export * from './flow/document.js';
+export * from './flow/flow-index.js';
+export * from './form/derive-form.js';
+export type { HttpRequestConfig } from './nodes/http-request/index.js';
+export type { MessageConfig } from './nodes/message/index.js';
+export type * from './nodes/node-definition.js';
+export { type Choice, isMultiChoice, type QuestionConfig } from './nodes/question/index.js';
+export * from './nodes/registry.js';
+export { RESERVED_HANDLES } from './nodes/shared.js';
+export { renderTemplate, type TemplateEscape, templatePaths, valueToText } from './templates/template.js';
+export { createAjv, isE164Phone } from './validation/ajv.js';
+export { type CompiledAnswer, compileAnswerSchema } from './validation/answer-validator.js';
+export type { Problem } from './validation/problem.js';
+export { type ValidationResult, validateFlow } from './validation/validate-flow.js';
+export { readPath, resolveValue, type ValueScope, variableOfPath } from './values/path.js';

@@ -1,0 +1,104 @@
+import { type Static, Type } from '@sinclair/typebox';
+import {
+  type ConditionItem,
+  ConditionItem as ConditionItemSchema,
+} from '../../conditions/condition.schema.js';
+import { error, type Problem } from '../../validation/problem.js';
+import { defineNode, type NodeReferences } from '../node-definition.js';
+import { RESERVED_HANDLES } from '../shared.js';
+
+export const ConditionBranch = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    label: Type.Optional(Type.String({ maxLength: 120 })),
+    when: ConditionItemSchema,
+  },
+  { additionalProperties: false },
+);
+
+export const ConditionConfig = Type.Object(
+  { branches: Type.Array(ConditionBranch, { minItems: 1 }) },
+  { additionalProperties: false },
+);
+export type ConditionConfig = Static<typeof ConditionConfig>;
+
+/** Every rule under an item, with its pointer relative to the item. */
+function* rulesOf(item: ConditionItem, pointer: string): Generator<{ pointer: string; rule: ConditionItem }> {
+  if ('all' in item) {
+    for (const [index, child] of item.all.entries()) yield* rulesOf(child, `${pointer}/all/${index}`);
+  } else if ('any' in item) {
+    for (const [index, child] of item.any.entries()) yield* rulesOf(child, `${pointer}/any/${index}`);
+  } else {
+    yield { pointer, rule: item };
+  }
+}
+
+function checkRule(rule: ConditionItem, pointer: string): Problem[] {
+  if ('all' in rule || 'any' in rule) return [];
+  const needsValue = rule.op !== 'is_set' && rule.op !== 'is_empty';
+  if (needsValue && rule.value === undefined) {
+    return [error(pointer, `The comparison “${rule.op}” needs a value to compare with.`)];
+  }
+  if (rule.op === 'in' && !Array.isArray(rule.value)) {
+    return [error(`${pointer}/value`, '“in” needs a list of values.')];
+  }
+  if (rule.op === 'matches') {
+    if (typeof rule.value !== 'string')
+      return [error(`${pointer}/value`, '“matches” needs a pattern (text).')];
+    try {
+      new RegExp(rule.value, 'i');
+    } catch {
+      return [error(`${pointer}/value`, `“${rule.value}” is not a valid pattern (regular expression).`)];
+    }
+  }
+  return [];
+}
+
+export const conditionNode = defineNode({
+  type: 'condition',
+  title: 'Condition',
+  description: 'Takes the first branch whose rules hold, otherwise “else”.',
+  category: 'logic',
+  configSchema: ConditionConfig,
+  settingsUi: {
+    'ui:order': ['branches'],
+    branches: {
+      'ui:widget': 'conditionBranches',
+      'ui:title': 'Branches',
+      'ui:help': 'Checked top to bottom.',
+    },
+  },
+  defaults: () => ({ branches: [{ id: 'b1', when: { all: [{ var: 'answer', op: 'is_set' as const }] } }] }),
+  handles: (config) => [
+    ...config.branches.map((branch) => ({ id: branch.id, label: branch.label ?? branch.id })),
+    { id: 'else', label: 'Else' },
+  ],
+  references: (config): NodeReferences => ({
+    templates: [],
+    reads: config.branches.flatMap((branch, index) =>
+      Array.from(rulesOf(branch.when, `/branches/${index}/when`)).flatMap(({ pointer, rule }) =>
+        'var' in rule ? [{ pointer: `${pointer}/var`, path: rule.var }] : [],
+      ),
+    ),
+    defines: [],
+  }),
+  check: (config, ctx) => {
+    const problems: Problem[] = [];
+    const seen = new Set<string>();
+    for (const [index, branch] of config.branches.entries()) {
+      const pointer = `${ctx.pointer}/config/branches/${index}`;
+      if (RESERVED_HANDLES.has(branch.id)) {
+        problems.push(error(`${pointer}/id`, `“${branch.id}” is reserved; give the branch another id.`));
+      } else if (seen.has(branch.id)) {
+        problems.push(
+          error(`${pointer}/id`, `Two branches are called “${branch.id}”; branch ids must differ.`),
+        );
+      }
+      seen.add(branch.id);
+      for (const { pointer: rulePointer, rule } of rulesOf(branch.when, `${pointer}/when`)) {
+        problems.push(...checkRule(rule, rulePointer));
+      }
+    }
+    return problems;
+  },
+});

@@ -1,0 +1,24 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { defineNode } from '../node-definition.js';
+import { NEXT_HANDLE, noReferences } from '../shared.js';
+
+export const DelayConfig = Type.Object(
+  { seconds: Type.Number({ exclusiveMinimum: 0, maximum: 7 * 24 * 3600 }) },
+  { additionalProperties: false },
+);
+export type DelayConfig = Static<typeof DelayConfig>;
+
+export const delayNode = defineNode({
+  type: 'delay',
+  title: 'Wait',
+  description: 'Pauses before continuing (e.g. to space out messages).',
+  category: 'logic',
+  configSchema: DelayConfig,
+  settingsUi: {
+    'ui:order': ['seconds'],
+    seconds: { 'ui:widget': 'number', 'ui:title': 'Seconds', 'ui:help': 'Up to 7 days.' },
+  },
+  defaults: () => ({ seconds: 5 }),
+  handles: () => NEXT_HANDLE,
+  references: noReferences,
+});

@@ -1,0 +1,57 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Problem } from '../validation/problem.js';
+
+/** An outgoing connection point of a node, as drawn in the editor. */
+export interface HandleSpec {
+  id: string;
+  label: string;
+}
+
+/** One field's hints for the generated settings form (rjsf-style keys). */
+export interface FieldUi {
+  'ui:widget'?: string;
+  'ui:title'?: string;
+  'ui:help'?: string;
+  'ui:placeholder'?: string;
+}
+
+/** The settings form of a node type: field order plus per-field hints. */
+export type SettingsUiSchema = { 'ui:order': string[] } & { [field: string]: FieldUi | string[] };
+
+/** What a node's config reads and writes, for the "unknown variable" warnings. */
+export interface NodeReferences {
+  /** Template strings (with their JSON pointer below the node's config). */
+  templates: { pointer: string; text: string }[];
+  /** Variable paths read directly (condition rules), with pointers. */
+  reads: { pointer: string; path: string }[];
+  /** Variables this node defines. */
+  defines: string[];
+}
+
+export interface GraphCheckContext {
+  /** Pointer of the node, e.g. `/nodes/3`. */
+  pointer: string;
+  nodeIds: ReadonlySet<string>;
+}
+
+/**
+ * Everything shared-schemas knows about one node type. The runtime's executors and the editor's
+ * canvas nodes are registries keyed by the same type, so a missing piece is a compile error.
+ */
+export interface NodeDefinition<S extends TSchema = TSchema> {
+  type: string;
+  title: string;
+  description: string;
+  category: 'ask' | 'say' | 'logic' | 'integrate' | 'finish';
+  configSchema: S;
+  settingsUi: SettingsUiSchema;
+  defaults: () => Static<S>;
+  handles: (config: Static<S>) => HandleSpec[];
+  references: (config: Static<S>) => NodeReferences;
+  /** Rules beyond JSON Schema for one node (the graph layer calls it on structurally valid nodes). */
+  check?: (config: Static<S>, ctx: GraphCheckContext) => Problem[];
+}
+
+export function defineNode<S extends TSchema>(definition: NodeDefinition<S>): NodeDefinition<S> {
+  return definition;
+}

@@ -1,0 +1,177 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { compileAnswerSchema } from '../../validation/answer-validator.js';
+import { error, type Problem } from '../../validation/problem.js';
+import { defineNode } from '../node-definition.js';
+import { RESERVED_HANDLES, VariableName } from '../shared.js';
+import { StringEnum } from '../string-enum.js';
+
+export const ANSWER_TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object'] as const;
+
+/** A JSON Schema fragment for the answer; its `type` is required so exports and forms know the column. */
+export const AnswerSchema = Type.Object(
+  {
+    type: StringEnum(ANSWER_TYPES, `Answer type must be one of: ${ANSWER_TYPES.join(', ')}.`),
+  },
+  { additionalProperties: true },
+);
+
+export const Choice = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    label: Type.String({ minLength: 1, maxLength: 100 }),
+    value: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Number()]),
+  },
+  { additionalProperties: false },
+);
+export type Choice = Static<typeof Choice>;
+
+export const QUESTION_WIDGETS = [
+  'text',
+  'textarea',
+  'email',
+  'phone',
+  'number',
+  'rating',
+  'date',
+  'radio',
+  'select',
+  'checkboxes',
+  'file',
+  'location',
+] as const;
+
+export const QuestionConfig = Type.Object(
+  {
+    prompt: Type.String({ minLength: 1, maxLength: 4096 }),
+    variable: VariableName,
+    answer: AnswerSchema,
+    accept: Type.Optional(StringEnum(['text', 'media', 'location'])),
+    choices: Type.Optional(Type.Array(Choice, { minItems: 1, maxItems: 100 })),
+    render: Type.Optional(StringEnum(['list', 'poll'])),
+    retry: Type.Optional(
+      Type.Object(
+        {
+          maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+          message: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    skippable: Type.Optional(Type.Boolean()),
+    ui: Type.Optional(
+      Type.Object(
+        {
+          widget: Type.Optional(StringEnum(QUESTION_WIDGETS)),
+          label: Type.Optional(Type.String({ maxLength: 200 })),
+          help: Type.Optional(Type.String({ maxLength: 1000 })),
+          placeholder: Type.Optional(Type.String({ maxLength: 200 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type QuestionConfig = Static<typeof QuestionConfig>;
+
+/** A multi-choice question stores an array of choice values. */
+export function isMultiChoice(config: QuestionConfig): boolean {
+  return config.choices !== undefined && config.answer.type === 'array';
+}
+
+function checkChoices(config: QuestionConfig, pointer: string): Problem[] {
+  const problems: Problem[] = [];
+  const ids = new Set<string>();
+  const validate = compileAnswerSchema(config.answer);
+  for (const [index, choice] of (config.choices ?? []).entries()) {
+    const at = `${pointer}/config/choices/${index}`;
+    if (RESERVED_HANDLES.has(choice.id)) {
+      problems.push(error(`${at}/id`, `“${choice.id}” is reserved; give the choice another id.`));
+    } else if (ids.has(choice.id)) {
+      problems.push(error(`${at}/id`, `Two choices are called “${choice.id}”; choice ids must differ.`));
+    }
+    ids.add(choice.id);
+    const stored = isMultiChoice(config) ? [choice.value] : choice.value;
+    if (validate.ok && !validate.validate(stored)) {
+      problems.push(error(`${at}/value`, `The answer settings do not accept the value “${choice.value}”.`));
+    }
+  }
+  return problems;
+}
+
+export const questionNode = defineNode({
+  type: 'question',
+  title: 'Question',
+  description: 'Asks something and waits for a valid answer, stored in a variable.',
+  category: 'ask',
+  configSchema: QuestionConfig,
+  settingsUi: {
+    'ui:order': ['prompt', 'variable', 'answer', 'choices', 'render', 'accept', 'retry', 'skippable', 'ui'],
+    prompt: { 'ui:widget': 'textarea', 'ui:title': 'Question', 'ui:placeholder': 'What is your email?' },
+    variable: {
+      'ui:title': 'Save answer as',
+      'ui:help': 'The column name in exports; reuse it later as {{name}}.',
+      'ui:placeholder': 'email',
+    },
+    answer: { 'ui:widget': 'answerType', 'ui:title': 'Answer type' },
+    choices: { 'ui:widget': 'choices', 'ui:title': 'Choices' },
+    render: {
+      'ui:widget': 'select',
+      'ui:title': 'Show choices as',
+      'ui:help': 'A numbered list, or a WhatsApp poll.',
+    },
+    accept: { 'ui:widget': 'select', 'ui:title': 'Accepts' },
+    retry: { 'ui:title': 'When the answer is not valid' },
+    skippable: {
+      'ui:widget': 'checkbox',
+      'ui:title': 'Can be skipped',
+      'ui:help': 'Users may reply “skip”.',
+    },
+    ui: { 'ui:title': 'Form preview' },
+  },
+  defaults: () => ({ prompt: 'What is your name?', variable: 'name', answer: { type: 'string' as const } }),
+  handles: (config) => [
+    { id: 'next', label: 'Next' },
+    ...(config.choices !== undefined && !isMultiChoice(config)
+      ? config.choices.map((choice) => ({ id: choice.id, label: choice.label }))
+      : []),
+    { id: 'invalid', label: 'Invalid' },
+  ],
+  references: (config) => ({
+    templates: [
+      { pointer: '/prompt', text: config.prompt },
+      ...(config.retry?.message === undefined
+        ? []
+        : [{ pointer: '/retry/message', text: config.retry.message }]),
+    ],
+    reads: [],
+    defines: [config.variable],
+  }),
+  check: (config, ctx) => {
+    const compiled = compileAnswerSchema(config.answer);
+    if (!compiled.ok) {
+      return [
+        error(`${ctx.pointer}/config/answer`, `The answer settings are not valid: ${compiled.message}`),
+      ];
+    }
+    const problems = checkChoices(config, ctx.pointer);
+    const accept = config.accept ?? 'text';
+    if (accept !== 'text' && config.choices !== undefined) {
+      problems.push(
+        error(`${ctx.pointer}/config/choices`, `A question that accepts ${accept} cannot have choices.`),
+      );
+    }
+    if (accept !== 'text' && config.answer.type !== 'object') {
+      problems.push(
+        error(
+          `${ctx.pointer}/config/answer/type`,
+          `A question that accepts ${accept} needs answer type object.`,
+        ),
+      );
+    }
+    if (config.render === 'poll' && config.choices === undefined) {
+      problems.push(error(`${ctx.pointer}/config/render`, 'A poll needs choices.'));
+    }
+    return problems;
+  },
+});

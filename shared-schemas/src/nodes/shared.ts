@@ -1,0 +1,26 @@
+import { Type } from '@sinclair/typebox';
+import type { NodeReferences } from './node-definition.js';
+
+/** Names a variable can take: usable inside `{{...}}` and as an export column. */
+export const VariableName = Type.String({
+  pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+  maxLength: 64,
+  'x-message': 'Use letters, digits and _ only (no spaces), starting with a letter or _.',
+});
+
+export const NonEmptyText = (options: { maxLength?: number; description?: string } = {}) =>
+  Type.String({ minLength: 1, maxLength: options.maxLength ?? 4096, ...options });
+
+/** Handles no choice or branch may be named after, because the engine uses them. */
+export const RESERVED_HANDLES = new Set(['next', 'invalid', 'else', 'success', 'failure']);
+
+export const NEXT_HANDLE = [{ id: 'next', label: 'Next' }];
+
+export function noReferences(): NodeReferences {
+  return { templates: [], reads: [], defines: [] };
+}
+
+/** References of a node whose only dynamic part is one optional text template. */
+export function textReferences(field: string, text: string | undefined): NodeReferences {
+  return { ...noReferences(), templates: text === undefined ? [] : [{ pointer: `/${field}`, text }] };
+}

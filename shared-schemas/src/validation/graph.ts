@@ -1,0 +1,301 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
+import type { Edge, FlowDocument, FlowNode, Trigger } from '../flow/document.js';
+import { handleKey, handlesOf } from '../flow/flow-index.js';
+import { nodeDefinition } from '../nodes/registry.js';
+import { templatePaths } from '../templates/template.js';
+import { variableOfPath } from '../values/path.js';
+import { error, type Problem, warning } from './problem.js';
+
+/** Tells whether a part of the document already failed the structural check (graph rules skip it). */
+export type IsBroken = (pointer: string) => boolean;
+
+interface Indexed<T> {
+  index: number;
+  item: T;
+}
+
+function usable<T>(items: T[], kind: string, isBroken: IsBroken): Indexed<T>[] {
+  return items.flatMap((item, index) => (isBroken(`/${kind}/${index}`) ? [] : [{ index, item }]));
+}
+
+function duplicateIds(items: Indexed<{ id: string }>[], kind: string, noun: string): Problem[] {
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const { index, item } of items) {
+    if (seen.has(item.id)) {
+      problems.push(
+        error(`/${kind}/${index}/id`, `Another ${noun} already has the id “${item.id}”; ids must be unique.`),
+      );
+    }
+    seen.add(item.id);
+  }
+  return problems;
+}
+
+function checkEdges(view: CleanView): Problem[] {
+  const problems: Problem[] = [];
+  const used = new Set<string>();
+  for (const { index, item: edge } of view.edges) {
+    const at = `/edges/${index}`;
+    const source = view.byId.get(edge.source);
+    if (!view.allIds.has(edge.source)) {
+      problems.push(
+        error(`${at}/source`, `This connection starts at node “${edge.source}”, which does not exist.`),
+      );
+    } else if (source !== undefined) {
+      const handles = handlesOf(source);
+      if (!handles.includes(edge.sourceHandle)) {
+        const list =
+          handles.length === 0 ? 'it has none' : `its outcomes are ${[...new Set(handles)].join(', ')}`;
+        problems.push(
+          error(
+            `${at}/sourceHandle`,
+            `Node “${edge.source}” has no outcome “${edge.sourceHandle}” (${list}).`,
+          ),
+        );
+      }
+      const key = handleKey(edge.source, edge.sourceHandle);
+      if (used.has(key)) {
+        problems.push(
+          error(
+            `${at}/sourceHandle`,
+            `Outcome “${edge.sourceHandle}” of node “${edge.source}” is connected twice; keep one connection.`,
+          ),
+        );
+      }
+      used.add(key);
+    }
+    if (!view.allIds.has(edge.target)) {
+      problems.push(
+        error(`${at}/target`, `This connection leads to node “${edge.target}”, which does not exist.`),
+      );
+    }
+  }
+  return problems;
+}
+
+function checkTriggers(view: CleanView): Problem[] {
+  const problems: Problem[] = [];
+  for (const { index, item: trigger } of view.triggers) {
+    if (!view.allIds.has(trigger.target)) {
+      problems.push(
+        error(
+          `/triggers/${index}/target`,
+          `This trigger starts at node “${trigger.target}”, which does not exist.`,
+        ),
+      );
+    }
+    if (trigger.type === 'keyword' && trigger.match === 'regex') {
+      for (const [k, keyword] of trigger.keywords.entries()) {
+        try {
+          new RegExp(keyword, 'i');
+        } catch {
+          problems.push(
+            error(
+              `/triggers/${index}/keywords/${k}`,
+              `“${keyword}” is not a valid pattern (regular expression).`,
+            ),
+          );
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function checkVariableTypes(nodes: Indexed<FlowNode>[]): Problem[] {
+  const problems: Problem[] = [];
+  const typeOf = new Map<string, { type: string; nodeId: string }>();
+  for (const { index, item: node } of nodes) {
+    if (node.type !== 'question') continue;
+    const { variable, answer } = node.config;
+    const first = typeOf.get(variable);
+    if (first === undefined) {
+      typeOf.set(variable, { type: answer.type, nodeId: node.id });
+    } else if (first.type !== answer.type) {
+      problems.push(
+        error(
+          `/nodes/${index}/config/answer/type`,
+          `“${variable}” is also asked by node “${first.nodeId}” as ${first.type}; one variable needs one answer type.`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+/** Node ids in the order a walk from the triggers meets them (depth-first, outcomes in order). */
+export function walkOrder(starts: string[], edges: Edge[], nodes: Map<string, FlowNode>): string[] {
+  const edgeTargets = new Map<string, string>();
+  for (const edge of edges) {
+    const key = handleKey(edge.source, edge.sourceHandle);
+    if (!edgeTargets.has(key)) edgeTargets.set(key, edge.target);
+  }
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const stack = [...starts].reverse();
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    const node = nodes.get(id);
+    if (node === undefined || seen.has(id)) continue;
+    seen.add(id);
+    order.push(id);
+    const next = handlesOf(node).flatMap((handle) => edgeTargets.get(handleKey(id, handle)) ?? []);
+    if (node.type === 'jump') next.push(node.config.target);
+    stack.push(...next.reverse());
+  }
+  return order;
+}
+
+function canReachFinish(edges: Edge[], nodes: Map<string, FlowNode>): Set<string> {
+  const incoming = new Map<string, string[]>();
+  const link = (from: string, to: string) => incoming.set(to, [...(incoming.get(to) ?? []), from]);
+  for (const edge of edges) link(edge.source, edge.target);
+  for (const node of nodes.values()) if (node.type === 'jump') link(node.id, node.config.target);
+  const reached = new Set<string>();
+  const stack = [...nodes.values()].filter((n) => n.type === 'end' || n.type === 'handoff').map((n) => n.id);
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (reached.has(id)) continue;
+    reached.add(id);
+    stack.push(...(incoming.get(id) ?? []));
+  }
+  return reached;
+}
+
+function reachabilityWarnings(view: CleanView): Problem[] {
+  const edges = view.edges.map(({ item }) => item);
+  const reachable = new Set(
+    walkOrder(
+      view.triggers.map(({ item }) => item.target),
+      edges,
+      view.byId,
+    ),
+  );
+  const finishing = canReachFinish(edges, view.byId);
+  const problems: Problem[] = [];
+  for (const { index, item: node } of view.nodes) {
+    if (!reachable.has(node.id)) {
+      problems.push(
+        warning(
+          `/nodes/${index}`,
+          `Node “${node.id}” can never be reached: no trigger or connection leads to it.`,
+        ),
+      );
+    } else if (!finishing.has(node.id)) {
+      problems.push(
+        warning(
+          `/nodes/${index}`,
+          `From node “${node.id}” no path reaches an End or Hand-off; conversations stop there silently.`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+function unknownVariableWarnings(nodes: Indexed<FlowNode>[]): Problem[] {
+  const defined = new Set(
+    nodes.flatMap(({ item }) => nodeDefinition(item.type).references(item.config).defines),
+  );
+  const problems: Problem[] = [];
+  for (const { index, item: node } of nodes) {
+    const refs = nodeDefinition(node.type).references(node.config);
+    const reads = [
+      ...refs.templates.flatMap(({ pointer, text }) =>
+        templatePaths(text).map((path) => ({ pointer, path })),
+      ),
+      ...refs.reads,
+    ];
+    const reported = new Set<string>();
+    for (const { pointer, path } of reads) {
+      const variable = variableOfPath(path);
+      if (variable === null || defined.has(variable) || reported.has(`${pointer} ${variable}`)) continue;
+      reported.add(`${pointer} ${variable}`);
+      problems.push(
+        warning(
+          `/nodes/${index}/config${pointer}`,
+          `“${variable}” is never set by a question, Set variable or HTTP request, so it will be empty.`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+function checkSettings(doc: FlowDocument, isBroken: IsBroken): Problem[] {
+  const settings = doc.settings;
+  if (settings === undefined || isBroken('/settings')) return [];
+  const problems: Problem[] = [];
+  if (settings.defaultCountry !== undefined && !isSupportedCountry(settings.defaultCountry)) {
+    problems.push(
+      error(
+        '/settings/defaultCountry',
+        `“${settings.defaultCountry}” is not a country phone numbers are known for.`,
+      ),
+    );
+  }
+  if (
+    settings.reminder !== undefined &&
+    settings.reminder.afterMinutes >= (settings.sessionTimeoutMinutes ?? 30)
+  ) {
+    problems.push(
+      warning(
+        '/settings/reminder/afterMinutes',
+        'The reminder would come after the chat has already expired, so it is never sent.',
+      ),
+    );
+  }
+  return problems;
+}
+
+/** The parts of the document that passed the structural check, with their original indexes. */
+interface CleanView {
+  triggers: Indexed<Trigger>[];
+  nodes: Indexed<FlowNode>[];
+  edges: Indexed<Edge>[];
+  byId: Map<string, FlowNode>;
+  /** Ids of every node that has one, broken or not: a reference to a broken node is not "missing". */
+  allIds: Set<string>;
+}
+
+function cleanView(doc: FlowDocument, isBroken: IsBroken): CleanView {
+  const nodes = usable(doc.nodes, 'nodes', isBroken);
+  const byId = new Map<string, FlowNode>();
+  for (const { item } of nodes) if (!byId.has(item.id)) byId.set(item.id, item);
+  const allIds = new Set<string>();
+  for (const node of doc.nodes as unknown[]) {
+    const id = (node as { id?: unknown } | null)?.id;
+    if (typeof id === 'string') allIds.add(id);
+  }
+  return {
+    triggers: usable(doc.triggers, 'triggers', isBroken),
+    nodes,
+    edges: usable(doc.edges, 'edges', isBroken),
+    byId,
+    allIds,
+  };
+}
+
+/** The graph layer: rules that need the whole document (ids, connections, variables, reachability). */
+export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] {
+  const view = cleanView(doc, isBroken);
+  return [
+    ...duplicateIds(view.nodes, 'nodes', 'node'),
+    ...duplicateIds(view.edges, 'edges', 'connection'),
+    ...duplicateIds(view.triggers, 'triggers', 'trigger'),
+    ...view.nodes.flatMap(
+      ({ index, item }) =>
+        nodeDefinition(item.type).check?.(item.config, {
+          pointer: `/nodes/${index}`,
+          nodeIds: view.allIds,
+        }) ?? [],
+    ),
+    ...checkEdges(view),
+    ...checkTriggers(view),
+    ...checkVariableTypes(view.nodes),
+    ...checkSettings(doc, isBroken),
+    ...reachabilityWarnings(view),
+    ...unknownVariableWarnings(view.nodes),
+  ];
+}
