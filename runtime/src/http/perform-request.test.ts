@@ -306,7 +306,7 @@ describe('performHttpRequest against a local server', () => {
   });
 });
 
-describe('performHttpRequest URL validation', () => {
+describe('performHttpRequest input validation', () => {
   it.each(['file:///etc/passwd', 'ftp://example.com/x', 'javascript:alert(1)', 'data:text/plain,hi'])(
     'refuses %s',
     async (url) => {
@@ -318,6 +318,16 @@ describe('performHttpRequest URL validation', () => {
   it.each(['not a url', 'http://', 'http://exa mple.com/', ''])('refuses malformed %j', async (url) => {
     const result = await performHttpRequest(get(url), local);
     expect(result).toEqual({ status: 0, error: `invalid URL: ${url}` });
+  });
+
+  it('turns invalid requests into errors instead of throwing', async () => {
+    const server = await startServer((_req, res) => res.end());
+    const results = await Promise.all([
+      performHttpRequest({ ...get(server.origin), method: 'GE T' }, local),
+      performHttpRequest({ ...get(server.origin), headers: { 'x-injected': 'a\r\nhost: evil' } }, local),
+    ]);
+    for (const result of results) expect(result).toEqual({ status: 0, error: expect.any(String) });
+    expect(server.received).toEqual([]);
   });
 });
 

@@ -68,6 +68,7 @@ export type FlowNode = {
 function byType(variants: [string, TSchema][], field?: string) {
   return variants.map(([type, schema]) => ({
     if: { properties: { type: { const: type } }, required: ['type'] },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is the JSON Schema keyword here.
     then: field === undefined ? schema : { properties: { [field]: schema } },
   }));
 }

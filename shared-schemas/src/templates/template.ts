@@ -14,15 +14,15 @@ export function valueToText(value: unknown): string {
   return String(value);
 }
 
-function escapeText(text: string, escape: TemplateEscape): string {
-  if (escape === 'url') return encodeURIComponent(text);
-  if (escape === 'json') return JSON.stringify(text).slice(1, -1);
+function escapeText(text: string, mode: TemplateEscape): string {
+  if (mode === 'url') return encodeURIComponent(text);
+  if (mode === 'json') return JSON.stringify(text).slice(1, -1);
   return text;
 }
 
-export function renderTemplate(template: string, scope: ValueScope, escape: TemplateEscape = 'none'): string {
+export function renderTemplate(template: string, scope: ValueScope, mode: TemplateEscape = 'none'): string {
   return template.replace(PLACEHOLDER, (_match, path: string) =>
-    escapeText(valueToText(resolveValue(scope, path)), escape),
+    escapeText(valueToText(resolveValue(scope, path)), mode),
   );
 }
 
