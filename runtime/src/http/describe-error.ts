@@ -25,9 +25,11 @@ function* errorChain(err: unknown): Generator<Error> {
 export function describeError(err: unknown, host: string): string {
   for (const error of errorChain(err)) {
     if (error instanceof BlockedAddressError) return error.message;
-    const code = (error as NodeJS.ErrnoException).code;
+    const { code, reason } = error as NodeJS.ErrnoException & { reason?: string };
     const message = code === undefined ? undefined : MESSAGES[code];
     if (message) return message(host);
+    // OpenSSL messages are multi-line dumps; their `reason` is the readable part.
+    if (code?.startsWith('ERR_SSL_') && reason) return `TLS handshake with ${host} failed: ${reason}`;
   }
   const message = err instanceof Error ? err.message : String(err);
   return `request to ${host} failed: ${message}`;

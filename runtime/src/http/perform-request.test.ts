@@ -293,6 +293,15 @@ describe('performHttpRequest against a local server', () => {
     expect(server.received[0]?.headers['x-parley-signature']).toBeUndefined();
   });
 
+  it('reports a TLS failure in one readable line', async () => {
+    const server = await startServer((_req, res) => res.end());
+    const result = await performHttpRequest(get(`https://127.0.0.1:${server.port}/`), local);
+    expect(result).toEqual({
+      status: 0,
+      error: `TLS handshake with 127.0.0.1:${server.port} failed: wrong version number`,
+    });
+  });
+
   it('reports a refused connection', async () => {
     const probe = createServer().listen(0, '127.0.0.1');
     await once(probe, 'listening');

@@ -11,6 +11,13 @@ const TYPE_NAMES: Record<string, string> = {
   null: 'null',
 };
 
+const COMPARISONS: Record<string, string> = {
+  '<=': 'at most',
+  '<': 'less than',
+  '>=': 'at least',
+  '>': 'more than',
+};
+
 function escapePointerToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
@@ -37,7 +44,11 @@ function describe(err: ErrorObject): { pointer: string; message: string } {
     }
     case 'type': {
       const types = String(params.type).split(',');
-      return { pointer, message: `Must be ${types.map((type) => TYPE_NAMES[type] ?? type).join(' or ')}.` };
+      return {
+        pointer,
+        message:
+          customMessage(err) ?? `Must be ${types.map((type) => TYPE_NAMES[type] ?? type).join(' or ')}.`,
+      };
     }
     case 'minLength':
       return {
@@ -54,7 +65,10 @@ function describe(err: ErrorObject): { pointer: string; message: string } {
     case 'exclusiveMinimum':
     case 'maximum':
     case 'exclusiveMaximum':
-      return { pointer, message: `Must be ${params.comparison} ${params.limit}.` };
+      return {
+        pointer,
+        message: `Must be ${COMPARISONS[String(params.comparison)] ?? params.comparison} ${params.limit}.`,
+      };
     case 'const':
       return { pointer, message: customMessage(err) ?? `Must be ${JSON.stringify(params.allowedValue)}.` };
     case 'enum':

@@ -1,5 +1,6 @@
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
+import { problemsFromAjv } from './ajv-messages.js';
 
 // Strict so that a typo in an answer schema ("minlenght") is reported instead of silently ignored.
 const answerAjv = createAjv({
@@ -10,18 +11,72 @@ const answerAjv = createAjv({
 });
 const cache = new Map<string, CompiledAnswer>();
 
-export type CompiledAnswer = { ok: true; validate: ValidateFunction } | { ok: false; message: string };
+/**
+ * A compiled answer validator, or why the answer schema is not usable: `message` tells an admin
+ * what is wrong (it completes "The answer settings are not valid: …"), `pointer` is where in the
+ * answer schema ("" for the schema as a whole).
+ */
+export type CompiledAnswer =
+  | { ok: true; validate: ValidateFunction }
+  | { ok: false; message: string; pointer: string };
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** The pointer of a top-level keyword of the schema, when it is there ("" otherwise). */
+function at(schema: object, keyword: string): string {
+  return Object.hasOwn(schema, keyword) ? `/${keyword}` : '';
+}
+
+/** Says what is wrong with a schema that does not fit the JSON Schema meta-schema. */
+function fromMetaSchema(errors: ErrorObject[] | null | undefined): { message: string; pointer: string } {
+  const [first] = problemsFromAjv(errors);
+  if (first === undefined) return { message: 'they are not a valid JSON Schema.', pointer: '' };
+  const pointer = first.pointer === '/' ? '' : first.pointer;
+  const subject = pointer === '' ? 'the schema' : `“${pointer.slice(1).replaceAll('/', '.')}”`;
+  return { message: `${subject} ${lowerFirst(first.message)}`, pointer };
+}
+
+/** Says what is wrong with a schema that ajv refused to compile. */
+function fromCompileError(schema: object, cause: unknown): { message: string; pointer: string } {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const keyword = /unknown keyword: "([^"]*)"/.exec(text)?.[1];
+  if (keyword !== undefined) {
+    return {
+      message: `“${keyword}” is not a known answer setting. Remove it or check its spelling.`,
+      pointer: at(schema, keyword),
+    };
+  }
+  const format = /unknown format "([^"]*)"/.exec(text)?.[1];
+  if (format !== undefined) return { message: `“${format}” is not a known format.`, pointer: at(schema, 'format') };
+  if (/regular expression/i.test(text)) {
+    return { message: 'a pattern in them is not a valid regular expression.', pointer: '' };
+  }
+  if (cause instanceof RangeError) return { message: 'they are nested too deeply.', pointer: '' };
+  return { message: `they could not be read (${text}).`, pointer: '' };
+}
+
+function compile(schema: object): CompiledAnswer {
+  try {
+    if (!answerAjv.validateSchema(schema)) return { ok: false, ...fromMetaSchema(answerAjv.errors) };
+    return { ok: true, validate: answerAjv.compile(structuredClone(schema)) };
+  } catch (cause) {
+    return { ok: false, ...fromCompileError(schema, cause) };
+  }
+}
 
 /** Compiles (once per distinct schema) the validator of a question's answer. */
 export function compileAnswerSchema(schema: object): CompiledAnswer {
-  const key = JSON.stringify(schema);
+  let key: string;
+  try {
+    key = JSON.stringify(schema);
+  } catch {
+    return { ok: false, message: 'they are nested too deeply.', pointer: '' };
+  }
   let compiled = cache.get(key);
   if (compiled === undefined) {
-    try {
-      compiled = { ok: true, validate: answerAjv.compile(structuredClone(schema)) };
-    } catch (cause) {
-      compiled = { ok: false, message: cause instanceof Error ? cause.message : String(cause) };
-    }
+    compiled = compile(schema);
     cache.set(key, compiled);
   }
   return compiled;

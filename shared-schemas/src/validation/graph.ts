@@ -277,9 +277,16 @@ function cleanView(doc: FlowDocument, isBroken: IsBroken): CleanView {
   };
 }
 
-/** The graph layer: rules that need the whole document (ids, connections, variables, reachability). */
+/**
+ * The graph layer: rules that need the whole document (ids, connections, variables, reachability).
+ * Warnings that depend on every node (reachability, unknown variables) wait until no node, edge or
+ * trigger is structurally broken: a broken part would make them report things that are not so.
+ */
 export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] {
   const view = cleanView(doc, isBroken);
+  const nodesComplete = view.nodes.length === doc.nodes.length;
+  const graphComplete =
+    nodesComplete && view.edges.length === doc.edges.length && view.triggers.length === doc.triggers.length;
   return [
     ...duplicateIds(view.nodes, 'nodes', 'node'),
     ...duplicateIds(view.edges, 'edges', 'connection'),
@@ -295,7 +302,7 @@ export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] 
     ...checkTriggers(view),
     ...checkVariableTypes(view.nodes),
     ...checkSettings(doc, isBroken),
-    ...reachabilityWarnings(view),
-    ...unknownVariableWarnings(view.nodes),
+    ...(graphComplete ? reachabilityWarnings(view) : []),
+    ...(nodesComplete ? unknownVariableWarnings(view.nodes) : []),
   ];
 }

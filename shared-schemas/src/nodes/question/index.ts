@@ -151,7 +151,10 @@ export const questionNode = defineNode({
     const compiled = compileAnswerSchema(config.answer);
     if (!compiled.ok) {
       return [
-        error(`${ctx.pointer}/config/answer`, `The answer settings are not valid: ${compiled.message}`),
+        error(
+          `${ctx.pointer}/config/answer${compiled.pointer}`,
+          `The answer settings are not valid: ${compiled.message}`,
+        ),
       ];
     }
     const problems = checkChoices(config, ctx.pointer);

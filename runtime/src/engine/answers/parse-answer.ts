@@ -1,0 +1,83 @@
+import { type Choice, isMultiChoice, type QuestionConfig } from '@parley/schemas';
+import type { ValidateFunction } from 'ajv';
+import type { InboundLocation, InboundMedia } from '../events.js';
+import { matchChoice, matchChoices } from './match-choice.js';
+import { parseBoolean } from './parse-boolean.js';
+import { parseNumber } from './parse-number.js';
+import { parsePhone } from './parse-phone.js';
+
+/** What the contact sent in reply to a question. */
+export interface Reply {
+  text?: string;
+  media?: InboundMedia;
+  location?: InboundLocation;
+  choiceIds?: string[];
+}
+
+/** A reply read against a question: a value to store (and the handle to leave by), a skip, or invalid. */
+export type ParsedAnswer = { kind: 'valid'; value: unknown; choice?: Choice } | { kind: 'skip' } | { kind: 'invalid' };
+
+const INVALID: ParsedAnswer = { kind: 'invalid' };
+
+function candidateFromChoices(config: QuestionConfig, reply: Reply): { value: unknown; choice?: Choice } | null {
+  const choices = config.choices ?? [];
+  if (reply.choiceIds !== undefined) {
+    const picked = reply.choiceIds.flatMap((id) => choices.filter((choice) => choice.id === id));
+    if (picked.length === 0) return null;
+    return isMultiChoice(config) ? { value: picked.map((c) => c.value) } : { value: picked[0]?.value, choice: picked[0] };
+  }
+  const text = reply.text ?? '';
+  if (isMultiChoice(config)) {
+    const picked = matchChoices(choices, text);
+    return picked === null ? null : { value: [...new Set(picked.map((choice) => choice.value))] };
+  }
+  const choice = matchChoice(choices, text);
+  return choice === undefined ? null : { value: choice.value, choice };
+}
+
+function candidateFromText(config: QuestionConfig, text: string, defaultCountry?: string): { value: unknown } | null {
+  const answer = config.answer as { type: string; format?: string };
+  switch (answer.type) {
+    case 'number':
+    case 'integer': {
+      const value = parseNumber(text);
+      return value === null ? null : { value };
+    }
+    case 'boolean': {
+      const value = parseBoolean(text);
+      return value === null ? null : { value };
+    }
+    case 'array':
+      return { value: text.split(',').map((part) => part.trim()).filter((part) => part !== '') };
+    case 'object':
+      return null;
+    default: {
+      if (answer.format !== 'phone') return { value: text };
+      const phone = parsePhone(text, defaultCountry);
+      return phone === null ? null : { value: phone };
+    }
+  }
+}
+
+function candidate(config: QuestionConfig, reply: Reply, defaultCountry?: string): { value: unknown; choice?: Choice } | null {
+  const accept = config.accept ?? 'text';
+  if (accept === 'media') return reply.media === undefined ? null : { value: { ...reply.media } };
+  if (accept === 'location') return reply.location === undefined ? null : { value: { ...reply.location } };
+  if (config.choices !== undefined) return candidateFromChoices(config, reply);
+  if (reply.text === undefined) return null;
+  return candidateFromText(config, reply.text, defaultCountry);
+}
+
+/** Reads a reply against a question's answer settings and checks it with the answer's JSON Schema. */
+export function parseAnswer(
+  config: QuestionConfig,
+  reply: Reply,
+  validate: ValidateFunction,
+  defaultCountry?: string,
+): ParsedAnswer {
+  const trimmed: Reply = reply.text === undefined ? reply : { ...reply, text: reply.text.trim() };
+  if (config.skippable === true && trimmed.text?.toLocaleLowerCase() === 'skip') return { kind: 'skip' };
+  const found = candidate(config, trimmed, defaultCountry);
+  if (found === null || !validate(found.value)) return INVALID;
+  return { kind: 'valid', ...found };
+}

@@ -1,0 +1,70 @@
+import {
+  compileAnswerSchema,
+  type FlowDocument,
+  type FlowIndex,
+  type FlowNode,
+  indexFlow,
+  validateFlow,
+} from '@parley/schemas';
+import type { ValidateFunction } from 'ajv';
+
+export const DEFAULT_FALLBACK_TEXT = 'Sorry, something went wrong.';
+export const DEFAULT_RETRY_TEXT = 'Sorry, that is not a valid answer. Please try again.';
+export const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_TIMEOUT_MINUTES = 30;
+const DEFAULT_MAX_STEPS = 100;
+
+export interface ResolvedSettings {
+  sessionTimeoutMs: number;
+  fallbackText: string;
+  maxStepsPerTurn: number;
+  reminder?: { afterMs: number; text: string };
+  expiredText?: string;
+  defaultCountry?: string;
+}
+
+/** A flow version made ready to run: indexed, defaults resolved, answer validators compiled once. */
+export interface CompiledFlow {
+  document: FlowDocument;
+  index: FlowIndex;
+  settings: ResolvedSettings;
+  answerValidators: Map<string, ValidateFunction>;
+}
+
+export class InvalidFlowError extends Error {
+  constructor(readonly problems: { pointer: string; message: string }[]) {
+    super(`The flow has ${problems.length} error(s): ${problems.map((p) => `${p.pointer}: ${p.message}`).join('; ')}`);
+    this.name = 'InvalidFlowError';
+  }
+}
+
+function resolveSettings(document: FlowDocument): ResolvedSettings {
+  const settings = document.settings ?? {};
+  return {
+    sessionTimeoutMs: (settings.sessionTimeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,
+    fallbackText: settings.fallbackText ?? DEFAULT_FALLBACK_TEXT,
+    maxStepsPerTurn: settings.maxStepsPerTurn ?? DEFAULT_MAX_STEPS,
+    ...(settings.reminder === undefined
+      ? {}
+      : { reminder: { afterMs: settings.reminder.afterMinutes * 60_000, text: settings.reminder.text } }),
+    ...(settings.expiredText === undefined ? {} : { expiredText: settings.expiredText }),
+    ...(settings.defaultCountry === undefined ? {} : { defaultCountry: settings.defaultCountry }),
+  };
+}
+
+/** Validates and prepares a Flow Document for the engine; throws InvalidFlowError on errors. */
+export function compileFlow(input: unknown): CompiledFlow {
+  const { errors, document } = validateFlow(input);
+  if (document === undefined) throw new InvalidFlowError(errors);
+  const answerValidators = new Map<string, ValidateFunction>();
+  for (const node of document.nodes) {
+    if (node.type !== 'question') continue;
+    const compiled = compileAnswerSchema(node.config.answer);
+    if (compiled.ok) answerValidators.set(node.id, compiled.validate);
+  }
+  return { document, index: indexFlow(document), settings: resolveSettings(document), answerValidators };
+}
+
+export function nodeOf(flow: CompiledFlow, id: string): FlowNode | undefined {
+  return flow.index.nodeById.get(id);
+}

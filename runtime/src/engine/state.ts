@@ -1,0 +1,63 @@
+/** Where a conversation is stopped, waiting for something outside the engine. */
+export type Wait =
+  | { kind: 'answer'; nodeId: string; attempts: number }
+  | { kind: 'http'; nodeId: string; requestId: string }
+  | { kind: 'delay'; nodeId: string; until: number };
+
+export type ConversationStatus = 'active' | 'completed' | 'failed' | 'handoff' | 'expired' | 'abandoned';
+
+export interface Contact {
+  name?: string;
+  phone?: string;
+}
+
+/** One contact's walk through one flow version. Times are epoch milliseconds. */
+export interface Conversation {
+  id: string;
+  status: ConversationStatus;
+  startedAt: number;
+  endedAt?: number;
+  /** Last message in either direction (reminders excepted): timers count from here. */
+  lastActivityAt: number;
+  variables: Record<string, unknown>;
+  wait: Wait | null;
+  /** Nodes entered in the current turn, for the loop guard. */
+  turnSteps: number;
+  reminderSent: boolean;
+  /** Counter for ids of effects (http requests) so their results can be matched. */
+  effectSeq: number;
+  /** Why it failed or ended, for the log. */
+  endReason?: string;
+  /** Set when an admin released a hand-off: the bot answers this contact again. */
+  releasedAt?: number;
+}
+
+export const STATE_VERSION = 1;
+
+/** The engine's state for one (number, contact): the contact and their latest conversation. */
+export interface ContactState {
+  v: typeof STATE_VERSION;
+  contact: Contact;
+  conversation: Conversation | null;
+}
+
+export function initialState(contact: Contact = {}): ContactState {
+  return { v: STATE_VERSION, contact, conversation: null };
+}
+
+/** Whether the conversation still takes part in the dialogue (a released hand-off does not). */
+export function isOngoing(conversation: Conversation | null): conversation is Conversation {
+  if (conversation === null) return false;
+  return conversation.status === 'active' || (conversation.status === 'handoff' && conversation.releasedAt === undefined);
+}
+
+/**
+ * Brings a stored state up to the current version, one step per version. There is only v1 so far;
+ * a v2 adds `case 1: state = v1ToV2(state)` here and bumps STATE_VERSION.
+ */
+export function migrateState(stored: unknown): ContactState {
+  const state = stored as { v?: unknown } | null;
+  if (state === null || typeof state !== 'object') throw new Error('Stored conversation state is not an object');
+  if (state.v === STATE_VERSION) return state as ContactState;
+  throw new Error(`Unknown conversation state version ${String(state.v)}`);
+}

@@ -1,0 +1,141 @@
+import type { Trigger } from '@parley/schemas';
+import { answerQuestion } from './answer.js';
+import type { CompiledFlow } from './compile-flow.js';
+import type { EngineEvent, HttpOutcome, OutboundMessage, Effect } from './events.js';
+import type { ContactState, Conversation } from './state.js';
+import { dueTimer } from './timers.js';
+import { findTrigger } from './triggers.js';
+import { type EngineOptions, finishConversation, send, targetOf, type Turn } from './turn.js';
+import { walk, walkNewTurn } from './walk.js';
+
+export interface StepResult {
+  state: ContactState;
+  outbound: OutboundMessage[];
+  effects: Effect[];
+  /** Why things happened that the contact does not see (silence, stale results, failures). */
+  log: string[];
+}
+
+type MessageEvent = Extract<EngineEvent, { type: 'message' }>;
+
+function startConversation(turn: Turn, trigger: Trigger, id: string): void {
+  const conversation: Conversation = {
+    id,
+    status: 'active',
+    startedAt: turn.now,
+    lastActivityAt: turn.now,
+    variables: {},
+    wait: null,
+    turnSteps: 0,
+    reminderSent: false,
+    effectSeq: 0,
+  };
+  turn.state.conversation = conversation;
+  turn.effects.push({ type: 'conversation_started', conversationId: id, triggerId: trigger.id });
+  walkNewTurn(turn, conversation, trigger.target);
+}
+
+function expire(turn: Turn, conversation: Conversation): void {
+  const text = turn.flow.settings.expiredText;
+  if (text !== undefined) send(turn, conversation, 'expired', text);
+  finishConversation(turn, conversation, 'expired', 'no reply before the session timeout');
+}
+
+function onTimer(turn: Turn): void {
+  for (let kind = dueTimer(turn.flow, turn.state, turn.now); kind !== null; kind = dueTimer(turn.flow, turn.state, turn.now)) {
+    const conversation = turn.state.conversation as Conversation;
+    if (kind === 'expiry') {
+      expire(turn, conversation);
+    } else if (kind === 'reminder') {
+      conversation.reminderSent = true;
+      send(turn, conversation, 'reminder', (turn.flow.settings.reminder as { text: string }).text);
+    } else if (conversation.wait?.kind === 'delay') {
+      walkNewTurn(turn, conversation, targetOf(turn.flow, conversation.wait.nodeId, 'next'));
+    }
+  }
+}
+
+function onMessage(turn: Turn, event: MessageEvent): void {
+  if (event.contact !== undefined) turn.state.contact = { ...turn.state.contact, ...event.contact };
+  if (turn.state.conversation?.status === 'active' && dueTimer(turn.flow, turn.state, turn.now) === 'expiry') {
+    expire(turn, turn.state.conversation);
+  }
+  const conversation = turn.state.conversation;
+  const triggers = turn.flow.document.triggers;
+  if (conversation?.status === 'handoff' && conversation.releasedAt === undefined) {
+    turn.log.push(`conversation ${conversation.id} is with a human; the bot stays silent`);
+    return;
+  }
+  if (conversation?.status !== 'active') {
+    const trigger = findTrigger(triggers, event.text, false);
+    if (trigger === undefined) turn.log.push('no trigger matches; no reply');
+    else startConversation(turn, trigger, event.id);
+    return;
+  }
+  conversation.lastActivityAt = turn.now;
+  conversation.reminderSent = false;
+  const interrupt = findTrigger(triggers, event.text, true);
+  if (interrupt !== undefined) {
+    finishConversation(turn, conversation, 'abandoned', `restarted by trigger ${interrupt.id}`);
+    startConversation(turn, interrupt, event.id);
+  } else if (conversation.wait?.kind === 'answer') {
+    answerQuestion(turn, conversation, conversation.wait, event);
+  } else {
+    turn.log.push(`conversation ${conversation.id} is busy (${conversation.wait?.kind ?? 'running'}); message not answered`);
+  }
+}
+
+function onHttpResult(turn: Turn, requestId: string, result: HttpOutcome): void {
+  const conversation = turn.state.conversation;
+  const wait = conversation?.wait;
+  if (conversation?.status !== 'active' || wait?.kind !== 'http' || wait.requestId !== requestId) {
+    turn.log.push(`http result ${requestId} arrived for no waiting request; ignored`);
+    return;
+  }
+  const node = turn.flow.index.nodeById.get(wait.nodeId);
+  if (node?.type === 'http_request' && node.config.saveAs !== undefined) {
+    conversation.variables[node.config.saveAs] = result;
+  }
+  conversation.wait = null;
+  const ok = result.status >= 200 && result.status < 300;
+  // The request is part of the turn that reached it: the loop guard keeps counting.
+  walk(turn, conversation, targetOf(turn.flow, wait.nodeId, ok ? 'success' : 'failure'));
+}
+
+function onRelease(turn: Turn): void {
+  const conversation = turn.state.conversation;
+  if (conversation?.status === 'handoff' && conversation.releasedAt === undefined) {
+    conversation.releasedAt = turn.now;
+  } else {
+    turn.log.push('nothing to release: the conversation is not with a human');
+  }
+}
+
+/**
+ * The engine: a pure function of (flow version, state, event, now). It never performs I/O; what
+ * must happen outside (sending, http calls, timers) is in the result for the caller to carry out.
+ */
+export function step(
+  flow: CompiledFlow,
+  state: ContactState,
+  event: EngineEvent,
+  now: number,
+  options: EngineOptions = {},
+): StepResult {
+  const turn: Turn = { flow, state: structuredClone(state), now, options, outbound: [], effects: [], log: [] };
+  switch (event.type) {
+    case 'message':
+      onMessage(turn, event);
+      break;
+    case 'timer':
+      onTimer(turn);
+      break;
+    case 'http_result':
+      onHttpResult(turn, event.requestId, event.result);
+      break;
+    case 'release':
+      onRelease(turn);
+      break;
+  }
+  return { state: turn.state, outbound: turn.outbound, effects: turn.effects, log: turn.log };
+}

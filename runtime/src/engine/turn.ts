@@ -1,0 +1,84 @@
+import { handleKey, renderTemplate, type ValueScope } from '@parley/schemas';
+import type { CompiledFlow } from './compile-flow.js';
+import type { Effect, OutboundKind, OutboundMessage } from './events.js';
+import type { ContactState, Conversation, ConversationStatus } from './state.js';
+
+export interface EngineOptions {
+  /** Let `delay` nodes pass at once within the turn (the simulator); production waits for a timer. */
+  inlineDelays?: boolean;
+}
+
+/** The working set of one step: drafts of the state plus everything the step produced. */
+export interface Turn {
+  flow: CompiledFlow;
+  state: ContactState;
+  now: number;
+  options: EngineOptions;
+  outbound: OutboundMessage[];
+  effects: Effect[];
+  log: string[];
+}
+
+export function scopeOf(turn: Turn, conversation: Conversation): ValueScope {
+  return { variables: conversation.variables, contact: turn.state.contact, flow: { name: turn.flow.document.name } };
+}
+
+/** Fills a template with the conversation's values. */
+export function renderIn(turn: Turn, conversation: Conversation, template: string): string {
+  return renderTemplate(template, scopeOf(turn, conversation));
+}
+
+/** Queues a message to the contact; every message but a reminder counts as activity for the timers. */
+export function send(
+  turn: Turn,
+  conversation: Conversation,
+  kind: OutboundKind,
+  text: string,
+  extra: Partial<Pick<OutboundMessage, 'choices' | 'render' | 'media'>> = {},
+): void {
+  turn.outbound.push({ kind, conversationId: conversation.id, text, ...extra });
+  if (kind !== 'reminder') conversation.lastActivityAt = turn.now;
+}
+
+/** The current values of the flow's question variables that hold one. */
+export function answersOf(flow: CompiledFlow, conversation: Conversation): Record<string, unknown> {
+  const answers: Record<string, unknown> = {};
+  for (const variable of flow.index.questionVariables) {
+    const value = conversation.variables[variable];
+    if (value !== undefined && value !== null) answers[variable] = value;
+  }
+  return answers;
+}
+
+export function finishConversation(
+  turn: Turn,
+  conversation: Conversation,
+  status: Exclude<ConversationStatus, 'active'>,
+  reason?: string,
+): void {
+  conversation.status = status;
+  conversation.wait = null;
+  conversation.endedAt = turn.now;
+  if (reason !== undefined) {
+    conversation.endReason = reason;
+    turn.log.push(`conversation ${conversation.id} ${status}: ${reason}`);
+  }
+  turn.effects.push({
+    type: 'conversation_ended',
+    conversationId: conversation.id,
+    status,
+    answers: answersOf(turn.flow, conversation),
+    ...(reason === undefined ? {} : { reason }),
+  });
+}
+
+/** Sends the flow's fallback text and ends the conversation as failed. */
+export function failConversation(turn: Turn, conversation: Conversation, reason: string): void {
+  send(turn, conversation, 'fallback', turn.flow.settings.fallbackText);
+  finishConversation(turn, conversation, 'failed', reason);
+}
+
+/** The node an outcome of a node leads to, or null when that outcome is not connected. */
+export function targetOf(flow: CompiledFlow, nodeId: string, handle: string): string | null {
+  return flow.index.edgeByHandle.get(handleKey(nodeId, handle))?.target ?? null;
+}

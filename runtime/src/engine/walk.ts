@@ -1,0 +1,61 @@
+import type { FlowNode, NodeType } from '@parley/schemas';
+import { executors } from './nodes/registry.js';
+import type { NodeExecutor } from './nodes/node-executor.js';
+import type { Conversation } from './state.js';
+import { failConversation, finishConversation, targetOf, type Turn } from './turn.js';
+
+function execute(node: FlowNode, conversation: Conversation, turn: Turn) {
+  const run = executors[node.type] as NodeExecutor<NodeType>;
+  return run(node, conversation, turn);
+}
+
+/**
+ * Runs nodes from `start` until one waits (question, http, delay) or the conversation finishes.
+ * A null start means the outcome taken has no connection: the conversation completes quietly.
+ */
+export function walk(turn: Turn, conversation: Conversation, start: string | null): void {
+  let nextId = start;
+  while (true) {
+    if (nextId === null) {
+      finishConversation(turn, conversation, 'completed');
+      return;
+    }
+    if (conversation.turnSteps >= turn.flow.settings.maxStepsPerTurn) {
+      failConversation(
+        turn,
+        conversation,
+        `stopped after ${turn.flow.settings.maxStepsPerTurn} steps in one turn (a loop that never waits for input?)`,
+      );
+      return;
+    }
+    const node = turn.flow.index.nodeById.get(nextId);
+    if (node === undefined) {
+      failConversation(turn, conversation, `node ${nextId} does not exist`);
+      return;
+    }
+    conversation.turnSteps += 1;
+    turn.effects.push({ type: 'node_entered', conversationId: conversation.id, nodeId: node.id });
+    const transition = execute(node, conversation, turn);
+    switch (transition.kind) {
+      case 'follow':
+        nextId = targetOf(turn.flow, node.id, transition.handle);
+        break;
+      case 'goto':
+        nextId = transition.nodeId;
+        break;
+      case 'wait':
+        conversation.wait = transition.wait;
+        return;
+      case 'finish':
+        finishConversation(turn, conversation, transition.status);
+        return;
+    }
+  }
+}
+
+/** Starts a new turn (the loop guard counts per turn) and walks from `start`. */
+export function walkNewTurn(turn: Turn, conversation: Conversation, start: string | null): void {
+  conversation.turnSteps = 0;
+  conversation.wait = null;
+  walk(turn, conversation, start);
+}

@@ -1,0 +1,29 @@
+/** A conformance scenario: a flow, a scripted conversation and what the bot must say and store. */
+export interface Scenario {
+  name: string;
+  about?: string;
+  contact?: { name?: string; phone?: string };
+  flow: unknown;
+  turns: { user: string; bot: ExpectedMessage[] }[];
+  result: { status: string; answers: Record<string, unknown> };
+}
+
+export interface ExpectedMessage {
+  text: string;
+  choices?: string[];
+}
+
+/** Checks the shape of a parsed scenario file; returns a reason when it is not one. */
+export function scenarioProblem(input: unknown): string | null {
+  if (input === null || typeof input !== 'object') return 'the file is not a JSON object';
+  const scenario = input as Partial<Scenario>;
+  if (scenario.flow === undefined) return 'it has no "flow"';
+  if (!Array.isArray(scenario.turns)) return 'it has no "turns" list';
+  for (const [index, turn] of scenario.turns.entries()) {
+    if (typeof turn?.user !== 'string' || !Array.isArray(turn.bot)) {
+      return `turn ${index + 1} needs "user" (text) and "bot" (a list)`;
+    }
+  }
+  if (typeof scenario.result?.status !== 'string') return 'it has no "result" with a "status"';
+  return null;
+}
