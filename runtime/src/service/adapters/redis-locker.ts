@@ -1,0 +1,50 @@
+import type { Redis } from 'ioredis';
+import Redlock, { type Lock } from 'redlock';
+import type { Locker } from '../ports/locker.js';
+import { MemoryLocker } from './memory-locker.js';
+
+export interface RedisLockerOptions {
+  prefix: string;
+  /** Lease length; a holder that dies frees the key after this. */
+  ttlMs?: number;
+}
+
+/**
+ * Redlock across processes, behind an in-process queue per key so one process never competes
+ * with itself (that keeps Redis round trips to one acquire and one release per batch of work).
+ */
+export class RedisLocker implements Locker {
+  private readonly redlock: Redlock;
+  private readonly local = new MemoryLocker();
+  private readonly ttlMs: number;
+
+  constructor(
+    redis: Redis,
+    private readonly options: RedisLockerOptions,
+  ) {
+    this.ttlMs = options.ttlMs ?? 15_000;
+    this.redlock = new Redlock([redis], {
+      retryCount: 600,
+      retryDelay: 25,
+      retryJitter: 25,
+      driftFactor: 0.01,
+    });
+    // Redlock reports every failed attempt; contention is normal here, so they are not errors.
+    this.redlock.on('error', () => undefined);
+  }
+
+  withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.local.withLock(key, async () => {
+      const lock: Lock = await this.redlock.acquire([`${this.options.prefix}lock:${key}`], this.ttlMs);
+      try {
+        return await work();
+      } finally {
+        await lock.release().catch(() => undefined);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.local.close();
+  }
+}

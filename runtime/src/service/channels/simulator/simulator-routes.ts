@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '@parley/db';
+import { createAjv } from '@parley/schemas';
+import { type Static, Type } from '@sinclair/typebox';
+import { type Request, type Response, Router } from 'express';
+import { HttpError } from '../../ops/http-error.js';
+import type { Bus } from '../../ports/bus.js';
+import type { ChannelHost } from '../channel.js';
+import type { SentLog } from './sent-log.js';
+import { type SimulatorDelivery, simulatorChannelName } from './simulator-channel.js';
+
+const InboundBody = Type.Object(
+  {
+    contact: Type.String({ minLength: 1, maxLength: 64 }),
+    contactName: Type.Optional(Type.String({ maxLength: 200 })),
+    id: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    text: Type.Optional(Type.String({ maxLength: 4096 })),
+    media: Type.Optional(
+      Type.Object({
+        url: Type.String({ maxLength: 2048 }),
+        mimeType: Type.String({ maxLength: 200 }),
+        name: Type.Optional(Type.String({ maxLength: 200 })),
+        size: Type.Integer({ minimum: 0 }),
+      }),
+    ),
+    location: Type.Optional(
+      Type.Object({
+        lat: Type.Number({ minimum: -90, maximum: 90 }),
+        lng: Type.Number({ minimum: -180, maximum: 180 }),
+        name: Type.Optional(Type.String({ maxLength: 200 })),
+      }),
+    ),
+    choiceIds: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
+  },
+  { additionalProperties: false },
+);
+type InboundBody = Static<typeof InboundBody>;
+
+const validateInbound = createAjv().compile<InboundBody>(InboundBody);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function numberIdOf(request: Request): string {
+  const numberId = String(request.params.numberId);
+  if (!UUID.test(numberId)) throw new HttpError(404, 'not_found', 'No such number');
+  return numberId;
+}
+
+/**
+ * The simulator channel over HTTP: post a contact's message, stream the bot's replies (SSE), read
+ * a transcript. Used by the admin UI's live test and by the tests.
+ */
+export function simulatorRoutes(deps: { host: ChannelHost; bus: Bus; db: Db; sentLog: SentLog }): Router {
+  const router = Router();
+
+  router.post('/simulator/numbers/:numberId/messages', async (request: Request, response: Response) => {
+    const numberId = numberIdOf(request);
+    if (!validateInbound(request.body)) {
+      throw new HttpError(400, 'invalid_request', 'The message is not valid', validateInbound.errors);
+    }
+    const body = request.body;
+    if (
+      body.text === undefined &&
+      body.media === undefined &&
+      body.location === undefined &&
+      body.choiceIds === undefined
+    ) {
+      throw new HttpError(400, 'invalid_request', 'A message needs text, media, a location or choiceIds');
+    }
+    const id = body.id ?? `sim-in-${randomUUID()}`;
+    const result = await deps.host.receive({
+      numberId,
+      contact: body.contact,
+      id,
+      sentAt: Date.now(),
+      ...(body.contactName === undefined ? {} : { contactName: body.contactName }),
+      ...(body.text === undefined ? {} : { text: body.text }),
+      ...(body.media === undefined ? {} : { media: body.media }),
+      ...(body.location === undefined ? {} : { location: body.location }),
+      ...(body.choiceIds === undefined ? {} : { choiceIds: body.choiceIds }),
+    });
+    response.status(202).json({ id, status: result });
+  });
+
+  router.get('/simulator/numbers/:numberId/stream', async (request: Request, response: Response) => {
+    const numberId = numberIdOf(request);
+    const contact = typeof request.query.contact === 'string' ? request.query.contact : undefined;
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    response.write(': connected\n\n');
+    const unsubscribe = await deps.bus.subscribe(simulatorChannelName(numberId), (message) => {
+      const delivery = message as SimulatorDelivery;
+      if (contact !== undefined && delivery.contact !== contact) return;
+      response.write(`event: message\ndata: ${JSON.stringify(delivery)}\n\n`);
+    });
+    const heartbeat = setInterval(() => response.write(': ping\n\n'), 15_000);
+    request.on('close', () => {
+      clearInterval(heartbeat);
+      void unsubscribe();
+    });
+  });
+
+  router.get(
+    '/simulator/numbers/:numberId/contacts/:contact/messages',
+    async (request: Request, response: Response) => {
+      const numberId = numberIdOf(request);
+      const { rows } = await deps.db.query<{
+        id: number;
+        direction: string;
+        body: unknown;
+        status: string;
+        idempotency_key: string | null;
+        created_at: Date;
+      }>(
+        `select id, direction, body, status, idempotency_key, created_at from messages
+       where number_id = $1 and contact = $2 order by id`,
+        [numberId, String(request.params.contact)],
+      );
+      response.json({ messages: rows });
+    },
+  );
+
+  router.get('/simulator/numbers/:numberId/deliveries', async (request: Request, response: Response) => {
+    response.json({ deliveries: await deps.sentLog.deliveries(numberIdOf(request)) });
+  });
+
+  return router;
+}

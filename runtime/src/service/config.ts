@@ -1,0 +1,51 @@
+import type { SendPolicy } from './outbound/outbound-dispatcher.js';
+
+export interface RuntimeConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  /** Prefix of every Redis key and channel (tests give each run its own). */
+  redisPrefix: string;
+  /** How long conversation state stays in Redis after its last use. */
+  stateTtlSeconds: number;
+  allowPrivateHttp: boolean;
+  timerPollMs: number;
+  maintenanceMs: number;
+  /** Send pacing for WhatsApp numbers (ban avoidance) and for simulator numbers. */
+  whatsappSendPolicy: SendPolicy;
+  simulatorSendPolicy: SendPolicy;
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got “${raw}”`);
+  return value;
+}
+
+/** Runtime settings from the environment; see .env.example for each. */
+export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  return {
+    port: number(env, 'PARLEY_RUNTIME_PORT', number(env, 'PORT', 3001)),
+    host: env.PARLEY_RUNTIME_HOST || '0.0.0.0',
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    dataDir: env.PARLEY_DATA_DIR || '.parley',
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    redisPrefix: env.PARLEY_REDIS_PREFIX || 'parley:',
+    stateTtlSeconds: number(env, 'PARLEY_STATE_TTL_SECONDS', 24 * 3600),
+    allowPrivateHttp: env.PARLEY_ALLOW_PRIVATE_HTTP === '1',
+    timerPollMs: number(env, 'PARLEY_TIMER_POLL_MS', 1000),
+    maintenanceMs: number(env, 'PARLEY_MAINTENANCE_MS', 2000),
+    whatsappSendPolicy: {
+      perSecond: number(env, 'PARLEY_SEND_PER_SECOND', 1),
+      burst: number(env, 'PARLEY_SEND_BURST', 5),
+      typingMsPerChar: number(env, 'PARLEY_TYPING_MS_PER_CHAR', 25),
+      typingMaxMs: number(env, 'PARLEY_TYPING_MAX_MS', 3000),
+      maxAttempts: number(env, 'PARLEY_SEND_MAX_ATTEMPTS', 5),
+    },
+    simulatorSendPolicy: { perSecond: 0, burst: 0, typingMsPerChar: 0, typingMaxMs: 0, maxAttempts: 5 },
+  };
+}

@@ -1,0 +1,137 @@
+import type { Db } from '@parley/db';
+import { type Channel, ChannelSendError, type OutboundEnvelope } from '../channels/channel.js';
+import type { Logger } from '../ops/logger.js';
+import type { RuntimeMetrics } from '../ops/metrics.js';
+import { Batcher } from '../processing/batcher.js';
+import type { ClaimedMessage, OutboxRepository } from '../repositories/outbox-repository.js';
+import { RateLimiter } from './rate-limiter.js';
+
+export interface SendPolicy {
+  /** Average sends per second per number (0: unlimited). */
+  perSecond: number;
+  burst: number;
+  /** "typing…" shown before a send, per character of text, capped. */
+  typingMsPerChar: number;
+  typingMaxMs: number;
+  maxAttempts: number;
+}
+
+export interface OutboundDispatcherDeps {
+  db: Db;
+  outbox: OutboxRepository;
+  /** The channel that sends for a number in this process, or null when this process does not. */
+  channelFor: (numberId: string) => Promise<Channel | null>;
+  policyFor: (channel: Channel) => SendPolicy;
+  metrics: RuntimeMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Backoff before attempt n+1: 1 s, 2 s, 4 s … capped at 5 minutes, with jitter. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(300_000, 1000 * 2 ** (attempts - 1)) * (0.75 + Math.random() / 2);
+}
+
+/**
+ * Sends queued replies: per number, the oldest message of each contact (so contacts stay in
+ * order), paced by the number's rate limit, with retries and backoff. A message claimed before a
+ * crash is first looked up with the channel, so it is never sent twice.
+ */
+export class OutboundDispatcher {
+  private readonly pumps = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly limiters = new Map<string, RateLimiter>();
+  private readonly markSent: Batcher<{ messageId: number; channelMessageId: string }, undefined>;
+  private readonly now: () => number;
+  private stopped = false;
+
+  constructor(private readonly deps: OutboundDispatcherDeps) {
+    this.now = deps.now ?? Date.now;
+    this.markSent = new Batcher(async (rows) => {
+      await deps.outbox.markSent(deps.db, rows);
+      return rows.map(() => undefined);
+    });
+  }
+
+  /** Something was queued for a number: send it (coalesces with a pump already running). */
+  notify(numberId: string): void {
+    if (this.stopped) return;
+    if (this.pumps.has(numberId)) {
+      this.again.add(numberId);
+      return;
+    }
+    const pump = this.pump(numberId)
+      .catch((error: unknown) => {
+        this.deps.metrics.errors.inc({ kind: 'outbound' });
+        this.deps.logger.error({ err: error, numberId }, 'outbound pump failed');
+      })
+      .finally(() => {
+        this.pumps.delete(numberId);
+        if (this.again.delete(numberId)) this.notify(numberId);
+      });
+    this.pumps.set(numberId, pump);
+  }
+
+  /** Stops taking new work and waits for sends in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.pumps.size > 0) await Promise.allSettled([...this.pumps.values()]);
+  }
+
+  private async pump(numberId: string): Promise<void> {
+    const channel = await this.deps.channelFor(numberId);
+    if (channel === null) return;
+    const policy = this.deps.policyFor(channel);
+    for (;;) {
+      if (this.stopped) return;
+      const claimed = await this.deps.outbox.claim(this.deps.db, numberId, 50);
+      if (claimed.length === 0) return;
+      await Promise.all(claimed.map((message) => this.deliver(channel, policy, message)));
+    }
+  }
+
+  private limiter(numberId: string, policy: SendPolicy): RateLimiter {
+    let limiter = this.limiters.get(numberId);
+    if (limiter === undefined) {
+      limiter = new RateLimiter(policy.perSecond, policy.burst, this.now);
+      this.limiters.set(numberId, limiter);
+    }
+    return limiter;
+  }
+
+  private async deliver(channel: Channel, policy: SendPolicy, claimed: ClaimedMessage): Promise<void> {
+    const { envelope } = claimed;
+    try {
+      // A second claim means an earlier attempt may have gone out before a crash: ask first.
+      const earlier = claimed.attempts > 1 ? await channel.findSent(envelope) : null;
+      const sent = earlier ?? (await this.send(channel, policy, envelope));
+      await this.markSent.submit({ messageId: envelope.messageId, channelMessageId: sent.channelMessageId });
+      this.deps.metrics.outbound.inc({ status: 'sent' });
+    } catch (error) {
+      const retryable = !(error instanceof ChannelSendError) || error.retryable;
+      const retry = retryable && claimed.attempts < policy.maxAttempts;
+      const retryAt = retry ? this.now() + retryDelayMs(claimed.attempts) : null;
+      this.deps.metrics.outbound.inc({ status: retry ? 'retried' : 'failed' });
+      this.deps.logger.warn(
+        {
+          err: error,
+          numberId: envelope.numberId,
+          messageId: envelope.messageId,
+          attempts: claimed.attempts,
+        },
+        retry ? 'send failed; will retry' : 'send failed for good',
+      );
+      await this.deps.outbox
+        .markFailedAttempt(this.deps.db, envelope.messageId, (error as Error).message, retryAt)
+        .catch((cause: unknown) => this.deps.logger.error({ err: cause }, 'could not record a failed send'));
+    }
+  }
+
+  private async send(channel: Channel, policy: SendPolicy, envelope: OutboundEnvelope) {
+    await this.limiter(envelope.numberId, policy).take();
+    const typingMs = Math.min(policy.typingMaxMs, envelope.message.text.length * policy.typingMsPerChar);
+    if (typingMs > 0 && channel.typing !== undefined)
+      await channel.typing(envelope.numberId, envelope.contact, typingMs);
+    return channel.send(envelope);
+  }
+}

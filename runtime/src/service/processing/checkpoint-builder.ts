@@ -1,0 +1,143 @@
+import type { EngineEvent } from '../../engine/events.js';
+import type { ContactState, Conversation } from '../../engine/state.js';
+import type { StepResult } from '../../engine/step.js';
+import { answersOf } from '../../engine/turn.js';
+import type { Checkpoint, ConversationRow } from '../repositories/checkpoint-repository.js';
+import { conversationUuid } from './conversation-id.js';
+import type { RunnableVersion } from './flow-directory.js';
+
+export interface BuilderContext {
+  workspaceId: string;
+  numberId: string;
+  contact: string;
+  isTest: boolean;
+  expectedVersion: number;
+}
+
+/** Collects the effects of several engine steps of one contact into one Checkpoint. */
+export class CheckpointBuilder {
+  private readonly conversations = new Map<string, ConversationRow>();
+  private readonly checkpoint: Checkpoint;
+  private outboundSeq = 0;
+
+  constructor(private readonly ctx: BuilderContext) {
+    this.checkpoint = {
+      workspaceId: ctx.workspaceId,
+      numberId: ctx.numberId,
+      contact: ctx.contact,
+      expectedVersion: ctx.expectedVersion,
+      state: { v: 1, contact: {}, conversation: null },
+      flowVersionId: null,
+      conversationId: null,
+      conversations: [],
+      processedInbound: [],
+      outbound: [],
+      responses: [],
+      timerDueAt: null,
+      effectsAdded: [],
+      effectsDone: [],
+    };
+  }
+
+  uuidOf(conversation: Conversation | null): string | null {
+    return conversation === null ? null : conversationUuid(this.ctx.numberId, conversation.id);
+  }
+
+  private row(conversation: Conversation, state: ContactState, version: RunnableVersion): ConversationRow {
+    return {
+      id: conversationUuid(this.ctx.numberId, conversation.id),
+      workspaceId: this.ctx.workspaceId,
+      numberId: this.ctx.numberId,
+      contact: this.ctx.contact,
+      contactName: state.contact.name ?? null,
+      flowId: version.flowId,
+      flowVersionId: version.versionId,
+      engineId: conversation.id,
+      status: conversation.status,
+      currentNode: conversation.wait?.nodeId ?? null,
+      variables: conversation.variables,
+      answers: answersOf(version.flow, conversation),
+      endReason: conversation.endReason ?? null,
+      isTest: this.ctx.isTest,
+      startedAt: conversation.startedAt,
+      endedAt: conversation.endedAt ?? null,
+    };
+  }
+
+  /**
+   * Absorbs one step. `before` is the conversation the step started with (so an interrupted one
+   * can be recorded as abandoned), `version` the flow version the step ran on.
+   */
+  absorb(
+    event: EngineEvent,
+    inboundId: number | null,
+    before: Conversation | null,
+    result: StepResult,
+    version: RunnableVersion,
+    now: number,
+  ): void {
+    const after = result.state.conversation;
+    for (const effect of result.effects) {
+      if (
+        effect.type === 'conversation_ended' &&
+        before !== null &&
+        effect.conversationId === before.id &&
+        after?.id !== before.id
+      ) {
+        const ended: Conversation = { ...before, status: effect.status, wait: null, endedAt: now };
+        if (effect.reason !== undefined) ended.endReason = effect.reason;
+        const row = this.row(ended, result.state, version);
+        this.conversations.set(row.id, row);
+      }
+      if (effect.type === 'conversation_ended' && effect.status === 'completed') {
+        this.checkpoint.responses.push({
+          conversationId: conversationUuid(this.ctx.numberId, effect.conversationId),
+          flowId: version.flowId,
+          flowVersionId: version.versionId,
+          answers: effect.answers,
+          isTest: this.ctx.isTest,
+          completedAt: now,
+        });
+      }
+      if (effect.type === 'http_request') {
+        this.checkpoint.effectsAdded.push({
+          requestId: effect.requestId,
+          payload: { request: effect.request, nodeId: effect.nodeId, conversationId: effect.conversationId },
+        });
+      }
+    }
+    if (event.type === 'http_result') this.checkpoint.effectsDone.push(event.requestId);
+    if (after !== null) {
+      const row = this.row(after, result.state, version);
+      this.conversations.set(row.id, row);
+    }
+    const conversationId = this.uuidOf(after);
+    if (inboundId !== null) this.checkpoint.processedInbound.push({ id: inboundId, conversationId });
+    for (const message of result.outbound) {
+      const { conversationId: engineId, ...body } = message;
+      this.outboundSeq += 1;
+      this.checkpoint.outbound.push({
+        conversationId: conversationUuid(this.ctx.numberId, engineId),
+        idempotencyKey: `${this.ctx.numberId}:${this.ctx.contact}:${this.ctx.expectedVersion + 1}:${this.outboundSeq}`,
+        type: message.media === undefined ? 'text' : 'media',
+        body,
+      });
+    }
+  }
+
+  /** An inbound message that no flow handled (no flow published on the number). */
+  skip(inboundId: number): void {
+    this.checkpoint.processedInbound.push({ id: inboundId, conversationId: null });
+  }
+
+  build(state: ContactState, flowVersionId: string | null, timerDueAt: number | null): Checkpoint {
+    return {
+      ...this.checkpoint,
+      state,
+      flowVersionId,
+      conversationId: this.uuidOf(state.conversation),
+      conversations: [...this.conversations.values()],
+      timerDueAt,
+    };
+  }
+}

@@ -1,0 +1,285 @@
+import type { Db } from '@parley/db';
+import type { EngineEvent, HttpRequestEffect } from '../../engine/events.js';
+import { type ContactState, initialState, isOngoing } from '../../engine/state.js';
+import { step } from '../../engine/step.js';
+import { nextTimerAt } from '../../engine/timers.js';
+import type { InboundMessage } from '../channels/channel.js';
+import type { Logger } from '../ops/logger.js';
+import type { RuntimeMetrics } from '../ops/metrics.js';
+import type { Locker } from '../ports/locker.js';
+import type { StateStore, VersionedState } from '../ports/state-store.js';
+import {
+  type Checkpoint,
+  type CheckpointRepository,
+  VersionConflictError,
+} from '../repositories/checkpoint-repository.js';
+import type { ContactStateRepository } from '../repositories/contact-state-repository.js';
+import type { InboundRow, InboxRepository, PendingInbound } from '../repositories/inbox-repository.js';
+import { Batcher } from './batcher.js';
+import { CheckpointBuilder } from './checkpoint-builder.js';
+import type { FlowDirectory, RunnableVersion } from './flow-directory.js';
+import { inboundBody, inboundEvent } from './inbound-event.js';
+import { retrying } from './retrying.js';
+
+export interface ContactKey {
+  numberId: string;
+  contact: string;
+}
+
+/** What happened in a committed checkpoint that other parts act on (send, call, wake up). */
+export interface Committed {
+  key: ContactKey;
+  workspaceId: string;
+  outboundCount: number;
+  httpRequests: HttpRequestEffect[];
+  timerDueAt: number | null;
+}
+
+export class UnknownNumberError extends Error {
+  constructor(readonly numberId: string) {
+    super(`Number ${numberId} is not known`);
+    this.name = 'UnknownNumberError';
+  }
+}
+
+export interface ProcessorDeps {
+  db: Db;
+  stateStore: StateStore;
+  locker: Locker;
+  directory: FlowDirectory;
+  inbox: InboxRepository;
+  states: ContactStateRepository;
+  checkpoints: CheckpointRepository;
+  metrics: RuntimeMetrics;
+  logger: Logger;
+  onCommitted: (committed: Committed) => void;
+  now?: () => number;
+}
+
+interface Scheduled {
+  dirty: boolean;
+  extra: EngineEvent[];
+  running: Promise<void> | null;
+}
+
+const keyOf = (key: ContactKey) => `${key.numberId}:${key.contact}`;
+
+/**
+ * The conversation pipeline: inbound is recorded once (dedupe by channel id), then each contact's
+ * events are drained strictly in order under that contact's lock: load state (hot store, else the
+ * Postgres checkpoint), run the engine, and commit the checkpoint, messages and answers in one
+ * transaction batched with other contacts'. Different contacts run in parallel.
+ */
+export class ConversationProcessor {
+  private readonly scheduled = new Map<string, Scheduled>();
+  private readonly arrivals = new Map<number, number>();
+  private readonly ingest: Batcher<InboundRow, number | null>;
+  private readonly loadInbox: Batcher<ContactKey, PendingInbound[]>;
+  private readonly loadStates: Batcher<ContactKey, VersionedState | null>;
+  private readonly commit: Batcher<Checkpoint, undefined>;
+  private readonly now: () => number;
+  private stopping = false;
+
+  constructor(private readonly deps: ProcessorDeps) {
+    this.now = deps.now ?? Date.now;
+    this.ingest = new Batcher((rows) => deps.inbox.insert(deps.db, rows));
+    this.loadInbox = new Batcher(async (keys) => {
+      const rows = await deps.inbox.pending(deps.db, keys);
+      return keys.map((key) =>
+        rows.filter((row) => row.numberId === key.numberId && row.contact === key.contact),
+      );
+    });
+    this.loadStates = new Batcher(async (keys) => {
+      const states = await deps.states.load(deps.db, keys);
+      return keys.map((key) => states.get(keyOf(key)) ?? null);
+    });
+    this.commit = new Batcher(async (checkpoints) => {
+      deps.metrics.checkpointBatch.observe(checkpoints.length);
+      await deps.db.transaction((tx) => deps.checkpoints.write(tx, checkpoints));
+      return checkpoints.map(() => undefined);
+    });
+  }
+
+  /** Records an inbound message durably, then handles it in the background. */
+  async receive(message: InboundMessage): Promise<'accepted' | 'duplicate'> {
+    if (this.stopping) throw new Error('The runtime is shutting down');
+    const info = await this.deps.directory.number(message.numberId);
+    if (info === null) throw new UnknownNumberError(message.numberId);
+    const row: InboundRow = {
+      workspaceId: info.workspaceId,
+      numberId: message.numberId,
+      contact: message.contact,
+      waMessageId: message.id,
+      type: message.media !== undefined ? 'media' : message.location !== undefined ? 'location' : 'text',
+      body: inboundBody(message),
+    };
+    const id = await retrying(() => this.ingest.submit(row), {
+      what: 'record an inbound message',
+      logger: this.deps.logger,
+      metrics: this.deps.metrics,
+      giveUpAfterMs: 30_000,
+    });
+    this.deps.metrics.inbound.inc({ result: id === null ? 'duplicate' : 'accepted' });
+    if (id === null) return 'duplicate';
+    this.arrivals.set(id, this.now());
+    this.schedule({ numberId: message.numberId, contact: message.contact });
+    return 'accepted';
+  }
+
+  /**
+   * Drains a contact's pending events (plus `extra` ones such as timers and http results) under
+   * its lock. Calls for a contact already being drained coalesce into one more pass.
+   */
+  schedule(key: ContactKey, extra: EngineEvent[] = []): void {
+    const id = keyOf(key);
+    let entry = this.scheduled.get(id);
+    if (entry === undefined) {
+      entry = { dirty: false, extra: [], running: null };
+      this.scheduled.set(id, entry);
+    }
+    entry.dirty = true;
+    entry.extra.push(...extra);
+    if (entry.running === null) this.kick(key, id, entry);
+  }
+
+  private kick(key: ContactKey, id: string, entry: Scheduled): void {
+    entry.running = this.run(key, entry).finally(() => {
+      entry.running = null;
+      if (entry.dirty) this.kick(key, id, entry);
+      else if (this.scheduled.get(id) === entry) this.scheduled.delete(id);
+    });
+  }
+
+  /** Resolves once no contact has work scheduled or running. */
+  async idle(): Promise<void> {
+    while (this.scheduled.size > 0) {
+      await Promise.allSettled([...this.scheduled.values()].map((entry) => entry.running));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Contacts with work scheduled or running (graceful shutdown waits for them). */
+  get inFlight(): number {
+    return this.scheduled.size;
+  }
+
+  /** Refuses new inbound and waits for the work in flight to be committed. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.idle();
+  }
+
+  queueDepths(): Record<string, number> {
+    return { ingest: this.ingest.depth, checkpoint: this.commit.depth, contacts: this.scheduled.size };
+  }
+
+  private async run(key: ContactKey, entry: Scheduled): Promise<void> {
+    while (entry.dirty) {
+      entry.dirty = false;
+      const extra = entry.extra.splice(0);
+      try {
+        await retrying(() => this.deps.locker.withLock(keyOf(key), () => this.drain(key, extra)), {
+          what: `process messages of ${keyOf(key)}`,
+          logger: this.deps.logger,
+          metrics: this.deps.metrics,
+          onConflict: () => this.deps.stateStore.delete(keyOf(key)),
+        });
+      } catch (error) {
+        this.deps.metrics.errors.inc({ kind: 'processing' });
+        this.deps.logger.error(
+          { err: error, numberId: key.numberId, contact: key.contact },
+          'could not process messages',
+        );
+      }
+    }
+  }
+
+  private async loadState(key: ContactKey): Promise<VersionedState> {
+    const hot = await this.deps.stateStore.get(keyOf(key)).catch(() => null);
+    if (hot !== null) return hot;
+    return (await this.loadStates.submit(key)) ?? { state: initialState(), version: 0, flowVersionId: null };
+  }
+
+  /** The version a step runs on: the pinned one while a conversation is ongoing, else the current one. */
+  private async versionFor(
+    numberId: string,
+    state: ContactState,
+    pinned: string | null,
+  ): Promise<RunnableVersion | null> {
+    if (isOngoing(state.conversation) && pinned !== null) {
+      const version = await this.deps.directory.version(pinned);
+      if (version !== null) return version;
+    }
+    return this.deps.directory.current(numberId);
+  }
+
+  private async drain(key: ContactKey, extra: EngineEvent[]): Promise<void> {
+    const pending = await this.loadInbox.submit(key);
+    if (pending.length === 0 && extra.length === 0) return;
+    const info = await this.deps.directory.number(key.numberId);
+    if (info === null) throw new UnknownNumberError(key.numberId);
+    const loaded = await this.loadState(key);
+    const builder = new CheckpointBuilder({
+      workspaceId: info.workspaceId,
+      numberId: key.numberId,
+      contact: key.contact,
+      isTest: info.channel === 'simulator',
+      expectedVersion: loaded.version,
+    });
+    let state = loaded.state;
+    let pinned = loaded.flowVersionId;
+    let timerFlow: RunnableVersion | null = null;
+    const httpRequests: HttpRequestEffect[] = [];
+    let outboundCount = 0;
+    const events: { event: EngineEvent; inboundId: number | null }[] = [
+      ...pending.map((row) => ({ event: inboundEvent(row), inboundId: row.id })),
+      ...extra.map((event) => ({ event, inboundId: null })),
+    ];
+    for (const { event, inboundId } of events) {
+      const now = this.now();
+      const version = await this.versionFor(key.numberId, state, pinned);
+      if (version === null) {
+        if (inboundId !== null) builder.skip(inboundId);
+        this.deps.logger.info(
+          { numberId: key.numberId, contact: key.contact },
+          'no published flow on this number; message not answered',
+        );
+        continue;
+      }
+      const before = state.conversation;
+      const result = step(version.flow, state, event, now);
+      if (result.state.conversation !== null && result.state.conversation.id !== before?.id)
+        pinned = version.versionId;
+      builder.absorb(event, inboundId, before, result, version, now);
+      for (const line of result.log) {
+        this.deps.logger.debug(
+          { conversationId: result.state.conversation?.id, numberId: key.numberId },
+          line,
+        );
+      }
+      httpRequests.push(
+        ...result.effects.filter((effect): effect is HttpRequestEffect => effect.type === 'http_request'),
+      );
+      outboundCount += result.outbound.length;
+      state = result.state;
+      timerFlow = version;
+    }
+    const timerDueAt = timerFlow === null ? null : nextTimerAt(timerFlow.flow, state);
+    const checkpoint = builder.build(state, pinned, timerDueAt);
+    await this.commit.submit(checkpoint);
+    const committedAt = this.now();
+    for (const row of pending) {
+      const arrived = this.arrivals.get(row.id);
+      if (arrived !== undefined) {
+        this.deps.metrics.stepLatency.observe((committedAt - arrived) / 1000);
+        this.arrivals.delete(row.id);
+      }
+    }
+    await this.deps.stateStore
+      .set(keyOf(key), { state, version: loaded.version + 1, flowVersionId: pinned })
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not cache conversation state'));
+    this.deps.onCommitted({ key, workspaceId: info.workspaceId, outboundCount, httpRequests, timerDueAt });
+  }
+}
+
+export { VersionConflictError };

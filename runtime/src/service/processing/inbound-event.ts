@@ -1,0 +1,35 @@
+import type { EngineEvent, InboundLocation, InboundMedia } from '../../engine/events.js';
+import type { InboundMessage } from '../channels/channel.js';
+import type { PendingInbound } from '../repositories/inbox-repository.js';
+
+/** What of an inbound message is stored in `messages.body` (and read back to run the engine). */
+export function inboundBody(message: InboundMessage): Record<string, unknown> {
+  return {
+    ...(message.text === undefined ? {} : { text: message.text }),
+    ...(message.media === undefined ? {} : { media: message.media }),
+    ...(message.location === undefined ? {} : { location: message.location }),
+    ...(message.choiceIds === undefined ? {} : { choiceIds: message.choiceIds }),
+    ...(message.contactName === undefined ? {} : { contactName: message.contactName }),
+    sentAt: message.sentAt,
+  };
+}
+
+/** The engine event of a stored inbound message. */
+export function inboundEvent(row: PendingInbound): EngineEvent {
+  const body = row.body as {
+    text?: string;
+    media?: InboundMedia;
+    location?: InboundLocation;
+    choiceIds?: string[];
+    contactName?: string;
+  };
+  return {
+    type: 'message',
+    id: row.waMessageId,
+    ...(body.text === undefined ? {} : { text: body.text }),
+    ...(body.media === undefined ? {} : { media: body.media }),
+    ...(body.location === undefined ? {} : { location: body.location }),
+    ...(body.choiceIds === undefined ? {} : { choiceIds: body.choiceIds }),
+    contact: { phone: row.contact, ...(body.contactName === undefined ? {} : { name: body.contactName }) },
+  };
+}

@@ -1,0 +1,54 @@
+import type { Queryable } from '@parley/db';
+
+export interface NumberInfo {
+  numberId: string;
+  workspaceId: string;
+  channel: 'whatsapp' | 'simulator';
+  /** The published version answering on this number, if a flow is assigned and published. */
+  current: { flowId: string; versionId: string } | null;
+}
+
+export interface StoredVersion {
+  versionId: string;
+  flowId: string;
+  definition: unknown;
+}
+
+/** Reads which flow version answers on a number, and version definitions. */
+export class FlowRepository {
+  async numberInfo(db: Queryable, numberId: string): Promise<NumberInfo | null> {
+    const { rows } = await db.query<{
+      workspace_id: string;
+      channel: 'whatsapp' | 'simulator';
+      flow_id: string | null;
+      version_id: string | null;
+    }>(
+      `select n.workspace_id, n.channel, nf.flow_id, fv.id as version_id
+       from numbers n
+       left join number_flows nf on nf.number_id = n.id
+       left join flow_versions fv on fv.flow_id = nf.flow_id and fv.status = 'published'
+       where n.id = $1`,
+      [numberId],
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    return {
+      numberId,
+      workspaceId: row.workspace_id,
+      channel: row.channel,
+      current:
+        row.flow_id !== null && row.version_id !== null
+          ? { flowId: row.flow_id, versionId: row.version_id }
+          : null,
+    };
+  }
+
+  async version(db: Queryable, versionId: string): Promise<StoredVersion | null> {
+    const { rows } = await db.query<{ id: string; flow_id: string; definition: unknown }>(
+      'select id, flow_id, definition from flow_versions where id = $1',
+      [versionId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { versionId: row.id, flowId: row.flow_id, definition: row.definition };
+  }
+}

@@ -1,0 +1,122 @@
+import type { Queryable } from '@parley/db';
+import type { DeliveryStatus, OutboundEnvelope } from '../channels/channel.js';
+import { jsonRows } from './json-rows.js';
+
+export interface ClaimedMessage {
+  envelope: OutboundEnvelope;
+  attempts: number;
+}
+
+/** The outbox: outbound rows of `messages`, claimed one head per contact so each contact stays in order. */
+export class OutboxRepository {
+  /**
+   * Marks the oldest unsent message of up to `limit` contacts as `sending` and returns them. A
+   * contact whose head is still being sent (or waits for a retry) gets nothing, so no message
+   * overtakes an earlier one.
+   */
+  async claim(db: Queryable, numberId: string, limit: number): Promise<ClaimedMessage[]> {
+    const { rows } = await db.query<{
+      id: number;
+      contact: string;
+      idempotency_key: string;
+      body: OutboundEnvelope['message'];
+      attempts: number;
+    }>(
+      `with heads as (
+         select distinct on (contact) id, status, next_attempt_at
+         from messages
+         where number_id = $1 and direction = 'out' and status in ('queued', 'sending')
+         order by contact, id
+       ), ready as (
+         select id from heads
+         where status = 'queued' and (next_attempt_at is null or next_attempt_at <= now())
+         order by id limit $2
+       )
+       update messages m set status = 'sending', attempts = m.attempts + 1, updated_at = now()
+       from ready where m.id = ready.id and m.status = 'queued'
+       returning m.id, m.contact, m.idempotency_key, m.body, m.attempts`,
+      [numberId, limit],
+    );
+    return rows
+      .sort((a, b) => a.id - b.id)
+      .map((row) => ({
+        attempts: row.attempts,
+        envelope: {
+          messageId: row.id,
+          numberId,
+          contact: row.contact,
+          idempotencyKey: row.idempotency_key,
+          message: row.body,
+        },
+      }));
+  }
+
+  async markSent(db: Queryable, sent: { messageId: number; channelMessageId: string }[]): Promise<void> {
+    await db.query(
+      `update messages m set status = 'sent', wa_message_id = x.channel_message_id, last_error = null, updated_at = now()
+       from jsonb_to_recordset($1::jsonb) as x(id bigint, channel_message_id text)
+       where m.id = x.id and m.status = 'sending'`,
+      [jsonRows(sent.map((row) => ({ id: row.messageId, channel_message_id: row.channelMessageId })))],
+    );
+  }
+
+  /** Puts a message back for a later attempt, or fails it for good when `retryAt` is null. */
+  async markFailedAttempt(
+    db: Queryable,
+    messageId: number,
+    error: string,
+    retryAt: number | null,
+  ): Promise<void> {
+    await db.query(
+      `update messages set status = $2, last_error = $3, next_attempt_at = $4, updated_at = now()
+       where id = $1 and status = 'sending'`,
+      [
+        messageId,
+        retryAt === null ? 'failed' : 'queued',
+        error.slice(0, 1000),
+        retryAt === null ? null : new Date(retryAt),
+      ],
+    );
+  }
+
+  /** Delivery receipts only move a message forward (sent → delivered → read). */
+  async applyReceipt(
+    db: Queryable,
+    numberId: string,
+    channelMessageId: string,
+    status: DeliveryStatus,
+  ): Promise<void> {
+    await db.query(
+      `update messages set status = $3, updated_at = now()
+       where number_id = $1 and direction = 'out' and wa_message_id = $2
+         and array_position(array['sending','sent','delivered','read'], status) < array_position(array['sending','sent','delivered','read'], $3)`,
+      [numberId, channelMessageId, status],
+    );
+  }
+
+  /** Sends a crash interrupted: back to `queued`, to be checked with the channel before resending. */
+  async requeueStale(db: Queryable, olderThanMs: number): Promise<number> {
+    const { rowCount } = await db.query(
+      `update messages set status = 'queued', updated_at = now()
+       where direction = 'out' and status = 'sending' and updated_at < now() - make_interval(secs => $1::double precision / 1000)`,
+      [olderThanMs],
+    );
+    return rowCount;
+  }
+
+  /** Numbers with messages ready to send. */
+  async numbersWithWork(db: Queryable): Promise<string[]> {
+    const { rows } = await db.query<{ number_id: string }>(
+      `select distinct number_id from messages
+       where direction = 'out' and status = 'queued' and (next_attempt_at is null or next_attempt_at <= now())`,
+    );
+    return rows.map((row) => row.number_id);
+  }
+
+  async queuedCount(db: Queryable): Promise<number> {
+    const { rows } = await db.query<{ count: number }>(
+      `select count(*)::int as count from messages where direction = 'out' and status in ('queued', 'sending')`,
+    );
+    return rows[0]?.count ?? 0;
+  }
+}

@@ -1,0 +1,243 @@
+import type { Server } from 'node:http';
+import { type Db, migrate, openDb } from '@parley/db';
+import { Redis } from 'ioredis';
+import { MemoryBus } from './adapters/memory-bus.js';
+import { MemoryLocker } from './adapters/memory-locker.js';
+import { MemoryStateStore } from './adapters/memory-state-store.js';
+import { PgBus } from './adapters/pg-bus.js';
+import { RedisBus } from './adapters/redis-bus.js';
+import { RedisLocker } from './adapters/redis-locker.js';
+import { RedisStateStore } from './adapters/redis-state-store.js';
+import type { Channel, ChannelHost } from './channels/channel.js';
+import { MemorySentLog, RedisSentLog, type SentLog } from './channels/simulator/sent-log.js';
+import { SimulatorChannel } from './channels/simulator/simulator-channel.js';
+import { simulatorRoutes } from './channels/simulator/simulator-routes.js';
+import type { RuntimeConfig } from './config.js';
+import { healthRoutes } from './ops/health-routes.js';
+import { createApp, listen } from './ops/http-server.js';
+import { createLogger, type Logger } from './ops/logger.js';
+import { RuntimeMetrics } from './ops/metrics.js';
+import { OutboundDispatcher } from './outbound/outbound-dispatcher.js';
+import type { Bus } from './ports/bus.js';
+import type { Locker } from './ports/locker.js';
+import type { StateStore } from './ports/state-store.js';
+import { ConversationProcessor } from './processing/conversation-processor.js';
+import { EffectRunner } from './processing/effect-runner.js';
+import { FLOWS_CHANNEL, FlowDirectory } from './processing/flow-directory.js';
+import { Maintenance } from './processing/maintenance.js';
+import { CheckpointRepository } from './repositories/checkpoint-repository.js';
+import { ContactStateRepository } from './repositories/contact-state-repository.js';
+import { EffectRepository } from './repositories/effect-repository.js';
+import { FlowRepository } from './repositories/flow-repository.js';
+import { InboxRepository } from './repositories/inbox-repository.js';
+import { OutboxRepository } from './repositories/outbox-repository.js';
+import { TimerRepository } from './repositories/timer-repository.js';
+
+/** The shared infrastructure a runtime runs on: Postgres, and Redis when configured. */
+interface Infrastructure {
+  db: Db;
+  redis: Redis | null;
+  stateStore: StateStore;
+  locker: Locker;
+  bus: Bus;
+  sentLog: SentLog;
+  close(): Promise<void>;
+}
+
+async function connectInfrastructure(config: RuntimeConfig, db: Db): Promise<Infrastructure> {
+  if (config.redisUrl === undefined) {
+    return {
+      db,
+      redis: null,
+      stateStore: new MemoryStateStore(),
+      locker: new MemoryLocker(),
+      // Without Redis: Postgres LISTEN/NOTIFY across processes, or in-process when embedded.
+      bus: db.kind === 'postgres' ? new PgBus(db, config.redisPrefix) : new MemoryBus(),
+      sentLog: new MemorySentLog(),
+      close: () => db.close(),
+    };
+  }
+  const options = { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: true };
+  const redis = new Redis(config.redisUrl, options);
+  const subscriber = new Redis(config.redisUrl, { ...options, enableAutoPipelining: false });
+  await redis.connect();
+  await subscriber.connect();
+  return {
+    db,
+    redis,
+    stateStore: new RedisStateStore(redis, config.redisPrefix, config.stateTtlSeconds),
+    locker: new RedisLocker(redis, { prefix: config.redisPrefix }),
+    bus: new RedisBus(redis, subscriber, config.redisPrefix),
+    sentLog: new RedisSentLog(redis, config.redisPrefix),
+    close: async () => {
+      subscriber.disconnect();
+      await redis.quit().catch(() => undefined);
+      await db.close();
+    },
+  };
+}
+
+export interface RuntimeServiceOptions {
+  /** An already open database (the all-in-one start shares one PGlite); opened from config otherwise. */
+  db?: Db;
+  logger?: Logger;
+  /** Extra channels by kind (the WhatsApp channel plugs in here). */
+  channels?: Partial<Record<'whatsapp', Channel>>;
+  /** Skip the HTTP server (embedding in another server). */
+  listen?: boolean;
+}
+
+/**
+ * The runtime process: conversation processing, outbound sending, timers, http effects, recovery,
+ * and an HTTP server for the simulator channel, health and metrics.
+ */
+export class RuntimeService {
+  readonly metrics = new RuntimeMetrics();
+  readonly logger: Logger;
+  readonly processor: ConversationProcessor;
+  readonly dispatcher: OutboundDispatcher;
+  readonly directory: FlowDirectory;
+  readonly host: ChannelHost;
+  private server: Server | null = null;
+  private stopping = false;
+  private readonly maintenance: Maintenance;
+  private readonly effects: EffectRunner;
+  private unsubscribeFlows: (() => Promise<void>) | null = null;
+
+  private constructor(
+    readonly config: RuntimeConfig,
+    readonly infra: Infrastructure,
+    options: RuntimeServiceOptions,
+  ) {
+    this.logger = options.logger ?? createLogger('parley-runtime');
+    const { db } = infra;
+    const outbox = new OutboxRepository();
+    const effectRepository = new EffectRepository();
+    this.directory = new FlowDirectory(db, new FlowRepository());
+    const simulator = new SimulatorChannel(infra.bus, infra.sentLog);
+    const channels: Record<string, Channel | undefined> = { simulator, ...options.channels };
+    this.dispatcher = new OutboundDispatcher({
+      db,
+      outbox,
+      channelFor: async (numberId) => {
+        const info = await this.directory.number(numberId);
+        return info === null ? null : (channels[info.channel] ?? null);
+      },
+      policyFor: (channel) =>
+        channel.kind === 'simulator' ? config.simulatorSendPolicy : config.whatsappSendPolicy,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+    this.effects = new EffectRunner({
+      db,
+      effects: effectRepository,
+      allowPrivateHttp: config.allowPrivateHttp,
+      logger: this.logger,
+      deliver: (key, requestId, result) =>
+        this.processor.schedule(key, [{ type: 'http_result', requestId, result }]),
+    });
+    this.processor = new ConversationProcessor({
+      db,
+      stateStore: infra.stateStore,
+      locker: infra.locker,
+      directory: this.directory,
+      inbox: new InboxRepository(),
+      states: new ContactStateRepository(),
+      checkpoints: new CheckpointRepository(),
+      metrics: this.metrics,
+      logger: this.logger,
+      onCommitted: (committed) => {
+        if (committed.outboundCount > 0) this.dispatcher.notify(committed.key.numberId);
+        for (const effect of committed.httpRequests)
+          this.effects.run(committed.key, committed.workspaceId, effect);
+      },
+    });
+    this.host = {
+      receive: (message) => this.processor.receive(message),
+      receipt: (numberId, channelMessageId, status) =>
+        outbox.applyReceipt(db, numberId, channelMessageId, status),
+    };
+    this.maintenance = new Maintenance({
+      db,
+      config,
+      processor: this.processor,
+      dispatcher: this.dispatcher,
+      effects: this.effects,
+      inbox: new InboxRepository(),
+      outbox,
+      timers: new TimerRepository(),
+      effectRepository,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+  }
+
+  /** Opens the database (migrating it), connects Redis, starts the loops and the HTTP server. */
+  static async start(config: RuntimeConfig, options: RuntimeServiceOptions = {}): Promise<RuntimeService> {
+    const db = options.db ?? (await openDb({ ...config, applicationName: 'parley-runtime' }));
+    if (options.db === undefined) await migrate(db);
+    const infra = await connectInfrastructure(config, db);
+    const service = new RuntimeService(config, infra, options);
+    await service.begin(options.listen !== false);
+    return service;
+  }
+
+  private async begin(withServer: boolean): Promise<void> {
+    this.unsubscribeFlows = await this.infra.bus.subscribe(FLOWS_CHANNEL, () => this.directory.invalidate());
+    this.maintenance.start();
+    if (!withServer) return;
+    const app = createApp(
+      [
+        healthRoutes(this.readinessChecks(), this.metrics, () => this.stopping),
+        simulatorRoutes({
+          host: this.host,
+          bus: this.infra.bus,
+          db: this.infra.db,
+          sentLog: this.infra.sentLog,
+        }),
+      ],
+      this.logger,
+    );
+    this.server = await listen(app, this.config.port, this.config.host);
+    this.logger.info({ port: this.port }, 'runtime listening');
+  }
+
+  readinessChecks(): Record<string, () => Promise<unknown>> {
+    const checks: Record<string, () => Promise<unknown>> = {
+      postgres: () => this.infra.db.query('select 1'),
+      queues: async () => this.processor.queueDepths(),
+    };
+    const redis = this.infra.redis;
+    if (redis !== null) checks.redis = () => redis.ping();
+    return checks;
+  }
+
+  get port(): number {
+    const address = this.server?.address();
+    return typeof address === 'object' && address !== null ? address.port : this.config.port;
+  }
+
+  /**
+   * Graceful shutdown: stop accepting messages, finish the steps in flight and their sends, then
+   * release locks and connections.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.logger.info('runtime stopping');
+    const closed =
+      this.server === null ? Promise.resolve() : new Promise((resolve) => this.server?.close(resolve));
+    this.server?.closeAllConnections();
+    this.maintenance.stop();
+    await this.processor.stop();
+    await this.effects.stop();
+    await this.processor.idle();
+    await this.dispatcher.stop();
+    await this.unsubscribeFlows?.();
+    await this.infra.locker.close();
+    await this.infra.bus.close();
+    await closed;
+    await this.infra.close();
+    this.logger.info('runtime stopped');
+  }
+}
