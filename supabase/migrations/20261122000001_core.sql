@@ -65,7 +65,8 @@ create table flow_versions (
   id uuid primary key default gen_random_uuid(),
   workspace_id uuid not null references workspaces (id) on delete cascade,
   flow_id uuid not null references flows (id) on delete cascade,
-  version integer not null check (version > 0),
+  -- 1, 2, 3… for publishes; 0 for draft snapshots (what a simulator session of the draft runs).
+  version integer not null check (version >= 0),
   status text not null check (status in ('draft', 'published', 'archived')),
   definition jsonb not null,
   -- deriveForm(definition).answersSchema, kept for exports and answer checks.
@@ -74,10 +75,14 @@ create table flow_versions (
   created_by uuid references users (id) on delete set null,
   created_at timestamptz not null default now(),
   published_at timestamptz,
-  unique (flow_id, version)
+  check ((status = 'draft') = (version = 0))
 );
+create unique index flow_versions_number_key on flow_versions (flow_id, version) where status <> 'draft';
 -- At most one published version per flow.
 create unique index flow_versions_published_key on flow_versions (flow_id) where status = 'published';
+
+-- A simulator session's number runs one version (a draft snapshot or a chosen one), not the published one.
+alter table numbers add column pinned_version_id uuid references flow_versions (id) on delete cascade;
 
 create table number_flows (
   number_id uuid primary key references numbers (id) on delete cascade,

@@ -10,7 +10,7 @@ import { RedisLocker } from './adapters/redis-locker.js';
 import { RedisStateStore } from './adapters/redis-state-store.js';
 import type { Channel, ChannelHost } from './channels/channel.js';
 import { MemorySentLog, RedisSentLog, type SentLog } from './channels/simulator/sent-log.js';
-import { SimulatorChannel } from './channels/simulator/simulator-channel.js';
+import { SimulatorChannel, simulatorChannelName } from './channels/simulator/simulator-channel.js';
 import { simulatorRoutes } from './channels/simulator/simulator-routes.js';
 import type { RuntimeConfig } from './config.js';
 import { healthRoutes } from './ops/health-routes.js';
@@ -23,7 +23,7 @@ import type { Locker } from './ports/locker.js';
 import type { StateStore } from './ports/state-store.js';
 import { ConversationProcessor } from './processing/conversation-processor.js';
 import { EffectRunner } from './processing/effect-runner.js';
-import { FLOWS_CHANNEL, FlowDirectory } from './processing/flow-directory.js';
+import { FLOWS_CHANNEL, FlowDirectory, INBOUND_CHANNEL } from './processing/flow-directory.js';
 import { Maintenance } from './processing/maintenance.js';
 import { CheckpointRepository } from './repositories/checkpoint-repository.js';
 import { ContactStateRepository } from './repositories/contact-state-repository.js';
@@ -102,7 +102,7 @@ export class RuntimeService {
   private stopping = false;
   private readonly maintenance: Maintenance;
   private readonly effects: EffectRunner;
-  private unsubscribeFlows: (() => Promise<void>) | null = null;
+  private readonly unsubscribes: (() => Promise<void>)[] = [];
 
   private constructor(
     readonly config: RuntimeConfig,
@@ -183,7 +183,14 @@ export class RuntimeService {
   }
 
   private async begin(withServer: boolean): Promise<void> {
-    this.unsubscribeFlows = await this.infra.bus.subscribe(FLOWS_CHANNEL, () => this.directory.invalidate());
+    this.unsubscribes.push(
+      await this.infra.bus.subscribe(FLOWS_CHANNEL, () => this.directory.invalidate()),
+      await this.infra.bus.subscribe(INBOUND_CHANNEL, (message) => {
+        const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
+        if (typeof numberId === 'string' && typeof contact === 'string')
+          this.processor.schedule({ numberId, contact });
+      }),
+    );
     this.maintenance.start();
     if (!withServer) return;
     const app = createApp(
@@ -233,7 +240,7 @@ export class RuntimeService {
     await this.effects.stop();
     await this.processor.idle();
     await this.dispatcher.stop();
-    await this.unsubscribeFlows?.();
+    await Promise.allSettled(this.unsubscribes.map((unsubscribe) => unsubscribe()));
     await this.infra.locker.close();
     await this.infra.bus.close();
     await closed;

@@ -16,19 +16,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       (error as { status?: number; statusCode?: number }).status ??
       (error as { statusCode?: number }).statusCode;
     if (status === 413) {
-      response
-        .status(413)
-        .json({
-          error: { code: 'payload_too_large', message: 'The request body is too large', details: null },
-        });
+      response.status(413).json({
+        error: { code: 'payload_too_large', message: 'The request body is too large', details: null },
+      });
       return;
     }
     if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') {
-      response
-        .status(400)
-        .json({
-          error: { code: 'invalid_json', message: 'The request body is not valid JSON', details: null },
-        });
+      response.status(400).json({
+        error: { code: 'invalid_json', message: 'The request body is not valid JSON', details: null },
+      });
       return;
     }
     if ((error as Error).name === 'UnknownNumberError') {

@@ -30,6 +30,9 @@ export interface ContactKey {
 export interface Committed {
   key: ContactKey;
   workspaceId: string;
+  channel: 'whatsapp' | 'simulator';
+  /** Ids of the inbound message rows this checkpoint handled. */
+  inboundIds: number[];
   outboundCount: number;
   httpRequests: HttpRequestEffect[];
   timerDueAt: number | null;
@@ -278,7 +281,15 @@ export class ConversationProcessor {
     await this.deps.stateStore
       .set(keyOf(key), { state, version: loaded.version + 1, flowVersionId: pinned })
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not cache conversation state'));
-    this.deps.onCommitted({ key, workspaceId: info.workspaceId, outboundCount, httpRequests, timerDueAt });
+    this.deps.onCommitted({
+      key,
+      workspaceId: info.workspaceId,
+      channel: info.channel,
+      inboundIds: pending.map((row) => row.id),
+      outboundCount,
+      httpRequests,
+      timerDueAt,
+    });
   }
 }
 

@@ -4,7 +4,7 @@ export interface NumberInfo {
   numberId: string;
   workspaceId: string;
   channel: 'whatsapp' | 'simulator';
-  /** The published version answering on this number, if a flow is assigned and published. */
+  /** The version answering on this number: its pinned one (simulator sessions), else the published one. */
   current: { flowId: string; versionId: string } | null;
 }
 
@@ -23,8 +23,10 @@ export class FlowRepository {
       flow_id: string | null;
       version_id: string | null;
     }>(
-      `select n.workspace_id, n.channel, nf.flow_id, fv.id as version_id
+      `select n.workspace_id, n.channel,
+         coalesce(pinned.flow_id, nf.flow_id) as flow_id, coalesce(pinned.id, fv.id) as version_id
        from numbers n
+       left join flow_versions pinned on pinned.id = n.pinned_version_id
        left join number_flows nf on nf.number_id = n.id
        left join flow_versions fv on fv.flow_id = nf.flow_id and fv.status = 'published'
        where n.id = $1`,
