@@ -1,3 +1,7 @@
+export type { Bus } from './bus/bus.js';
+export { MemoryBus } from './bus/memory-bus.js';
+export { PgBus } from './bus/pg-bus.js';
+export { RedisBus } from './bus/redis-bus.js';
 export type { Db, NotificationHandler, Queryable } from './db.js';
 export { MIGRATIONS_DIR, type MigrationResult, migrate, splitStatements } from './migrate.js';
 export { dbOptionsFromEnv, type OpenDbOptions, openDb } from './open-db.js';

@@ -37,7 +37,7 @@ export class Batcher<I, O> {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const results = await this.run(batch.map((pending) => pending.item));
-        batch.forEach((pending, index) => pending.resolve(results[index] as O));
+        for (const [index, pending] of batch.entries()) pending.resolve(results[index] as O);
       } catch (error) {
         for (const pending of batch) pending.reject(error);
       }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Bus } from '../../ports/bus.js';
+import type { Bus } from '@parley/db';
 import type { Channel, OutboundEnvelope } from '../channel.js';
 import type { SentLog } from './sent-log.js';
 

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '@parley/db';
+import type { Bus, Db } from '@parley/db';
 import { createAjv } from '@parley/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import { type Request, type Response, Router } from 'express';
 import { HttpError } from '../../ops/http-error.js';
-import type { Bus } from '../../ports/bus.js';
 import type { ChannelHost } from '../channel.js';
 import type { SentLog } from './sent-log.js';
 import { type SimulatorDelivery, simulatorChannelName } from './simulator-channel.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Bus } from '../ports/bus.js';
+import type { Bus } from './bus.js';
 
 /** Notifications inside one process (embedded mode). */
 export class MemoryBus implements Bus {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Bus } from '../ports/bus.js';
+import type { Bus } from './bus.js';
 
 /** Redis pub/sub; the subscriber needs its own connection (a subscribed connection runs nothing else). */
 export class RedisBus implements Bus {

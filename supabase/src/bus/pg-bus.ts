@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '@parley/db';
-import type { Bus } from '../ports/bus.js';
+import type { Db } from '../db.js';
+import type { Bus } from './bus.js';
 
 /** A Postgres channel name (identifiers are limited to 63 bytes). */
 function channelName(prefix: string, channel: string): string {
