@@ -3,6 +3,7 @@ export { evaluateCondition, evaluateRule, looselyEqual } from './conditions/eval
 export * from './flow/document.js';
 export * from './flow/flow-index.js';
 export * from './form/derive-form.js';
+export { diffFlows, type FlowChange } from './diff/diff-flows.js';
 export type { HttpRequestConfig } from './nodes/http-request/index.js';
 export type { MessageConfig } from './nodes/message/index.js';
 export type * from './nodes/node-definition.js';
@@ -11,7 +12,8 @@ export * from './nodes/registry.js';
 export { RESERVED_HANDLES } from './nodes/shared.js';
 export { renderTemplate, type TemplateEscape, templatePaths, valueToText } from './templates/template.js';
 export { createAjv, isE164Phone } from './validation/ajv.js';
+export { problemsFromAjv } from './validation/ajv-messages.js';
 export { type CompiledAnswer, compileAnswerSchema } from './validation/answer-validator.js';
 export type { Problem } from './validation/problem.js';
-export { type ValidationResult, validateFlow } from './validation/validate-flow.js';
+export { structuralProblems, type ValidationResult, validateFlow } from './validation/validate-flow.js';
 export { readPath, resolveValue, type ValueScope, variableOfPath } from './values/path.js';

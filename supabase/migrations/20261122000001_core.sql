@@ -57,9 +57,11 @@ create table flows (
   draft_etag text not null default md5(gen_random_uuid()::text),
   created_by uuid references users (id) on delete set null,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- Deleted flows disappear from the editor but keep their versions, conversations and answers.
+  deleted_at timestamptz
 );
-create index flows_workspace_idx on flows (workspace_id, updated_at desc);
+create index flows_workspace_idx on flows (workspace_id, updated_at desc) where deleted_at is null;
 
 create table flow_versions (
   id uuid primary key default gen_random_uuid(),

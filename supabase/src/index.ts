@@ -7,3 +7,5 @@ export { MIGRATIONS_DIR, type MigrationResult, migrate, splitStatements } from '
 export { dbOptionsFromEnv, type OpenDbOptions, openDb } from './open-db.js';
 export { createPgDb, type PgDbOptions } from './pg-db.js';
 export { createPgliteDb } from './pglite-db.js';
+export { busChannels } from './bus/channels.js';
+export { resolveSecretKey } from './secret-key.js';

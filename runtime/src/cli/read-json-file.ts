@@ -14,7 +14,13 @@ export async function readJsonFile(path: string): Promise<unknown> {
     if (cause instanceof CliError) throw cause;
     const code = (cause as NodeJS.ErrnoException).code;
     const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((cause as Error).message);
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : String((cause as Error).message);
     throw new CliError(`${path}: cannot read the file (${reason})`);
   }
   try {

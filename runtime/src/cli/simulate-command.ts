@@ -35,7 +35,8 @@ export async function simulateCommand(
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') continue;
     out(JSON.stringify({ type: 'user', text: line }));
-    for (const message of await simulator.play(parseScriptLine(line))) out(JSON.stringify(messageLine(message)));
+    for (const message of await simulator.play(parseScriptLine(line)))
+      out(JSON.stringify(messageLine(message)));
   }
   out(JSON.stringify(resultLine(simulator.result())));
   return 0;

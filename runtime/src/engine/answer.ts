@@ -2,7 +2,7 @@ import { isMultiChoice } from '@parley/schemas';
 import { parseAnswer, type Reply } from './answers/parse-answer.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_TEXT } from './compile-flow.js';
 import type { Conversation, Wait } from './state.js';
-import { failConversation, renderIn, send, targetOf, type Turn } from './turn.js';
+import { failConversation, renderIn, send, type Turn, targetOf } from './turn.js';
 import { walkNewTurn } from './walk.js';
 
 /** Handles a reply to the question the conversation waits on: store and go on, retry, or give up. */
@@ -30,7 +30,9 @@ export function answerQuestion(
       value: parsed.value,
     });
     const choiceTarget =
-      parsed.choice !== undefined && !isMultiChoice(config) ? targetOf(turn.flow, node.id, parsed.choice.id) : null;
+      parsed.choice !== undefined && !isMultiChoice(config)
+        ? targetOf(turn.flow, node.id, parsed.choice.id)
+        : null;
     walkNewTurn(turn, conversation, choiceTarget ?? targetOf(turn.flow, node.id, 'next'));
     return;
   }
@@ -41,7 +43,12 @@ export function answerQuestion(
   const attempts = wait.attempts + 1;
   if (attempts < (config.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
     conversation.wait = { ...wait, attempts };
-    send(turn, conversation, 'retry', renderIn(turn, conversation, config.retry?.message ?? DEFAULT_RETRY_TEXT));
+    send(
+      turn,
+      conversation,
+      'retry',
+      renderIn(turn, conversation, config.retry?.message ?? DEFAULT_RETRY_TEXT),
+    );
     return;
   }
   const invalidTarget = targetOf(turn.flow, node.id, 'invalid');

@@ -33,7 +33,9 @@ export interface CompiledFlow {
 
 export class InvalidFlowError extends Error {
   constructor(readonly problems: { pointer: string; message: string }[]) {
-    super(`The flow has ${problems.length} error(s): ${problems.map((p) => `${p.pointer}: ${p.message}`).join('; ')}`);
+    super(
+      `The flow has ${problems.length} error(s): ${problems.map((p) => `${p.pointer}: ${p.message}`).join('; ')}`,
+    );
     this.name = 'InvalidFlowError';
   }
 }

@@ -48,7 +48,10 @@ export function initialState(contact: Contact = {}): ContactState {
 /** Whether the conversation still takes part in the dialogue (a released hand-off does not). */
 export function isOngoing(conversation: Conversation | null): conversation is Conversation {
   if (conversation === null) return false;
-  return conversation.status === 'active' || (conversation.status === 'handoff' && conversation.releasedAt === undefined);
+  return (
+    conversation.status === 'active' ||
+    (conversation.status === 'handoff' && conversation.releasedAt === undefined)
+  );
 }
 
 /**
@@ -57,7 +60,8 @@ export function isOngoing(conversation: Conversation | null): conversation is Co
  */
 export function migrateState(stored: unknown): ContactState {
   const state = stored as { v?: unknown } | null;
-  if (state === null || typeof state !== 'object') throw new Error('Stored conversation state is not an object');
+  if (state === null || typeof state !== 'object')
+    throw new Error('Stored conversation state is not an object');
   if (state.v === STATE_VERSION) return state as ContactState;
   throw new Error(`Unknown conversation state version ${String(state.v)}`);
 }

@@ -1,11 +1,11 @@
 import type { Trigger } from '@parley/schemas';
 import { answerQuestion } from './answer.js';
 import type { CompiledFlow } from './compile-flow.js';
-import type { EngineEvent, HttpOutcome, OutboundMessage, Effect } from './events.js';
+import type { Effect, EngineEvent, HttpOutcome, OutboundMessage } from './events.js';
 import type { ContactState, Conversation } from './state.js';
 import { dueTimer } from './timers.js';
 import { findTrigger } from './triggers.js';
-import { type EngineOptions, finishConversation, send, targetOf, type Turn } from './turn.js';
+import { type EngineOptions, finishConversation, send, type Turn, targetOf } from './turn.js';
 import { walk, walkNewTurn } from './walk.js';
 
 export interface StepResult {
@@ -42,7 +42,11 @@ function expire(turn: Turn, conversation: Conversation): void {
 }
 
 function onTimer(turn: Turn): void {
-  for (let kind = dueTimer(turn.flow, turn.state, turn.now); kind !== null; kind = dueTimer(turn.flow, turn.state, turn.now)) {
+  for (
+    let kind = dueTimer(turn.flow, turn.state, turn.now);
+    kind !== null;
+    kind = dueTimer(turn.flow, turn.state, turn.now)
+  ) {
     const conversation = turn.state.conversation as Conversation;
     if (kind === 'expiry') {
       expire(turn, conversation);
@@ -57,7 +61,10 @@ function onTimer(turn: Turn): void {
 
 function onMessage(turn: Turn, event: MessageEvent): void {
   if (event.contact !== undefined) turn.state.contact = { ...turn.state.contact, ...event.contact };
-  if (turn.state.conversation?.status === 'active' && dueTimer(turn.flow, turn.state, turn.now) === 'expiry') {
+  if (
+    turn.state.conversation?.status === 'active' &&
+    dueTimer(turn.flow, turn.state, turn.now) === 'expiry'
+  ) {
     expire(turn, turn.state.conversation);
   }
   const conversation = turn.state.conversation;
@@ -81,7 +88,9 @@ function onMessage(turn: Turn, event: MessageEvent): void {
   } else if (conversation.wait?.kind === 'answer') {
     answerQuestion(turn, conversation, conversation.wait, event);
   } else {
-    turn.log.push(`conversation ${conversation.id} is busy (${conversation.wait?.kind ?? 'running'}); message not answered`);
+    turn.log.push(
+      `conversation ${conversation.id} is busy (${conversation.wait?.kind ?? 'running'}); message not answered`,
+    );
   }
 }
 
@@ -122,7 +131,15 @@ export function step(
   now: number,
   options: EngineOptions = {},
 ): StepResult {
-  const turn: Turn = { flow, state: structuredClone(state), now, options, outbound: [], effects: [], log: [] };
+  const turn: Turn = {
+    flow,
+    state: structuredClone(state),
+    now,
+    options,
+    outbound: [],
+    effects: [],
+    log: [],
+  };
   switch (event.type) {
     case 'message':
       onMessage(turn, event);

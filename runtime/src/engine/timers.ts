@@ -8,11 +8,14 @@ export function pendingTimers(flow: CompiledFlow, state: ContactState): { kind: 
   const conversation = state.conversation;
   if (conversation === null || conversation.status !== 'active') return [];
   const { sessionTimeoutMs, reminder } = flow.settings;
+  if (conversation.wait?.kind === 'delay') return [{ kind: 'delay', at: conversation.wait.until }];
+  // Reminder and expiry are about the contact's silence: a conversation waiting on its own delay
+  // (up to days) or on an http result is not idle, and must not expire before it resumes.
+  if (conversation.wait?.kind !== 'answer') return [];
   const timers: { kind: TimerKind; at: number }[] = [
     { kind: 'expiry', at: conversation.lastActivityAt + sessionTimeoutMs },
   ];
-  if (conversation.wait?.kind === 'delay') timers.push({ kind: 'delay', at: conversation.wait.until });
-  if (reminder !== undefined && conversation.wait?.kind === 'answer' && !conversation.reminderSent) {
+  if (reminder !== undefined && !conversation.reminderSent) {
     const at = conversation.lastActivityAt + reminder.afterMs;
     if (at < conversation.lastActivityAt + sessionTimeoutMs) timers.push({ kind: 'reminder', at });
   }
@@ -25,7 +28,7 @@ export function nextTimerAt(flow: CompiledFlow, state: ContactState): number | n
   return timers.length === 0 ? null : Math.min(...timers.map((timer) => timer.at));
 }
 
-/** The timer due at `now` that should fire first (delays before reminders before expiry). */
+/** The timer due at `now` that should fire first (an expiry wins over a reminder due with it). */
 export function dueTimer(flow: CompiledFlow, state: ContactState, now: number): TimerKind | null {
   const due = pendingTimers(flow, state).filter((timer) => timer.at <= now);
   if (due.length === 0) return null;

@@ -24,6 +24,12 @@ export function triggerMatches(trigger: Trigger, text: string | undefined): bool
 }
 
 /** The first trigger (in flow order) an inbound message matches; `interruptOnly` while a conversation runs. */
-export function findTrigger(triggers: Trigger[], text: string | undefined, interruptOnly: boolean): Trigger | undefined {
-  return triggers.find((trigger) => (!interruptOnly || trigger.interrupt === true) && triggerMatches(trigger, text));
+export function findTrigger(
+  triggers: Trigger[],
+  text: string | undefined,
+  interruptOnly: boolean,
+): Trigger | undefined {
+  return triggers.find(
+    (trigger) => (!interruptOnly || trigger.interrupt === true) && triggerMatches(trigger, text),
+  );
 }

@@ -20,7 +20,11 @@ export interface Turn {
 }
 
 export function scopeOf(turn: Turn, conversation: Conversation): ValueScope {
-  return { variables: conversation.variables, contact: turn.state.contact, flow: { name: turn.flow.document.name } };
+  return {
+    variables: conversation.variables,
+    contact: turn.state.contact,
+    flow: { name: turn.flow.document.name },
+  };
 }
 
 /** Fills a template with the conversation's values. */

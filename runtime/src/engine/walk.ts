@@ -1,8 +1,8 @@
 import type { FlowNode, NodeType } from '@parley/schemas';
-import { executors } from './nodes/registry.js';
 import type { NodeExecutor } from './nodes/node-executor.js';
+import { executors } from './nodes/registry.js';
 import type { Conversation } from './state.js';
-import { failConversation, finishConversation, targetOf, type Turn } from './turn.js';
+import { failConversation, finishConversation, type Turn, targetOf } from './turn.js';
 
 function execute(node: FlowNode, conversation: Conversation, turn: Turn) {
   const run = executors[node.type] as NodeExecutor<NodeType>;

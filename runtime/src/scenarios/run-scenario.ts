@@ -29,8 +29,15 @@ function sameMessage(expected: ExpectedMessage, actual: ExpectedMessage): boolea
   return expected.choices === undefined || isDeepStrictEqual(expected.choices, actual.choices ?? []);
 }
 
-function compareTurn(index: number, user: string, expected: ExpectedMessage[], actual: ExpectedMessage[]): string[] {
-  const same = expected.length === actual.length && expected.every((message, i) => sameMessage(message, actual[i] as ExpectedMessage));
+function compareTurn(
+  index: number,
+  user: string,
+  expected: ExpectedMessage[],
+  actual: ExpectedMessage[],
+): string[] {
+  const same =
+    expected.length === actual.length &&
+    expected.every((message, i) => sameMessage(message, actual[i] as ExpectedMessage));
   if (same) return [];
   return [
     `turn ${index + 1} (user: ${JSON.stringify(user)}):`,

@@ -13,6 +13,13 @@ export interface RuntimeConfig {
   allowPrivateHttp: boolean;
   timerPollMs: number;
   maintenanceMs: number;
+  /** A send still `sending` after this long was cut off by a crash: requeued (checked with the channel first). */
+  staleSendMs: number;
+  /**
+   * An http_request effect unanswered after this long was cut off by a crash: re-run. Keep it above
+   * the longest request timeout (60 s), or a live process's call may run twice.
+   */
+  staleEffectMs: number;
   /** Send pacing for WhatsApp numbers (ban avoidance) and for simulator numbers. */
   whatsappSendPolicy: SendPolicy;
   simulatorSendPolicy: SendPolicy;
@@ -39,6 +46,8 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     allowPrivateHttp: env.PARLEY_ALLOW_PRIVATE_HTTP === '1',
     timerPollMs: number(env, 'PARLEY_TIMER_POLL_MS', 1000),
     maintenanceMs: number(env, 'PARLEY_MAINTENANCE_MS', 2000),
+    staleSendMs: number(env, 'PARLEY_STALE_SEND_MS', 30_000),
+    staleEffectMs: number(env, 'PARLEY_STALE_EFFECT_MS', 75_000),
     whatsappSendPolicy: {
       perSecond: number(env, 'PARLEY_SEND_PER_SECOND', 1),
       burst: number(env, 'PARLEY_SEND_BURST', 5),

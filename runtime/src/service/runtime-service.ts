@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type Bus, type Db, MemoryBus, migrate, openDb, PgBus, RedisBus } from '@parley/db';
+import { type Bus, busChannels, type Db, MemoryBus, migrate, openDb, PgBus, RedisBus } from '@parley/db';
 import { Redis } from 'ioredis';
 import { MemoryLocker } from './adapters/memory-locker.js';
 import { MemoryStateStore } from './adapters/memory-state-store.js';
@@ -19,7 +19,7 @@ import type { Locker } from './ports/locker.js';
 import type { StateStore } from './ports/state-store.js';
 import { ConversationProcessor } from './processing/conversation-processor.js';
 import { EffectRunner } from './processing/effect-runner.js';
-import { FLOWS_CHANNEL, FlowDirectory, INBOUND_CHANNEL } from './processing/flow-directory.js';
+import { FlowDirectory } from './processing/flow-directory.js';
 import { Maintenance } from './processing/maintenance.js';
 import { CheckpointRepository } from './repositories/checkpoint-repository.js';
 import { ContactStateRepository } from './repositories/contact-state-repository.js';
@@ -180,8 +180,8 @@ export class RuntimeService {
 
   private async begin(withServer: boolean): Promise<void> {
     this.unsubscribes.push(
-      await this.infra.bus.subscribe(FLOWS_CHANNEL, () => this.directory.invalidate()),
-      await this.infra.bus.subscribe(INBOUND_CHANNEL, (message) => {
+      await this.infra.bus.subscribe(busChannels.flows, () => this.directory.invalidate()),
+      await this.infra.bus.subscribe(busChannels.inbound, (message) => {
         const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
         if (typeof numberId === 'string' && typeof contact === 'string')
           this.processor.schedule({ numberId, contact });

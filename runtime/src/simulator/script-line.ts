@@ -29,7 +29,11 @@ export function parseScriptLine(line: string): ScriptLine {
     const name = location[3];
     return {
       kind: 'location',
-      location: { lat: Number(location[1]), lng: Number(location[2]), ...(name === undefined ? {} : { name }) },
+      location: {
+        lat: Number(location[1]),
+        lng: Number(location[2]),
+        ...(name === undefined ? {} : { name }),
+      },
     };
   }
   return { kind: 'text', text: line };

@@ -64,7 +64,11 @@ export class Simulator {
   private async advance(ms: number): Promise<OutboundMessage[]> {
     const target = this.now + ms;
     const outbound: OutboundMessage[] = [];
-    for (let at = nextTimerAt(this.flow, this.state); at !== null && at <= target; at = nextTimerAt(this.flow, this.state)) {
+    for (
+      let at = nextTimerAt(this.flow, this.state);
+      at !== null && at <= target;
+      at = nextTimerAt(this.flow, this.state)
+    ) {
       this.now = Math.max(this.now, at);
       outbound.push(...(await this.apply({ type: 'timer' })));
     }
@@ -83,7 +87,9 @@ export class Simulator {
       next = null;
       for (const effect of result.effects) {
         if (effect.type !== 'http_request') continue;
-        const outcome = await performHttpRequest(effect.request, { allowPrivate: this.options.allowPrivateHttp === true });
+        const outcome = await performHttpRequest(effect.request, {
+          allowPrivate: this.options.allowPrivateHttp === true,
+        });
         next = { type: 'http_result', requestId: effect.requestId, result: outcome };
       }
     }

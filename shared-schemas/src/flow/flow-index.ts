@@ -5,14 +5,15 @@ import type { Edge, FlowDocument, FlowNode } from './document.js';
 export interface FlowIndex {
   document: FlowDocument;
   nodeById: Map<string, FlowNode>;
-  /** The edge leaving a node by a handle, keyed `${source} ${handle}`. */
+  /** The edge leaving a node by a handle, keyed by `handleKey(source, handle)`. */
   edgeByHandle: Map<string, Edge>;
   /** Variables asked by question nodes, in node order. */
   questionVariables: string[];
 }
 
+/** The key of a node's outcome: unambiguous whatever the ids contain (`a` + `b c` is not `a b` + `c`). */
 export function handleKey(source: string, handle: string): string {
-  return `${source} ${handle}`;
+  return JSON.stringify([source, handle]);
 }
 
 export function indexFlow(document: FlowDocument): FlowIndex {

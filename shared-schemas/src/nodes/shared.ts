@@ -6,6 +6,8 @@ export const VariableName = Type.String({
   pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
   maxLength: 64,
   'x-message': 'Use letters, digits and _ only (no spaces), starting with a letter or _.',
+  // Stored as `variables.__proto__`, a value would replace the object's prototype and be lost.
+  allOf: [{ not: { const: '__proto__' }, 'x-message': '“__proto__” is reserved; pick another name.' }],
 });
 
 export const NonEmptyText = (options: { maxLength?: number; description?: string } = {}) =>

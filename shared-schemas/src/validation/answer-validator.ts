@@ -3,12 +3,9 @@ import { createAjv } from './ajv.js';
 import { problemsFromAjv } from './ajv-messages.js';
 
 // Strict so that a typo in an answer schema ("minlenght") is reported instead of silently ignored.
-const answerAjv = createAjv({
-  strictSchema: true,
-  strictTypes: false,
-  strictTuples: false,
-  strictRequired: false,
-});
+const createAnswerAjv = () =>
+  createAjv({ strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
+const answerAjv = createAnswerAjv();
 const cache = new Map<string, CompiledAnswer>();
 
 /**
@@ -49,7 +46,8 @@ function fromCompileError(schema: object, cause: unknown): { message: string; po
     };
   }
   const format = /unknown format "([^"]*)"/.exec(text)?.[1];
-  if (format !== undefined) return { message: `“${format}” is not a known format.`, pointer: at(schema, 'format') };
+  if (format !== undefined)
+    return { message: `“${format}” is not a known format.`, pointer: at(schema, 'format') };
   if (/regular expression/i.test(text)) {
     return { message: 'a pattern in them is not a valid regular expression.', pointer: '' };
   }
@@ -57,10 +55,20 @@ function fromCompileError(schema: object, cause: unknown): { message: string; po
   return { message: `they could not be read (${text}).`, pointer: '' };
 }
 
+/** Whether a schema names itself or a part of itself (`$id`). */
+function declaresIds(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(declaresIds);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.hasOwn(value, '$id') || Object.values(value).some(declaresIds);
+}
+
 function compile(schema: object): CompiledAnswer {
   try {
-    if (!answerAjv.validateSchema(schema)) return { ok: false, ...fromMetaSchema(answerAjv.errors) };
-    return { ok: true, validate: answerAjv.compile(structuredClone(schema)) };
+    // ajv keeps every `$id` it compiled for good: one question's ids would clash with another's, or
+    // be reachable by `$ref` from any later flow. Such (rare) schemas get an ajv of their own.
+    const ajv = declaresIds(schema) ? createAnswerAjv() : answerAjv;
+    if (!ajv.validateSchema(schema)) return { ok: false, ...fromMetaSchema(ajv.errors) };
+    return { ok: true, validate: ajv.compile(structuredClone(schema)) };
   } catch (cause) {
     return { ok: false, ...fromCompileError(schema, cause) };
   }

@@ -20,12 +20,17 @@ function hasArrays(input: unknown): input is FlowDocument {
   return Array.isArray(doc.triggers) && Array.isArray(doc.nodes) && Array.isArray(doc.edges);
 }
 
+/** The JSON Schema layer alone: what makes a document unreadable (as opposed to unfinished). */
+export function structuralProblems(input: unknown): Problem[] {
+  return validateStructure(input) ? [] : problemsFromAjv(validateStructure.errors);
+}
+
 /**
  * Validates a Flow Document in two layers: JSON Schema, then graph rules. Parts that fail the
  * schema are skipped by the graph rules, so every remaining problem is still reported at once.
  */
 export function validateFlow(input: unknown): ValidationResult {
-  const structural = validateStructure(input) ? [] : problemsFromAjv(validateStructure.errors);
+  const structural = structuralProblems(input);
   const broken = structural.map((problem) => problem.pointer);
   const isBroken = (pointer: string) => broken.some((at) => at === pointer || at.startsWith(`${pointer}/`));
   const graph = hasArrays(input) ? validateGraph(input, isBroken) : [];

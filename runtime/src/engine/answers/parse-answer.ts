@@ -15,16 +15,24 @@ export interface Reply {
 }
 
 /** A reply read against a question: a value to store (and the handle to leave by), a skip, or invalid. */
-export type ParsedAnswer = { kind: 'valid'; value: unknown; choice?: Choice } | { kind: 'skip' } | { kind: 'invalid' };
+export type ParsedAnswer =
+  | { kind: 'valid'; value: unknown; choice?: Choice }
+  | { kind: 'skip' }
+  | { kind: 'invalid' };
 
 const INVALID: ParsedAnswer = { kind: 'invalid' };
 
-function candidateFromChoices(config: QuestionConfig, reply: Reply): { value: unknown; choice?: Choice } | null {
+function candidateFromChoices(
+  config: QuestionConfig,
+  reply: Reply,
+): { value: unknown; choice?: Choice } | null {
   const choices = config.choices ?? [];
   if (reply.choiceIds !== undefined) {
     const picked = reply.choiceIds.flatMap((id) => choices.filter((choice) => choice.id === id));
     if (picked.length === 0) return null;
-    return isMultiChoice(config) ? { value: picked.map((c) => c.value) } : { value: picked[0]?.value, choice: picked[0] };
+    return isMultiChoice(config)
+      ? { value: [...new Set(picked.map((c) => c.value))] }
+      : { value: picked[0]?.value, choice: picked[0] };
   }
   const text = reply.text ?? '';
   if (isMultiChoice(config)) {
@@ -35,7 +43,11 @@ function candidateFromChoices(config: QuestionConfig, reply: Reply): { value: un
   return choice === undefined ? null : { value: choice.value, choice };
 }
 
-function candidateFromText(config: QuestionConfig, text: string, defaultCountry?: string): { value: unknown } | null {
+function candidateFromText(
+  config: QuestionConfig,
+  text: string,
+  defaultCountry?: string,
+): { value: unknown } | null {
   const answer = config.answer as { type: string; format?: string };
   switch (answer.type) {
     case 'number':
@@ -48,7 +60,12 @@ function candidateFromText(config: QuestionConfig, text: string, defaultCountry?
       return value === null ? null : { value };
     }
     case 'array':
-      return { value: text.split(',').map((part) => part.trim()).filter((part) => part !== '') };
+      return {
+        value: text
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== ''),
+      };
     case 'object':
       return null;
     default: {
@@ -59,7 +76,11 @@ function candidateFromText(config: QuestionConfig, text: string, defaultCountry?
   }
 }
 
-function candidate(config: QuestionConfig, reply: Reply, defaultCountry?: string): { value: unknown; choice?: Choice } | null {
+function candidate(
+  config: QuestionConfig,
+  reply: Reply,
+  defaultCountry?: string,
+): { value: unknown; choice?: Choice } | null {
   const accept = config.accept ?? 'text';
   if (accept === 'media') return reply.media === undefined ? null : { value: { ...reply.media } };
   if (accept === 'location') return reply.location === undefined ? null : { value: { ...reply.location } };

@@ -6,5 +6,7 @@ export function parseNumber(text: string): number | null {
   const trimmed = text.trim();
   if (!NUMBER_TEXT.test(trimmed)) return null;
   const value = Number(trimmed.replace(',', '.'));
-  return Number.isFinite(value) ? value : null;
+  if (!Number.isFinite(value)) return null;
+  // "-0" is 0: a stored -0 would not survive the state's JSON round trip.
+  return value === 0 ? 0 : value;
 }

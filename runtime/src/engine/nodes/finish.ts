@@ -16,6 +16,7 @@ function sayAndFinish(
   return { kind: 'finish', status };
 }
 
-export const runEnd: NodeExecutor<'end'> = (node, conversation, turn) => sayAndFinish(node, conversation, turn, 'completed');
+export const runEnd: NodeExecutor<'end'> = (node, conversation, turn) =>
+  sayAndFinish(node, conversation, turn, 'completed');
 export const runHandoff: NodeExecutor<'handoff'> = (node, conversation, turn) =>
   sayAndFinish(node, conversation, turn, 'handoff');

@@ -26,7 +26,9 @@ export const runHttpRequest: NodeExecutor<'http_request'> = (node, conversation,
       headers: Object.fromEntries(
         Object.entries(headers ?? {}).map(([name, value]) => [name, renderTemplate(value, scope)]),
       ),
-      ...(body === undefined ? {} : { body: renderTemplate(body, scope, looksLikeJson(body) ? 'json' : 'none') }),
+      ...(body === undefined
+        ? {}
+        : { body: renderTemplate(body, scope, looksLikeJson(body) ? 'json' : 'none') }),
       timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS,
     },
   });

@@ -1,6 +1,5 @@
 import type { FlowNode, NodeType } from '@parley/schemas';
-import type { Wait } from '../state.js';
-import type { Conversation } from '../state.js';
+import type { Conversation, Wait } from '../state.js';
 import type { Turn } from '../turn.js';
 
 /** Where the walk goes after a node ran. */
@@ -13,4 +12,8 @@ export type Transition =
 export type NodeOf<T extends NodeType> = Extract<FlowNode, { type: T }>;
 
 /** Runs one node of its type when the walk enters it. */
-export type NodeExecutor<T extends NodeType> = (node: NodeOf<T>, conversation: Conversation, turn: Turn) => Transition;
+export type NodeExecutor<T extends NodeType> = (
+  node: NodeOf<T>,
+  conversation: Conversation,
+  turn: Turn,
+) => Transition;

@@ -6,6 +6,12 @@ import type { NodeExecutor } from './node-executor.js';
 export const runQuestion: NodeExecutor<'question'> = (node, conversation, turn) => {
   const { prompt, choices, render } = node.config;
   const text = renderTemplate(prompt, scopeOf(turn, conversation));
-  send(turn, conversation, 'prompt', text, choices === undefined ? {} : { choices, render: render ?? 'list' });
+  send(
+    turn,
+    conversation,
+    'prompt',
+    text,
+    choices === undefined ? {} : { choices, render: render ?? 'list' },
+  );
   return { kind: 'wait', wait: { kind: 'answer', nodeId: node.id, attempts: 0 } };
 };

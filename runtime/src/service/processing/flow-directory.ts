@@ -9,11 +9,6 @@ export interface RunnableVersion {
   flow: CompiledFlow;
 }
 
-/** The bus channel on which the API announces publishes and flow assignments. */
-export const FLOWS_CHANNEL = 'flows';
-
-/** The bus channel on which the API announces inbound messages it recorded (simulator sessions). */
-export const INBOUND_CHANNEL = 'inbound';
 
 /**
  * Caches numbers' current versions (dropped when the API announces a change) and compiled flow

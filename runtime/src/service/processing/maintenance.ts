@@ -72,9 +72,9 @@ export class Maintenance {
   async sweep(): Promise<void> {
     const { db } = this.deps;
     for (const key of await this.deps.inbox.stranded(db, 2_000, 500)) this.deps.processor.schedule(key);
-    await this.deps.outbox.requeueStale(db, 30_000);
+    await this.deps.outbox.requeueStale(db, this.deps.config.staleSendMs);
     for (const numberId of await this.deps.outbox.numbersWithWork(db)) this.deps.dispatcher.notify(numberId);
-    for (const pending of await this.deps.effectRepository.stale(db, 75_000, 100)) {
+    for (const pending of await this.deps.effectRepository.stale(db, this.deps.config.staleEffectMs, 100)) {
       if (this.deps.effects.isRunning(pending.effect.requestId)) continue;
       this.deps.effects.run(
         { numberId: pending.numberId, contact: pending.contact },

@@ -34,6 +34,17 @@ export class MemorySentLog implements SentLog {
   }
 }
 
+/**
+ * Marks the key delivered and appends it to the log in one step: a crash between two separate
+ * commands would leave a message that counts as delivered (so it is never resent) but is missing
+ * from the log.
+ */
+const RECORD = `if redis.call('hsetnx', KEYS[1], ARGV[1], ARGV[2]) == 1 then
+  redis.call('rpush', KEYS[2], ARGV[1])
+  return false
+end
+return redis.call('hget', KEYS[1], ARGV[1])`;
+
 export class RedisSentLog implements SentLog {
   constructor(
     private readonly redis: Redis,
@@ -41,10 +52,15 @@ export class RedisSentLog implements SentLog {
   ) {}
 
   async record(numberId: string, key: string, channelMessageId: string): Promise<string | null> {
-    const created = await this.redis.hsetnx(`${this.prefix}sim:sent:${numberId}`, key, channelMessageId);
-    if (created === 0) return this.find(numberId, key);
-    await this.redis.rpush(`${this.prefix}sim:log:${numberId}`, key);
-    return null;
+    const earlier = await this.redis.eval(
+      RECORD,
+      2,
+      `${this.prefix}sim:sent:${numberId}`,
+      `${this.prefix}sim:log:${numberId}`,
+      key,
+      channelMessageId,
+    );
+    return typeof earlier === 'string' ? earlier : null;
   }
 
   async find(numberId: string, key: string): Promise<string | null> {

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Bus } from '@parley/db';
+import { type Bus, busChannels } from '@parley/db';
 import type { Channel, OutboundEnvelope } from '../channel.js';
 import type { SentLog } from './sent-log.js';
-
-/** Bus channel carrying a simulator number's deliveries to whoever streams them (SSE). */
-export const simulatorChannelName = (numberId: string) => `sim:${numberId}`;
 
 export interface SimulatorDelivery {
   type: 'message';
@@ -36,7 +33,7 @@ export class SimulatorChannel implements Channel {
       message: envelope.message,
       at: Date.now(),
     };
-    await this.bus.publish(simulatorChannelName(envelope.numberId), delivery);
+    await this.bus.publish(busChannels.simulator(envelope.numberId), delivery);
     return { channelMessageId };
   }
 

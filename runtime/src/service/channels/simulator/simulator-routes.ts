@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Bus, Db } from '@parley/db';
+import { type Bus, busChannels, type Db } from '@parley/db';
 import { createAjv } from '@parley/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import { type Request, type Response, Router } from 'express';
 import { HttpError } from '../../ops/http-error.js';
 import type { ChannelHost } from '../channel.js';
 import type { SentLog } from './sent-log.js';
-import { type SimulatorDelivery, simulatorChannelName } from './simulator-channel.js';
+import type { SimulatorDelivery } from './simulator-channel.js';
 
 const InboundBody = Type.Object(
   {
@@ -89,7 +89,7 @@ export function simulatorRoutes(deps: { host: ChannelHost; bus: Bus; db: Db; sen
       connection: 'keep-alive',
     });
     response.write(': connected\n\n');
-    const unsubscribe = await deps.bus.subscribe(simulatorChannelName(numberId), (message) => {
+    const unsubscribe = await deps.bus.subscribe(busChannels.simulator(numberId), (message) => {
       const delivery = message as SimulatorDelivery;
       if (contact !== undefined && delivery.contact !== contact) return;
       response.write(`event: message\ndata: ${JSON.stringify(delivery)}\n\n`);

@@ -1,0 +1,17 @@
+import type { Bus, Db } from '@parley/db';
+import type { Logger } from 'pino';
+import type { ApiConfig } from './config.js';
+import type { RateLimiter } from './http/rate-limit.js';
+import type { AuditRepository } from './modules/audit/audit.repository.js';
+import type { AuthService } from './modules/auth/auth.service.js';
+
+/** What every module's routes and services share: the database, the bus, audit, limits. */
+export interface ApiContext {
+  db: Db;
+  bus: Bus;
+  config: ApiConfig;
+  logger: Logger;
+  audit: AuditRepository;
+  auth: AuthService;
+  rateLimiter: RateLimiter;
+}

@@ -1,0 +1,43 @@
+export interface ApiConfig {
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  redisPrefix: string;
+  adminEmail: string;
+  adminPassword?: string;
+  /** Signs access tokens (JWT_SECRET, else derived from PARLEY_SECRET_KEY). */
+  jwtSecret: string;
+  supabaseJwtSecret?: string;
+  corsOrigins: string[];
+  bodyLimit: string;
+  loginPerMinute: number;
+  apiPerMinute: number;
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got “${raw}”`);
+  return value;
+}
+
+/** API settings from the environment; `secret` is the resolved PARLEY_SECRET_KEY. */
+export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  return {
+    port: number(env, 'PORT', 3000),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    dataDir: env.PARLEY_DATA_DIR || '.parley',
+    ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
+    redisPrefix: env.PARLEY_REDIS_PREFIX || 'parley:',
+    adminEmail: env.PARLEY_ADMIN_EMAIL || 'admin@parley.local',
+    ...(env.PARLEY_ADMIN_PASSWORD ? { adminPassword: env.PARLEY_ADMIN_PASSWORD } : {}),
+    jwtSecret: env.JWT_SECRET || secret,
+    ...(env.SUPABASE_JWT_SECRET ? { supabaseJwtSecret: env.SUPABASE_JWT_SECRET } : {}),
+    corsOrigins: (env.PARLEY_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+    bodyLimit: env.PARLEY_BODY_LIMIT || '2mb',
+    loginPerMinute: number(env, 'PARLEY_LOGIN_PER_MINUTE', 10),
+    apiPerMinute: number(env, 'PARLEY_API_PER_MINUTE', 1200),
+  };
+}

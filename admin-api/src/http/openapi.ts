@@ -1,0 +1,72 @@
+import { ErrorBody } from './schemas.js';
+import type { RouteDefinition } from './route.js';
+
+const ERROR_RESPONSES: Record<number, string> = {
+  400: 'The request is not valid',
+  401: 'Not signed in',
+  403: 'The role does not allow this',
+  404: 'Not found (or in another workspace)',
+  429: 'Too many requests',
+};
+
+/** Strips TypeBox's symbol keys and our `x-message` hints so the document is plain JSON Schema. */
+function plain(schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema, (key, value) => (key === 'x-message' ? undefined : value)));
+}
+
+/** The OpenAPI 3.1 document, generated from the same route declarations that serve requests. */
+export function buildOpenApi(routes: RouteDefinition[], version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const definition of routes) {
+    const parameters = [
+      ...Object.entries((definition.params?.properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+        name,
+        in: 'path',
+        required: true,
+        schema: plain(schema),
+      })),
+      ...Object.entries((definition.query?.properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: (definition.query?.required ?? []).includes(name),
+        schema: plain(schema),
+      })),
+    ];
+    const responses: Record<string, unknown> = {};
+    for (const [status, spec] of Object.entries(definition.responses)) {
+      responses[status] = {
+        description: spec.description,
+        ...(spec.schema === undefined && spec.contentType === undefined
+          ? {}
+          : { content: { [spec.contentType ?? 'application/json']: spec.schema === undefined ? {} : { schema: plain(spec.schema) } } }),
+      };
+    }
+    for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
+      if (status === '401' && definition.access === 'public') continue;
+      responses[status] ??= { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    paths[definition.path] ??= {};
+    (paths[definition.path] as Record<string, unknown>)[definition.method] = {
+      summary: definition.summary,
+      tags: [definition.tag],
+      operationId: `${definition.method}${definition.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase())}`,
+      ...(definition.access === 'public' ? { security: [] } : { 'x-parley-role': definition.access }),
+      ...(parameters.length === 0 ? {} : { parameters }),
+      ...(definition.body === undefined
+        ? {}
+        : { requestBody: { required: true, content: { 'application/json': { schema: plain(definition.body) } } } }),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Parley Admin API', version, description: 'Flows, versions, numbers, conversations, responses and analytics.' },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Error: plain(ErrorBody) },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,80 @@
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import type { Request, Response } from 'express';
+
+export type Role = 'viewer' | 'editor' | 'admin';
+/** Who may call a route: anyone, or a member of the workspace with at least this role. */
+export type Access = 'public' | Role;
+
+export const ROLE_RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+
+/** The signed-in user acting in one workspace. */
+export interface Caller {
+  userId: string;
+  email: string;
+  workspaceId: string;
+  role: Role;
+  sessionId: string | null;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: TSchema;
+  /** Non-JSON bodies (CSV, event streams) are described but not validated. */
+  contentType?: string;
+}
+
+type StaticOr<S, Fallback> = [S] extends [TSchema] ? Static<S> : Fallback;
+
+export interface RouteContext<P, Q, B, A extends Access> {
+  params: P;
+  query: Q;
+  body: B;
+  caller: A extends 'public' ? Caller | null : Caller;
+  request: Request;
+  response: Response;
+  ip: string;
+}
+
+/** A JSON reply, or `streamed` when the handler wrote the response itself (exports, SSE). */
+export type RouteResult = { status: number; body?: unknown; headers?: Record<string, string> } | 'streamed';
+
+interface TypedRoute<P extends TSchema | undefined, Q extends TSchema | undefined, B extends TSchema | undefined, A extends Access> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI style: `/flows/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  access: A;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, ResponseSpec>;
+  handler: (
+    context: RouteContext<StaticOr<P, Record<string, never>>, StaticOr<Q, Record<string, never>>, StaticOr<B, undefined>, A>,
+  ) => Promise<RouteResult>;
+}
+
+/** A declared route with its schema types erased, as routers and the OpenAPI builder hold them. */
+export interface RouteDefinition {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: TObject;
+  query?: TObject;
+  body?: TSchema;
+  responses: Record<number, ResponseSpec>;
+  // biome-ignore lint/suspicious/noExplicitAny: erased here; `route()` checks the handler against its schemas.
+  handler: (context: RouteContext<any, any, any, Access>) => Promise<RouteResult>;
+}
+
+/** Declares a route; the same declaration drives the Express handler, validation and OpenAPI. */
+export function route<
+  P extends TSchema | undefined = undefined,
+  Q extends TSchema | undefined = undefined,
+  B extends TSchema | undefined = undefined,
+  A extends Access = Access,
+>(definition: TypedRoute<P, Q, B, A>): RouteDefinition {
+  return definition as unknown as RouteDefinition;
+}

@@ -1,0 +1,44 @@
+import { Type } from '@sinclair/typebox';
+import { type RouteDefinition, route } from '../../http/route.js';
+import { CursorQuery, Page, Timestamp, Uuid } from '../../http/schemas.js';
+import type { ApiContext } from '../../api-context.js';
+
+const AuditItem = Type.Object({
+  id: Type.Integer(),
+  userId: Type.Union([Uuid, Type.Null()]),
+  userEmail: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  entity: Type.String(),
+  entityId: Type.Union([Type.String(), Type.Null()]),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
+  at: Timestamp,
+});
+
+const AuditPage = Page(AuditItem);
+const AuditQuery = Type.Object({ ...CursorQuery, entity: Type.Optional(Type.String({ maxLength: 50 })) });
+
+export function auditRoutes(api: ApiContext): RouteDefinition[] {
+  return [
+    route({
+      method: 'get',
+      path: '/audit',
+      summary: 'The audit log of the workspace, newest first',
+      tag: 'audit',
+      access: 'admin',
+      query: AuditQuery,
+      responses: { 200: { description: 'A page of entries', schema: AuditPage } },
+      handler: async ({ caller, query }) => {
+        const limit = query.limit ?? 50;
+        const before = query.cursor === undefined ? undefined : Number(query.cursor);
+        const items = await api.audit.list(api.db, caller.workspaceId, {
+          limit,
+          ...(before === undefined || !Number.isInteger(before) ? {} : { before }),
+          ...(query.entity === undefined ? {} : { entity: query.entity }),
+        });
+        const last = items.at(-1);
+        return { status: 200, body: { items, nextCursor: items.length === limit && last ? String(last.id) : null } };
+      },
+    }),
+  ];
+}

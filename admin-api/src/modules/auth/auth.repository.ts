@@ -1,0 +1,145 @@
+import type { Queryable } from '@parley/db';
+import type { Role } from '../../http/route.js';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  passwordHash: string | null;
+  failedLogins: number;
+  lockedUntil: Date | null;
+}
+
+export interface Membership {
+  workspaceId: string;
+  workspaceName: string;
+  role: Role;
+}
+
+/** Users, sign-in sessions and workspace memberships. */
+export class AuthRepository {
+  async userByEmail(db: Queryable, email: string): Promise<UserRecord | null> {
+    const { rows } = await db.query<{
+      id: string;
+      email: string;
+      password_hash: string | null;
+      failed_logins: number;
+      locked_until: Date | null;
+    }>('select id, email, password_hash, failed_logins, locked_until from users where lower(email) = lower($1)', [email]);
+    const row = rows[0];
+    return row === undefined
+      ? null
+      : { id: row.id, email: row.email, passwordHash: row.password_hash, failedLogins: row.failed_logins, lockedUntil: row.locked_until };
+  }
+
+  async userBySupabaseId(db: Queryable, supabaseId: string, email: string | null): Promise<{ id: string; email: string } | null> {
+    const { rows } = await db.query<{ id: string; email: string }>(
+      `select id, email from users where supabase_user_id = $1 or ($2::text is not null and lower(email) = lower($2)) order by supabase_user_id nulls last limit 1`,
+      [supabaseId, email],
+    );
+    return rows[0] ?? null;
+  }
+
+  async linkSupabase(db: Queryable, userId: string, supabaseId: string): Promise<void> {
+    await db.query('update users set supabase_user_id = $2 where id = $1 and supabase_user_id is null', [userId, supabaseId]);
+  }
+
+  async recordFailure(db: Queryable, userId: string, lockAfter: number, lockMinutes: number): Promise<void> {
+    await db.query(
+      `update users set failed_logins = failed_logins + 1,
+         locked_until = case when failed_logins + 1 >= $2 then now() + make_interval(mins => $3) else locked_until end
+       where id = $1`,
+      [userId, lockAfter, lockMinutes],
+    );
+  }
+
+  async recordSuccess(db: Queryable, userId: string): Promise<void> {
+    await db.query('update users set failed_logins = 0, locked_until = null where id = $1', [userId]);
+  }
+
+  async createSession(db: Queryable, userId: string, ttlSeconds: number): Promise<string> {
+    const { rows } = await db.query<{ id: string }>(
+      `insert into auth_sessions (user_id, expires_at) values ($1, now() + make_interval(secs => $2)) returning id`,
+      [userId, ttlSeconds],
+    );
+    return (rows[0] as { id: string }).id;
+  }
+
+  async revokeSession(db: Queryable, sessionId: string): Promise<void> {
+    await db.query('update auth_sessions set revoked_at = now() where id = $1 and revoked_at is null', [sessionId]);
+  }
+
+  /** The caller's session state and role in a workspace (the first one when none is asked for), in one query. */
+  async sessionAccess(
+    db: Queryable,
+    sessionId: string | null,
+    userId: string,
+    workspaceId: string | null,
+  ): Promise<{ email: string; sessionValid: boolean; membership: Membership | null } | null> {
+    const { rows } = await db.query<{
+      email: string;
+      session_valid: boolean;
+      workspace_id: string | null;
+      workspace_name: string | null;
+      role: Role | null;
+    }>(
+      `select u.email,
+         ($1::uuid is null or exists (select 1 from auth_sessions s where s.id = $1::uuid and s.user_id = u.id
+           and s.revoked_at is null and s.expires_at > now())) as session_valid,
+         m.workspace_id, w.name as workspace_name, m.role
+       from users u
+       left join lateral (
+         select workspace_id, role, created_at from workspace_members
+         where user_id = u.id and ($3::uuid is null or workspace_id = $3::uuid)
+         order by created_at limit 1
+       ) m on true
+       left join workspaces w on w.id = m.workspace_id
+       where u.id = $2`,
+      [sessionId, userId, workspaceId],
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    return {
+      email: row.email,
+      sessionValid: row.session_valid,
+      membership:
+        row.workspace_id === null || row.role === null
+          ? null
+          : { workspaceId: row.workspace_id, workspaceName: row.workspace_name ?? '', role: row.role },
+    };
+  }
+
+  async memberships(db: Queryable, userId: string): Promise<Membership[]> {
+    const { rows } = await db.query<{ workspace_id: string; name: string; role: Role }>(
+      `select m.workspace_id, w.name, m.role from workspace_members m join workspaces w on w.id = m.workspace_id
+       where m.user_id = $1 order by m.created_at`,
+      [userId],
+    );
+    return rows.map((row) => ({ workspaceId: row.workspace_id, workspaceName: row.name, role: row.role }));
+  }
+
+  async userCount(db: Queryable): Promise<number> {
+    const { rows } = await db.query<{ count: number }>('select count(*)::int as count from users');
+    return rows[0]?.count ?? 0;
+  }
+
+  async createUser(db: Queryable, email: string, passwordHash: string | null): Promise<string> {
+    const { rows } = await db.query<{ id: string }>(
+      'insert into users (email, password_hash) values ($1, $2) returning id',
+      [email, passwordHash],
+    );
+    return (rows[0] as { id: string }).id;
+  }
+
+  async createWorkspace(db: Queryable, name: string): Promise<string> {
+    const { rows } = await db.query<{ id: string }>('insert into workspaces (name) values ($1) returning id', [name]);
+    return (rows[0] as { id: string }).id;
+  }
+
+  async addMember(db: Queryable, workspaceId: string, userId: string, role: Role): Promise<void> {
+    await db.query(
+      `insert into workspace_members (workspace_id, user_id, role) values ($1, $2, $3)
+       on conflict (workspace_id, user_id) do update set role = excluded.role`,
+      [workspaceId, userId, role],
+    );
+  }
+}

@@ -1,0 +1,57 @@
+import { Type } from '@sinclair/typebox';
+import type { ApiContext } from '../../api-context.js';
+import { type RouteDefinition, route } from '../../http/route.js';
+import { Role, Uuid } from '../../http/schemas.js';
+
+const Workspace = Type.Object({ workspaceId: Uuid, workspaceName: Type.String(), role: Role });
+const User = Type.Object({ id: Uuid, email: Type.String(), workspaces: Type.Array(Workspace) });
+
+export function authRoutes(api: ApiContext): RouteDefinition[] {
+  return [
+    route({
+      method: 'post',
+      path: '/auth/login',
+      summary: 'Sign in with email and password',
+      tag: 'auth',
+      access: 'public',
+      body: Type.Object(
+        { email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1000 }) },
+        { additionalProperties: false },
+      ),
+      responses: {
+        200: { description: 'Signed in', schema: Type.Object({ token: Type.String(), user: User }) },
+        423: { description: 'Locked after repeated failures' },
+      },
+      handler: async ({ body, ip }) => {
+        await api.rateLimiter.consumeLogin(`${ip}:${body.email.toLowerCase()}`);
+        return { status: 200, body: await api.auth.login(body.email, body.password) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/logout',
+      summary: 'Sign out: the token stops working at once',
+      tag: 'auth',
+      access: 'viewer',
+      responses: { 204: { description: 'Signed out' } },
+      handler: async ({ caller }) => {
+        await api.auth.logout(caller);
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/me',
+      summary: 'The signed-in user, their workspaces and role in the current one',
+      tag: 'auth',
+      access: 'viewer',
+      responses: {
+        200: {
+          description: 'The caller',
+          schema: Type.Composite([User, Type.Object({ workspaceId: Uuid, role: Role })]),
+        },
+      },
+      handler: async ({ caller }) => ({ status: 200, body: await api.auth.me(caller) }),
+    }),
+  ];
+}

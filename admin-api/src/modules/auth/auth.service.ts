@@ -1,0 +1,103 @@
+import type { Db } from '@parley/db';
+import { jwtVerify } from 'jose';
+import { DomainError, notFound, unauthenticated } from '../../errors/domain-errors.js';
+import type { Caller } from '../../http/route.js';
+import type { AuthRepository, Membership } from './auth.repository.js';
+import { verifyPassword } from './password.js';
+import { TOKEN_TTL_SECONDS, type TokenSigner } from './tokens.js';
+
+const LOCK_AFTER_FAILURES = 5;
+const LOCK_MINUTES = 15;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface SupabaseAuthSettings {
+  /** The project's JWT secret (HS256 access tokens). */
+  jwtSecret: string;
+}
+
+export interface SignedIn {
+  token: string;
+  user: { id: string; email: string; workspaces: Membership[] };
+}
+
+/** Sign-in, sign-out and resolving the caller of a request. */
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly repository: AuthRepository,
+    private readonly tokens: TokenSigner,
+    private readonly supabase: SupabaseAuthSettings | null,
+  ) {}
+
+  async login(email: string, password: string): Promise<SignedIn> {
+    const user = await this.repository.userByEmail(this.db, email);
+    // Same answer for an unknown email and a wrong password: no account discovery.
+    const failure = new DomainError('unauthenticated', 'The email or password is not right.');
+    if (user === null || user.passwordHash === null) throw failure;
+    if (user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now()) {
+      throw new DomainError('locked', 'Too many failed sign-ins. Try again in a few minutes.');
+    }
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      await this.repository.recordFailure(this.db, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
+      throw failure;
+    }
+    await this.repository.recordSuccess(this.db, user.id);
+    const sessionId = await this.repository.createSession(this.db, user.id, TOKEN_TTL_SECONDS);
+    return {
+      token: await this.tokens.sign({ userId: user.id, sessionId }),
+      user: { id: user.id, email: user.email, workspaces: await this.repository.memberships(this.db, user.id) },
+    };
+  }
+
+  async logout(caller: Caller): Promise<void> {
+    if (caller.sessionId !== null) await this.repository.revokeSession(this.db, caller.sessionId);
+  }
+
+  async me(caller: Caller): Promise<SignedIn['user'] & { workspaceId: string; role: Caller['role'] }> {
+    return {
+      id: caller.userId,
+      email: caller.email,
+      workspaces: await this.repository.memberships(this.db, caller.userId),
+      workspaceId: caller.workspaceId,
+      role: caller.role,
+    };
+  }
+
+  /** The caller behind `Authorization: Bearer …`, acting in `X-Workspace-Id` (default: their first workspace). */
+  async authenticate(authorization: string | undefined, workspaceHeader: string | undefined): Promise<Caller> {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (token === undefined) throw unauthenticated();
+    const workspaceId = workspaceHeader === undefined || workspaceHeader === '' ? null : workspaceHeader;
+    if (workspaceId !== null && !UUID.test(workspaceId)) throw notFound('Workspace');
+    const identity = (await this.tokens.verify(token)) ?? (await this.supabaseIdentity(token));
+    if (identity === null) throw unauthenticated('Your session is not valid. Sign in again.');
+    const access = await this.repository.sessionAccess(this.db, identity.sessionId, identity.userId, workspaceId);
+    if (access === null || !access.sessionValid) throw unauthenticated('Your session has ended. Sign in again.');
+    if (access.membership === null) throw workspaceId === null ? unauthenticated('You are not a member of any workspace.') : notFound('Workspace');
+    return {
+      userId: identity.userId,
+      email: access.email,
+      workspaceId: access.membership.workspaceId,
+      role: access.membership.role,
+      sessionId: identity.sessionId,
+    };
+  }
+
+  /** A Supabase Auth access token, mapped to the Parley user with that Supabase id or email. */
+  private async supabaseIdentity(token: string): Promise<{ userId: string; sessionId: null } | null> {
+    if (this.supabase === null) return null;
+    try {
+      const { payload } = await jwtVerify(token, new TextEncoder().encode(this.supabase.jwtSecret), {
+        algorithms: ['HS256'],
+      });
+      if (typeof payload.sub !== 'string') return null;
+      const email = typeof payload.email === 'string' ? payload.email : null;
+      const user = await this.repository.userBySupabaseId(this.db, payload.sub, email);
+      if (user === null) return null;
+      await this.repository.linkSupabase(this.db, user.id, payload.sub);
+      return { userId: user.id, sessionId: null };
+    } catch {
+      return null;
+    }
+  }
+}

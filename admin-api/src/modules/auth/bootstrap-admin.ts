@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '@parley/db';
+import type { AuthRepository } from './auth.repository.js';
+import { hashPassword } from './password.js';
+
+export interface BootstrapResult {
+  email: string;
+  /** Set only when the password was generated: shown once, never stored in clear. */
+  generatedPassword: string | null;
+  created: boolean;
+}
+
+/**
+ * On a database without users: the first admin (PARLEY_ADMIN_EMAIL / PARLEY_ADMIN_PASSWORD, or a
+ * generated password printed once) and their workspace.
+ */
+export async function bootstrapAdmin(
+  db: Db,
+  repository: AuthRepository,
+  email: string,
+  password: string | undefined,
+): Promise<BootstrapResult> {
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock(7263510043)');
+    if ((await repository.userCount(tx)) > 0) return { email, generatedPassword: null, created: false };
+    const generated = password === undefined || password === '' ? randomBytes(12).toString('base64url') : null;
+    const userId = await repository.createUser(tx, email, await hashPassword(generated ?? (password as string)));
+    const workspaceId = await repository.createWorkspace(tx, 'My workspace');
+    await repository.addMember(tx, workspaceId, userId, 'admin');
+    return { email, generatedPassword: generated, created: true };
+  });
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+
+const ISSUER = 'parley';
+export const TOKEN_TTL_SECONDS = 12 * 3600;
+
+export interface TokenClaims {
+  userId: string;
+  sessionId: string;
+}
+
+/** HS256 access tokens; the key is JWT_SECRET, or derived from PARLEY_SECRET_KEY. */
+export class TokenSigner {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string) {
+    this.key = createHash('sha256').update(`parley-jwt:${secret}`).digest();
+  }
+
+  async sign(claims: TokenClaims, now = Date.now()): Promise<string> {
+    return new SignJWT({ sid: claims.sessionId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(claims.userId)
+      .setIssuer(ISSUER)
+      .setIssuedAt(Math.floor(now / 1000))
+      .setExpirationTime(Math.floor(now / 1000) + TOKEN_TTL_SECONDS)
+      .sign(this.key);
+  }
+
+  /** The claims of a valid token of ours, or null (bad signature, expired, someone else's). */
+  async verify(token: string): Promise<TokenClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
+      return { userId: payload.sub, sessionId: payload.sid };
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,190 @@
+import type { Queryable } from '@parley/db';
+
+export interface FlowRecord {
+  id: string;
+  name: string;
+  draft: unknown;
+  draftEtag: string;
+  publishedVersion: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface VersionRecord {
+  id: string;
+  version: number;
+  status: 'draft' | 'published' | 'archived';
+  checksum: string;
+  createdBy: string | null;
+  createdAt: string;
+  publishedAt: string | null;
+}
+
+interface FlowRow {
+  id: string;
+  name: string;
+  draft: unknown;
+  draft_etag: string;
+  published_version: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const FLOW_COLUMNS = `f.id, f.name, f.draft, f.draft_etag, f.created_at, f.updated_at,
+  (select version from flow_versions v where v.flow_id = f.id and v.status = 'published') as published_version`;
+
+function toFlow(row: FlowRow): FlowRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    draft: row.draft,
+    draftEtag: row.draft_etag,
+    publishedVersion: row.published_version,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** SQL for flows and their versions; every query is scoped to a workspace. */
+export class FlowsRepository {
+  async list(db: Queryable, workspaceId: string, search: string | undefined): Promise<FlowRecord[]> {
+    const { rows } = await db.query<FlowRow>(
+      `select ${FLOW_COLUMNS} from flows f
+       where f.workspace_id = $1 and f.deleted_at is null and ($2::text is null or f.name ilike '%' || $2 || '%')
+       order by f.updated_at desc limit 500`,
+      [workspaceId, search ?? null],
+    );
+    return rows.map(toFlow);
+  }
+
+  async get(db: Queryable, workspaceId: string, flowId: string, lock = false): Promise<FlowRecord | null> {
+    const { rows } = await db.query<FlowRow>(
+      `select ${FLOW_COLUMNS} from flows f where f.id = $1 and f.workspace_id = $2 and f.deleted_at is null
+       ${lock ? 'for update' : ''}`,
+      [flowId, workspaceId],
+    );
+    return rows[0] === undefined ? null : toFlow(rows[0]);
+  }
+
+  async create(db: Queryable, workspaceId: string, name: string, draft: unknown, userId: string): Promise<string> {
+    const { rows } = await db.query<{ id: string }>(
+      'insert into flows (workspace_id, name, draft, created_by) values ($1, $2, $3::jsonb, $4) returning id',
+      [workspaceId, name, JSON.stringify(draft), userId],
+    );
+    return (rows[0] as { id: string }).id;
+  }
+
+  /** Saves the draft only if its etag is still `etag`; returns the new etag, or null when it moved on. */
+  async saveDraft(db: Queryable, workspaceId: string, flowId: string, etag: string, draft: unknown, name: string): Promise<string | null> {
+    const { rows } = await db.query<{ draft_etag: string }>(
+      `update flows set draft = $4::jsonb, name = $5, draft_etag = md5(gen_random_uuid()::text), updated_at = now()
+       where id = $1 and workspace_id = $2 and deleted_at is null and draft_etag = $3
+       returning draft_etag`,
+      [flowId, workspaceId, etag, JSON.stringify(draft), name],
+    );
+    return rows[0]?.draft_etag ?? null;
+  }
+
+  async replaceDraft(db: Queryable, flowId: string, draft: unknown): Promise<string> {
+    const { rows } = await db.query<{ draft_etag: string }>(
+      `update flows set draft = $2::jsonb, draft_etag = md5(gen_random_uuid()::text), updated_at = now()
+       where id = $1 returning draft_etag`,
+      [flowId, JSON.stringify(draft)],
+    );
+    return (rows[0] as { draft_etag: string }).draft_etag;
+  }
+
+  async softDelete(db: Queryable, workspaceId: string, flowId: string): Promise<boolean> {
+    const { rowCount } = await db.query(
+      'update flows set deleted_at = now() where id = $1 and workspace_id = $2 and deleted_at is null',
+      [flowId, workspaceId],
+    );
+    await db.query('delete from number_flows where flow_id = $1', [flowId]);
+    return rowCount > 0;
+  }
+
+  async versions(db: Queryable, flowId: string): Promise<VersionRecord[]> {
+    const { rows } = await db.query<{
+      id: string;
+      version: number;
+      status: VersionRecord['status'];
+      checksum: string;
+      created_by: string | null;
+      created_at: Date;
+      published_at: Date | null;
+    }>(
+      `select id, version, status, checksum, created_by, created_at, published_at from flow_versions
+       where flow_id = $1 and status <> 'draft' order by version desc`,
+      [flowId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      version: row.version,
+      status: row.status,
+      checksum: row.checksum,
+      createdBy: row.created_by,
+      createdAt: row.created_at.toISOString(),
+      publishedAt: row.published_at?.toISOString() ?? null,
+    }));
+  }
+
+  async version(db: Queryable, flowId: string, version: number): Promise<(VersionRecord & { definition: unknown }) | null> {
+    const { rows } = await db.query<{
+      id: string;
+      version: number;
+      status: VersionRecord['status'];
+      checksum: string;
+      created_by: string | null;
+      created_at: Date;
+      published_at: Date | null;
+      definition: unknown;
+    }>(
+      `select id, version, status, checksum, created_by, created_at, published_at, definition from flow_versions
+       where flow_id = $1 and version = $2 and status <> 'draft'`,
+      [flowId, version],
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    return {
+      id: row.id,
+      version: row.version,
+      status: row.status,
+      checksum: row.checksum,
+      createdBy: row.created_by,
+      createdAt: row.created_at.toISOString(),
+      publishedAt: row.published_at?.toISOString() ?? null,
+      definition: row.definition,
+    };
+  }
+
+  /** Archives the published version and inserts the next one as published; returns its number. */
+  async publish(
+    db: Queryable,
+    workspaceId: string,
+    flowId: string,
+    definition: unknown,
+    answersSchema: unknown,
+    checksum: string,
+    userId: string,
+  ): Promise<{ id: string; version: number }> {
+    await db.query(`update flow_versions set status = 'archived' where flow_id = $1 and status = 'published'`, [flowId]);
+    const { rows } = await db.query<{ id: string; version: number }>(
+      `insert into flow_versions (workspace_id, flow_id, version, status, definition, answers_schema, checksum, created_by, published_at)
+       select $1, $2, coalesce(max(version), 0) + 1, 'published', $3::jsonb, $4::jsonb, $5, $6, now()
+       from flow_versions where flow_id = $2 and status <> 'draft'
+       returning id, version`,
+      [workspaceId, flowId, JSON.stringify(definition), JSON.stringify(answersSchema), checksum, userId],
+    );
+    return rows[0] as { id: string; version: number };
+  }
+
+  /** A draft snapshot for a simulator session (version 0, never listed as a version). */
+  async snapshotDraft(db: Queryable, workspaceId: string, flowId: string, definition: unknown, checksum: string, userId: string): Promise<string> {
+    const { rows } = await db.query<{ id: string }>(
+      `insert into flow_versions (workspace_id, flow_id, version, status, definition, checksum, created_by)
+       values ($1, $2, 0, 'draft', $3::jsonb, $4, $5) returning id`,
+      [workspaceId, flowId, JSON.stringify(definition), checksum, userId],
+    );
+    return (rows[0] as { id: string }).id;
+  }
+}

@@ -1,0 +1,222 @@
+import { Type } from '@sinclair/typebox';
+import { type RouteDefinition, route } from '../../http/route.js';
+import { IdParams, Timestamp, Uuid } from '../../http/schemas.js';
+import type { FlowsService } from './flows.service.js';
+
+const Definition = Type.Object({}, { additionalProperties: true, description: 'A Flow Document v1 (see docs/flow-format.md)' });
+const ProblemSchema = Type.Object({ pointer: Type.String(), message: Type.String() });
+const FlowSummary = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  publishedVersion: Type.Union([Type.Integer(), Type.Null()]),
+  updatedAt: Timestamp,
+});
+const Flow = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  draft: Type.Object({ definition: Type.Unknown(), etag: Type.String() }),
+  publishedVersion: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+const Version = Type.Object({
+  id: Uuid,
+  version: Type.Integer(),
+  status: Type.Union([Type.Literal('published'), Type.Literal('archived'), Type.Literal('draft')]),
+  checksum: Type.String(),
+  createdBy: Type.Union([Uuid, Type.Null()]),
+  createdAt: Timestamp,
+  publishedAt: Type.Union([Timestamp, Type.Null()]),
+});
+const VersionParams = Type.Object({ id: Uuid, v: Type.Integer({ minimum: 1 }) });
+const DiffParams = Type.Object({ id: Uuid, a: Type.Integer({ minimum: 1 }), b: Type.Integer({ minimum: 1 }) });
+const Change = Type.Object({
+  kind: Type.String(),
+  entity: Type.String(),
+  id: Type.Union([Type.String(), Type.Null()]),
+  field: Type.Optional(Type.String()),
+  before: Type.Optional(Type.Unknown()),
+  after: Type.Optional(Type.Unknown()),
+  description: Type.String(),
+});
+const CreateBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }), definition: Type.Optional(Definition) },
+  { additionalProperties: false },
+);
+const DraftBody = Type.Object({ definition: Definition }, { additionalProperties: false });
+const SearchQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) });
+
+export function flowRoutes(flows: FlowsService): RouteDefinition[] {
+  return [
+    route({
+      method: 'get',
+      path: '/flows',
+      summary: 'List the flows of the workspace (search by name with q)',
+      tag: 'flows',
+      access: 'viewer',
+      query: SearchQuery,
+      responses: { 200: { description: 'Flows, most recently changed first', schema: Type.Object({ items: Type.Array(FlowSummary) }) } },
+      handler: async ({ caller, query }) => ({ status: 200, body: { items: await flows.list(caller, query.q) } }),
+    }),
+    route({
+      method: 'post',
+      path: '/flows',
+      summary: 'Create a flow (blank, or from a definition)',
+      tag: 'flows',
+      access: 'editor',
+      body: CreateBody,
+      responses: { 201: { description: 'Created', schema: Flow } },
+      handler: async ({ caller, body }) => ({ status: 201, body: await flows.create(caller, body.name, body.definition) }),
+    }),
+    route({
+      method: 'post',
+      path: '/flows/import',
+      summary: 'Import a Flow Document as a new flow',
+      tag: 'flows',
+      access: 'editor',
+      body: Definition,
+      responses: {
+        201: { description: 'Imported', schema: Type.Composite([Flow, Type.Object({ warnings: Type.Array(ProblemSchema) })]) },
+        422: { description: 'Not a readable Flow Document' },
+      },
+      handler: async ({ caller, body }) => ({ status: 201, body: await flows.import(caller, body) }),
+    }),
+    route({
+      method: 'get',
+      path: '/flows/{id}',
+      summary: 'A flow with its draft and etag',
+      tag: 'flows',
+      access: 'viewer',
+      params: IdParams,
+      responses: { 200: { description: 'The flow', schema: Flow } },
+      handler: async ({ caller, params }) => {
+        const flow = await flows.get(caller, params.id);
+        return { status: 200, body: flow, headers: { etag: `"${flow.draft.etag}"` } };
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/flows/{id}/draft',
+      summary: 'Save the draft; If-Match must carry the etag it was loaded with (412 when stale)',
+      tag: 'flows',
+      access: 'editor',
+      params: IdParams,
+      body: DraftBody,
+      responses: {
+        200: { description: 'Saved', schema: Type.Object({ etag: Type.String() }) },
+        412: { description: 'Someone else saved in the meantime, or If-Match is missing' },
+      },
+      handler: async ({ caller, params, body, request }) => {
+        const saved = await flows.saveDraft(caller, params.id, request.get('if-match'), body.definition);
+        return { status: 200, body: saved, headers: { etag: `"${saved.etag}"` } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/flows/{id}/validate',
+      summary: 'Validate the draft: errors block publishing, warnings do not',
+      tag: 'flows',
+      access: 'viewer',
+      params: IdParams,
+      responses: {
+        200: { description: 'Problems', schema: Type.Object({ errors: Type.Array(ProblemSchema), warnings: Type.Array(ProblemSchema) }) },
+      },
+      handler: async ({ caller, params }) => ({ status: 200, body: await flows.validate(caller, params.id) }),
+    }),
+    route({
+      method: 'post',
+      path: '/flows/{id}/publish',
+      summary: 'Publish the draft as a new immutable version',
+      tag: 'flows',
+      access: 'editor',
+      params: IdParams,
+      responses: {
+        201: { description: 'Published', schema: Type.Object({ version: Type.Integer() }) },
+        422: { description: 'The draft has errors (details.errors)' },
+      },
+      handler: async ({ caller, params }) => ({ status: 201, body: await flows.publish(caller, params.id) }),
+    }),
+    route({
+      method: 'get',
+      path: '/flows/{id}/versions',
+      summary: 'Published versions, newest first',
+      tag: 'flows',
+      access: 'viewer',
+      params: IdParams,
+      responses: { 200: { description: 'Versions', schema: Type.Object({ items: Type.Array(Version) }) } },
+      handler: async ({ caller, params }) => ({ status: 200, body: { items: await flows.versions(caller, params.id) } }),
+    }),
+    route({
+      method: 'get',
+      path: '/flows/{id}/versions/{v}',
+      summary: 'One version with its definition',
+      tag: 'flows',
+      access: 'viewer',
+      params: VersionParams,
+      responses: { 200: { description: 'The version', schema: Type.Composite([Version, Type.Object({ definition: Type.Unknown() })]) } },
+      handler: async ({ caller, params }) => ({ status: 200, body: await flows.version(caller, params.id, params.v) }),
+    }),
+    route({
+      method: 'get',
+      path: '/flows/{id}/versions/{a}/diff/{b}',
+      summary: 'What changed from version a to version b',
+      tag: 'flows',
+      access: 'viewer',
+      params: DiffParams,
+      responses: {
+        200: {
+          description: 'Changes',
+          schema: Type.Object({ from: Type.Integer(), to: Type.Integer(), changes: Type.Array(Change) }),
+        },
+      },
+      handler: async ({ caller, params }) => ({ status: 200, body: await flows.diff(caller, params.id, params.a, params.b) }),
+    }),
+    route({
+      method: 'post',
+      path: '/flows/{id}/versions/{v}/rollback',
+      summary: 'Publish a copy of version v as the newest version',
+      tag: 'flows',
+      access: 'editor',
+      params: VersionParams,
+      responses: { 201: { description: 'Published', schema: Type.Object({ version: Type.Integer() }) } },
+      handler: async ({ caller, params }) => ({ status: 201, body: await flows.rollback(caller, params.id, params.v) }),
+    }),
+    route({
+      method: 'get',
+      path: '/flows/{id}/export',
+      summary: 'Download the draft as a Flow Document file',
+      tag: 'flows',
+      access: 'viewer',
+      params: IdParams,
+      responses: { 200: { description: 'The Flow Document', schema: Definition } },
+      handler: async ({ caller, params }) => {
+        const { name, definition } = await flows.exportDraft(caller, params.id);
+        const file = `${name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'flow'}.json`;
+        return { status: 200, body: definition, headers: { 'content-disposition': `attachment; filename="${file}"` } };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/flows/{id}/duplicate',
+      summary: 'Copy a flow (its draft) under a new name',
+      tag: 'flows',
+      access: 'editor',
+      params: IdParams,
+      responses: { 201: { description: 'The copy', schema: Flow } },
+      handler: async ({ caller, params }) => ({ status: 201, body: await flows.duplicate(caller, params.id) }),
+    }),
+    route({
+      method: 'delete',
+      path: '/flows/{id}',
+      summary: 'Delete a flow (its conversations and answers are kept)',
+      tag: 'flows',
+      access: 'editor',
+      params: IdParams,
+      responses: { 204: { description: 'Deleted' } },
+      handler: async ({ caller, params }) => {
+        await flows.remove(caller, params.id);
+        return { status: 204 };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { busChannels } from '@parley/db';
+import {
+  deriveForm,
+  diffFlows,
+  type FlowChange,
+  type FlowDocument,
+  type Problem,
+  structuralProblems,
+  validateFlow,
+} from '@parley/schemas';
+import type { ApiContext } from '../../api-context.js';
+import { notFound, preconditionFailed, unprocessable } from '../../errors/domain-errors.js';
+import type { Caller } from '../../http/route.js';
+import { blankFlow } from './blank-flow.js';
+import type { FlowRecord, FlowsRepository, VersionRecord } from './flows.repository.js';
+
+export interface FlowView {
+  id: string;
+  name: string;
+  draft: { definition: unknown; etag: string };
+  publishedVersion: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const view = (flow: FlowRecord): FlowView => ({
+  id: flow.id,
+  name: flow.name,
+  draft: { definition: flow.draft, etag: flow.draftEtag },
+  publishedVersion: flow.publishedVersion,
+  createdAt: flow.createdAt,
+  updatedAt: flow.updatedAt,
+});
+
+const checksumOf = (definition: unknown) => createHash('sha256').update(JSON.stringify(definition)).digest('hex');
+
+/** The draft's name, when it carries a usable one. */
+function nameIn(definition: unknown, fallback: string): string {
+  const name = (definition as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name.trim() !== '' ? name.trim().slice(0, 200) : fallback;
+}
+
+function problemsView(problems: Problem[]) {
+  return problems.map(({ pointer, message }) => ({ pointer, message }));
+}
+
+/** Flows and versions: drafts with optimistic concurrency, immutable published versions, rollback. */
+export class FlowsService {
+  constructor(
+    private readonly api: ApiContext,
+    private readonly repository: FlowsRepository,
+  ) {}
+
+  async list(caller: Caller, search?: string) {
+    return (await this.repository.list(this.api.db, caller.workspaceId, search)).map((flow) => ({
+      id: flow.id,
+      name: flow.name,
+      publishedVersion: flow.publishedVersion,
+      updatedAt: flow.updatedAt,
+    }));
+  }
+
+  async get(caller: Caller, flowId: string): Promise<FlowView> {
+    const flow = await this.repository.get(this.api.db, caller.workspaceId, flowId);
+    if (flow === null) throw notFound('Flow');
+    return view(flow);
+  }
+
+  async create(caller: Caller, name: string, definition?: unknown): Promise<FlowView> {
+    const draft = definition ?? blankFlow(name);
+    return this.api.db.transaction(async (tx) => {
+      const id = await this.repository.create(tx, caller.workspaceId, name, draft, caller.userId);
+      await this.api.audit.record(tx, { workspaceId: caller.workspaceId, userId: caller.userId, action: 'flow.create', entity: 'flow', entityId: id, after: { name } });
+      return view((await this.repository.get(tx, caller.workspaceId, id)) as FlowRecord);
+    });
+  }
+
+  /** Imports a Flow Document: it must be structurally valid; graph problems may be fixed in the editor. */
+  async import(caller: Caller, document: unknown): Promise<FlowView & { warnings: { pointer: string; message: string }[] }> {
+    const structural = structuralProblems(document);
+    if (structural.length > 0) throw unprocessable('This file is not a valid Parley flow.', { errors: problemsView(structural) });
+    const { errors, warnings } = validateFlow(document);
+    const created = await this.create(caller, nameIn(document, 'Imported flow'), document);
+    return { ...created, warnings: problemsView([...errors, ...warnings]) };
+  }
+
+  async saveDraft(caller: Caller, flowId: string, etag: string | undefined, definition: unknown): Promise<{ etag: string }> {
+    if (etag === undefined) throw preconditionFailed('Send the draft’s etag in If-Match so another editor’s save is not overwritten.');
+    return this.api.db.transaction(async (tx) => {
+      const current = await this.repository.get(tx, caller.workspaceId, flowId);
+      if (current === null) throw notFound('Flow');
+      const saved = await this.repository.saveDraft(tx, caller.workspaceId, flowId, etag.replaceAll('"', ''), definition, nameIn(definition, current.name));
+      if (saved === null) {
+        throw preconditionFailed('Someone else saved this flow in the meantime. Reload it to see their changes.', {
+          currentEtag: (await this.repository.get(tx, caller.workspaceId, flowId))?.draftEtag ?? null,
+        });
+      }
+      return { etag: saved };
+    });
+  }
+
+  async validate(caller: Caller, flowId: string) {
+    const flow = await this.get(caller, flowId);
+    const { errors, warnings } = validateFlow(flow.draft.definition);
+    return { errors: problemsView(errors), warnings: problemsView(warnings) };
+  }
+
+  async publish(caller: Caller, flowId: string): Promise<{ version: number }> {
+    const result = await this.api.db.transaction(async (tx) => {
+      const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
+      if (flow === null) throw notFound('Flow');
+      const { errors, warnings } = validateFlow(flow.draft);
+      if (errors.length > 0) {
+        throw unprocessable('The flow has errors; fix them before publishing.', { errors: problemsView(errors), warnings: problemsView(warnings) });
+      }
+      return this.publishDefinition(tx, caller, flowId, flow.draft as FlowDocument, 'flow.publish');
+    });
+    await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
+    return result;
+  }
+
+  private async publishDefinition(
+    tx: Parameters<FlowsRepository['publish']>[0],
+    caller: Caller,
+    flowId: string,
+    definition: FlowDocument,
+    action: string,
+  ): Promise<{ version: number }> {
+    const { answersSchema } = deriveForm(definition);
+    const published = await this.repository.publish(tx, caller.workspaceId, flowId, definition, answersSchema, checksumOf(definition), caller.userId);
+    await this.api.audit.record(tx, {
+      workspaceId: caller.workspaceId,
+      userId: caller.userId,
+      action,
+      entity: 'flow',
+      entityId: flowId,
+      after: { version: published.version, checksum: checksumOf(definition) },
+    });
+    return { version: published.version };
+  }
+
+  async versions(caller: Caller, flowId: string): Promise<VersionRecord[]> {
+    await this.get(caller, flowId);
+    return this.repository.versions(this.api.db, flowId);
+  }
+
+  async version(caller: Caller, flowId: string, version: number) {
+    await this.get(caller, flowId);
+    const found = await this.repository.version(this.api.db, flowId, version);
+    if (found === null) throw notFound(`Version ${version}`);
+    return found;
+  }
+
+  async diff(caller: Caller, flowId: string, from: number, to: number): Promise<{ from: number; to: number; changes: FlowChange[] }> {
+    const [a, b] = await Promise.all([this.version(caller, flowId, from), this.version(caller, flowId, to)]);
+    return { from, to, changes: diffFlows(a.definition as FlowDocument, b.definition as FlowDocument) };
+  }
+
+  /** Publishes a copy of an earlier version as the newest one (and makes it the draft). */
+  async rollback(caller: Caller, flowId: string, version: number): Promise<{ version: number }> {
+    const result = await this.api.db.transaction(async (tx) => {
+      const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
+      if (flow === null) throw notFound('Flow');
+      const target = await this.repository.version(tx, flowId, version);
+      if (target === null) throw notFound(`Version ${version}`);
+      await this.repository.replaceDraft(tx, flowId, target.definition);
+      return this.publishDefinition(tx, caller, flowId, target.definition as FlowDocument, 'flow.rollback');
+    });
+    await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
+    return result;
+  }
+
+  async exportDraft(caller: Caller, flowId: string): Promise<{ name: string; definition: unknown }> {
+    const flow = await this.get(caller, flowId);
+    return { name: flow.name, definition: flow.draft.definition };
+  }
+
+  async duplicate(caller: Caller, flowId: string): Promise<FlowView> {
+    const flow = await this.get(caller, flowId);
+    const name = `Copy of ${flow.name}`.slice(0, 200);
+    const definition = flow.draft.definition;
+    const renamed = definition !== null && typeof definition === 'object' ? { ...definition, name } : definition;
+    return this.create(caller, name, renamed);
+  }
+
+  async remove(caller: Caller, flowId: string): Promise<void> {
+    await this.api.db.transaction(async (tx) => {
+      const flow = await this.repository.get(tx, caller.workspaceId, flowId);
+      if (flow === null) throw notFound('Flow');
+      await this.repository.softDelete(tx, caller.workspaceId, flowId);
+      await this.api.audit.record(tx, { workspaceId: caller.workspaceId, userId: caller.userId, action: 'flow.delete', entity: 'flow', entityId: flowId, before: { name: flow.name } });
+    });
+    await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
+  }
+
+  /** A snapshot of the draft (or a chosen version) for a simulator session; returns its version row id. */
+  async runnableVersion(caller: Caller, flowId: string, version: number | 'draft'): Promise<string> {
+    if (version !== 'draft') return (await this.version(caller, flowId, version)).id;
+    const flow = await this.get(caller, flowId);
+    const { errors } = validateFlow(flow.draft.definition);
+    if (errors.length > 0) throw unprocessable('The draft has errors; fix them to test it.', { errors: problemsView(errors) });
+    return this.repository.snapshotDraft(this.api.db, caller.workspaceId, flowId, flow.draft.definition, checksumOf(flow.draft.definition), caller.userId);
+  }
+}
+

@@ -1,0 +1,13 @@
+/** Bus channel names the API and the runtime agree on. */
+export const busChannels = {
+  /** A flow was published or (re)assigned to a number: runtimes reload which version answers. */
+  flows: 'flows',
+  /** The API recorded an inbound message itself (simulator sessions): `{ numberId, contact }`. */
+  inbound: 'inbound',
+  /** A simulator number's deliveries and turn ends. */
+  simulator: (numberId: string) => `sim:${numberId}`,
+  /** A WhatsApp number's session state changes (QR, connected, …). */
+  session: (numberId: string) => `session:${numberId}`,
+  /** Admin requests to number sessions (connect, logout). */
+  sessionCommands: 'session-commands',
+} as const;
