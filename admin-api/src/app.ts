@@ -33,6 +33,8 @@ export interface ApiOptions {
   redis: Redis | null;
   config: ApiConfig;
   logger: Logger;
+  /** Serve /healthz and /readyz (when the API runs as its own process). */
+  health?: boolean;
 }
 
 export interface Api {
@@ -90,6 +92,18 @@ export function createApi(options: ApiOptions): Api {
 
   const app = express();
   app.disable('x-powered-by');
+  if (options.health === true) {
+    app.get('/healthz', (_request, response) => {
+      response.json({ status: 'ok' });
+    });
+    app.get('/readyz', async (_request, response) => {
+      const ok = await db.query('select 1').then(
+        () => true,
+        () => false,
+      );
+      response.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks: { postgres: { ok } } });
+    });
+  }
   app.set('trust proxy', 'loopback');
   app.use(helmet({ contentSecurityPolicy: false }));
   if (config.corsOrigins.length > 0) {

@@ -9,3 +9,4 @@ export { createPgDb, type PgDbOptions } from './pg-db.js';
 export { createPgliteDb } from './pglite-db.js';
 export { busChannels } from './bus/channels.js';
 export { resolveSecretKey } from './secret-key.js';
+export { type ConnectedBus, connectBus } from './bus/connect-bus.js';

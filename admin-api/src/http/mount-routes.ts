@@ -18,13 +18,15 @@ function compile(ajv: ReturnType<typeof createAjv>, schema: TSchema | undefined)
   return schema === undefined ? null : ajv.compile(schema);
 }
 
-function check(validate: ValidateFunction | null, value: unknown, where: string): void {
+const PLACES = { params: 'path parameters', query: 'query parameters', body: 'fields of the body' } as const;
+
+function check(validate: ValidateFunction | null, value: unknown, where: keyof typeof PLACES): void {
   if (validate === null || validate(value)) return;
   const problems = problemsFromAjv(validate.errors).map(({ pointer, message }) => ({
     pointer: `/${where}${pointer === '/' ? '' : pointer}`,
     message,
   }));
-  throw invalid(`The request ${where} is not valid.`, problems);
+  throw invalid(`Some ${PLACES[where]} of the request are not valid.`, problems);
 }
 
 /** `/flows/{id}` → `/flows/:id`. */

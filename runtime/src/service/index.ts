@@ -8,3 +8,4 @@ export type {
 export { ChannelSendError } from './channels/channel.js';
 export { type RuntimeConfig, runtimeConfigFromEnv } from './config.js';
 export { RuntimeService, type RuntimeServiceOptions } from './runtime-service.js';
+export { errorHandler } from './ops/http-server.js';

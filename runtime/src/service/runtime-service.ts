@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { type Bus, busChannels, type Db, MemoryBus, migrate, openDb, PgBus, RedisBus } from '@parley/db';
+import type { Router } from 'express';
 import { Redis } from 'ioredis';
 import { MemoryLocker } from './adapters/memory-locker.js';
 import { MemoryStateStore } from './adapters/memory-state-store.js';
@@ -40,7 +41,12 @@ interface Infrastructure {
   close(): Promise<void>;
 }
 
-async function connectInfrastructure(config: RuntimeConfig, db: Db): Promise<Infrastructure> {
+async function connectInfrastructure(
+  config: RuntimeConfig,
+  db: Db,
+  shared: { bus?: Bus; ownsDb: boolean },
+): Promise<Infrastructure> {
+  const closeDb = () => (shared.ownsDb ? db.close() : Promise.resolve());
   if (config.redisUrl === undefined) {
     return {
       db,
@@ -48,9 +54,9 @@ async function connectInfrastructure(config: RuntimeConfig, db: Db): Promise<Inf
       stateStore: new MemoryStateStore(),
       locker: new MemoryLocker(),
       // Without Redis: Postgres LISTEN/NOTIFY across processes, or in-process when embedded.
-      bus: db.kind === 'postgres' ? new PgBus(db, config.redisPrefix) : new MemoryBus(),
+      bus: shared.bus ?? (db.kind === 'postgres' ? new PgBus(db, config.redisPrefix) : new MemoryBus()),
       sentLog: new MemorySentLog(),
-      close: () => db.close(),
+      close: closeDb,
     };
   }
   const options = { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: true };
@@ -63,23 +69,25 @@ async function connectInfrastructure(config: RuntimeConfig, db: Db): Promise<Inf
     redis,
     stateStore: new RedisStateStore(redis, config.redisPrefix, config.stateTtlSeconds),
     locker: new RedisLocker(redis, { prefix: config.redisPrefix }),
-    bus: new RedisBus(redis, subscriber, config.redisPrefix),
+    bus: shared.bus ?? new RedisBus(redis, subscriber, config.redisPrefix),
     sentLog: new RedisSentLog(redis, config.redisPrefix),
     close: async () => {
       subscriber.disconnect();
       await redis.quit().catch(() => undefined);
-      await db.close();
+      await closeDb();
     },
   };
 }
 
 export interface RuntimeServiceOptions {
-  /** An already open database (the all-in-one start shares one PGlite); opened from config otherwise. */
+  /** An already open (and migrated) database, e.g. the all-in-one start's PGlite; its owner closes it. */
   db?: Db;
+  /** A bus shared with the API in the same process. */
+  bus?: Bus;
   logger?: Logger;
   /** Extra channels by kind (the WhatsApp channel plugs in here). */
   channels?: Partial<Record<'whatsapp', Channel>>;
-  /** Skip the HTTP server (embedding in another server). */
+  /** Skip the HTTP server (another server mounts `routers()`). */
   listen?: boolean;
 }
 
@@ -172,7 +180,10 @@ export class RuntimeService {
   static async start(config: RuntimeConfig, options: RuntimeServiceOptions = {}): Promise<RuntimeService> {
     const db = options.db ?? (await openDb({ ...config, applicationName: 'parley-runtime' }));
     if (options.db === undefined) await migrate(db);
-    const infra = await connectInfrastructure(config, db);
+    const infra = await connectInfrastructure(config, db, {
+      ownsDb: options.db === undefined,
+      ...(options.bus === undefined ? {} : { bus: options.bus }),
+    });
     const service = new RuntimeService(config, infra, options);
     await service.begin(options.listen !== false);
     return service;
@@ -189,20 +200,16 @@ export class RuntimeService {
     );
     this.maintenance.start();
     if (!withServer) return;
-    const app = createApp(
-      [
-        healthRoutes(this.readinessChecks(), this.metrics, () => this.stopping),
-        simulatorRoutes({
-          host: this.host,
-          bus: this.infra.bus,
-          db: this.infra.db,
-          sentLog: this.infra.sentLog,
-        }),
-      ],
-      this.logger,
-    );
-    this.server = await listen(app, this.config.port, this.config.host);
+    this.server = await listen(createApp(this.routers(), this.logger), this.config.port, this.config.host);
     this.logger.info({ port: this.port }, 'runtime listening');
+  }
+
+  /** Health, readiness, metrics and the simulator channel, for this service's or a host's server. */
+  routers(): Router[] {
+    return [
+      healthRoutes(this.readinessChecks(), this.metrics, () => this.stopping),
+      simulatorRoutes({ host: this.host, bus: this.infra.bus, db: this.infra.db, sentLog: this.infra.sentLog }),
+    ];
   }
 
   readinessChecks(): Record<string, () => Promise<unknown>> {

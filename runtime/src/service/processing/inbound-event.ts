@@ -14,8 +14,12 @@ export function inboundBody(message: InboundMessage): Record<string, unknown> {
   };
 }
 
-/** The engine event of a stored inbound message. */
+/**
+ * The engine event of a stored inbound row. Besides contacts' messages the inbox carries admin
+ * control events (`body.control`), so they are durable and ordered with the messages.
+ */
 export function inboundEvent(row: PendingInbound): EngineEvent {
+  if (row.body.control === 'release') return { type: 'release' };
   const body = row.body as {
     text?: string;
     media?: InboundMedia;

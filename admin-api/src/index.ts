@@ -1,0 +1,3 @@
+export { API_VERSION, type Api, type ApiOptions, createApi } from './app.js';
+export { type ApiConfig, apiConfigFromEnv } from './config.js';
+export { printAdminLogin } from './modules/auth/print-admin-login.js';

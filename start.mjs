@@ -1,0 +1,53 @@
+// `npm start`: the whole product in one process — Admin API, runtime and admin UI on one port.
+// Embedded defaults (PGlite under PARLEY_DATA_DIR, in-process state and notifications), or
+// DATABASE_URL / REDIS_URL when set. This file only composes the packages; the API and the
+// runtime meet through the shared database and bus, never by importing each other.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { apiConfigFromEnv, createApi, printAdminLogin } from '@parley/admin-api';
+import { connectBus, dbOptionsFromEnv, migrate, openDb, resolveSecretKey } from '@parley/db';
+import { errorHandler, RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
+import express from 'express';
+import { pino } from 'pino';
+
+const logger = pino({ name: 'parley', level: process.env.PARLEY_LOG_LEVEL ?? 'info' });
+const dbOptions = dbOptionsFromEnv();
+const secret = await resolveSecretKey(process.env, dbOptions.dataDir);
+const apiConfig = apiConfigFromEnv(secret);
+const db = await openDb({ ...dbOptions, applicationName: 'parley' });
+await migrate(db);
+const connected = await connectBus({ redisUrl: apiConfig.redisUrl, prefix: apiConfig.redisPrefix, db });
+
+const runtime = await RuntimeService.start(runtimeConfigFromEnv(), { db, bus: connected.bus, listen: false, logger });
+const api = createApi({ db, bus: connected.bus, redis: connected.redis, config: apiConfig, logger });
+const admin = await api.bootstrap();
+
+const app = express();
+app.disable('x-powered-by');
+app.use(api.app);
+app.use(express.json({ limit: '256kb' }), ...runtime.routers());
+const ui = fileURLToPath(new URL('./admin-ui/dist/', import.meta.url));
+if (existsSync(ui)) {
+  app.use(express.static(ui, { index: false, maxAge: '1h' }));
+  app.get('/{*splat}', (_request, response) => response.sendFile('index.html', { root: ui }));
+}
+app.use(errorHandler(logger));
+
+const server = app.listen(apiConfig.port, () => {
+  printAdminLogin(admin, `http://localhost:${apiConfig.port}`);
+});
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info('stopping');
+    server.close();
+    server.closeAllConnections();
+    await runtime.stop();
+    await connected.close();
+    await db.close();
+    process.exit(0);
+  });
+}

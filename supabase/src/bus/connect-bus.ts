@@ -1,0 +1,33 @@
+import { Redis } from 'ioredis';
+import type { Db } from '../db.js';
+import type { Bus } from './bus.js';
+import { MemoryBus } from './memory-bus.js';
+import { PgBus } from './pg-bus.js';
+import { RedisBus } from './redis-bus.js';
+
+export interface ConnectedBus {
+  bus: Bus;
+  /** The command connection when Redis is used (rate limits and caches share it). */
+  redis: Redis | null;
+  close(): Promise<void>;
+}
+
+/** Redis pub/sub when REDIS_URL is set, else Postgres LISTEN/NOTIFY, else in-process (embedded). */
+export async function connectBus(options: { redisUrl?: string; prefix: string; db: Db }): Promise<ConnectedBus> {
+  if (options.redisUrl === undefined || options.redisUrl === '') {
+    const bus = options.db.kind === 'postgres' ? new PgBus(options.db, options.prefix) : new MemoryBus();
+    return { bus, redis: null, close: () => bus.close() };
+  }
+  const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  const subscriber = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  await Promise.all([redis.connect(), subscriber.connect()]);
+  const bus = new RedisBus(redis, subscriber, options.prefix);
+  return {
+    bus,
+    redis,
+    close: async () => {
+      await bus.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
