@@ -17,6 +17,10 @@ export interface BuilderContext {
 /** Collects the effects of several engine steps of one contact into one Checkpoint. */
 export class CheckpointBuilder {
   private readonly conversations = new Map<string, ConversationRow>();
+  /** Node visits per conversation uuid: node id → { visits, answered }. */
+  private readonly visits = new Map<string, Map<string, { visits: number; answered: boolean }>>();
+  /** The last node each conversation entered in this checkpoint. */
+  private readonly lastNode = new Map<string, string>();
   private readonly checkpoint: Checkpoint;
   private outboundSeq = 0;
 
@@ -30,6 +34,7 @@ export class CheckpointBuilder {
       flowVersionId: null,
       conversationId: null,
       conversations: [],
+      nodeVisits: [],
       processedInbound: [],
       outbound: [],
       responses: [],
@@ -54,7 +59,8 @@ export class CheckpointBuilder {
       flowVersionId: version.versionId,
       engineId: conversation.id,
       status: conversation.status,
-      currentNode: conversation.wait?.nodeId ?? null,
+      // A finished conversation keeps the node it stopped at (the funnel's drop-off point).
+      currentNode: conversation.wait?.nodeId ?? this.lastNode.get(conversation.id) ?? null,
       variables: conversation.variables,
       answers: answersOf(version.flow, conversation),
       endReason: conversation.endReason ?? null,
@@ -77,6 +83,11 @@ export class CheckpointBuilder {
     now: number,
   ): void {
     const after = result.state.conversation;
+    for (const effect of result.effects) {
+      if (effect.type === 'node_entered' || effect.type === 'answer_saved')
+        this.visit(effect.conversationId, effect.nodeId, effect.type);
+      if (effect.type === 'node_entered') this.lastNode.set(effect.conversationId, effect.nodeId);
+    }
     for (const effect of result.effects) {
       if (
         effect.type === 'conversation_ended' &&
@@ -125,6 +136,16 @@ export class CheckpointBuilder {
     }
   }
 
+  private visit(engineId: string, nodeId: string, kind: 'node_entered' | 'answer_saved'): void {
+    const id = conversationUuid(this.ctx.numberId, engineId);
+    const nodes = this.visits.get(id) ?? new Map<string, { visits: number; answered: boolean }>();
+    const entry = nodes.get(nodeId) ?? { visits: 0, answered: false };
+    if (kind === 'node_entered') entry.visits += 1;
+    else entry.answered = true;
+    nodes.set(nodeId, entry);
+    this.visits.set(id, nodes);
+  }
+
   /** An inbound message that no flow handled (no flow published on the number). */
   skip(inboundId: number): void {
     this.checkpoint.processedInbound.push({ id: inboundId, conversationId: null });
@@ -137,6 +158,9 @@ export class CheckpointBuilder {
       flowVersionId,
       conversationId: this.uuidOf(state.conversation),
       conversations: [...this.conversations.values()],
+      nodeVisits: [...this.visits.entries()].flatMap(([conversationId, nodes]) =>
+        [...nodes.entries()].map(([nodeId, entry]) => ({ conversationId, nodeId, ...entry })),
+      ),
       timerDueAt,
     };
   }

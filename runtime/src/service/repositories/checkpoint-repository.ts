@@ -48,6 +48,8 @@ export interface Checkpoint {
   flowVersionId: string | null;
   conversationId: string | null;
   conversations: ConversationRow[];
+  /** Nodes entered (and questions answered) per conversation, for the funnel. */
+  nodeVisits: { conversationId: string; nodeId: string; visits: number; answered: boolean }[];
   processedInbound: { id: number; conversationId: string | null }[];
   outbound: OutboundRow[];
   responses: ResponseRow[];
@@ -73,6 +75,7 @@ export class CheckpointRepository {
     const conversations = checkpoints.flatMap((cp) => cp.conversations);
     if (conversations.length > 0) await this.upsertConversations(tx, conversations);
     await this.writeStates(tx, checkpoints);
+    await this.writeNodeVisits(tx, checkpoints);
     const processed = checkpoints.flatMap((cp) => cp.processedInbound);
     if (processed.length > 0) {
       await tx.query(
@@ -145,7 +148,7 @@ export class CheckpointRepository {
          flow_id uuid, flow_version_id uuid, engine_id text, status text, current_node text, variables jsonb,
          answers jsonb, end_reason text, is_test boolean, started_at timestamptz, ended_at timestamptz)
        on conflict (id) do update set contact_name = excluded.contact_name, status = excluded.status,
-         current_node = excluded.current_node, variables = excluded.variables, answers = excluded.answers,
+         current_node = coalesce(excluded.current_node, conversations.current_node), variables = excluded.variables, answers = excluded.answers,
          end_reason = excluded.end_reason, ended_at = excluded.ended_at, updated_at = now()`,
       [
         jsonRows(
@@ -201,6 +204,27 @@ export class CheckpointRepository {
       const lost = checkpoints.map((cp) => `${cp.numberId}:${cp.contact}`).filter((key) => !written.has(key));
       throw new VersionConflictError(lost);
     }
+  }
+
+  private async writeNodeVisits(tx: Queryable, checkpoints: Checkpoint[]): Promise<void> {
+    const rows = checkpoints.flatMap((cp) =>
+      cp.nodeVisits.map((visit) => ({
+        conversation_id: visit.conversationId,
+        node_id: visit.nodeId,
+        workspace_id: cp.workspaceId,
+        visits: visit.visits,
+        answered: visit.answered,
+      })),
+    );
+    if (rows.length === 0) return;
+    await tx.query(
+      `insert into node_visits (conversation_id, node_id, workspace_id, visits, answered)
+       select conversation_id, node_id, workspace_id, visits, answered
+       from jsonb_to_recordset($1::jsonb) as x(conversation_id uuid, node_id text, workspace_id uuid, visits integer, answered boolean)
+       on conflict (conversation_id, node_id) do update set visits = node_visits.visits + excluded.visits,
+         answered = node_visits.answered or excluded.answered`,
+      [jsonRows(rows)],
+    );
   }
 
   private async writeTimers(tx: Queryable, checkpoints: Checkpoint[]): Promise<void> {
