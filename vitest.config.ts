@@ -2,7 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{shared-schemas,runtime,admin-api,admin-ui}/src/**/*.test.ts', 'runtime/test/**/*.test.ts'],
+    include: [
+      '{shared-schemas,supabase,runtime,admin-api,admin-ui}/src/**/*.test.ts',
+      '{runtime,admin-api,admin-ui}/test/**/*.test.ts',
+    ],
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
