@@ -11,6 +11,9 @@ import { mountRoutes } from './http/mount-routes.js';
 import { buildOpenApi } from './http/openapi.js';
 import { RateLimiter } from './http/rate-limit.js';
 import type { RouteDefinition } from './http/route.js';
+import { AnalyticsRepository } from './modules/analytics/analytics.repository.js';
+import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
+import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { AuditRepository } from './modules/audit/audit.repository.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuthRepository } from './modules/auth/auth.repository.js';
@@ -18,9 +21,24 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { type BootstrapResult, bootstrapAdmin } from './modules/auth/bootstrap-admin.js';
 import { TokenSigner } from './modules/auth/tokens.js';
+import { ConversationsRepository } from './modules/conversations/conversations.repository.js';
+import { conversationRoutes } from './modules/conversations/conversations.routes.js';
+import { ConversationsService } from './modules/conversations/conversations.service.js';
+import { ExportRepository } from './modules/export/export.repository.js';
+import { exportRoutes } from './modules/export/export.routes.js';
+import { ExportService } from './modules/export/export.service.js';
 import { FlowsRepository } from './modules/flows/flows.repository.js';
 import { flowRoutes } from './modules/flows/flows.routes.js';
 import { FlowsService } from './modules/flows/flows.service.js';
+import { NumbersRepository } from './modules/numbers/numbers.repository.js';
+import { numberRoutes } from './modules/numbers/numbers.routes.js';
+import { NumbersService } from './modules/numbers/numbers.service.js';
+import { ResponsesRepository } from './modules/responses/responses.repository.js';
+import { responseRoutes } from './modules/responses/responses.routes.js';
+import { ResponsesService } from './modules/responses/responses.service.js';
+import { SimulatorRepository } from './modules/simulator/simulator.repository.js';
+import { simulatorRoutes } from './modules/simulator/simulator.routes.js';
+import { SimulatorService } from './modules/simulator/simulator.service.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -62,13 +80,26 @@ export function createApi(options: ApiOptions): Api {
       new TokenSigner(config.jwtSecret),
       config.supabaseJwtSecret === undefined ? null : { jwtSecret: config.supabaseJwtSecret },
     ),
-    rateLimiter: new RateLimiter({ loginPerMinute: config.loginPerMinute, apiPerMinute: config.apiPerMinute }, redis, config.redisPrefix),
+    rateLimiter: new RateLimiter(
+      { loginPerMinute: config.loginPerMinute, apiPerMinute: config.apiPerMinute },
+      redis,
+      config.redisPrefix,
+    ),
   };
   const flows = new FlowsService(context, new FlowsRepository());
+  const responses = new ResponsesService(context, new ResponsesRepository());
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
     ...userRoutes(new UsersService(context, new UsersRepository(), accounts)),
     ...flowRoutes(flows),
+    ...numberRoutes(new NumbersService(context, new NumbersRepository())),
+    ...simulatorRoutes(
+      new SimulatorService(context, new SimulatorRepository(), flows, config.simulatorTimeoutMs),
+    ),
+    ...conversationRoutes(new ConversationsService(context, new ConversationsRepository())),
+    ...responseRoutes(responses),
+    ...exportRoutes(new ExportService(context, responses, new ExportRepository())),
+    ...analyticsRoutes(new AnalyticsService(context, responses, new AnalyticsRepository())),
     ...auditRoutes(context),
   ];
   const openapi = buildOpenApi(routes, API_VERSION);
@@ -101,15 +132,29 @@ export function createApi(options: ApiOptions): Api {
         () => true,
         () => false,
       );
-      response.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks: { postgres: { ok } } });
+      response
+        .status(ok ? 200 : 503)
+        .json({ status: ok ? 'ready' : 'not_ready', checks: { postgres: { ok } } });
     });
   }
   app.set('trust proxy', 'loopback');
   app.use(helmet({ contentSecurityPolicy: false }));
   if (config.corsOrigins.length > 0) {
-    app.use('/api', cors({ origin: config.corsOrigins, exposedHeaders: ['etag'], allowedHeaders: ['authorization', 'content-type', 'if-match', 'x-workspace-id'] }));
+    app.use(
+      '/api',
+      cors({
+        origin: config.corsOrigins,
+        exposedHeaders: ['etag'],
+        allowedHeaders: ['authorization', 'content-type', 'if-match', 'x-workspace-id'],
+      }),
+    );
   }
   app.use('/api/v1', api);
   app.use('/api', errorMiddleware(logger));
-  return { app, openapi, context, bootstrap: () => bootstrapAdmin(db, accounts, config.adminEmail, config.adminPassword) };
+  return {
+    app,
+    openapi,
+    context,
+    bootstrap: () => bootstrapAdmin(db, accounts, config.adminEmail, config.adminPassword),
+  };
 }

@@ -13,6 +13,8 @@ export interface ApiConfig {
   bodyLimit: string;
   loginPerMinute: number;
   apiPerMinute: number;
+  /** How long a simulator message waits for the runtime's answer (default 15 s). */
+  simulatorTimeoutMs?: number;
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -35,9 +37,13 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
     ...(env.PARLEY_ADMIN_PASSWORD ? { adminPassword: env.PARLEY_ADMIN_PASSWORD } : {}),
     jwtSecret: env.JWT_SECRET || secret,
     ...(env.SUPABASE_JWT_SECRET ? { supabaseJwtSecret: env.SUPABASE_JWT_SECRET } : {}),
-    corsOrigins: (env.PARLEY_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''),
+    corsOrigins: (env.PARLEY_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
     bodyLimit: env.PARLEY_BODY_LIMIT || '2mb',
     loginPerMinute: number(env, 'PARLEY_LOGIN_PER_MINUTE', 10),
     apiPerMinute: number(env, 'PARLEY_API_PER_MINUTE', 1200),
+    simulatorTimeoutMs: number(env, 'PARLEY_SIMULATOR_TIMEOUT_MS', 15_000),
   };
 }

@@ -13,7 +13,8 @@ export class DomainError extends Error {
       | 'precondition_failed'
       | 'rate_limited'
       | 'locked'
-      | 'unprocessable',
+      | 'unprocessable'
+      | 'timeout',
     message: string,
     readonly details?: unknown,
   ) {
@@ -25,7 +26,10 @@ export class DomainError extends Error {
 export const notFound = (what: string) => new DomainError('not_found', `${what} was not found`);
 export const conflict = (message: string, details?: unknown) => new DomainError('conflict', message, details);
 export const invalid = (message: string, details?: unknown) => new DomainError('invalid', message, details);
-export const unprocessable = (message: string, details?: unknown) => new DomainError('unprocessable', message, details);
+export const unprocessable = (message: string, details?: unknown) =>
+  new DomainError('unprocessable', message, details);
+/** Something the request waits for (the runtime) did not happen in time. */
+export const timedOut = (message: string, details?: unknown) => new DomainError('timeout', message, details);
 export const unauthenticated = (message = 'Sign in first') => new DomainError('unauthenticated', message);
 export const forbidden = (message = 'Your role does not allow this') => new DomainError('forbidden', message);
 export const preconditionFailed = (message: string, details?: unknown) =>

@@ -12,6 +12,7 @@ const STATUS: Record<DomainError['kind'], number> = {
   unprocessable: 422,
   locked: 423,
   rate_limited: 429,
+  timeout: 504,
 };
 
 /** The only place errors become HTTP: `{ error: { code, message, details } }`, never a stack trace. */
@@ -22,23 +23,33 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (error instanceof DomainError) {
-      response.status(STATUS[error.kind]).json({ error: { code: error.kind, message: error.message, details: error.details ?? null } });
+      response
+        .status(STATUS[error.kind])
+        .json({ error: { code: error.kind, message: error.message, details: error.details ?? null } });
       return;
     }
     const http = error as { status?: number; type?: string };
     if (http.status === 413 || http.type === 'entity.too.large') {
-      response.status(413).json({ error: { code: 'payload_too_large', message: 'The request body is too large.', details: null } });
+      response.status(413).json({
+        error: { code: 'payload_too_large', message: 'The request body is too large.', details: null },
+      });
       return;
     }
     if (http.type === 'entity.parse.failed') {
-      response.status(400).json({ error: { code: 'invalid_json', message: 'The request body is not valid JSON.', details: null } });
+      response.status(400).json({
+        error: { code: 'invalid_json', message: 'The request body is not valid JSON.', details: null },
+      });
       return;
     }
     if (http.status !== undefined && http.status >= 400 && http.status < 500) {
-      response.status(http.status).json({ error: { code: 'bad_request', message: 'The request could not be read.', details: null } });
+      response
+        .status(http.status)
+        .json({ error: { code: 'bad_request', message: 'The request could not be read.', details: null } });
       return;
     }
     logger.error({ err: error }, 'request failed');
-    response.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side.', details: null } });
+    response
+      .status(500)
+      .json({ error: { code: 'internal', message: 'Something went wrong on our side.', details: null } });
   };
 }

@@ -48,7 +48,9 @@ export function mountRoutes(routes: RouteDefinition[], authenticate: Authenticat
     const validateBody = compile(bodyAjv, definition.body);
     const validateResponse = new Map(
       Object.entries(definition.responses).flatMap(([status, spec]) =>
-        spec.schema === undefined || spec.contentType !== undefined ? [] : [[Number(status), responseAjv.compile(spec.schema)]],
+        spec.schema === undefined || spec.contentType !== undefined
+          ? []
+          : [[Number(status), responseAjv.compile(spec.schema)]],
       ),
     );
     router[definition.method](expressPath(definition.path), async (request: Request, response: Response) => {
@@ -61,11 +63,13 @@ export function mountRoutes(routes: RouteDefinition[], authenticate: Authenticat
       const query = { ...(request.query as Record<string, unknown>) };
       check(validateParams, params, 'params');
       check(validateQuery, query, 'query');
-      if (definition.body !== undefined) check(validateBody, request.body, 'body');
+      // A request without a body (no content-type) is read as `{}`: optional-only bodies may be left out.
+      const body: unknown = definition.body === undefined ? request.body : (request.body ?? {});
+      if (definition.body !== undefined) check(validateBody, body, 'body');
       const result = await definition.handler({
         params,
         query,
-        body: request.body,
+        body,
         caller,
         request,
         response,
@@ -74,9 +78,14 @@ export function mountRoutes(routes: RouteDefinition[], authenticate: Authenticat
       if (result === 'streamed') return;
       const validate = validateResponse.get(result.status);
       if (validate !== undefined && !validate(result.body)) {
-        logger.error({ route: `${definition.method} ${definition.path}`, errors: validate.errors }, 'response does not match its schema');
+        logger.error(
+          { route: `${definition.method} ${definition.path}`, errors: validate.errors },
+          'response does not match its schema',
+        );
         if (strictResponses) {
-          throw new DomainError('invalid', 'Response does not match the API schema', { errors: validate.errors });
+          throw new DomainError('invalid', 'Response does not match the API schema', {
+            errors: validate.errors,
+          });
         }
       }
       for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, value);

@@ -48,6 +48,7 @@ export function buildOpenApi(routes: RouteDefinition[], version: string): Record
     paths[definition.path] ??= {};
     (paths[definition.path] as Record<string, unknown>)[definition.method] = {
       summary: definition.summary,
+      ...(definition.description === undefined ? {} : { description: definition.description }),
       tags: [definition.tag],
       operationId: `${definition.method}${definition.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase())}`,
       ...(definition.access === 'public' ? { security: [] } : { 'x-parley-role': definition.access }),

@@ -43,6 +43,8 @@ interface TypedRoute<P extends TSchema | undefined, Q extends TSchema | undefine
   /** OpenAPI style: `/flows/{id}`. */
   path: string;
   summary: string;
+  /** Longer documentation (OpenAPI `description`): definitions, limits. */
+  description?: string;
   tag: string;
   access: A;
   params?: P;
@@ -59,6 +61,7 @@ export interface RouteDefinition {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
+  description?: string;
   tag: string;
   access: Access;
   params?: TObject;

@@ -10,6 +10,7 @@ import type { Channel, ChannelHost } from './channels/channel.js';
 import { MemorySentLog, RedisSentLog, type SentLog } from './channels/simulator/sent-log.js';
 import { SimulatorChannel } from './channels/simulator/simulator-channel.js';
 import { simulatorRoutes } from './channels/simulator/simulator-routes.js';
+import { createWhatsApp, type WhatsAppRuntime } from './channels/whatsapp/index.js';
 import type { RuntimeConfig } from './config.js';
 import { healthRoutes } from './ops/health-routes.js';
 import { createApp, listen } from './ops/http-server.js';
@@ -18,7 +19,7 @@ import { RuntimeMetrics } from './ops/metrics.js';
 import { OutboundDispatcher } from './outbound/outbound-dispatcher.js';
 import type { Locker } from './ports/locker.js';
 import type { StateStore } from './ports/state-store.js';
-import { ConversationProcessor } from './processing/conversation-processor.js';
+import { type Committed, ConversationProcessor } from './processing/conversation-processor.js';
 import { EffectRunner } from './processing/effect-runner.js';
 import { FlowDirectory } from './processing/flow-directory.js';
 import { Maintenance } from './processing/maintenance.js';
@@ -89,6 +90,8 @@ export interface RuntimeServiceOptions {
   channels?: Partial<Record<'whatsapp', Channel>>;
   /** Skip the HTTP server (another server mounts `routers()`). */
   listen?: boolean;
+  /** Called after every committed checkpoint, once the runtime has acted on it (benchmarks, probes). */
+  onCommitted?: (committed: Committed) => void;
 }
 
 /**
@@ -107,6 +110,9 @@ export class RuntimeService {
   private readonly maintenance: Maintenance;
   private readonly effects: EffectRunner;
   private readonly unsubscribes: (() => Promise<void>)[] = [];
+  private readonly channels: Record<string, Channel | undefined>;
+  /** The WhatsApp session manager, unless disabled or a WhatsApp channel was passed in. */
+  private readonly whatsapp: WhatsAppRuntime | null = null;
 
   private constructor(
     readonly config: RuntimeConfig,
@@ -119,13 +125,15 @@ export class RuntimeService {
     const effectRepository = new EffectRepository();
     this.directory = new FlowDirectory(db, new FlowRepository());
     const simulator = new SimulatorChannel(infra.bus, infra.sentLog);
-    const channels: Record<string, Channel | undefined> = { simulator, ...options.channels };
+    this.channels = { simulator, ...options.channels };
     this.dispatcher = new OutboundDispatcher({
       db,
       outbox,
       channelFor: async (numberId) => {
         const info = await this.directory.number(numberId);
-        return info === null ? null : (channels[info.channel] ?? null);
+        const channel = info === null ? null : (this.channels[info.channel] ?? null);
+        // A WhatsApp number is sent for only by the process that owns it, while connected.
+        return channel?.handles === undefined || channel.handles(numberId) ? channel : null;
       },
       policyFor: (channel) =>
         channel.kind === 'simulator' ? config.simulatorSendPolicy : config.whatsappSendPolicy,
@@ -154,6 +162,17 @@ export class RuntimeService {
         if (committed.outboundCount > 0) this.dispatcher.notify(committed.key.numberId);
         for (const effect of committed.httpRequests)
           this.effects.run(committed.key, committed.workspaceId, effect);
+        // Simulator clients (the API's test sessions) learn that a turn's replies are queued.
+        if (committed.channel === 'simulator') {
+          const turn = {
+            type: 'turn',
+            contact: committed.key.contact,
+            inboundIds: committed.inboundIds,
+            pendingHttp: committed.httpRequests.length,
+          };
+          infra.bus.publish(busChannels.simulator(committed.key.numberId), turn).catch(() => undefined);
+        }
+        options.onCommitted?.(committed);
       },
     });
     this.host = {
@@ -161,6 +180,21 @@ export class RuntimeService {
       receipt: (numberId, channelMessageId, status) =>
         outbox.applyReceipt(db, numberId, channelMessageId, status),
     };
+    if (options.channels?.whatsapp === undefined && config.whatsapp?.enabled === true) {
+      this.whatsapp = createWhatsApp({
+        db,
+        bus: infra.bus,
+        redis: infra.redis,
+        prefix: config.redisPrefix,
+        host: this.host,
+        config: config.whatsapp,
+        dataDir: config.dataDir,
+        metrics: this.metrics,
+        logger: this.logger,
+        onSendable: (numberId) => this.dispatcher.notify(numberId),
+      });
+      this.channels.whatsapp = this.whatsapp.channel;
+    }
     this.maintenance = new Maintenance({
       db,
       config,
@@ -199,6 +233,7 @@ export class RuntimeService {
       }),
     );
     this.maintenance.start();
+    await this.whatsapp?.start();
     if (!withServer) return;
     this.server = await listen(createApp(this.routers(), this.logger), this.config.port, this.config.host);
     this.logger.info({ port: this.port }, 'runtime listening');
@@ -208,7 +243,12 @@ export class RuntimeService {
   routers(): Router[] {
     return [
       healthRoutes(this.readinessChecks(), this.metrics, () => this.stopping),
-      simulatorRoutes({ host: this.host, bus: this.infra.bus, db: this.infra.db, sentLog: this.infra.sentLog }),
+      simulatorRoutes({
+        host: this.host,
+        bus: this.infra.bus,
+        db: this.infra.db,
+        sentLog: this.infra.sentLog,
+      }),
     ];
   }
 
@@ -219,6 +259,8 @@ export class RuntimeService {
     };
     const redis = this.infra.redis;
     if (redis !== null) checks.redis = () => redis.ping();
+    const whatsapp = this.whatsapp;
+    if (whatsapp !== null) checks.whatsapp = async () => whatsapp.describe();
     return checks;
   }
 
@@ -239,6 +281,8 @@ export class RuntimeService {
       this.server === null ? Promise.resolve() : new Promise((resolve) => this.server?.close(resolve));
     this.server?.closeAllConnections();
     this.maintenance.stop();
+    // First the browsers: inbound they already received is recorded, their sessions saved.
+    await this.whatsapp?.stop();
     await this.processor.stop();
     await this.effects.stop();
     await this.processor.idle();

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { busChannels } from '@parley/db';
+import type { ApiContext } from '../../api-context.js';
+import { conflict, invalid, notFound } from '../../errors/domain-errors.js';
+import type { Caller } from '../../http/route.js';
+import type {
+  ConversationDetail,
+  ConversationFilters,
+  ConversationRecord,
+  ConversationsRepository,
+  PagePosition,
+  TranscriptMessage,
+} from './conversations.repository.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The opaque cursor of a page: where the next one starts. */
+export function encodeCursor(position: PagePosition): string {
+  return Buffer.from(JSON.stringify([position.startedAt, position.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): PagePosition {
+  try {
+    const [startedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (
+      typeof startedAt === 'string' &&
+      !Number.isNaN(Date.parse(startedAt)) &&
+      typeof id === 'string' &&
+      UUID.test(id)
+    ) {
+      return { startedAt, id };
+    }
+  } catch {
+    // falls through to the error below
+  }
+  throw invalid('The cursor is not valid; start again from the first page.', [
+    { pointer: '/query/cursor', message: 'Use the nextCursor of a previous page.' },
+  ]);
+}
+
+/** Conversations: browse with filters, read transcripts, end hand-offs. */
+export class ConversationsService {
+  constructor(
+    private readonly api: ApiContext,
+    private readonly repository: ConversationsRepository,
+  ) {}
+
+  async list(
+    caller: Caller,
+    filters: ConversationFilters,
+    cursor: string | undefined,
+    limit: number,
+  ): Promise<{ items: ConversationRecord[]; nextCursor: string | null }> {
+    if (
+      filters.from !== undefined &&
+      filters.to !== undefined &&
+      Date.parse(filters.from) > Date.parse(filters.to)
+    ) {
+      throw invalid('“from” must not be after “to”.', [
+        { pointer: '/query/from', message: 'Must not be after “to”.' },
+      ]);
+    }
+    const after = cursor === undefined || cursor === '' ? null : decodeCursor(cursor);
+    const page = await this.repository.list(this.api.db, caller.workspaceId, filters, after, limit);
+    return { items: page.items, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+  }
+
+  async get(
+    caller: Caller,
+    conversationId: string,
+  ): Promise<ConversationDetail & { messages: TranscriptMessage[] }> {
+    const conversation = await this.repository.get(this.api.db, caller.workspaceId, conversationId);
+    if (conversation === null) throw notFound('Conversation');
+    const messages = await this.repository.transcript(this.api.db, caller.workspaceId, conversationId);
+    return { ...conversation, messages };
+  }
+
+  /**
+   * Ends a hand-off: queues a `release` control event in the runtime's inbox (durable, and ordered
+   * with the contact's messages) and wakes the runtime. The contact's next message goes through the
+   * flow's triggers again.
+   */
+  async release(caller: Caller, conversationId: string): Promise<{ id: string; releaseRequestedAt: string }> {
+    const requestedAt = new Date().toISOString();
+    const conversation = await this.api.db.transaction(async (tx) => {
+      const found = await this.repository.get(tx, caller.workspaceId, conversationId, true);
+      if (found === null) throw notFound('Conversation');
+      if (found.status !== 'handoff') {
+        throw conflict('Only a conversation handed off to a human can be released.', {
+          status: found.status,
+        });
+      }
+      if (await this.repository.hasLaterConversation(tx, found)) {
+        throw conflict('This hand-off is over: the contact has started a new conversation since.', {
+          status: found.status,
+        });
+      }
+      if (!(await this.repository.releasePending(tx, found.numberId, found.contact))) {
+        await this.repository.insertControl(tx, {
+          workspaceId: caller.workspaceId,
+          numberId: found.numberId,
+          contact: found.contact,
+          waMessageId: `release-${randomUUID()}`,
+          body: { control: 'release' },
+        });
+      }
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'conversation.release',
+        entity: 'conversation',
+        entityId: conversationId,
+        before: { status: found.status },
+      });
+      return found;
+    });
+    await this.api.bus
+      .publish(busChannels.inbound, { numberId: conversation.numberId, contact: conversation.contact })
+      .catch((error: unknown) =>
+        this.api.logger.warn({ err: error }, 'could not announce a hand-off release'),
+      );
+    return { id: conversationId, releaseRequestedAt: requestedAt };
+  }
+}

@@ -1,0 +1,60 @@
+import { Type } from '@sinclair/typebox';
+import { type RouteDefinition, route } from '../../http/route.js';
+import { IdParams } from '../../http/schemas.js';
+import { filtersOf, ResponseFilterQuery } from '../responses/responses.routes.js';
+import type { ExportService } from './export.service.js';
+
+const ExportQuery = Type.Object({
+  format: Type.Optional(
+    Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('ndjson')], { default: 'csv' }),
+  ),
+  maskPhone: Type.Optional(
+    Type.Boolean({ default: false, description: 'Mask contacts: +15550100101 → +1555•••0101 (first and last 4 digits kept)' }),
+  ),
+  ...ResponseFilterQuery,
+});
+
+const DESCRIPTION = [
+  'Downloads the responses of a flow (same filters as the list) as a file, streamed in constant memory.',
+  'Columns: conversation_id, contact, contact_name, version, status, started_at, completed_at (ISO 8601, UTC),',
+  'then one column per answer variable of every published version, in flow order, named by the variable',
+  '(a variable named like a fixed column is written answers.<name>). Arrays are joined with ", ", objects',
+  '(media, location) written as JSON.',
+  'csv: UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting. Formula-injection guard: a text cell starting with',
+  '= + - @ tab or CR gets a leading apostrophe so spreadsheets read it as text; number-like cells (phone numbers',
+  'such as +15550100101, negative numbers) stay as they are.',
+  'xlsx: one sheet "Responses" with the same columns; numbers stay numbers; text cells are never formulas.',
+  'ndjson: one JSON object per line, shaped like the items of GET /flows/{id}/responses, answers as stored.',
+].join(' ');
+
+export function exportRoutes(exports: ExportService): RouteDefinition[] {
+  return [
+    route({
+      method: 'get',
+      path: '/flows/{id}/responses/export',
+      summary: 'Export the responses of a flow as CSV, XLSX or NDJSON (streamed)',
+      description: DESCRIPTION,
+      tag: 'responses',
+      access: 'viewer',
+      params: IdParams,
+      query: ExportQuery,
+      responses: {
+        200: {
+          description:
+            'The file, as an attachment: text/csv (format=csv), application/vnd.openxmlformats-officedocument.spreadsheetml.sheet (xlsx) or application/x-ndjson (ndjson)',
+          contentType: 'text/csv',
+        },
+      },
+      handler: async ({ caller, params, query, response }) => {
+        await exports.stream(
+          caller,
+          params.id,
+          filtersOf(query),
+          { format: query.format ?? 'csv', maskPhone: query.maskPhone ?? false },
+          response,
+        );
+        return 'streamed';
+      },
+    }),
+  ];
+}

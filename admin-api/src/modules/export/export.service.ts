@@ -1,0 +1,218 @@
+import type { Writable } from 'node:stream';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import type { Response } from 'express';
+import type { ApiContext } from '../../api-context.js';
+import { DomainError } from '../../errors/domain-errors.js';
+import type { Caller } from '../../http/route.js';
+import type { AnswerColumn } from '../responses/answer-columns.js';
+import type { FlowRef, ResponseFilters, ResponseRecord } from '../responses/responses.repository.js';
+import type { ResponsesService } from '../responses/responses.service.js';
+import { csvRecord, headerRow, ndjsonLine, type RowOptions, xlsxRow } from './export-cells.js';
+import type { ExportRepository } from './export.repository.js';
+
+export type ExportFormat = 'csv' | 'xlsx' | 'ndjson';
+
+export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+};
+
+/** Rows read per FETCH (and written per write): memory stays at about one chunk. */
+export const EXPORT_CHUNK_ROWS = 2_000;
+
+/**
+ * Exports running at once in this process. Each holds one database connection (its cursor's
+ * transaction) for as long as its client downloads, so they must not take the whole pool.
+ */
+export const MAX_CONCURRENT_EXPORTS = 3;
+
+/** The HTTP response as a sink: writes that wait for 'drain', and whether the client went away. */
+class Sink {
+  closed = false;
+  private readonly onClose: Promise<void>;
+
+  constructor(readonly out: Writable) {
+    this.onClose = new Promise((resolve) => {
+      out.once('close', () => {
+        this.closed = true;
+        resolve();
+      });
+    });
+    // A write racing a disconnect must not become an unhandled 'error' event.
+    out.on('error', () => undefined);
+  }
+
+  /** Resolves once the buffered output is flushed (or the client is gone). */
+  drained(): Promise<void> {
+    if (this.closed || !this.out.writableNeedDrain) return Promise.resolve();
+    return Promise.race([new Promise<void>((resolve) => this.out.once('drain', resolve)), this.onClose]);
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.closed) return;
+    if (!this.out.write(text)) await this.drained();
+  }
+
+  /** Waits for `work`, or for the client to go away (then `work` is left to the garbage collector). */
+  async unlessClosed(work: Promise<unknown>): Promise<void> {
+    await Promise.race([work, this.onClose]);
+  }
+}
+
+interface FormatWriter {
+  start(): Promise<void>;
+  rows(records: ResponseRecord[]): Promise<void>;
+  end(): Promise<void>;
+}
+
+const CSV_OPTIONS = { record_delimiter: 'windows' as const };
+
+function csvWriter(sink: Sink, columns: AnswerColumn[], options: RowOptions): FormatWriter {
+  return {
+    // UTF-8 with a byte order mark, so Excel reads accents and emoji right.
+    start: () => sink.write(`\uFEFF${stringify([headerRow(columns)], CSV_OPTIONS)}`),
+    rows: (records) => sink.write(stringify(records.map((record) => csvRecord(record, columns, options)), CSV_OPTIONS)),
+    end: async () => {
+      sink.out.end();
+    },
+  };
+}
+
+function ndjsonWriter(sink: Sink, options: RowOptions): FormatWriter {
+  return {
+    start: async () => undefined,
+    rows: (records) => sink.write(records.map((record) => ndjsonLine(record, options)).join('')),
+    end: async () => {
+      sink.out.end();
+    },
+  };
+}
+
+/**
+ * exceljs's streaming writer zips rows as they are committed but has no backpressure of its own, so
+ * after each chunk we let the zip stream run and wait while the socket has more than its buffer.
+ * Shared strings and styles are off: both would keep every row's data in memory until the end.
+ */
+function xlsxWriter(sink: Sink, columns: AnswerColumn[], options: RowOptions): FormatWriter {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink.out, useStyles: false, useSharedStrings: false });
+  const sheet = workbook.addWorksheet('Responses');
+  return {
+    start: async () => {
+      sheet.addRow(headerRow(columns)).commit();
+    },
+    rows: async (records) => {
+      for (const record of records) sheet.addRow(xlsxRow(record, columns, options)).commit();
+      await nextTurn();
+      await sink.drained();
+    },
+    end: async () => {
+      sheet.commit();
+      await sink.unlessClosed(workbook.commit());
+    },
+  };
+}
+
+/** A file name from the flow's name: `lead-intake-responses-2026-11-22.csv`. */
+export function exportFileName(flowName: string, format: ExportFormat, now = new Date()): string {
+  const slug =
+    flowName
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^\w.-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 80) || 'flow';
+  return `${slug}-responses-${now.toISOString().slice(0, 10)}.${format}`;
+}
+
+/** Streams a flow's responses as CSV, XLSX or NDJSON in constant memory. */
+export class ExportService {
+  private running = 0;
+
+  constructor(
+    private readonly api: ApiContext,
+    private readonly responses: ResponsesService,
+    private readonly repository: ExportRepository,
+    private readonly limits = { chunkRows: EXPORT_CHUNK_ROWS, maxConcurrent: MAX_CONCURRENT_EXPORTS },
+  ) {}
+
+  /**
+   * Writes the export to `response`. Checks (the flow is in the caller's workspace, not too many
+   * exports running) happen before anything is written, so they still answer with a JSON error.
+   * Then rows are read a chunk at a time and each chunk is written (waiting for the socket to
+   * drain) before the next is handed over; a client that disconnects stops the reading at the next
+   * chunk boundary, and the cursor and its transaction are closed.
+   */
+  async stream(
+    caller: Caller,
+    flowId: string,
+    filters: ResponseFilters,
+    options: RowOptions & { format: ExportFormat },
+    response: Response,
+  ): Promise<void> {
+    const flow = await this.responses.flow(caller, flowId);
+    if (this.running >= this.limits.maxConcurrent) {
+      throw new DomainError('rate_limited', 'Several exports are already running. Try again in a minute.');
+    }
+    this.running += 1;
+    try {
+      await this.run(caller, flow, filters, options, response);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async run(
+    caller: Caller,
+    flow: FlowRef,
+    filters: ResponseFilters,
+    options: RowOptions & { format: ExportFormat },
+    response: Response,
+  ): Promise<void> {
+    const flowId = flow.id;
+    const columns = await this.responses.columns(caller, flowId, filters.includeTest);
+    await this.api.audit.record(this.api.db, {
+      workspaceId: caller.workspaceId,
+      userId: caller.userId,
+      action: 'responses.export',
+      entity: 'flow',
+      entityId: flowId,
+      after: { format: options.format, maskPhone: options.maskPhone, filters },
+    });
+
+    const sink = new Sink(response);
+    response.status(200);
+    response.setHeader('content-type', EXPORT_CONTENT_TYPES[options.format]);
+    response.setHeader('content-disposition', `attachment; filename="${exportFileName(flow.name, options.format)}"`);
+    response.setHeader('cache-control', 'no-store');
+    const writer =
+      options.format === 'csv'
+        ? csvWriter(sink, columns, options)
+        : options.format === 'xlsx'
+          ? xlsxWriter(sink, columns, options)
+          : ndjsonWriter(sink, options);
+
+    let rows = 0;
+    try {
+      await writer.start();
+      await this.repository.forEachChunk(this.api.db, caller.workspaceId, flowId, filters, this.limits.chunkRows, async (chunk) => {
+        if (sink.closed) return false;
+        await writer.rows(chunk);
+        rows += chunk.length;
+        return !sink.closed;
+      });
+      if (sink.closed) {
+        this.api.logger.info({ flowId, format: options.format, rows }, 'export stopped: the client went away');
+        return;
+      }
+      await writer.end();
+    } catch (error) {
+      if (!response.headersSent) throw error;
+      // Too late for a JSON error: cut the transfer so the client sees an incomplete download.
+      this.api.logger.error({ err: error, flowId, format: options.format, rows }, 'export failed midway');
+      response.destroy();
+    }
+  }
+}

@@ -1,0 +1,185 @@
+import type { Queryable } from '@parley/db';
+
+/** A simulator session: a hidden `simulator` number pinned to one flow version, talking as one contact. */
+export interface SessionRecord {
+  id: string;
+  flowId: string;
+  versionId: string;
+  /** 0 for a draft snapshot. */
+  version: number;
+  contact: string;
+  contactName: string | null;
+  createdAt: string;
+}
+
+export interface StoredMessage {
+  id: number;
+  direction: 'in' | 'out';
+  type: string;
+  body: Record<string, unknown>;
+  status: string;
+  createdAt: string;
+}
+
+export interface ConversationSnapshot {
+  status: string;
+  answers: Record<string, unknown>;
+  variables: Record<string, unknown>;
+}
+
+/** SQL for simulator sessions; every query is scoped to a workspace or to a session found in one. */
+export class SimulatorRepository {
+  async create(
+    db: Queryable,
+    workspaceId: string,
+    session: {
+      id: string;
+      versionId: string;
+      contact: string;
+      contactName: string | null;
+      createdBy: string;
+    },
+  ): Promise<void> {
+    await db.query(
+      `insert into numbers (id, workspace_id, phone, label, channel, pinned_version_id, settings)
+       values ($1, $2, $3, 'Simulator session', 'simulator', $4, $5::jsonb)`,
+      [
+        session.id,
+        workspaceId,
+        `session-${session.id}`,
+        session.versionId,
+        JSON.stringify({
+          simulator: {
+            contact: session.contact,
+            contactName: session.contactName,
+            createdBy: session.createdBy,
+          },
+        }),
+      ],
+    );
+  }
+
+  async get(db: Queryable, workspaceId: string, sessionId: string): Promise<SessionRecord | null> {
+    const { rows } = await db.query<{
+      id: string;
+      flow_id: string;
+      version_id: string;
+      version: number;
+      contact: string | null;
+      contact_name: string | null;
+      created_at: Date;
+    }>(
+      `select n.id, v.flow_id, v.id as version_id, v.version, n.settings #>> '{simulator,contact}' as contact,
+         n.settings #>> '{simulator,contactName}' as contact_name, n.created_at
+       from numbers n join flow_versions v on v.id = n.pinned_version_id
+       where n.id = $1 and n.workspace_id = $2 and n.channel = 'simulator'`,
+      [sessionId, workspaceId],
+    );
+    const row = rows[0];
+    if (row === undefined || row.contact === null) return null;
+    return {
+      id: row.id,
+      flowId: row.flow_id,
+      versionId: row.version_id,
+      version: row.version,
+      contact: row.contact,
+      contactName: row.contact_name,
+      createdAt: row.created_at.toISOString(),
+    };
+  }
+
+  /** Puts a contact's message in the runtime's inbox (as a channel would); returns its row id. */
+  async insertInbound(
+    db: Queryable,
+    row: {
+      workspaceId: string;
+      numberId: string;
+      contact: string;
+      waMessageId: string;
+      body: Record<string, unknown>;
+    },
+  ): Promise<number> {
+    const { rows } = await db.query<{ id: string }>(
+      `insert into messages (workspace_id, number_id, contact, direction, wa_message_id, type, body, status)
+       values ($1, $2, $3, 'in', $4, 'text', $5::jsonb, 'received') returning id`,
+      [row.workspaceId, row.numberId, row.contact, row.waMessageId, JSON.stringify(row.body)],
+    );
+    return Number((rows[0] as { id: string }).id);
+  }
+
+  /** Whether the runtime handled the inbound row and has no http call of the contact still pending. */
+  async turnSettled(db: Queryable, numberId: string, contact: string, inboundId: number): Promise<boolean> {
+    const { rows } = await db.query<{ settled: boolean }>(
+      `select coalesce((select status <> 'received' from messages where id = $3), false)
+         and not exists (select 1 from pending_effects where number_id = $1 and contact = $2) as settled`,
+      [numberId, contact, inboundId],
+    );
+    return rows[0]?.settled === true;
+  }
+
+  /** The contact's messages in both directions (control events left out), in order; `afterId` to start later. */
+  async messages(
+    db: Queryable,
+    numberId: string,
+    contact: string,
+    options: { afterId?: number; direction?: 'out' } = {},
+  ): Promise<StoredMessage[]> {
+    const { rows } = await db.query<{
+      id: string;
+      direction: 'in' | 'out';
+      type: string;
+      body: Record<string, unknown>;
+      status: string;
+      created_at: Date;
+    }>(
+      `select id, direction, type, body, status, created_at from messages
+       where number_id = $1 and contact = $2 and type <> 'control' and id > $3
+         and ($4::text is null or direction = $4)
+       order by id limit 5000`,
+      [numberId, contact, options.afterId ?? 0, options.direction ?? null],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      direction: row.direction,
+      type: row.type,
+      body: row.body,
+      status: row.status,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  /** The contact's latest conversation on the session's number. */
+  async latestConversation(
+    db: Queryable,
+    numberId: string,
+    contact: string,
+  ): Promise<ConversationSnapshot | null> {
+    const { rows } = await db.query<ConversationSnapshot>(
+      `select status, answers, variables from conversations where number_id = $1 and contact = $2
+       order by started_at desc, updated_at desc limit 1`,
+      [numberId, contact],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Deletes the session's number (its test conversations, messages and answers go with it) and the
+   * draft snapshot it ran, unless something else still uses that snapshot.
+   */
+  async remove(db: Queryable, workspaceId: string, sessionId: string): Promise<boolean> {
+    const { rows } = await db.query<{ pinned_version_id: string }>(
+      `delete from numbers where id = $1 and workspace_id = $2 and channel = 'simulator' and pinned_version_id is not null
+       returning pinned_version_id`,
+      [sessionId, workspaceId],
+    );
+    const versionId = rows[0]?.pinned_version_id;
+    if (versionId === undefined) return false;
+    await db.query(
+      `delete from flow_versions v where v.id = $1 and v.status = 'draft'
+         and not exists (select 1 from numbers n where n.pinned_version_id = v.id)
+         and not exists (select 1 from conversations c where c.flow_version_id = v.id)`,
+      [versionId],
+    );
+    return true;
+  }
+}

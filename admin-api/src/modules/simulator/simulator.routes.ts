@@ -1,0 +1,137 @@
+import { Type } from '@sinclair/typebox';
+import { type RouteDefinition, route } from '../../http/route.js';
+import { IdParams, Timestamp, Uuid } from '../../http/schemas.js';
+import type { SimulatorService } from './simulator.service.js';
+
+const Status = Type.String({
+  description:
+    'The contact’s latest conversation: none, active, completed, failed, handoff, expired or abandoned',
+});
+const Choice = Type.Object(
+  { id: Type.String(), label: Type.String(), value: Type.Unknown() },
+  { additionalProperties: true },
+);
+const messageFields = {
+  text: Type.String(),
+  choices: Type.Optional(Type.Array(Choice)),
+  media: Type.Optional(Type.Object({}, { additionalProperties: true, description: '{url, kind, caption?}' })),
+  render: Type.Optional(Type.Union([Type.Literal('list'), Type.Literal('poll')])),
+};
+const BotMessage = Type.Object(messageFields);
+const TranscriptEntry = Type.Object({
+  direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
+  ...messageFields,
+  status: Type.String({
+    description: 'in: received, processed; out: queued, sending, sent, delivered, read, failed',
+  }),
+  at: Timestamp,
+});
+const Variables = Type.Record(Type.String(), Type.Unknown());
+const Session = Type.Object({
+  id: Uuid,
+  flowId: Uuid,
+  version: Type.Union([Type.Integer(), Type.Literal('draft')]),
+  contact: Type.Object({ phone: Type.String(), name: Type.Optional(Type.String()) }),
+  messages: Type.Array(TranscriptEntry),
+  status: Status,
+  answers: Variables,
+  variables: Variables,
+});
+const CreateBody = Type.Object(
+  {
+    flowId: Uuid,
+    version: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('draft')], {
+        default: 'draft',
+        description: 'A published version number, or "draft" (a snapshot of the current draft)',
+      }),
+    ),
+    contact: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(Type.String({ maxLength: 200 })),
+          phone: Type.Optional(
+            Type.String({
+              format: 'phone',
+              maxLength: 20,
+              'x-message': 'Must be a phone number in international format, like +14155550123.',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+const MessageBody = Type.Object(
+  { text: Type.String({ minLength: 1, maxLength: 4096 }) },
+  { additionalProperties: false },
+);
+const Reply = Type.Object({
+  messages: Type.Array(BotMessage),
+  status: Status,
+  answers: Variables,
+  variables: Variables,
+});
+
+export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] {
+  return [
+    route({
+      method: 'post',
+      path: '/simulator/sessions',
+      summary: 'Start a live test of a flow’s draft (or of a version) through the runtime',
+      tag: 'simulator',
+      access: 'editor',
+      body: CreateBody,
+      responses: {
+        201: { description: 'The session', schema: Session },
+        422: { description: 'The draft has errors (details.errors)' },
+      },
+      handler: async ({ caller, body }) => ({
+        status: 201,
+        body: await simulator.create(caller, body.flowId, body.version ?? 'draft', body.contact ?? {}),
+      }),
+    }),
+    route({
+      method: 'get',
+      path: '/simulator/sessions/{id}',
+      summary: 'A session’s transcript so far and the conversation’s status',
+      tag: 'simulator',
+      access: 'editor',
+      params: IdParams,
+      responses: { 200: { description: 'The session', schema: Session } },
+      handler: async ({ caller, params }) => ({ status: 200, body: await simulator.get(caller, params.id) }),
+    }),
+    route({
+      method: 'post',
+      path: '/simulator/sessions/{id}/messages',
+      summary: 'Send a message as the contact and get the bot’s replies once the runtime has answered',
+      tag: 'simulator',
+      access: 'editor',
+      params: IdParams,
+      body: MessageBody,
+      responses: {
+        200: { description: 'The bot’s replies and the conversation after them', schema: Reply },
+        504: { description: 'The runtime did not answer in time (15 s)' },
+      },
+      handler: async ({ caller, params, body }) => ({
+        status: 200,
+        body: await simulator.send(caller, params.id, body.text),
+      }),
+    }),
+    route({
+      method: 'delete',
+      path: '/simulator/sessions/{id}',
+      summary: 'End a session and delete its test conversations',
+      tag: 'simulator',
+      access: 'editor',
+      params: IdParams,
+      responses: { 204: { description: 'Deleted' } },
+      handler: async ({ caller, params }) => {
+        await simulator.remove(caller, params.id);
+        return { status: 204 };
+      },
+    }),
+  ];
+}

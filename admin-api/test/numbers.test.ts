@@ -1,0 +1,368 @@
+import { busChannels } from '@parley/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { intakeFlow } from './support/flows.js';
+import { type Client, startTestApi, type TestApi } from './support/test-api.js';
+
+/** Collects what is published on a bus channel. */
+async function record(api: TestApi, channel: string) {
+  const messages: Record<string, unknown>[] = [];
+  const stop = await api.bus.subscribe(channel, (message) =>
+    messages.push(message as Record<string, unknown>),
+  );
+  return { messages, stop };
+}
+
+/** Reads Server-Sent Events from a streaming response. */
+function sseReader(response: Response) {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    async next(): Promise<{ event: string; data: Record<string, unknown> }> {
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const lines = block.split('\n');
+          if (lines.every((line) => line.startsWith(':'))) continue; // a comment (connected, heartbeat)
+          const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
+          const data = lines.find((line) => line.startsWith('data: '))?.slice(6) ?? 'null';
+          return { event, data: JSON.parse(data) };
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('the stream ended');
+        buffer += decoder.decode(value, { stream: true });
+      }
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+describe('numbers API', () => {
+  let api: TestApi;
+  let admin: Client;
+  let other: Client;
+  let editor: Client;
+  let viewer: Client;
+  let publishedFlowId: string;
+  let draftFlowId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    admin = api.admin;
+    other = await api.otherWorkspace();
+    editor = await api.member('editor');
+    viewer = await api.member('viewer');
+    const published = await admin.call('post', '/flows', { name: 'Intake', definition: intakeFlow() });
+    publishedFlowId = published.body.id;
+    expect((await admin.call('post', `/flows/${publishedFlowId}/publish`)).status).toBe(201);
+    draftFlowId = (await admin.call('post', '/flows', { name: 'Draft only' })).body.id;
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('registers a number and lists it', async () => {
+    expect((await admin.call('get', '/numbers')).body).toEqual({ items: [] });
+    const created = await admin.call('post', '/numbers', { phone: '+14155550123', label: 'Sales' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      phone: '+14155550123',
+      label: 'Sales',
+      channel: 'whatsapp',
+      state: 'disconnected',
+      desiredConnected: false,
+      settings: {},
+      flow: null,
+    });
+    const list = await viewer.call('get', '/numbers');
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((n: { id: string }) => n.id)).toEqual([created.body.id]);
+    expect((await viewer.call('get', `/numbers/${created.body.id}`)).body).toEqual(created.body);
+    const audit = await api.db.query(
+      `select action, after from audit_log where entity = 'number' and entity_id = $1`,
+      [created.body.id],
+    );
+    expect(audit.rows).toEqual([
+      { action: 'number.create', after: { phone: '+14155550123', label: 'Sales' } },
+    ]);
+  });
+
+  it('refuses invalid, duplicate and unauthorised registrations', async () => {
+    const bad = await admin.call('post', '/numbers', { phone: '4155550123' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ pointer: '/body/phone' })]);
+    expect((await admin.call('post', '/numbers', { phone: '+1415' })).status).toBe(400);
+    expect((await admin.call('post', '/numbers', {})).status).toBe(400);
+    expect((await admin.call('post', '/numbers', { phone: '+14155550199', extra: 1 })).status).toBe(400);
+    await admin.call('post', '/numbers', { phone: '+14155550124' });
+    const duplicate = await admin.call('post', '/numbers', { phone: '+14155550124' });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.error.code).toBe('conflict');
+    // Another workspace may register the same phone: the uniqueness is per workspace.
+    expect((await other.call('post', '/numbers', { phone: '+14155550124' })).status).toBe(201);
+    expect((await editor.call('post', '/numbers', { phone: '+14155550125' })).status).toBe(403);
+    expect((await api.call('post', '/numbers', { body: { phone: '+14155550125' } })).status).toBe(401);
+  });
+
+  it('keeps each workspace’s numbers to itself', async () => {
+    const mine = await admin.call('post', '/numbers', { phone: '+14155550130' });
+    const theirs = await other.call('post', '/numbers', { phone: '+14155550131' });
+    const id = theirs.body.id;
+    expect((await admin.call('get', `/numbers/${id}`)).status).toBe(404);
+    expect((await admin.call('patch', `/numbers/${id}`, { label: 'x' })).status).toBe(404);
+    expect((await admin.call('delete', `/numbers/${id}`)).status).toBe(404);
+    expect((await admin.call('post', `/numbers/${id}/connect`, {})).status).toBe(404);
+    expect((await admin.call('post', `/numbers/${id}/logout`)).status).toBe(404);
+    expect((await admin.call('put', `/numbers/${id}/flow`, { flowId: publishedFlowId })).status).toBe(404);
+    expect((await admin.call('get', `/numbers/${id}/events`)).status).toBe(404);
+    const listed = (await admin.call('get', '/numbers')).body.items.map((n: { id: string }) => n.id);
+    expect(listed).toContain(mine.body.id);
+    expect(listed).not.toContain(id);
+    expect((await admin.call('get', '/numbers/not-a-uuid')).status).toBe(400);
+  });
+
+  it('changes the label and merges settings', async () => {
+    const { body: number } = await admin.call('post', '/numbers', { phone: '+14155550140', label: 'Old' });
+    const changed = await admin.call('patch', `/numbers/${number.id}`, {
+      label: 'New',
+      settings: { a: 1, b: { c: 2 } },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ label: 'New', settings: { a: 1, b: { c: 2 } } });
+    const merged = await admin.call('patch', `/numbers/${number.id}`, { settings: { a: null, d: 'x' } });
+    expect(merged.body).toMatchObject({ label: 'New', settings: { b: { c: 2 }, d: 'x' } });
+    expect((await admin.call('patch', `/numbers/${number.id}`, { label: null })).body.label).toBeNull();
+    expect((await admin.call('patch', `/numbers/${number.id}`, { phone: '+14155550141' })).status).toBe(400);
+    expect((await admin.call('patch', `/numbers/${number.id}`, { settings: 'x' })).status).toBe(400);
+    expect((await editor.call('patch', `/numbers/${number.id}`, { label: 'Nope' })).status).toBe(403);
+    const audit = await api.db.query(
+      `select before, after from audit_log where action = 'number.update' and entity_id = $1 order by id`,
+      [number.id],
+    );
+    expect(audit.rows[0]).toEqual({
+      before: { label: 'Old', settings: {} },
+      after: { label: 'New', settings: { a: 1, b: { c: 2 } } },
+    });
+  });
+
+  it('assigns a published flow of the workspace to a number', async () => {
+    const { body: number } = await admin.call('post', '/numbers', { phone: '+14155550150' });
+    const flows = await record(api, busChannels.flows);
+    const assigned = await editor.call('put', `/numbers/${number.id}/flow`, { flowId: publishedFlowId });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body.flow).toEqual({ id: publishedFlowId, name: 'Intake', publishedVersion: 1 });
+    expect(flows.messages).toEqual([{ numberId: number.id, flowId: publishedFlowId }]);
+    expect(
+      (await viewer.call('get', '/numbers')).body.items.find((n: { id: string }) => n.id === number.id).flow,
+    ).toEqual({
+      id: publishedFlowId,
+      name: 'Intake',
+      publishedVersion: 1,
+    });
+    const { rows } = await api.db.query('select flow_id from number_flows where number_id = $1', [number.id]);
+    expect(rows).toEqual([{ flow_id: publishedFlowId }]);
+
+    const unpublished = await editor.call('put', `/numbers/${number.id}/flow`, { flowId: draftFlowId });
+    expect(unpublished.status).toBe(422);
+    const theirFlow = await other.call('post', '/flows', {
+      name: 'Theirs',
+      definition: intakeFlow('Theirs'),
+    });
+    await other.call('post', `/flows/${theirFlow.body.id}/publish`);
+    expect(
+      (await editor.call('put', `/numbers/${number.id}/flow`, { flowId: theirFlow.body.id })).status,
+    ).toBe(422);
+    expect((await editor.call('put', `/numbers/${number.id}/flow`, { flowId: 'nope' })).status).toBe(400);
+    expect((await editor.call('put', `/numbers/${number.id}/flow`, {})).status).toBe(400);
+    expect((await viewer.call('put', `/numbers/${number.id}/flow`, { flowId: publishedFlowId })).status).toBe(
+      403,
+    );
+
+    const cleared = await editor.call('put', `/numbers/${number.id}/flow`, { flowId: null });
+    expect(cleared.body.flow).toBeNull();
+    expect(
+      (await api.db.query('select 1 from number_flows where number_id = $1', [number.id])).rowCount,
+    ).toBe(0);
+    const audit = await api.db.query(
+      `select before, after from audit_log where action = 'number.assign_flow' and entity_id = $1 order by id`,
+      [number.id],
+    );
+    expect(audit.rows).toEqual([
+      { before: { flowId: null }, after: { flowId: publishedFlowId } },
+      { before: { flowId: publishedFlowId }, after: { flowId: null } },
+    ]);
+    await flows.stop();
+  });
+
+  it('asks a runtime to connect and log out, and refuses to delete a connected number', async () => {
+    const { body: number } = await admin.call('post', '/numbers', { phone: '+14155550160' });
+    const commands = await record(api, busChannels.sessionCommands);
+
+    const connected = await admin.call('post', `/numbers/${number.id}/connect`, { method: 'qr' });
+    expect(connected.status).toBe(202);
+    expect(connected.body.desiredConnected).toBe(true);
+    // No body at all is fine too; a pairing code goes to the number's own phone unless told otherwise.
+    expect((await api.call('post', `/numbers/${number.id}/connect`, { token: admin.token })).status).toBe(
+      202,
+    );
+    await admin.call('post', `/numbers/${number.id}/connect`, { method: 'pairing_code' });
+    await admin.call('post', `/numbers/${number.id}/connect`, {
+      method: 'pairing_code',
+      phone: '+14155550161',
+    });
+    expect((await admin.call('post', `/numbers/${number.id}/connect`, { method: 'sms' })).status).toBe(400);
+    expect((await admin.call('post', `/numbers/${number.id}/connect`, { phone: '12' })).status).toBe(400);
+    expect((await editor.call('post', `/numbers/${number.id}/connect`, {})).status).toBe(403);
+    expect(commands.messages).toEqual([
+      { numberId: number.id, command: 'connect', method: 'qr' },
+      { numberId: number.id, command: 'connect' },
+      { numberId: number.id, command: 'connect', method: 'pairing_code', phone: '+14155550160' },
+      { numberId: number.id, command: 'connect', method: 'pairing_code', phone: '+14155550161' },
+    ]);
+    const events = await api.db.query<{ state: string; detail: Record<string, unknown> }>(
+      'select state, detail from session_events where number_id = $1 order by id',
+      [number.id],
+    );
+    expect(events.rows[0]).toEqual({
+      state: 'connect_requested',
+      detail: { userId: api.adminUserId, method: 'qr' },
+    });
+
+    const refused = await admin.call('delete', `/numbers/${number.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/log it out/i);
+
+    const loggedOut = await admin.call('post', `/numbers/${number.id}/logout`);
+    expect(loggedOut.status).toBe(202);
+    expect(loggedOut.body.desiredConnected).toBe(false);
+    expect(commands.messages.at(-1)).toEqual({ numberId: number.id, command: 'logout' });
+    expect(
+      (
+        await api.db.query('select state from session_events where number_id = $1 order by id desc limit 1', [
+          number.id,
+        ])
+      ).rows,
+    ).toEqual([{ state: 'logout_requested' }]);
+
+    // A runtime still reports the session as connected: deleting waits until it is really down.
+    await api.db.query(`update numbers set state = 'connected' where id = $1`, [number.id]);
+    expect((await admin.call('delete', `/numbers/${number.id}`)).status).toBe(409);
+    await api.db.query(`update numbers set state = 'logged_out' where id = $1`, [number.id]);
+    expect((await editor.call('delete', `/numbers/${number.id}`)).status).toBe(403);
+    expect((await admin.call('delete', `/numbers/${number.id}`)).status).toBe(204);
+    expect((await admin.call('get', `/numbers/${number.id}`)).status).toBe(404);
+    const audit = await api.db.query(`select action from audit_log where entity_id = $1 order by id`, [
+      number.id,
+    ]);
+    expect(audit.rows.map((row) => row.action)).toEqual([
+      'number.create',
+      'number.connect',
+      'number.connect',
+      'number.connect',
+      'number.connect',
+      'number.logout',
+      'number.delete',
+    ]);
+    await commands.stop();
+  });
+
+  it('hides simulator session numbers', async () => {
+    const session = await editor.call('post', '/simulator/sessions', { flowId: publishedFlowId, version: 1 });
+    expect(session.status).toBe(201);
+    const ids = (await admin.call('get', '/numbers')).body.items.map((n: { id: string }) => n.id);
+    expect(ids).not.toContain(session.body.id);
+    expect((await admin.call('get', `/numbers/${session.body.id}`)).status).toBe(404);
+    expect((await admin.call('patch', `/numbers/${session.body.id}`, { label: 'x' })).status).toBe(404);
+    expect((await admin.call('delete', `/numbers/${session.body.id}`)).status).toBe(404);
+  });
+
+  it('streams the session state over Server-Sent Events', async () => {
+    const { body: number } = await admin.call('post', '/numbers', { phone: '+14155550170' });
+    await api.db.query(
+      `insert into session_events (workspace_id, number_id, state, detail) values ($1, $2, 'qr_pending', '{"qr":"data:image/png;base64,AAA"}')`,
+      [api.workspaceId, number.id],
+    );
+    await api.db.query(`update numbers set state = 'qr_pending' where id = $1`, [number.id]);
+    const channel = busChannels.session(number.id);
+    const listeners = () =>
+      (api.bus as unknown as { emitter: { listenerCount(name: string): number } }).emitter.listenerCount(
+        channel,
+      );
+
+    const controller = new AbortController();
+    const response = await fetch(`${api.base}/numbers/${number.id}/events`, {
+      headers: { authorization: `Bearer ${viewer.token}` },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = sseReader(response);
+    const first = await events.next();
+    expect(first.event).toBe('state');
+    expect(first.data).toMatchObject({ state: 'qr_pending', qr: 'data:image/png;base64,AAA' });
+    expect(listeners()).toBe(1);
+
+    await api.bus.publish(channel, {
+      state: 'qr_pending',
+      qr: 'data:image/png;base64,BBB',
+      at: '2026-11-22T10:00:00.000Z',
+    });
+    await api.bus.publish(channel, { state: 'qr_pending', pairingCode: 'ABCD-EFGH', at: 1_790_000_000_000 });
+    await api.bus.publish(channel, {
+      state: 'connected',
+      detail: { pushname: 'Shop' },
+      at: '2026-11-22T10:00:05.000Z',
+    });
+    expect(await events.next()).toEqual({
+      event: 'state',
+      data: { state: 'qr_pending', qr: 'data:image/png;base64,BBB', at: '2026-11-22T10:00:00.000Z' },
+    });
+    expect((await events.next()).data).toEqual({
+      state: 'qr_pending',
+      pairingCode: 'ABCD-EFGH',
+      at: 1_790_000_000_000,
+    });
+    expect((await events.next()).data).toEqual({
+      state: 'connected',
+      detail: { pushname: 'Shop' },
+      at: '2026-11-22T10:00:05.000Z',
+    });
+
+    controller.abort();
+    await events.cancel().catch(() => undefined);
+    const started = Date.now();
+    while (listeners() > 0 && Date.now() - started < 5000)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(listeners()).toBe(0);
+
+    expect((await api.call('get', `/numbers/${number.id}/events`)).status).toBe(401);
+  });
+
+  it('documents the routes in the OpenAPI document', async () => {
+    const { body } = await api.call('get', '/openapi.json');
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        '/numbers',
+        '/numbers/{id}',
+        '/numbers/{id}/connect',
+        '/numbers/{id}/logout',
+        '/numbers/{id}/flow',
+        '/numbers/{id}/events',
+        '/simulator/sessions',
+        '/simulator/sessions/{id}',
+        '/simulator/sessions/{id}/messages',
+        '/conversations',
+        '/conversations/{id}',
+        '/conversations/{id}/release',
+      ]),
+    );
+    expect(body.paths['/numbers/{id}/events'].get.responses['200'].content).toHaveProperty([
+      'text/event-stream',
+    ]);
+    expect(body.paths['/numbers'].post['x-parley-role']).toBe('admin');
+    expect(body.paths['/numbers/{id}/flow'].put['x-parley-role']).toBe('editor');
+  });
+});

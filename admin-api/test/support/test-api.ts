@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Db, MemoryBus } from '@parley/db';
+import { pino } from 'pino';
+import { type Api, createApi } from '../../src/app.js';
+import type { ApiConfig } from '../../src/config.js';
+import { createTestDatabase } from './test-db.js';
+
+export const ADMIN_EMAIL = 'admin@parley.test';
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+export interface CallOptions {
+  body?: unknown;
+  token?: string;
+  /** Acts in this workspace (X-Workspace-Id). */
+  workspace?: string;
+  headers?: Record<string, string>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test replies are read loosely; assertions check their shape.
+type Loose = any;
+
+export interface Reply<T = Loose> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A user signed in to the test API, calling it over HTTP. */
+export interface Client {
+  token: string;
+  workspace?: string;
+  call<T = Loose>(method: string, path: string, body?: unknown): Promise<Reply<T>>;
+}
+
+export interface TestApi {
+  api: Api;
+  db: Db;
+  bus: MemoryBus;
+  /** http://127.0.0.1:PORT/api/v1 */
+  base: string;
+  admin: Client;
+  adminUserId: string;
+  workspaceId: string;
+  call<T = Loose>(method: string, path: string, options?: CallOptions): Promise<Reply<T>>;
+  login(email: string, password: string, workspace?: string): Promise<Client>;
+  /** Adds a member with this role to the admin's workspace and signs them in. */
+  member(role: 'admin' | 'editor' | 'viewer'): Promise<Client>;
+  /** Another workspace where the admin is admin too: the same user acting elsewhere (X-Workspace-Id). */
+  otherWorkspace(): Promise<Client>;
+  close(): Promise<void>;
+}
+
+/**
+ * The Admin API on an ephemeral port over a fresh Postgres database and an in-process bus, with
+ * the first admin bootstrapped and signed in.
+ */
+export async function startTestApi(config: Partial<ApiConfig> = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const bus = new MemoryBus();
+  const api = createApi({
+    db: database.db,
+    bus,
+    redis: null,
+    logger: pino({ level: process.env.PARLEY_LOG_LEVEL ?? 'silent' }),
+    config: {
+      port: 0,
+      dataDir: '.parley-test',
+      redisPrefix: `parley-test:${randomUUID()}:`,
+      adminEmail: ADMIN_EMAIL,
+      adminPassword: ADMIN_PASSWORD,
+      jwtSecret: `test-secret-${randomUUID()}`,
+      corsOrigins: [],
+      bodyLimit: '2mb',
+      loginPerMinute: 1000,
+      apiPerMinute: 100_000,
+      ...config,
+    },
+  });
+  await api.bootstrap();
+  const server = await new Promise<Server>((resolve) => {
+    const listening = api.app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+
+  async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.workspace !== undefined) headers['x-workspace-id'] = options.workspace;
+    const response = await fetch(`${base}${path}`, {
+      method: method.toUpperCase(),
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') body = JSON.parse(text);
+    return { status: response.status, body: body as T, headers: response.headers };
+  }
+
+  function client(token: string, workspace?: string): Client {
+    return {
+      token,
+      ...(workspace === undefined ? {} : { workspace }),
+      call: (method, path, body) =>
+        call(method, path, {
+          token,
+          ...(workspace === undefined ? {} : { workspace }),
+          ...(body === undefined ? {} : { body }),
+        }),
+    };
+  }
+
+  async function login(email: string, password: string, workspace?: string): Promise<Client> {
+    const reply = await call<{ token: string }>('post', '/auth/login', { body: { email, password } });
+    if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return client(reply.body.token, workspace);
+  }
+
+  const admin = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
+  const me = await admin.call<{ id: string; workspaceId: string }>('get', '/me');
+  const workspaceId = me.body.workspaceId;
+
+  return {
+    api,
+    db: database.db,
+    bus,
+    base,
+    admin,
+    adminUserId: me.body.id,
+    workspaceId,
+    call,
+    login,
+    async member(role) {
+      const email = `${role}-${randomUUID().slice(0, 8)}@parley.test`;
+      const password = 'a long enough password';
+      const added = await admin.call('post', '/users', { email, password, role });
+      if (added.status !== 201) throw new Error(`could not add a ${role}: ${JSON.stringify(added.body)}`);
+      return login(email, password);
+    },
+    async otherWorkspace() {
+      const { rows } = await database.db.query<{ id: string }>(
+        `insert into workspaces (name) values ('Other workspace') returning id`,
+      );
+      const id = (rows[0] as { id: string }).id;
+      await database.db.query(
+        `insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'admin')`,
+        [id, me.body.id],
+      );
+      return client(admin.token, id);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await bus.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value other than undefined. */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

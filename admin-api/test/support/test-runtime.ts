@@ -1,0 +1,20 @@
+import type { Bus, Db } from '@parley/db';
+import { RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
+
+/**
+ * A real runtime in this process, on the test's database and bus (tests only: the API itself
+ * never imports the runtime; they meet in Postgres and on the bus).
+ */
+export function startTestRuntime(db: Db, bus: Bus): Promise<RuntimeService> {
+  return RuntimeService.start(
+    {
+      ...runtimeConfigFromEnv({}),
+      port: 0,
+      host: '127.0.0.1',
+      timerPollMs: 100,
+      maintenanceMs: 200,
+      allowPrivateHttp: true,
+    },
+    { db, bus, listen: false },
+  );
+}
