@@ -52,16 +52,27 @@ export function createPgDb(options: PgDbOptions): Db {
     ...wrap(pool),
     async transaction(work) {
       const client = await pool.connect();
+      // A checked-out client has no error listener of the pool's: losing the connection while it
+      // is out would emit an unhandled 'error' and crash the process. The failing query rejects
+      // anyway; the broken client is handed back with its error so the pool discards it.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await work(wrap(client));
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => undefined);
+        await client.query('rollback').catch((rollbackError: Error) => {
+          broken ??= rollbackError;
+        });
         throw error;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     },
     async listen(channel, handler) {

@@ -1,3 +1,4 @@
+import { type WhatsAppConfig, whatsappConfigFromEnv } from './channels/whatsapp/whatsapp-config.js';
 import type { SendPolicy } from './outbound/outbound-dispatcher.js';
 
 export interface RuntimeConfig {
@@ -23,6 +24,8 @@ export interface RuntimeConfig {
   /** Send pacing for WhatsApp numbers (ban avoidance) and for simulator numbers. */
   whatsappSendPolicy: SendPolicy;
   simulatorSendPolicy: SendPolicy;
+  /** WhatsApp sessions (absent: no session manager). See docs/whatsapp.md. */
+  whatsapp?: WhatsAppConfig;
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -35,11 +38,12 @@ function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
 
 /** Runtime settings from the environment; see .env.example for each. */
 export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const dataDir = env.PARLEY_DATA_DIR || '.parley';
   return {
     port: number(env, 'PARLEY_RUNTIME_PORT', number(env, 'PORT', 3001)),
     host: env.PARLEY_RUNTIME_HOST || '0.0.0.0',
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-    dataDir: env.PARLEY_DATA_DIR || '.parley',
+    dataDir,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     redisPrefix: env.PARLEY_REDIS_PREFIX || 'parley:',
     stateTtlSeconds: number(env, 'PARLEY_STATE_TTL_SECONDS', 24 * 3600),
@@ -56,5 +60,6 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
       maxAttempts: number(env, 'PARLEY_SEND_MAX_ATTEMPTS', 5),
     },
     simulatorSendPolicy: { perSecond: 0, burst: 0, typingMsPerChar: 0, typingMaxMs: 0, maxAttempts: 5 },
+    whatsapp: whatsappConfigFromEnv(env, dataDir),
   };
 }

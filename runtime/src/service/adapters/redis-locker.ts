@@ -39,7 +39,10 @@ export class RedisLocker implements Locker {
       try {
         return await work();
       } finally {
-        await lock.release().catch(() => undefined);
+        // One attempt: a lock whose key is gone (expired, Redis flushed or restarted) fails to
+        // release, and with the acquire retries (600) that failure would hold this key's queue
+        // for ~20 s. An unreleased lock expires by itself.
+        await this.redlock.release(lock, { retryCount: 0 }).catch(() => undefined);
       }
     });
   }

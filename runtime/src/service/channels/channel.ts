@@ -15,6 +15,8 @@ export interface InboundMessage {
   choiceIds?: string[];
   /** When the contact sent it (epoch ms). */
   sentAt: number;
+  /** Too old to answer (it waited out a disconnection): recorded, never run through the flow. */
+  stale?: boolean;
 }
 
 /** A reply on its way out: the engine's message plus who gets it and its idempotency key. */
@@ -59,4 +61,9 @@ export interface Channel {
    * idempotency key, or null when it never went out (so a retry cannot send twice).
    */
   findSent(envelope: OutboundEnvelope): Promise<{ channelMessageId: string } | null>;
+  /**
+   * Whether this process can send for the number now (the WhatsApp channel: it owns the number and
+   * is connected). When false the dispatcher leaves the number's messages queued. Absent: always.
+   */
+  handles?(numberId: string): boolean;
 }

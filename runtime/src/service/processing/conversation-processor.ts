@@ -18,7 +18,7 @@ import type { InboundRow, InboxRepository, PendingInbound } from '../repositorie
 import { Batcher } from './batcher.js';
 import { CheckpointBuilder } from './checkpoint-builder.js';
 import type { FlowDirectory, RunnableVersion } from './flow-directory.js';
-import { inboundBody, inboundEvent } from './inbound-event.js';
+import { inboundBody, inboundEvent, isStaleInbound } from './inbound-event.js';
 import { retrying } from './retrying.js';
 
 export interface ContactKey {
@@ -234,8 +234,20 @@ export class ConversationProcessor {
     let timerFlow: RunnableVersion | null = null;
     const httpRequests: HttpRequestEffect[] = [];
     let outboundCount = 0;
+    const stale = pending.filter(isStaleInbound);
+    for (const row of stale) {
+      builder.skip(row.id);
+      this.deps.logger.info(
+        { numberId: key.numberId, contact: key.contact, messageId: row.waMessageId },
+        'message too old to answer; recorded only',
+      );
+    }
+    // Keeps the conversation's timer when only stale messages are handled (null would clear it).
+    if (stale.length > 0) timerFlow = await this.versionFor(key.numberId, state, pinned);
     const events: { event: EngineEvent; inboundId: number | null }[] = [
-      ...pending.map((row) => ({ event: inboundEvent(row), inboundId: row.id })),
+      ...pending
+        .filter((row) => !isStaleInbound(row))
+        .map((row) => ({ event: inboundEvent(row), inboundId: row.id })),
       ...extra.map((event) => ({ event, inboundId: null })),
     ];
     for (const { event, inboundId } of events) {

@@ -9,7 +9,6 @@ export interface RunnableVersion {
   flow: CompiledFlow;
 }
 
-
 /**
  * Caches numbers' current versions (dropped when the API announces a change) and compiled flow
  * versions (immutable once published, so kept until evicted).

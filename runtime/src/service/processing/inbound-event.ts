@@ -10,8 +10,14 @@ export function inboundBody(message: InboundMessage): Record<string, unknown> {
     ...(message.location === undefined ? {} : { location: message.location }),
     ...(message.choiceIds === undefined ? {} : { choiceIds: message.choiceIds }),
     ...(message.contactName === undefined ? {} : { contactName: message.contactName }),
+    ...(message.stale === true ? { stale: true } : {}),
     sentAt: message.sentAt,
   };
+}
+
+/** A message recorded too late to answer (see InboundMessage.stale): it is skipped, not run. */
+export function isStaleInbound(row: PendingInbound): boolean {
+  return row.body.stale === true;
 }
 
 /**

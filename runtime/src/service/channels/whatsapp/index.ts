@@ -1,0 +1,108 @@
+import { type Bus, type Db, resolveSecretKey } from '@parley/db';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../ops/logger.js';
+import type { RuntimeMetrics } from '../../ops/metrics.js';
+import type { ChannelHost } from '../channel.js';
+import { fetchMedia, LocalMediaStorage, type MediaStorage } from './media-storage.js';
+import { LocalBackend, NumberOwnership, RedlockBackend } from './number-ownership.js';
+import { SentRepository } from './sent-repository.js';
+import { SessionCipher } from './session-cipher.js';
+import { SessionManager, ownerName } from './session-manager.js';
+import { SessionRecorder } from './session-recorder.js';
+import { SessionRepository } from './session-repository.js';
+import { SessionStore } from './session-store.js';
+import type { WaClientFactory } from './wa-client.js';
+import { WhatsAppChannel } from './whatsapp-channel.js';
+import type { WhatsAppConfig } from './whatsapp-config.js';
+import { WhatsAppMetrics } from './whatsapp-metrics.js';
+
+export type { SessionUpdate } from './session-recorder.js';
+export type { SessionState } from './session-state.js';
+export type { WaClient, WaClientFactory, WaClientOptions } from './wa-client.js';
+export { type WhatsAppConfig, whatsappConfigFromEnv } from './whatsapp-config.js';
+export { SessionManager, WhatsAppChannel };
+
+export interface WhatsAppDeps {
+  db: Db;
+  bus: Bus;
+  /** Redis for ownership leases across processes; null: this process owns every number it runs. */
+  redis: Redis | null;
+  prefix: string;
+  host: ChannelHost;
+  config: WhatsAppConfig;
+  /** For PARLEY_SECRET_KEY's embedded default (`<dataDir>/secret.key`). */
+  dataDir: string;
+  metrics: RuntimeMetrics;
+  logger: Logger;
+  /** The real whatsapp-web.js client by default; tests may pass another. */
+  clientFactory?: WaClientFactory;
+  media?: MediaStorage;
+  onSendable?: (numberId: string) => void;
+}
+
+/** The WhatsApp side of a runtime: the channel for the dispatcher and the session manager. */
+export interface WhatsAppRuntime {
+  channel: WhatsAppChannel;
+  manager: SessionManager;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  describe(): Record<string, unknown>;
+}
+
+/** The real client, loaded on first use (whatsapp-web.js and Puppeteer take a second to load). */
+const loadWaClient: WaClientFactory = async (options) => (await import('./wa-client.js')).createWaClient(options);
+
+export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
+  const { db, config, logger } = deps;
+  const owner = ownerName();
+  let cipher: Promise<SessionCipher> | null = null;
+  const resolveCipher = () => {
+    cipher ??= (async () =>
+      SessionCipher.fromSecrets(
+        config.secretKey ?? (await resolveSecretKey({}, deps.dataDir)),
+        config.previousSecretKey,
+      ))();
+    return cipher;
+  };
+  const repository = new SessionRepository();
+  const sent = new SentRepository();
+  const ownership = new NumberOwnership({
+    backend: deps.redis === null ? new LocalBackend() : new RedlockBackend(deps.redis),
+    db,
+    repository,
+    owner,
+    prefix: deps.prefix,
+    leaseMs: config.leaseMs,
+  });
+  const manager = new SessionManager({
+    db,
+    bus: deps.bus,
+    host: deps.host,
+    config,
+    ownership,
+    store: new SessionStore({ db, repository, cipher: resolveCipher, owner, logger }),
+    recorder: new SessionRecorder({ db, bus: deps.bus, owner, logger }),
+    sent,
+    media: deps.media ?? new LocalMediaStorage(config.mediaDir),
+    clientFactory: deps.clientFactory ?? loadWaClient,
+    metrics: deps.metrics,
+    whatsappMetrics: new WhatsAppMetrics(deps.metrics.registry),
+    owner,
+    logger,
+    ...(deps.onSendable === undefined ? {} : { onSendable: deps.onSendable }),
+  });
+  const channel = new WhatsAppChannel({
+    db,
+    port: manager,
+    sent,
+    fetchMedia: (url) =>
+      fetchMedia(url, { maxBytes: config.maxMediaBytes, allowPrivate: config.allowPrivateMedia }),
+  });
+  return {
+    channel,
+    manager,
+    start: () => manager.start(),
+    stop: () => manager.stop(),
+    describe: () => manager.describe(),
+  };
+}

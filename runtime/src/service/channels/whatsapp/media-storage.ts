@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { request } from 'undici';
+import { dispatcherFor } from '../../../http/dispatchers.js';
+import { readCapped } from '../../../http/response-body.js';
+import { ChannelSendError } from '../channel.js';
+import { writeFileAtomic } from './atomic-file.js';
+import type { WaMedia } from './wa-client.js';
+
+/** Where inbound media files go; the URL it returns is what the flow stores as the answer. */
+export interface MediaStorage {
+  put(numberId: string, fileName: string, data: Buffer, mimeType: string): Promise<string>;
+}
+
+/** Files under `<root>/<numberId>/<file>` (PARLEY_DATA_DIR/media), returned as file: URLs. */
+export class LocalMediaStorage implements MediaStorage {
+  constructor(private readonly root: string) {}
+
+  async put(numberId: string, fileName: string, data: Buffer): Promise<string> {
+    const path = join(this.root, numberId.replace(/[^A-Za-z0-9-]/g, '_'), fileName);
+    await writeFileAtomic(path, data, { mode: 0o640 });
+    return pathToFileURL(path).href;
+  }
+}
+
+function fileNameOf(url: URL): string | undefined {
+  const last = decodeURIComponent(url.pathname.split('/').pop() ?? '');
+  return last === '' ? undefined : last.slice(0, 200);
+}
+
+/**
+ * Downloads a flow's outbound media (http/https), at most `maxBytes`, refusing private addresses
+ * unless allowed (the same guard as http_request nodes). Failures are ChannelSendErrors: a 4xx or
+ * an oversized file will not get better, a network error may.
+ */
+export async function fetchMedia(
+  url: string,
+  options: { maxBytes: number; allowPrivate: boolean; timeoutMs?: number },
+): Promise<WaMedia> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ChannelSendError(`The media URL is not valid: ${url}`, false);
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new ChannelSendError(`Media must come from an http(s) URL, not ${parsed.protocol}`, false);
+  let response: Awaited<ReturnType<typeof request>>;
+  for (let redirects = 0; ; redirects++) {
+    try {
+      response = await request(parsed, {
+        dispatcher: dispatcherFor(options.allowPrivate),
+        headersTimeout: options.timeoutMs ?? 30_000,
+        bodyTimeout: options.timeoutMs ?? 30_000,
+      });
+    } catch (error) {
+      throw new ChannelSendError(`Could not download the media: ${(error as Error).message}`, true);
+    }
+    const location = response.headers.location;
+    if (response.statusCode < 300 || response.statusCode >= 400 || typeof location !== 'string') break;
+    await response.body.dump().catch(() => undefined);
+    if (redirects === 3) throw new ChannelSendError('Downloading the media: too many redirects', false);
+    parsed = new URL(location, parsed);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      throw new ChannelSendError('Downloading the media: redirected away from http(s)', false);
+  }
+  if (response.statusCode >= 300) {
+    await response.body.dump().catch(() => undefined);
+    throw new ChannelSendError(
+      `Downloading the media failed with HTTP ${response.statusCode}`,
+      response.statusCode >= 500,
+    );
+  }
+  const data = await readCapped(response.body, options.maxBytes);
+  if (data === undefined)
+    throw new ChannelSendError(
+      `The media is larger than ${Math.round(options.maxBytes / 1048576)} MB`,
+      false,
+    );
+  const type = String(response.headers['content-type'] ?? 'application/octet-stream')
+    .split(';')[0]
+    ?.trim();
+  const fileName = fileNameOf(parsed);
+  return {
+    mimeType: type || 'application/octet-stream',
+    data,
+    ...(fileName === undefined ? {} : { fileName }),
+  };
+}

@@ -1,0 +1,353 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Bus, busChannels, type Db } from '@parley/db';
+import type { Logger } from '../../ops/logger.js';
+import type { RuntimeMetrics } from '../../ops/metrics.js';
+import type { ChannelHost } from '../channel.js';
+import { killTree, orphanedBrowsers } from './browser-processes.js';
+import { InboundPipeline } from './inbound-pipeline.js';
+import { LidResolver } from './lid-resolver.js';
+import type { MediaStorage } from './media-storage.js';
+import type { NumberOwnership } from './number-ownership.js';
+import { type LoginRequest, NumberSession } from './number-session.js';
+import type { SessionRecorder } from './session-recorder.js';
+import type { SessionStore } from './session-store.js';
+import type { SentPoll, SentRepository } from './sent-repository.js';
+import { receiptOfAck } from './translate-inbound.js';
+import type { WaClient, WaClientFactory } from './wa-client.js';
+import type { SendingPort } from './whatsapp-channel.js';
+import { profileDirOf, type WhatsAppConfig } from './whatsapp-config.js';
+import type { WhatsAppMetrics } from './whatsapp-metrics.js';
+
+/** An admin's request on `busChannels.sessionCommands`. */
+export interface SessionCommand {
+  numberId: string;
+  command: 'connect' | 'logout';
+  method?: 'qr' | 'pairing_code';
+  phone?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads a command off the bus; null when it is not one. */
+export function parseSessionCommand(message: unknown): SessionCommand | null {
+  if (typeof message !== 'object' || message === null) return null;
+  const { numberId, command, method, phone } = message as Record<string, unknown>;
+  if (typeof numberId !== 'string' || !UUID.test(numberId)) return null;
+  if (command !== 'connect' && command !== 'logout') return null;
+  if (method !== undefined && method !== 'qr' && method !== 'pairing_code') return null;
+  const digits = typeof phone === 'string' ? phone.replace(/[^\d]/g, '') : undefined;
+  if (method === 'pairing_code' && (digits === undefined || digits.length < 6)) return null;
+  return {
+    numberId,
+    command,
+    ...(method === undefined ? {} : { method }),
+    ...(digits === undefined || digits === '' ? {} : { phone: digits }),
+  };
+}
+
+/** A name for this process in leases and session events. */
+export function ownerName(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+}
+
+export interface SessionManagerDeps {
+  db: Db;
+  bus: Bus;
+  host: ChannelHost;
+  config: WhatsAppConfig;
+  ownership: NumberOwnership;
+  store: SessionStore;
+  recorder: SessionRecorder;
+  sent: SentRepository;
+  media: MediaStorage;
+  clientFactory: WaClientFactory;
+  metrics: RuntimeMetrics;
+  whatsappMetrics: WhatsAppMetrics;
+  owner: string;
+  logger: Logger;
+  /** A number became able to send (connected): wake its outbound queue. */
+  onSendable?: (numberId: string) => void;
+  now?: () => number;
+}
+
+const PENDING_LOGIN_MS = 10 * 60_000;
+
+/**
+ * The WhatsApp numbers of this process. Every `scanMs` it lets go of the numbers no longer wanted
+ * and takes unowned numbers with `desired_connected` (up to PARLEY_MAX_NUMBERS_PER_PROCESS),
+ * each under its lease; handles admins' commands (connect by QR or pairing code, logout); measures
+ * each browser and restarts it when too big; and on shutdown closes every browser (saving the
+ * sessions) before releasing the leases.
+ */
+export class SessionManager implements SendingPort {
+  private readonly sessions = new Map<string, NumberSession>();
+  private readonly pendingLogins = new Map<string, { login: LoginRequest; at: number }>();
+  private readonly pipeline: InboundPipeline;
+  private readonly lids = new LidResolver();
+  private readonly loops: NodeJS.Timeout[] = [];
+  private unsubscribe: (() => Promise<void>) | null = null;
+  private scanning: Promise<void> | null = null;
+  private rescan = false;
+  private stopping = false;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SessionManagerDeps) {
+    this.now = deps.now ?? Date.now;
+    const { config } = deps;
+    this.pipeline = new InboundPipeline({
+      db: deps.db,
+      host: deps.host,
+      run: (numberId, work) => deps.ownership.run(numberId, work),
+      lids: this.lids,
+      media: deps.media,
+      sent: deps.sent,
+      maxMediaBytes: config.maxMediaBytes,
+      maxMessageAgeMs: config.maxMessageAgeMs,
+      debounceMs: config.inboundDebounceMs,
+      pollSettleMs: config.pollSettleMs,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      now: this.now,
+    });
+    deps.ownership.onLost((numberId, reason) => this.lost(numberId, reason));
+  }
+
+  async start(): Promise<void> {
+    const orphans = await orphanedBrowsers(this.deps.config.profilesDir);
+    for (const pid of orphans) await killTree(pid);
+    if (orphans.length > 0) this.deps.logger.warn({ killed: orphans.length }, 'killed orphaned Chromium browsers');
+    this.unsubscribe = await this.deps.bus.subscribe(busChannels.sessionCommands, (message) => {
+      void this.onCommand(message).catch((error: unknown) =>
+        this.deps.logger.error({ err: error }, 'session command failed'),
+      );
+    });
+    const { scanMs, memoryCheckMs } = this.deps.config;
+    this.every(scanMs, () => this.scanNow());
+    if (memoryCheckMs > 0) this.every(memoryCheckMs, () => this.checkHealth());
+    this.every(3_600_000, async () => {
+      await this.deps.sent.prune(this.deps.db, 30);
+    });
+    await this.scanNow();
+  }
+
+  private every(ms: number, work: () => Promise<void>): void {
+    const loop = setInterval(() => {
+      void work().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'WhatsApp maintenance failed'));
+    }, ms);
+    loop.unref();
+    this.loops.push(loop);
+  }
+
+  /** Scans now (coalesced with a scan in progress). */
+  scanNow(): Promise<void> {
+    if (this.scanning !== null) {
+      this.rescan = true;
+      return this.scanning;
+    }
+    this.scanning = this.scan()
+      .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'WhatsApp number scan failed'))
+      .finally(() => {
+        this.scanning = null;
+        if (this.rescan && !this.stopping) {
+          this.rescan = false;
+          void this.scanNow();
+        }
+      });
+    return this.scanning;
+  }
+
+  private async scan(): Promise<void> {
+    if (this.stopping) return;
+    const { db, config } = this.deps;
+    const owned = [...this.sessions.keys()];
+    if (owned.length > 0) {
+      const { rows } = await db.query<{ id: string }>(
+        `select id from numbers where id = any($1::uuid[]) and channel = 'whatsapp' and desired_connected`,
+        [owned],
+      );
+      const wanted = new Set(rows.map((row) => row.id));
+      for (const numberId of owned) {
+        if (!wanted.has(numberId)) await this.letGo(numberId, 'Disconnected by an admin');
+      }
+    }
+    let capacity = config.maxNumbersPerProcess - this.sessions.size;
+    if (capacity <= 0 || this.stopping) return;
+    const { rows } = await db.query<{ id: string }>(
+      `select id from numbers where channel = 'whatsapp' and desired_connected and not (id = any($1::uuid[]))
+       order by updated_at limit $2`,
+      [[...this.sessions.keys()], capacity * 4 + 10],
+    );
+    for (const { id } of rows) {
+      if (capacity <= 0 || this.stopping) break;
+      const fence = await this.deps.ownership.tryAcquire(id);
+      if (fence === null) continue;
+      capacity -= 1;
+      this.deps.logger.info({ numberId: id, fence }, 'took WhatsApp number');
+      const session = this.open(id);
+      const pending = this.pendingLogins.get(id);
+      this.pendingLogins.delete(id);
+      const login = pending !== undefined && this.now() - pending.at < PENDING_LOGIN_MS ? pending.login : { method: 'qr' as const };
+      void session.connect(login);
+    }
+  }
+
+  private open(numberId: string): NumberSession {
+    const { deps } = this;
+    const session = new NumberSession({
+      numberId,
+      config: deps.config,
+      ownership: deps.ownership,
+      store: deps.store,
+      recorder: deps.recorder,
+      metrics: deps.whatsappMetrics,
+      clientFactory: deps.clientFactory,
+      onMessage: (id, client, message) => this.pipeline.onMessage(id, client, message),
+      onVote: (id, vote) => this.pipeline.onVote(id, vote),
+      onAck: (id, messageId, ack) => {
+        const status = receiptOfAck(ack);
+        if (status !== null)
+          void deps.host
+            .receipt(id, messageId, status)
+            .catch((error: unknown) => deps.logger.warn({ err: error, numberId: id }, 'could not record a receipt'));
+      },
+      onConnected: (id) => deps.onSendable?.(id),
+      onGiveUp: (id) => this.giveUp(id),
+      logger: deps.logger,
+      now: this.now,
+    });
+    this.sessions.set(numberId, session);
+    return session;
+  }
+
+  /** The number stopped wanting a browser (logged out, failed, nobody scanned): let go of it. */
+  private async giveUp(numberId: string): Promise<void> {
+    this.sessions.delete(numberId);
+    await this.deps.db
+      .query('update numbers set desired_connected = false, updated_at = now() where id = $1', [numberId])
+      .catch((error: unknown) => this.deps.logger.warn({ err: error, numberId }, 'could not clear desired_connected'));
+    await this.deps.ownership.release(numberId);
+    this.deps.whatsappMetrics.forget(numberId);
+  }
+
+  private async letGo(numberId: string, reason: string): Promise<void> {
+    const session = this.sessions.get(numberId);
+    if (session !== undefined) await session.stop(reason);
+    this.sessions.delete(numberId);
+    await this.deps.ownership.release(numberId);
+    this.deps.whatsappMetrics.forget(numberId);
+  }
+
+  private lost(numberId: string, reason: string): void {
+    const session = this.sessions.get(numberId);
+    this.sessions.delete(numberId);
+    this.deps.whatsappMetrics.forget(numberId);
+    this.deps.metrics.errors.inc({ kind: 'whatsapp_lease_lost' });
+    this.deps.logger.error({ numberId, reason }, 'lost the ownership of a WhatsApp number; its browser is stopped');
+    void session?.leaseLost();
+  }
+
+  private async onCommand(message: unknown): Promise<void> {
+    if (this.stopping) return;
+    const command = parseSessionCommand(message);
+    if (command === null) {
+      this.deps.logger.warn({ message }, 'ignored a malformed session command');
+      return;
+    }
+    const { numberId } = command;
+    const session = this.sessions.get(numberId);
+    if (command.command === 'logout') {
+      if (session !== undefined) return session.logout();
+      return this.logoutUnowned(numberId);
+    }
+    const login: LoginRequest = {
+      method: command.method ?? 'qr',
+      ...(command.phone === undefined ? {} : { phone: command.phone }),
+    };
+    if (session !== undefined) return session.connect(login);
+    this.pendingLogins.set(numberId, { login, at: this.now() });
+    await this.deps.db.query(
+      `update numbers set desired_connected = true, updated_at = now()
+       where id = $1 and channel = 'whatsapp' and not desired_connected`,
+      [numberId],
+    );
+    await this.scanNow();
+  }
+
+  /** Logout of a number no process runs: whoever takes its lease first forgets the session. */
+  private async logoutUnowned(numberId: string): Promise<void> {
+    const fence = await this.deps.ownership.tryAcquire(numberId);
+    if (fence === null) return;
+    try {
+      await this.deps.store.remove(numberId, profileDirOf(this.deps.config.profilesDir, numberId));
+      await this.deps.db.query('update numbers set desired_connected = false, updated_at = now() where id = $1', [
+        numberId,
+      ]);
+      await this.deps.recorder.transition(numberId, 'logged_out', 'Logged out by an admin', fence);
+    } finally {
+      await this.deps.ownership.release(numberId);
+    }
+  }
+
+  private async checkHealth(): Promise<void> {
+    for (const session of [...this.sessions.values()]) {
+      await session
+        .checkHealth()
+        .catch((error: unknown) => this.deps.logger.warn({ err: error, numberId: session.numberId }, 'health check failed'));
+    }
+  }
+
+  // SendingPort, for the channel.
+
+  canSend(numberId: string): boolean {
+    return this.sessions.get(numberId)?.connectedClient != null && this.deps.ownership.owns(numberId);
+  }
+
+  clientOf(numberId: string): WaClient | null {
+    return this.sessions.get(numberId)?.connectedClient ?? null;
+  }
+
+  run<T>(numberId: string, work: () => Promise<T>): Promise<T> {
+    return this.deps.ownership.run(numberId, work);
+  }
+
+  isCurrentOwner(numberId: string): Promise<boolean> {
+    return this.deps.ownership.isCurrent(numberId);
+  }
+
+  rememberPoll(numberId: string, pollMessageId: string, poll: SentPoll): void {
+    this.pipeline.rememberPoll(numberId, pollMessageId, poll);
+  }
+
+  /** Readiness details: this process's numbers and their browsers. */
+  describe(): Record<string, unknown> {
+    return {
+      owner: this.deps.owner,
+      numbers: Object.fromEntries([...this.sessions].map(([id, session]) => [id, session.describe()])),
+      capacity: this.deps.config.maxNumbersPerProcess,
+    };
+  }
+
+  /** The session of a number this process drives (tests, diagnostics). */
+  session(numberId: string): NumberSession | undefined {
+    return this.sessions.get(numberId);
+  }
+
+  /**
+   * Shutdown: no new numbers or commands; inbound already received is handed over; every browser
+   * is closed (sessions saved) so none is left behind; then the leases are released.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    for (const loop of this.loops) clearInterval(loop);
+    await this.unsubscribe?.().catch(() => undefined);
+    await this.scanning;
+    await this.pipeline.flush();
+    await Promise.allSettled([...this.sessions.values()].map((session) => session.stop('The runtime is shutting down')));
+    await this.pipeline.flush();
+    for (const numberId of this.sessions.keys()) this.deps.whatsappMetrics.forget(numberId);
+    this.sessions.clear();
+    await this.deps.ownership.close();
+  }
+}

@@ -1,0 +1,56 @@
+import { type Bus, busChannels, type Db } from '@parley/db';
+import type { Logger } from '../../ops/logger.js';
+import type { SessionState } from './session-state.js';
+
+/** What `busChannels.session(numberId)` carries: the admin UI shows it live. */
+export interface SessionUpdate {
+  numberId: string;
+  state: SessionState;
+  /** A QR code to scan, as a PNG data URL (never stored: it is a login secret). */
+  qr?: string;
+  /** The code to type on the phone ("Link with phone number"), never stored either. */
+  pairingCode?: string;
+  detail?: string;
+  /** When a reconnect is due (epoch ms). */
+  retryAt?: number;
+  at: number;
+}
+
+/**
+ * Persists and publishes session transitions: a `session_events` row and `numbers.state` in one
+ * transaction, then the bus. `numbers.state` is only written while the writer's fence is current,
+ * so an owner that lost the number cannot overwrite what the new owner reports.
+ */
+export class SessionRecorder {
+  constructor(
+    private readonly deps: { db: Db; bus: Bus; owner: string; logger: Logger; now?: () => number },
+  ) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  async transition(numberId: string, state: SessionState, detail: string | undefined, fence: number | null): Promise<void> {
+    const current = await this.deps.db.transaction(async (tx) => {
+      await tx.query(
+        `insert into session_events (workspace_id, number_id, state, detail, owner)
+         select workspace_id, id, $2, $3::jsonb, $4 from numbers where id = $1`,
+        [numberId, state, JSON.stringify(detail === undefined ? {} : { message: detail }), this.deps.owner],
+      );
+      const { rowCount } = await tx.query(
+        `update numbers set state = $2, updated_at = now() where id = $1
+           and ($3::bigint is null or exists (select 1 from whatsapp_leases l where l.number_id = $1 and l.fence = $3))`,
+        [numberId, state, fence],
+      );
+      return rowCount > 0;
+    });
+    if (current) await this.announce({ numberId, state, ...(detail === undefined ? {} : { detail }) });
+  }
+
+  /** Publishes without persisting (QR refreshes, pairing codes, reconnect attempts). */
+  async announce(update: Omit<SessionUpdate, 'at'>): Promise<void> {
+    await this.deps.bus
+      .publish(busChannels.session(update.numberId), { ...update, at: this.now() } satisfies SessionUpdate)
+      .catch((error: unknown) => this.deps.logger.warn({ err: error, numberId: update.numberId }, 'could not publish a session update'));
+  }
+}
