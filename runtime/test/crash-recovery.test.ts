@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DriverOptions, fetchTranscript, runConversations } from './support/conversation-driver.js';
+import { intakeFlow, intakeScript } from './support/intake-flow.js';
+import { freePort, killAllRuntimes, RuntimeProcess } from './support/runtime-process.js';
+import { seedPublishedFlow } from './support/seed.js';
+import { createTestDatabase, createTestRedis } from './support/test-env.js';
+import {
+  fetchDeliveries,
+  processedInbound,
+  redisKeys,
+  settle,
+  verifyConversations,
+  waitUntil,
+} from './support/verify.js';
+
+const CONVERSATIONS = 200;
+
+describe('a runtime SIGKILLed under load', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let redis: Awaited<ReturnType<typeof createTestRedis>>;
+  let runtime: RuntimeProcess;
+  let numberId: string;
+  let port: number;
+  const stop = new AbortController();
+
+  const start = () =>
+    RuntimeProcess.start({ databaseUrl: database.url, redisUrl: redis.url, redisPrefix: redis.prefix, port });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    redis = await createTestRedis();
+    ({ numberId } = await seedPublishedFlow(database.db, intakeFlow));
+    port = await freePort();
+    runtime = await start();
+  });
+
+  afterAll(async () => {
+    stop.abort();
+    await killAllRuntimes();
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  it('finishes every conversation exactly once after a restart', async () => {
+    const scripts = Array.from({ length: CONVERSATIONS }, (_, i) => intakeScript(i));
+    const total = scripts.reduce((sum, script) => sum + script.steps.length, 0);
+    const options = (): DriverOptions => ({
+      numberId,
+      baseFor: () => runtime.base,
+      deadline: Date.now() + 90_000,
+      signal: stop.signal,
+    });
+    const started = Date.now();
+    const run = runConversations(scripts, options);
+
+    // Kill it once a good share of the messages went through.
+    await waitUntil(
+      '40% of the messages are processed',
+      async () => {
+        return (await processedInbound(database.db, numberId)) >= total * 0.4;
+      },
+      60_000,
+    );
+    const killed = runtime;
+    const atKill = await processedInbound(database.db, numberId);
+    await killed.kill('SIGKILL');
+    const locksLeft = (await redisKeys(redis.redis, redis.prefix)).kinds.lock ?? 0;
+    const { rows: inFlight } = await database.db.query<{ direction: string; status: string; count: number }>(
+      `select direction, status, count(*)::int as count from messages where number_id = $1
+       group by direction, status order by 1, 2`,
+      [numberId],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    runtime = await start();
+    const restartedAt = Date.now();
+
+    const { results, failures } = await run;
+    const finishedAt = Date.now();
+    expect(failures).toEqual([]);
+    await settle(database.db, numberId);
+    const problems = await verifyConversations(database.db, numberId, scripts, {
+      lockstep: true,
+      deliveries: await fetchDeliveries(runtime.base, numberId),
+    });
+    expect(problems).toEqual([]);
+
+    const retried = results.flatMap((result) => result.posts).filter((post) => post.attempts > 1);
+    console.info(
+      `crash: ${CONVERSATIONS} conversations, ${total} messages in ${Date.now() - started} ms; ` +
+        `killed at ${atKill} processed; rows at the kill ${JSON.stringify(inFlight)}; ${locksLeft} lock keys left; ` +
+        `done ${finishedAt - restartedAt} ms after the restart; ${retried.length} posts retried (${retried.filter((post) => post.status === 'duplicate').length} of them already recorded)`,
+    );
+    // The kill really interrupted conversations mid-way.
+    expect(atKill).toBeLessThan(total);
+    expect(retried.length).toBeGreaterThan(0);
+  }, 150_000);
+
+  it('handles one inbound id posted five times at once exactly once', async () => {
+    const contact = '+15559990001';
+    const post = () =>
+      fetch(`${runtime.base}/simulator/numbers/${numberId}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ contact, id: 'same-event', text: 'hi' }),
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as { status: string },
+      }));
+    const answers = await Promise.all([post(), post(), post(), post(), post()]);
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(answers.map((answer) => answer.body.status).sort()).toEqual([
+      'accepted',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
+    await settle(database.db, numberId);
+    // Give a wrongly scheduled second run the time to show up.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const rows = (await fetchTranscript(runtime.base, numberId, contact)) ?? [];
+    expect(rows.map((row) => [row.direction, row.body.text ?? null, row.status])).toEqual([
+      ['in', 'hi', 'processed'],
+      ['out', "What's your name?", 'sent'],
+    ]);
+    const deliveries = await fetchDeliveries(runtime.base, numberId);
+    expect(deliveries.filter((key) => key.startsWith(`${numberId}:${contact}:`))).toHaveLength(1);
+  });
+});

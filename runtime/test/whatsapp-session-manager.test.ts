@@ -1,0 +1,220 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { busChannels, type Db, MemoryBus } from '@parley/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InboundMessage } from '../src/service/channels/channel.js';
+import { createWhatsApp, type SessionUpdate, type WhatsAppRuntime } from '../src/service/channels/whatsapp/index.js';
+import { whatsappConfigFromEnv } from '../src/service/channels/whatsapp/whatsapp-config.js';
+import { createLogger } from '../src/service/ops/logger.js';
+import { RuntimeMetrics } from '../src/service/ops/metrics.js';
+import { FakeWaClient } from './support/fake-wa-client.js';
+import { seedPublishedFlow } from './support/seed.js';
+import { createTestDatabase, createTestRedis } from './support/test-env.js';
+
+// The session manager with a browser-less client, on the real Postgres and Redis: the state
+// machine, persistence and publication, inbound translation, sending, commands and shutdown.
+// (The same flow through the real whatsapp-web.js Client runs against the WhatsApp Web stand-in.)
+
+let db: Db;
+let drop: () => Promise<void>;
+let redisCleanup: () => Promise<void>;
+let whatsapp: WhatsAppRuntime;
+let dir: string;
+let numberId: string;
+const bus = new MemoryBus();
+const clients: FakeWaClient[] = [];
+const received: InboundMessage[] = [];
+const updates: SessionUpdate[] = [];
+const sendable: string[] = [];
+const metrics = new RuntimeMetrics({ defaultMetrics: false });
+
+async function until<T>(check: () => T | undefined | null | false, what: string, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const client = () => clients.at(-1) as FakeWaClient;
+const stateInDb = async () =>
+  (await db.query<{ state: string; desired_connected: boolean }>('select state, desired_connected from numbers where id = $1', [numberId])).rows[0];
+
+beforeAll(async () => {
+  ({ db, drop } = await createTestDatabase());
+  const redis = await createTestRedis();
+  redisCleanup = redis.cleanup;
+  dir = await mkdtemp(join(tmpdir(), 'parley-wa-'));
+  numberId = (await seedPublishedFlow(db, { schemaVersion: 1 }, 'whatsapp')).numberId;
+  await db.query('update numbers set desired_connected = true where id = $1', [numberId]);
+  await bus.subscribe(busChannels.session(numberId), (message) => updates.push(message as SessionUpdate));
+  whatsapp = createWhatsApp({
+    db,
+    bus,
+    redis: redis.redis,
+    prefix: redis.prefix,
+    host: {
+      receive: async (message) => {
+        received.push(message);
+        return 'accepted';
+      },
+      receipt: async () => undefined,
+    },
+    config: {
+      ...whatsappConfigFromEnv(
+        {
+          PARLEY_SECRET_KEY: 'a-test-secret-key-0123456789',
+          PARLEY_WA_SCAN_MS: '60000',
+          PARLEY_WA_RECONNECT_BASE_MS: '50',
+          PARLEY_WA_INBOUND_DEBOUNCE_MS: '20',
+          PARLEY_WA_POLL_SETTLE_MS: '50',
+        },
+        dir,
+      ),
+    },
+    dataDir: dir,
+    metrics,
+    logger: createLogger('test', 'silent'),
+    clientFactory: (options) => {
+      const fake = new FakeWaClient(options);
+      clients.push(fake);
+      return fake;
+    },
+    onSendable: (id) => sendable.push(id),
+  });
+  await whatsapp.start();
+});
+
+afterAll(async () => {
+  await whatsapp?.stop();
+  await redisCleanup();
+  await drop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('WhatsApp session manager', () => {
+  it('takes a wanted number, shows its QR code, and connects once scanned', async () => {
+    await until(() => clients.length === 1, 'a client launch');
+    expect(client().options).toMatchObject({ numberId, chromiumPath: '/usr/bin/chromium' });
+    client().emit('qr', '2@abc,def,ghi');
+    const qr = await until(() => updates.find((u) => u.qr !== undefined), 'a QR update');
+    expect(qr).toMatchObject({ numberId, state: 'qr_pending' });
+    expect(qr.qr).toMatch(/^data:image\/png;base64,/);
+    expect((await stateInDb())?.state).toBe('qr_pending');
+    client().emit('authenticated');
+    client().emit('ready');
+    await until(() => updates.some((u) => u.state === 'connected'), 'connected');
+    expect((await stateInDb())?.state).toBe('connected');
+    expect(sendable).toContain(numberId);
+    expect(whatsapp.channel.handles(numberId)).toBe(true);
+    const { rows } = await db.query<{ state: string; detail: unknown }>(
+      'select state, detail from session_events where number_id = $1 order by id',
+      [numberId],
+    );
+    expect(rows.map((row) => row.state)).toEqual(['starting', 'qr_pending', 'connected']);
+    // The QR code is a login secret: published, never stored.
+    expect(JSON.stringify(rows)).not.toContain('abc');
+    const exported = await metrics.registry.getSingleMetricAsString('parley_whatsapp_state');
+    expect(exported).toContain(`parley_whatsapp_state{number="${numberId}",state="connected"} 1`);
+  });
+
+  it('hands inbound messages over in send order, @lid senders mapped to phones, media stored', async () => {
+    const base = { fromMe: false, hasMedia: false, isStatus: false, broadcast: false, body: '' };
+    const now = Math.floor(Date.now() / 1000);
+    client().emit('message', { ...base, id: 'in-2', chatId: '4915112345678@c.us', type: 'chat', body: 'second', timestamp: now + 1 });
+    client().emit('message', { ...base, id: 'in-1', chatId: '4915112345678@c.us', type: 'chat', body: 'first', timestamp: now, notifyName: 'Ann' });
+    client().emit('message', { ...base, id: 'in-lid', chatId: '123456789012@lid', type: 'chat', body: 'via lid', timestamp: now });
+    client().emit('message', {
+      ...base,
+      id: 'in-img',
+      chatId: '4915100000000@c.us',
+      type: 'image',
+      hasMedia: true,
+      mimeType: 'image/jpeg',
+      size: 10,
+      body: 'my photo',
+      timestamp: now,
+    });
+    client().emit('message', { ...base, id: 'in-old', chatId: '4915100000001@c.us', type: 'chat', body: 'hello?', timestamp: now - 3600 });
+    client().emit('message', { ...base, id: 'in-group', chatId: '1203630@g.us', type: 'chat', body: 'group', timestamp: now });
+    await until(() => received.length >= 5, 'five inbound messages');
+    const ann = received.filter((m) => m.contact === '+4915112345678');
+    expect(ann.map((m) => m.text)).toEqual(['first', 'second']);
+    expect(ann[0]?.contactName).toBe('Ann');
+    expect(received.find((m) => m.id === 'in-lid')?.contact).toBe('+4915199999999');
+    const image = received.find((m) => m.id === 'in-img');
+    expect(image?.text).toBe('my photo');
+    expect(image?.media).toMatchObject({ mimeType: 'image/jpeg', size: 10, name: 'photo.jpg' });
+    expect(image?.media?.url).toMatch(new RegExp(`^file://.*/media/${numberId}/in-img\\.jpg$`));
+    expect(received.find((m) => m.id === 'in-old')?.stale).toBe(true);
+    expect(received.some((m) => m.id === 'in-group')).toBe(false);
+  });
+
+  it('sends choices as a numbered list, polls when asked, and maps votes back to choice ids', async () => {
+    const choices = [
+      { id: 'c1', label: 'Basic', value: 'basic' },
+      { id: 'c2', label: 'Pro', value: 'pro' },
+    ];
+    const envelope = (messageId: number, render: 'list' | 'poll') => ({
+      messageId,
+      numberId,
+      contact: '+4915112345678',
+      idempotencyKey: `${numberId}:test:${messageId}`,
+      message: { kind: 'prompt' as const, text: 'Pick a plan', choices, render },
+    });
+    const list = await whatsapp.channel.send(envelope(900001, 'list'));
+    expect(client().sent.at(-1)).toEqual({ chatId: '4915112345678@c.us', kind: 'text', payload: 'Pick a plan\n\n1. Basic\n2. Pro' });
+    // A retry of a message already sent finds it instead of sending again.
+    expect(await whatsapp.channel.findSent(envelope(900001, 'list'))).toEqual(list);
+    expect(await whatsapp.channel.send(envelope(900001, 'list'))).toEqual(list);
+    expect(client().sent.length).toBe(1);
+    const poll = await whatsapp.channel.send(envelope(900002, 'poll'));
+    expect(client().sent.at(-1)).toMatchObject({ kind: 'poll', payload: { name: 'Pick a plan', options: ['Basic', 'Pro'], allowMultiple: false } });
+    client().emit('vote_update', {
+      pollMessageId: poll.channelMessageId,
+      voter: '4915112345678@c.us',
+      selected: [{ name: 'Pro', localId: 1 }],
+      at: Date.now(),
+    });
+    const vote = await until(() => received.find((m) => m.choiceIds !== undefined), 'a vote');
+    expect(vote).toMatchObject({ contact: '+4915112345678', choiceIds: ['c2'] });
+  });
+
+  it('reconnects after a drop, reusing the session', async () => {
+    client().emit('disconnected', 'CONFLICT');
+    await until(() => updates.some((u) => u.state === 'reconnecting'), 'reconnecting');
+    expect(whatsapp.channel.handles(numberId)).toBe(false);
+    await until(() => clients.length === 2, 'a second launch');
+    expect(clients[0]?.destroyed).toBe(true);
+    client().emit('ready');
+    await until(async () => (await stateInDb())?.state === 'connected' || undefined, 'connected again');
+    await until(() => whatsapp.channel.handles(numberId), 'sendable again');
+  });
+
+  it('offers a pairing code on request, and logs out on command', async () => {
+    await bus.publish(busChannels.sessionCommands, { numberId, command: 'logout' });
+    await until(() => updates.some((u) => u.state === 'logged_out'), 'logged out');
+    expect(client().loggedOut).toBe(true);
+    let row = await stateInDb();
+    const deadline = Date.now() + 5_000;
+    while (row?.desired_connected !== false && Date.now() < deadline) row = await stateInDb();
+    expect(row).toEqual({ state: 'logged_out', desired_connected: false });
+    await bus.publish(busChannels.sessionCommands, { numberId, command: 'connect', method: 'pairing_code', phone: '+49 151 1234' });
+    await until(() => clients.length === 3, 'a launch for pairing');
+    expect(client().options.pairWithPhone).toBe('491511234');
+    client().emit('code', 'WXYZ9876');
+    const code = await until(() => updates.find((u) => u.pairingCode !== undefined), 'a pairing code');
+    expect(code).toMatchObject({ state: 'qr_pending', pairingCode: 'WXYZ9876' });
+    expect((await stateInDb())?.desired_connected).toBe(true);
+  });
+
+  it('closes every browser on shutdown and lets go of the numbers', async () => {
+    await whatsapp.stop();
+    expect(clients.every((fake) => fake.destroyed)).toBe(true);
+    expect(whatsapp.describe()).toMatchObject({ numbers: {} });
+    expect((await stateInDb())?.state).toBe('disconnected');
+  });
+});
