@@ -37,7 +37,14 @@ afterAll(async () => {
 function process_(owner: string, leaseMs = 3_000): { ownership: NumberOwnership; redis: Redis } {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
   connections.push(redis);
-  const ownership = new NumberOwnership({ backend: new RedlockBackend(redis), db, repository, owner, prefix, leaseMs });
+  const ownership = new NumberOwnership({
+    backend: new RedlockBackend(redis),
+    db,
+    repository,
+    owner,
+    prefix,
+    leaseMs,
+  });
   return { ownership, redis };
 }
 

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { busChannels, type Db, MemoryBus } from '@parley/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../src/service/channels/channel.js';
-import { createWhatsApp, type SessionUpdate, type WhatsAppRuntime } from '../src/service/channels/whatsapp/index.js';
+import {
+  createWhatsApp,
+  type SessionUpdate,
+  type WhatsAppRuntime,
+} from '../src/service/channels/whatsapp/index.js';
 import { whatsappConfigFromEnv } from '../src/service/channels/whatsapp/whatsapp-config.js';
 import { createLogger } from '../src/service/ops/logger.js';
 import { RuntimeMetrics } from '../src/service/ops/metrics.js';
@@ -39,9 +43,22 @@ async function until<T>(check: () => T | undefined | null | false, what: string,
   }
 }
 
+async function untilState(state: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while ((await stateInDb())?.state !== state) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for state ${state}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const client = () => clients.at(-1) as FakeWaClient;
 const stateInDb = async () =>
-  (await db.query<{ state: string; desired_connected: boolean }>('select state, desired_connected from numbers where id = $1', [numberId])).rows[0];
+  (
+    await db.query<{ state: string; desired_connected: boolean }>(
+      'select state, desired_connected from numbers where id = $1',
+      [numberId],
+    )
+  ).rows[0];
 
 beforeAll(async () => {
   ({ db, drop } = await createTestDatabase());
@@ -124,9 +141,31 @@ describe('WhatsApp session manager', () => {
   it('hands inbound messages over in send order, @lid senders mapped to phones, media stored', async () => {
     const base = { fromMe: false, hasMedia: false, isStatus: false, broadcast: false, body: '' };
     const now = Math.floor(Date.now() / 1000);
-    client().emit('message', { ...base, id: 'in-2', chatId: '4915112345678@c.us', type: 'chat', body: 'second', timestamp: now + 1 });
-    client().emit('message', { ...base, id: 'in-1', chatId: '4915112345678@c.us', type: 'chat', body: 'first', timestamp: now, notifyName: 'Ann' });
-    client().emit('message', { ...base, id: 'in-lid', chatId: '123456789012@lid', type: 'chat', body: 'via lid', timestamp: now });
+    client().emit('message', {
+      ...base,
+      id: 'in-2',
+      chatId: '4915112345678@c.us',
+      type: 'chat',
+      body: 'second',
+      timestamp: now + 1,
+    });
+    client().emit('message', {
+      ...base,
+      id: 'in-1',
+      chatId: '4915112345678@c.us',
+      type: 'chat',
+      body: 'first',
+      timestamp: now,
+      notifyName: 'Ann',
+    });
+    client().emit('message', {
+      ...base,
+      id: 'in-lid',
+      chatId: '123456789012@lid',
+      type: 'chat',
+      body: 'via lid',
+      timestamp: now,
+    });
     client().emit('message', {
       ...base,
       id: 'in-img',
@@ -138,8 +177,22 @@ describe('WhatsApp session manager', () => {
       body: 'my photo',
       timestamp: now,
     });
-    client().emit('message', { ...base, id: 'in-old', chatId: '4915100000001@c.us', type: 'chat', body: 'hello?', timestamp: now - 3600 });
-    client().emit('message', { ...base, id: 'in-group', chatId: '1203630@g.us', type: 'chat', body: 'group', timestamp: now });
+    client().emit('message', {
+      ...base,
+      id: 'in-old',
+      chatId: '4915100000001@c.us',
+      type: 'chat',
+      body: 'hello?',
+      timestamp: now - 3600,
+    });
+    client().emit('message', {
+      ...base,
+      id: 'in-group',
+      chatId: '1203630@g.us',
+      type: 'chat',
+      body: 'group',
+      timestamp: now,
+    });
     await until(() => received.length >= 5, 'five inbound messages');
     const ann = received.filter((m) => m.contact === '+4915112345678');
     expect(ann.map((m) => m.text)).toEqual(['first', 'second']);
@@ -166,13 +219,20 @@ describe('WhatsApp session manager', () => {
       message: { kind: 'prompt' as const, text: 'Pick a plan', choices, render },
     });
     const list = await whatsapp.channel.send(envelope(900001, 'list'));
-    expect(client().sent.at(-1)).toEqual({ chatId: '4915112345678@c.us', kind: 'text', payload: 'Pick a plan\n\n1. Basic\n2. Pro' });
+    expect(client().sent.at(-1)).toEqual({
+      chatId: '4915112345678@c.us',
+      kind: 'text',
+      payload: 'Pick a plan\n\n1. Basic\n2. Pro',
+    });
     // A retry of a message already sent finds it instead of sending again.
     expect(await whatsapp.channel.findSent(envelope(900001, 'list'))).toEqual(list);
     expect(await whatsapp.channel.send(envelope(900001, 'list'))).toEqual(list);
     expect(client().sent.length).toBe(1);
     const poll = await whatsapp.channel.send(envelope(900002, 'poll'));
-    expect(client().sent.at(-1)).toMatchObject({ kind: 'poll', payload: { name: 'Pick a plan', options: ['Basic', 'Pro'], allowMultiple: false } });
+    expect(client().sent.at(-1)).toMatchObject({
+      kind: 'poll',
+      payload: { name: 'Pick a plan', options: ['Basic', 'Pro'], allowMultiple: false },
+    });
     client().emit('vote_update', {
       pollMessageId: poll.channelMessageId,
       voter: '4915112345678@c.us',
@@ -190,7 +250,7 @@ describe('WhatsApp session manager', () => {
     await until(() => clients.length === 2, 'a second launch');
     expect(clients[0]?.destroyed).toBe(true);
     client().emit('ready');
-    await until(async () => (await stateInDb())?.state === 'connected' || undefined, 'connected again');
+    await untilState('connected');
     await until(() => whatsapp.channel.handles(numberId), 'sendable again');
   });
 
@@ -202,7 +262,12 @@ describe('WhatsApp session manager', () => {
     const deadline = Date.now() + 5_000;
     while (row?.desired_connected !== false && Date.now() < deadline) row = await stateInDb();
     expect(row).toEqual({ state: 'logged_out', desired_connected: false });
-    await bus.publish(busChannels.sessionCommands, { numberId, command: 'connect', method: 'pairing_code', phone: '+49 151 1234' });
+    await bus.publish(busChannels.sessionCommands, {
+      numberId,
+      command: 'connect',
+      method: 'pairing_code',
+      phone: '+49 151 1234',
+    });
     await until(() => clients.length === 3, 'a launch for pairing');
     expect(client().options.pairWithPhone).toBe('491511234');
     client().emit('code', 'WXYZ9876');

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '@parley/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/service/ops/logger.js';
 import { deriveSessionKey, SessionCipher } from '../src/service/channels/whatsapp/session-cipher.js';
 import { SessionRepository } from '../src/service/channels/whatsapp/session-repository.js';
 import { SessionStore, SessionUnreadableError } from '../src/service/channels/whatsapp/session-store.js';
+import { createLogger } from '../src/service/ops/logger.js';
 import { seedPublishedFlow } from './support/seed.js';
 import { createTestDatabase } from './support/test-env.js';
 
@@ -115,7 +115,9 @@ describe('SessionStore on Postgres', () => {
     const profile = join(dir, 'session-n');
     await writeProfile(profile, 'rotate me');
     await store(OLD_KEY).save(numberId, profile, null);
-    await expect(store(NEW_KEY).prepare(numberId, join(dir, 'x'))).rejects.toBeInstanceOf(SessionUnreadableError);
+    await expect(store(NEW_KEY).prepare(numberId, join(dir, 'x'))).rejects.toBeInstanceOf(
+      SessionUnreadableError,
+    );
     expect(await store(NEW_KEY, OLD_KEY).prepare(numberId, join(dir, 'y'))).toBe('restored');
     expect(await readLog(join(dir, 'y'))).toBe('rotate me');
     expect((await repository.load(db, numberId))?.keyId).toBe(deriveSessionKey(NEW_KEY).id);
@@ -127,10 +129,13 @@ describe('SessionStore on Postgres', () => {
     const profile = join(dir, 'session-n');
     await writeProfile(profile, 'x');
     await store().save(numberId, profile, null);
-    await db.query(`update whatsapp_sessions set data = overlay(data placing '\\xff'::bytea from 40 for 1) where number_id = $1`, [
-      numberId,
-    ]);
-    await expect(store().prepare(numberId, join(dir, 'fresh'))).rejects.toBeInstanceOf(SessionUnreadableError);
+    await db.query(
+      `update whatsapp_sessions set data = overlay(data placing '\\xff'::bytea from 40 for 1) where number_id = $1`,
+      [numberId],
+    );
+    await expect(store().prepare(numberId, join(dir, 'fresh'))).rejects.toBeInstanceOf(
+      SessionUnreadableError,
+    );
   });
 
   it('stores nothing for a profile without a session, and forgets a removed one', async () => {
@@ -139,7 +144,10 @@ describe('SessionStore on Postgres', () => {
     expect(await store().save(numberId, profile, null)).toBe('empty');
     expect(await repository.load(db, numberId)).toBeNull();
     expect(await store().prepare(numberId, profile)).toBe('none');
-    await writeProfile(profile, 'x');
+    // Files never saved (linked just before a crash, or never linked) are kept for WhatsApp Web to judge.
+    await writeProfile(profile, 'just linked');
+    expect(await store().prepare(numberId, profile)).toBe('unsaved');
+    expect(await readLog(profile)).toBe('just linked');
     await store().save(numberId, profile, null);
     await store().remove(numberId, profile);
     expect(await repository.load(db, numberId)).toBeNull();

@@ -37,7 +37,10 @@ export class FakeWaClient implements WaClient {
     return this.record(chatId, 'text', text);
   }
 
-  async sendPoll(chatId: string, poll: { name: string; options: string[]; allowMultiple: boolean }): Promise<string> {
+  async sendPoll(
+    chatId: string,
+    poll: { name: string; options: string[]; allowMultiple: boolean },
+  ): Promise<string> {
     return this.record(chatId, 'poll', poll);
   }
 

@@ -79,7 +79,8 @@ export class ConversationProcessor {
   private readonly ingest: Batcher<InboundRow, number | null>;
   private readonly loadInbox: Batcher<ContactKey, PendingInbound[]>;
   private readonly loadStates: Batcher<ContactKey, VersionedState | null>;
-  private readonly commit: Batcher<Checkpoint, undefined>;
+  /** Resolves with null once committed, or with the conflict that kept the checkpoint out. */
+  private readonly commit: Batcher<Checkpoint, VersionConflictError | null>;
   private readonly now: () => number;
   private stopping = false;
 
@@ -98,8 +99,13 @@ export class ConversationProcessor {
     });
     this.commit = new Batcher(async (checkpoints) => {
       deps.metrics.checkpointBatch.observe(checkpoints.length);
-      await deps.db.transaction((tx) => deps.checkpoints.write(tx, checkpoints));
-      return checkpoints.map(() => undefined);
+      // One statement, atomic by itself; a contact that lost its version check is left out of
+      // it (nothing of its checkpoint written) without failing the others of the batch.
+      const lost = new Set(await deps.checkpoints.write(deps.db, checkpoints));
+      return checkpoints.map((cp) => {
+        const key = keyOf(cp);
+        return lost.has(key) ? new VersionConflictError([key]) : null;
+      });
     });
   }
 
@@ -281,7 +287,8 @@ export class ConversationProcessor {
     }
     const timerDueAt = timerFlow === null ? null : nextTimerAt(timerFlow.flow, state);
     const checkpoint = builder.build(state, pinned, timerDueAt);
-    await this.commit.submit(checkpoint);
+    const conflict = await this.commit.submit(checkpoint);
+    if (conflict !== null) throw conflict;
     const committedAt = this.now();
     for (const row of pending) {
       const arrived = this.arrivals.get(row.id);

@@ -69,24 +69,152 @@ export class VersionConflictError extends Error {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-/** Writes checkpoints: a fixed number of statements per batch, whatever the batch size. */
+/** One data-modifying part of the checkpoint statement, fed by its own JSON rows parameter. */
+interface Part {
+  rows: object[];
+  sql: (param: string) => string;
+}
+
+/** The rows of a part that belong to contacts whose state write won (see `write`). */
+const FENCED = '(x.number_id, x.contact) in (select number_id, contact from written)';
+
+/**
+ * Writes checkpoints: one statement per batch, whatever the batch size, run on its own (a single
+ * statement is atomic, so no BEGIN/COMMIT round trips). The state upsert is the fence: it only
+ * moves a contact's version from the expected one to the next, and every other row of a
+ * checkpoint (conversations, funnel, messages, responses, timers, effects) is written only for
+ * the contacts whose state write won. A contact that lost (another writer moved its version on)
+ * has nothing of its checkpoint written and is returned; the others are committed.
+ */
 export class CheckpointRepository {
-  async write(tx: Queryable, checkpoints: Checkpoint[]): Promise<void> {
-    const conversations = checkpoints.flatMap((cp) => cp.conversations);
-    if (conversations.length > 0) await this.upsertConversations(tx, conversations);
-    await this.writeStates(tx, checkpoints);
-    await this.writeNodeVisits(tx, checkpoints);
-    const processed = checkpoints.flatMap((cp) => cp.processedInbound);
-    if (processed.length > 0) {
-      await tx.query(
+  /** Writes the batch; returns the `numberId:contact` keys that lost the version check (nothing of them written). */
+  async write(db: Queryable, checkpoints: Checkpoint[]): Promise<string[]> {
+    if (checkpoints.length === 0) return [];
+    const states = checkpoints.map((cp) => ({
+      number_id: cp.numberId,
+      contact: cp.contact,
+      workspace_id: cp.workspaceId,
+      state: cp.state,
+      version: cp.expectedVersion + 1,
+      flow_version_id: cp.flowVersionId,
+      conversation_id: cp.conversationId,
+    }));
+    const parts = [
+      this.conversations(checkpoints),
+      this.nodeVisits(checkpoints),
+      this.processed(checkpoints),
+      this.outbound(checkpoints),
+      this.responses(checkpoints),
+      ...this.timers(checkpoints),
+      ...this.effects(checkpoints),
+    ].filter((part) => part.rows.length > 0);
+    const params: string[] = [jsonRows(states)];
+    const ctes = parts.map((part, index) => {
+      params.push(jsonRows(part.rows));
+      return `p${index} as (${part.sql(`$${params.length}::jsonb`)})`;
+    });
+    const { rows } = await db.query<{ number_id: string; contact: string }>(
+      `with written as (
+         insert into contact_states (number_id, contact, workspace_id, state, version, flow_version_id, conversation_id, updated_at)
+         select number_id, contact, workspace_id, state, version, flow_version_id, conversation_id, now()
+         from jsonb_to_recordset($1::jsonb) as x(number_id uuid, contact text, workspace_id uuid, state jsonb, version bigint,
+           flow_version_id uuid, conversation_id uuid)
+         on conflict (number_id, contact) do update set state = excluded.state, version = excluded.version,
+           flow_version_id = excluded.flow_version_id, conversation_id = excluded.conversation_id, updated_at = now()
+         where contact_states.version = excluded.version - 1
+         returning number_id, contact
+       )${ctes.map((cte) => `,\n       ${cte}`).join('')}
+       select number_id, contact from written`,
+      params,
+    );
+    if (rows.length === checkpoints.length) return [];
+    const written = new Set(rows.map((row) => `${row.number_id}:${row.contact}`));
+    return checkpoints.map((cp) => `${cp.numberId}:${cp.contact}`).filter((key) => !written.has(key));
+  }
+
+  private conversations(checkpoints: Checkpoint[]): Part {
+    return {
+      rows: checkpoints.flatMap((cp) =>
+        cp.conversations.map((row) => ({
+          id: row.id,
+          workspace_id: row.workspaceId,
+          number_id: row.numberId,
+          contact: row.contact,
+          contact_name: row.contactName,
+          flow_id: row.flowId,
+          flow_version_id: row.flowVersionId,
+          engine_id: row.engineId,
+          status: row.status,
+          current_node: row.currentNode,
+          variables: row.variables,
+          answers: row.answers,
+          end_reason: row.endReason,
+          is_test: row.isTest,
+          started_at: iso(row.startedAt),
+          ended_at: iso(row.endedAt),
+        })),
+      ),
+      sql: (param) =>
+        `insert into conversations (id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
+           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, updated_at)
+         select id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
+           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, now()
+         from jsonb_to_recordset(${param}) as x(id uuid, workspace_id uuid, number_id uuid, contact text, contact_name text,
+           flow_id uuid, flow_version_id uuid, engine_id text, status text, current_node text, variables jsonb,
+           answers jsonb, end_reason text, is_test boolean, started_at timestamptz, ended_at timestamptz)
+         where ${FENCED}
+         on conflict (id) do update set contact_name = excluded.contact_name, status = excluded.status,
+           current_node = coalesce(excluded.current_node, conversations.current_node), variables = excluded.variables, answers = excluded.answers,
+           end_reason = excluded.end_reason, ended_at = excluded.ended_at, updated_at = now()`,
+    };
+  }
+
+  private nodeVisits(checkpoints: Checkpoint[]): Part {
+    return {
+      rows: checkpoints.flatMap((cp) =>
+        cp.nodeVisits.map((visit) => ({
+          number_id: cp.numberId,
+          contact: cp.contact,
+          conversation_id: visit.conversationId,
+          node_id: visit.nodeId,
+          workspace_id: cp.workspaceId,
+          visits: visit.visits,
+          answered: visit.answered,
+        })),
+      ),
+      sql: (param) =>
+        `insert into node_visits (conversation_id, node_id, workspace_id, visits, answered)
+         select conversation_id, node_id, workspace_id, visits, answered
+         from jsonb_to_recordset(${param}) as x(number_id uuid, contact text, conversation_id uuid, node_id text,
+           workspace_id uuid, visits integer, answered boolean)
+         where ${FENCED}
+         on conflict (conversation_id, node_id) do update set visits = node_visits.visits + excluded.visits,
+           answered = node_visits.answered or excluded.answered`,
+    };
+  }
+
+  private processed(checkpoints: Checkpoint[]): Part {
+    return {
+      rows: checkpoints.flatMap((cp) =>
+        cp.processedInbound.map((row) => ({
+          number_id: cp.numberId,
+          contact: cp.contact,
+          id: row.id,
+          conversation_id: row.conversationId,
+        })),
+      ),
+      sql: (param) =>
         `update messages m set status = 'processed', conversation_id = x.conversation_id, updated_at = now()
-         from jsonb_to_recordset($1::jsonb) as x(id bigint, conversation_id uuid) where m.id = x.id`,
-        [jsonRows(processed.map((row) => ({ id: row.id, conversation_id: row.conversationId })))],
-      );
-    }
+         from jsonb_to_recordset(${param}) as x(number_id uuid, contact text, id bigint, conversation_id uuid)
+         where m.id = x.id and ${FENCED}`,
+    };
+  }
+
+  private outbound(checkpoints: Checkpoint[]): Part {
     // `position` keeps row ids in the order the engine produced the messages.
-    const outbound = checkpoints
-      .flatMap((cp) =>
+    let position = 0;
+    return {
+      rows: checkpoints.flatMap((cp) =>
         cp.outbound.map((row) => ({
           workspace_id: cp.workspaceId,
           number_id: cp.numberId,
@@ -95,187 +223,103 @@ export class CheckpointRepository {
           idempotency_key: row.idempotencyKey,
           type: row.type,
           body: row.body,
+          position: position++,
         })),
-      )
-      .map((row, position) => ({ ...row, position }));
-    if (outbound.length > 0) {
-      await tx.query(
+      ),
+      sql: (param) =>
         `insert into messages (workspace_id, number_id, contact, conversation_id, direction, idempotency_key, type, body, status)
          select workspace_id, number_id, contact, conversation_id, 'out', idempotency_key, type, body, 'queued'
-         from jsonb_to_recordset($1::jsonb) as x(workspace_id uuid, number_id uuid, contact text,
+         from jsonb_to_recordset(${param}) as x(workspace_id uuid, number_id uuid, contact text,
            conversation_id uuid, idempotency_key text, type text, body jsonb, position integer)
+         where ${FENCED}
          order by position
          on conflict (idempotency_key) do nothing`,
-        [jsonRows(outbound)],
-      );
-    }
-    const responses = checkpoints.flatMap((cp) =>
-      cp.responses.map((row) => ({ ...row, workspaceId: cp.workspaceId })),
-    );
-    if (responses.length > 0) {
-      await tx.query(
+    };
+  }
+
+  private responses(checkpoints: Checkpoint[]): Part {
+    return {
+      rows: checkpoints.flatMap((cp) =>
+        cp.responses.map((row) => ({
+          number_id: cp.numberId,
+          contact: cp.contact,
+          workspace_id: cp.workspaceId,
+          conversation_id: row.conversationId,
+          flow_id: row.flowId,
+          flow_version_id: row.flowVersionId,
+          answers: row.answers,
+          is_test: row.isTest,
+          completed_at: iso(row.completedAt),
+        })),
+      ),
+      sql: (param) =>
         `insert into responses (workspace_id, conversation_id, flow_id, flow_version_id, answers, is_test, completed_at)
          select workspace_id, conversation_id, flow_id, flow_version_id, answers, is_test, completed_at
-         from jsonb_to_recordset($1::jsonb) as x(workspace_id uuid, conversation_id uuid, flow_id uuid,
-           flow_version_id uuid, answers jsonb, is_test boolean, completed_at timestamptz)
+         from jsonb_to_recordset(${param}) as x(number_id uuid, contact text, workspace_id uuid, conversation_id uuid,
+           flow_id uuid, flow_version_id uuid, answers jsonb, is_test boolean, completed_at timestamptz)
+         where ${FENCED}
          on conflict (conversation_id) do nothing`,
-        [
-          jsonRows(
-            responses.map((row) => ({
-              workspace_id: row.workspaceId,
-              conversation_id: row.conversationId,
-              flow_id: row.flowId,
-              flow_version_id: row.flowVersionId,
-              answers: row.answers,
-              is_test: row.isTest,
-              completed_at: iso(row.completedAt),
-            })),
-          ),
-        ],
-      );
-    }
-    await this.writeTimers(tx, checkpoints);
-    await this.writeEffects(tx, checkpoints);
+    };
   }
 
-  private async upsertConversations(tx: Queryable, rows: ConversationRow[]): Promise<void> {
-    await tx.query(
-      `insert into conversations (id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
-         status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, updated_at)
-       select id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
-         status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, now()
-       from jsonb_to_recordset($1::jsonb) as x(id uuid, workspace_id uuid, number_id uuid, contact text, contact_name text,
-         flow_id uuid, flow_version_id uuid, engine_id text, status text, current_node text, variables jsonb,
-         answers jsonb, end_reason text, is_test boolean, started_at timestamptz, ended_at timestamptz)
-       on conflict (id) do update set contact_name = excluded.contact_name, status = excluded.status,
-         current_node = coalesce(excluded.current_node, conversations.current_node), variables = excluded.variables, answers = excluded.answers,
-         end_reason = excluded.end_reason, ended_at = excluded.ended_at, updated_at = now()`,
-      [
-        jsonRows(
-          rows.map((row) => ({
-            id: row.id,
-            workspace_id: row.workspaceId,
-            number_id: row.numberId,
-            contact: row.contact,
-            contact_name: row.contactName,
-            flow_id: row.flowId,
-            flow_version_id: row.flowVersionId,
-            engine_id: row.engineId,
-            status: row.status,
-            current_node: row.currentNode,
-            variables: row.variables,
-            answers: row.answers,
-            end_reason: row.endReason,
-            is_test: row.isTest,
-            started_at: iso(row.startedAt),
-            ended_at: iso(row.endedAt),
-          })),
-        ),
-      ],
-    );
+  private timers(checkpoints: Checkpoint[]): Part[] {
+    const key = (cp: Checkpoint) => ({ number_id: cp.numberId, contact: cp.contact });
+    return [
+      {
+        rows: checkpoints
+          .filter((cp) => cp.timerDueAt !== null)
+          .map((cp) => ({ ...key(cp), due_at: iso(cp.timerDueAt) })),
+        sql: (param) =>
+          `insert into timers (number_id, contact, due_at)
+           select number_id, contact, due_at from jsonb_to_recordset(${param}) as x(number_id uuid, contact text, due_at timestamptz)
+           where ${FENCED}
+           on conflict (number_id, contact) do update set due_at = excluded.due_at`,
+      },
+      {
+        rows: checkpoints.filter((cp) => cp.timerDueAt === null).map(key),
+        sql: (param) =>
+          `delete from timers t using jsonb_to_recordset(${param}) as x(number_id uuid, contact text)
+           where t.number_id = x.number_id and t.contact = x.contact and ${FENCED}`,
+      },
+    ];
   }
 
-  private async writeStates(tx: Queryable, checkpoints: Checkpoint[]): Promise<void> {
-    const { rows } = await tx.query<{ number_id: string; contact: string }>(
-      `insert into contact_states (number_id, contact, workspace_id, state, version, flow_version_id, conversation_id, updated_at)
-       select number_id, contact, workspace_id, state, version, flow_version_id, conversation_id, now()
-       from jsonb_to_recordset($1::jsonb) as x(number_id uuid, contact text, workspace_id uuid, state jsonb, version bigint,
-         flow_version_id uuid, conversation_id uuid)
-       on conflict (number_id, contact) do update set state = excluded.state, version = excluded.version,
-         flow_version_id = excluded.flow_version_id, conversation_id = excluded.conversation_id, updated_at = now()
-       where contact_states.version = excluded.version - 1
-       returning number_id, contact`,
-      [
-        jsonRows(
-          checkpoints.map((cp) => ({
+  private effects(checkpoints: Checkpoint[]): Part[] {
+    return [
+      {
+        rows: checkpoints.flatMap((cp) => {
+          // A request answered in the same checkpoint that decided it never needs a pending row
+          // (the two parts of one statement do not see each other's rows).
+          const done = new Set(cp.effectsDone);
+          return cp.effectsAdded
+            .filter((effect) => !done.has(effect.requestId))
+            .map((effect) => ({
+              request_id: effect.requestId,
+              number_id: cp.numberId,
+              contact: cp.contact,
+              workspace_id: cp.workspaceId,
+              payload: effect.payload,
+            }));
+        }),
+        sql: (param) =>
+          `insert into pending_effects (request_id, number_id, contact, workspace_id, payload)
+           select request_id, number_id, contact, workspace_id, payload
+           from jsonb_to_recordset(${param}) as x(request_id text, number_id uuid, contact text, workspace_id uuid, payload jsonb)
+           where ${FENCED}
+           on conflict (request_id) do nothing`,
+      },
+      {
+        rows: checkpoints.flatMap((cp) =>
+          cp.effectsDone.map((requestId) => ({
             number_id: cp.numberId,
             contact: cp.contact,
-            workspace_id: cp.workspaceId,
-            state: cp.state,
-            version: cp.expectedVersion + 1,
-            flow_version_id: cp.flowVersionId,
-            conversation_id: cp.conversationId,
+            request_id: requestId,
           })),
         ),
-      ],
-    );
-    if (rows.length !== checkpoints.length) {
-      const written = new Set(rows.map((row) => `${row.number_id}:${row.contact}`));
-      const lost = checkpoints.map((cp) => `${cp.numberId}:${cp.contact}`).filter((key) => !written.has(key));
-      throw new VersionConflictError(lost);
-    }
-  }
-
-  private async writeNodeVisits(tx: Queryable, checkpoints: Checkpoint[]): Promise<void> {
-    const rows = checkpoints.flatMap((cp) =>
-      cp.nodeVisits.map((visit) => ({
-        conversation_id: visit.conversationId,
-        node_id: visit.nodeId,
-        workspace_id: cp.workspaceId,
-        visits: visit.visits,
-        answered: visit.answered,
-      })),
-    );
-    if (rows.length === 0) return;
-    await tx.query(
-      `insert into node_visits (conversation_id, node_id, workspace_id, visits, answered)
-       select conversation_id, node_id, workspace_id, visits, answered
-       from jsonb_to_recordset($1::jsonb) as x(conversation_id uuid, node_id text, workspace_id uuid, visits integer, answered boolean)
-       on conflict (conversation_id, node_id) do update set visits = node_visits.visits + excluded.visits,
-         answered = node_visits.answered or excluded.answered`,
-      [jsonRows(rows)],
-    );
-  }
-
-  private async writeTimers(tx: Queryable, checkpoints: Checkpoint[]): Promise<void> {
-    const set = checkpoints.filter((cp) => cp.timerDueAt !== null);
-    const clear = checkpoints.filter((cp) => cp.timerDueAt === null);
-    if (set.length > 0) {
-      await tx.query(
-        `insert into timers (number_id, contact, due_at)
-         select number_id, contact, due_at from jsonb_to_recordset($1::jsonb) as x(number_id uuid, contact text, due_at timestamptz)
-         on conflict (number_id, contact) do update set due_at = excluded.due_at`,
-        [
-          jsonRows(
-            set.map((cp) => ({ number_id: cp.numberId, contact: cp.contact, due_at: iso(cp.timerDueAt) })),
-          ),
-        ],
-      );
-    }
-    if (clear.length > 0) {
-      await tx.query(
-        `delete from timers t using jsonb_to_recordset($1::jsonb) as x(number_id uuid, contact text)
-         where t.number_id = x.number_id and t.contact = x.contact`,
-        [jsonRows(clear.map((cp) => ({ number_id: cp.numberId, contact: cp.contact })))],
-      );
-    }
-  }
-
-  private async writeEffects(tx: Queryable, checkpoints: Checkpoint[]): Promise<void> {
-    const added = checkpoints.flatMap((cp) =>
-      cp.effectsAdded.map((effect) => ({
-        request_id: effect.requestId,
-        number_id: cp.numberId,
-        contact: cp.contact,
-        workspace_id: cp.workspaceId,
-        payload: effect.payload,
-      })),
-    );
-    if (added.length > 0) {
-      await tx.query(
-        `insert into pending_effects (request_id, number_id, contact, workspace_id, payload)
-         select request_id, number_id, contact, workspace_id, payload
-         from jsonb_to_recordset($1::jsonb) as x(request_id text, number_id uuid, contact text, workspace_id uuid, payload jsonb)
-         on conflict (request_id) do nothing`,
-        [jsonRows(added)],
-      );
-    }
-    const done = checkpoints.flatMap((cp) => cp.effectsDone);
-    if (done.length > 0) {
-      await tx.query(
-        'delete from pending_effects where request_id in (select jsonb_array_elements_text($1::jsonb))',
-        [JSON.stringify(done)],
-      );
-    }
+        sql: (param) =>
+          `delete from pending_effects p using jsonb_to_recordset(${param}) as x(number_id uuid, contact text, request_id text)
+           where p.request_id = x.request_id and ${FENCED}`,
+      },
+    ];
   }
 }

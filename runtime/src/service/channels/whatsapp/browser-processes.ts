@@ -105,7 +105,12 @@ export async function orphanedBrowsers(profilesDir: string): Promise<number[]> {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
     const ppid = stat === null ? null : parentPidOfStat(stat);
     const parent = ppid === null ? null : await readFile(`/proc/${ppid}/cmdline`, 'utf8').catch(() => null);
-    if (ppid === null || ppid <= 1 || parent === null || !/(^|\/)node(\0|$)/.test(parent.split('\0')[0] ?? '')) {
+    if (
+      ppid === null ||
+      ppid <= 1 ||
+      parent === null ||
+      !/(^|\/)node(\0|$)/.test(parent.split('\0')[0] ?? '')
+    ) {
       found.push(pid);
     }
   }

@@ -69,7 +69,9 @@ export class InboundPipeline {
   onVote(numberId: string, vote: WaVote): void {
     this.pollsOf(numberId)
       .onVote(vote)
-      .catch((error: unknown) => this.deps.logger.warn({ err: error, numberId }, 'could not handle a poll vote'));
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, numberId }, 'could not handle a poll vote'),
+      );
   }
 
   /** A poll just sent (its votes then need no database read). */
@@ -111,7 +113,10 @@ export class InboundPipeline {
         if (message !== null) await this.deps.host.receive(message);
       } catch (error) {
         this.deps.metrics.errors.inc({ kind: 'whatsapp_inbound' });
-        this.deps.logger.error({ err: error, numberId: item.numberId }, 'could not record an inbound WhatsApp message');
+        this.deps.logger.error(
+          { err: error, numberId: item.numberId },
+          'could not record an inbound WhatsApp message',
+        );
       }
     }
   }
@@ -145,7 +150,9 @@ export class InboundPipeline {
             this.deps.run(numberId, () => client.phoneOfLid(lid)),
           );
     const media =
-      content.kind === 'media' && !content.tooLarge ? await this.download(numberId, client, message) : undefined;
+      content.kind === 'media' && !content.tooLarge
+        ? await this.download(numberId, client, message)
+        : undefined;
     return toInboundMessage(message, content, {
       numberId,
       contact,
@@ -155,7 +162,11 @@ export class InboundPipeline {
     });
   }
 
-  private async download(numberId: string, client: WaClient, message: WaIncoming): Promise<InboundMedia | undefined> {
+  private async download(
+    numberId: string,
+    client: WaClient,
+    message: WaIncoming,
+  ): Promise<InboundMedia | undefined> {
     try {
       const file = await this.deps.run(numberId, () => client.downloadMedia(message.id));
       if (file === null || file.data.length > this.deps.maxMediaBytes) return undefined;
@@ -166,7 +177,12 @@ export class InboundPipeline {
         file.data,
         file.mimeType,
       );
-      return { url, mimeType: file.mimeType, size: file.data.length, ...(name === undefined ? {} : { name }) };
+      return {
+        url,
+        mimeType: file.mimeType,
+        size: file.data.length,
+        ...(name === undefined ? {} : { name }),
+      };
     } catch (error) {
       this.deps.logger.warn({ err: error, numberId }, 'could not download inbound media');
       return undefined;

@@ -7,7 +7,7 @@ import { fetchMedia, LocalMediaStorage, type MediaStorage } from './media-storag
 import { LocalBackend, NumberOwnership, RedlockBackend } from './number-ownership.js';
 import { SentRepository } from './sent-repository.js';
 import { SessionCipher } from './session-cipher.js';
-import { SessionManager, ownerName } from './session-manager.js';
+import { ownerName, SessionManager } from './session-manager.js';
 import { SessionRecorder } from './session-recorder.js';
 import { SessionRepository } from './session-repository.js';
 import { SessionStore } from './session-store.js';
@@ -50,7 +50,8 @@ export interface WhatsAppRuntime {
 }
 
 /** The real client, loaded on first use (whatsapp-web.js and Puppeteer take a second to load). */
-const loadWaClient: WaClientFactory = async (options) => (await import('./wa-client.js')).createWaClient(options);
+const loadWaClient: WaClientFactory = async (options) =>
+  (await import('./wa-client.js')).createWaClient(options);
 
 export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
   const { db, config, logger } = deps;

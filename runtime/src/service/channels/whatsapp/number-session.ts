@@ -13,7 +13,7 @@ import {
   type SessionPolicy,
   type SessionState,
 } from './session-state.js';
-import { type SessionStore, SessionUnreadableError } from './session-store.js';
+import { hasSavedSession, type SessionStore, SessionUnreadableError } from './session-store.js';
 import type { WaClient, WaClientFactory, WaIncoming, WaVote } from './wa-client.js';
 import { profileDirOf, type WhatsAppConfig } from './whatsapp-config.js';
 import type { WhatsAppMetrics } from './whatsapp-metrics.js';
@@ -133,10 +133,18 @@ export class NumberSession {
     const { state } = this.context;
     if (state !== before) {
       this.deps.metrics.setState(this.numberId, state);
-      this.deps.logger.info({ numberId: this.numberId, from: before, to: state, detail: transition.detail }, 'WhatsApp session');
+      this.deps.logger.info(
+        { numberId: this.numberId, from: before, to: state, detail: transition.detail },
+        'WhatsApp session',
+      );
       await this.deps.recorder
         .transition(this.numberId, state, transition.detail, this.deps.ownership.fenceOf(this.numberId))
-        .catch((error: unknown) => this.deps.logger.warn({ err: error, numberId: this.numberId }, 'could not record a session transition'));
+        .catch((error: unknown) =>
+          this.deps.logger.warn(
+            { err: error, numberId: this.numberId },
+            'could not record a session transition',
+          ),
+        );
     }
     const produced = this.context;
     for (const action of transition.actions) {
@@ -216,24 +224,30 @@ export class NumberSession {
     try {
       const result = await this.deps.store.save(this.numberId, this.profileDir, fence);
       this.deps.logger.info({ numberId: this.numberId, result, when }, 'WhatsApp session saved');
-      if (when === 'closed' && (result === 'saved' || result === 'fenced')) await this.deps.store.discardLocal(this.profileDir);
+      if (when === 'closed' && (result === 'saved' || result === 'fenced'))
+        await this.deps.store.discardLocal(this.profileDir);
     } catch (error) {
       // The working copy stays: the next start on this host uses it (it is newer than the row).
-      this.deps.logger.warn({ err: error, numberId: this.numberId, when }, 'could not save the WhatsApp session');
+      this.deps.logger.warn(
+        { err: error, numberId: this.numberId, when },
+        'could not save the WhatsApp session',
+      );
     }
   }
 
   private async launch(): Promise<void> {
     const killed = await clearOrphans(this.profileDir);
-    if (killed > 0) this.deps.logger.warn({ numberId: this.numberId, killed }, 'killed orphaned Chromium processes');
+    if (killed > 0)
+      this.deps.logger.warn({ numberId: this.numberId, killed }, 'killed orphaned Chromium processes');
     let prepared: Awaited<ReturnType<SessionStore['prepare']>>;
     try {
       prepared = await this.deps.store.prepare(this.numberId, this.profileDir);
     } catch (error) {
-      if (error instanceof SessionUnreadableError) return this.apply({ type: 'session_unreadable', error: error.message });
+      if (error instanceof SessionUnreadableError)
+        return this.apply({ type: 'session_unreadable', error: error.message });
       return this.apply({ type: 'init_failed', error: messageOf(error), fatal: false });
     }
-    this.hadSession = prepared !== 'none';
+    this.hadSession = hasSavedSession(prepared);
     const login = this.login;
     this.login = { method: 'qr' };
     this.lastCode = {};
@@ -241,18 +255,18 @@ export class NumberSession {
     let client: WaClient;
     try {
       client = await this.deps.clientFactory({
-      numberId: this.numberId,
-      profilesDir: config.profilesDir,
-      chromiumPath: config.chromiumPath,
-      chromiumArgs: config.chromiumArgs,
-      headless: config.headless,
-      ...(config.webVersion === undefined ? {} : { webVersion: config.webVersion }),
-      webCache: config.webCache,
-      blockResources: config.blockResources,
-      deviceName: config.deviceName,
-      ...(!this.hadSession && login.method === 'pairing_code' && login.phone !== undefined
-        ? { pairWithPhone: login.phone }
-        : {}),
+        numberId: this.numberId,
+        profilesDir: config.profilesDir,
+        chromiumPath: config.chromiumPath,
+        chromiumArgs: config.chromiumArgs,
+        headless: config.headless,
+        ...(config.webVersion === undefined ? {} : { webVersion: config.webVersion }),
+        webCache: config.webCache,
+        blockResources: config.blockResources,
+        deviceName: config.deviceName,
+        ...(!this.hadSession && login.method === 'pairing_code' && login.phone !== undefined
+          ? { pairWithPhone: login.phone }
+          : {}),
       });
     } catch (error) {
       return this.apply({ type: 'init_failed', error: messageOf(error), fatal: false });
@@ -263,10 +277,16 @@ export class NumberSession {
     void this.deps.ownership
       .run(this.numberId, () => client.initialize())
       .catch((error: unknown) => {
-        if (this.client !== client) return;
         const message = messageOf(error);
-        void this.dispatch({ type: 'init_failed', error: message, fatal: isFatalLaunchError(message) });
+        this.fromClient(client, { type: 'init_failed', error: message, fatal: isFatalLaunchError(message) });
       });
+  }
+
+  /** An event of a client, dropped when that client has been replaced by the time it is handled. */
+  private fromClient(client: WaClient, event: SessionEvent): void {
+    void this.serial(async () => {
+      if (this.client === client) await this.apply(event);
+    });
   }
 
   private wire(client: WaClient): void {
@@ -277,18 +297,10 @@ export class NumberSession {
     client.on('code', (pairingCode) => {
       if (current()) void this.serial(() => this.offerLogin(client, { pairingCode }));
     });
-    client.on('authenticated', () => {
-      if (current()) void this.dispatch({ type: 'authenticated' });
-    });
-    client.on('ready', () => {
-      if (current()) void this.dispatch({ type: 'ready' });
-    });
-    client.on('auth_failure', (message) => {
-      if (current()) void this.dispatch({ type: 'auth_failure', message });
-    });
-    client.on('disconnected', (reason) => {
-      if (current()) void this.dispatch({ type: 'disconnected', reason });
-    });
+    client.on('authenticated', () => this.fromClient(client, { type: 'authenticated' }));
+    client.on('ready', () => this.fromClient(client, { type: 'ready' }));
+    client.on('auth_failure', (message) => this.fromClient(client, { type: 'auth_failure', message }));
+    client.on('disconnected', (reason) => this.fromClient(client, { type: 'disconnected', reason }));
     client.on('change_state', (state) => {
       if (current()) this.deps.logger.info({ numberId: this.numberId, waState: state }, 'WhatsApp Web state');
     });
@@ -306,7 +318,10 @@ export class NumberSession {
     await this.apply({ type: 'login_requested', hadSession: this.hadSession });
     if (this.context.state !== 'qr_pending') return;
     const qr = code.qr === undefined ? undefined : await QRCode.toDataURL(code.qr, { margin: 1, width: 264 });
-    this.lastCode = { ...(qr === undefined ? {} : { qr }), ...(code.pairingCode === undefined ? {} : { pairingCode: code.pairingCode }) };
+    this.lastCode = {
+      ...(qr === undefined ? {} : { qr }),
+      ...(code.pairingCode === undefined ? {} : { pairingCode: code.pairingCode }),
+    };
     await this.deps.recorder.announce({ numberId: this.numberId, state: 'qr_pending', ...this.lastCode });
   }
 
@@ -353,13 +368,20 @@ export class NumberSession {
         await this.apply({ type: 'start' });
         return;
       }
-      if (state === 'qr_pending' && login.method === 'pairing_code' && login.phone !== undefined && this.client !== null) {
+      if (
+        state === 'qr_pending' &&
+        login.method === 'pairing_code' &&
+        login.phone !== undefined &&
+        this.client !== null
+      ) {
         const client = this.client;
         const phone = login.phone;
         // The code arrives as a `code` event (offerLogin publishes it).
-        void this.deps.ownership.run(this.numberId, () => client.requestPairingCode(phone)).catch((error: unknown) =>
-          this.deps.logger.warn({ err: error, numberId: this.numberId }, 'could not get a pairing code'),
-        );
+        void this.deps.ownership
+          .run(this.numberId, () => client.requestPairingCode(phone))
+          .catch((error: unknown) =>
+            this.deps.logger.warn({ err: error, numberId: this.numberId }, 'could not get a pairing code'),
+          );
         return;
       }
       await this.deps.recorder.announce({
@@ -374,13 +396,21 @@ export class NumberSession {
   async checkHealth(): Promise<void> {
     const pid = this.client?.browserPid() ?? null;
     this.memory = pid === null ? null : await treeMemory(pid);
-    if (this.memory !== null) this.deps.metrics.setMemory(this.numberId, this.memory.pssBytes, this.memory.rssBytes);
+    if (this.memory !== null)
+      this.deps.metrics.setMemory(this.numberId, this.memory.pssBytes, this.memory.rssBytes);
     if (this.context.state !== 'connected') return;
     const { maxMemoryBytes, restartEveryMs } = this.deps.config;
     if (maxMemoryBytes > 0 && this.memory !== null && this.memory.pssBytes > maxMemoryBytes) {
-      this.deps.logger.warn({ numberId: this.numberId, pssBytes: this.memory.pssBytes }, 'browser memory over the limit');
+      this.deps.logger.warn(
+        { numberId: this.numberId, pssBytes: this.memory.pssBytes },
+        'browser memory over the limit',
+      );
       await this.dispatch({ type: 'restart', reason: 'memory' });
-    } else if (restartEveryMs > 0 && this.connectedAt !== null && this.now() - this.connectedAt > restartEveryMs) {
+    } else if (
+      restartEveryMs > 0 &&
+      this.connectedAt !== null &&
+      this.now() - this.connectedAt > restartEveryMs
+    ) {
       await this.dispatch({ type: 'restart', reason: 'schedule' });
     }
   }

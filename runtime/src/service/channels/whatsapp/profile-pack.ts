@@ -45,14 +45,15 @@ const sameListing = (a: Entry[], b: Entry[]) =>
     (entry, i) => entry.path === b[i]?.path && entry.size === b[i]?.size && entry.mtimeMs === b[i]?.mtimeMs,
   );
 
-/** Whether a profile folder holds a session (a non-empty IndexedDB). */
+/** Whether a profile folder holds any session files (IndexedDB or Local Storage). */
 export async function hasSessionFiles(profileDir: string): Promise<boolean> {
-  return (await snapshot(profileDir, [SESSION_PATHS[0]])).length > 0;
+  return (await snapshot(profileDir, SESSION_PATHS)).length > 0;
 }
 
 /**
  * Packs the session folders of a profile into one gzipped buffer, or null when there is nothing
- * to pack (never an empty session: restoring one would silently cost a QR scan). Files that
+ * to pack (never an empty session: restoring one would silently cost a QR scan). Only called for
+ * a linked session (after `ready`, or closing a connected browser). Files that
  * change while being read (a live browser compacting its LevelDB) make it read everything again,
  * up to `attempts` times; best taken with the browser closed.
  */
@@ -63,7 +64,7 @@ export async function packProfile(
 ): Promise<Buffer | null> {
   for (let attempt = 1; ; attempt++) {
     const before = await snapshot(profileDir, paths);
-    if (!before.some((entry) => entry.path.startsWith(`${SESSION_PATHS[0]}/`))) return null;
+    if (before.length === 0) return null;
     const chunks: Buffer[] = [MAGIC];
     let vanished = false;
     for (const entry of before) {

@@ -1,5 +1,5 @@
-import type { Choice } from '@parley/schemas';
 import type { Queryable } from '@parley/db';
+import type { Choice } from '@parley/schemas';
 
 /** A poll this number sent, found again by its WhatsApp message id when a vote comes in. */
 export interface SentPoll {
@@ -55,7 +55,12 @@ export class SentRepository {
     );
     const row = rows[0];
     if (row === undefined || !Array.isArray(row.body.choices)) return null;
-    return { contact: row.contact, choices: row.body.choices, multiple: row.poll_multiple === true, latest: row.latest };
+    return {
+      contact: row.contact,
+      choices: row.body.choices,
+      multiple: row.poll_multiple === true,
+      latest: row.latest,
+    };
   }
 
   /** When the outbound message was queued (epoch ms), to tell its sends from older ones. */

@@ -10,9 +10,9 @@ import { LidResolver } from './lid-resolver.js';
 import type { MediaStorage } from './media-storage.js';
 import type { NumberOwnership } from './number-ownership.js';
 import { type LoginRequest, NumberSession } from './number-session.js';
+import type { SentPoll, SentRepository } from './sent-repository.js';
 import type { SessionRecorder } from './session-recorder.js';
 import type { SessionStore } from './session-store.js';
-import type { SentPoll, SentRepository } from './sent-repository.js';
 import { receiptOfAck } from './translate-inbound.js';
 import type { WaClient, WaClientFactory } from './wa-client.js';
 import type { SendingPort } from './whatsapp-channel.js';
@@ -116,7 +116,8 @@ export class SessionManager implements SendingPort {
   async start(): Promise<void> {
     const orphans = await orphanedBrowsers(this.deps.config.profilesDir);
     for (const pid of orphans) await killTree(pid);
-    if (orphans.length > 0) this.deps.logger.warn({ killed: orphans.length }, 'killed orphaned Chromium browsers');
+    if (orphans.length > 0)
+      this.deps.logger.warn({ killed: orphans.length }, 'killed orphaned Chromium browsers');
     this.unsubscribe = await this.deps.bus.subscribe(busChannels.sessionCommands, (message) => {
       void this.onCommand(message).catch((error: unknown) =>
         this.deps.logger.error({ err: error }, 'session command failed'),
@@ -133,7 +134,9 @@ export class SessionManager implements SendingPort {
 
   private every(ms: number, work: () => Promise<void>): void {
     const loop = setInterval(() => {
-      void work().catch((error: unknown) => this.deps.logger.warn({ err: error }, 'WhatsApp maintenance failed'));
+      void work().catch((error: unknown) =>
+        this.deps.logger.warn({ err: error }, 'WhatsApp maintenance failed'),
+      );
     }, ms);
     loop.unref();
     this.loops.push(loop);
@@ -187,7 +190,10 @@ export class SessionManager implements SendingPort {
       const session = this.open(id);
       const pending = this.pendingLogins.get(id);
       this.pendingLogins.delete(id);
-      const login = pending !== undefined && this.now() - pending.at < PENDING_LOGIN_MS ? pending.login : { method: 'qr' as const };
+      const login =
+        pending !== undefined && this.now() - pending.at < PENDING_LOGIN_MS
+          ? pending.login
+          : { method: 'qr' as const };
       void session.connect(login);
     }
   }
@@ -209,7 +215,9 @@ export class SessionManager implements SendingPort {
         if (status !== null)
           void deps.host
             .receipt(id, messageId, status)
-            .catch((error: unknown) => deps.logger.warn({ err: error, numberId: id }, 'could not record a receipt'));
+            .catch((error: unknown) =>
+              deps.logger.warn({ err: error, numberId: id }, 'could not record a receipt'),
+            );
       },
       onConnected: (id) => deps.onSendable?.(id),
       onGiveUp: (id) => this.giveUp(id),
@@ -225,7 +233,9 @@ export class SessionManager implements SendingPort {
     this.sessions.delete(numberId);
     await this.deps.db
       .query('update numbers set desired_connected = false, updated_at = now() where id = $1', [numberId])
-      .catch((error: unknown) => this.deps.logger.warn({ err: error, numberId }, 'could not clear desired_connected'));
+      .catch((error: unknown) =>
+        this.deps.logger.warn({ err: error, numberId }, 'could not clear desired_connected'),
+      );
     await this.deps.ownership.release(numberId);
     this.deps.whatsappMetrics.forget(numberId);
   }
@@ -243,7 +253,10 @@ export class SessionManager implements SendingPort {
     this.sessions.delete(numberId);
     this.deps.whatsappMetrics.forget(numberId);
     this.deps.metrics.errors.inc({ kind: 'whatsapp_lease_lost' });
-    this.deps.logger.error({ numberId, reason }, 'lost the ownership of a WhatsApp number; its browser is stopped');
+    this.deps.logger.error(
+      { numberId, reason },
+      'lost the ownership of a WhatsApp number; its browser is stopped',
+    );
     void session?.leaseLost();
   }
 
@@ -280,9 +293,10 @@ export class SessionManager implements SendingPort {
     if (fence === null) return;
     try {
       await this.deps.store.remove(numberId, profileDirOf(this.deps.config.profilesDir, numberId));
-      await this.deps.db.query('update numbers set desired_connected = false, updated_at = now() where id = $1', [
-        numberId,
-      ]);
+      await this.deps.db.query(
+        'update numbers set desired_connected = false, updated_at = now() where id = $1',
+        [numberId],
+      );
       await this.deps.recorder.transition(numberId, 'logged_out', 'Logged out by an admin', fence);
     } finally {
       await this.deps.ownership.release(numberId);
@@ -293,7 +307,9 @@ export class SessionManager implements SendingPort {
     for (const session of [...this.sessions.values()]) {
       await session
         .checkHealth()
-        .catch((error: unknown) => this.deps.logger.warn({ err: error, numberId: session.numberId }, 'health check failed'));
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error, numberId: session.numberId }, 'health check failed'),
+        );
     }
   }
 
@@ -344,7 +360,9 @@ export class SessionManager implements SendingPort {
     await this.unsubscribe?.().catch(() => undefined);
     await this.scanning;
     await this.pipeline.flush();
-    await Promise.allSettled([...this.sessions.values()].map((session) => session.stop('The runtime is shutting down')));
+    await Promise.allSettled(
+      [...this.sessions.values()].map((session) => session.stop('The runtime is shutting down')),
+    );
     await this.pipeline.flush();
     for (const numberId of this.sessions.keys()) this.deps.whatsappMetrics.forget(numberId);
     this.sessions.clear();

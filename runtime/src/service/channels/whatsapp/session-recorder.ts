@@ -30,7 +30,12 @@ export class SessionRecorder {
     return (this.deps.now ?? Date.now)();
   }
 
-  async transition(numberId: string, state: SessionState, detail: string | undefined, fence: number | null): Promise<void> {
+  async transition(
+    numberId: string,
+    state: SessionState,
+    detail: string | undefined,
+    fence: number | null,
+  ): Promise<void> {
     const current = await this.deps.db.transaction(async (tx) => {
       await tx.query(
         `insert into session_events (workspace_id, number_id, state, detail, owner)
@@ -51,6 +56,11 @@ export class SessionRecorder {
   async announce(update: Omit<SessionUpdate, 'at'>): Promise<void> {
     await this.deps.bus
       .publish(busChannels.session(update.numberId), { ...update, at: this.now() } satisfies SessionUpdate)
-      .catch((error: unknown) => this.deps.logger.warn({ err: error, numberId: update.numberId }, 'could not publish a session update'));
+      .catch((error: unknown) =>
+        this.deps.logger.warn(
+          { err: error, numberId: update.numberId },
+          'could not publish a session update',
+        ),
+      );
   }
 }

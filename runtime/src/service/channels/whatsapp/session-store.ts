@@ -10,7 +10,17 @@ import type { SessionRepository } from './session-repository.js';
 /** Which stored version a profile folder derives from (written atomically inside the folder). */
 const MARKER = '.parley-session.json';
 
-export type PreparedFrom = 'local' | 'restored' | 'none';
+/**
+ * `local`: the working copy derives from the latest saved session; `restored`: rebuilt from the
+ * saved row; `unsaved`: files of a profile never saved (linked moments before a crash, or never
+ * linked; WhatsApp Web tells which); `none`: nothing.
+ */
+export type PreparedFrom = 'local' | 'restored' | 'unsaved' | 'none';
+
+/** Whether a launch on this profile is expected to need no login (a QR request then means logged out). */
+export function hasSavedSession(from: PreparedFrom): boolean {
+  return from === 'local' || from === 'restored';
+}
 
 export class SessionUnreadableError extends Error {
   constructor(message: string) {
@@ -69,8 +79,8 @@ export class SessionStore {
         await rm(profileDir, { recursive: true, force: true });
         return 'none';
       }
-      // Linked but never saved (a crash right after the scan): the working copy is all there is.
-      return local ? 'local' : 'none';
+      // Maybe linked but never saved (a crash right after the scan): keep it, WhatsApp Web will tell.
+      return local ? 'unsaved' : 'none';
     }
     if (local && marker === stored.version) return 'local';
     const cipher = await this.deps.cipher();

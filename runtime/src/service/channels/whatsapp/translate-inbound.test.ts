@@ -54,12 +54,22 @@ describe('classifyInbound', () => {
 
   it('takes a location', () => {
     expect(
-      classifyInbound({ ...base, type: 'location', body: '', location: { lat: 52.5, lng: 13.4, name: 'Berlin' } }, MB),
+      classifyInbound(
+        { ...base, type: 'location', body: '', location: { lat: 52.5, lng: 13.4, name: 'Berlin' } },
+        MB,
+      ),
     ).toEqual({ kind: 'location', location: { lat: 52.5, lng: 13.4, name: 'Berlin' } });
   });
 
   it('takes media with its caption and flags what is over the cap', () => {
-    const image = { ...base, type: 'image', body: 'my id', hasMedia: true, mimeType: 'image/jpeg', size: 2 * MB };
+    const image = {
+      ...base,
+      type: 'image',
+      body: 'my id',
+      hasMedia: true,
+      mimeType: 'image/jpeg',
+      size: 2 * MB,
+    };
     expect(classifyInbound(image, 16 * MB)).toEqual({
       kind: 'media',
       mimeType: 'image/jpeg',
@@ -68,7 +78,9 @@ describe('classifyInbound', () => {
       tooLarge: false,
     });
     expect(classifyInbound({ ...image, size: 20 * MB }, 16 * MB)).toMatchObject({ tooLarge: true });
-    expect(classifyInbound({ ...base, type: 'ptt', body: '', hasMedia: true, mimeType: 'audio/ogg' }, MB)).toMatchObject({
+    expect(
+      classifyInbound({ ...base, type: 'ptt', body: '', hasMedia: true, mimeType: 'audio/ogg' }, MB),
+    ).toMatchObject({
       kind: 'media',
       mimeType: 'audio/ogg',
     });
@@ -88,7 +100,11 @@ describe('toInboundMessage', () => {
   });
 
   it('flags messages too old to answer', () => {
-    const old = toInboundMessage({ ...base, timestamp: 1_800_000_000 - 3600 }, { kind: 'text', text: 'hi' }, context);
+    const old = toInboundMessage(
+      { ...base, timestamp: 1_800_000_000 - 3600 },
+      { kind: 'text', text: 'hi' },
+      context,
+    );
     expect(old?.stale).toBe(true);
     expect(isStale(0, 1000, 0)).toBe(false);
   });
@@ -122,7 +138,15 @@ describe('poll votes', () => {
   ];
 
   it('maps option names back to choice ids, in the order picked', () => {
-    expect(choiceIdsForVote([{ name: 'Team', localId: 2 }, { name: 'Pro', localId: 1 }], choices)).toEqual(['c3', 'c2']);
+    expect(
+      choiceIdsForVote(
+        [
+          { name: 'Team', localId: 2 },
+          { name: 'Pro', localId: 1 },
+        ],
+        choices,
+      ),
+    ).toEqual(['c3', 'c2']);
   });
 
   it('falls back to positions when names are missing, and drops unknown options', () => {
@@ -130,7 +154,9 @@ describe('poll votes', () => {
   });
 
   it('gives each vote its own message id', () => {
-    expect(voteMessageId({ pollMessageId: 'p', voter: 'v@c.us', selected: [], at: 5 })).toBe('vote:p:v@c.us:5');
+    expect(voteMessageId({ pollMessageId: 'p', voter: 'v@c.us', selected: [], at: 5 })).toBe(
+      'vote:p:v@c.us:5',
+    );
   });
 });
 
@@ -145,7 +171,14 @@ describe('bursts, receipts, files', () => {
   });
 
   it('maps acks to receipts', () => {
-    expect([-1, 0, 1, 2, 3, 4].map(receiptOfAck)).toEqual(['failed', null, 'sent', 'delivered', 'read', 'read']);
+    expect([-1, 0, 1, 2, 3, 4].map(receiptOfAck)).toEqual([
+      'failed',
+      null,
+      'sent',
+      'delivered',
+      'read',
+      'read',
+    ]);
   });
 
   it('names stored files safely', () => {

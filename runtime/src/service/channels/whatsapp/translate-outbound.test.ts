@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chatIdOf, numberedList, planOutbound, pollOptionNames, visibleTextOf } from './translate-outbound.js';
+import {
+  chatIdOf,
+  numberedList,
+  planOutbound,
+  pollOptionNames,
+  visibleTextOf,
+} from './translate-outbound.js';
 
 const plans = [
   { id: 'c1', label: 'Basic', value: 'basic' },
@@ -26,9 +32,12 @@ describe('planOutbound', () => {
   });
 
   it('renders choices as a numbered list below the prompt by default', () => {
-    expect(planOutbound({ kind: 'prompt', text: 'Pick a plan', choices: plans, render: 'list' }, { multiple: false })).toEqual([
-      { kind: 'text', text: 'Pick a plan\n\n1. Basic\n2. Pro' },
-    ]);
+    expect(
+      planOutbound(
+        { kind: 'prompt', text: 'Pick a plan', choices: plans, render: 'list' },
+        { multiple: false },
+      ),
+    ).toEqual([{ kind: 'text', text: 'Pick a plan\n\n1. Basic\n2. Pro' }]);
     expect(numberedList('', plans)).toBe('1. Basic\n2. Pro');
   });
 
@@ -42,29 +51,45 @@ describe('planOutbound', () => {
 
   it('falls back to a numbered list when WhatsApp cannot show the poll', () => {
     const many = Array.from({ length: 13 }, (_, i) => ({ id: `c${i}`, label: `Option ${i}`, value: `${i}` }));
-    expect(planOutbound({ kind: 'prompt', text: 'Pick', choices: many, render: 'poll' }, { multiple: false })[0]?.kind).toBe('text');
+    expect(
+      planOutbound({ kind: 'prompt', text: 'Pick', choices: many, render: 'poll' }, { multiple: false })[0]
+        ?.kind,
+    ).toBe('text');
     const twins = [
       { id: 'a', label: 'Yes', value: 'y' },
       { id: 'b', label: ' yes ', value: 'Y' },
     ];
     expect(pollOptionNames(twins)).toBeNull();
-    expect(planOutbound({ kind: 'prompt', text: 'x'.repeat(300), choices: plans, render: 'poll' }, { multiple: false })[0]?.kind).toBe('text');
+    expect(
+      planOutbound(
+        { kind: 'prompt', text: 'x'.repeat(300), choices: plans, render: 'poll' },
+        { multiple: false },
+      )[0]?.kind,
+    ).toBe('text');
   });
 
   it('never produces buttons or lists', () => {
-    const kinds = planOutbound({ kind: 'prompt', text: 'Pick', choices: plans, render: 'poll' }, { multiple: false }).map((p) => p.kind);
+    const kinds = planOutbound(
+      { kind: 'prompt', text: 'Pick', choices: plans, render: 'poll' },
+      { multiple: false },
+    ).map((p) => p.kind);
     expect(kinds.every((kind) => ['text', 'poll', 'media'].includes(kind))).toBe(true);
   });
 
   it('sends media with its caption, the text as caption when there is none', () => {
     const media = { url: 'https://cdn.example/a.png', kind: 'image' as const };
-    expect(planOutbound({ kind: 'message', text: '', media: { ...media, caption: 'Look' } }, { multiple: false })).toEqual([
-      { kind: 'media', url: media.url, mediaKind: 'image', caption: 'Look' },
-    ]);
+    expect(
+      planOutbound({ kind: 'message', text: '', media: { ...media, caption: 'Look' } }, { multiple: false }),
+    ).toEqual([{ kind: 'media', url: media.url, mediaKind: 'image', caption: 'Look' }]);
     expect(planOutbound({ kind: 'message', text: 'Hello', media }, { multiple: false })).toEqual([
       { kind: 'media', url: media.url, mediaKind: 'image', caption: 'Hello' },
     ]);
-    expect(planOutbound({ kind: 'message', text: 'Hello', media: { ...media, caption: 'Look' } }, { multiple: false })).toEqual([
+    expect(
+      planOutbound(
+        { kind: 'message', text: 'Hello', media: { ...media, caption: 'Look' } },
+        { multiple: false },
+      ),
+    ).toEqual([
       { kind: 'text', text: 'Hello' },
       { kind: 'media', url: media.url, mediaKind: 'image', caption: 'Look' },
     ]);

@@ -305,7 +305,7 @@ export function createWaClient(options: WaClientOptions): WaClient {
     authTimeoutMs: options.bootTimeoutMs ?? 60_000,
     qrMaxRetries: 0,
     takeoverOnConflict: false,
-    deviceName: options.deviceName,
+    ...(options.deviceName === '' ? {} : { deviceName: options.deviceName }),
     ...(options.pairWithPhone === undefined
       ? {}
       : { pairWithPhoneNumber: { phoneNumber: options.pairWithPhone, showNotification: true } }),

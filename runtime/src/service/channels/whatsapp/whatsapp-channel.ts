@@ -43,7 +43,8 @@ export class WhatsAppChannel implements Channel {
 
   private connectedClient(numberId: string): WaClient {
     const client = this.deps.port.clientOf(numberId);
-    if (client === null) throw new ChannelSendError('The WhatsApp session of this number is not connected here', true);
+    if (client === null)
+      throw new ChannelSendError('The WhatsApp session of this number is not connected here', true);
     return client;
   }
 
@@ -85,7 +86,11 @@ export class WhatsAppChannel implements Channel {
         const client = this.connectedClient(numberId);
         if (part.kind === 'text') return client.sendText(chatId, part.text);
         if (part.kind === 'poll')
-          return client.sendPoll(chatId, { name: part.name, options: part.options, allowMultiple: part.allowMultiple });
+          return client.sendPoll(chatId, {
+            name: part.name,
+            options: part.options,
+            allowMultiple: part.allowMultiple,
+          });
         if (media === null) throw new ChannelSendError('The media was not downloaded', true);
         return client.sendMedia(chatId, media, {
           ...(part.caption === undefined ? {} : { caption: part.caption }),
@@ -139,11 +144,22 @@ export class WhatsAppChannel implements Channel {
     const queuedAt = await this.deps.sent.queuedAt(this.deps.db, envelope.messageId);
     if (text === '' || queuedAt === null) return null;
     const chatId = chatIdOf(envelope.contact);
-    const recent = await this.run(numberId, () => this.connectedClient(numberId).recentOwnMessages(chatId, 10));
+    const recent = await this.run(numberId, () =>
+      this.connectedClient(numberId).recentOwnMessages(chatId, 10),
+    );
     // Two-second slack: WhatsApp stamps in whole seconds.
-    const match = recent.find((message) => message.timestamp * 1000 >= queuedAt - 2_000 && message.body === text);
+    const match = recent.find(
+      (message) => message.timestamp * 1000 >= queuedAt - 2_000 && message.body === text,
+    );
     if (match === undefined) return null;
-    await this.deps.sent.record(this.deps.db, numberId, envelope.idempotencyKey, 0, match.id, part.kind === 'poll' ? false : null);
+    await this.deps.sent.record(
+      this.deps.db,
+      numberId,
+      envelope.idempotencyKey,
+      0,
+      match.id,
+      part.kind === 'poll' ? false : null,
+    );
     return { channelMessageId: match.id };
   }
 }

@@ -73,7 +73,7 @@ export interface WhatsAppConfig {
   previousSecretKey?: string;
   /** Let outbound media come from loopback/private addresses (PARLEY_ALLOW_PRIVATE_HTTP). */
   allowPrivateMedia: boolean;
-  /** Shown on the phone under "Linked devices". */
+  /** Shown on the phone under "Linked devices" ('' leaves WhatsApp Web's own). */
   deviceName: string;
 }
 
@@ -147,6 +147,6 @@ export function whatsappConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): 
     ...(env.PARLEY_SECRET_KEY ? { secretKey: env.PARLEY_SECRET_KEY } : {}),
     ...(env.PARLEY_SECRET_KEY_PREVIOUS ? { previousSecretKey: env.PARLEY_SECRET_KEY_PREVIOUS } : {}),
     allowPrivateMedia: env.PARLEY_ALLOW_PRIVATE_HTTP === '1',
-    deviceName: env.PARLEY_WA_DEVICE_NAME || 'Parley',
+    deviceName: env.PARLEY_WA_DEVICE_NAME ?? 'Parley',
   };
 }

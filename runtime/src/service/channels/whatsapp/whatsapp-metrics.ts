@@ -22,7 +22,8 @@ export class WhatsAppMetrics {
   }
 
   setState(numberId: string, state: SessionState): void {
-    for (const each of SESSION_STATES) this.state.set({ number: numberId, state: each }, each === state ? 1 : 0);
+    for (const each of SESSION_STATES)
+      this.state.set({ number: numberId, state: each }, each === state ? 1 : 0);
   }
 
   setMemory(numberId: string, pssBytes: number, rssBytes: number): void {

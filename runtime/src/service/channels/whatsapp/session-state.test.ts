@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { reconnectDelayMs } from './backoff.js';
+import {
+  INITIAL_SESSION,
+  nextSession,
+  type SessionContext,
+  type SessionEvent,
+  type SessionState,
+} from './session-state.js';
+
+const policy = { baseMs: 1000, maxMs: 60_000, maxReadyTimeouts: 3 };
+const half = () => 0.5;
+const at = (state: SessionState, extra: Partial<SessionContext> = {}): SessionContext => ({
+  ...INITIAL_SESSION,
+  state,
+  ...extra,
+});
+const step = (context: SessionContext, event: SessionEvent) => nextSession(context, event, policy, half);
+const types = (context: SessionContext, event: SessionEvent) =>
+  step(context, event).actions.map((a) => a.type);
+
+describe('session state machine', () => {
+  it('goes disconnected → starting → qr_pending → connected', () => {
+    const starting = step(INITIAL_SESSION, { type: 'start' });
+    expect(starting.context.state).toBe('starting');
+    expect(starting.actions.map((a) => a.type)).toEqual(['launch', 'arm_ready_timer']);
+    const qr = step(starting.context, { type: 'login_requested', hadSession: false });
+    expect(qr.context.state).toBe('qr_pending');
+    expect(qr.actions.map((a) => a.type)).toEqual(['clear_timers', 'arm_qr_timer']);
+    // A refreshed QR is not a transition.
+    expect(step(qr.context, { type: 'login_requested', hadSession: false }).actions).toEqual([]);
+    expect(types(qr.context, { type: 'authenticated' })).toEqual(['clear_timers', 'arm_ready_timer']);
+    const connected = step(qr.context, { type: 'ready' });
+    expect(connected.context).toEqual({ state: 'connected', attempts: 0, readyTimeouts: 0 });
+    expect(connected.actions.map((a) => a.type)).toEqual(['clear_timers', 'schedule_backup']);
+  });
+
+  it('restores a saved session straight to connected', () => {
+    expect(step(at('starting'), { type: 'ready' }).context.state).toBe('connected');
+  });
+
+  it('reconnects with backoff after a drop, and back to connected', () => {
+    const drop = step(at('connected'), { type: 'disconnected', reason: 'CONFLICT' });
+    expect(drop.context).toMatchObject({ state: 'reconnecting', attempts: 1 });
+    expect(drop.actions).toEqual([
+      { type: 'clear_timers' },
+      { type: 'close', kill: false, backup: false },
+      { type: 'schedule_reconnect', delayMs: 750 },
+    ]);
+    const again = step(drop.context, { type: 'init_failed', error: 'net::ERR', fatal: false });
+    expect(again.context.attempts).toBe(2);
+    expect(again.actions.at(-1)).toEqual({ type: 'schedule_reconnect', delayMs: 1500 });
+    expect(types(again.context, { type: 'reconnect_due' })).toEqual(['launch', 'arm_ready_timer']);
+    expect(step(again.context, { type: 'ready' }).context).toEqual({
+      state: 'connected',
+      attempts: 0,
+      readyTimeouts: 0,
+    });
+  });
+
+  it('needs a new QR when the phone logs the device out, and forgets the session', () => {
+    for (const reason of ['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE']) {
+      const out = step(at('connected'), { type: 'disconnected', reason });
+      expect(out.context.state).toBe('logged_out');
+      expect(out.actions.map((a) => a.type)).toEqual(['clear_timers', 'close', 'delete_session', 'give_up']);
+    }
+  });
+
+  it('treats a QR request on a restored session as logged out (no QR nobody watches)', () => {
+    expect(step(at('starting'), { type: 'login_requested', hadSession: true }).context.state).toBe(
+      'logged_out',
+    );
+    expect(step(at('reconnecting'), { type: 'login_requested', hadSession: true }).context.state).toBe(
+      'logged_out',
+    );
+  });
+
+  it('fails for good on a ban, an outdated version, or a missing browser', () => {
+    expect(step(at('connected'), { type: 'disconnected', reason: 'TOS_BLOCK' }).context.state).toBe('failed');
+    expect(step(at('starting'), { type: 'disconnected', reason: 'DEPRECATED_VERSION' }).context.state).toBe(
+      'failed',
+    );
+    const fatal = step(at('starting'), { type: 'init_failed', error: 'spawn ENOENT', fatal: true });
+    expect(fatal.context.state).toBe('failed');
+    expect(fatal.actions.map((a) => a.type)).toContain('give_up');
+  });
+
+  it('on auth failure asks for a new login', () => {
+    expect(step(at('starting'), { type: 'auth_failure', message: 'bad' }).context.state).toBe('logged_out');
+  });
+
+  it('restarts a browser whose ready never comes, then gives up after maxReadyTimeouts', () => {
+    let context = step(INITIAL_SESSION, { type: 'start' }).context;
+    for (let i = 1; i < policy.maxReadyTimeouts; i++) {
+      const t = step(context, { type: 'ready_timeout' });
+      expect(t.context).toMatchObject({ state: 'reconnecting', readyTimeouts: i });
+      expect(t.actions.map((a) => a.type)).toEqual(['clear_timers', 'close', 'schedule_reconnect']);
+      context = t.context;
+    }
+    const last = step(context, { type: 'ready_timeout' });
+    expect(last.context.state).toBe('failed');
+    expect(last.detail).toMatch(/never became ready/);
+    // A connected session ignores a stale ready timer.
+    expect(step(at('connected'), { type: 'ready_timeout' }).actions).toEqual([]);
+  });
+
+  it('drops an unscanned QR after its timeout', () => {
+    const t = step(at('qr_pending'), { type: 'qr_timeout' });
+    expect(t.context.state).toBe('disconnected');
+    expect(t.actions.map((a) => a.type)).toEqual(['clear_timers', 'close', 'give_up']);
+  });
+
+  it('restarts a connected browser (memory, schedule) saving the session, at once', () => {
+    const t = step(at('connected'), { type: 'restart', reason: 'memory' });
+    expect(t.context.state).toBe('reconnecting');
+    expect(t.actions).toEqual([
+      { type: 'clear_timers' },
+      { type: 'close', kill: false, backup: true },
+      { type: 'schedule_reconnect', delayMs: 0 },
+    ]);
+    expect(step(at('starting'), { type: 'restart', reason: 'schedule' }).actions).toEqual([]);
+  });
+
+  it('logs out on request, from any state', () => {
+    expect(types(at('connected'), { type: 'logout' })).toEqual([
+      'clear_timers',
+      'logout_client',
+      'delete_session',
+      'give_up',
+    ]);
+    expect(step(at('failed'), { type: 'logout' }).context.state).toBe('logged_out');
+  });
+
+  it('stops: a running session saves and disconnects; failed and logged out stay as they are', () => {
+    const stop = step(at('connected'), { type: 'stop', reason: 'shutdown' });
+    expect(stop.context.state).toBe('disconnected');
+    expect(stop.actions).toContainEqual({ type: 'close', kill: false, backup: true });
+    expect(step(at('qr_pending'), { type: 'stop', reason: 'x' }).actions).toContainEqual({
+      type: 'close',
+      kill: false,
+      backup: false,
+    });
+    expect(step(at('failed'), { type: 'stop', reason: 'x' }).context.state).toBe('failed');
+  });
+
+  it('kills the browser at once when ownership is lost', () => {
+    const t = step(at('connected'), { type: 'lease_lost' });
+    expect(t.context.state).toBe('disconnected');
+    expect(t.actions).toContainEqual({ type: 'close', kill: true, backup: false });
+  });
+
+  it('fails instead of replacing a session it cannot decrypt', () => {
+    expect(step(at('starting'), { type: 'session_unreadable', error: 'wrong key' }).context.state).toBe(
+      'failed',
+    );
+  });
+
+  it('ignores client events when not running, and a second start', () => {
+    for (const state of ['disconnected', 'logged_out', 'failed'] as const) {
+      expect(step(at(state), { type: 'ready' }).actions).toEqual([]);
+      expect(step(at(state), { type: 'disconnected', reason: 'CONFLICT' }).actions).toEqual([]);
+    }
+    expect(step(at('connected'), { type: 'start' }).actions).toEqual([]);
+  });
+});
+
+describe('reconnectDelayMs', () => {
+  it('doubles from the base, capped, with jitter in the upper half', () => {
+    const policy = { baseMs: 1000, maxMs: 10_000 };
+    expect(reconnectDelayMs(0, policy)).toBe(0);
+    expect(reconnectDelayMs(1, policy, () => 0)).toBe(500);
+    expect(reconnectDelayMs(1, policy, () => 1)).toBe(1000);
+    expect(reconnectDelayMs(3, policy, () => 1)).toBe(4000);
+    expect(reconnectDelayMs(30, policy, () => 1)).toBe(10_000);
+    for (let attempt = 1; attempt < 40; attempt++) {
+      const delay = reconnectDelayMs(attempt, policy);
+      const cap = Math.min(10_000, 1000 * 2 ** (attempt - 1));
+      expect(delay).toBeGreaterThanOrEqual(cap / 2);
+      expect(delay).toBeLessThanOrEqual(cap);
+    }
+  });
+});
