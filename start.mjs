@@ -21,6 +21,7 @@ const connected = await connectBus({ redisUrl: apiConfig.redisUrl, prefix: apiCo
 const runtime = await RuntimeService.start(runtimeConfigFromEnv(), { db, bus: connected.bus, listen: false, logger });
 const api = createApi({ db, bus: connected.bus, redis: connected.redis, config: apiConfig, logger });
 const admin = await api.bootstrap();
+const stopRetention = api.scheduleRetention();
 
 const app = express();
 app.disable('x-powered-by');
@@ -43,6 +44,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info('stopping');
+    stopRetention();
     server.close();
     server.closeAllConnections();
     await runtime.stop();

@@ -16,6 +16,9 @@ import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { AuditRepository } from './modules/audit/audit.repository.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import { type PurgeCounts, RetentionRepository } from './modules/retention/retention.repository.js';
+import { retentionRoutes } from './modules/retention/retention.routes.js';
+import { RetentionService } from './modules/retention/retention.service.js';
 import { AuthRepository } from './modules/auth/auth.repository.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -62,6 +65,10 @@ export interface Api {
   context: ApiContext;
   /** Creates the first admin on an empty database. */
   bootstrap: () => Promise<BootstrapResult>;
+  /** Starts the periodic retention pass (one API process at a time runs it); returns its stop. */
+  scheduleRetention: (intervalMs?: number) => () => void;
+  /** One retention pass now. */
+  runRetention: () => Promise<PurgeCounts>;
 }
 
 /** Everything under /api/v1: routes declared per module, validated and documented from one source. */
@@ -88,6 +95,7 @@ export function createApi(options: ApiOptions): Api {
   };
   const flows = new FlowsService(context, new FlowsRepository());
   const responses = new ResponsesService(context, new ResponsesRepository());
+  const retention = new RetentionService(context, new RetentionRepository());
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
     ...userRoutes(new UsersService(context, new UsersRepository(), accounts)),
@@ -101,6 +109,7 @@ export function createApi(options: ApiOptions): Api {
     ...exportRoutes(new ExportService(context, responses, new ExportRepository())),
     ...analyticsRoutes(new AnalyticsService(context, responses, new AnalyticsRepository())),
     ...auditRoutes(context),
+    ...retentionRoutes(retention),
   ];
   const openapi = buildOpenApi(routes, API_VERSION);
   const authenticate = (request: Request) =>
@@ -108,6 +117,15 @@ export function createApi(options: ApiOptions): Api {
 
   const api = express.Router();
   api.use(express.json({ limit: config.bodyLimit }));
+  // A body express.json() left unread is not JSON: refused, rather than silently read as no body.
+  api.use((request, _response, next) => {
+    const length = Number(request.get('content-length') ?? 0);
+    if (request.body === undefined && (request.get('transfer-encoding') !== undefined || length > 0)) {
+      next(Object.assign(new Error('unsupported media type'), { status: 415, type: 'unsupported.media.type' }));
+      return;
+    }
+    next();
+  });
   api.use(async (request, _response, next) => {
     const token = request.get('authorization') ?? '';
     await context.rateLimiter.consumeApi(token === '' ? `ip:${request.ip}` : `token:${token.slice(-32)}`);
@@ -156,5 +174,7 @@ export function createApi(options: ApiOptions): Api {
     openapi,
     context,
     bootstrap: () => bootstrapAdmin(db, accounts, config.adminEmail, config.adminPassword),
+    scheduleRetention: (intervalMs = 3_600_000) => retention.schedule(intervalMs),
+    runRetention: () => retention.runRetention(),
   };
 }

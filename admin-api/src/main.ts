@@ -16,10 +16,12 @@ await migrate(db);
 const { bus, redis, close } = await connectBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, db });
 const api = createApi({ db, bus, redis, config, logger, health: true });
 printAdminLogin(await api.bootstrap(), `http://localhost:${config.port}`);
+const stopRetention = api.scheduleRetention();
 const server = api.app.listen(config.port, () => logger.info({ port: config.port }, 'api listening'));
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
+    stopRetention();
     server.close();
     server.closeAllConnections();
     void close()

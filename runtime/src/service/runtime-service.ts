@@ -226,6 +226,12 @@ export class RuntimeService {
   private async begin(withServer: boolean): Promise<void> {
     this.unsubscribes.push(
       await this.infra.bus.subscribe(busChannels.flows, () => this.directory.invalidate()),
+      await this.infra.bus.subscribe(busChannels.contactPurged, (message) => {
+        const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
+        if (typeof numberId === 'string' && typeof contact === 'string') {
+          this.infra.stateStore.delete(`${numberId}:${contact}`).catch(() => undefined);
+        }
+      }),
       await this.infra.bus.subscribe(busChannels.inbound, (message) => {
         const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
         if (typeof numberId === 'string' && typeof contact === 'string')

@@ -8,6 +8,8 @@ export const busChannels = {
   simulator: (numberId: string) => `sim:${numberId}`,
   /** A WhatsApp number's session state changes (QR, connected, …). */
   session: (numberId: string) => `session:${numberId}`,
+  /** A contact's data was erased: runtimes drop their cached state `{ numberId, contact }`. */
+  contactPurged: 'contact-purged',
   /** Admin requests to number sessions (connect, logout). */
   sessionCommands: 'session-commands',
 } as const;

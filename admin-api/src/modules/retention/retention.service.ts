@@ -1,0 +1,104 @@
+import { busChannels } from '@parley/db';
+import type { ApiContext } from '../../api-context.js';
+import type { Caller } from '../../http/route.js';
+import type { PurgeCounts, RetentionRepository } from './retention.repository.js';
+
+// Any constant: only one API process at a time runs the retention pass.
+const RETENTION_LOCK_KEY = 7_263_510_044;
+
+/** Data retention: per-workspace expiry of old conversations, and erasure of one contact on request. */
+export class RetentionService {
+  constructor(
+    private readonly api: ApiContext,
+    private readonly repository: RetentionRepository,
+  ) {}
+
+  async get(caller: Caller): Promise<{ retentionDays: number | null }> {
+    return { retentionDays: await this.repository.retentionDays(this.api.db, caller.workspaceId) };
+  }
+
+  async set(caller: Caller, days: number | null): Promise<{ retentionDays: number | null }> {
+    await this.api.db.transaction(async (tx) => {
+      const before = await this.repository.retentionDays(tx, caller.workspaceId);
+      await this.repository.setRetentionDays(tx, caller.workspaceId, days);
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'workspace.retention',
+        entity: 'workspace',
+        entityId: caller.workspaceId,
+        before: { retentionDays: before },
+        after: { retentionDays: days },
+      });
+    });
+    return { retentionDays: days };
+  }
+
+  /** Erases a contact's conversations, messages, answers and engine state (a data-subject request). */
+  async purgeContact(caller: Caller, contact: string): Promise<PurgeCounts> {
+    const { numberIds, ...counts } = await this.api.db.transaction(async (tx) => {
+      const purged = await this.repository.purgeContact(tx, caller.workspaceId, contact);
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'contact.purge',
+        entity: 'contact',
+        // The audit keeps that a purge happened, not whose data it was.
+        entityId: null,
+        after: {
+          conversations: purged.conversations,
+          messages: purged.messages,
+          responses: purged.responses,
+        },
+      });
+      return purged;
+    });
+    for (const numberId of numberIds) {
+      await this.api.bus.publish(busChannels.contactPurged, { numberId, contact }).catch(() => undefined);
+    }
+    return counts;
+  }
+
+  /** One pass over every workspace with a retention setting; returns the total removed. */
+  async runRetention(): Promise<PurgeCounts> {
+    const total: PurgeCounts = { conversations: 0, messages: 0, responses: 0 };
+    await this.api.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1) as locked', [
+        RETENTION_LOCK_KEY,
+      ]);
+      if (rows[0]?.locked !== true) return;
+      for (const workspace of await this.repository.workspacesWithRetention(tx)) {
+        const purged = await this.repository.purgeExpired(tx, workspace.id, workspace.days);
+        if (purged.conversations + purged.messages === 0) continue;
+        total.conversations += purged.conversations;
+        total.messages += purged.messages;
+        total.responses += purged.responses;
+        await this.api.audit.record(tx, {
+          workspaceId: workspace.id,
+          userId: null,
+          action: 'retention.purge',
+          entity: 'workspace',
+          entityId: workspace.id,
+          after: { ...purged, olderThanDays: workspace.days },
+        });
+      }
+    });
+    return total;
+  }
+
+  /** Runs the retention pass now and then every `intervalMs`; returns a stop function. */
+  schedule(intervalMs: number): () => void {
+    const run = () =>
+      this.runRetention().catch((error: unknown) =>
+        this.api.logger.warn({ err: error }, 'retention pass failed'),
+      );
+    const first = setTimeout(run, 5_000);
+    const timer = setInterval(run, intervalMs);
+    first.unref();
+    timer.unref();
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }
+}
