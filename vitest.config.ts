@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       '{shared-schemas,supabase,runtime,admin-api,admin-ui}/src/**/*.test.ts',
       '{runtime,admin-api,admin-ui}/test/**/*.test.ts',
+      'test/**/*.test.ts',
     ],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
