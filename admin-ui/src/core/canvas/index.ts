@@ -1,0 +1,5 @@
+export { canvasToDocument, documentToCanvas, TRIGGER_OFFSET } from './convert';
+export { autoLayout, DEFAULT_SIZE, layoutInput, TRIGGER_SIZE } from './layout';
+export * from './model';
+export * from './operations';
+export { type LocatedProblem, locateProblems, problemsByNode } from './problems';

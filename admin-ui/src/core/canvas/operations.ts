@@ -1,0 +1,157 @@
+import { type NodeConfigs, type NodeType, nodeDefinitions } from '@parley/schemas';
+import { nextId, nextIds } from '../ids';
+import {
+  type BlockNode,
+  type Canvas,
+  type CanvasEdge,
+  type CanvasNode,
+  isBlockNode,
+  isTriggerNode,
+  TRIGGER_HANDLE,
+  type TriggerNode,
+  triggerEdgeId,
+  triggerNodeId,
+} from './model';
+
+/** A new block of a type with its defaults, under a fresh id. */
+export function createBlock(
+  type: NodeType,
+  position: { x: number; y: number },
+  taken: Iterable<string>,
+): BlockNode {
+  const config = nodeDefinitions[type].defaults() as NodeConfigs[typeof type];
+  return { id: nextId('n', taken), type, position, data: { config } } as BlockNode;
+}
+
+/** The trigger ids in use (trigger cards are named `trigger:<id>`). */
+export function triggerIds(nodes: CanvasNode[]): string[] {
+  return nodes.filter(isTriggerNode).map((node) => node.data.trigger.id);
+}
+
+/** A new "any message" Start card leading to `targetId`, with its edge. */
+export function createTrigger(
+  canvas: Pick<Canvas, 'nodes'>,
+  targetId: string | null,
+  position: { x: number; y: number },
+): { node: TriggerNode; edge: CanvasEdge | null } {
+  const id = nextId('t', triggerIds(canvas.nodes));
+  const node: TriggerNode = {
+    id: triggerNodeId(id),
+    type: 'trigger',
+    position,
+    data: { trigger: { id, type: 'any_message' } },
+  };
+  const edge =
+    targetId === null
+      ? null
+      : { id: triggerEdgeId(id), source: node.id, sourceHandle: TRIGGER_HANDLE, target: targetId };
+  return { node, edge };
+}
+
+/**
+ * Adds a connection from a node's outcome to another node. An outcome leads to one place only, so
+ * an earlier connection from the same outcome is replaced. Connections to a trigger, to itself
+ * from a trigger, or without an outcome are refused (returns the edges unchanged).
+ */
+export function connect(
+  nodes: CanvasNode[],
+  edges: CanvasEdge[],
+  connection: { source: string; sourceHandle: string | null; target: string },
+): CanvasEdge[] {
+  const source = nodes.find((node) => node.id === connection.source);
+  const target = nodes.find((node) => node.id === connection.target);
+  if (source === undefined || target === undefined || !isBlockNode(target)) return edges;
+  if (connection.sourceHandle === null || connection.sourceHandle === '') return edges;
+  const kept = edges.filter(
+    (edge) => !(edge.source === connection.source && edge.sourceHandle === connection.sourceHandle),
+  );
+  const id = isTriggerNode(source)
+    ? triggerEdgeId(source.data.trigger.id)
+    : nextId(
+        'e',
+        edges.map((edge) => edge.id),
+      );
+  return [
+    ...kept,
+    { id, source: connection.source, sourceHandle: connection.sourceHandle, target: connection.target },
+  ];
+}
+
+/** Removes edges whose outcome no longer exists on their source block (a deleted choice or branch). */
+export function pruneDanglingEdges(nodes: CanvasNode[], edges: CanvasEdge[]): CanvasEdge[] {
+  const handles = new Map<string, Set<string>>();
+  for (const node of nodes) {
+    if (isBlockNode(node)) {
+      const definition = nodeDefinitions[node.type as NodeType] as unknown as {
+        handles: (config: unknown) => { id: string }[];
+      };
+      handles.set(node.id, new Set(definition.handles(node.data.config).map((handle) => handle.id)));
+    } else {
+      handles.set(node.id, new Set([TRIGGER_HANDLE]));
+    }
+  }
+  const next = edges.filter((edge) => {
+    const outcomes = handles.get(edge.source);
+    return outcomes === undefined || outcomes.has(edge.sourceHandle ?? '');
+  });
+  return next.length === edges.length ? edges : next;
+}
+
+/** What Ctrl+C keeps: the selected blocks and the connections between them. */
+export interface Clipboard {
+  nodes: BlockNode[];
+  edges: CanvasEdge[];
+}
+
+export function copySelection(
+  canvas: Pick<Canvas, 'nodes' | 'edges'>,
+  selected: ReadonlySet<string>,
+): Clipboard {
+  const nodes = canvas.nodes.filter((node): node is BlockNode => isBlockNode(node) && selected.has(node.id));
+  const ids = new Set(nodes.map((node) => node.id));
+  const edges = canvas.edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target));
+  return { nodes: structuredClone(nodes), edges: structuredClone(edges) };
+}
+
+/**
+ * The clipboard's blocks under new ids, moved by `offset`, with their inner connections (and
+ * "go to" targets inside the copy) pointing at the copies. Returned nodes are selected.
+ */
+export function pasteClipboard(
+  clipboard: Clipboard,
+  canvas: Pick<Canvas, 'nodes' | 'edges'>,
+  offset: { x: number; y: number },
+): { nodes: BlockNode[]; edges: CanvasEdge[] } {
+  const nodeIds = nextIds(
+    'n',
+    canvas.nodes.map((node) => node.id),
+    clipboard.nodes.length,
+  );
+  const rename = new Map(clipboard.nodes.map((node, index) => [node.id, nodeIds[index] as string]));
+  const nodes = clipboard.nodes.map((node) => {
+    const copy = structuredClone(node);
+    let config = copy.data.config as Record<string, unknown>;
+    if (copy.type === 'jump' && typeof config.target === 'string' && rename.has(config.target)) {
+      config = { ...config, target: rename.get(config.target) };
+    }
+    return {
+      id: rename.get(node.id) as string,
+      type: copy.type,
+      position: { x: copy.position.x + offset.x, y: copy.position.y + offset.y },
+      data: { config },
+      selected: true,
+    } as BlockNode;
+  });
+  const edgeIds = nextIds(
+    'e',
+    canvas.edges.map((edge) => edge.id),
+    clipboard.edges.length,
+  );
+  const edges = clipboard.edges.map((edge, index) => ({
+    id: edgeIds[index] as string,
+    source: rename.get(edge.source) as string,
+    sourceHandle: edge.sourceHandle ?? null,
+    target: rename.get(edge.target) as string,
+  }));
+  return { nodes, edges };
+}

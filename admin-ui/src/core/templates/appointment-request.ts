@@ -1,0 +1,96 @@
+import type { FlowDocument } from '@parley/schemas';
+import { answer } from './answer';
+
+/** Asks for a service, a day, a time of day and a phone number to confirm on. */
+export const appointmentRequest: FlowDocument = {
+  schemaVersion: 1,
+  name: 'Appointment request',
+  settings: {
+    sessionTimeoutMinutes: 60,
+    reminder: { afterMinutes: 15, text: 'Still there? Reply to continue booking.' },
+  },
+  triggers: [
+    { id: 't1', type: 'keyword', keywords: ['appointment', 'book'], match: 'contains', target: 'n1' },
+  ],
+  nodes: [
+    {
+      id: 'n1',
+      type: 'message',
+      position: { x: 0, y: 0 },
+      config: { text: 'Let’s book your appointment. It takes less than a minute.' },
+    },
+    {
+      id: 'n2',
+      type: 'question',
+      position: { x: 340, y: 0 },
+      config: {
+        prompt: 'Which service do you need?',
+        variable: 'service',
+        answer: answer({ type: 'string', enum: ['consultation', 'follow_up', 'check_up'] }),
+        choices: [
+          { id: 'c1', label: 'Consultation', value: 'consultation' },
+          { id: 'c2', label: 'Follow-up', value: 'follow_up' },
+          { id: 'c3', label: 'Check-up', value: 'check_up' },
+        ],
+        render: 'list',
+        ui: { widget: 'radio', label: 'Service' },
+      },
+    },
+    {
+      id: 'n3',
+      type: 'question',
+      position: { x: 680, y: 0 },
+      config: {
+        prompt: 'Which day suits you? Please write it as YYYY-MM-DD, e.g. 2026-12-01.',
+        variable: 'date',
+        answer: answer({ type: 'string', format: 'date' }),
+        retry: { maxAttempts: 3, message: 'Please write the day as YYYY-MM-DD, e.g. 2026-12-01.' },
+        ui: { widget: 'date', label: 'Preferred day' },
+      },
+    },
+    {
+      id: 'n4',
+      type: 'question',
+      position: { x: 1020, y: 0 },
+      config: {
+        prompt: 'Morning or afternoon?',
+        variable: 'slot',
+        answer: answer({ type: 'string', enum: ['morning', 'afternoon'] }),
+        choices: [
+          { id: 'c1', label: 'Morning', value: 'morning' },
+          { id: 'c2', label: 'Afternoon', value: 'afternoon' },
+        ],
+        render: 'poll',
+        ui: { widget: 'radio', label: 'Time of day' },
+      },
+    },
+    {
+      id: 'n5',
+      type: 'question',
+      position: { x: 1360, y: 0 },
+      config: {
+        prompt: 'What number should we call to confirm? Include the country code, e.g. +44 20 7946 0958.',
+        variable: 'phone',
+        answer: answer({ type: 'string', format: 'phone' }),
+        retry: {
+          maxAttempts: 3,
+          message: 'That number doesn’t look right. Please include the country code.',
+        },
+        ui: { widget: 'phone', label: 'Phone', placeholder: '+44 20 7946 0958' },
+      },
+    },
+    {
+      id: 'n6',
+      type: 'end',
+      position: { x: 1700, y: 0 },
+      config: { text: 'Thanks! We’ll call {{phone}} to confirm your {{service}} on {{date}} ({{slot}}).' },
+    },
+  ],
+  edges: [
+    { id: 'e1', source: 'n1', sourceHandle: 'next', target: 'n2' },
+    { id: 'e2', source: 'n2', sourceHandle: 'next', target: 'n3' },
+    { id: 'e3', source: 'n3', sourceHandle: 'next', target: 'n4' },
+    { id: 'e4', source: 'n4', sourceHandle: 'next', target: 'n5' },
+    { id: 'e5', source: 'n5', sourceHandle: 'next', target: 'n6' },
+  ],
+};

@@ -1,0 +1,201 @@
+import { useQuery } from '@tanstack/react-query';
+import { ReactFlowProvider } from '@xyflow/react';
+import { Eye } from 'lucide-react';
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router';
+import { Button } from '@/components/ui/button';
+import { ErrorState, LoadingState } from '@/components/ui/states';
+import { toast } from '@/components/ui/toast';
+import { documentToCanvas } from '@/core/canvas';
+import { api, errorMessage, type Flow } from '@/infrastructure/api';
+import { hasRole, useSession } from '@/infrastructure/store';
+import { useEditorStore } from '@/infrastructure/store/editor-store';
+import { FlowCanvas } from './canvas/FlowCanvas';
+import { EditorHeader } from './EditorHeader';
+import { FlowSettingsDialog } from './flow-settings/FlowSettingsDialog';
+import { Palette } from './palette/Palette';
+import { FormPreview } from './preview/FormPreview';
+import { ProblemsPanel } from './problems/ProblemsPanel';
+import { PublishDialog } from './publish/PublishDialog';
+import { saveNow, startAutosave } from './save/autosave';
+import { ConflictDialog } from './save/ConflictDialog';
+import { SettingsPanel } from './settings/SettingsPanel';
+import { useFlowDocument, useLiveValidation } from './use-flow-document';
+import { VersionsDialog } from './versions/VersionsDialog';
+
+function loadDraft(flow: Flow, canEdit: boolean): void {
+  useEditorStore.getState().load(documentToCanvas(flow.draft.definition), {
+    flowId: flow.id,
+    etag: flow.draft.etag,
+    readOnly: !canEdit,
+  });
+}
+
+function Workspace({
+  flowId,
+  canEdit,
+  initialPublished,
+}: {
+  flowId: string;
+  canEdit: boolean;
+  initialPublished: number | null;
+}) {
+  const document = useFlowDocument();
+  useLiveValidation(document);
+  const [publishedVersion, setPublishedVersion] = useState(initialPublished);
+  const [viewing, setViewing] = useState<number | null>(null);
+  const [previewOpen, setPreviewOpen] = useState(false);
+  const [publishOpen, setPublishOpen] = useState(false);
+  const [versionsOpen, setVersionsOpen] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const anySelected = useEditorStore((state) => state.nodes.some((node) => node.selected));
+  const compactPalette = previewOpen && anySelected;
+
+  useEffect(() => startAutosave(), []);
+  useEffect(() => {
+    const warn = (event: BeforeUnloadEvent) => {
+      const { revision, savedRevision, readOnly } = useEditorStore.getState();
+      if (!readOnly && revision !== savedRevision) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
+
+  const reloadDraft = async () => {
+    const flow = await api.getFlow(flowId);
+    loadDraft(flow, canEdit);
+    setPublishedVersion(flow.publishedVersion);
+    setViewing(null);
+  };
+
+  const view = async (version: number) => {
+    try {
+      await saveNow();
+      const found = await api.version(flowId, version);
+      const { etag } = useEditorStore.getState();
+      useEditorStore
+        .getState()
+        .load(documentToCanvas(found.definition), { flowId, etag: etag ?? '', readOnly: true });
+      setViewing(version);
+    } catch (error) {
+      toast.error(`Could not open version ${version}`, errorMessage(error));
+    }
+  };
+
+  return (
+    <div className="flex h-full flex-col">
+      <EditorHeader
+        canEdit={canEdit}
+        viewing={viewing}
+        publishedVersion={publishedVersion}
+        previewOpen={previewOpen}
+        onTogglePreview={() => setPreviewOpen(!previewOpen)}
+        onOpenSettings={() => setSettingsOpen(true)}
+        onOpenVersions={() => setVersionsOpen(true)}
+        onPublish={() => setPublishOpen(true)}
+      />
+      <div className="flex min-h-0 flex-1">
+        {canEdit && viewing === null && (
+          <div className={compactPalette ? 'w-[60px] shrink-0' : 'w-[232px] shrink-0'}>
+            <Palette compact={compactPalette} />
+          </div>
+        )}
+        <div className="relative min-w-0 flex-1">
+          {viewing !== null && (
+            <div
+              role="status"
+              className="absolute left-1/2 top-3 z-10 flex -translate-x-1/2 items-center gap-3 rounded-full border bg-amber-50 py-1.5 pl-4 pr-1.5 text-sm text-amber-900 shadow-sm"
+            >
+              <Eye className="size-4" aria-hidden />
+              You’re looking at version {viewing} (read only).
+              <Button
+                size="sm"
+                variant="outline"
+                className="h-7 rounded-full"
+                onClick={() => void reloadDraft()}
+              >
+                Back to the draft
+              </Button>
+            </div>
+          )}
+          <FlowCanvas />
+          <ProblemsPanel />
+        </div>
+        <SettingsPanel />
+        {previewOpen && <FormPreview document={document} onClose={() => setPreviewOpen(false)} />}
+      </div>
+      <ConflictDialog />
+      <FlowSettingsDialog open={settingsOpen} onOpenChange={setSettingsOpen} />
+      <PublishDialog
+        open={publishOpen}
+        onOpenChange={setPublishOpen}
+        flowId={flowId}
+        publishedVersion={publishedVersion}
+        onPublished={setPublishedVersion}
+      />
+      <VersionsDialog
+        open={versionsOpen}
+        onOpenChange={setVersionsOpen}
+        flowId={flowId}
+        publishedVersion={publishedVersion}
+        canEdit={canEdit}
+        onView={(version) => void view(version)}
+        onRolledBack={() => void reloadDraft()}
+      />
+    </div>
+  );
+}
+
+/** The flow editor: canvas, palette, settings, problems, preview, publishing and versions. */
+export function EditorPage() {
+  const { flowId = '' } = useParams();
+  const me = useSession((state) => state.me);
+  const canEdit = hasRole(me, 'editor');
+  const loadedFlow = useEditorStore((state) => state.flowId);
+  const [drawError, setDrawError] = useState<string | null>(null);
+  const flow = useQuery({
+    queryKey: ['flow', flowId],
+    queryFn: () => api.getFlow(flowId),
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+  });
+
+  useEffect(() => {
+    if (!flow.data) return;
+    try {
+      loadDraft(flow.data, canEdit);
+      setDrawError(null);
+    } catch {
+      setDrawError('This flow’s file could not be drawn. Export it, fix it, and import it again.');
+    }
+  }, [flow.data, canEdit]);
+
+  useEffect(() => {
+    document.title = flow.data ? `${flow.data.name} · Parley` : 'Parley';
+    return () => {
+      document.title = 'Parley';
+    };
+  }, [flow.data]);
+
+  if (flow.isError) {
+    return (
+      <ErrorState
+        title="This flow could not be opened"
+        message={errorMessage(flow.error)}
+        onRetry={() => flow.refetch()}
+      />
+    );
+  }
+  if (drawError) return <ErrorState title="This flow could not be opened" message={drawError} />;
+  if (flow.isPending || loadedFlow !== flowId) return <LoadingState label="Opening the flow…" />;
+  return (
+    <ReactFlowProvider>
+      <Workspace
+        key={flowId}
+        flowId={flowId}
+        canEdit={canEdit}
+        initialPublished={flow.data.publishedVersion}
+      />
+    </ReactFlowProvider>
+  );
+}

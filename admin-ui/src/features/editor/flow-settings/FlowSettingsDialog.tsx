@@ -1,0 +1,183 @@
+import {
+  createAjv,
+  type FlowSettings,
+  FlowSettings as FlowSettingsSchema,
+  problemsFromAjv,
+} from '@parley/schemas';
+import { useEffect } from 'react';
+import { type Resolver, useForm } from 'react-hook-form';
+import { Button } from '@/components/ui/button';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Textarea } from '@/components/ui/textarea';
+import { useEditorStore } from '@/infrastructure/store/editor-store';
+
+interface SettingsForm {
+  sessionTimeoutMinutes: string;
+  fallbackText: string;
+  reminderAfterMinutes: string;
+  reminderText: string;
+  expiredText: string;
+  defaultCountry: string;
+}
+
+const validateSettings = createAjv({ strict: false }).compile(FlowSettingsSchema);
+
+const FIELD_OF: Record<string, keyof SettingsForm> = {
+  '/sessionTimeoutMinutes': 'sessionTimeoutMinutes',
+  '/fallbackText': 'fallbackText',
+  '/reminder/afterMinutes': 'reminderAfterMinutes',
+  '/reminder/text': 'reminderText',
+  '/reminder': 'reminderText',
+  '/expiredText': 'expiredText',
+  '/defaultCountry': 'defaultCountry',
+};
+
+function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowSettings {
+  const number = (text: string) => (text.trim() === '' ? undefined : Number(text.replace(',', '.')));
+  const text = (value: string) => (value.trim() === '' ? undefined : value);
+  const {
+    sessionTimeoutMinutes: _a,
+    fallbackText: _b,
+    reminder: _c,
+    expiredText: _d,
+    defaultCountry: _e,
+    ...rest
+  } = base ?? {};
+  const reminderAfter = number(values.reminderAfterMinutes);
+  const reminderText = text(values.reminderText);
+  const settings: Record<string, unknown> = {
+    ...rest,
+    sessionTimeoutMinutes: number(values.sessionTimeoutMinutes),
+    fallbackText: text(values.fallbackText),
+    reminder:
+      reminderAfter === undefined && reminderText === undefined
+        ? undefined
+        : { afterMinutes: reminderAfter, text: reminderText },
+    expiredText: text(values.expiredText),
+    defaultCountry: text(values.defaultCountry.trim().toUpperCase()),
+  };
+  return JSON.parse(JSON.stringify(settings)) as FlowSettings;
+}
+
+function toForm(settings: FlowSettings | undefined): SettingsForm {
+  return {
+    sessionTimeoutMinutes: settings?.sessionTimeoutMinutes?.toString() ?? '',
+    fallbackText: settings?.fallbackText ?? '',
+    reminderAfterMinutes: settings?.reminder?.afterMinutes?.toString() ?? '',
+    reminderText: settings?.reminder?.text ?? '',
+    expiredText: settings?.expiredText ?? '',
+    defaultCountry: settings?.defaultCountry ?? '',
+  };
+}
+
+/** Flow-wide settings: timeouts, reminder, fallback texts, default phone country. */
+export function FlowSettingsDialog({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}) {
+  const meta = useEditorStore((state) => state.meta);
+  const readOnly = useEditorStore((state) => state.readOnly);
+  const setMeta = useEditorStore((state) => state.setMeta);
+  const resolver: Resolver<SettingsForm> = async (values) => {
+    const settings = toSettings(values, meta.settings);
+    if (validateSettings(settings)) return { values, errors: {} };
+    const errors: Record<string, { type: string; message: string }> = {};
+    for (const problem of problemsFromAjv(validateSettings.errors)) {
+      const missing = /^“(.+)” is required\.$/.exec(problem.message)?.[1];
+      const pointer = missing ? `${problem.pointer}/${missing}` : problem.pointer;
+      const field = FIELD_OF[pointer];
+      if (field && !errors[field])
+        errors[field] = { type: 'schema', message: missing ? 'Required for a reminder.' : problem.message };
+    }
+    return { values: {}, errors };
+  };
+  const form = useForm<SettingsForm>({ defaultValues: toForm(meta.settings), resolver });
+  useEffect(() => {
+    if (open) form.reset(toForm(useEditorStore.getState().meta.settings));
+  }, [open, form]);
+  const { errors } = form.formState;
+
+  const field = (
+    name: keyof SettingsForm,
+    label: string,
+    help: string,
+    multiline = false,
+    placeholder?: string,
+  ) => {
+    const id = `flow-settings-${name}`;
+    const error = errors[name]?.message;
+    const props = {
+      id,
+      placeholder,
+      'aria-invalid': error ? true : undefined,
+      'aria-describedby': `${id}-help`,
+      ...form.register(name),
+    };
+    return (
+      <div className="flex flex-col gap-1.5">
+        <Label htmlFor={id}>{label}</Label>
+        {multiline ? <Textarea rows={2} {...props} /> : <Input {...props} />}
+        <p id={`${id}-help`} className={error ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'}>
+          {error ?? help}
+        </p>
+      </div>
+    );
+  };
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent className="max-w-lg">
+        <DialogHeader>
+          <DialogTitle>Flow settings</DialogTitle>
+          <DialogDescription>
+            How long chats stay open, reminders, and what the bot says when something goes wrong.
+          </DialogDescription>
+        </DialogHeader>
+        <form
+          noValidate
+          className="flex flex-col gap-4"
+          onSubmit={form.handleSubmit((values) => {
+            setMeta({ ...meta, settings: toSettings(values, meta.settings) }, 'settings');
+            onOpenChange(false);
+          })}
+        >
+          <fieldset disabled={readOnly} className="flex flex-col gap-4">
+            <div className="grid grid-cols-2 gap-4">
+              {field('sessionTimeoutMinutes', 'Chat expires after (minutes)', 'Default 30.', false, '30')}
+              {field('defaultCountry', 'Default phone country', 'Two letters, e.g. US, BR, DE.', false, 'US')}
+            </div>
+            <div className="grid grid-cols-[8rem_1fr] gap-4">
+              {field('reminderAfterMinutes', 'Remind after', 'Minutes of silence.', false, '10')}
+              {field('reminderText', 'Reminder', 'Sent once while a question waits.', false, 'Still there?')}
+            </div>
+            {field(
+              'fallbackText',
+              'When something goes wrong',
+              'Default: “Sorry, something went wrong.”',
+              true,
+            )}
+            {field('expiredText', 'When a chat expires', 'Optional.', true)}
+          </fieldset>
+          <DialogFooter>
+            <Button variant="outline" onClick={() => onOpenChange(false)}>
+              {readOnly ? 'Close' : 'Cancel'}
+            </Button>
+            {!readOnly && <Button type="submit">Save settings</Button>}
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}

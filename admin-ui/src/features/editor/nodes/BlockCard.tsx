@@ -1,0 +1,109 @@
+import { type NodeType, nodeDefinition } from '@parley/schemas';
+import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { AlertTriangle, XCircle } from 'lucide-react';
+import { memo } from 'react';
+import type { BlockNode } from '@/core/canvas';
+import { useEditorStore } from '@/infrastructure/store/editor-store';
+import { cn } from '@/lib/cn';
+import { nodeUi } from './registry';
+
+function ProblemBadge({ nodeId }: { nodeId: string }) {
+  const problems = useEditorStore((state) => state.problemsByNode.get(nodeId));
+  if (problems === undefined || problems.length === 0) return null;
+  const errors = problems.filter((problem) => problem.severity === 'error').length;
+  const label =
+    errors > 0
+      ? `${errors} error${errors === 1 ? '' : 's'}: ${problems[0]?.message ?? ''}`
+      : `${problems.length} warning${problems.length === 1 ? '' : 's'}: ${problems[0]?.message ?? ''}`;
+  return (
+    <span
+      role="img"
+      aria-label={label}
+      title={label}
+      data-testid="problem-badge"
+      data-severity={errors > 0 ? 'error' : 'warning'}
+      className={cn(
+        'ml-auto inline-flex items-center gap-1 rounded-full px-1.5 py-0.5 text-[11px] font-semibold',
+        errors > 0 ? 'bg-red-100 text-red-700' : 'bg-amber-100 text-amber-800',
+      )}
+    >
+      {errors > 0 ? (
+        <XCircle className="size-3" aria-hidden />
+      ) : (
+        <AlertTriangle className="size-3" aria-hidden />
+      )}
+      {errors > 0 ? errors : problems.length}
+    </span>
+  );
+}
+
+/** A block on the canvas, for every node type: header, summary, and one labelled handle per outcome. */
+function BlockCardView({ id, type, data, selected }: NodeProps<BlockNode>) {
+  const definition = nodeDefinition(type as NodeType);
+  const ui = nodeUi(type as NodeType);
+  const Icon = ui.icon;
+  const handles = definition.handles(data.config);
+  const detail = ui.detail?.(data.config) ?? null;
+  const single = handles.length === 1 && handles[0]?.id === 'next';
+  return (
+    <div
+      className={cn(
+        'w-[260px] rounded-xl border bg-card text-left shadow-sm transition-shadow',
+        selected ? 'border-primary' : 'hover:shadow-md',
+      )}
+      data-testid={`block-${id}`}
+    >
+      <Handle
+        type="target"
+        position={Position.Left}
+        className="!left-[-7px]"
+        aria-label={`Connect into ${definition.title} ${id}`}
+      />
+      <div className="flex items-center gap-2 border-b px-3 py-2">
+        <span className={cn('flex size-6 items-center justify-center rounded-md', ui.accent)}>
+          <Icon className="size-3.5" aria-hidden />
+        </span>
+        <span className="text-xs font-semibold text-slate-800">{definition.title}</span>
+        <span className="text-[11px] text-muted-foreground">{id}</span>
+        <ProblemBadge nodeId={id} />
+      </div>
+      <div className="px-3 py-2.5">
+        <p className="line-clamp-3 text-[13px] leading-snug text-slate-800 break-words">
+          {ui.summary(data.config)}
+        </p>
+        {detail && <p className="mt-1 truncate text-xs text-muted-foreground">{detail}</p>}
+      </div>
+      {single ? (
+        <Handle
+          type="source"
+          id="next"
+          position={Position.Right}
+          className="!right-[-7px]"
+          aria-label={`Next, after ${id}`}
+        />
+      ) : (
+        handles.length > 0 && (
+          <ul className="border-t py-1">
+            {handles.map((handle) => (
+              <li
+                key={handle.id}
+                className="relative flex h-7 items-center justify-end px-3 text-xs text-slate-600"
+              >
+                <span className="truncate">{handle.label}</span>
+                <Handle
+                  type="source"
+                  id={handle.id}
+                  position={Position.Right}
+                  className="!right-[-7px]"
+                  aria-label={`${handle.label}, from ${id}`}
+                />
+              </li>
+            ))}
+          </ul>
+        )
+      )}
+    </div>
+  );
+}
+
+export const BlockCard = memo(BlockCardView);

@@ -1,0 +1,9 @@
+import { Split } from 'lucide-react';
+import type { NodeUi } from '../node-ui';
+
+export const conditionUi: NodeUi<'condition'> = {
+  icon: Split,
+  accent: 'bg-amber-100 text-amber-700',
+  summary: (config) =>
+    `${config.branches.length} branch${config.branches.length === 1 ? '' : 'es'}, checked in order, else the last`,
+};

@@ -1,0 +1,15 @@
+import { HelpCircle } from 'lucide-react';
+import { ANSWER_KINDS, answerKindOf } from '@/core/questions/answer-kinds';
+import type { NodeUi } from '../node-ui';
+import { truncate } from '../node-ui';
+
+export const questionUi: NodeUi<'question'> = {
+  icon: HelpCircle,
+  accent: 'bg-violet-100 text-violet-700',
+  summary: (config) => truncate(config.prompt || 'Empty question'),
+  detail: (config) => {
+    const kind = ANSWER_KINDS.find((item) => item.id === answerKindOf(config))?.label ?? 'Text';
+    return `${kind} → {{${config.variable}}}`;
+  },
+  hiddenFields: (config) => ['accept', ...(config.choices === undefined ? ['choices', 'render'] : [])],
+};

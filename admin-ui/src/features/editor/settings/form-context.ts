@@ -1,0 +1,18 @@
+import { createContext, useContext } from 'react';
+import type { FormValues } from './schema-form';
+
+/** What a settings widget may do besides editing its own field. */
+export interface SettingsFormContext {
+  nodeId: string;
+  readOnly: boolean;
+  /** Replaces several settings at once (answer type, choices): one undo step, one save. */
+  patch: (changes: FormValues, field: string) => void;
+}
+
+export const SettingsContext = createContext<SettingsFormContext | null>(null);
+
+export function useSettingsContext(): SettingsFormContext {
+  const context = useContext(SettingsContext);
+  if (context === null) throw new Error('Settings widgets must be inside a settings form');
+  return context;
+}

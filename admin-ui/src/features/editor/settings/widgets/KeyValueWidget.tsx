@@ -1,0 +1,100 @@
+import { Plus, Trash2 } from 'lucide-react';
+import { useState } from 'react';
+import { Controller, useFormContext } from 'react-hook-form';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { useSettingsContext } from '../form-context';
+import { type FieldSpec, fieldId } from '../schema-form';
+import { useFieldError } from './basic';
+import { FieldShell } from './FieldShell';
+
+type Row = { key: string; value: string };
+
+function KeyValueRows({
+  id,
+  value,
+  onChange,
+  readOnly,
+}: {
+  id: string;
+  value: Record<string, string> | undefined;
+  onChange: (value: Record<string, string> | undefined) => void;
+  readOnly: boolean;
+}) {
+  const [rows, setRows] = useState<Row[]>(() =>
+    Object.entries(value ?? {}).map(([key, text]) => ({ key, value: text })),
+  );
+  const update = (next: Row[]) => {
+    setRows(next);
+    const filled = next.filter((row) => row.key.trim() !== '');
+    onChange(
+      filled.length === 0 ? undefined : Object.fromEntries(filled.map((row) => [row.key.trim(), row.value])),
+    );
+  };
+  return (
+    <div className="flex flex-col gap-2">
+      {rows.map((row, index) => (
+        <div key={index} className="flex items-center gap-2">
+          <Input
+            aria-label={`Name of header ${index + 1}`}
+            placeholder="Authorization"
+            value={row.key}
+            onChange={(event) =>
+              update(rows.map((r, i) => (i === index ? { ...r, key: event.target.value } : r)))
+            }
+          />
+          <Input
+            aria-label={`Value of header ${index + 1}`}
+            placeholder="Bearer …"
+            value={row.value}
+            onChange={(event) =>
+              update(rows.map((r, i) => (i === index ? { ...r, value: event.target.value } : r)))
+            }
+          />
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label={`Remove header ${index + 1}`}
+            onClick={() => update(rows.filter((_, i) => i !== index))}
+            disabled={readOnly}
+          >
+            <Trash2 aria-hidden />
+          </Button>
+        </div>
+      ))}
+      <Button
+        id={id}
+        variant="outline"
+        size="sm"
+        className="self-start"
+        onClick={() => update([...rows, { key: '', value: '' }])}
+        disabled={readOnly}
+      >
+        <Plus aria-hidden /> Add header
+      </Button>
+    </div>
+  );
+}
+
+export function KeyValueWidget({ spec }: { spec: FieldSpec }) {
+  const { control } = useFormContext();
+  const { nodeId, readOnly } = useSettingsContext();
+  const id = fieldId(nodeId, spec.path);
+  const error = useFieldError(spec.path);
+  return (
+    <FieldShell id={id} title={spec.title} help={spec.help} error={error} group>
+      <Controller
+        control={control}
+        name={spec.path}
+        render={({ field }) => (
+          <KeyValueRows
+            id={id}
+            value={field.value as Record<string, string> | undefined}
+            onChange={field.onChange}
+            readOnly={readOnly}
+          />
+        )}
+      />
+    </FieldShell>
+  );
+}

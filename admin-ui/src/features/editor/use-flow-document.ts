@@ -1,0 +1,23 @@
+import { type FlowDocument, validateFlow } from '@parley/schemas';
+import { useEffect, useMemo } from 'react';
+import { canvasToDocument, locateProblems } from '@/core/canvas';
+import { editorCanvas, useEditorStore } from '@/infrastructure/store/editor-store';
+
+/** The Flow Document the canvas amounts to, recomputed when the flow changes (not on every drag frame). */
+export function useFlowDocument(): FlowDocument {
+  const revision = useEditorStore((state) => state.revision);
+  const loadId = useEditorStore((state) => state.loadId);
+  return useMemo(() => canvasToDocument(editorCanvas(useEditorStore.getState())), [revision, loadId]);
+}
+
+/** Runs `validateFlow` shortly after each change and puts the problems on the blocks and in the list. */
+export function useLiveValidation(document: FlowDocument): void {
+  const setProblems = useEditorStore((state) => state.setProblems);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const { errors, warnings } = validateFlow(document);
+      setProblems(locateProblems(document, [...errors, ...warnings]));
+    }, 150);
+    return () => clearTimeout(timer);
+  }, [document, setProblems]);
+}

@@ -1,0 +1,18 @@
+import { ShieldAlert } from 'lucide-react';
+import { Outlet } from 'react-router';
+import { EmptyState } from '@/components/ui/states';
+import type { Role } from '@/infrastructure/api';
+import { hasRole, useSession } from '@/infrastructure/store';
+
+/** A screen for admins (or editors) only; others are told why they cannot see it. */
+export function RequireRole({ minRole }: { minRole: Role }) {
+  const me = useSession((state) => state.me);
+  if (!hasRole(me, minRole)) {
+    return (
+      <EmptyState icon={<ShieldAlert />} title="This page is for workspace admins">
+        Ask an admin of this workspace if you need access.
+      </EmptyState>
+    );
+  }
+  return <Outlet />;
+}

@@ -1,0 +1,229 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { UserPlus, Users } from 'lucide-react';
+import { useState } from 'react';
+import { Controller, useForm } from 'react-hook-form';
+import { PageHeader } from '@/components/page-header';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
+import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/states';
+import { toast } from '@/components/ui/toast';
+import { api, errorMessage, type Role } from '@/infrastructure/api';
+import { useSession } from '@/infrastructure/store';
+import { formatWhen } from '@/lib/format';
+
+const ROLES: { value: Role; label: string; description: string }[] = [
+  {
+    value: 'viewer',
+    label: 'Viewer',
+    description: 'Sees flows, conversations and responses; changes nothing.',
+  },
+  { value: 'editor', label: 'Editor', description: 'Builds, publishes and tests flows; connects numbers.' },
+  { value: 'admin', label: 'Admin', description: 'Everything, plus adding people.' },
+];
+
+interface AddUserForm {
+  email: string;
+  password: string;
+  role: Role;
+}
+
+function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
+  const queryClient = useQueryClient();
+  const form = useForm<AddUserForm>({ defaultValues: { email: '', password: '', role: 'editor' } });
+  const add = useMutation({
+    mutationFn: (values: AddUserForm) => api.addUser(values.email.trim(), values.password, values.role),
+    onSuccess: (member) => {
+      queryClient.invalidateQueries({ queryKey: ['users'] });
+      toast.success('Person added', `${member.email} can now sign in.`);
+      form.reset();
+      onOpenChange(false);
+    },
+    onError: (error) => form.setError('root', { message: errorMessage(error) }),
+  });
+  const { errors } = form.formState;
+  const role = form.watch('role');
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Add a person</DialogTitle>
+          <DialogDescription>
+            They sign in with this email and password. Share the password with them safely.
+          </DialogDescription>
+        </DialogHeader>
+        <form
+          className="flex flex-col gap-4"
+          noValidate
+          onSubmit={form.handleSubmit((values) => add.mutate(values))}
+        >
+          <div className="flex flex-col gap-1.5">
+            <Label htmlFor="user-email">Email</Label>
+            <Input
+              id="user-email"
+              type="email"
+              autoComplete="off"
+              aria-invalid={errors.email ? true : undefined}
+              aria-describedby={errors.email ? 'user-email-error' : undefined}
+              {...form.register('email', {
+                required: 'Enter their email address.',
+                pattern: {
+                  value: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+                  message: 'That doesn’t look like an email address.',
+                },
+              })}
+            />
+            {errors.email && (
+              <p id="user-email-error" className="text-xs text-destructive">
+                {errors.email.message}
+              </p>
+            )}
+          </div>
+          <div className="flex flex-col gap-1.5">
+            <Label htmlFor="user-password">Password</Label>
+            <Input
+              id="user-password"
+              type="password"
+              autoComplete="new-password"
+              aria-invalid={errors.password ? true : undefined}
+              aria-describedby="user-password-help"
+              {...form.register('password', {
+                required: 'Choose a password.',
+                minLength: { value: 10, message: 'Use at least 10 characters.' },
+              })}
+            />
+            <p
+              id="user-password-help"
+              className={errors.password ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'}
+            >
+              {errors.password?.message ?? 'At least 10 characters.'}
+            </p>
+          </div>
+          <div className="flex flex-col gap-1.5">
+            <Label id="user-role-label" htmlFor="user-role">
+              Role
+            </Label>
+            <Controller
+              control={form.control}
+              name="role"
+              render={({ field }) => (
+                <Select
+                  id="user-role"
+                  value={field.value}
+                  onValueChange={(value) => field.onChange(value as Role)}
+                  options={ROLES.map(({ value, label }) => ({ value, label }))}
+                  aria-describedby="user-role-help"
+                />
+              )}
+            />
+            <p id="user-role-help" className="text-xs text-muted-foreground">
+              {ROLES.find((item) => item.value === role)?.description}
+            </p>
+          </div>
+          {errors.root && (
+            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+              {errors.root.message}
+            </p>
+          )}
+          <DialogFooter>
+            <Button variant="outline" onClick={() => onOpenChange(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" disabled={add.isPending}>
+              {add.isPending && <Spinner label="Adding" />}
+              Add person
+            </Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+export function UsersPage() {
+  const me = useSession((state) => state.me);
+  const [adding, setAdding] = useState(false);
+  const users = useQuery({ queryKey: ['users', me?.workspaceId], queryFn: api.listUsers });
+  return (
+    <>
+      <PageHeader
+        title="Users"
+        description="People in this workspace and what they may do."
+        actions={
+          <Button onClick={() => setAdding(true)}>
+            <UserPlus aria-hidden /> Add person
+          </Button>
+        }
+      />
+      <div className="px-8 py-6">
+        {users.isPending ? (
+          <LoadingState label="Loading people…" />
+        ) : users.isError ? (
+          <ErrorState
+            title="People could not be loaded"
+            message={errorMessage(users.error)}
+            onRetry={() => users.refetch()}
+          />
+        ) : users.data.length === 0 ? (
+          <EmptyState icon={<Users />} title="Nobody here yet" />
+        ) : (
+          <Card className="overflow-hidden">
+            <table className="w-full text-sm">
+              <thead className="border-b bg-muted/50 text-left text-xs uppercase tracking-wide text-muted-foreground">
+                <tr>
+                  <th scope="col" className="px-4 py-3 font-medium">
+                    Email
+                  </th>
+                  <th scope="col" className="px-4 py-3 font-medium">
+                    Role
+                  </th>
+                  <th scope="col" className="px-4 py-3 font-medium">
+                    Joined
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.data.map((member) => (
+                  <tr key={member.id} className="border-b last:border-0">
+                    <td className="px-4 py-3 font-medium">
+                      {member.email}
+                      {member.id === me?.id && (
+                        <span className="ml-2 text-xs text-muted-foreground">(you)</span>
+                      )}
+                    </td>
+                    <td className="px-4 py-3">
+                      <Badge
+                        variant={
+                          member.role === 'admin'
+                            ? 'default'
+                            : member.role === 'editor'
+                              ? 'success'
+                              : 'secondary'
+                        }
+                      >
+                        {ROLES.find((item) => item.value === member.role)?.label}
+                      </Badge>
+                    </td>
+                    <td className="px-4 py-3 text-muted-foreground">{formatWhen(member.joinedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Card>
+        )}
+      </div>
+      <AddUserDialog open={adding} onOpenChange={setAdding} />
+    </>
+  );
+}

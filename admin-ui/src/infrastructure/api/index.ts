@@ -1,0 +1,3 @@
+export { ApiError, errorMessage } from './client';
+export { api } from './endpoints';
+export type * from './types';

@@ -1,0 +1,199 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  block,
+  choose,
+  connect,
+  dropBlock,
+  expectNoConsoleErrors,
+  launchChromium,
+  openPage,
+  screenshot,
+  signIn,
+  waitSaved,
+} from './support/browser';
+import { type ParleyServer, startParley } from './support/parley-server';
+
+let parley: ParleyServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [parley, browser] = await Promise.all([startParley(), launchChromium()]);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await parley?.stop();
+});
+
+describe('building a flow in the editor, as an admin does', () => {
+  it('signs in, builds message → email question → plan choice → end, fixes a problem, previews, publishes', async () => {
+    const { page, errors } = await openPage(browser, parley.url);
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await screenshot(page, 'sign-in');
+    await signIn(page, parley.adminEmail, parley.adminPassword);
+    await page.getByRole('heading', { name: 'No flows yet' }).waitFor();
+
+    // A new, blank flow.
+    await page.getByRole('button', { name: 'New flow' }).click();
+    await page.getByLabel('Name').fill('Plan signup');
+    await screenshot(page, 'new-flow');
+    await page.getByRole('radio', { name: /Blank/ }).click();
+    await page.getByRole('button', { name: 'Create flow' }).click();
+    await page.getByText('This flow is empty').waitFor();
+    const settings = page.getByRole('complementary', { name: /settings/ });
+
+    // 1. A message: dropped from the palette; the first block gets a Start.
+    await dropBlock(page, 'Send message', 460, 150);
+    await block(page, 'n1').waitFor();
+    await page.locator('[data-testid="trigger-t1"]').waitFor();
+    const message = settings.getByRole('textbox', { name: 'Message' });
+    await message.fill('Welcome! Let’s get you set up.');
+    await block(page, 'n1').getByText('Welcome! Let’s get you set up.').waitFor();
+
+    // 2. An email question with a retry.
+    await dropBlock(page, 'Question', 460, 340);
+    await block(page, 'n2').waitFor();
+    await settings.getByRole('textbox', { name: 'Question' }).fill('What’s your email?');
+    await settings.getByRole('textbox', { name: 'Save answer as' }).fill('email');
+    await choose(settings, page, 'Answer type', 'Email');
+    await settings.getByRole('spinbutton', { name: 'Attempts before giving up' }).fill('3');
+    await settings
+      .getByRole('textbox', { name: 'Retry message' })
+      .fill('That doesn’t look like an email. Try again?');
+    await block(page, 'n2').getByText('Email → {{email}}').waitFor();
+    await connect(page, 'n1', 'next', 'n2');
+    await page.locator('.react-flow__edge').nth(1).waitFor();
+
+    // 3. A plan question with two choices, each its own outcome.
+    await dropBlock(page, 'Question', 170, 470);
+    await block(page, 'n3').waitFor();
+    // Not connected yet: a warning appears on the block and in the list.
+    await block(page, 'n3').locator('[data-testid="problem-badge"][data-severity="warning"]').waitFor();
+    await settings.getByRole('textbox', { name: 'Question' }).fill('Which plan would you like?');
+    await choose(settings, page, 'Answer type', 'Single choice');
+    await settings.getByRole('textbox', { name: 'Choice 1 label' }).fill('Basic');
+    await settings.getByRole('textbox', { name: 'Choice 2 label' }).fill('Pro');
+    await block(page, 'n3').getByText('Pro', { exact: true }).waitFor();
+
+    // A validation problem: a variable name with a space. Inline, on the block, in the list.
+    const variable = settings.getByRole('textbox', { name: 'Save answer as' });
+    await variable.fill('my plan');
+    await settings.getByText('Use letters, digits and _ only').waitFor();
+    await block(page, 'n3').locator('[data-testid="problem-badge"][data-severity="error"]').waitFor();
+    await page.getByTestId('problems-summary').filter({ hasText: '1 error' }).waitFor();
+    await screenshot(page, 'editor-problem');
+    await variable.fill('plan');
+    await block(page, 'n3')
+      .locator('[data-testid="problem-badge"][data-severity="error"]')
+      .waitFor({ state: 'detached' });
+    await connect(page, 'n2', 'next', 'n3');
+
+    // 4. The end, reached from both choices.
+    await dropBlock(page, 'End', 480, 560);
+    await block(page, 'n4').waitFor();
+    await settings
+      .getByRole('textbox', { name: 'Last message' })
+      .fill('Thanks! We’ll email {{email}} about the {{plan}} plan.');
+    await connect(page, 'n3', 'c1', 'n4');
+    await connect(page, 'n3', 'c2', 'n4');
+    await page.getByTestId('problems-summary').filter({ hasText: 'No problems' }).waitFor();
+    expect(await page.locator('.react-flow__edge').count()).toBe(5);
+
+    // The problems list selects the block it is about.
+    await settings.getByRole('button', { name: 'Close settings' }).click();
+    await block(page, 'n4').click();
+    await settings.getByRole('textbox', { name: 'Last message' }).fill('Thanks {{planx}}!');
+    await page.getByTestId('problems-summary').filter({ hasText: '1 warning' }).waitFor();
+    await settings.getByRole('button', { name: 'Close settings' }).click();
+    await page.getByRole('button', { name: '1 warning' }).click();
+    await page.getByRole('region', { name: 'Problems' }).getByRole('button', { name: /planx/ }).click();
+    await settings.getByRole('textbox', { name: 'Last message' }).waitFor();
+    await page.keyboard.press('Control+z');
+    expect(await settings.getByRole('textbox', { name: 'Last message' }).inputValue()).toContain('Thanks!');
+    await page.getByTestId('problems-summary').filter({ hasText: 'No problems' }).waitFor();
+
+    // Undo and redo a new block; copy, paste and delete with the keyboard.
+    await page.locator('.react-flow__pane').click({ position: { x: 600, y: 80 } });
+    await dropBlock(page, 'Wait', 620, 420);
+    await block(page, 'n5').waitFor();
+    await page.locator('.react-flow__pane').click({ position: { x: 640, y: 80 } });
+    await page.keyboard.press('Control+z');
+    await block(page, 'n5').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+Shift+z');
+    await block(page, 'n5').waitFor();
+    await block(page, 'n5').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await block(page, 'n6').waitFor();
+    await page.keyboard.press('Delete');
+    await block(page, 'n6').waitFor({ state: 'detached' });
+    await block(page, 'n5').click();
+    await page.keyboard.press('Delete');
+    await block(page, 'n5').waitFor({ state: 'detached' });
+    await waitSaved(page);
+
+    // The draft was saved: it is all there after a reload.
+    await page.reload();
+    await block(page, 'n4').waitFor();
+    expect(await page.locator('.react-flow__node').count()).toBe(5);
+    await page.getByRole('button', { name: 'Tidy up the layout' }).click();
+    await waitSaved(page);
+    await page.waitForTimeout(400);
+    await screenshot(page, 'editor');
+    await block(page, 'n3').click();
+    await screenshot(page, 'editor-settings');
+    await block(page, 'n2').click();
+
+    // The form preview: the questions as a form, computed locally, updating as the flow changes.
+    await page.getByRole('button', { name: 'Preview form' }).click();
+    const preview = page.getByRole('complementary', { name: 'Form preview' });
+    await preview.getByRole('textbox', { name: 'What’s your email?' }).waitFor();
+    await preview.getByRole('radio', { name: 'Pro' }).waitFor();
+    await settings.getByRole('textbox', { name: 'Question' }).fill('Your email address?');
+    await preview.getByRole('textbox', { name: 'Your email address?' }).waitFor();
+    await preview.getByRole('textbox', { name: 'Your email address?' }).fill('not-an-email');
+    await preview.getByRole('button', { name: 'Check answers' }).click();
+    await preview.getByText('Must be a valid email.').waitFor();
+    await screenshot(page, 'form-preview');
+    await page.getByRole('button', { name: 'Preview form' }).click();
+
+    // Publish: the first version, then a change shows up as a readable difference.
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const publish = page.getByRole('dialog', { name: 'Publish version 1' });
+    await publish.getByText('This is the first version of this flow').waitFor();
+    await publish.getByRole('button', { name: 'Publish version 1' }).click();
+    await page.getByText('Version 1 is live').waitFor();
+    await page.getByText('Live: version 1').waitFor();
+
+    await block(page, 'n1').click();
+    await settings.getByRole('textbox', { name: 'Message' }).fill('Hi there! Let’s get you set up.');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const second = page.getByRole('dialog', { name: 'Publish version 2' });
+    await second.getByText('Changes since version 1').waitFor();
+    await second.getByText('Message “n1”: text changed').waitFor();
+    await screenshot(page, 'publish-diff');
+    await second.getByRole('button', { name: 'Cancel' }).click();
+
+    // Version history: version 1 is live.
+    await page.getByRole('button', { name: 'Versions' }).click();
+    const history = page.getByRole('dialog', { name: 'Version history' });
+    await history.getByTestId('version-1').getByText('Live').waitFor();
+    await screenshot(page, 'versions');
+    await history.getByRole('button', { name: 'View version 1' }).click();
+    await page.getByText('You’re looking at version 1 (read only).').waitFor();
+    await block(page, 'n1').getByText('Welcome! Let’s get you set up.').waitFor();
+    await page.getByRole('button', { name: 'Back to the draft' }).click();
+    await block(page, 'n1').getByText('Hi there!').waitFor();
+
+    // Back on the list: published, version 1.
+    await page.getByRole('link', { name: 'Back to flows' }).click();
+    await page
+      .getByRole('row', { name: /Plan signup/ })
+      .getByText('Published · v1')
+      .waitFor();
+    await screenshot(page, 'flows');
+    expectNoConsoleErrors(errors);
+  }, 180_000);
+});

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface ParleyServer {
+  url: string;
+  adminEmail: string;
+  adminPassword: string;
+  stop: () => Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The real product as `npm start` runs it (node start.mjs: API, runtime and the built admin UI on one
+ * port), on a fresh embedded database in a temporary directory.
+ */
+export async function startParley(): Promise<ParleyServer> {
+  if (!existsSync(join(ROOT, 'admin-ui/dist/index.html'))) {
+    throw new Error('admin-ui/dist is missing: run `npm run build` first (npm test does).');
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-ui-test-'));
+  const port = await freePort();
+  const adminPassword = 'correct-horse-battery-staple';
+  const child: ChildProcess = spawn(process.execPath, ['start.mjs'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_ADMIN_PASSWORD: adminPassword,
+      PARLEY_ADMIN_EMAIL: 'admin@parley.test',
+      PARLEY_LOG_LEVEL: 'warn',
+      PARLEY_LOGIN_PER_MINUTE: '100',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`Parley did not start in 60 s:\n${output}`)), 60_000);
+    const check = () => {
+      if (output.includes('Parley is running at')) {
+        clearTimeout(deadline);
+        resolve();
+      } else if (child.exitCode !== null) {
+        clearTimeout(deadline);
+        reject(new Error(`Parley exited (${child.exitCode}):\n${output}`));
+      } else {
+        setTimeout(check, 100);
+      }
+    };
+    check();
+  });
+  return {
+    url,
+    adminEmail: 'admin@parley.test',
+    adminPassword,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
