@@ -1,4 +1,4 @@
-import type { Db } from '@parley/db';
+import type { Db, Queryable } from '@parley/db';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,11 +29,25 @@ const HEADER = [
   'answers.status',
 ];
 
-// Row i (1..N): contact name i % 5, answers of version 2 (even i) from V2[(i/2) % 4], of version 1 (odd
+// Row i (1..N): contact name i % 6, answers of version 2 (even i) from V2[(i/2) % 4], of version 1 (odd
 // i) from V1[(i/2) % 3]. Each variant lists its answers and, by hand, its expected CSV answer cells
 // (name, plan, tags, rating, location, email, status) and XLSX answer cells.
-const NAMES: (string | null)[] = ['Ann', 'Zoë "Z" Ñandú', null, '=HYPERLINK("http://evil.example")', 'Li, Wei'];
-const NAME_CELLS = ['Ann', 'Zoë "Z" Ñandú', '', `'=HYPERLINK("http://evil.example")`, 'Li, Wei'];
+const NAMES: (string | null)[] = [
+  'Ann',
+  'Zoë "Z" Ñandú',
+  null,
+  '=HYPERLINK("http://evil.example")',
+  'Li, Wei',
+  '＝SUM(A1)',
+];
+const NAME_CELLS = [
+  'Ann',
+  'Zoë "Z" Ñandú',
+  '',
+  `'=HYPERLINK("http://evil.example")`,
+  'Li, Wei',
+  `'＝SUM(A1)`,
+];
 
 interface Variant {
   answers: Record<string, unknown>;
@@ -43,7 +57,13 @@ interface Variant {
 
 const V2: Variant[] = [
   {
-    answers: { name: 'Bob', plan: 'pro', tags: ['news', 'events'], rating: 5, location: { lat: 1.5, lng: -2.25 } },
+    answers: {
+      name: 'Bob',
+      plan: 'pro',
+      tags: ['news', 'events'],
+      rating: 5,
+      location: { lat: 1.5, lng: -2.25 },
+    },
     csv: ['Bob', 'pro', 'news, events', '5', '{"lat":1.5,"lng":-2.25}', '', ''],
     xlsx: ['Bob', 'pro', 'news, events', 5, '{"lat":1.5,"lng":-2.25}', null, null],
   },
@@ -84,7 +104,8 @@ const V1: Variant[] = [
 ];
 
 const BASE_MS = Date.UTC(2026, 0, 1);
-const variantOf = (i: number) => (i % 2 === 0 ? (V2[(i >> 1) % V2.length] as Variant) : (V1[(i >> 1) % V1.length] as Variant));
+const variantOf = (i: number) =>
+  i % 2 === 0 ? (V2[(i >> 1) % V2.length] as Variant) : (V1[(i >> 1) % V1.length] as Variant);
 const contactOf = (i: number) => `+1555${String(i).padStart(7, '0')}`;
 const maskedOf = (i: number) => `+1555•••${String(i).padStart(7, '0').slice(-4)}`;
 // completed_at: pairs (2k, 2k+1) complete in the same microsecond, so the id decides their order.
@@ -113,7 +134,7 @@ async function seedMany(db: Db, workspaceId: string, seeded: SeededFlow): Promis
     `insert into conversations (id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
        status, current_node, answers, variables, is_test, started_at, ended_at)
      select ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, $1, $2, '+1555' || lpad(i::text, 7, '0'),
-       $6::jsonb ->> (i % 5), $3, case when i % 2 = 0 then $4::uuid else $5::uuid end, 'e' || i, 'completed', 'end',
+       $6::jsonb ->> (i % $10), $3, case when i % 2 = 0 then $4::uuid else $5::uuid end, 'e' || i, 'completed', 'end',
        a.answers, a.answers, false, t.completed_at - (30 + i % 60) * interval '1 second', t.completed_at
      from generate_series(1, $9::integer) i
      cross join lateral (select case when i % 2 = 0 then $7::jsonb -> ((i / 2) % 4) else $8::jsonb -> ((i / 2) % 3) end as answers) a
@@ -129,6 +150,7 @@ async function seedMany(db: Db, workspaceId: string, seeded: SeededFlow): Promis
       JSON.stringify(V2.map((variant) => variant.answers)),
       JSON.stringify(V1.map((variant) => variant.answers)),
       N,
+      NAMES.length,
     ],
   );
   await db.query(
@@ -143,8 +165,20 @@ async function seedMany(db: Db, workspaceId: string, seeded: SeededFlow): Promis
 /** Rows that default filters leave out: partial and test ones. */
 async function seedExtras(db: Db, workspaceId: string, seeded: SeededFlow): Promise<void> {
   const base = { contact: '+15559990000', startedAt: '2027-01-01T00:00:00Z' };
-  await seedConversation(db, workspaceId, seeded, { ...base, id: uuidOf(N + 1), versionId: seeded.v2Id, status: 'expired', answers: { name: 'Partial' } });
-  await seedConversation(db, workspaceId, seeded, { ...base, id: uuidOf(N + 2), versionId: seeded.v2Id, status: 'active', answers: { plan: 'pro' } });
+  await seedConversation(db, workspaceId, seeded, {
+    ...base,
+    id: uuidOf(N + 1),
+    versionId: seeded.v2Id,
+    status: 'expired',
+    answers: { name: 'Partial' },
+  });
+  await seedConversation(db, workspaceId, seeded, {
+    ...base,
+    id: uuidOf(N + 2),
+    versionId: seeded.v2Id,
+    status: 'active',
+    answers: { plan: 'pro' },
+  });
   await seedConversation(db, workspaceId, seeded, {
     ...base,
     id: uuidOf(N + 3),
@@ -193,7 +227,8 @@ describe('GET /flows/{id}/responses/export', () => {
     for (let k = 0; k < N; k++) {
       const i = order[k] as number;
       const record = records[k + 1];
-      if (JSON.stringify(record) !== JSON.stringify(expectedCsvRow(i))) expect(record, `row ${k + 1} (i = ${i})`).toEqual(expectedCsvRow(i));
+      if (JSON.stringify(record) !== JSON.stringify(expectedCsvRow(i)))
+        expect(record, `row ${k + 1} (i = ${i})`).toEqual(expectedCsvRow(i));
     }
   });
 
@@ -226,7 +261,9 @@ describe('GET /flows/{id}/responses/export', () => {
   it(`XLSX of ${N.toLocaleString('en')} responses read back with exceljs`, async () => {
     const response = await download(exportPath({ format: 'xlsx' }));
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(response.headers.get('content-type')).toBe(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
     expect(response.headers.get('content-disposition')).toMatch(/\.xlsx"$/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await response.arrayBuffer());
@@ -252,28 +289,63 @@ describe('GET /flows/{id}/responses/export', () => {
         iso(completedMs(i)),
         ...variantOf(i).xlsx,
       ];
-      if (JSON.stringify(rows[k + 1]) !== JSON.stringify(expected)) expect(rows[k + 1], `row ${k + 2}`).toEqual(expected);
+      if (JSON.stringify(rows[k + 1]) !== JSON.stringify(expected))
+        expect(rows[k + 1], `row ${k + 2}`).toEqual(expected);
     }
   }, 60_000);
 
   it('masks contacts in CSV too, and applies the list filters', async () => {
-    const masked = await download(exportPath({ format: 'csv', maskPhone: 'true', status: 'all', includeTest: 'true', version: '2' }));
+    const masked = await download(
+      exportPath({ format: 'csv', maskPhone: 'true', status: 'all', includeTest: 'true', version: '2' }),
+    );
     const records = parse(await masked.text(), { bom: true }) as string[][];
     // Version 2's N/2 responses, the two partial ones; the test response ran on the draft (version 0).
     expect(records.length).toBe(1 + N / 2 + 2);
-    expect(records[1]).toEqual([uuidOf(N + 2), '+1555•••0000', '', '2', 'active', '2027-01-01T00:00:00.000Z', '', '', 'pro', '', '', '', '', '']);
-    expect(records[2]?.slice(0, 8)).toEqual([uuidOf(N + 1), '+1555•••0000', '', '2', 'expired', '2027-01-01T00:00:00.000Z', '', 'Partial']);
+    expect(records[1]).toEqual([
+      uuidOf(N + 2),
+      '+1555•••0000',
+      '',
+      '2',
+      'active',
+      '2027-01-01T00:00:00.000Z',
+      '',
+      '',
+      'pro',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
+    expect(records[2]?.slice(0, 8)).toEqual([
+      uuidOf(N + 1),
+      '+1555•••0000',
+      '',
+      '2',
+      'expired',
+      '2027-01-01T00:00:00.000Z',
+      '',
+      'Partial',
+    ]);
     expect(records[3]).toEqual(expectedCsvRow(N, true));
 
     const tests = await download(exportPath({ format: 'ndjson', includeTest: 'true', version: '0' }));
-    const lines = (await tests.text()).trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines).toEqual([expect.objectContaining({ conversationId: uuidOf(N + 3), version: 0, answers: { name: 'Test' } })]);
+    const lines = (await tests.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      expect.objectContaining({ conversationId: uuidOf(N + 3), version: 0, answers: { name: 'Test' } }),
+    ]);
 
     const window = await download(
       exportPath({ format: 'ndjson', from: iso(completedMs(10)), to: iso(completedMs(14)) }),
     );
     // completed_at (…:05.123456 for i = 10) in [:05.123, :07.123): i = 13, 12, 11, 10; 14 completed at :07.123456.
-    const inWindow = (await window.text()).trim().split('\n').map((line) => JSON.parse(line).conversationId);
+    const inWindow = (await window.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).conversationId);
     expect(inWindow).toEqual([uuidOf(13), uuidOf(12), uuidOf(11), uuidOf(10)]);
 
     const empty = await download(exportPath({ format: 'csv', version: '9' }));
@@ -282,13 +354,18 @@ describe('GET /flows/{id}/responses/export', () => {
 
   it('stops reading when the client disconnects (and waits for a slow one)', async () => {
     const original = t.api.context.db;
+    // Counts the export cursor's FETCHes (each reads one chunk of 2,000 rows).
     let chunkQueries = 0;
+    const counting =
+      (query: Queryable['query']): Queryable['query'] =>
+      (sql, params) => {
+        if (sql.startsWith('fetch ')) chunkQueries += 1;
+        return query(sql, params);
+      };
     t.api.context.db = {
       ...original,
-      query: (sql: string, params?: unknown[]) => {
-        if (sql.startsWith('fetch ')) chunkQueries += 1;
-        return original.query(sql, params);
-      },
+      query: counting(original.query),
+      transaction: (work) => original.transaction((tx) => work({ query: counting(tx.query) })),
     } as Db;
     try {
       const controller = new AbortController();
@@ -301,6 +378,7 @@ describe('GET /flows/{id}/responses/export', () => {
       // A client that stops reading: the server waits for 'drain' instead of reading on.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const whilePaused = chunkQueries;
+      expect(whilePaused).toBeGreaterThan(0);
       expect(whilePaused).toBeLessThan(N / 2_000);
       controller.abort();
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -308,11 +386,40 @@ describe('GET /flows/{id}/responses/export', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(chunkQueries).toBe(afterAbort);
       expect(afterAbort).toBeLessThanOrEqual(whilePaused + 1);
+      // The cursor's transaction is over: no connection is left inside it.
+      const { rows } = await original.query<{ open: number }>(
+        `select count(*)::integer as open from pg_stat_activity
+         where datname = current_database() and state like 'idle in transaction%'`,
+      );
+      expect(rows[0]?.open).toBe(0);
     } finally {
       t.api.context.db = original;
     }
     // The API still answers.
     expect((await t.admin.call('get', `/flows/${flow.flowId}/responses?limit=1`)).status).toBe(200);
+  });
+
+  it('runs at most 3 exports at once: the next one is told to come back later', async () => {
+    const controllers = [0, 1, 2].map(() => new AbortController());
+    try {
+      for (const controller of controllers) {
+        const running = await fetch(`${t.base}${exportPath({ format: 'ndjson' })}`, {
+          headers: { authorization: `Bearer ${t.admin.token}` },
+          signal: controller.signal,
+        });
+        expect(running.status).toBe(200);
+      }
+      const refused = await download(exportPath({ format: 'csv' }));
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    } finally {
+      for (const controller of controllers) controller.abort();
+    }
+    // Once they are gone, exports run again.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const again = await download(exportPath({ format: 'csv', version: '9' }));
+    expect(again.status).toBe(200);
+    await again.arrayBuffer();
   });
 
   it('viewer allowed; another workspace’s flow is not found; bad format refused', async () => {
@@ -322,10 +429,13 @@ describe('GET /flows/{id}/responses/export', () => {
     await allowed.arrayBuffer();
     const elsewhere = await t.otherWorkspace();
     const foreign = await fetch(`${t.base}${exportPath({ format: 'csv' })}`, {
-      headers: { authorization: `Bearer ${elsewhere.token}`, 'x-workspace-id': elsewhere.workspace as string },
+      headers: {
+        authorization: `Bearer ${elsewhere.token}`,
+        'x-workspace-id': elsewhere.workspace as string,
+      },
     });
     expect(foreign.status).toBe(404);
-    expect((await foreign.json()).error.code).toBe('not_found');
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe('not_found');
     expect((await download(exportPath({ format: 'pdf' }))).status).toBe(400);
     expect((await fetch(`${t.base}${exportPath({ format: 'csv' })}`)).status).toBe(401);
   });
@@ -333,7 +443,11 @@ describe('GET /flows/{id}/responses/export', () => {
   it('records who exported what in the audit log', async () => {
     const audit = await t.admin.call('get', '/audit?entity=flow');
     expect(audit.body.items).toContainEqual(
-      expect.objectContaining({ action: 'responses.export', entityId: flow.flowId, after: expect.objectContaining({ format: 'csv' }) }),
+      expect.objectContaining({
+        action: 'responses.export',
+        entityId: flow.flowId,
+        after: expect.objectContaining({ format: 'csv' }),
+      }),
     );
   });
 });

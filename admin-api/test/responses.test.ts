@@ -1,6 +1,14 @@
 import { validateFlow } from '@parley/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPECTED_COLUMNS, FLOW_V1, FLOW_V2, type SeededFlow, seedConversation, seedFlow, uuidOf } from './support/results-seed.js';
+import {
+  EXPECTED_COLUMNS,
+  FLOW_V1,
+  FLOW_V2,
+  type SeededFlow,
+  seedConversation,
+  seedFlow,
+  uuidOf,
+} from './support/results-seed.js';
 import { type Client, startTestApi, type TestApi } from './support/test-api.js';
 
 let t: TestApi;
@@ -29,7 +37,13 @@ beforeAll(async () => {
     contact: '+15550000002',
     contactName: 'Bob',
     status: 'completed',
-    answers: { name: 'Bob', plan: 'pro', tags: ['news', 'events'], rating: 5, location: { lat: 1.5, lng: 2.5 } },
+    answers: {
+      name: 'Bob',
+      plan: 'pro',
+      tags: ['news', 'events'],
+      rating: 5,
+      location: { lat: 1.5, lng: 2.5 },
+    },
     startedAt: at('11:00:00'),
     endedAt: at('11:02:00.250'),
   });
@@ -64,13 +78,52 @@ beforeAll(async () => {
     startedAt: at('13:00:00'),
     endedAt: at('13:40:00'),
   });
-  await seed({ id: c(5), versionId: flow.v2Id, contact: '+15550000005', status: 'active', answers: { name: 'Eve' }, currentNode: 'q_plan', startedAt: at('14:00:00') });
+  await seed({
+    id: c(5),
+    versionId: flow.v2Id,
+    contact: '+15550000005',
+    status: 'active',
+    answers: { name: 'Eve' },
+    currentNode: 'q_plan',
+    startedAt: at('14:00:00'),
+  });
   // No answer at all: not a partial response.
-  await seed({ id: c(6), versionId: flow.v2Id, contact: '+15550000006', status: 'abandoned', answers: {}, startedAt: at('15:00:00'), endedAt: at('15:01:00') });
-  await seed({ id: c(7), versionId: flow.v1Id, contact: '+15550000007', status: 'failed', answers: { name: 'Gus' }, startedAt: at('09:00:00'), endedAt: at('09:01:00') });
-  await seed({ id: c(8), versionId: flow.v2Id, contact: '+15550000008', status: 'handoff', answers: { name: 'Hal' }, startedAt: at('08:00:00') });
+  await seed({
+    id: c(6),
+    versionId: flow.v2Id,
+    contact: '+15550000006',
+    status: 'abandoned',
+    answers: {},
+    startedAt: at('15:00:00'),
+    endedAt: at('15:01:00'),
+  });
+  await seed({
+    id: c(7),
+    versionId: flow.v1Id,
+    contact: '+15550000007',
+    status: 'failed',
+    answers: { name: 'Gus' },
+    startedAt: at('09:00:00'),
+    endedAt: at('09:01:00'),
+  });
+  await seed({
+    id: c(8),
+    versionId: flow.v2Id,
+    contact: '+15550000008',
+    status: 'handoff',
+    answers: { name: 'Hal' },
+    startedAt: at('08:00:00'),
+  });
   // A simulator run of the draft (version 0).
-  await seed({ id: c(9), versionId: flow.draftId, contact: 'sim-1', status: 'active', isTest: true, answers: { name: 'Ivy' }, startedAt: at('10:30:00') });
+  await seed({
+    id: c(9),
+    versionId: flow.draftId,
+    contact: 'sim-1',
+    status: 'active',
+    isTest: true,
+    answers: { name: 'Ivy' },
+    startedAt: at('10:30:00'),
+  });
 });
 
 afterAll(async () => {
@@ -78,7 +131,7 @@ afterAll(async () => {
 });
 
 const query = (params: Record<string, string | number | boolean>) =>
-  `?${new URLSearchParams(Object.entries(params).map(([key, value]) => [key, String(value)]))}`;
+  `?${new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, String(value)]))}`;
 
 async function list(client: Client, params: Record<string, string | number | boolean> = {}) {
   const reply = await client.call('get', `/flows/${flow.flowId}/responses${query(params)}`);
@@ -108,7 +161,13 @@ describe('GET /flows/{id}/responses', () => {
       contactName: 'Bob',
       version: 2,
       status: 'completed',
-      answers: { name: 'Bob', plan: 'pro', tags: ['news', 'events'], rating: 5, location: { lat: 1.5, lng: 2.5 } },
+      answers: {
+        name: 'Bob',
+        plan: 'pro',
+        tags: ['news', 'events'],
+        rating: 5,
+        location: { lat: 1.5, lng: 2.5 },
+      },
       startedAt: '2026-03-01T11:00:00.000Z',
       completedAt: '2026-03-01T11:02:00.250Z',
     });
@@ -126,7 +185,11 @@ describe('GET /flows/{id}/responses', () => {
     const body = await list(t.admin, { status: 'partial' });
     expect(ids(body)).toEqual([c(5), c(4), c(7), c(8)]);
     expect(body.items.map((item) => item.status)).toEqual(['active', 'expired', 'failed', 'handoff']);
-    expect(body.items[1]).toMatchObject({ answers: { name: 'Dee', plan: 'basic' }, completedAt: null, startedAt: '2026-03-01T13:00:00.000Z' });
+    expect(body.items[1]).toMatchObject({
+      answers: { name: 'Dee', plan: 'basic' },
+      completedAt: null,
+      startedAt: '2026-03-01T13:00:00.000Z',
+    });
   });
 
   it('all: both, merged on their times (completed_at, or started_at when partial)', async () => {
@@ -146,7 +209,27 @@ describe('GET /flows/{id}/responses', () => {
       c(8),
     ]);
     const drafts = await list(t.admin, { status: 'all', includeTest: true, version: 0 });
-    expect(drafts.items).toEqual([expect.objectContaining({ conversationId: c(9), version: 0, status: 'active' })]);
+    expect(drafts.items).toEqual([
+      expect.objectContaining({ conversationId: c(9), version: 0, status: 'active' }),
+    ]);
+  });
+
+  it('with includeTest, columns also come from simulator drafts (a question not published yet)', async () => {
+    const draft = structuredClone(FLOW_V2) as typeof FLOW_V2 & { nodes: unknown[] };
+    draft.nodes.push({
+      id: 'q_new',
+      type: 'question',
+      config: { prompt: 'New?', variable: 'fresh', answer: { type: 'boolean' } },
+    });
+    await t.db.query(
+      `insert into flow_versions (workspace_id, flow_id, version, status, definition, checksum) values ($1, $2, 0, 'draft', $3::jsonb, 'draft-2')`,
+      [t.workspaceId, flow.flowId, JSON.stringify(draft)],
+    );
+    expect((await list(t.admin, { includeTest: true })).columns).toEqual([
+      ...EXPECTED_COLUMNS,
+      { variable: 'fresh', title: 'New?', type: 'boolean' },
+    ]);
+    expect((await list(t.admin)).columns).toEqual(EXPECTED_COLUMNS);
   });
 
   it('filters by version', async () => {
@@ -213,7 +296,9 @@ describe('GET /flows/{id}/responses', () => {
     expect((await t.admin.call('get', `/flows/${foreign.flowId}/responses`)).status).toBe(404);
     const theirs = await elsewhere.call('get', `/flows/${foreign.flowId}/responses`);
     expect(theirs.body.items.map((item: { conversationId: string }) => item.conversationId)).toEqual([c(99)]);
-    expect((await t.admin.call('get', '/flows/00000000-0000-4000-8000-000000000000/responses')).status).toBe(404);
+    expect((await t.admin.call('get', '/flows/00000000-0000-4000-8000-000000000000/responses')).status).toBe(
+      404,
+    );
   });
 
   it('is in the OpenAPI document', async () => {

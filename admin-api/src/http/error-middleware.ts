@@ -41,6 +41,16 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       });
       return;
     }
+    if (http.status === 415) {
+      response.status(415).json({
+        error: {
+          code: 'unsupported_media_type',
+          message: 'Send the body as JSON (Content-Type: application/json; charset=utf-8).',
+          details: null,
+        },
+      });
+      return;
+    }
     if (http.status !== undefined && http.status >= 400 && http.status < 500) {
       response
         .status(http.status)

@@ -9,10 +9,83 @@ import { type Caller, ROLE_RANK, type RouteDefinition } from './route.js';
 /** Resolves the caller of a request from its credentials; throws `unauthenticated`. */
 export type Authenticate = (request: Request) => Promise<Caller>;
 
-// Query strings and path segments are text: coerce "5" to 5 and fill defaults.
-const inputAjv = createAjv({ coerceTypes: true, useDefaults: true, strict: false });
-const bodyAjv = createAjv({ useDefaults: true, strict: false });
+// Query strings and path segments are text: coerce "5" to 5 and fill defaults. NaN and Infinity
+// (JSON's 1e400) are not numbers here.
+const inputAjv = createAjv({ coerceTypes: true, useDefaults: true, strict: false, strictNumbers: true });
+const bodyAjv = createAjv({ useDefaults: true, strict: false, strictNumbers: true });
 const responseAjv = createAjv({ strict: false });
+
+// RFC 3339 allows times Postgres cannot store (year 0000, offsets beyond ±15:59): refused as input.
+const isDateTime = createAjv({ strict: false }).compile({ type: 'string', format: 'date-time' });
+function storableDateTime(value: string): boolean {
+  if (!isDateTime(value) || Number(value.slice(0, 4)) < 1) return false;
+  const offset = /([+-])(\d\d):?(\d\d)$/.exec(value);
+  return offset === null || Number(offset[2]) * 60 + Number(offset[3]) <= 15 * 60 + 59;
+}
+for (const ajv of [inputAjv, bodyAjv]) ajv.addFormat('date-time', { type: 'string', validate: storableDateTime });
+
+/** Deeper JSON than any Flow Document needs; deeper input is refused before it reaches JSON.stringify or Postgres. */
+export const MAX_INPUT_DEPTH = 64;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const escapePointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/**
+ * What JSON can carry but Postgres cannot store (NUL characters, unpaired UTF-16 surrogates, in
+ * values or keys) and nesting deeper than MAX_INPUT_DEPTH: a 400 with the pointer, never a 500 later.
+ * Iterative, so hostile nesting cannot overflow the stack here either.
+ */
+function checkStorable(value: unknown, where: keyof typeof PLACES): void {
+  const bad = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
+  const stack: { value: unknown; pointer: string; depth: number }[] = [{ value, pointer: '', depth: 0 }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const pointer = `/${where}${item.pointer}`;
+    if (typeof item.value === 'string') {
+      if (bad(item.value)) {
+        throw invalid(`Some ${PLACES[where]} of the request are not valid.`, [
+          { pointer, message: 'Must not contain NUL characters or invalid Unicode.' },
+        ]);
+      }
+      continue;
+    }
+    if (item.value === null || typeof item.value !== 'object') continue;
+    if (item.depth >= MAX_INPUT_DEPTH) {
+      throw invalid(`The ${PLACES[where]} of the request are nested too deeply.`, [
+        { pointer, message: `Must not nest more than ${MAX_INPUT_DEPTH} levels deep.` },
+      ]);
+    }
+    for (const [key, child] of Object.entries(item.value)) {
+      if (bad(key)) {
+        throw invalid(`Some ${PLACES[where]} of the request are not valid.`, [
+          { pointer, message: 'Names must not contain NUL characters or invalid Unicode.' },
+        ]);
+      }
+      stack.push({ value: child, pointer: `${item.pointer}/${escapePointer(key)}`, depth: item.depth + 1 });
+    }
+  }
+}
+
+/**
+ * Ajv coerces "1e400" (or "Infinity") in a query or path to Infinity without checking it again,
+ * and skips minimum/maximum for it: refused here, after coercion.
+ */
+function checkFinite(value: Record<string, unknown>, where: keyof typeof PLACES): void {
+  for (const [name, item] of Object.entries(value)) {
+    const items = Array.isArray(item) ? item : [item];
+    if (items.some((entry) => typeof entry === 'number' && !Number.isFinite(entry))) {
+      throw invalid(`Some ${PLACES[where]} of the request are not valid.`, [
+        { pointer: `/${where}/${escapePointer(name)}`, message: 'Must be a finite number.' },
+      ]);
+    }
+  }
+}
+
+/** An absent body, or an empty object (what some clients send when there is nothing to send). */
+function isEmptyBody(body: unknown): boolean {
+  return (
+    body === undefined ||
+    (body !== null && typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)
+  );
+}
 
 function compile(ajv: ReturnType<typeof createAjv>, schema: TSchema | undefined): ValidateFunction | null {
   return schema === undefined ? null : ajv.compile(schema);
@@ -61,11 +134,21 @@ export function mountRoutes(routes: RouteDefinition[], authenticate: Authenticat
       }
       const params = { ...request.params };
       const query = { ...(request.query as Record<string, unknown>) };
+      checkStorable(params, 'params');
+      checkStorable(query, 'query');
       check(validateParams, params, 'params');
       check(validateQuery, query, 'query');
+      checkFinite(params, 'params');
+      checkFinite(query, 'query');
       // A request without a body (no content-type) is read as `{}`: optional-only bodies may be left out.
       const body: unknown = definition.body === undefined ? request.body : (request.body ?? {});
-      if (definition.body !== undefined) check(validateBody, body, 'body');
+      if (definition.body === undefined && !isEmptyBody(body)) {
+        throw invalid('This request takes no body.', [{ pointer: '/body', message: 'Leave the body out.' }]);
+      }
+      if (definition.body !== undefined) {
+        checkStorable(body, 'body');
+        check(validateBody, body, 'body');
+      }
       const result = await definition.handler({
         params,
         query,

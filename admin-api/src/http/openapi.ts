@@ -8,6 +8,12 @@ const ERROR_RESPONSES: Record<number, string> = {
   404: 'Not found (or in another workspace)',
   429: 'Too many requests',
 };
+/** What any request with a body may be answered (writes). */
+const BODY_ERROR_RESPONSES: Record<number, string> = {
+  413: 'The body is larger than the limit',
+  415: 'The body is not JSON',
+};
+const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
 
 /** Strips TypeBox's symbol keys and our `x-message` hints so the document is plain JSON Schema. */
 function plain(schema: unknown): unknown {
@@ -34,16 +40,20 @@ export function buildOpenApi(routes: RouteDefinition[], version: string): Record
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(definition.responses)) {
+      const error = Number(status) >= 400 && spec.schema === undefined && spec.contentType === undefined;
       responses[status] = {
         description: spec.description,
-        ...(spec.schema === undefined && spec.contentType === undefined
-          ? {}
-          : { content: { [spec.contentType ?? 'application/json']: spec.schema === undefined ? {} : { schema: plain(spec.schema) } } }),
+        ...(error
+          ? { content: ERROR_CONTENT }
+          : spec.schema === undefined && spec.contentType === undefined
+            ? {}
+            : { content: { [spec.contentType ?? 'application/json']: spec.schema === undefined ? {} : { schema: plain(spec.schema) } } }),
       };
     }
-    for (const [status, description] of Object.entries(ERROR_RESPONSES)) {
-      if (status === '401' && definition.access === 'public') continue;
-      responses[status] ??= { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    const errors = { ...ERROR_RESPONSES, ...(definition.method === 'get' ? {} : BODY_ERROR_RESPONSES) };
+    for (const [status, description] of Object.entries(errors)) {
+      if ((status === '401' || status === '403') && definition.access === 'public') continue;
+      responses[status] ??= { description, content: ERROR_CONTENT };
     }
     paths[definition.path] ??= {};
     (paths[definition.path] as Record<string, unknown>)[definition.method] = {

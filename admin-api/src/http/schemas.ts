@@ -3,6 +3,8 @@ import { type TSchema, Type } from '@sinclair/typebox';
 export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
 export const Timestamp = Type.String({ format: 'date-time' });
+/** A version number: Postgres `integer`, so never above 2^31 − 1. */
+export const VersionNumber = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 
 export const ErrorBody = Type.Object(
   {

@@ -5,14 +5,25 @@
 import type { Queryable } from '@parley/db';
 import { deriveForm, type FlowDocument } from '@parley/schemas';
 
-const question = (id: string, variable: string, label: string, answer: Record<string, unknown>, extra = {}) => ({
+const question = (
+  id: string,
+  variable: string,
+  label: string,
+  answer: Record<string, unknown>,
+  extra = {},
+) => ({
   id,
   type: 'question',
   config: { prompt: `${label}?`, variable, answer, ui: { label }, ...extra },
 });
 
 const chain = (ids: string[]) =>
-  ids.slice(1).map((target, index) => ({ id: `e${index + 1}`, source: ids[index] as string, sourceHandle: 'next', target }));
+  ids.slice(1).map((target, index) => ({
+    id: `e${index + 1}`,
+    source: ids[index] as string,
+    sourceHandle: 'next',
+    target,
+  }));
 
 /** Version 1: name, email, and a variable called like a fixed export column (`status`). */
 export const FLOW_V1 = {
@@ -78,7 +89,11 @@ export const FLOW_V2 = {
       'q_location',
       'location',
       'Where are you',
-      { type: 'object', properties: { lat: { type: 'number' }, lng: { type: 'number' } }, required: ['lat', 'lng'] },
+      {
+        type: 'object',
+        properties: { lat: { type: 'number' }, lng: { type: 'number' } },
+        required: ['lat', 'lng'],
+      },
       { accept: 'location' },
     ),
     { id: 'end', type: 'end', config: { text: 'Thanks!' } },
@@ -107,10 +122,15 @@ export interface SeededFlow {
 }
 
 /** A flow with versions 1 (archived) and 2 (published), a draft snapshot and a number. */
-export async function seedFlow(db: Queryable, workspaceId: string, name = 'Lead intake'): Promise<SeededFlow> {
+export async function seedFlow(
+  db: Queryable,
+  workspaceId: string,
+  name = 'Lead intake',
+): Promise<SeededFlow> {
   const insert = async <T>(sql: string, params: unknown[]) => (await db.query<T>(sql, params)).rows[0] as T;
   const { id: numberId } = await insert<{ id: string }>(
-    `insert into numbers (workspace_id, phone, label) values ($1, '+15550009999', 'Main') returning id`,
+    `insert into numbers (workspace_id, phone, label) values ($1, '+15550009999', 'Main')
+     on conflict (workspace_id, phone) do update set label = excluded.label returning id`,
     [workspaceId],
   );
   const { id: flowId } = await insert<{ id: string }>(
@@ -121,7 +141,14 @@ export async function seedFlow(db: Queryable, workspaceId: string, name = 'Lead 
     insert<{ id: string }>(
       `insert into flow_versions (workspace_id, flow_id, version, status, definition, answers_schema, checksum, published_at)
        values ($1, $2, $3, $4, $5::jsonb, $6::jsonb, md5($5::text), case when $3 > 0 then now() end) returning id`,
-      [workspaceId, flowId, number, status, JSON.stringify(definition), JSON.stringify(deriveForm(definition as FlowDocument).answersSchema)],
+      [
+        workspaceId,
+        flowId,
+        number,
+        status,
+        JSON.stringify(definition),
+        JSON.stringify(deriveForm(definition as FlowDocument).answersSchema),
+      ],
     );
   const v1 = await version(1, 'archived', FLOW_V1);
   const v2 = await version(2, 'published', FLOW_V2);
@@ -146,7 +173,12 @@ export interface ConversationSeed {
 }
 
 /** One conversation as the runtime writes it: the row, its response when completed, its node visits. */
-export async function seedConversation(db: Queryable, workspaceId: string, flow: SeededFlow, seed: ConversationSeed) {
+export async function seedConversation(
+  db: Queryable,
+  workspaceId: string,
+  flow: SeededFlow,
+  seed: ConversationSeed,
+) {
   const answers = JSON.stringify(seed.answers ?? {});
   await db.query(
     `insert into conversations (id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,

@@ -75,7 +75,12 @@ export class AnalyticsRepository {
    * runtime for every node a conversation enters, once per conversation and node) and that stored
    * an answer at it.
    */
-  async nodeVisits(db: Queryable, workspaceId: string, flowId: string, filters: AnalyticsFilters): Promise<NodeCounts[]> {
+  async nodeVisits(
+    db: Queryable,
+    workspaceId: string,
+    flowId: string,
+    filters: AnalyticsFilters,
+  ): Promise<NodeCounts[]> {
     const { rows } = await db.query<{ node_id: string; reached: number; answered: number }>(
       `with ${COHORT}
        select n.node_id, count(*)::integer as reached, count(*) filter (where n.answered)::integer as answered
@@ -87,7 +92,12 @@ export class AnalyticsRepository {
   }
 
   /** Unfinished conversations by the node they stopped at (`current_node`) and their status. */
-  async stops(db: Queryable, workspaceId: string, flowId: string, filters: AnalyticsFilters): Promise<StopCounts[]> {
+  async stops(
+    db: Queryable,
+    workspaceId: string,
+    flowId: string,
+    filters: AnalyticsFilters,
+  ): Promise<StopCounts[]> {
     const { rows } = await db.query<{ node_id: string; status: string; count: number }>(
       `with ${COHORT}
        select current_node as node_id, status, count(*)::integer as count

@@ -6,16 +6,28 @@ import type { AnalyticsService } from './analytics.service.js';
 const Count = Type.Integer({ minimum: 0 });
 
 const AnalyticsQuery = Type.Object({
-  version: Type.Optional(Type.Integer({ minimum: 0, description: 'Only conversations of this flow version' })),
-  from: Type.Optional(Type.String({ format: 'date-time', description: 'Conversations started at or after this time' })),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'Conversations started before this time' })),
-  includeTest: Type.Optional(Type.Boolean({ default: false, description: 'Include simulator (test) conversations' })),
+  version: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Only conversations of this flow version' }),
+  ),
+  from: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Conversations started at or after this time' }),
+  ),
+  to: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Conversations started before this time' }),
+  ),
+  includeTest: Type.Optional(
+    Type.Boolean({ default: false, description: 'Include simulator (test) conversations' }),
+  ),
 });
 
 const NodeFunnel = Type.Object({
   nodeId: Type.String(),
-  type: Type.Union([Type.String(), Type.Null()], { description: 'Node type; null for a node no listed version has' }),
-  label: Type.Union([Type.String(), Type.Null()], { description: 'A question’s label or prompt, a message’s text' }),
+  type: Type.Union([Type.String(), Type.Null()], {
+    description: 'Node type; null for a node no listed version has',
+  }),
+  label: Type.Union([Type.String(), Type.Null()], {
+    description: 'A question’s label or prompt, a message’s text',
+  }),
   reached: Count,
   answered: Count,
   droppedHere: Count,

@@ -5,7 +5,14 @@ import type { VersionDefinition } from '../responses/responses.repository.js';
 import type { ResponsesService } from '../responses/responses.service.js';
 import type { AnalyticsFilters, AnalyticsRepository } from './analytics.repository.js';
 
-export const CONVERSATION_STATUSES = ['active', 'completed', 'failed', 'handoff', 'expired', 'abandoned'] as const;
+export const CONVERSATION_STATUSES = [
+  'active',
+  'completed',
+  'failed',
+  'handoff',
+  'expired',
+  'abandoned',
+] as const;
 /** Ends that are a drop-off: the contact went quiet, started over, or the flow failed. */
 const DROP_STATUSES = new Set(['expired', 'abandoned', 'failed']);
 
@@ -111,20 +118,32 @@ export class AnalyticsService {
     // Nodes of the version asked for (else of every published version, newest first) in flow order,
     // then nodes only the data knows (versions not listed, draft snapshots), most reached first.
     const known = knownNodes(
-      filters.version === undefined ? versions : versions.filter(({ version }) => version === filters.version),
+      filters.version === undefined
+        ? versions
+        : versions.filter(({ version }) => version === filters.version),
     );
     const funnel = new Map<string, NodeFunnel>();
     const entry = (nodeId: string): NodeFunnel => {
       let node = funnel.get(nodeId);
       if (node === undefined) {
         const info = known.get(nodeId);
-        node = { nodeId, type: info?.type ?? null, label: info?.label ?? null, reached: 0, answered: 0, droppedHere: 0, waitingHere: 0 };
+        node = {
+          nodeId,
+          type: info?.type ?? null,
+          label: info?.label ?? null,
+          reached: 0,
+          answered: 0,
+          droppedHere: 0,
+          waitingHere: 0,
+        };
         funnel.set(nodeId, node);
       }
       return node;
     };
     for (const nodeId of known.keys()) entry(nodeId);
-    for (const visit of [...visits].sort((a, b) => b.reached - a.reached || a.nodeId.localeCompare(b.nodeId))) {
+    for (const visit of [...visits].sort(
+      (a, b) => b.reached - a.reached || a.nodeId.localeCompare(b.nodeId),
+    )) {
       const node = entry(visit.nodeId);
       node.reached = visit.reached;
       node.answered = visit.answered;

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { CursorQuery, Page, Timestamp, Uuid } from '../../http/schemas.js';
 import type { ApiContext } from '../../api-context.js';
+import { invalid } from '../../errors/domain-errors.js';
 
 const AuditItem = Type.Object({
   id: Type.Integer(),
@@ -30,10 +31,15 @@ export function auditRoutes(api: ApiContext): RouteDefinition[] {
       responses: { 200: { description: 'A page of entries', schema: AuditPage } },
       handler: async ({ caller, query }) => {
         const limit = query.limit ?? 50;
-        const before = query.cursor === undefined ? undefined : Number(query.cursor);
+        const before = query.cursor === undefined || query.cursor === '' ? undefined : Number(query.cursor);
+        if (before !== undefined && !(Number.isSafeInteger(before) && before > 0)) {
+          throw invalid('The cursor is not valid; start again from the first page.', [
+            { pointer: '/query/cursor', message: 'Use the nextCursor of a previous page.' },
+          ]);
+        }
         const items = await api.audit.list(api.db, caller.workspaceId, {
           limit,
-          ...(before === undefined || !Number.isInteger(before) ? {} : { before }),
+          ...(before === undefined ? {} : { before }),
           ...(query.entity === undefined ? {} : { entity: query.entity }),
         });
         const last = items.at(-1);

@@ -20,6 +20,7 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
       ),
       responses: {
         200: { description: 'Signed in', schema: Type.Object({ token: Type.String(), user: User }) },
+        401: { description: 'Wrong email or password' },
         423: { description: 'Locked after repeated failures' },
       },
       handler: async ({ body, ip }) => {

@@ -111,6 +111,7 @@ export class ConversationsService {
         entity: 'conversation',
         entityId: conversationId,
         before: { status: found.status },
+        after: { releaseRequestedAt: requestedAt },
       });
       return found;
     });

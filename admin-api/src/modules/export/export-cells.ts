@@ -21,7 +21,10 @@ const META = new Set<string>(META_COLUMNS);
  * dot, so a variable named like a fixed column is written `answers.<name>` and never collides.
  */
 export function headerRow(columns: AnswerColumn[]): string[] {
-  return [...META_COLUMNS, ...columns.map(({ variable }) => (META.has(variable) ? `answers.${variable}` : variable))];
+  return [
+    ...META_COLUMNS,
+    ...columns.map(({ variable }) => (META.has(variable) ? `answers.${variable}` : variable)),
+  ];
 }
 
 /** An answer as text: arrays joined with ", ", objects (media, location) as JSON, nothing as "". */
@@ -29,7 +32,9 @@ export function answerText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) {
-    return value.map((item) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : String(item))).join(', ');
+    return value
+      .map((item) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : String(item)))
+      .join(', ');
   }
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
@@ -39,13 +44,15 @@ export function answerText(value: unknown): string {
 // (+15550100101, -3.5, +1555•••0101). No letters, no `!`, `|` or `(`…`)` after a name: it cannot call a
 // function, name a cell or start a DDE link, so it needs no guard and stays as it is.
 const PLAIN_NUMBER = /^[+-]?[\d ().•-]*\d[\d ().•-]*$/;
-const FORMULA_START = /^[=+\-@\t\r]/;
+// The full-width ＝ ＋ － ＠ too: Apple Numbers normalises them to = + - @.
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /**
- * CSV formula-injection guard: a text cell starting with = + - @ a tab or a carriage return would be
- * read by Excel, LibreOffice or Google Sheets as a formula (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`),
- * so it gets a leading apostrophe, which spreadsheets read as "this is text". Number-like cells
- * (phone numbers, negative numbers) are left alone: they cannot form a formula that does anything.
+ * CSV formula-injection guard: a text cell starting with = + - @ a tab or a carriage return (or a
+ * full-width ＝ ＋ － ＠) would be read by Excel, LibreOffice or Google Sheets as a formula
+ * (`=HYPERLINK(…)`, `=cmd|' /C calc'!A0`), so it gets a leading apostrophe, which spreadsheets read
+ * as "this is text". Number-like cells (phone numbers, negative numbers) are left alone: they cannot
+ * form a formula that does anything.
  */
 export function guardFormula(text: string): string {
   return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;

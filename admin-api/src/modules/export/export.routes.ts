@@ -9,7 +9,10 @@ const ExportQuery = Type.Object({
     Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('ndjson')], { default: 'csv' }),
   ),
   maskPhone: Type.Optional(
-    Type.Boolean({ default: false, description: 'Mask contacts: +15550100101 → +1555•••0101 (first and last 4 digits kept)' }),
+    Type.Boolean({
+      default: false,
+      description: 'Mask contacts: +15550100101 → +1555•••0101 (first and last 4 digits kept)',
+    }),
   ),
   ...ResponseFilterQuery,
 });

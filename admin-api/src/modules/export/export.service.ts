@@ -9,8 +9,8 @@ import type { Caller } from '../../http/route.js';
 import type { AnswerColumn } from '../responses/answer-columns.js';
 import type { FlowRef, ResponseFilters, ResponseRecord } from '../responses/responses.repository.js';
 import type { ResponsesService } from '../responses/responses.service.js';
-import { csvRecord, headerRow, ndjsonLine, type RowOptions, xlsxRow } from './export-cells.js';
 import type { ExportRepository } from './export.repository.js';
+import { csvRecord, headerRow, ndjsonLine, type RowOptions, xlsxRow } from './export-cells.js';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'ndjson';
 
@@ -74,7 +74,13 @@ function csvWriter(sink: Sink, columns: AnswerColumn[], options: RowOptions): Fo
   return {
     // UTF-8 with a byte order mark, so Excel reads accents and emoji right.
     start: () => sink.write(`\uFEFF${stringify([headerRow(columns)], CSV_OPTIONS)}`),
-    rows: (records) => sink.write(stringify(records.map((record) => csvRecord(record, columns, options)), CSV_OPTIONS)),
+    rows: (records) =>
+      sink.write(
+        stringify(
+          records.map((record) => csvRecord(record, columns, options)),
+          CSV_OPTIONS,
+        ),
+      ),
     end: async () => {
       sink.out.end();
     },
@@ -97,7 +103,11 @@ function ndjsonWriter(sink: Sink, options: RowOptions): FormatWriter {
  * Shared strings and styles are off: both would keep every row's data in memory until the end.
  */
 function xlsxWriter(sink: Sink, columns: AnswerColumn[], options: RowOptions): FormatWriter {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink.out, useStyles: false, useSharedStrings: false });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: sink.out,
+    useStyles: false,
+    useSharedStrings: false,
+  });
   const sheet = workbook.addWorksheet('Responses');
   return {
     start: async () => {
@@ -185,7 +195,10 @@ export class ExportService {
     const sink = new Sink(response);
     response.status(200);
     response.setHeader('content-type', EXPORT_CONTENT_TYPES[options.format]);
-    response.setHeader('content-disposition', `attachment; filename="${exportFileName(flow.name, options.format)}"`);
+    response.setHeader(
+      'content-disposition',
+      `attachment; filename="${exportFileName(flow.name, options.format)}"`,
+    );
     response.setHeader('cache-control', 'no-store');
     const writer =
       options.format === 'csv'
@@ -197,14 +210,24 @@ export class ExportService {
     let rows = 0;
     try {
       await writer.start();
-      await this.repository.forEachChunk(this.api.db, caller.workspaceId, flowId, filters, this.limits.chunkRows, async (chunk) => {
-        if (sink.closed) return false;
-        await writer.rows(chunk);
-        rows += chunk.length;
-        return !sink.closed;
-      });
+      await this.repository.forEachChunk(
+        this.api.db,
+        caller.workspaceId,
+        flowId,
+        filters,
+        this.limits.chunkRows,
+        async (chunk) => {
+          if (sink.closed) return false;
+          await writer.rows(chunk);
+          rows += chunk.length;
+          return !sink.closed;
+        },
+      );
       if (sink.closed) {
-        this.api.logger.info({ flowId, format: options.format, rows }, 'export stopped: the client went away');
+        this.api.logger.info(
+          { flowId, format: options.format, rows },
+          'export stopped: the client went away',
+        );
         return;
       }
       await writer.end();

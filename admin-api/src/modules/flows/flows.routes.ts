@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { IdParams, Timestamp, Uuid } from '../../http/schemas.js';
+import { IdParams, Timestamp, Uuid, VersionNumber } from '../../http/schemas.js';
 import type { FlowsService } from './flows.service.js';
 
 const Definition = Type.Object({}, { additionalProperties: true, description: 'A Flow Document v1 (see docs/flow-format.md)' });
@@ -28,8 +28,8 @@ const Version = Type.Object({
   createdAt: Timestamp,
   publishedAt: Type.Union([Timestamp, Type.Null()]),
 });
-const VersionParams = Type.Object({ id: Uuid, v: Type.Integer({ minimum: 1 }) });
-const DiffParams = Type.Object({ id: Uuid, a: Type.Integer({ minimum: 1 }), b: Type.Integer({ minimum: 1 }) });
+const VersionParams = Type.Object({ id: Uuid, v: VersionNumber });
+const DiffParams = Type.Object({ id: Uuid, a: VersionNumber, b: VersionNumber });
 const Change = Type.Object({
   kind: Type.String(),
   entity: Type.String(),

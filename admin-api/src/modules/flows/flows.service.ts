@@ -96,6 +96,15 @@ export class FlowsService {
           currentEtag: (await this.repository.get(tx, caller.workspaceId, flowId))?.draftEtag ?? null,
         });
       }
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'flow.save_draft',
+        entity: 'flow',
+        entityId: flowId,
+        before: { name: current.name, etag: current.draftEtag, checksum: checksumOf(current.draft) },
+        after: { name: nameIn(definition, current.name), etag: saved, checksum: checksumOf(definition) },
+      });
       return { etag: saved };
     });
   }
@@ -114,7 +123,7 @@ export class FlowsService {
       if (errors.length > 0) {
         throw unprocessable('The flow has errors; fix them before publishing.', { errors: problemsView(errors), warnings: problemsView(warnings) });
       }
-      return this.publishDefinition(tx, caller, flowId, flow.draft as FlowDocument, 'flow.publish');
+      return this.publishDefinition(tx, caller, flowId, flow.draft as FlowDocument, 'flow.publish', flow.publishedVersion);
     });
     await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
     return result;
@@ -126,6 +135,7 @@ export class FlowsService {
     flowId: string,
     definition: FlowDocument,
     action: string,
+    previous: number | null,
   ): Promise<{ version: number }> {
     const { answersSchema } = deriveForm(definition);
     const published = await this.repository.publish(tx, caller.workspaceId, flowId, definition, answersSchema, checksumOf(definition), caller.userId);
@@ -135,6 +145,7 @@ export class FlowsService {
       action,
       entity: 'flow',
       entityId: flowId,
+      before: { publishedVersion: previous },
       after: { version: published.version, checksum: checksumOf(definition) },
     });
     return { version: published.version };
@@ -165,7 +176,7 @@ export class FlowsService {
       const target = await this.repository.version(tx, flowId, version);
       if (target === null) throw notFound(`Version ${version}`);
       await this.repository.replaceDraft(tx, flowId, target.definition);
-      return this.publishDefinition(tx, caller, flowId, target.definition as FlowDocument, 'flow.rollback');
+      return this.publishDefinition(tx, caller, flowId, target.definition as FlowDocument, 'flow.rollback', flow.publishedVersion);
     });
     await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
     return result;

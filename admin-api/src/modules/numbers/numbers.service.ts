@@ -167,7 +167,8 @@ export class NumbersService {
         action: 'number.connect',
         entity: 'number',
         entityId: numberId,
-        ...(options.method === undefined ? {} : { after: { method: options.method } }),
+        before: { desiredConnected: found.desiredConnected, state: found.state },
+        after: { desiredConnected: true, ...(options.method === undefined ? {} : { method: options.method }) },
       });
       return (await this.repository.get(tx, caller.workspaceId, numberId)) as NumberRecord;
     });
@@ -196,6 +197,8 @@ export class NumbersService {
         action: 'number.logout',
         entity: 'number',
         entityId: numberId,
+        before: { desiredConnected: found.desiredConnected, state: found.state },
+        after: { desiredConnected: false },
       });
       return (await this.repository.get(tx, caller.workspaceId, numberId)) as NumberRecord;
     });

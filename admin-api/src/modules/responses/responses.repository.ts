@@ -126,7 +126,11 @@ const filterParams = (workspaceId: string, flowId: string, filters: ResponseFilt
 ];
 
 /** Every row the filters select, newest first, as one query (for a cursor): SQL and parameters. */
-export function allRowsQuery(workspaceId: string, flowId: string, filters: ResponseFilters): { sql: string; params: unknown[] } {
+export function allRowsQuery(
+  workspaceId: string,
+  flowId: string,
+  filters: ResponseFilters,
+): { sql: string; params: unknown[] } {
   return { sql: rowsSql(filters.status, false), params: filterParams(workspaceId, flowId, filters) };
 }
 
@@ -160,7 +164,12 @@ export class ResponsesRepository {
    * version, newest first; with `withDrafts`, then the most recent distinct draft snapshots (what
    * simulator sessions ran), so test answers to questions never published have a column too.
    */
-  async definitions(db: Queryable, workspaceId: string, flowId: string, withDrafts: boolean): Promise<VersionDefinition[]> {
+  async definitions(
+    db: Queryable,
+    workspaceId: string,
+    flowId: string,
+    withDrafts: boolean,
+  ): Promise<VersionDefinition[]> {
     const { rows } = await db.query<VersionDefinition>(
       `(select version, status, definition from flow_versions
         where workspace_id = $1 and flow_id = $2 and status <> 'draft' order by version desc)

@@ -15,14 +15,18 @@ const Status = Type.Union([
 
 /** The filters the list, the exports and (partly) the analytics share. */
 export const ResponseFilterQuery = {
-  version: Type.Optional(Type.Integer({ minimum: 0, description: 'Only this flow version (0: simulator runs of drafts)' })),
+  version: Type.Optional(
+    Type.Integer({ minimum: 0, description: 'Only this flow version (0: simulator runs of drafts)' }),
+  ),
   from: Type.Optional(
     Type.String({
       format: 'date-time',
       description: 'From this time, inclusive: completed_at for completed rows, started_at for partial ones',
     }),
   ),
-  to: Type.Optional(Type.String({ format: 'date-time', description: 'Before this time, exclusive (same times as from)' })),
+  to: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Before this time, exclusive (same times as from)' }),
+  ),
   status: Type.Optional(
     Type.Union([Type.Literal('completed'), Type.Literal('partial'), Type.Literal('all')], {
       default: 'completed',
@@ -31,7 +35,9 @@ export const ResponseFilterQuery = {
         '(active, expired, abandoned, failed, handoff) and hold at least one answer. all: both.',
     }),
   ),
-  includeTest: Type.Optional(Type.Boolean({ default: false, description: 'Include simulator (test) conversations' })),
+  includeTest: Type.Optional(
+    Type.Boolean({ default: false, description: 'Include simulator (test) conversations' }),
+  ),
 };
 
 export type ResponseFilterInput = {

@@ -43,7 +43,8 @@ export function encodeCursor(position: ResponsePosition): string {
 export function decodeCursor(cursor: string): ResponsePosition {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && ISO_MICROS.test(at) && typeof id === 'string' && UUID.test(id)) return { at, id };
+    if (typeof at === 'string' && ISO_MICROS.test(at) && typeof id === 'string' && UUID.test(id))
+      return { at, id };
   } catch {
     // falls through to the error below
   }
@@ -68,7 +69,9 @@ export class ResponsesService {
 
   /** Answer columns: the union over published versions (and test drafts with `includeTest`), in flow order. */
   async columns(caller: Caller, flowId: string, includeTest: boolean): Promise<AnswerColumn[]> {
-    return answerColumns(await this.repository.definitions(this.api.db, caller.workspaceId, flowId, includeTest));
+    return answerColumns(
+      await this.repository.definitions(this.api.db, caller.workspaceId, flowId, includeTest),
+    );
   }
 
   async list(

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { IdParams, Timestamp, Uuid } from '../../http/schemas.js';
+import { IdParams, Timestamp, Uuid, VersionNumber } from '../../http/schemas.js';
 import type { SimulatorService } from './simulator.service.js';
 
 const Status = Type.String({
@@ -41,7 +41,7 @@ const CreateBody = Type.Object(
   {
     flowId: Uuid,
     version: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 1 }), Type.Literal('draft')], {
+      Type.Union([VersionNumber, Type.Literal('draft')], {
         default: 'draft',
         description: 'A published version number, or "draft" (a snapshot of the current draft)',
       }),

@@ -179,16 +179,17 @@ export class SimulatorService {
     } finally {
       await waiter.close();
     }
-    const replies = await this.repository.messages(this.api.db, session.id, session.contact, {
-      afterId: inboundId,
-      direction: 'out',
-    });
-    return { messages: replies.map((message) => botMessage(message.body)), ...(await this.outcome(session)) };
+    const [replies, outcome] = await Promise.all([
+      this.repository.messages(this.api.db, session.id, session.contact, { afterId: inboundId, direction: 'out' }),
+      this.outcome(session),
+    ]);
+    return { messages: replies.map((message) => botMessage(message.body)), ...outcome };
   }
 
   async remove(caller: Caller, sessionId: string): Promise<void> {
     await this.api.db.transaction(async (tx) => {
-      if (!(await this.repository.remove(tx, caller.workspaceId, sessionId)))
+      const session = await this.repository.get(tx, caller.workspaceId, sessionId);
+      if (session === null || !(await this.repository.remove(tx, caller.workspaceId, sessionId)))
         throw notFound('Simulator session');
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
@@ -196,6 +197,7 @@ export class SimulatorService {
         action: 'simulator.end',
         entity: 'simulator_session',
         entityId: sessionId,
+        before: { flowId: session.flowId, version: session.version === 0 ? 'draft' : session.version },
       });
     });
     await this.api.bus.publish(busChannels.flows, { numberId: sessionId }).catch(() => undefined);

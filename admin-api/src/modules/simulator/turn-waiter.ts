@@ -19,7 +19,11 @@ export interface TurnWaiterOptions {
   contact: string;
   /** Reads Postgres: whether the inbound row is handled and no http call of the contact is pending. */
   settled: (inboundId: number) => Promise<boolean>;
-  /** Checks of Postgres when the bus says nothing: first after `firstPollMs`, backing off to `maxPollMs`. */
+  /**
+   * Checks of Postgres when the bus says nothing: first after `firstPollMs` (200), backing off to
+   * `maxPollMs` (1000). A safety net for a lost notification, so not early: every check is a query,
+   * and under load turns take longer than a short first interval (polls would pile onto Postgres).
+   */
   firstPollMs?: number;
   maxPollMs?: number;
 }
@@ -62,8 +66,8 @@ export class TurnWaiter {
   /** Resolves true once the turn is over, false when `timeoutMs` passed first. */
   async wait(inboundId: number, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    const maxPollMs = this.options.maxPollMs ?? 250;
-    let pollMs = this.options.firstPollMs ?? 10;
+    const maxPollMs = this.options.maxPollMs ?? 1_000;
+    let pollMs = this.options.firstPollMs ?? 200;
     // Postgres is read only once the bus said something or a poll interval passed.
     for (let first = true; ; first = false) {
       this.stirred = false;

@@ -1,0 +1,457 @@
+/**
+ * The role matrix, generated from the live OpenAPI document: every operation is called by every
+ * role (admin, editor, viewer), without a token and with bad tokens (malformed, forged, expired,
+ * revoked, unsigned, of an unknown user), as a member of another workspace, and with the ids of
+ * another workspace's objects. Every reply is checked against the operation's declared responses.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RuntimeService } from '@parley/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../src/modules/auth/password.js';
+import { TokenSigner } from '../src/modules/auth/tokens.js';
+import { intakeFlow } from './support/flows.js';
+import {
+  fillPath,
+  type Json,
+  type Operation,
+  operationsOf,
+  RANK,
+  ROLES,
+  type RawReply,
+  ReplyChecker,
+  type Role,
+  sampleOf,
+  send,
+  startRuntime,
+  uniquePhone,
+} from './support/openapi-contract.js';
+import { startTestApi } from './support/test-api.js';
+
+const JWT_SECRET = `role-matrix-${randomUUID()}`;
+const PASSWORD = 'a long enough password';
+
+// The API and its document exist before the tests are declared: they are generated from it.
+const api = await startTestApi({ jwtSecret: JWT_SECRET, simulatorTimeoutMs: 10_000 });
+const docReply = await send(api.base, 'get', '/openapi.json');
+const doc: Json = docReply.body;
+const operations = operationsOf(doc);
+const checker = new ReplyChecker(doc);
+// Destructive operations last (they also act on throwaway objects only).
+const ordered = [
+  ...operations.filter((operation) => operation.method !== 'delete'),
+  ...operations.filter((operation) => operation.method === 'delete'),
+];
+
+interface User {
+  id: string;
+  email: string;
+  token: string;
+}
+
+/** A workspace and objects of its own. */
+interface Workspace {
+  id: string;
+  /** A valid flow with published versions 1 and 2. */
+  flow: string;
+  number: string;
+  conversation: string;
+  /** The phone of that conversation's contact. */
+  contact: string;
+  session: string;
+  /** The token of one of its admins. */
+  owner: string;
+}
+
+let runtime: RuntimeService;
+const users = {} as Record<Role, User>;
+let home: Workspace;
+let other: Workspace;
+let badTokens: Record<string, string>;
+let otherBefore: unknown;
+/** Calls made per kind of caller, for the summary. */
+const tally = new Map<string, number>();
+
+const sessionOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString('utf8')).sid as string;
+
+async function login(email: string, password = PASSWORD): Promise<string> {
+  const reply = await send(api.base, 'post', '/auth/login', { body: { email, password } });
+  if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${reply.text}`);
+  return reply.body.token;
+}
+
+/** A call that must succeed (fixtures), as `token`. */
+async function must(token: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) {
+  const reply = await send(api.base, method, path, { token, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
+  if (reply.status >= 300) throw new Error(`${method} ${path}: ${reply.status} ${reply.text}`);
+  return reply.body;
+}
+
+async function versionId(flowId: string, version: number): Promise<string> {
+  const { rows } = await api.db.query<{ id: string }>(
+    'select id from flow_versions where flow_id = $1 and version = $2',
+    [flowId, version],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+/** A conversation row as the runtime writes it. */
+async function seedConversation(workspaceId: string, numberId: string, flowId: string, status: string) {
+  const id = randomUUID();
+  const contact = uniquePhone();
+  await api.db.query(
+    `insert into conversations (id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
+       status, current_node, variables, answers, started_at, ended_at)
+     values ($1, $2, $3, $4, 'Ann', $5, $6, $7, $8, 'n2', '{}', '{}', now(),
+       case when $8 in ('active', 'handoff') then null else now() end)`,
+    [id, workspaceId, numberId, contact, flowId, await versionId(flowId, 1), `m-${id}`, status],
+  );
+  return { id, contact };
+}
+
+/** A workspace's fixtures, made through the API by one of its admins. */
+async function furnish(workspaceId: string, owner: string, conversationStatus: string): Promise<Workspace> {
+  const flow = await must(owner, 'post', '/flows', { name: 'Main', definition: intakeFlow('Main') });
+  await must(owner, 'post', `/flows/${flow.id}/publish`);
+  const changed = intakeFlow('Main');
+  (changed.nodes[0] as { config: { text: string } }).config.text = 'Hello there {{contact.name}}!';
+  await must(owner, 'put', `/flows/${flow.id}/draft`, { definition: changed }, { 'if-match': flow.draft.etag });
+  await must(owner, 'post', `/flows/${flow.id}/publish`);
+  const number = await must(owner, 'post', '/numbers', { phone: uniquePhone(), label: 'Main' });
+  const session = await must(owner, 'post', '/simulator/sessions', { flowId: flow.id });
+  const conversation = await seedConversation(workspaceId, number.id, flow.id, conversationStatus);
+  return {
+    id: workspaceId,
+    flow: flow.id,
+    number: number.id,
+    conversation: conversation.id,
+    contact: conversation.contact,
+    session: session.id,
+    owner,
+  };
+}
+
+/** What the other workspace holds, to show it untouched at the end. */
+async function snapshot(workspaceId: string) {
+  const { rows } = await api.db.query(
+    `select
+       (select json_agg(json_build_object('id', id, 'etag', draft_etag, 'deleted', deleted_at) order by id) from flows where workspace_id = $1) as flows,
+       (select count(*)::int from flow_versions where workspace_id = $1) as versions,
+       (select json_agg(json_build_object('id', id, 'label', label, 'desired', desired_connected, 'settings', settings) order by id) from numbers where workspace_id = $1) as numbers,
+       (select json_agg(json_build_object('id', id, 'status', status) order by id) from conversations where workspace_id = $1) as conversations,
+       (select count(*)::int from messages where workspace_id = $1) as messages,
+       (select count(*)::int from workspace_members where workspace_id = $1) as members,
+       (select to_jsonb(w) - 'created_at' - 'updated_at' from workspaces w where id = $1) as workspace`,
+    [workspaceId],
+  );
+  return rows[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// What each operation is called with.
+
+interface Plan {
+  values: Record<string, string | number>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Overrides the caller's token (sign-out must not end the caller's own session). */
+  token?: string;
+  /** Where the object acted on can be read back (DELETE), as the owner of the workspace. */
+  readBack?: string;
+}
+
+interface PlanContext {
+  role: Role | null;
+  workspace: Workspace;
+  /** Called with the other workspace's ids. */
+  foreign: boolean;
+}
+
+/** Path values of a workspace's fixtures: `{id}` by the resource the path starts with. */
+function valuesFor(path: string, workspace: Workspace): Record<string, string | number> {
+  const id = path.startsWith('/flows/')
+    ? workspace.flow
+    : path.startsWith('/numbers/')
+      ? workspace.number
+      : path.startsWith('/conversations/')
+        ? workspace.conversation
+        : path.startsWith('/simulator/sessions/')
+          ? workspace.session
+          : undefined;
+  if (path.includes('{id}') && id === undefined) throw new Error(`no fixture for {id} in ${path}: add one`);
+  return { ...(id === undefined ? {} : { id }), v: 1, a: 1, b: 2, phone: workspace.contact };
+}
+
+type Planner = (operation: Operation, context: PlanContext) => Promise<Partial<Plan>>;
+
+const throwaway = {
+  flow: async () => (await must(home.owner, 'post', '/flows', { name: 'Throwaway' })).id as string,
+  number: async () => (await must(home.owner, 'post', '/numbers', { phone: uniquePhone() })).id as string,
+  session: async () => (await must(home.owner, 'post', '/simulator/sessions', { flowId: home.flow })).id as string,
+  handoff: async () => (await seedConversation(home.id, home.number, home.flow, 'handoff')).id,
+  contact: () => seedConversation(home.id, home.number, home.flow, 'completed'),
+};
+
+/** Deleting: a throwaway object at home; the real one of the other workspace (which must survive). */
+const deleting =
+  (make: () => Promise<string>, resource: string): Planner =>
+  async (_operation, { workspace, foreign }) => {
+    const id = foreign ? (resource === 'flows' ? workspace.flow : resource === 'numbers' ? workspace.number : workspace.session) : await make();
+    return { values: { id }, readBack: `/${resource}/${id}` };
+  };
+
+const PLANS: Record<string, Planner> = {
+  'POST /auth/login': async () => ({ body: { email: users.viewer.email, password: PASSWORD } }),
+  'POST /auth/logout': async (_operation, { role }) =>
+    role === null ? {} : { token: await login(users[role].email) },
+  'POST /users': async () => ({ body: { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' } }),
+  'POST /flows/import': async () => ({ body: intakeFlow('Imported') }),
+  'PUT /flows/{id}/draft': async (_operation, { workspace }) => {
+    const flow = await must(workspace.owner, 'get', `/flows/${workspace.flow}`);
+    return { body: { definition: flow.draft.definition }, headers: { 'if-match': `"${flow.draft.etag}"` } };
+  },
+  'POST /numbers': async () => ({ body: { phone: uniquePhone(), label: 'Another' } }),
+  'PUT /numbers/{id}/flow': async () => ({ body: { flowId: home.flow } }),
+  'POST /simulator/sessions': async (_operation, { workspace }) => ({ body: { flowId: workspace.flow } }),
+  'POST /simulator/sessions/{id}/messages': async () => ({ body: { text: 'hi' } }),
+  'POST /conversations/{id}/release': async (_operation, { workspace, foreign }) =>
+    foreign ? { values: { id: workspace.conversation } } : { values: { id: await throwaway.handoff() } },
+  'PUT /workspace/retention': async () => ({ body: { retentionDays: 3650 } }),
+  // Erasing a contact: a throwaway contact at home; elsewhere, the other workspace's (nothing erased).
+  'DELETE /contacts/{phone}': async (_operation, { workspace, foreign }) => {
+    const { id, contact } = foreign ? { id: workspace.conversation, contact: workspace.contact } : await throwaway.contact();
+    return { values: { phone: contact }, readBack: `/conversations/${id}` };
+  },
+  'DELETE /flows/{id}': deleting(() => throwaway.flow(), 'flows'),
+  'DELETE /numbers/{id}': deleting(() => throwaway.number(), 'numbers'),
+  'DELETE /simulator/sessions/{id}': deleting(() => throwaway.session(), 'simulator/sessions'),
+};
+
+async function planFor(operation: Operation, context: PlanContext): Promise<Plan> {
+  const base: Plan = {
+    values: valuesFor(operation.path, context.workspace),
+    ...(operation.body === undefined ? {} : { body: sampleOf(operation.body) }),
+  };
+  const special = await PLANS[operation.key]?.(operation, context);
+  return { ...base, ...special, values: { ...base.values, ...special?.values } };
+}
+
+const streams = (operation: Operation) =>
+  Object.values(operation.spec.responses as Record<string, Json>).some(
+    (response) => response.content?.['text/event-stream'] !== undefined,
+  );
+const successes = (operation: Operation) =>
+  Object.keys(operation.spec.responses).map(Number).filter((status) => status >= 200 && status < 300);
+
+// ---------------------------------------------------------------------------------------------
+
+describe('role matrix (generated from the live OpenAPI document)', () => {
+  beforeAll(async () => {
+    runtime = await startRuntime(api.db, api.bus);
+    for (const role of ROLES) {
+      const email = `${role}-${randomUUID().slice(0, 8)}@parley.test`;
+      const added = await must(api.admin.token, 'post', '/users', { email, password: PASSWORD, role });
+      users[role] = { id: added.id, email, token: await login(email) };
+    }
+    home = await furnish(api.workspaceId, users.admin.token, 'completed');
+
+    // The other workspace: inserted with SQL, with an admin of its own.
+    const { rows } = await api.db.query<{ id: string }>(`insert into workspaces (name) values ('Elsewhere') returning id`);
+    const otherId = (rows[0] as { id: string }).id;
+    const otherEmail = `elsewhere-${randomUUID().slice(0, 8)}@parley.test`;
+    const { rows: created } = await api.db.query<{ id: string }>(
+      'insert into users (email, password_hash) values ($1, $2) returning id',
+      [otherEmail, await hashPassword(PASSWORD)],
+    );
+    await api.db.query(`insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'admin')`, [
+      otherId,
+      (created[0] as { id: string }).id,
+    ]);
+    // Handed off, so a release leaking across workspaces would answer 202 rather than 409.
+    other = await furnish(otherId, await login(otherEmail), 'handoff');
+    otherBefore = await snapshot(other.id);
+
+    const viewerSession = sessionOf(users.viewer.token);
+    const revoked = await login(users.viewer.email);
+    expect((await send(api.base, 'post', '/auth/logout', { token: revoked })).status).toBe(204);
+    const unsigned = [
+      Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url'),
+      Buffer.from(JSON.stringify({ sub: users.admin.id, sid: sessionOf(users.admin.token), iss: 'parley' })).toString('base64url'),
+      '',
+    ].join('.');
+    badTokens = {
+      'malformed token': 'not-a-jwt',
+      'forged signature': await new TokenSigner('another secret').sign({ userId: users.admin.id, sessionId: sessionOf(users.admin.token) }),
+      'expired token': await new TokenSigner(JWT_SECRET).sign(
+        { userId: users.viewer.id, sessionId: viewerSession },
+        Date.now() - 13 * 3600 * 1000,
+      ),
+      'revoked token': revoked,
+      'unsigned token': unsigned,
+      'token of an unknown user': await new TokenSigner(JWT_SECRET).sign({ userId: randomUUID(), sessionId: randomUUID() }),
+    };
+  });
+
+  afterAll(async () => {
+    const calls = [...tally.values()].reduce((sum, count) => sum + count, 0);
+    console.info(
+      `role matrix: ${operations.length} operations, ${calls} checked calls (${[...tally].map(([kind, count]) => `${kind}: ${count}`).join(', ')})`,
+    );
+    await runtime?.stop();
+    await api.close();
+  });
+
+  it('declares the roles product decided (a change here is deliberate)', () => {
+    expect(Object.fromEntries(operations.map((operation) => [operation.key, operation.access]))).toEqual({
+      'POST /auth/login': 'public',
+      'POST /auth/logout': 'viewer',
+      'GET /me': 'viewer',
+      'GET /users': 'admin',
+      'POST /users': 'admin',
+      'GET /flows': 'viewer',
+      'POST /flows': 'editor',
+      'POST /flows/import': 'editor',
+      'GET /flows/{id}': 'viewer',
+      'DELETE /flows/{id}': 'editor',
+      'PUT /flows/{id}/draft': 'editor',
+      'POST /flows/{id}/validate': 'viewer',
+      'POST /flows/{id}/publish': 'editor',
+      'GET /flows/{id}/versions': 'viewer',
+      'GET /flows/{id}/versions/{v}': 'viewer',
+      'GET /flows/{id}/versions/{a}/diff/{b}': 'viewer',
+      'POST /flows/{id}/versions/{v}/rollback': 'editor',
+      'GET /flows/{id}/export': 'viewer',
+      'POST /flows/{id}/duplicate': 'editor',
+      'GET /numbers': 'viewer',
+      'POST /numbers': 'admin',
+      'GET /numbers/{id}': 'viewer',
+      'PATCH /numbers/{id}': 'admin',
+      'DELETE /numbers/{id}': 'admin',
+      'POST /numbers/{id}/connect': 'admin',
+      'POST /numbers/{id}/logout': 'admin',
+      'PUT /numbers/{id}/flow': 'editor',
+      'GET /numbers/{id}/events': 'viewer',
+      'POST /simulator/sessions': 'editor',
+      'GET /simulator/sessions/{id}': 'editor',
+      'DELETE /simulator/sessions/{id}': 'editor',
+      'POST /simulator/sessions/{id}/messages': 'editor',
+      'GET /conversations': 'viewer',
+      'GET /conversations/{id}': 'viewer',
+      'POST /conversations/{id}/release': 'editor',
+      'GET /flows/{id}/responses': 'viewer',
+      'GET /flows/{id}/responses/export': 'viewer',
+      'GET /flows/{id}/analytics': 'viewer',
+      'GET /audit': 'admin',
+      'GET /workspace/retention': 'admin',
+      'PUT /workspace/retention': 'admin',
+      'DELETE /contacts/{phone}': 'admin',
+    });
+  });
+
+  it('serves its document without a token, listing every operation with its role', () => {
+    expect(docReply.status).toBe(200);
+    expect(operations.length).toBeGreaterThan(30);
+    for (const operation of operations) {
+      expect(['public', ...ROLES], operation.key).toContain(operation.access);
+    }
+    expect(operations.filter((operation) => operation.access === 'public').map((operation) => operation.key)).toEqual([
+      'POST /auth/login',
+    ]);
+  });
+
+  for (const operation of ordered) {
+    it(`${operation.key} (${operation.access})`, async () => {
+      const problems: string[] = [];
+      const call = async (context: string, plan: Plan, token: string | undefined, workspace?: string): Promise<RawReply> => {
+        const reply = await send(api.base, operation.method, fillPath(operation.path, plan.values), {
+          ...(token === undefined ? {} : { token }),
+          ...(plan.body === undefined ? {} : { body: plan.body }),
+          ...(plan.headers === undefined ? {} : { headers: plan.headers }),
+          ...(workspace === undefined ? {} : { workspace }),
+          stream: streams(operation),
+        });
+        problems.push(...checker.check(operation, reply, context));
+        const kind = context.startsWith('other workspace') || context.includes("other workspace's") ? 'other workspace ids' : context;
+        tally.set(kind, (tally.get(kind) ?? 0) + 1);
+        return reply;
+      };
+      const readBack = async (plan: Plan, owner: string, expected: number, context: string) => {
+        if (plan.readBack === undefined) return;
+        const reply = await send(api.base, 'get', plan.readBack, { token: owner });
+        if (reply.status !== expected) problems.push(`${operation.key} [${context}]: GET ${plan.readBack} afterwards → ${reply.status}, expected ${expected}`);
+      };
+      const expectSuccess = (reply: RawReply, context: string) => {
+        if (!successes(operation).includes(reply.status)) {
+          problems.push(`${operation.key} [${context}] → ${reply.status}, expected ${successes(operation).join('/')}: ${reply.text.slice(0, 200)}`);
+        }
+      };
+
+      // Without a valid token: 401 (public operations work the same).
+      for (const [context, token] of [['no token', undefined], ...Object.entries(badTokens)] as [string, string | undefined][]) {
+        const plan = await planFor(operation, { role: null, workspace: home, foreign: false });
+        const reply = await call(context, plan, token);
+        if (operation.access === 'public') expectSuccess(reply, context);
+        else if (reply.status !== 401) problems.push(`${operation.key} [${context}] → ${reply.status}, expected 401`);
+        await readBack(plan, home.owner, 200, context);
+      }
+
+      // Each role: below the operation's role 403 (and nothing done), at or above it a success.
+      for (const role of ROLES) {
+        const plan = await planFor(operation, { role, workspace: home, foreign: false });
+        const reply = await call(role, plan, plan.token ?? users[role].token);
+        const allowed = operation.access === 'public' || RANK[role] >= RANK[operation.access];
+        if (allowed) expectSuccess(reply, role);
+        else if (reply.status !== 403) problems.push(`${operation.key} [${role}] → ${reply.status}, expected 403`);
+        await readBack(plan, home.owner, allowed ? 404 : 200, role);
+      }
+
+      if (operation.access !== 'public') {
+        // Acting in a workspace the caller is not a member of: 404, whatever the role asked for.
+        const plan = await planFor(operation, { role: 'admin', workspace: home, foreign: false });
+        const reply = await call('X-Workspace-Id of a workspace not theirs', plan, users.admin.token, other.id);
+        if (reply.status !== 404) problems.push(`${operation.key} [another workspace's header] → ${reply.status}, expected 404`);
+        await readBack(plan, home.owner, 200, 'another workspace header');
+      }
+
+      // The other workspace's ids: 404 for every role allowed to call the operation, and nothing done.
+      // A contact is not an object of a workspace: erasing the other workspace's one erases nothing here.
+      const erasing = operation.pathParams.includes('phone');
+      if (operation.pathParams.includes('id') || erasing) {
+        for (const role of ROLES.filter((role) => operation.access === 'public' || RANK[role] >= RANK[operation.access as Role])) {
+          const plan = await planFor(operation, { role, workspace: other, foreign: true });
+          const reply = await call(`${role} with the other workspace's ids`, plan, plan.token ?? users[role].token);
+          if (erasing) {
+            if (reply.status !== 200 || Object.values(reply.body).some((count) => count !== 0)) {
+              problems.push(`${operation.key} [${role}, other workspace's contact] → ${reply.status} ${reply.text.slice(0, 200)}, expected 200 erasing nothing`);
+            }
+          } else if (reply.status !== 404) {
+            problems.push(`${operation.key} [${role}, other workspace's id] → ${reply.status}, expected 404: ${reply.text.slice(0, 200)}`);
+          }
+          await readBack(plan, other.owner, 200, `${role}, other workspace`);
+        }
+      }
+
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it('answers 404 for ids of another kind and for ids of the other workspace carried in bodies or filters', async () => {
+    const as = (method: string, path: string, body?: unknown) =>
+      send(api.base, method, path, { token: users.admin.token, ...(body === undefined ? {} : { body }) });
+    // A simulator session is a hidden number; a number is not a session; a flow is not a conversation.
+    expect((await as('get', `/numbers/${home.session}`)).status).toBe(404);
+    expect((await as('get', `/simulator/sessions/${home.number}`)).status).toBe(404);
+    expect((await as('get', `/conversations/${home.flow}`)).status).toBe(404);
+    expect((await as('get', `/flows/${home.number}`)).status).toBe(404);
+    expect((await as('post', '/simulator/sessions', { flowId: other.flow })).status).toBe(404);
+    const assigned = await as('put', `/numbers/${home.number}/flow`, { flowId: other.flow });
+    expect(assigned.status).toBe(422);
+    const filtered = await as('get', `/conversations?flowId=${other.flow}&numberId=${other.number}&includeTest=true`);
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.items).toEqual([]);
+  });
+
+  it('left the other workspace untouched', async () => {
+    expect(await snapshot(other.id)).toEqual(otherBefore);
+  });
+});
