@@ -2,13 +2,24 @@
 // Embedded defaults (PGlite under PARLEY_DATA_DIR, in-process state and notifications), or
 // DATABASE_URL / REDIS_URL when set. This file only composes the packages; the API and the
 // runtime meet through the shared database and bus, never by importing each other.
+import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { apiConfigFromEnv, createApi, printAdminLogin } from '@parley/admin-api';
-import { connectBus, dbOptionsFromEnv, migrate, openDb, resolveSecretKey } from '@parley/db';
-import { errorHandler, RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
-import express from 'express';
-import { pino } from 'pino';
+
+// Build on first start (a fresh clone after `npm ci`), not on every start.
+const built = ['shared-schemas', 'supabase', 'runtime', 'admin-api'].every((name) =>
+  existsSync(new URL(`./${name}/dist/index.js`, import.meta.url)),
+);
+if (!built || !existsSync(new URL('./admin-ui/dist/index.html', import.meta.url))) {
+  process.stdout.write('Building Parley (first start only)…\n');
+  execSync('npm run build', { stdio: 'inherit', cwd: fileURLToPath(new URL('.', import.meta.url)) });
+}
+
+const { apiConfigFromEnv, createApi, printAdminLogin } = await import('@parley/admin-api');
+const { connectBus, dbOptionsFromEnv, migrate, openDb, resolveSecretKey } = await import('@parley/db');
+const { errorHandler, RuntimeService, runtimeConfigFromEnv } = await import('@parley/runtime');
+const { default: express } = await import('express');
+const { pino } = await import('pino');
 
 const logger = pino({ name: 'parley', level: process.env.PARLEY_LOG_LEVEL ?? 'info' });
 const dbOptions = dbOptionsFromEnv();
@@ -18,7 +29,12 @@ const db = await openDb({ ...dbOptions, applicationName: 'parley' });
 await migrate(db);
 const connected = await connectBus({ redisUrl: apiConfig.redisUrl, prefix: apiConfig.redisPrefix, db });
 
-const runtime = await RuntimeService.start(runtimeConfigFromEnv(), { db, bus: connected.bus, listen: false, logger });
+const runtime = await RuntimeService.start(runtimeConfigFromEnv(), {
+  db,
+  bus: connected.bus,
+  listen: false,
+  logger,
+});
 const api = createApi({ db, bus: connected.bus, redis: connected.redis, config: apiConfig, logger });
 const admin = await api.bootstrap();
 const stopRetention = api.scheduleRetention();
