@@ -19,6 +19,8 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { type PurgeCounts, RetentionRepository } from './modules/retention/retention.repository.js';
 import { retentionRoutes } from './modules/retention/retention.routes.js';
 import { RetentionService } from './modules/retention/retention.service.js';
+import { WorkspaceRepository } from './modules/workspace/workspace.repository.js';
+import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
 import { AuthRepository } from './modules/auth/auth.repository.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -110,6 +112,7 @@ export function createApi(options: ApiOptions): Api {
     ...analyticsRoutes(new AnalyticsService(context, responses, new AnalyticsRepository())),
     ...auditRoutes(context),
     ...retentionRoutes(retention),
+    ...workspaceRoutes(context, new WorkspaceRepository()),
   ];
   const openapi = buildOpenApi(routes, API_VERSION);
   const authenticate = (request: Request) =>

@@ -105,6 +105,26 @@ describe('retention and contact erasure', () => {
     expect(JSON.stringify(audit.body.items[0])).not.toContain('4155550130');
   });
 
+  it('sets the workspace name and the http_request signing secret, never showing the secret', async () => {
+    const reply = await api.admin.call('patch', '/workspace', {
+      name: 'Acme',
+      signingSecret: 'a-long-signing-secret',
+    });
+    expect(reply.body).toMatchObject({ name: 'Acme', hasSigningSecret: true, retentionDays: 30 });
+    const { rows } = await api.db.query<{ signing_secret: string }>(
+      'select signing_secret from workspaces where id = $1',
+      [api.workspaceId],
+    );
+    expect(rows[0]?.signing_secret).toBe('a-long-signing-secret');
+    expect(JSON.stringify((await api.admin.call('get', '/audit?entity=workspace')).body)).not.toContain(
+      'a-long-signing-secret',
+    );
+    expect((await api.admin.call('patch', '/workspace', { signingSecret: null })).body.hasSigningSecret).toBe(
+      false,
+    );
+    expect((await api.admin.call('patch', '/workspace', { signingSecret: 'short' })).status).toBe(400);
+  });
+
   it('leaves erasure and retention to admins', async () => {
     const editor = await api.member('editor');
     expect((await editor.call('delete', '/contacts/%2B14155550131')).status).toBe(403);

@@ -1,0 +1,72 @@
+import { Type } from '@sinclair/typebox';
+import type { ApiContext } from '../../api-context.js';
+import { notFound } from '../../errors/domain-errors.js';
+import { type RouteDefinition, route } from '../../http/route.js';
+import { Uuid } from '../../http/schemas.js';
+import type { WorkspaceRepository } from './workspace.repository.js';
+
+const Workspace = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  retentionDays: Type.Union([Type.Integer(), Type.Null()]),
+  hasSigningSecret: Type.Boolean({
+    description: 'Whether http_request calls are signed (x-parley-signature)',
+  }),
+});
+
+export function workspaceRoutes(api: ApiContext, workspaces: WorkspaceRepository): RouteDefinition[] {
+  const load = async (workspaceId: string) => {
+    const workspace = await workspaces.get(api.db, workspaceId);
+    if (workspace === null) throw notFound('Workspace');
+    return workspace;
+  };
+  return [
+    route({
+      method: 'get',
+      path: '/workspace',
+      summary: 'The current workspace and its settings',
+      tag: 'workspace',
+      access: 'viewer',
+      responses: { 200: { description: 'The workspace', schema: Workspace } },
+      handler: async ({ caller }) => ({ status: 200, body: await load(caller.workspaceId) }),
+    }),
+    route({
+      method: 'patch',
+      path: '/workspace',
+      summary: 'Rename the workspace, or set the secret that signs http_request calls (null removes it)',
+      tag: 'workspace',
+      access: 'admin',
+      body: Type.Object(
+        {
+          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+          signingSecret: Type.Optional(
+            Type.Union([Type.String({ minLength: 16, maxLength: 200 }), Type.Null()]),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      responses: { 200: { description: 'Saved', schema: Workspace } },
+      handler: async ({ caller, body }) => {
+        await api.db.transaction(async (tx) => {
+          const before = await workspaces.get(tx, caller.workspaceId);
+          await workspaces.update(tx, caller.workspaceId, body);
+          await api.audit.record(tx, {
+            workspaceId: caller.workspaceId,
+            userId: caller.userId,
+            action: 'workspace.update',
+            entity: 'workspace',
+            entityId: caller.workspaceId,
+            // The secret itself never goes to the audit log.
+            before: { name: before?.name, hasSigningSecret: before?.hasSigningSecret },
+            after: {
+              name: body.name ?? before?.name,
+              hasSigningSecret:
+                body.signingSecret === undefined ? before?.hasSigningSecret : body.signingSecret !== null,
+            },
+          });
+        });
+        return { status: 200, body: await load(caller.workspaceId) };
+      },
+    }),
+  ];
+}
