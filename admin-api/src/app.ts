@@ -87,7 +87,12 @@ export function createApi(options: ApiOptions): Api {
       db,
       accounts,
       new TokenSigner(config.jwtSecret),
-      config.supabaseJwtSecret === undefined ? null : { jwtSecret: config.supabaseJwtSecret },
+      config.supabaseJwtSecret === undefined && config.supabaseUrl === undefined
+        ? null
+        : {
+            ...(config.supabaseJwtSecret === undefined ? {} : { jwtSecret: config.supabaseJwtSecret }),
+            ...(config.supabaseUrl === undefined ? {} : { url: config.supabaseUrl }),
+          },
     ),
     rateLimiter: new RateLimiter(
       { loginPerMinute: config.loginPerMinute, apiPerMinute: config.apiPerMinute },

@@ -9,6 +9,7 @@ export interface ApiConfig {
   /** Signs access tokens (JWT_SECRET, else derived from PARLEY_SECRET_KEY). */
   jwtSecret: string;
   supabaseJwtSecret?: string;
+  supabaseUrl?: string;
   corsOrigins: string[];
   bodyLimit: string;
   loginPerMinute: number;
@@ -37,6 +38,7 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
     ...(env.PARLEY_ADMIN_PASSWORD ? { adminPassword: env.PARLEY_ADMIN_PASSWORD } : {}),
     jwtSecret: env.JWT_SECRET || secret,
     ...(env.SUPABASE_JWT_SECRET ? { supabaseJwtSecret: env.SUPABASE_JWT_SECRET } : {}),
+    ...(env.SUPABASE_URL ? { supabaseUrl: env.SUPABASE_URL } : {}),
     corsOrigins: (env.PARLEY_CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

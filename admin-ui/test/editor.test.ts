@@ -187,6 +187,42 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.getByRole('button', { name: 'Back to the draft' }).click();
     await block(page, 'n1').getByText('Hi there!').waitFor();
 
+    // Live test: chat with the draft through the simulator, to the end.
+    await page.getByRole('button', { name: 'Live test' }).click();
+    const live = page.getByRole('complementary', { name: 'Live test' });
+    const input = live.getByRole('textbox', { name: 'Your message' });
+    await expect.poll(() => input.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await input.fill('hello');
+    await input.press('Enter');
+    await live.getByText('Hi there! Let’s get you set up.').waitFor();
+    await live.getByText('Your email address?').waitFor();
+    await page.locator('.react-flow__node[data-id="n2"] [data-live="true"]').waitFor();
+    await input.fill('nope');
+    await live.getByRole('button', { name: 'Send' }).click();
+    await live.getByText('That doesn’t look like an email. Try again?').waitFor();
+    await input.fill('ana@example.com');
+    await input.press('Enter');
+    await live.getByText('Which plan would you like?').waitFor();
+    await page.locator('.react-flow__node[data-id="n3"] [data-live="true"]').waitFor();
+    await live.getByRole('button', { name: 'Reply 2: Pro' }).click();
+    await live.getByText('Thanks! We’ll email ana@example.com about the pro plan.').waitFor();
+    await live.getByTestId('live-status').filter({ hasText: 'Completed' }).waitFor();
+    const liveAnswers = live.getByRole('region', { name: 'Answers' });
+    await liveAnswers.getByText('ana@example.com').waitFor();
+    await liveAnswers.getByText('pro', { exact: true }).waitFor();
+    await screenshot(page, 'live-test');
+
+    // The same conversation in the per-node analytics on the canvas (test data included).
+    await page.getByRole('button', { name: 'Close live test' }).click();
+    await page.getByRole('button', { name: 'Show analytics' }).click();
+    const bar = page.getByRole('region', { name: 'Flow analytics' });
+    await bar.getByText('Include test data').click();
+    await bar.getByTestId('analytics-totals').filter({ hasText: '1 starts' }).waitFor();
+    await bar.getByTestId('analytics-totals').filter({ hasText: '100% completion' }).waitFor();
+    await page.getByTestId('analytics-n2').filter({ hasText: '1 reached1 answered0 dropped' }).waitFor();
+    await screenshot(page, 'editor-analytics');
+    await page.getByRole('button', { name: 'Show analytics' }).click();
+
     // Back on the list: published, version 1.
     await page.getByRole('link', { name: 'Back to flows' }).click();
     await page
@@ -194,6 +230,105 @@ describe('building a flow in the editor, as an admin does', () => {
       .getByText('Published · v1')
       .waitFor();
     await screenshot(page, 'flows');
+
+    // Responses: the live test's answers, with test data included; exported as CSV.
+    await page.getByRole('link', { name: 'Responses' }).click();
+    await page.getByRole('heading', { name: 'Choose a flow' }).waitFor();
+    await choose(page, page, 'Flow', 'Plan signup');
+    await page.getByRole('heading', { name: 'No responses match' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Include test data' }).click();
+    const table = page.getByRole('table', { name: 'Responses' });
+    const row = table.getByRole('row', { name: /ana@example\.com/ });
+    await row.getByRole('cell', { name: 'pro', exact: true }).waitFor();
+    await table.getByRole('columnheader', { name: 'email' }).waitFor();
+    await table.getByRole('columnheader', { name: 'plan' }).waitFor();
+    await screenshot(page, 'responses');
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSV', exact: true }).click(),
+    ]);
+    const stream = await file.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    const csv = Buffer.concat(chunks);
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.subarray(3).toString('utf8').trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'conversation_id,contact,contact_name,version,status,started_at,completed_at,email,plan',
+    );
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/,\+\d+,,0,completed,.*,ana@example\.com,pro$/);
+    expect(file.suggestedFilename()).toMatch(/\.csv$/);
+
+    // Analytics: the funnel of the same conversation.
+    await page.getByRole('tab', { name: 'Analytics' }).click();
+    const stats = page.getByRole('region', { name: 'Analytics' });
+    await stats.getByText('100%').waitFor();
+    await stats.getByTestId('funnel-n2').getByText('Your email address?').waitFor();
+    await screenshot(page, 'analytics');
+
+    // Conversations: the live test shows with test data; filtered by flow and status; its transcript.
+    await page.getByRole('link', { name: 'Conversations' }).click();
+    await page.getByRole('heading', { name: 'No conversations match' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Include test data' }).click();
+    await choose(page, page, 'Flow', 'Plan signup');
+    await choose(page, page, 'Status', 'Completed');
+    const conversations = page.getByRole('table', { name: 'Conversations' });
+    await conversations.getByText('Completed').waitFor();
+    expect(await conversations.getByRole('row').count()).toBe(2);
+    await screenshot(page, 'conversations');
+    await conversations.getByRole('button', { name: 'Open transcript' }).click();
+    const transcript = page.getByRole('dialog', { name: /Conversation with/ });
+    await transcript
+      .getByRole('list', { name: 'Transcript' })
+      .getByText('ana@example.com', { exact: true })
+      .waitFor();
+    await transcript.getByRole('region', { name: 'Answers' }).getByText('pro', { exact: true }).waitFor();
+    await screenshot(page, 'transcript');
+    await page.keyboard.press('Escape');
+    await choose(page, page, 'Status', 'With a person');
+    await page.getByRole('heading', { name: 'No conversations match' }).waitFor();
+
+    // Numbers: add one (the phone is checked inline), see its status, connect (the state comes live
+    // from the event stream; without WhatsApp it does not get further than starting/reconnecting).
+    await page.getByRole('link', { name: 'Numbers' }).click();
+    await page.getByRole('heading', { name: 'No numbers yet' }).waitFor();
+    await page.getByRole('button', { name: 'Add number' }).first().click();
+    const add = page.getByRole('dialog', { name: 'Add a WhatsApp number' });
+    await add.getByRole('textbox', { name: 'Phone number' }).fill('4155550123');
+    await add.getByRole('textbox', { name: 'Name (optional)' }).fill('Sales line');
+    await add.getByRole('button', { name: 'Add number' }).click();
+    await add.getByText('Use the international format').waitFor();
+    await add.getByRole('textbox', { name: 'Phone number' }).fill('+14155550123');
+    await add.getByRole('button', { name: 'Add number' }).click();
+    const number = page.getByTestId('number-+14155550123');
+    await number.getByTestId('number-state').filter({ hasText: 'Disconnected' }).waitFor();
+    await choose(number, page, 'Flow on +14155550123', 'Plan signup (v1)');
+    await page.getByText('“Plan signup” now answers on +14155550123.').waitFor();
+    const connectRequest = page.waitForRequest(
+      (request) => request.method() === 'POST' && request.url().endsWith('/connect'),
+    );
+    await number.getByRole('button', { name: 'Connect' }).click();
+    expect((await connectRequest).postDataJSON()).toEqual({ method: 'qr' });
+    const connectDialog = page.getByRole('dialog', { name: 'Connect +14155550123' });
+    await connectDialog
+      .getByTestId('number-state')
+      .and(
+        page.locator(
+          '[data-state="starting"],[data-state="qr_pending"],[data-state="reconnecting"],[data-state="failed"]',
+        ),
+      )
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await screenshot(page, 'numbers');
+    await number.getByRole('button', { name: 'Log out' }).click();
+    await number
+      .getByTestId('number-state')
+      .and(page.locator('[data-state="logged_out"],[data-state="disconnected"]'))
+      .waitFor({ timeout: 15_000 });
+    await number.getByRole('button', { name: 'Delete +14155550123' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete number' }).click();
+    await page.getByRole('heading', { name: 'No numbers yet' }).waitFor();
     expectNoConsoleErrors(errors);
   }, 180_000);
 });

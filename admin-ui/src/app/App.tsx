@@ -1,12 +1,14 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
-import { ComingSoon } from '@/components/coming-soon';
 import { LoadingState } from '@/components/ui/states';
 import { Toaster } from '@/components/ui/toast';
 import { TooltipProvider } from '@/components/ui/tooltip';
 import { SignInPage } from '@/features/auth';
+import { ConversationsPage } from '@/features/conversations';
 import { FlowsPage } from '@/features/flows';
+import { NumbersPage } from '@/features/numbers';
+import { ResponsesPage } from '@/features/responses';
 import { AppShell, NotFoundPage, RequireRole, RequireSession } from '@/features/shell';
 import { UsersPage } from '@/features/users';
 import { queryClient } from './query-client';
@@ -33,32 +35,9 @@ export function App() {
               <Route element={<AppShell />}>
                 <Route index element={<Navigate to="/flows" replace />} />
                 <Route path="/flows" element={<FlowsPage />} />
-                <Route
-                  path="/numbers"
-                  element={
-                    <ComingSoon title="Numbers">
-                      Connect WhatsApp numbers by scanning a QR code, see their status and choose which flow
-                      answers on each.
-                    </ComingSoon>
-                  }
-                />
-                <Route
-                  path="/conversations"
-                  element={
-                    <ComingSoon title="Conversations">
-                      Follow conversations as they happen, read transcripts and take over from the bot.
-                    </ComingSoon>
-                  }
-                />
-                <Route
-                  path="/responses"
-                  element={
-                    <ComingSoon title="Responses">
-                      Every completed conversation’s answers in a table, with filters, exports and a drop-off
-                      funnel.
-                    </ComingSoon>
-                  }
-                />
+                <Route path="/numbers" element={<NumbersPage />} />
+                <Route path="/conversations" element={<ConversationsPage />} />
+                <Route path="/responses" element={<ResponsesPage />} />
                 <Route element={<RequireRole minRole="admin" />}>
                   <Route path="/users" element={<UsersPage />} />
                 </Route>

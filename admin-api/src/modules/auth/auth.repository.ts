@@ -24,14 +24,27 @@ export class AuthRepository {
       password_hash: string | null;
       failed_logins: number;
       locked_until: Date | null;
-    }>('select id, email, password_hash, failed_logins, locked_until from users where lower(email) = lower($1)', [email]);
+    }>(
+      'select id, email, password_hash, failed_logins, locked_until from users where lower(email) = lower($1)',
+      [email],
+    );
     const row = rows[0];
     return row === undefined
       ? null
-      : { id: row.id, email: row.email, passwordHash: row.password_hash, failedLogins: row.failed_logins, lockedUntil: row.locked_until };
+      : {
+          id: row.id,
+          email: row.email,
+          passwordHash: row.password_hash,
+          failedLogins: row.failed_logins,
+          lockedUntil: row.locked_until,
+        };
   }
 
-  async userBySupabaseId(db: Queryable, supabaseId: string, email: string | null): Promise<{ id: string; email: string } | null> {
+  async userBySupabaseId(
+    db: Queryable,
+    supabaseId: string,
+    email: string | null,
+  ): Promise<{ id: string; email: string } | null> {
     const { rows } = await db.query<{ id: string; email: string }>(
       `select id, email from users where supabase_user_id = $1 or ($2::text is not null and lower(email) = lower($2)) order by supabase_user_id nulls last limit 1`,
       [supabaseId, email],
@@ -40,7 +53,10 @@ export class AuthRepository {
   }
 
   async linkSupabase(db: Queryable, userId: string, supabaseId: string): Promise<void> {
-    await db.query('update users set supabase_user_id = $2 where id = $1 and supabase_user_id is null', [userId, supabaseId]);
+    await db.query('update users set supabase_user_id = $2 where id = $1 and supabase_user_id is null', [
+      userId,
+      supabaseId,
+    ]);
   }
 
   async recordFailure(db: Queryable, userId: string, lockAfter: number, lockMinutes: number): Promise<void> {
@@ -65,7 +81,9 @@ export class AuthRepository {
   }
 
   async revokeSession(db: Queryable, sessionId: string): Promise<void> {
-    await db.query('update auth_sessions set revoked_at = now() where id = $1 and revoked_at is null', [sessionId]);
+    await db.query('update auth_sessions set revoked_at = now() where id = $1 and revoked_at is null', [
+      sessionId,
+    ]);
   }
 
   /** The caller's session state and role in a workspace (the first one when none is asked for), in one query. */
@@ -131,7 +149,10 @@ export class AuthRepository {
   }
 
   async createWorkspace(db: Queryable, name: string): Promise<string> {
-    const { rows } = await db.query<{ id: string }>('insert into workspaces (name) values ($1) returning id', [name]);
+    const { rows } = await db.query<{ id: string }>(
+      'insert into workspaces (name) values ($1) returning id',
+      [name],
+    );
     return (rows[0] as { id: string }).id;
   }
 

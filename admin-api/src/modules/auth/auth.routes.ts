@@ -15,7 +15,10 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
       tag: 'auth',
       access: 'public',
       body: Type.Object(
-        { email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1000 }) },
+        {
+          email: Type.String({ minLength: 3, maxLength: 320 }),
+          password: Type.String({ minLength: 1, maxLength: 1000 }),
+        },
         { additionalProperties: false },
       ),
       responses: {

@@ -1,5 +1,5 @@
 import type { Db } from '@parley/db';
-import { jwtVerify } from 'jose';
+import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { DomainError, notFound, unauthenticated } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type { AuthRepository, Membership } from './auth.repository.js';
@@ -10,9 +10,11 @@ const LOCK_AFTER_FAILURES = 5;
 const LOCK_MINUTES = 15;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Supabase Auth: tokens signed with the project's JWT secret (HS256), or by its published keys (JWKS). */
 export interface SupabaseAuthSettings {
-  /** The project's JWT secret (HS256 access tokens). */
-  jwtSecret: string;
+  jwtSecret?: string;
+  /** The project URL; its keys are read from `<url>/auth/v1/.well-known/jwks.json`. */
+  url?: string;
 }
 
 export interface SignedIn {
@@ -22,12 +24,21 @@ export interface SignedIn {
 
 /** Sign-in, sign-out and resolving the caller of a request. */
 export class AuthService {
+  private readonly supabaseKeys: JWTVerifyGetKey | null;
+
   constructor(
     private readonly db: Db,
     private readonly repository: AuthRepository,
     private readonly tokens: TokenSigner,
     private readonly supabase: SupabaseAuthSettings | null,
-  ) {}
+  ) {
+    this.supabaseKeys =
+      supabase?.url === undefined
+        ? null
+        : createRemoteJWKSet(
+            new URL('auth/v1/.well-known/jwks.json', `${supabase.url.replace(/\/+$/, '')}/`),
+          );
+  }
 
   async login(email: string, password: string): Promise<SignedIn> {
     const user = await this.repository.userByEmail(this.db, email);
@@ -45,7 +56,11 @@ export class AuthService {
     const sessionId = await this.repository.createSession(this.db, user.id, TOKEN_TTL_SECONDS);
     return {
       token: await this.tokens.sign({ userId: user.id, sessionId }),
-      user: { id: user.id, email: user.email, workspaces: await this.repository.memberships(this.db, user.id) },
+      user: {
+        id: user.id,
+        email: user.email,
+        workspaces: await this.repository.memberships(this.db, user.id),
+      },
     };
   }
 
@@ -64,16 +79,28 @@ export class AuthService {
   }
 
   /** The caller behind `Authorization: Bearer …`, acting in `X-Workspace-Id` (default: their first workspace). */
-  async authenticate(authorization: string | undefined, workspaceHeader: string | undefined): Promise<Caller> {
+  async authenticate(
+    authorization: string | undefined,
+    workspaceHeader: string | undefined,
+  ): Promise<Caller> {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (token === undefined) throw unauthenticated();
     const workspaceId = workspaceHeader === undefined || workspaceHeader === '' ? null : workspaceHeader;
     if (workspaceId !== null && !UUID.test(workspaceId)) throw notFound('Workspace');
     const identity = (await this.tokens.verify(token)) ?? (await this.supabaseIdentity(token));
     if (identity === null) throw unauthenticated('Your session is not valid. Sign in again.');
-    const access = await this.repository.sessionAccess(this.db, identity.sessionId, identity.userId, workspaceId);
-    if (access === null || !access.sessionValid) throw unauthenticated('Your session has ended. Sign in again.');
-    if (access.membership === null) throw workspaceId === null ? unauthenticated('You are not a member of any workspace.') : notFound('Workspace');
+    const access = await this.repository.sessionAccess(
+      this.db,
+      identity.sessionId,
+      identity.userId,
+      workspaceId,
+    );
+    if (access === null || !access.sessionValid)
+      throw unauthenticated('Your session has ended. Sign in again.');
+    if (access.membership === null)
+      throw workspaceId === null
+        ? unauthenticated('You are not a member of any workspace.')
+        : notFound('Workspace');
     return {
       userId: identity.userId,
       email: access.email,
@@ -83,13 +110,22 @@ export class AuthService {
     };
   }
 
+  private verifySupabase(token: string) {
+    const secret = this.supabase?.jwtSecret;
+    const isHs256 =
+      JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString() || '{}').alg === 'HS256';
+    if (isHs256 && secret !== undefined) {
+      return jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
+    }
+    if (this.supabaseKeys === null) throw new Error('no Supabase key for this token');
+    return jwtVerify(token, this.supabaseKeys, { algorithms: ['RS256', 'ES256', 'EdDSA'] });
+  }
+
   /** A Supabase Auth access token, mapped to the Parley user with that Supabase id or email. */
   private async supabaseIdentity(token: string): Promise<{ userId: string; sessionId: null } | null> {
     if (this.supabase === null) return null;
     try {
-      const { payload } = await jwtVerify(token, new TextEncoder().encode(this.supabase.jwtSecret), {
-        algorithms: ['HS256'],
-      });
+      const { payload } = await this.verifySupabase(token);
       if (typeof payload.sub !== 'string') return null;
       const email = typeof payload.email === 'string' ? payload.email : null;
       const user = await this.repository.userBySupabaseId(this.db, payload.sub, email);

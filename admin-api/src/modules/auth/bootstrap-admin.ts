@@ -23,8 +23,13 @@ export async function bootstrapAdmin(
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock(7263510043)');
     if ((await repository.userCount(tx)) > 0) return { email, generatedPassword: null, created: false };
-    const generated = password === undefined || password === '' ? randomBytes(12).toString('base64url') : null;
-    const userId = await repository.createUser(tx, email, await hashPassword(generated ?? (password as string)));
+    const generated =
+      password === undefined || password === '' ? randomBytes(12).toString('base64url') : null;
+    const userId = await repository.createUser(
+      tx,
+      email,
+      await hashPassword(generated ?? (password as string)),
+    );
     const workspaceId = await repository.createWorkspace(tx, 'My workspace');
     await repository.addMember(tx, workspaceId, userId, 'admin');
     return { email, generatedPassword: generated, created: true };

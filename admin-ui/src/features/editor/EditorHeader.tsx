@@ -2,12 +2,14 @@ import { useReactFlow } from '@xyflow/react';
 import {
   AlertCircle,
   ArrowLeft,
+  BarChart3,
   Check,
   ClipboardList,
   History,
   LayoutDashboard,
   Loader2,
   Maximize,
+  MessageCircle,
   Redo2,
   Rocket,
   Settings2,
@@ -109,6 +111,10 @@ export interface EditorHeaderProps {
   publishedVersion: number | null;
   previewOpen: boolean;
   onTogglePreview: () => void;
+  liveTestOpen: boolean;
+  onToggleLiveTest: () => void;
+  analyticsOn: boolean;
+  onToggleAnalytics: () => void;
   onOpenSettings: () => void;
   onOpenVersions: () => void;
   onPublish: () => void;
@@ -203,6 +209,24 @@ export function EditorHeader(props: EditorHeaderProps) {
           onClick={props.onTogglePreview}
         >
           <ClipboardList aria-hidden /> Preview form
+        </Button>
+        {props.canEdit && props.viewing === null && (
+          <Button
+            variant={props.liveTestOpen ? 'secondary' : 'ghost'}
+            size="sm"
+            aria-pressed={props.liveTestOpen}
+            onClick={props.onToggleLiveTest}
+          >
+            <MessageCircle aria-hidden /> Live test
+          </Button>
+        )}
+        <Button
+          variant={props.analyticsOn ? 'secondary' : 'ghost'}
+          size="sm"
+          aria-pressed={props.analyticsOn}
+          onClick={props.onToggleAnalytics}
+        >
+          <BarChart3 aria-hidden /> Show analytics
         </Button>
         <Button variant="ghost" size="sm" onClick={props.onOpenVersions}>
           <History aria-hidden /> Versions

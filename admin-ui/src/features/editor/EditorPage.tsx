@@ -10,9 +10,11 @@ import { documentToCanvas } from '@/core/canvas';
 import { api, errorMessage, type Flow } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
+import { AnalyticsBar } from './analytics/AnalyticsBar';
 import { FlowCanvas } from './canvas/FlowCanvas';
 import { EditorHeader } from './EditorHeader';
 import { FlowSettingsDialog } from './flow-settings/FlowSettingsDialog';
+import { LiveTest } from './live-test/LiveTest';
 import { Palette } from './palette/Palette';
 import { FormPreview } from './preview/FormPreview';
 import { ProblemsPanel } from './problems/ProblemsPanel';
@@ -44,12 +46,15 @@ function Workspace({
   useLiveValidation(document);
   const [publishedVersion, setPublishedVersion] = useState(initialPublished);
   const [viewing, setViewing] = useState<number | null>(null);
-  const [previewOpen, setPreviewOpen] = useState(false);
+  const [panel, setPanel] = useState<'preview' | 'live' | null>(null);
+  const previewOpen = panel === 'preview';
+  const liveTestOpen = panel === 'live';
+  const [analyticsOn, setAnalyticsOn] = useState(false);
   const [publishOpen, setPublishOpen] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const anySelected = useEditorStore((state) => state.nodes.some((node) => node.selected));
-  const compactPalette = previewOpen && anySelected;
+  const compactPalette = panel !== null && anySelected;
 
   useEffect(() => startAutosave(), []);
   useEffect(() => {
@@ -89,7 +94,11 @@ function Workspace({
         viewing={viewing}
         publishedVersion={publishedVersion}
         previewOpen={previewOpen}
-        onTogglePreview={() => setPreviewOpen(!previewOpen)}
+        onTogglePreview={() => setPanel(previewOpen ? null : 'preview')}
+        liveTestOpen={liveTestOpen}
+        onToggleLiveTest={() => setPanel(liveTestOpen ? null : 'live')}
+        analyticsOn={analyticsOn}
+        onToggleAnalytics={() => setAnalyticsOn(!analyticsOn)}
         onOpenSettings={() => setSettingsOpen(true)}
         onOpenVersions={() => setVersionsOpen(true)}
         onPublish={() => setPublishOpen(true)}
@@ -118,11 +127,15 @@ function Workspace({
               </Button>
             </div>
           )}
+          {analyticsOn && viewing === null && (
+            <AnalyticsBar flowId={flowId} onClose={() => setAnalyticsOn(false)} />
+          )}
           <FlowCanvas />
           <ProblemsPanel />
         </div>
         <SettingsPanel />
-        {previewOpen && <FormPreview document={document} onClose={() => setPreviewOpen(false)} />}
+        {previewOpen && <FormPreview document={document} onClose={() => setPanel(null)} />}
+        {liveTestOpen && <LiveTest flowId={flowId} onClose={() => setPanel(null)} />}
       </div>
       <ConflictDialog />
       <FlowSettingsDialog open={settingsOpen} onOpenChange={setSettingsOpen} />

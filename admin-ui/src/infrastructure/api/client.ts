@@ -79,6 +79,92 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return { data: payload as T, headers: response.headers };
 }
 
+function sessionHeaders(): Record<string, string> {
+  const session = sessionStore.getState();
+  const headers: Record<string, string> = {};
+  if (session.token !== null) {
+    headers.authorization = `Bearer ${session.token}`;
+    if (session.workspaceId !== null) headers['x-workspace-id'] = session.workspaceId;
+  }
+  return headers;
+}
+
+async function failure(response: Response): Promise<ApiError> {
+  let error: { code?: string; message?: string; details?: unknown } | undefined;
+  try {
+    error = ((await response.json()) as { error?: typeof error }).error;
+  } catch {
+    error = undefined;
+  }
+  if (response.status === 401) sessionStore.getState().signOut('Your session has ended. Sign in again.');
+  return new ApiError(
+    response.status,
+    error?.code ?? 'http_error',
+    error?.message ?? FRIENDLY[response.status] ?? `The request failed (${response.status}).`,
+    error?.details ?? null,
+  );
+}
+
+/** Downloads a file the API streams (with the session's token), saving it under the server's name. */
+export async function download(path: string, fallbackName: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, { headers: sessionHeaders() });
+  } catch {
+    throw new ApiError(0, 'network', 'Can’t reach Parley. Check your connection and try again.');
+  }
+  if (!response.ok) throw await failure(response);
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+  const fileName = name ? decodeURIComponent(name) : fallbackName;
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return fileName;
+}
+
+/**
+ * Follows a Server-Sent Events stream with fetch (EventSource cannot send the Authorization header),
+ * calling `onEvent` for each event until `signal` aborts. Resolves when the stream ends.
+ */
+export async function streamEvents(
+  path: string,
+  onEvent: (event: string, data: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const response = await fetch(`/api/v1${path}`, {
+    headers: { ...sessionHeaders(), accept: 'text/event-stream' },
+    signal,
+  });
+  if (!response.ok || response.body === null) throw await failure(response);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value.replaceAll('\r\n', '\n');
+    let end = buffer.indexOf('\n\n');
+    while (end !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      let event = 'message';
+      const data: string[] = [];
+      for (const line of block.split('\n')) {
+        if (line.startsWith('event:')) event = line.slice(6).trim();
+        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      }
+      if (data.length > 0) onEvent(event, data.join('\n'));
+      end = buffer.indexOf('\n\n');
+    }
+  }
+}
+
 /** A message to show for any error thrown by a request. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;

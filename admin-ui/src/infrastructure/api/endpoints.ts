@@ -1,8 +1,39 @@
 import type { FlowDocument } from '@parley/schemas';
 import { request } from './client';
-import type { Flow, FlowSummary, FlowVersion, Me, Member, ProblemView, Role, User } from './types';
+import type {
+  AnswerColumn,
+  ConversationDetail,
+  ConversationFilters,
+  ConversationItem,
+  ExportFormat,
+  Flow,
+  FlowAnalytics,
+  FlowSummary,
+  FlowVersion,
+  Me,
+  Member,
+  Page,
+  ProblemView,
+  ResponseFilters,
+  ResponseItem,
+  Role,
+  SimulatorReply,
+  SimulatorSession,
+  User,
+  WhatsAppNumber,
+} from './types';
 
 const enc = encodeURIComponent;
+
+/** `?a=1&b=2` from the defined values of an object ('' when there are none). */
+export function queryString(params: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
 
 /** Every Admin API call the UI makes, typed. */
 export const api = {
@@ -51,4 +82,55 @@ export const api = {
   listUsers: () => request<{ items: Member[] }>('/users').then((r) => r.data.items),
   addUser: (email: string, password: string, role: Role) =>
     request<Member>('/users', { method: 'POST', body: { email, password, role } }).then((r) => r.data),
+
+  startSimulation: (flowId: string) =>
+    request<SimulatorSession>('/simulator/sessions', {
+      method: 'POST',
+      body: { flowId, version: 'draft' },
+    }).then((r) => r.data),
+  simulation: (id: string) => request<SimulatorSession>(`/simulator/sessions/${enc(id)}`).then((r) => r.data),
+  sendSimulated: (id: string, text: string) =>
+    request<SimulatorReply>(`/simulator/sessions/${enc(id)}/messages`, {
+      method: 'POST',
+      body: { text },
+    }).then((r) => r.data),
+  endSimulation: (id: string) =>
+    request<void>(`/simulator/sessions/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
+
+  listNumbers: () => request<{ items: WhatsAppNumber[] }>('/numbers').then((r) => r.data.items),
+  addNumber: (phone: string, label?: string) =>
+    request<WhatsAppNumber>('/numbers', { method: 'POST', body: label ? { phone, label } : { phone } }).then(
+      (r) => r.data,
+    ),
+  connectNumber: (id: string, method: 'qr' | 'pairing_code') =>
+    request<WhatsAppNumber>(`/numbers/${enc(id)}/connect`, { method: 'POST', body: { method } }).then(
+      (r) => r.data,
+    ),
+  logoutNumber: (id: string) =>
+    request<WhatsAppNumber>(`/numbers/${enc(id)}/logout`, { method: 'POST' }).then((r) => r.data),
+  assignFlow: (id: string, flowId: string | null) =>
+    request<WhatsAppNumber>(`/numbers/${enc(id)}/flow`, { method: 'PUT', body: { flowId } }).then(
+      (r) => r.data,
+    ),
+  deleteNumber: (id: string) =>
+    request<void>(`/numbers/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
+
+  listConversations: (filters: ConversationFilters, cursor?: string) =>
+    request<Page<ConversationItem>>(
+      `/conversations${queryString({ ...filters, includeTest: filters.includeTest || undefined, cursor, limit: 25 })}`,
+    ).then((r) => r.data),
+  conversation: (id: string) => request<ConversationDetail>(`/conversations/${enc(id)}`).then((r) => r.data),
+  releaseConversation: (id: string) =>
+    request<{ id: string }>(`/conversations/${enc(id)}/release`, { method: 'POST' }).then((r) => r.data),
+
+  responses: (flowId: string, filters: ResponseFilters, cursor?: string) =>
+    request<Page<ResponseItem> & { columns: AnswerColumn[] }>(
+      `/flows/${enc(flowId)}/responses${queryString({ ...filters, includeTest: filters.includeTest || undefined, cursor, limit: 25 })}`,
+    ).then((r) => r.data),
+  exportPath: (flowId: string, filters: ResponseFilters, format: ExportFormat, maskPhone: boolean) =>
+    `/flows/${enc(flowId)}/responses/export${queryString({ ...filters, includeTest: filters.includeTest || undefined, format, maskPhone: maskPhone || undefined })}`,
+  analytics: (flowId: string, filters: Omit<ResponseFilters, 'status'>) =>
+    request<FlowAnalytics>(
+      `/flows/${enc(flowId)}/analytics${queryString({ ...filters, includeTest: filters.includeTest || undefined })}`,
+    ).then((r) => r.data),
 };

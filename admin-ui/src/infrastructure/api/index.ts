@@ -1,3 +1,3 @@
-export { ApiError, errorMessage } from './client';
+export { ApiError, download, errorMessage, streamEvents } from './client';
 export { api } from './endpoints';
 export type * from './types';

@@ -57,3 +57,168 @@ export interface Member {
   role: Role;
   joinedAt: string;
 }
+
+export type ConversationStatus = 'active' | 'completed' | 'failed' | 'handoff' | 'expired' | 'abandoned';
+
+export interface BotChoice {
+  id: string;
+  label: string;
+  value: unknown;
+}
+
+/** A message as the contact sees it in WhatsApp. */
+export interface BotMessage {
+  text: string;
+  choices?: BotChoice[];
+  media?: { url?: string; kind?: string; caption?: string };
+  render?: 'list' | 'poll';
+}
+
+export interface TranscriptEntry extends BotMessage {
+  direction: 'in' | 'out';
+  status: string;
+  at: string;
+}
+
+export interface SimulatorSession {
+  id: string;
+  flowId: string;
+  version: number | 'draft';
+  contact: { phone: string; name?: string };
+  messages: TranscriptEntry[];
+  status: ConversationStatus | 'none';
+  answers: Record<string, unknown>;
+  variables: Record<string, unknown>;
+}
+
+export interface SimulatorReply {
+  messages: BotMessage[];
+  status: ConversationStatus | 'none';
+  answers: Record<string, unknown>;
+  variables: Record<string, unknown>;
+}
+
+export type SessionState =
+  | 'disconnected'
+  | 'starting'
+  | 'qr_pending'
+  | 'connected'
+  | 'reconnecting'
+  | 'logged_out'
+  | 'failed';
+
+export interface WhatsAppNumber {
+  id: string;
+  phone: string;
+  label: string | null;
+  channel: 'whatsapp' | 'simulator';
+  state: SessionState;
+  desiredConnected: boolean;
+  settings: Record<string, unknown>;
+  flow: { id: string; name: string; publishedVersion: number | null } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One `state` event of a number's session stream. */
+export interface SessionEvent {
+  state: SessionState;
+  qr?: string;
+  pairingCode?: string;
+  detail?: unknown;
+  at: string;
+}
+
+export interface ConversationItem {
+  id: string;
+  numberId: string;
+  contact: string;
+  contactName: string | null;
+  flowId: string;
+  flowName: string | null;
+  flowVersion: number;
+  status: ConversationStatus;
+  currentNode: string | null;
+  startedAt: string;
+  updatedAt: string;
+  endedAt: string | null;
+  isTest: boolean;
+}
+
+export interface ConversationMessage {
+  id: number;
+  direction: 'in' | 'out';
+  type: string;
+  body: Record<string, unknown>;
+  status: string;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConversationDetail extends ConversationItem {
+  variables: Record<string, unknown>;
+  answers: Record<string, unknown>;
+  endReason: string | null;
+  messages: ConversationMessage[];
+}
+
+export interface ConversationFilters {
+  numberId?: string;
+  flowId?: string;
+  status?: ConversationStatus;
+  from?: string;
+  to?: string;
+  includeTest?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface AnswerColumn {
+  variable: string;
+  title: string;
+  type: string;
+}
+
+export interface ResponseItem {
+  conversationId: string;
+  contact: string;
+  contactName: string | null;
+  version: number;
+  status: ConversationStatus;
+  answers: Record<string, unknown>;
+  startedAt: string;
+  completedAt: string | null;
+}
+
+export interface ResponseFilters {
+  version?: number;
+  from?: string;
+  to?: string;
+  status?: 'completed' | 'partial' | 'all';
+  includeTest?: boolean;
+}
+
+export interface NodeFunnel {
+  nodeId: string;
+  type: string | null;
+  label: string | null;
+  reached: number;
+  answered: number;
+  droppedHere: number;
+  waitingHere: number;
+}
+
+export interface FlowAnalytics {
+  starts: number;
+  completions: number;
+  completionRate: number;
+  medianSecondsToComplete: number | null;
+  byStatus: Record<ConversationStatus, number>;
+  nodes: NodeFunnel[];
+}
+
+export type ExportFormat = 'csv' | 'xlsx' | 'ndjson';

@@ -5,7 +5,33 @@ import { memo } from 'react';
 import type { BlockNode } from '@/core/canvas';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
+import { useOverlayStore } from '../overlay-store';
 import { nodeUi } from './registry';
+
+function AnalyticsStrip({ nodeId }: { nodeId: string }) {
+  const funnel = useOverlayStore((state) => state.analytics?.get(nodeId));
+  const on = useOverlayStore((state) => state.analytics !== null);
+  if (!on) return null;
+  const reached = funnel?.reached ?? 0;
+  const answered = funnel?.answered ?? 0;
+  const dropped = funnel?.droppedHere ?? 0;
+  return (
+    <div
+      data-testid={`analytics-${nodeId}`}
+      className="flex items-center gap-3 border-t bg-slate-50 px-3 py-1.5 text-[11px] text-slate-600"
+    >
+      <span>
+        <strong className="text-slate-900">{reached}</strong> reached
+      </span>
+      <span>
+        <strong className="text-slate-900">{answered}</strong> answered
+      </span>
+      <span className={dropped > 0 ? 'text-red-700' : undefined}>
+        <strong>{dropped}</strong> dropped
+      </span>
+    </div>
+  );
+}
 
 function ProblemBadge({ nodeId }: { nodeId: string }) {
   const problems = useEditorStore((state) => state.problemsByNode.get(nodeId));
@@ -45,14 +71,22 @@ function BlockCardView({ id, type, data, selected }: NodeProps<BlockNode>) {
   const handles = definition.handles(data.config);
   const detail = ui.detail?.(data.config) ?? null;
   const single = handles.length === 1 && handles[0]?.id === 'next';
+  const live = useOverlayStore((state) => state.liveNode === id);
   return (
     <div
       className={cn(
-        'w-[260px] rounded-xl border bg-card text-left shadow-sm transition-shadow',
+        'relative w-[260px] rounded-xl border bg-card text-left shadow-sm transition-shadow',
         selected ? 'border-primary' : 'hover:shadow-md',
+        live && 'ring-4 ring-sky-400/70',
       )}
       data-testid={`block-${id}`}
+      data-live={live ? 'true' : undefined}
     >
+      {live && (
+        <span className="absolute -top-3 right-3 rounded-full bg-sky-500 px-2 py-0.5 text-[10px] font-semibold text-white shadow">
+          Live test is here
+        </span>
+      )}
       <Handle
         type="target"
         position={Position.Left}
@@ -73,6 +107,7 @@ function BlockCardView({ id, type, data, selected }: NodeProps<BlockNode>) {
         </p>
         {detail && <p className="mt-1 truncate text-xs text-muted-foreground">{detail}</p>}
       </div>
+      <AnalyticsStrip nodeId={id} />
       {single ? (
         <Handle
           type="source"

@@ -1,0 +1,340 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { MessagesSquare } from 'lucide-react';
+import { useState } from 'react';
+import { PageHeader } from '@/components/page-header';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
+import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { toast } from '@/components/ui/toast';
+import {
+  api,
+  type ConversationFilters,
+  type ConversationMessage,
+  type ConversationStatus,
+  errorMessage,
+} from '@/infrastructure/api';
+import { hasRole, useSession } from '@/infrastructure/store';
+import { cn } from '@/lib/cn';
+import { dayToIso, formatDateTime } from '@/lib/format';
+import { CheckboxField } from '../responses/ResponsesPage';
+
+const ANY = 'any';
+const STATUS_VARIANT: Record<ConversationStatus, 'success' | 'warning' | 'secondary' | 'destructive'> = {
+  active: 'warning',
+  completed: 'success',
+  failed: 'destructive',
+  handoff: 'warning',
+  expired: 'secondary',
+  abandoned: 'secondary',
+};
+const STATUS_LABEL: Record<ConversationStatus, string> = {
+  active: 'Active',
+  completed: 'Completed',
+  failed: 'Failed',
+  handoff: 'With a person',
+  expired: 'Expired',
+  abandoned: 'Abandoned',
+};
+
+function messageText(message: ConversationMessage): string {
+  const body = message.body;
+  if (typeof body.text === 'string') {
+    const choices = Array.isArray(body.choices) ? (body.choices as { label?: unknown }[]) : [];
+    if (choices.length === 0) return body.text;
+    return [body.text, ...choices.map((choice, index) => `${index + 1}. ${String(choice.label ?? '')}`)].join(
+      '\n',
+    );
+  }
+  if (message.type === 'control') return `Admin action: ${String(body.action ?? 'control')}`;
+  if (typeof body.caption === 'string') return body.caption;
+  return `[${message.type}]`;
+}
+
+function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
+  const me = useSession((state) => state.me);
+  const queryClient = useQueryClient();
+  const conversation = useQuery({ queryKey: ['conversation', id], queryFn: () => api.conversation(id) });
+  const release = useMutation({
+    mutationFn: () => api.releaseConversation(id),
+    onSuccess: () => {
+      toast.success('Handed back to the bot', 'The bot answers from the contact’s next message.');
+      void queryClient.invalidateQueries({ queryKey: ['conversation', id] });
+      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+    },
+    onError: (error) => toast.error('Could not release the conversation', errorMessage(error)),
+  });
+  const data = conversation.data;
+  return (
+    <Dialog open onOpenChange={(open) => !open && onClose()}>
+      <DialogContent className="max-w-3xl">
+        <DialogHeader>
+          <DialogTitle>Conversation with {data?.contact ?? '…'}</DialogTitle>
+          <DialogDescription>
+            {data
+              ? `${data.flowName ?? 'Deleted flow'} · ${data.flowVersion === 0 ? 'draft (test)' : `version ${data.flowVersion}`} · started ${formatDateTime(data.startedAt)}`
+              : 'Loading…'}
+          </DialogDescription>
+        </DialogHeader>
+        {conversation.isPending ? (
+          <LoadingState label="Loading the transcript…" />
+        ) : conversation.isError ? (
+          <ErrorState
+            message={errorMessage(conversation.error)}
+            onRetry={() => void conversation.refetch()}
+          />
+        ) : (
+          <div className="grid grid-cols-[1fr_220px] gap-4">
+            <ol
+              aria-label="Transcript"
+              className="flex max-h-[55vh] flex-col gap-1.5 overflow-y-auto rounded-md bg-[#efeae2] p-3"
+            >
+              {conversation.data.messages.length === 0 && (
+                <li className="text-center text-xs text-slate-600">No messages.</li>
+              )}
+              {conversation.data.messages.map((message) => (
+                <li
+                  key={message.id}
+                  className={cn('flex', message.direction === 'in' ? 'justify-start' : 'justify-end')}
+                >
+                  <div
+                    className={cn(
+                      'max-w-[80%] rounded-lg px-3 py-1.5 text-[13px] shadow-sm',
+                      message.direction === 'in' ? 'bg-white' : 'bg-[#d9fdd3]',
+                    )}
+                  >
+                    <p className="whitespace-pre-wrap break-words">{messageText(message)}</p>
+                    <p className="mt-0.5 text-right text-[10px] text-slate-500">
+                      {formatDateTime(message.createdAt)} · {message.status}
+                      {message.error ? ` · ${message.error}` : ''}
+                    </p>
+                  </div>
+                </li>
+              ))}
+            </ol>
+            <div className="flex flex-col gap-3 text-xs">
+              <div>
+                <p className="mb-1 font-semibold">Status</p>
+                <Badge variant={STATUS_VARIANT[conversation.data.status]}>
+                  {STATUS_LABEL[conversation.data.status]}
+                </Badge>
+                {conversation.data.endReason && (
+                  <p className="mt-1 text-muted-foreground">{conversation.data.endReason}</p>
+                )}
+              </div>
+              {conversation.data.status === 'handoff' && hasRole(me, 'editor') && (
+                <Button size="sm" onClick={() => release.mutate()} disabled={release.isPending}>
+                  Hand back to the bot
+                </Button>
+              )}
+              {(['answers', 'variables'] as const).map((key) => (
+                <section key={key} aria-label={key === 'answers' ? 'Answers' : 'Variables'}>
+                  <p className="mb-1 font-semibold">{key === 'answers' ? 'Answers' : 'Variables'}</p>
+                  {Object.keys(conversation.data[key]).length === 0 ? (
+                    <p className="text-muted-foreground">None.</p>
+                  ) : (
+                    <dl className="grid grid-cols-[auto_1fr] gap-x-2 gap-y-0.5">
+                      {Object.entries(conversation.data[key]).map(([name, value]) => (
+                        <div key={name} className="contents">
+                          <dt className="font-mono text-slate-500">{name}</dt>
+                          <dd className="truncate">
+                            {typeof value === 'string' ? value : JSON.stringify(value)}
+                          </dd>
+                        </div>
+                      ))}
+                    </dl>
+                  )}
+                </section>
+              ))}
+            </div>
+          </div>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+/** Conversations, newest first, with filters and each one's transcript. */
+export function ConversationsPage() {
+  const me = useSession((state) => state.me);
+  const [numberId, setNumberId] = useState(ANY);
+  const [flowId, setFlowId] = useState(ANY);
+  const [status, setStatus] = useState(ANY);
+  const [fromDay, setFromDay] = useState('');
+  const [toDay, setToDay] = useState('');
+  const [includeTest, setIncludeTest] = useState(false);
+  const [open, setOpen] = useState<string | null>(null);
+  const numbers = useQuery({ queryKey: ['numbers', me?.workspaceId], queryFn: api.listNumbers });
+  const flows = useQuery({ queryKey: ['flows', me?.workspaceId, 'all'], queryFn: () => api.listFlows() });
+  const filters: ConversationFilters = {
+    includeTest,
+    ...(numberId === ANY ? {} : { numberId }),
+    ...(flowId === ANY ? {} : { flowId }),
+    ...(status === ANY ? {} : { status: status as ConversationStatus }),
+    ...(dayToIso(fromDay) ? { from: dayToIso(fromDay) } : {}),
+    ...(dayToIso(toDay, true) ? { to: dayToIso(toDay, true) } : {}),
+  };
+  const list = useInfiniteQuery({
+    queryKey: ['conversations', filters],
+    queryFn: ({ pageParam }) => api.listConversations(filters, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const rows = list.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <>
+      <PageHeader title="Conversations" description="Every conversation with your flows, newest first." />
+      <div className="flex flex-col gap-4 px-8 py-5">
+        <div className="flex flex-wrap items-end gap-3">
+          <div className="flex w-48 flex-col gap-1.5">
+            <Label id="conv-number-label" htmlFor="conv-number">
+              Number
+            </Label>
+            <Select
+              id="conv-number"
+              value={numberId}
+              onValueChange={setNumberId}
+              options={[
+                { value: ANY, label: 'All numbers' },
+                ...(numbers.data ?? [])
+                  .filter((number) => number.channel === 'whatsapp')
+                  .map((number) => ({ value: number.id, label: number.label ?? number.phone })),
+              ]}
+            />
+          </div>
+          <div className="flex w-48 flex-col gap-1.5">
+            <Label id="conv-flow-label" htmlFor="conv-flow">
+              Flow
+            </Label>
+            <Select
+              id="conv-flow"
+              value={flowId}
+              onValueChange={setFlowId}
+              options={[
+                { value: ANY, label: 'All flows' },
+                ...(flows.data ?? []).map((flow) => ({ value: flow.id, label: flow.name })),
+              ]}
+            />
+          </div>
+          <div className="flex w-40 flex-col gap-1.5">
+            <Label id="conv-status-label" htmlFor="conv-status">
+              Status
+            </Label>
+            <Select
+              id="conv-status"
+              value={status}
+              onValueChange={setStatus}
+              options={[
+                { value: ANY, label: 'Any status' },
+                ...Object.entries(STATUS_LABEL).map(([value, label]) => ({ value, label })),
+              ]}
+            />
+          </div>
+          <div className="flex flex-col gap-1.5">
+            <Label htmlFor="conv-from">From</Label>
+            <Input
+              id="conv-from"
+              type="date"
+              className="w-36"
+              value={fromDay}
+              onChange={(e) => setFromDay(e.target.value)}
+            />
+          </div>
+          <div className="flex flex-col gap-1.5">
+            <Label htmlFor="conv-to">To</Label>
+            <Input
+              id="conv-to"
+              type="date"
+              className="w-36"
+              value={toDay}
+              onChange={(e) => setToDay(e.target.value)}
+            />
+          </div>
+          <CheckboxField label="Include test data" checked={includeTest} onChange={setIncludeTest} />
+        </div>
+        {list.isPending ? (
+          <LoadingState label="Loading conversations…" />
+        ) : list.isError ? (
+          <ErrorState
+            title="Conversations could not be loaded"
+            message={errorMessage(list.error)}
+            onRetry={() => void list.refetch()}
+          />
+        ) : rows.length === 0 ? (
+          <EmptyState icon={<MessagesSquare />} title="No conversations match">
+            {includeTest
+              ? 'Try other filters.'
+              : 'Try other filters. Live tests from the editor show with “Include test data”.'}
+          </EmptyState>
+        ) : (
+          <>
+            <div className="overflow-hidden rounded-lg border bg-card">
+              <table className="w-full text-sm" aria-label="Conversations">
+                <thead className="bg-muted/60 text-left text-xs text-muted-foreground">
+                  <tr>
+                    <th className="px-3 py-2 font-medium">Contact</th>
+                    <th className="px-3 py-2 font-medium">Flow</th>
+                    <th className="px-3 py-2 font-medium">Status</th>
+                    <th className="px-3 py-2 font-medium">Started</th>
+                    <th className="px-3 py-2 font-medium">Last activity</th>
+                    <th className="px-3 py-2">
+                      <span className="sr-only">Open</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((row) => (
+                    <tr key={row.id} className="border-t hover:bg-muted/40">
+                      <td className="px-3 py-2">
+                        {row.contact}
+                        {row.contactName && (
+                          <span className="block text-xs text-muted-foreground">{row.contactName}</span>
+                        )}
+                      </td>
+                      <td className="px-3 py-2">
+                        {row.flowName ?? '—'}{' '}
+                        <span className="text-xs text-muted-foreground">
+                          {row.flowVersion === 0 ? 'draft' : `v${row.flowVersion}`}
+                        </span>
+                        {row.isTest && (
+                          <Badge variant="outline" className="ml-1">
+                            Test
+                          </Badge>
+                        )}
+                      </td>
+                      <td className="px-3 py-2">
+                        <Badge variant={STATUS_VARIANT[row.status]}>{STATUS_LABEL[row.status]}</Badge>
+                      </td>
+                      <td className="px-3 py-2 text-muted-foreground">{formatDateTime(row.startedAt)}</td>
+                      <td className="px-3 py-2 text-muted-foreground">{formatDateTime(row.updatedAt)}</td>
+                      <td className="px-3 py-2 text-right">
+                        <Button size="sm" variant="outline" onClick={() => setOpen(row.id)}>
+                          Open transcript
+                        </Button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {list.hasNextPage && (
+              <Button
+                variant="outline"
+                className="self-center"
+                disabled={list.isFetchingNextPage}
+                onClick={() => void list.fetchNextPage()}
+              >
+                {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
+              </Button>
+            )}
+          </>
+        )}
+      </div>
+      {open !== null && <Transcript id={open} onClose={() => setOpen(null)} />}
+    </>
+  );
+}

@@ -1,0 +1,388 @@
+import { MessageCircle, RotateCcw, Send, X } from 'lucide-react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Input } from '@/components/ui/input';
+import { Spinner } from '@/components/ui/states';
+import {
+  ApiError,
+  api,
+  type BotMessage,
+  errorMessage,
+  type ProblemView,
+  type SimulatorReply,
+} from '@/infrastructure/api';
+import { useEditorStore } from '@/infrastructure/store/editor-store';
+import { cn } from '@/lib/cn';
+import { useOverlayStore } from '../overlay-store';
+import { saveNow } from '../save/autosave';
+
+interface ChatEntry extends BotMessage {
+  key: number;
+  direction: 'in' | 'out';
+  at: string;
+}
+
+type Status = SimulatorReply['status'];
+
+const STATUS: Record<
+  Status,
+  { label: string; variant: 'success' | 'warning' | 'secondary' | 'destructive' }
+> = {
+  none: { label: 'Not started', variant: 'secondary' },
+  active: { label: 'Waiting for a reply', variant: 'warning' },
+  completed: { label: 'Completed', variant: 'success' },
+  failed: { label: 'Failed', variant: 'destructive' },
+  handoff: { label: 'Handed off to a person', variant: 'warning' },
+  expired: { label: 'Expired', variant: 'secondary' },
+  abandoned: { label: 'Abandoned', variant: 'secondary' },
+};
+
+const TIME = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit' });
+
+function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** The keywords that start the flow, to suggest a first message. */
+function useStartWords(): string[] {
+  return useEditorStore(
+    useShallow((state) => {
+      const words: string[] = [];
+      for (const node of state.nodes) {
+        if (node.type !== 'trigger') continue;
+        const trigger = (node.data as { trigger: { type: string; keywords?: string[] } }).trigger;
+        if (trigger.type === 'keyword') words.push(...(trigger.keywords ?? []).slice(0, 2));
+      }
+      return words.slice(0, 3);
+    }),
+  );
+}
+
+function Bubble({
+  entry,
+  interactive,
+  onPick,
+}: {
+  entry: ChatEntry;
+  interactive: boolean;
+  onPick: (text: string) => void;
+}) {
+  const mine = entry.direction === 'in';
+  const choices = entry.choices ?? [];
+  const poll = entry.render === 'poll' && choices.length > 0;
+  return (
+    <li className={cn('flex', mine ? 'justify-end' : 'justify-start')} data-testid="chat-bubble">
+      <div
+        className={cn(
+          'max-w-[85%] rounded-lg px-3 py-1.5 text-[13px] leading-snug text-slate-900 shadow-sm',
+          mine ? 'rounded-tr-none bg-[#d9fdd3]' : 'rounded-tl-none bg-white',
+        )}
+        data-direction={mine ? 'contact' : 'bot'}
+      >
+        {poll && <p className="mb-1 text-[11px] font-semibold uppercase text-emerald-700">Poll</p>}
+        <p className="whitespace-pre-wrap break-words">{entry.text}</p>
+        {choices.length > 0 && !poll && (
+          <ol className="mt-1.5 flex flex-col gap-0.5">
+            {choices.map((choice, index) => (
+              <li key={choice.id}>
+                <button
+                  type="button"
+                  disabled={!interactive}
+                  onClick={() => onPick(String(index + 1))}
+                  className="rounded px-1 text-left enabled:cursor-pointer enabled:hover:bg-emerald-50 enabled:hover:text-emerald-800"
+                  aria-label={`Reply ${index + 1}: ${choice.label}`}
+                >
+                  {index + 1}. {choice.label}
+                </button>
+              </li>
+            ))}
+          </ol>
+        )}
+        {poll && (
+          <ul className="mt-2 flex flex-col gap-1.5" aria-label="Poll options">
+            {choices.map((choice) => (
+              <li key={choice.id}>
+                <button
+                  type="button"
+                  disabled={!interactive}
+                  onClick={() => onPick(choice.label)}
+                  className="flex w-full items-center gap-2 rounded-md border px-2 py-1.5 text-left enabled:cursor-pointer enabled:hover:border-emerald-500 enabled:hover:bg-emerald-50"
+                >
+                  <span className="size-3.5 shrink-0 rounded-full border-2 border-slate-400" aria-hidden />
+                  {choice.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        {entry.media?.url && (
+          <a
+            href={entry.media.url}
+            target="_blank"
+            rel="noreferrer"
+            className="mt-1 block truncate text-xs text-sky-700 underline"
+          >
+            {entry.media.caption ?? entry.media.kind ?? 'Attachment'}
+          </a>
+        )}
+        <p className="mt-0.5 text-right text-[10px] text-slate-500">{TIME.format(new Date(entry.at))}</p>
+      </div>
+    </li>
+  );
+}
+
+function VariablesTable({ title, values }: { title: string; values: Record<string, unknown> }) {
+  const entries = Object.entries(values);
+  return (
+    <section aria-label={title} className="flex flex-col gap-1">
+      <h3 className="text-xs font-semibold text-slate-700">{title}</h3>
+      {entries.length === 0 ? (
+        <p className="text-xs text-muted-foreground">None yet.</p>
+      ) : (
+        <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
+          {entries.map(([key, value]) => (
+            <div key={key} className="contents">
+              <dt className="font-mono text-slate-500">{key}</dt>
+              <dd className="truncate text-slate-900" title={formatValue(value)}>
+                {formatValue(value)}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+/** Chat with the current draft through the simulator, as a contact would in WhatsApp. */
+export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => void }) {
+  const [sessionId, setSessionId] = useState<string | null>(null);
+  const [starting, setStarting] = useState(true);
+  const [startError, setStartError] = useState<{ message: string; problems: ProblemView[] } | null>(null);
+  const [entries, setEntries] = useState<ChatEntry[]>([]);
+  const [status, setStatus] = useState<Status>('none');
+  const [answers, setAnswers] = useState<Record<string, unknown>>({});
+  const [variables, setVariables] = useState<Record<string, unknown>>({});
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const [sendError, setSendError] = useState<string | null>(null);
+  const [startedRevision, setStartedRevision] = useState(0);
+  const revision = useEditorStore((state) => state.revision);
+  const startWords = useStartWords();
+  const nextKey = useRef(0);
+  const list = useRef<HTMLOListElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const setLiveNode = useOverlayStore((state) => state.setLiveNode);
+
+  const start = useCallback(async () => {
+    setStarting(true);
+    setStartError(null);
+    setSendError(null);
+    setEntries([]);
+    setStatus('none');
+    setAnswers({});
+    setVariables({});
+    setLiveNode(null);
+    try {
+      await saveNow();
+      setStartedRevision(useEditorStore.getState().revision);
+      const session = await api.startSimulation(flowId);
+      setSessionId(session.id);
+    } catch (error) {
+      setSessionId(null);
+      const problems =
+        error instanceof ApiError && error.status === 422
+          ? ((error.details as { errors?: ProblemView[] } | null)?.errors ?? [])
+          : [];
+      setStartError({
+        message:
+          error instanceof ApiError && error.status === 422
+            ? 'The draft has problems, so it can’t be tested yet. Fix them and press Restart.'
+            : errorMessage(error),
+        problems,
+      });
+    } finally {
+      setStarting(false);
+    }
+  }, [flowId, setLiveNode]);
+
+  useEffect(() => {
+    void start();
+    return () => useOverlayStore.getState().setLiveNode(null);
+  }, [start]);
+
+  useEffect(() => {
+    if (!starting && sessionId !== null) input.current?.focus();
+  }, [starting, sessionId]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll when the chat grows.
+  useEffect(() => {
+    list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
+  }, [entries.length, sending]);
+
+  const send = async (message: string) => {
+    const trimmed = message.trim();
+    if (sessionId === null || trimmed === '' || sending) return;
+    const key = nextKey.current++;
+    setEntries((current) => [
+      ...current,
+      { key, direction: 'in', text: trimmed, at: new Date().toISOString() },
+    ]);
+    setText('');
+    setSending(true);
+    setSendError(null);
+    try {
+      const reply = await api.sendSimulated(sessionId, trimmed);
+      const at = new Date().toISOString();
+      setEntries((current) => [
+        ...current,
+        ...reply.messages.map((bot) => ({ ...bot, key: nextKey.current++, direction: 'out' as const, at })),
+      ]);
+      setStatus(reply.status);
+      setAnswers(reply.answers);
+      setVariables(reply.variables);
+      const page = await api.listConversations({ numberId: sessionId, includeTest: true });
+      const conversation = page.items[0];
+      setLiveNode(conversation && conversation.status === 'active' ? conversation.currentNode : null);
+    } catch (error) {
+      setSendError(
+        error instanceof ApiError && error.status === 504
+          ? 'The flow did not answer in time. Try sending again.'
+          : errorMessage(error),
+      );
+    } finally {
+      setSending(false);
+      input.current?.focus();
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void send(text);
+  };
+
+  const lastBot = [...entries].reverse().find((entry) => entry.direction === 'out');
+  const info = STATUS[status];
+
+  return (
+    <aside aria-label="Live test" className="flex h-full w-[360px] shrink-0 flex-col border-l bg-card">
+      <header className="flex items-center gap-2 border-b px-4 py-3">
+        <MessageCircle className="size-4 text-primary" aria-hidden />
+        <h2 className="text-sm font-semibold">Live test</h2>
+        <Badge variant={info.variant} data-testid="live-status">
+          {info.label}
+        </Badge>
+        <div className="ml-auto flex items-center gap-0.5">
+          <Button variant="ghost" size="sm" onClick={() => void start()} disabled={starting}>
+            <RotateCcw aria-hidden /> Restart
+          </Button>
+          <Button variant="ghost" size="icon-sm" aria-label="Close live test" onClick={onClose}>
+            <X aria-hidden />
+          </Button>
+        </div>
+      </header>
+      {revision !== startedRevision && sessionId !== null && (
+        <p role="status" className="border-b bg-amber-50 px-4 py-1.5 text-xs text-amber-900">
+          You changed the flow. Press Restart to test the new version.
+        </p>
+      )}
+      <div className="min-h-0 flex-1 overflow-y-auto bg-[#efeae2] px-3 py-3">
+        {starting ? (
+          <div className="flex h-full items-center justify-center gap-2 text-sm text-slate-600">
+            <Spinner label="Starting the test" /> Starting a test conversation…
+          </div>
+        ) : startError !== null ? (
+          <div role="alert" className="rounded-lg border border-red-200 bg-white p-3 text-sm">
+            <p className="font-medium text-red-700">{startError.message}</p>
+            {startError.problems.length > 0 && (
+              <ul className="mt-2 list-disc pl-4 text-xs text-slate-700">
+                {startError.problems.slice(0, 6).map((problem) => (
+                  <li key={`${problem.pointer}:${problem.message}`}>{problem.message}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        ) : (
+          <>
+            {entries.length === 0 && (
+              <div className="mx-auto mt-6 max-w-[260px] rounded-lg bg-white/90 p-3 text-center text-xs text-slate-600 shadow-sm">
+                <p>
+                  Chat with your draft as a customer would on WhatsApp. Nothing is sent to real numbers; the
+                  answers are kept as test data.
+                </p>
+                {startWords.length > 0 && (
+                  <div className="mt-2 flex flex-wrap justify-center gap-1.5">
+                    {startWords.map((word) => (
+                      <Button key={word} size="sm" variant="outline" onClick={() => void send(word)}>
+                        Say “{word}”
+                      </Button>
+                    ))}
+                  </div>
+                )}
+              </div>
+            )}
+            <ol ref={list} className="flex flex-col gap-1.5" aria-label="Messages" aria-live="polite">
+              {entries.map((entry) => (
+                <Bubble
+                  key={entry.key}
+                  entry={entry}
+                  interactive={entry === lastBot && status === 'active' && !sending}
+                  onPick={(reply) => void send(reply)}
+                />
+              ))}
+              {sending && (
+                <li className="flex justify-start">
+                  <span className="rounded-lg bg-white px-3 py-1.5 text-xs text-slate-500 shadow-sm">
+                    typing…
+                  </span>
+                </li>
+              )}
+            </ol>
+            {status !== 'none' && status !== 'active' && (
+              <p className="mt-3 text-center text-xs text-slate-600">
+                The conversation has ended ({info.label.toLowerCase()}). Send a message to start again, or
+                press Restart.
+              </p>
+            )}
+          </>
+        )}
+      </div>
+      {sendError && (
+        <p role="alert" className="border-t bg-red-50 px-4 py-1.5 text-xs text-red-700">
+          {sendError}
+        </p>
+      )}
+      <form onSubmit={submit} className="flex items-center gap-2 border-t px-3 py-2">
+        <label htmlFor="live-test-input" className="sr-only">
+          Your message
+        </label>
+        <Input
+          id="live-test-input"
+          ref={input}
+          value={text}
+          onChange={(event) => setText(event.target.value)}
+          placeholder={sessionId === null ? 'Not available' : 'Type a message'}
+          disabled={sessionId === null || starting}
+          maxLength={4096}
+          autoComplete="off"
+        />
+        <Button
+          type="submit"
+          size="icon"
+          aria-label="Send"
+          disabled={sessionId === null || sending || text.trim() === ''}
+        >
+          <Send aria-hidden />
+        </Button>
+      </form>
+      <div className="flex max-h-48 flex-col gap-3 overflow-y-auto border-t bg-slate-50 px-4 py-3">
+        <VariablesTable title="Answers" values={answers} />
+        <VariablesTable title="Variables" values={variables} />
+      </div>
+    </aside>
+  );
+}
