@@ -49,12 +49,17 @@ export interface WhatsAppRuntime {
   describe(): Record<string, unknown>;
 }
 
-/** The real client, loaded on first use (whatsapp-web.js and Puppeteer take a second to load). */
-const loadWaClient: WaClientFactory = async (options) =>
-  (await import('./wa-client.js')).createWaClient(options);
-
 export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
   const { db, config, logger } = deps;
+  /** The real client, loaded on first use (whatsapp-web.js and Puppeteer take a second to load). */
+  const loadWaClient: WaClientFactory = async (options) => {
+    const waClient = await import('./wa-client.js');
+    waClient.guardBrowserLibraryRejections((error) => {
+      deps.metrics.errors.inc({ kind: 'whatsapp_background' });
+      logger.warn({ err: error }, 'whatsapp-web.js background work failed (its browser closed); ignored');
+    });
+    return waClient.createWaClient(options);
+  };
   const owner = ownerName();
   let cipher: Promise<SessionCipher> | null = null;
   const resolveCipher = () => {

@@ -302,7 +302,12 @@ export class NumberSession {
     client.on('auth_failure', (message) => this.fromClient(client, { type: 'auth_failure', message }));
     client.on('disconnected', (reason) => this.fromClient(client, { type: 'disconnected', reason }));
     client.on('change_state', (state) => {
-      if (current()) this.deps.logger.info({ numberId: this.numberId, waState: state }, 'WhatsApp Web state');
+      if (!current()) return;
+      this.deps.logger.info({ numberId: this.numberId, waState: state }, 'WhatsApp Web state');
+      // The states whatsapp-web.js accepts without closing: the link to WhatsApp dropped or is back.
+      if (state === 'CONNECTED') this.fromClient(client, { type: 'link_up' });
+      else if (state === 'TIMEOUT' || state === 'OPENING')
+        this.fromClient(client, { type: 'link_down', state });
     });
     client.on('message', (message) => {
       if (current()) this.deps.onMessage(this.numberId, client, message);

@@ -35,6 +35,30 @@ describe('session state machine', () => {
     expect(connected.actions.map((a) => a.type)).toEqual(['clear_timers', 'schedule_backup']);
   });
 
+  it('shows a dropped link as reconnecting and goes back to connected when it returns', () => {
+    const down = step(at('connected'), { type: 'link_down', state: 'TIMEOUT' });
+    expect(down.context).toMatchObject({ state: 'reconnecting', linkDown: true });
+    // The browser stays: WhatsApp Web reconnects by itself.
+    expect(down.actions).toEqual([]);
+    expect(down.detail).toMatch(/TIMEOUT/);
+    expect(step(down.context, { type: 'link_down', state: 'OPENING' }).actions).toEqual([]);
+    const up = step(down.context, { type: 'link_up' });
+    expect(up.context).toEqual({ state: 'connected', attempts: 0, readyTimeouts: 0 });
+    expect(up.actions.map((a) => a.type)).toEqual(['clear_timers', 'schedule_backup']);
+    // A stop while the link is down still saves the (logged-in) session.
+    expect(step(down.context, { type: 'stop', reason: 'bye' }).actions).toContainEqual({
+      type: 'close',
+      kill: false,
+      backup: true,
+    });
+    // Only a link drop comes back on `CONNECTED`: a restarting browser waits for `ready`.
+    const crashed = step(down.context, { type: 'disconnected', reason: 'BROWSER_CLOSED' });
+    expect(crashed.context.linkDown).toBeUndefined();
+    expect(step(crashed.context, { type: 'link_up' }).actions).toEqual([]);
+    expect(step(at('starting'), { type: 'link_up' }).context.state).toBe('starting');
+    expect(step(at('starting'), { type: 'link_down', state: 'OPENING' }).context.state).toBe('starting');
+  });
+
   it('restores a saved session straight to connected', () => {
     expect(step(at('starting'), { type: 'ready' }).context.state).toBe('connected');
   });

@@ -31,6 +31,10 @@ export type SessionEvent =
   | { type: 'authenticated' }
   | { type: 'ready' }
   | { type: 'disconnected'; reason: string }
+  /** The page lost its connection to WhatsApp (`TIMEOUT`, `OPENING`): WhatsApp Web reconnects by itself. */
+  | { type: 'link_down'; state: string }
+  /** The page is `CONNECTED` again. */
+  | { type: 'link_up' }
   | { type: 'auth_failure'; message: string }
   /** Launching failed; `fatal` when retrying cannot help (no Chromium at the configured path). */
   | { type: 'init_failed'; error: string; fatal: boolean }
@@ -64,6 +68,8 @@ export interface SessionContext {
   attempts: number;
   /** Consecutive launches whose `ready` never came. */
   readyTimeouts: number;
+  /** `reconnecting` because the link dropped under a live client (not a browser restart). */
+  linkDown?: boolean;
 }
 
 export interface SessionPolicy extends BackoffPolicy {
@@ -152,6 +158,21 @@ export function nextSession(
   policy: SessionPolicy,
   random: () => number = Math.random,
 ): Transition {
+  const transition = step(context, event, policy, random);
+  // Only a link drop marks the context; any other change clears the mark (a restart's `CONNECTED`
+  // must not count as `ready`).
+  if (transition.context === context || transition.context.linkDown !== true || event.type === 'link_down')
+    return transition;
+  const { linkDown: _, ...rest } = transition.context;
+  return { ...transition, context: rest };
+}
+
+function step(
+  context: SessionContext,
+  event: SessionEvent,
+  policy: SessionPolicy,
+  random: () => number,
+): Transition {
   const { state } = context;
   const running = isRunning(state);
   switch (event.type) {
@@ -189,6 +210,21 @@ export function nextSession(
       if (fatal !== undefined) return failed(context, fatal);
       return retry(context, policy, `Disconnected (${event.reason})`, random);
     }
+    case 'link_down':
+      // WhatsApp Web retries by itself; sends wait until it is back (`link_up`).
+      if (state !== 'connected') return unchanged(context);
+      return to(
+        { ...context, linkDown: true },
+        'reconnecting',
+        [],
+        `Lost the connection to WhatsApp (${event.state}); WhatsApp Web is reconnecting`,
+      );
+    case 'link_up':
+      if (state !== 'reconnecting' || context.linkDown !== true) return unchanged(context);
+      return {
+        context: { state: 'connected', attempts: 0, readyTimeouts: 0 },
+        actions: [{ type: 'clear_timers' }, { type: 'schedule_backup' }],
+      };
     case 'auth_failure':
       if (!running) return unchanged(context);
       return loggedOut(context, `The saved session was refused: ${event.message}`);
@@ -258,7 +294,7 @@ export function nextSession(
       return to(
         context,
         'disconnected',
-        [{ type: 'clear_timers' }, close({ backup: state === 'connected' })],
+        [{ type: 'clear_timers' }, close({ backup: state === 'connected' || context.linkDown === true })],
         event.reason,
       );
     case 'lease_lost':

@@ -275,6 +275,31 @@ function webCacheOption(setting: WebCacheSetting): wwebjs.WebCacheOptions {
   return { type: 'none' };
 }
 
+/** Whether an error was raised inside whatsapp-web.js or Puppeteer (by its stack). */
+export function isBrowserLibraryError(reason: unknown): boolean {
+  const stack = reason instanceof Error ? (reason.stack ?? '') : '';
+  return /[\\/]node_modules[\\/](whatsapp-web\.js|puppeteer-core)[\\/]/.test(stack);
+}
+
+let guarded = false;
+
+/**
+ * whatsapp-web.js runs page work in event handlers nobody awaits (it re-injects its code after
+ * each navigation, e.g. the reload after a logout on the phone). When the browser closes under
+ * it (a logout, a crash, a restart), that work rejects ("Execution context was destroyed",
+ * "Target closed") with nobody to catch it, and Node's default for an unhandled rejection ends the
+ * process: every number of the runtime down because one browser closed. Those rejections are
+ * reported to `report` instead; any other unhandled rejection still ends the process as before.
+ */
+export function guardBrowserLibraryRejections(report: (error: unknown) => void): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('unhandledRejection', (reason) => {
+    if (!isBrowserLibraryError(reason)) throw reason;
+    report(reason);
+  });
+}
+
 /** The real client: whatsapp-web.js over Puppeteer with the system Chromium. */
 export function createWaClient(options: WaClientOptions): WaClient {
   type Listener = (...args: unknown[]) => void;
@@ -299,6 +324,10 @@ export function createWaClient(options: WaClientOptions): WaClient {
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
+      // DevTools over a pipe instead of a WebSocket: Chromium exits when its end of the pipe
+      // closes, so a runtime killed with SIGKILL takes its browsers with it instead of leaving
+      // them running, logged in, on the profile (where they keep taking the number's messages).
+      pipe: true,
     },
     ...(options.webVersion === undefined ? {} : { webVersion: options.webVersion }),
     webVersionCache: webCacheOption(options.webCache),
