@@ -16,9 +16,9 @@ import {
   type Operation,
   operationsOf,
   RANK,
-  ROLES,
   type RawReply,
   ReplyChecker,
+  ROLES,
   type Role,
   sampleOf,
   send,
@@ -81,8 +81,18 @@ async function login(email: string, password = PASSWORD): Promise<string> {
 }
 
 /** A call that must succeed (fixtures), as `token`. */
-async function must(token: string, method: string, path: string, body?: unknown, headers?: Record<string, string>) {
-  const reply = await send(api.base, method, path, { token, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
+async function must(
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) {
+  const reply = await send(api.base, method, path, {
+    token,
+    ...(body === undefined ? {} : { body }),
+    ...(headers ? { headers } : {}),
+  });
   if (reply.status >= 300) throw new Error(`${method} ${path}: ${reply.status} ${reply.text}`);
   return reply.body;
 }
@@ -115,7 +125,13 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
   await must(owner, 'post', `/flows/${flow.id}/publish`);
   const changed = intakeFlow('Main');
   (changed.nodes[0] as { config: { text: string } }).config.text = 'Hello there {{contact.name}}!';
-  await must(owner, 'put', `/flows/${flow.id}/draft`, { definition: changed }, { 'if-match': flow.draft.etag });
+  await must(
+    owner,
+    'put',
+    `/flows/${flow.id}/draft`,
+    { definition: changed },
+    { 'if-match': flow.draft.etag },
+  );
   await must(owner, 'post', `/flows/${flow.id}/publish`);
   const number = await must(owner, 'post', '/numbers', { phone: uniquePhone(), label: 'Main' });
   const session = await must(owner, 'post', '/simulator/sessions', { flowId: flow.id });
@@ -187,7 +203,8 @@ type Planner = (operation: Operation, context: PlanContext) => Promise<Partial<P
 const throwaway = {
   flow: async () => (await must(home.owner, 'post', '/flows', { name: 'Throwaway' })).id as string,
   number: async () => (await must(home.owner, 'post', '/numbers', { phone: uniquePhone() })).id as string,
-  session: async () => (await must(home.owner, 'post', '/simulator/sessions', { flowId: home.flow })).id as string,
+  session: async () =>
+    (await must(home.owner, 'post', '/simulator/sessions', { flowId: home.flow })).id as string,
   handoff: async () => (await seedConversation(home.id, home.number, home.flow, 'handoff')).id,
   contact: () => seedConversation(home.id, home.number, home.flow, 'completed'),
 };
@@ -196,7 +213,13 @@ const throwaway = {
 const deleting =
   (make: () => Promise<string>, resource: string): Planner =>
   async (_operation, { workspace, foreign }) => {
-    const id = foreign ? (resource === 'flows' ? workspace.flow : resource === 'numbers' ? workspace.number : workspace.session) : await make();
+    const id = foreign
+      ? resource === 'flows'
+        ? workspace.flow
+        : resource === 'numbers'
+          ? workspace.number
+          : workspace.session
+      : await make();
     return { values: { id }, readBack: `/${resource}/${id}` };
   };
 
@@ -204,7 +227,9 @@ const PLANS: Record<string, Planner> = {
   'POST /auth/login': async () => ({ body: { email: users.viewer.email, password: PASSWORD } }),
   'POST /auth/logout': async (_operation, { role }) =>
     role === null ? {} : { token: await login(users[role].email) },
-  'POST /users': async () => ({ body: { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' } }),
+  'POST /users': async () => ({
+    body: { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' },
+  }),
   'POST /flows/import': async () => ({ body: intakeFlow('Imported') }),
   'PUT /flows/{id}/draft': async (_operation, { workspace }) => {
     const flow = await must(workspace.owner, 'get', `/flows/${workspace.flow}`);
@@ -219,7 +244,9 @@ const PLANS: Record<string, Planner> = {
   'PUT /workspace/retention': async () => ({ body: { retentionDays: 3650 } }),
   // Erasing a contact: a throwaway contact at home; elsewhere, the other workspace's (nothing erased).
   'DELETE /contacts/{phone}': async (_operation, { workspace, foreign }) => {
-    const { id, contact } = foreign ? { id: workspace.conversation, contact: workspace.contact } : await throwaway.contact();
+    const { id, contact } = foreign
+      ? { id: workspace.conversation, contact: workspace.contact }
+      : await throwaway.contact();
     return { values: { phone: contact }, readBack: `/conversations/${id}` };
   },
   'DELETE /flows/{id}': deleting(() => throwaway.flow(), 'flows'),
@@ -241,7 +268,9 @@ const streams = (operation: Operation) =>
     (response) => response.content?.['text/event-stream'] !== undefined,
   );
 const successes = (operation: Operation) =>
-  Object.keys(operation.spec.responses).map(Number).filter((status) => status >= 200 && status < 300);
+  Object.keys(operation.spec.responses)
+    .map(Number)
+    .filter((status) => status >= 200 && status < 300);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -256,17 +285,19 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     home = await furnish(api.workspaceId, users.admin.token, 'completed');
 
     // The other workspace: inserted with SQL, with an admin of its own.
-    const { rows } = await api.db.query<{ id: string }>(`insert into workspaces (name) values ('Elsewhere') returning id`);
+    const { rows } = await api.db.query<{ id: string }>(
+      `insert into workspaces (name) values ('Elsewhere') returning id`,
+    );
     const otherId = (rows[0] as { id: string }).id;
     const otherEmail = `elsewhere-${randomUUID().slice(0, 8)}@parley.test`;
     const { rows: created } = await api.db.query<{ id: string }>(
       'insert into users (email, password_hash) values ($1, $2) returning id',
       [otherEmail, await hashPassword(PASSWORD)],
     );
-    await api.db.query(`insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'admin')`, [
-      otherId,
-      (created[0] as { id: string }).id,
-    ]);
+    await api.db.query(
+      `insert into workspace_members (workspace_id, user_id, role) values ($1, $2, 'admin')`,
+      [otherId, (created[0] as { id: string }).id],
+    );
     // Handed off, so a release leaking across workspaces would answer 202 rather than 409.
     other = await furnish(otherId, await login(otherEmail), 'handoff');
     otherBefore = await snapshot(other.id);
@@ -276,19 +307,27 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     expect((await send(api.base, 'post', '/auth/logout', { token: revoked })).status).toBe(204);
     const unsigned = [
       Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url'),
-      Buffer.from(JSON.stringify({ sub: users.admin.id, sid: sessionOf(users.admin.token), iss: 'parley' })).toString('base64url'),
+      Buffer.from(
+        JSON.stringify({ sub: users.admin.id, sid: sessionOf(users.admin.token), iss: 'parley' }),
+      ).toString('base64url'),
       '',
     ].join('.');
     badTokens = {
       'malformed token': 'not-a-jwt',
-      'forged signature': await new TokenSigner('another secret').sign({ userId: users.admin.id, sessionId: sessionOf(users.admin.token) }),
+      'forged signature': await new TokenSigner('another secret').sign({
+        userId: users.admin.id,
+        sessionId: sessionOf(users.admin.token),
+      }),
       'expired token': await new TokenSigner(JWT_SECRET).sign(
         { userId: users.viewer.id, sessionId: viewerSession },
         Date.now() - 13 * 3600 * 1000,
       ),
       'revoked token': revoked,
       'unsigned token': unsigned,
-      'token of an unknown user': await new TokenSigner(JWT_SECRET).sign({ userId: randomUUID(), sessionId: randomUUID() }),
+      'token of an unknown user': await new TokenSigner(JWT_SECRET).sign({
+        userId: randomUUID(),
+        sessionId: randomUUID(),
+      }),
     };
   });
 
@@ -345,6 +384,8 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /workspace/retention': 'admin',
       'PUT /workspace/retention': 'admin',
       'DELETE /contacts/{phone}': 'admin',
+      'GET /workspace': 'viewer',
+      'PATCH /workspace': 'admin',
     });
   });
 
@@ -354,15 +395,20 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     for (const operation of operations) {
       expect(['public', ...ROLES], operation.key).toContain(operation.access);
     }
-    expect(operations.filter((operation) => operation.access === 'public').map((operation) => operation.key)).toEqual([
-      'POST /auth/login',
-    ]);
+    expect(
+      operations.filter((operation) => operation.access === 'public').map((operation) => operation.key),
+    ).toEqual(['POST /auth/login']);
   });
 
   for (const operation of ordered) {
     it(`${operation.key} (${operation.access})`, async () => {
       const problems: string[] = [];
-      const call = async (context: string, plan: Plan, token: string | undefined, workspace?: string): Promise<RawReply> => {
+      const call = async (
+        context: string,
+        plan: Plan,
+        token: string | undefined,
+        workspace?: string,
+      ): Promise<RawReply> => {
         const reply = await send(api.base, operation.method, fillPath(operation.path, plan.values), {
           ...(token === undefined ? {} : { token }),
           ...(plan.body === undefined ? {} : { body: plan.body }),
@@ -371,27 +417,39 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
           stream: streams(operation),
         });
         problems.push(...checker.check(operation, reply, context));
-        const kind = context.startsWith('other workspace') || context.includes("other workspace's") ? 'other workspace ids' : context;
+        const kind =
+          context.startsWith('other workspace') || context.includes("other workspace's")
+            ? 'other workspace ids'
+            : context;
         tally.set(kind, (tally.get(kind) ?? 0) + 1);
         return reply;
       };
       const readBack = async (plan: Plan, owner: string, expected: number, context: string) => {
         if (plan.readBack === undefined) return;
         const reply = await send(api.base, 'get', plan.readBack, { token: owner });
-        if (reply.status !== expected) problems.push(`${operation.key} [${context}]: GET ${plan.readBack} afterwards → ${reply.status}, expected ${expected}`);
+        if (reply.status !== expected)
+          problems.push(
+            `${operation.key} [${context}]: GET ${plan.readBack} afterwards → ${reply.status}, expected ${expected}`,
+          );
       };
       const expectSuccess = (reply: RawReply, context: string) => {
         if (!successes(operation).includes(reply.status)) {
-          problems.push(`${operation.key} [${context}] → ${reply.status}, expected ${successes(operation).join('/')}: ${reply.text.slice(0, 200)}`);
+          problems.push(
+            `${operation.key} [${context}] → ${reply.status}, expected ${successes(operation).join('/')}: ${reply.text.slice(0, 200)}`,
+          );
         }
       };
 
       // Without a valid token: 401 (public operations work the same).
-      for (const [context, token] of [['no token', undefined], ...Object.entries(badTokens)] as [string, string | undefined][]) {
+      for (const [context, token] of [['no token', undefined], ...Object.entries(badTokens)] as [
+        string,
+        string | undefined,
+      ][]) {
         const plan = await planFor(operation, { role: null, workspace: home, foreign: false });
         const reply = await call(context, plan, token);
         if (operation.access === 'public') expectSuccess(reply, context);
-        else if (reply.status !== 401) problems.push(`${operation.key} [${context}] → ${reply.status}, expected 401`);
+        else if (reply.status !== 401)
+          problems.push(`${operation.key} [${context}] → ${reply.status}, expected 401`);
         await readBack(plan, home.owner, 200, context);
       }
 
@@ -401,15 +459,22 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
         const reply = await call(role, plan, plan.token ?? users[role].token);
         const allowed = operation.access === 'public' || RANK[role] >= RANK[operation.access];
         if (allowed) expectSuccess(reply, role);
-        else if (reply.status !== 403) problems.push(`${operation.key} [${role}] → ${reply.status}, expected 403`);
+        else if (reply.status !== 403)
+          problems.push(`${operation.key} [${role}] → ${reply.status}, expected 403`);
         await readBack(plan, home.owner, allowed ? 404 : 200, role);
       }
 
       if (operation.access !== 'public') {
         // Acting in a workspace the caller is not a member of: 404, whatever the role asked for.
         const plan = await planFor(operation, { role: 'admin', workspace: home, foreign: false });
-        const reply = await call('X-Workspace-Id of a workspace not theirs', plan, users.admin.token, other.id);
-        if (reply.status !== 404) problems.push(`${operation.key} [another workspace's header] → ${reply.status}, expected 404`);
+        const reply = await call(
+          'X-Workspace-Id of a workspace not theirs',
+          plan,
+          users.admin.token,
+          other.id,
+        );
+        if (reply.status !== 404)
+          problems.push(`${operation.key} [another workspace's header] → ${reply.status}, expected 404`);
         await readBack(plan, home.owner, 200, 'another workspace header');
       }
 
@@ -417,15 +482,25 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       // A contact is not an object of a workspace: erasing the other workspace's one erases nothing here.
       const erasing = operation.pathParams.includes('phone');
       if (operation.pathParams.includes('id') || erasing) {
-        for (const role of ROLES.filter((role) => operation.access === 'public' || RANK[role] >= RANK[operation.access as Role])) {
+        for (const role of ROLES.filter(
+          (role) => operation.access === 'public' || RANK[role] >= RANK[operation.access as Role],
+        )) {
           const plan = await planFor(operation, { role, workspace: other, foreign: true });
-          const reply = await call(`${role} with the other workspace's ids`, plan, plan.token ?? users[role].token);
+          const reply = await call(
+            `${role} with the other workspace's ids`,
+            plan,
+            plan.token ?? users[role].token,
+          );
           if (erasing) {
             if (reply.status !== 200 || Object.values(reply.body).some((count) => count !== 0)) {
-              problems.push(`${operation.key} [${role}, other workspace's contact] → ${reply.status} ${reply.text.slice(0, 200)}, expected 200 erasing nothing`);
+              problems.push(
+                `${operation.key} [${role}, other workspace's contact] → ${reply.status} ${reply.text.slice(0, 200)}, expected 200 erasing nothing`,
+              );
             }
           } else if (reply.status !== 404) {
-            problems.push(`${operation.key} [${role}, other workspace's id] → ${reply.status}, expected 404: ${reply.text.slice(0, 200)}`);
+            problems.push(
+              `${operation.key} [${role}, other workspace's id] → ${reply.status}, expected 404: ${reply.text.slice(0, 200)}`,
+            );
           }
           await readBack(plan, other.owner, 200, `${role}, other workspace`);
         }
@@ -446,7 +521,10 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     expect((await as('post', '/simulator/sessions', { flowId: other.flow })).status).toBe(404);
     const assigned = await as('put', `/numbers/${home.number}/flow`, { flowId: other.flow });
     expect(assigned.status).toBe(422);
-    const filtered = await as('get', `/conversations?flowId=${other.flow}&numberId=${other.number}&includeTest=true`);
+    const filtered = await as(
+      'get',
+      `/conversations?flowId=${other.flow}&numberId=${other.number}&includeTest=true`,
+    );
     expect(filtered.status).toBe(200);
     expect(filtered.body.items).toEqual([]);
   });

@@ -47,7 +47,9 @@ export function operationsOf(doc: Json): Operation[] {
         spec,
         body: spec.requestBody?.content?.['application/json']?.schema,
         pathParams: parameters.filter((p) => p.in === 'path').map((p) => p.name),
-        pathSchemas: Object.fromEntries(parameters.filter((p) => p.in === 'path').map((p) => [p.name, p.schema])),
+        pathSchemas: Object.fromEntries(
+          parameters.filter((p) => p.in === 'path').map((p) => [p.name, p.schema]),
+        ),
         query: parameters
           .filter((p) => p.in === 'query')
           .map((p) => ({ name: p.name, schema: p.schema, required: p.required === true })),
@@ -117,7 +119,8 @@ export function stringFields(schema: Json, at: string[] = []): { path: string[];
   const fields: { path: string[]; schema: Json }[] = [];
   for (const [name, property] of Object.entries(schema.properties as Record<string, Json>)) {
     const variants = [property, ...(property.anyOf ?? [])];
-    if (variants.some((variant) => variant.type === 'string')) fields.push({ path: [...at, name], schema: property });
+    if (variants.some((variant) => variant.type === 'string'))
+      fields.push({ path: [...at, name], schema: property });
     const object = variants.find((variant) => variant.type === 'object' && variant.properties !== undefined);
     if (object !== undefined) fields.push(...stringFields(object, [...at, name]));
   }
@@ -174,7 +177,12 @@ export interface SendOptions {
 }
 
 /** One HTTP call to the API, read whatever comes back. */
-export async function send(base: string, method: string, path: string, options: SendOptions = {}): Promise<RawReply> {
+export async function send(
+  base: string,
+  method: string,
+  path: string,
+  options: SendOptions = {},
+): Promise<RawReply> {
   const headers: Record<string, string> = {};
   if (options.body !== undefined || options.raw !== undefined) headers['content-type'] = 'application/json';
   Object.assign(headers, options.headers);
@@ -279,11 +287,18 @@ export class ReplyChecker {
     if (declared === undefined) problems.push(`${where}: status not in the document (${excerpt})`);
     if (reply.status >= 400) {
       if (!reply.contentType.includes('application/json')) {
-        problems.push(`${where}: error reply is not JSON (${reply.contentType || 'no content-type'}): ${excerpt}`);
+        problems.push(
+          `${where}: error reply is not JSON (${reply.contentType || 'no content-type'}): ${excerpt}`,
+        );
       } else {
         const validate = this.validator('#error', this.errorSchema);
         const error = reply.body?.error;
-        if (!validate(reply.body) || typeof error?.code !== 'string' || typeof error?.message !== 'string' || error.message === '') {
+        if (
+          !validate(reply.body) ||
+          typeof error?.code !== 'string' ||
+          typeof error?.message !== 'string' ||
+          error.message === ''
+        ) {
           problems.push(`${where}: not the error shape {error:{code,message,details}}: ${excerpt}`);
         }
         if (error?.message === 'Response does not match the API schema') {
@@ -299,7 +314,9 @@ export class ReplyChecker {
         } else if (media.schema !== undefined) {
           const validate = this.validator(`${operation.key} ${reply.status}`, media.schema);
           if (!validate(reply.body)) {
-            problems.push(`${where}: does not match the declared schema: ${this.ajv.errorsText(validate.errors)}`);
+            problems.push(
+              `${where}: does not match the declared schema: ${this.ajv.errorsText(validate.errors)}`,
+            );
           }
         }
       } else if (!reply.contentType.startsWith(type) && !(type === 'text/csv' && reply.status === 200)) {

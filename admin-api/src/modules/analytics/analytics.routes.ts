@@ -7,7 +7,11 @@ const Count = Type.Integer({ minimum: 0 });
 
 const AnalyticsQuery = Type.Object({
   version: Type.Optional(
-    Type.Integer({ minimum: 0, description: 'Only conversations of this flow version' }),
+    Type.Integer({
+      minimum: 0,
+      maximum: 2_147_483_647,
+      description: 'Only conversations of this flow version',
+    }),
   ),
   from: Type.Optional(
     Type.String({ format: 'date-time', description: 'Conversations started at or after this time' }),

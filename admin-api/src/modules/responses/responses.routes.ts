@@ -16,7 +16,11 @@ const Status = Type.Union([
 /** The filters the list, the exports and (partly) the analytics share. */
 export const ResponseFilterQuery = {
   version: Type.Optional(
-    Type.Integer({ minimum: 0, description: 'Only this flow version (0: simulator runs of drafts)' }),
+    Type.Integer({
+      minimum: 0,
+      maximum: 2_147_483_647,
+      description: 'Only this flow version (0: simulator runs of drafts)',
+    }),
   ),
   from: Type.Optional(
     Type.String({
