@@ -48,7 +48,7 @@ async function npmStart(env: Record<string, string>): Promise<Started> {
   const port = await freePort();
   const child = spawn('npm', ['start'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), PARLEY_LOG_LEVEL: 'warn', PARLEY_WHATSAPP: '0', ...env },
+    env: { ...process.env, PORT: String(port), PARLEY_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so "Ctrl-C" reaches npm and node together, as in a terminal.
     detached: true,
