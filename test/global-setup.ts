@@ -2,7 +2,11 @@ import { createConnection } from 'node:net';
 
 /** Where the integration tests expect Postgres and Redis (override with the PARLEY_TEST_* URLs). */
 const services = [
-  { name: 'Postgres', url: process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', port: 5432 },
+  {
+    name: 'Postgres',
+    url: process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    port: 5432,
+  },
   { name: 'Redis', url: process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', port: 6379 },
 ];
 
@@ -26,7 +30,8 @@ export default async function setup(): Promise<void> {
   const missing: string[] = [];
   for (const service of services) {
     const url = new URL(service.url);
-    if (!(await reachable(url.hostname, Number(url.port || service.port)))) missing.push(`${service.name} at ${url.host}`);
+    if (!(await reachable(url.hostname, Number(url.port || service.port))))
+      missing.push(`${service.name} at ${url.host}`);
   }
   if (missing.length > 0) {
     throw new Error(

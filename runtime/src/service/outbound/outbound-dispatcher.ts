@@ -50,7 +50,7 @@ export class OutboundDispatcher {
     this.markSent = new Batcher(async (rows) => {
       await deps.outbox.markSent(deps.db, rows);
       return rows.map(() => undefined);
-    });
+    }, 500);
   }
 
   /** Something was queued for a number: send it (coalesces with a pump already running). */
@@ -82,11 +82,35 @@ export class OutboundDispatcher {
     const channel = await this.deps.channelFor(numberId);
     if (channel === null) return;
     const policy = this.deps.policyFor(channel);
-    for (;;) {
-      if (this.stopped) return;
-      const claimed = await this.deps.outbox.claim(this.deps.db, numberId, 50);
-      if (claimed.length === 0) return;
-      await Promise.all(claimed.map((message) => this.deliver(channel, policy, message)));
+    // A paced number sends a few per second: claim a little at a time, so nothing waits long as
+    // `sending`. An unpaced one (the simulator) claims large batches, and claims the next while
+    // the previous one is being delivered, so sending keeps up with the steps. A claim skips the
+    // contacts that have a send in flight, so each contact still gets its messages one at a time.
+    const paced = policy.perSecond > 0;
+    const claimLimit = paced ? 50 : 500;
+    const maxRounds = paced ? 1 : 2;
+    const rounds = new Set<Promise<void>>();
+    try {
+      for (;;) {
+        if (this.stopped) return;
+        const claimed = await this.deps.outbox.claim(this.deps.db, numberId, claimLimit);
+        if (claimed.length === 0) {
+          if (rounds.size === 0) return;
+          // What is left may be the next messages of contacts being sent to: claim again after.
+          await Promise.race(rounds);
+          continue;
+        }
+        const round: Promise<void> = Promise.all(
+          claimed.map((message) => this.deliver(channel, policy, message)),
+        ).then(
+          () => void rounds.delete(round),
+          () => void rounds.delete(round),
+        );
+        rounds.add(round);
+        if (rounds.size >= maxRounds) await Promise.race(rounds);
+      }
+    } finally {
+      await Promise.all(rounds);
     }
   }
 

@@ -7,20 +7,27 @@ interface Pending<I, O> {
 /**
  * Group commit: items submitted while a batch is running wait and go together in the next one.
  * Under load, batches grow by themselves; when idle, an item runs at once (no timer latency).
+ *
+ * With `maxParallel` above 1, a further batch starts alongside the running ones only when a full
+ * batch (`maxBatch` items) is waiting: at saturation the database works on several batches at
+ * once, below it batches stay as large as one-at-a-time makes them. Only for work whose batches
+ * may commit in any order.
  */
 export class Batcher<I, O> {
   private queue: Pending<I, O>[] = [];
-  private running = false;
+  private running = 0;
 
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 250,
+    private readonly maxParallel = 1,
   ) {}
 
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.running) void this.drain();
+      if (this.running === 0) this.start(true);
+      else if (this.running < this.maxParallel && this.queue.length >= this.maxBatch) this.start(false);
     });
   }
 
@@ -29,11 +36,17 @@ export class Batcher<I, O> {
     return this.queue.length;
   }
 
-  private async drain(): Promise<void> {
-    this.running = true;
+  private start(first: boolean): void {
+    this.running += 1;
+    void this.drain(first);
+  }
+
+  private async drain(first: boolean): Promise<void> {
     // Let callers submitting in the same tick join the first batch.
-    await new Promise((resolve) => setImmediate(resolve));
+    if (first) await new Promise((resolve) => setImmediate(resolve));
     while (this.queue.length > 0) {
+      // Another drain is running: it takes what is left unless a full batch is waiting.
+      if (this.running > 1 && this.queue.length < this.maxBatch) break;
       const batch = this.queue.splice(0, this.maxBatch);
       try {
         const results = await this.run(batch.map((pending) => pending.item));
@@ -42,6 +55,6 @@ export class Batcher<I, O> {
         for (const pending of batch) pending.reject(error);
       }
     }
-    this.running = false;
+    this.running -= 1;
   }
 }

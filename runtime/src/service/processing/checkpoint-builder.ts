@@ -22,6 +22,8 @@ export class CheckpointBuilder {
   /** The last node each conversation entered in this checkpoint. */
   private readonly lastNode = new Map<string, string>();
   private readonly checkpoint: Checkpoint;
+  /** Engine conversation id → database uuid (a hash, asked for several times per step). */
+  private readonly uuids = new Map<string, string>();
   private outboundSeq = 0;
 
   constructor(private readonly ctx: BuilderContext) {
@@ -45,12 +47,21 @@ export class CheckpointBuilder {
   }
 
   uuidOf(conversation: Conversation | null): string | null {
-    return conversation === null ? null : conversationUuid(this.ctx.numberId, conversation.id);
+    return conversation === null ? null : this.uuid(conversation.id);
+  }
+
+  private uuid(engineId: string): string {
+    let uuid = this.uuids.get(engineId);
+    if (uuid === undefined) {
+      uuid = conversationUuid(this.ctx.numberId, engineId);
+      this.uuids.set(engineId, uuid);
+    }
+    return uuid;
   }
 
   private row(conversation: Conversation, state: ContactState, version: RunnableVersion): ConversationRow {
     return {
-      id: conversationUuid(this.ctx.numberId, conversation.id),
+      id: this.uuid(conversation.id),
       workspaceId: this.ctx.workspaceId,
       numberId: this.ctx.numberId,
       contact: this.ctx.contact,
@@ -102,7 +113,7 @@ export class CheckpointBuilder {
       }
       if (effect.type === 'conversation_ended' && effect.status === 'completed') {
         this.checkpoint.responses.push({
-          conversationId: conversationUuid(this.ctx.numberId, effect.conversationId),
+          conversationId: this.uuid(effect.conversationId),
           flowId: version.flowId,
           flowVersionId: version.versionId,
           answers: effect.answers,
@@ -128,7 +139,7 @@ export class CheckpointBuilder {
       const { conversationId: engineId, ...body } = message;
       this.outboundSeq += 1;
       this.checkpoint.outbound.push({
-        conversationId: conversationUuid(this.ctx.numberId, engineId),
+        conversationId: this.uuid(engineId),
         idempotencyKey: `${this.ctx.numberId}:${this.ctx.contact}:${this.ctx.expectedVersion + 1}:${this.outboundSeq}`,
         type: message.media === undefined ? 'text' : 'media',
         body,
@@ -137,7 +148,7 @@ export class CheckpointBuilder {
   }
 
   private visit(engineId: string, nodeId: string, kind: 'node_entered' | 'answer_saved'): void {
-    const id = conversationUuid(this.ctx.numberId, engineId);
+    const id = this.uuid(engineId);
     const nodes = this.visits.get(id) ?? new Map<string, { visits: number; answered: boolean }>();
     const entry = nodes.get(nodeId) ?? { visits: 0, answered: false };
     if (kind === 'node_entered') entry.visits += 1;

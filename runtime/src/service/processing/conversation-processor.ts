@@ -88,25 +88,35 @@ export class ConversationProcessor {
     this.now = deps.now ?? Date.now;
     this.ingest = new Batcher((rows) => deps.inbox.insert(deps.db, rows));
     this.loadInbox = new Batcher(async (keys) => {
-      const rows = await deps.inbox.pending(deps.db, keys);
-      return keys.map((key) =>
-        rows.filter((row) => row.numberId === key.numberId && row.contact === key.contact),
-      );
+      const byKey = new Map<string, PendingInbound[]>();
+      for (const row of await deps.inbox.pending(deps.db, keys)) {
+        const id = keyOf(row);
+        const rows = byKey.get(id);
+        if (rows === undefined) byKey.set(id, [row]);
+        else rows.push(row);
+      }
+      return keys.map((key) => byKey.get(keyOf(key)) ?? []);
     });
     this.loadStates = new Batcher(async (keys) => {
       const states = await deps.states.load(deps.db, keys);
       return keys.map((key) => states.get(keyOf(key)) ?? null);
     });
-    this.commit = new Batcher(async (checkpoints) => {
-      deps.metrics.checkpointBatch.observe(checkpoints.length);
-      // One statement, atomic by itself; a contact that lost its version check is left out of
-      // it (nothing of its checkpoint written) without failing the others of the batch.
-      const lost = new Set(await deps.checkpoints.write(deps.db, checkpoints));
-      return checkpoints.map((cp) => {
-        const key = keyOf(cp);
-        return lost.has(key) ? new VersionConflictError([key]) : null;
-      });
-    });
+    this.commit = new Batcher(
+      async (checkpoints) => {
+        deps.metrics.checkpointBatch.observe(checkpoints.length);
+        // One statement, atomic by itself; a contact that lost its version check is left out of
+        // it (nothing of its checkpoint written) without failing the others of the batch.
+        const lost = new Set(await deps.checkpoints.write(deps.db, checkpoints));
+        return checkpoints.map((cp) => {
+          const key = keyOf(cp);
+          return lost.has(key) ? new VersionConflictError([key]) : null;
+        });
+      },
+      250,
+      // A batch holds distinct contacts and a contact is in one drain at a time, so batches may
+      // commit in any order: at saturation two run at once.
+      2,
+    );
   }
 
   /** Records an inbound message durably, then handles it in the background. */
