@@ -16,11 +16,6 @@ import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
 import { AuditRepository } from './modules/audit/audit.repository.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
-import { type PurgeCounts, RetentionRepository } from './modules/retention/retention.repository.js';
-import { retentionRoutes } from './modules/retention/retention.routes.js';
-import { RetentionService } from './modules/retention/retention.service.js';
-import { WorkspaceRepository } from './modules/workspace/workspace.repository.js';
-import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
 import { AuthRepository } from './modules/auth/auth.repository.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
@@ -41,12 +36,17 @@ import { NumbersService } from './modules/numbers/numbers.service.js';
 import { ResponsesRepository } from './modules/responses/responses.repository.js';
 import { responseRoutes } from './modules/responses/responses.routes.js';
 import { ResponsesService } from './modules/responses/responses.service.js';
+import { type PurgeCounts, RetentionRepository } from './modules/retention/retention.repository.js';
+import { retentionRoutes } from './modules/retention/retention.routes.js';
+import { RetentionService } from './modules/retention/retention.service.js';
 import { SimulatorRepository } from './modules/simulator/simulator.repository.js';
 import { simulatorRoutes } from './modules/simulator/simulator.routes.js';
 import { SimulatorService } from './modules/simulator/simulator.service.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import { WorkspaceRepository } from './modules/workspace/workspace.repository.js';
+import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -129,7 +129,9 @@ export function createApi(options: ApiOptions): Api {
   api.use((request, _response, next) => {
     const length = Number(request.get('content-length') ?? 0);
     if (request.body === undefined && (request.get('transfer-encoding') !== undefined || length > 0)) {
-      next(Object.assign(new Error('unsupported media type'), { status: 415, type: 'unsupported.media.type' }));
+      next(
+        Object.assign(new Error('unsupported media type'), { status: 415, type: 'unsupported.media.type' }),
+      );
       return;
     }
     next();

@@ -1,9 +1,9 @@
 export * from './conditions/condition.schema.js';
 export { evaluateCondition, evaluateRule, looselyEqual } from './conditions/evaluate.js';
+export { diffFlows, type FlowChange } from './diff/diff-flows.js';
 export * from './flow/document.js';
 export * from './flow/flow-index.js';
 export * from './form/derive-form.js';
-export { diffFlows, type FlowChange } from './diff/diff-flows.js';
 export type { HttpRequestConfig } from './nodes/http-request/index.js';
 export type { MessageConfig } from './nodes/message/index.js';
 export type * from './nodes/node-definition.js';

@@ -1,4 +1,6 @@
 export type { Bus } from './bus/bus.js';
+export { busChannels } from './bus/channels.js';
+export { type ConnectedBus, connectBus } from './bus/connect-bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { PgBus } from './bus/pg-bus.js';
 export { RedisBus } from './bus/redis-bus.js';
@@ -7,6 +9,4 @@ export { MIGRATIONS_DIR, type MigrationResult, migrate, splitStatements } from '
 export { dbOptionsFromEnv, type OpenDbOptions, openDb } from './open-db.js';
 export { createPgDb, type PgDbOptions } from './pg-db.js';
 export { createPgliteDb } from './pglite-db.js';
-export { busChannels } from './bus/channels.js';
 export { resolveSecretKey } from './secret-key.js';
-export { type ConnectedBus, connectBus } from './bus/connect-bus.js';

@@ -22,7 +22,8 @@ function storableDateTime(value: string): boolean {
   const offset = /([+-])(\d\d):?(\d\d)$/.exec(value);
   return offset === null || Number(offset[2]) * 60 + Number(offset[3]) <= 15 * 60 + 59;
 }
-for (const ajv of [inputAjv, bodyAjv]) ajv.addFormat('date-time', { type: 'string', validate: storableDateTime });
+for (const ajv of [inputAjv, bodyAjv])
+  ajv.addFormat('date-time', { type: 'string', validate: storableDateTime });
 
 /** Deeper JSON than any Flow Document needs; deeper input is refused before it reaches JSON.stringify or Postgres. */
 export const MAX_INPUT_DEPTH = 64;

@@ -1,5 +1,5 @@
-import { ErrorBody } from './schemas.js';
 import type { RouteDefinition } from './route.js';
+import { ErrorBody } from './schemas.js';
 
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'The request is not valid',
@@ -25,18 +25,22 @@ export function buildOpenApi(routes: RouteDefinition[], version: string): Record
   const paths: Record<string, Record<string, unknown>> = {};
   for (const definition of routes) {
     const parameters = [
-      ...Object.entries((definition.params?.properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
-        name,
-        in: 'path',
-        required: true,
-        schema: plain(schema),
-      })),
-      ...Object.entries((definition.query?.properties ?? {}) as Record<string, unknown>).map(([name, schema]) => ({
-        name,
-        in: 'query',
-        required: (definition.query?.required ?? []).includes(name),
-        schema: plain(schema),
-      })),
+      ...Object.entries((definition.params?.properties ?? {}) as Record<string, unknown>).map(
+        ([name, schema]) => ({
+          name,
+          in: 'path',
+          required: true,
+          schema: plain(schema),
+        }),
+      ),
+      ...Object.entries((definition.query?.properties ?? {}) as Record<string, unknown>).map(
+        ([name, schema]) => ({
+          name,
+          in: 'query',
+          required: (definition.query?.required ?? []).includes(name),
+          schema: plain(schema),
+        }),
+      ),
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(definition.responses)) {
@@ -47,7 +51,12 @@ export function buildOpenApi(routes: RouteDefinition[], version: string): Record
           ? { content: ERROR_CONTENT }
           : spec.schema === undefined && spec.contentType === undefined
             ? {}
-            : { content: { [spec.contentType ?? 'application/json']: spec.schema === undefined ? {} : { schema: plain(spec.schema) } } }),
+            : {
+                content: {
+                  [spec.contentType ?? 'application/json']:
+                    spec.schema === undefined ? {} : { schema: plain(spec.schema) },
+                },
+              }),
       };
     }
     const errors = { ...ERROR_RESPONSES, ...(definition.method === 'get' ? {} : BODY_ERROR_RESPONSES) };
@@ -65,13 +74,22 @@ export function buildOpenApi(routes: RouteDefinition[], version: string): Record
       ...(parameters.length === 0 ? {} : { parameters }),
       ...(definition.body === undefined
         ? {}
-        : { requestBody: { required: true, content: { 'application/json': { schema: plain(definition.body) } } } }),
+        : {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: plain(definition.body) } },
+            },
+          }),
       responses,
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Parley Admin API', version, description: 'Flows, versions, numbers, conversations, responses and analytics.' },
+    info: {
+      title: 'Parley Admin API',
+      version,
+      description: 'Flows, versions, numbers, conversations, responses and analytics.',
+    },
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
     components: {

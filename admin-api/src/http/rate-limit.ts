@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { DomainError } from '../errors/domain-errors.js';
 
 export interface RateLimits {
@@ -18,7 +23,12 @@ export class RateLimiter {
     const make = (points: number, keyPrefix: string) =>
       redis === null
         ? new RateLimiterMemory({ points, duration: 60, keyPrefix })
-        : new RateLimiterRedis({ storeClient: redis, points, duration: 60, keyPrefix: `${prefix}${keyPrefix}` });
+        : new RateLimiterRedis({
+            storeClient: redis,
+            points,
+            duration: 60,
+            keyPrefix: `${prefix}${keyPrefix}`,
+          });
     this.login = make(limits.loginPerMinute, 'rl:login');
     this.api = make(limits.apiPerMinute, 'rl:api');
   }

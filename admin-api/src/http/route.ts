@@ -38,7 +38,12 @@ export interface RouteContext<P, Q, B, A extends Access> {
 /** A JSON reply, or `streamed` when the handler wrote the response itself (exports, SSE). */
 export type RouteResult = { status: number; body?: unknown; headers?: Record<string, string> } | 'streamed';
 
-interface TypedRoute<P extends TSchema | undefined, Q extends TSchema | undefined, B extends TSchema | undefined, A extends Access> {
+interface TypedRoute<
+  P extends TSchema | undefined,
+  Q extends TSchema | undefined,
+  B extends TSchema | undefined,
+  A extends Access,
+> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI style: `/flows/{id}`. */
   path: string;
@@ -52,7 +57,12 @@ interface TypedRoute<P extends TSchema | undefined, Q extends TSchema | undefine
   body?: B;
   responses: Record<number, ResponseSpec>;
   handler: (
-    context: RouteContext<StaticOr<P, Record<string, never>>, StaticOr<Q, Record<string, never>>, StaticOr<B, undefined>, A>,
+    context: RouteContext<
+      StaticOr<P, Record<string, never>>,
+      StaticOr<Q, Record<string, never>>,
+      StaticOr<B, undefined>,
+      A
+    >,
   ) => Promise<RouteResult>;
 }
 

@@ -21,7 +21,11 @@ function escapeToken(token: string): string {
 }
 
 /** Leaf-level differences between two JSON values, as pointers (arrays compared whole). */
-function fieldChanges(before: unknown, after: unknown, pointer = ''): { field: string; before: unknown; after: unknown }[] {
+function fieldChanges(
+  before: unknown,
+  after: unknown,
+  pointer = '',
+): { field: string; before: unknown; after: unknown }[] {
   const isObject = (value: unknown): value is Record<string, unknown> =>
     value !== null && typeof value === 'object' && !Array.isArray(value);
   if (isObject(before) && isObject(after)) {
@@ -51,7 +55,14 @@ function diffById<T extends { id: string }>(
   const afterById = new Map(after.map((item) => [item.id, item]));
   const changes: FlowChange[] = [];
   for (const item of before) {
-    if (!afterById.has(item.id)) changes.push({ kind: 'removed', entity, id: item.id, before: item, description: `Removed ${label(item)}` });
+    if (!afterById.has(item.id))
+      changes.push({
+        kind: 'removed',
+        entity,
+        id: item.id,
+        before: item,
+        description: `Removed ${label(item)}`,
+      });
   }
   for (const item of after) {
     const old = beforeById.get(item.id);
@@ -79,13 +90,31 @@ function diffById<T extends { id: string }>(
 export function diffFlows(before: FlowDocument, after: FlowDocument): FlowChange[] {
   const changes: FlowChange[] = [];
   if (before.name !== after.name) {
-    changes.push({ kind: 'changed', entity: 'flow', id: null, field: '/name', before: before.name, after: after.name, description: 'Flow name changed' });
+    changes.push({
+      kind: 'changed',
+      entity: 'flow',
+      id: null,
+      field: '/name',
+      before: before.name,
+      after: after.name,
+      description: 'Flow name changed',
+    });
   }
   for (const change of fieldChanges(before.settings ?? {}, after.settings ?? {})) {
-    changes.push({ kind: 'changed', entity: 'settings', id: null, ...change, description: `Setting ${change.field.slice(1).replaceAll('/', '.')} changed` });
+    changes.push({
+      kind: 'changed',
+      entity: 'settings',
+      id: null,
+      ...change,
+      description: `Setting ${change.field.slice(1).replaceAll('/', '.')} changed`,
+    });
   }
   changes.push(...diffById<Trigger>(before.triggers, after.triggers, 'trigger', (t) => `trigger “${t.id}”`));
-  changes.push(...diffById<FlowNode>(before.nodes, after.nodes, 'node', nodeLabel, (field) => field.startsWith('/position')));
+  changes.push(
+    ...diffById<FlowNode>(before.nodes, after.nodes, 'node', nodeLabel, (field) =>
+      field.startsWith('/position'),
+    ),
+  );
   changes.push(...diffById<Edge>(before.edges, after.edges, 'edge', edgeLabel));
   return changes;
 }

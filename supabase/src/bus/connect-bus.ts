@@ -13,7 +13,11 @@ export interface ConnectedBus {
 }
 
 /** Redis pub/sub when REDIS_URL is set, else Postgres LISTEN/NOTIFY, else in-process (embedded). */
-export async function connectBus(options: { redisUrl?: string; prefix: string; db: Db }): Promise<ConnectedBus> {
+export async function connectBus(options: {
+  redisUrl?: string;
+  prefix: string;
+  db: Db;
+}): Promise<ConnectedBus> {
   if (options.redisUrl === undefined || options.redisUrl === '') {
     const bus = options.db.kind === 'postgres' ? new PgBus(options.db, options.prefix) : new MemoryBus();
     return { bus, redis: null, close: () => bus.close() };

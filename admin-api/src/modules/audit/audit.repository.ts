@@ -33,7 +33,17 @@ export class AuditRepository {
     workspaceId: string,
     options: { before?: number; limit: number; entity?: string },
   ): Promise<
-    { id: number; userId: string | null; userEmail: string | null; action: string; entity: string; entityId: string | null; before: unknown; after: unknown; at: string }[]
+    {
+      id: number;
+      userId: string | null;
+      userEmail: string | null;
+      action: string;
+      entity: string;
+      entityId: string | null;
+      before: unknown;
+      after: unknown;
+      at: string;
+    }[]
   > {
     const { rows } = await db.query<{
       id: number;

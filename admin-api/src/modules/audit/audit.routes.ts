@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { type RouteDefinition, route } from '../../http/route.js';
-import { CursorQuery, Page, Timestamp, Uuid } from '../../http/schemas.js';
 import type { ApiContext } from '../../api-context.js';
 import { invalid } from '../../errors/domain-errors.js';
+import { type RouteDefinition, route } from '../../http/route.js';
+import { CursorQuery, Page, Timestamp, Uuid } from '../../http/schemas.js';
 
 const AuditItem = Type.Object({
   id: Type.Integer(),
@@ -43,7 +43,10 @@ export function auditRoutes(api: ApiContext): RouteDefinition[] {
           ...(query.entity === undefined ? {} : { entity: query.entity }),
         });
         const last = items.at(-1);
-        return { status: 200, body: { items, nextCursor: items.length === limit && last ? String(last.id) : null } };
+        return {
+          status: 200,
+          body: { items, nextCursor: items.length === limit && last ? String(last.id) : null },
+        };
       },
     }),
   ];

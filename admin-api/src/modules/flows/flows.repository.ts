@@ -66,7 +66,13 @@ export class FlowsRepository {
     return rows[0] === undefined ? null : toFlow(rows[0]);
   }
 
-  async create(db: Queryable, workspaceId: string, name: string, draft: unknown, userId: string): Promise<string> {
+  async create(
+    db: Queryable,
+    workspaceId: string,
+    name: string,
+    draft: unknown,
+    userId: string,
+  ): Promise<string> {
     const { rows } = await db.query<{ id: string }>(
       'insert into flows (workspace_id, name, draft, created_by) values ($1, $2, $3::jsonb, $4) returning id',
       [workspaceId, name, JSON.stringify(draft), userId],
@@ -75,7 +81,14 @@ export class FlowsRepository {
   }
 
   /** Saves the draft only if its etag is still `etag`; returns the new etag, or null when it moved on. */
-  async saveDraft(db: Queryable, workspaceId: string, flowId: string, etag: string, draft: unknown, name: string): Promise<string | null> {
+  async saveDraft(
+    db: Queryable,
+    workspaceId: string,
+    flowId: string,
+    etag: string,
+    draft: unknown,
+    name: string,
+  ): Promise<string | null> {
     const { rows } = await db.query<{ draft_etag: string }>(
       `update flows set draft = $4::jsonb, name = $5, draft_etag = md5(gen_random_uuid()::text), updated_at = now()
        where id = $1 and workspace_id = $2 and deleted_at is null and draft_etag = $3
@@ -128,7 +141,11 @@ export class FlowsRepository {
     }));
   }
 
-  async version(db: Queryable, flowId: string, version: number): Promise<(VersionRecord & { definition: unknown }) | null> {
+  async version(
+    db: Queryable,
+    flowId: string,
+    version: number,
+  ): Promise<(VersionRecord & { definition: unknown }) | null> {
     const { rows } = await db.query<{
       id: string;
       version: number;
@@ -167,7 +184,10 @@ export class FlowsRepository {
     checksum: string,
     userId: string,
   ): Promise<{ id: string; version: number }> {
-    await db.query(`update flow_versions set status = 'archived' where flow_id = $1 and status = 'published'`, [flowId]);
+    await db.query(
+      `update flow_versions set status = 'archived' where flow_id = $1 and status = 'published'`,
+      [flowId],
+    );
     const { rows } = await db.query<{ id: string; version: number }>(
       `insert into flow_versions (workspace_id, flow_id, version, status, definition, answers_schema, checksum, created_by, published_at)
        select $1, $2, coalesce(max(version), 0) + 1, 'published', $3::jsonb, $4::jsonb, $5, $6, now()
@@ -179,7 +199,14 @@ export class FlowsRepository {
   }
 
   /** A draft snapshot for a simulator session (version 0, never listed as a version). */
-  async snapshotDraft(db: Queryable, workspaceId: string, flowId: string, definition: unknown, checksum: string, userId: string): Promise<string> {
+  async snapshotDraft(
+    db: Queryable,
+    workspaceId: string,
+    flowId: string,
+    definition: unknown,
+    checksum: string,
+    userId: string,
+  ): Promise<string> {
     const { rows } = await db.query<{ id: string }>(
       `insert into flow_versions (workspace_id, flow_id, version, status, definition, checksum, created_by)
        values ($1, $2, 0, 'draft', $3::jsonb, $4, $5) returning id`,

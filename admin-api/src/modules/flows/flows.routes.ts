@@ -3,7 +3,10 @@ import { type RouteDefinition, route } from '../../http/route.js';
 import { IdParams, Timestamp, Uuid, VersionNumber } from '../../http/schemas.js';
 import type { FlowsService } from './flows.service.js';
 
-const Definition = Type.Object({}, { additionalProperties: true, description: 'A Flow Document v1 (see docs/flow-format.md)' });
+const Definition = Type.Object(
+  {},
+  { additionalProperties: true, description: 'A Flow Document v1 (see docs/flow-format.md)' },
+);
 const ProblemSchema = Type.Object({ pointer: Type.String(), message: Type.String() });
 const FlowSummary = Type.Object({
   id: Uuid,
@@ -55,8 +58,16 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       tag: 'flows',
       access: 'viewer',
       query: SearchQuery,
-      responses: { 200: { description: 'Flows, most recently changed first', schema: Type.Object({ items: Type.Array(FlowSummary) }) } },
-      handler: async ({ caller, query }) => ({ status: 200, body: { items: await flows.list(caller, query.q) } }),
+      responses: {
+        200: {
+          description: 'Flows, most recently changed first',
+          schema: Type.Object({ items: Type.Array(FlowSummary) }),
+        },
+      },
+      handler: async ({ caller, query }) => ({
+        status: 200,
+        body: { items: await flows.list(caller, query.q) },
+      }),
     }),
     route({
       method: 'post',
@@ -66,7 +77,10 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       access: 'editor',
       body: CreateBody,
       responses: { 201: { description: 'Created', schema: Flow } },
-      handler: async ({ caller, body }) => ({ status: 201, body: await flows.create(caller, body.name, body.definition) }),
+      handler: async ({ caller, body }) => ({
+        status: 201,
+        body: await flows.create(caller, body.name, body.definition),
+      }),
     }),
     route({
       method: 'post',
@@ -76,7 +90,10 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       access: 'editor',
       body: Definition,
       responses: {
-        201: { description: 'Imported', schema: Type.Composite([Flow, Type.Object({ warnings: Type.Array(ProblemSchema) })]) },
+        201: {
+          description: 'Imported',
+          schema: Type.Composite([Flow, Type.Object({ warnings: Type.Array(ProblemSchema) })]),
+        },
         422: { description: 'Not a readable Flow Document' },
       },
       handler: async ({ caller, body }) => ({ status: 201, body: await flows.import(caller, body) }),
@@ -119,7 +136,10 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       access: 'viewer',
       params: IdParams,
       responses: {
-        200: { description: 'Problems', schema: Type.Object({ errors: Type.Array(ProblemSchema), warnings: Type.Array(ProblemSchema) }) },
+        200: {
+          description: 'Problems',
+          schema: Type.Object({ errors: Type.Array(ProblemSchema), warnings: Type.Array(ProblemSchema) }),
+        },
       },
       handler: async ({ caller, params }) => ({ status: 200, body: await flows.validate(caller, params.id) }),
     }),
@@ -144,7 +164,10 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       access: 'viewer',
       params: IdParams,
       responses: { 200: { description: 'Versions', schema: Type.Object({ items: Type.Array(Version) }) } },
-      handler: async ({ caller, params }) => ({ status: 200, body: { items: await flows.versions(caller, params.id) } }),
+      handler: async ({ caller, params }) => ({
+        status: 200,
+        body: { items: await flows.versions(caller, params.id) },
+      }),
     }),
     route({
       method: 'get',
@@ -153,8 +176,16 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       tag: 'flows',
       access: 'viewer',
       params: VersionParams,
-      responses: { 200: { description: 'The version', schema: Type.Composite([Version, Type.Object({ definition: Type.Unknown() })]) } },
-      handler: async ({ caller, params }) => ({ status: 200, body: await flows.version(caller, params.id, params.v) }),
+      responses: {
+        200: {
+          description: 'The version',
+          schema: Type.Composite([Version, Type.Object({ definition: Type.Unknown() })]),
+        },
+      },
+      handler: async ({ caller, params }) => ({
+        status: 200,
+        body: await flows.version(caller, params.id, params.v),
+      }),
     }),
     route({
       method: 'get',
@@ -169,7 +200,10 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
           schema: Type.Object({ from: Type.Integer(), to: Type.Integer(), changes: Type.Array(Change) }),
         },
       },
-      handler: async ({ caller, params }) => ({ status: 200, body: await flows.diff(caller, params.id, params.a, params.b) }),
+      handler: async ({ caller, params }) => ({
+        status: 200,
+        body: await flows.diff(caller, params.id, params.a, params.b),
+      }),
     }),
     route({
       method: 'post',
@@ -179,7 +213,10 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       access: 'editor',
       params: VersionParams,
       responses: { 201: { description: 'Published', schema: Type.Object({ version: Type.Integer() }) } },
-      handler: async ({ caller, params }) => ({ status: 201, body: await flows.rollback(caller, params.id, params.v) }),
+      handler: async ({ caller, params }) => ({
+        status: 201,
+        body: await flows.rollback(caller, params.id, params.v),
+      }),
     }),
     route({
       method: 'get',
@@ -192,7 +229,11 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       handler: async ({ caller, params }) => {
         const { name, definition } = await flows.exportDraft(caller, params.id);
         const file = `${name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'flow'}.json`;
-        return { status: 200, body: definition, headers: { 'content-disposition': `attachment; filename="${file}"` } };
+        return {
+          status: 200,
+          body: definition,
+          headers: { 'content-disposition': `attachment; filename="${file}"` },
+        };
       },
     }),
     route({
@@ -203,7 +244,10 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       access: 'editor',
       params: IdParams,
       responses: { 201: { description: 'The copy', schema: Flow } },
-      handler: async ({ caller, params }) => ({ status: 201, body: await flows.duplicate(caller, params.id) }),
+      handler: async ({ caller, params }) => ({
+        status: 201,
+        body: await flows.duplicate(caller, params.id),
+      }),
     }),
     route({
       method: 'delete',

@@ -33,7 +33,8 @@ const view = (flow: FlowRecord): FlowView => ({
   updatedAt: flow.updatedAt,
 });
 
-const checksumOf = (definition: unknown) => createHash('sha256').update(JSON.stringify(definition)).digest('hex');
+const checksumOf = (definition: unknown) =>
+  createHash('sha256').update(JSON.stringify(definition)).digest('hex');
 
 /** The draft's name, when it carries a usable one. */
 function nameIn(definition: unknown, fallback: string): string {
@@ -71,30 +72,59 @@ export class FlowsService {
     const draft = definition ?? blankFlow(name);
     return this.api.db.transaction(async (tx) => {
       const id = await this.repository.create(tx, caller.workspaceId, name, draft, caller.userId);
-      await this.api.audit.record(tx, { workspaceId: caller.workspaceId, userId: caller.userId, action: 'flow.create', entity: 'flow', entityId: id, after: { name } });
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'flow.create',
+        entity: 'flow',
+        entityId: id,
+        after: { name },
+      });
       return view((await this.repository.get(tx, caller.workspaceId, id)) as FlowRecord);
     });
   }
 
   /** Imports a Flow Document: it must be structurally valid; graph problems may be fixed in the editor. */
-  async import(caller: Caller, document: unknown): Promise<FlowView & { warnings: { pointer: string; message: string }[] }> {
+  async import(
+    caller: Caller,
+    document: unknown,
+  ): Promise<FlowView & { warnings: { pointer: string; message: string }[] }> {
     const structural = structuralProblems(document);
-    if (structural.length > 0) throw unprocessable('This file is not a valid Parley flow.', { errors: problemsView(structural) });
+    if (structural.length > 0)
+      throw unprocessable('This file is not a valid Parley flow.', { errors: problemsView(structural) });
     const { errors, warnings } = validateFlow(document);
     const created = await this.create(caller, nameIn(document, 'Imported flow'), document);
     return { ...created, warnings: problemsView([...errors, ...warnings]) };
   }
 
-  async saveDraft(caller: Caller, flowId: string, etag: string | undefined, definition: unknown): Promise<{ etag: string }> {
-    if (etag === undefined) throw preconditionFailed('Send the draft’s etag in If-Match so another editor’s save is not overwritten.');
+  async saveDraft(
+    caller: Caller,
+    flowId: string,
+    etag: string | undefined,
+    definition: unknown,
+  ): Promise<{ etag: string }> {
+    if (etag === undefined)
+      throw preconditionFailed(
+        'Send the draft’s etag in If-Match so another editor’s save is not overwritten.',
+      );
     return this.api.db.transaction(async (tx) => {
       const current = await this.repository.get(tx, caller.workspaceId, flowId);
       if (current === null) throw notFound('Flow');
-      const saved = await this.repository.saveDraft(tx, caller.workspaceId, flowId, etag.replaceAll('"', ''), definition, nameIn(definition, current.name));
+      const saved = await this.repository.saveDraft(
+        tx,
+        caller.workspaceId,
+        flowId,
+        etag.replaceAll('"', ''),
+        definition,
+        nameIn(definition, current.name),
+      );
       if (saved === null) {
-        throw preconditionFailed('Someone else saved this flow in the meantime. Reload it to see their changes.', {
-          currentEtag: (await this.repository.get(tx, caller.workspaceId, flowId))?.draftEtag ?? null,
-        });
+        throw preconditionFailed(
+          'Someone else saved this flow in the meantime. Reload it to see their changes.',
+          {
+            currentEtag: (await this.repository.get(tx, caller.workspaceId, flowId))?.draftEtag ?? null,
+          },
+        );
       }
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
@@ -121,9 +151,19 @@ export class FlowsService {
       if (flow === null) throw notFound('Flow');
       const { errors, warnings } = validateFlow(flow.draft);
       if (errors.length > 0) {
-        throw unprocessable('The flow has errors; fix them before publishing.', { errors: problemsView(errors), warnings: problemsView(warnings) });
+        throw unprocessable('The flow has errors; fix them before publishing.', {
+          errors: problemsView(errors),
+          warnings: problemsView(warnings),
+        });
       }
-      return this.publishDefinition(tx, caller, flowId, flow.draft as FlowDocument, 'flow.publish', flow.publishedVersion);
+      return this.publishDefinition(
+        tx,
+        caller,
+        flowId,
+        flow.draft as FlowDocument,
+        'flow.publish',
+        flow.publishedVersion,
+      );
     });
     await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
     return result;
@@ -138,7 +178,15 @@ export class FlowsService {
     previous: number | null,
   ): Promise<{ version: number }> {
     const { answersSchema } = deriveForm(definition);
-    const published = await this.repository.publish(tx, caller.workspaceId, flowId, definition, answersSchema, checksumOf(definition), caller.userId);
+    const published = await this.repository.publish(
+      tx,
+      caller.workspaceId,
+      flowId,
+      definition,
+      answersSchema,
+      checksumOf(definition),
+      caller.userId,
+    );
     await this.api.audit.record(tx, {
       workspaceId: caller.workspaceId,
       userId: caller.userId,
@@ -163,7 +211,12 @@ export class FlowsService {
     return found;
   }
 
-  async diff(caller: Caller, flowId: string, from: number, to: number): Promise<{ from: number; to: number; changes: FlowChange[] }> {
+  async diff(
+    caller: Caller,
+    flowId: string,
+    from: number,
+    to: number,
+  ): Promise<{ from: number; to: number; changes: FlowChange[] }> {
     const [a, b] = await Promise.all([this.version(caller, flowId, from), this.version(caller, flowId, to)]);
     return { from, to, changes: diffFlows(a.definition as FlowDocument, b.definition as FlowDocument) };
   }
@@ -176,7 +229,14 @@ export class FlowsService {
       const target = await this.repository.version(tx, flowId, version);
       if (target === null) throw notFound(`Version ${version}`);
       await this.repository.replaceDraft(tx, flowId, target.definition);
-      return this.publishDefinition(tx, caller, flowId, target.definition as FlowDocument, 'flow.rollback', flow.publishedVersion);
+      return this.publishDefinition(
+        tx,
+        caller,
+        flowId,
+        target.definition as FlowDocument,
+        'flow.rollback',
+        flow.publishedVersion,
+      );
     });
     await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
     return result;
@@ -191,7 +251,8 @@ export class FlowsService {
     const flow = await this.get(caller, flowId);
     const name = `Copy of ${flow.name}`.slice(0, 200);
     const definition = flow.draft.definition;
-    const renamed = definition !== null && typeof definition === 'object' ? { ...definition, name } : definition;
+    const renamed =
+      definition !== null && typeof definition === 'object' ? { ...definition, name } : definition;
     return this.create(caller, name, renamed);
   }
 
@@ -200,7 +261,14 @@ export class FlowsService {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId);
       if (flow === null) throw notFound('Flow');
       await this.repository.softDelete(tx, caller.workspaceId, flowId);
-      await this.api.audit.record(tx, { workspaceId: caller.workspaceId, userId: caller.userId, action: 'flow.delete', entity: 'flow', entityId: flowId, before: { name: flow.name } });
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'flow.delete',
+        entity: 'flow',
+        entityId: flowId,
+        before: { name: flow.name },
+      });
     });
     await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
   }
@@ -210,8 +278,15 @@ export class FlowsService {
     if (version !== 'draft') return (await this.version(caller, flowId, version)).id;
     const flow = await this.get(caller, flowId);
     const { errors } = validateFlow(flow.draft.definition);
-    if (errors.length > 0) throw unprocessable('The draft has errors; fix them to test it.', { errors: problemsView(errors) });
-    return this.repository.snapshotDraft(this.api.db, caller.workspaceId, flowId, flow.draft.definition, checksumOf(flow.draft.definition), caller.userId);
+    if (errors.length > 0)
+      throw unprocessable('The draft has errors; fix them to test it.', { errors: problemsView(errors) });
+    return this.repository.snapshotDraft(
+      this.api.db,
+      caller.workspaceId,
+      flowId,
+      flow.draft.definition,
+      checksumOf(flow.draft.definition),
+      caller.userId,
+    );
   }
 }
-

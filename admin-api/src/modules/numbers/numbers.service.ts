@@ -168,7 +168,10 @@ export class NumbersService {
         entity: 'number',
         entityId: numberId,
         before: { desiredConnected: found.desiredConnected, state: found.state },
-        after: { desiredConnected: true, ...(options.method === undefined ? {} : { method: options.method }) },
+        after: {
+          desiredConnected: true,
+          ...(options.method === undefined ? {} : { method: options.method }),
+        },
       });
       return (await this.repository.get(tx, caller.workspaceId, numberId)) as NumberRecord;
     });

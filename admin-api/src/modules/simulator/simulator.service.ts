@@ -180,7 +180,10 @@ export class SimulatorService {
       await waiter.close();
     }
     const [replies, outcome] = await Promise.all([
-      this.repository.messages(this.api.db, session.id, session.contact, { afterId: inboundId, direction: 'out' }),
+      this.repository.messages(this.api.db, session.id, session.contact, {
+        afterId: inboundId,
+        direction: 'out',
+      }),
       this.outcome(session),
     ]);
     return { messages: replies.map((message) => botMessage(message.body)), ...outcome };

@@ -16,7 +16,12 @@ export class UsersRepository {
        where m.workspace_id = $1 order by m.created_at`,
       [workspaceId],
     );
-    return rows.map((row) => ({ id: row.id, email: row.email, role: row.role, joinedAt: row.created_at.toISOString() }));
+    return rows.map((row) => ({
+      id: row.id,
+      email: row.email,
+      role: row.role,
+      joinedAt: row.created_at.toISOString(),
+    }));
   }
 
   /** Adds a membership; false when the user already is a member. */

@@ -31,7 +31,10 @@ export function userRoutes(users: UsersService): RouteDefinition[] {
         { additionalProperties: false },
       ),
       responses: { 201: { description: 'Added', schema: Member }, 409: { description: 'Already a member' } },
-      handler: async ({ caller, body }) => ({ status: 201, body: await users.add(caller, body.email, body.password, body.role) }),
+      handler: async ({ caller, body }) => ({
+        status: 201,
+        body: await users.add(caller, body.email, body.password, body.role),
+      }),
     }),
   ];
 }

@@ -21,7 +21,8 @@ export class UsersService {
   add(caller: Caller, email: string, password: string, role: Role): Promise<Member> {
     return this.api.db.transaction(async (tx) => {
       const existing = await this.accounts.userByEmail(tx, email);
-      const userId = existing?.id ?? (await this.accounts.createUser(tx, email, await hashPassword(password)));
+      const userId =
+        existing?.id ?? (await this.accounts.createUser(tx, email, await hashPassword(password)));
       if (!(await this.users.addMember(tx, caller.workspaceId, userId, role))) {
         throw conflict(`${email} is already a member of this workspace.`);
       }
