@@ -27,6 +27,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       });
       return;
     }
+    if ((error as Error).name === 'ShuttingDownError') {
+      response.setHeader('retry-after', '1');
+      response
+        .status(503)
+        .json({ error: { code: 'shutting_down', message: (error as Error).message, details: null } });
+      return;
+    }
     if ((error as Error).name === 'UnknownNumberError') {
       response.status(404).json({ error: { code: 'not_found', message: 'No such number', details: null } });
       return;

@@ -38,6 +38,14 @@ export interface Committed {
   timerDueAt: number | null;
 }
 
+/** A message arrived after shutdown began: the sender should retry (another runtime will take it). */
+export class ShuttingDownError extends Error {
+  constructor() {
+    super('The runtime is shutting down; send the message again');
+    this.name = 'ShuttingDownError';
+  }
+}
+
 export class UnknownNumberError extends Error {
   constructor(readonly numberId: string) {
     super(`Number ${numberId} is not known`);
@@ -121,7 +129,7 @@ export class ConversationProcessor {
 
   /** Records an inbound message durably, then handles it in the background. */
   async receive(message: InboundMessage): Promise<'accepted' | 'duplicate'> {
-    if (this.stopping) throw new Error('The runtime is shutting down');
+    if (this.stopping) throw new ShuttingDownError();
     const info = await this.deps.directory.number(message.numberId);
     if (info === null) throw new UnknownNumberError(message.numberId);
     const row: InboundRow = {
