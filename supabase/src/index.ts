@@ -1,6 +1,6 @@
 export type { Bus } from './bus/bus.js';
 export { busChannels } from './bus/channels.js';
-export { type ConnectedBus, connectBus } from './bus/connect-bus.js';
+export { type ConnectedBus, connectBus, connectRedis } from './bus/connect-bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { PgBus } from './bus/pg-bus.js';
 export { RedisBus } from './bus/redis-bus.js';

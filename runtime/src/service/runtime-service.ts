@@ -1,7 +1,16 @@
 import type { Server } from 'node:http';
-import { type Bus, busChannels, type Db, MemoryBus, migrate, openDb, PgBus, RedisBus } from '@parley/db';
+import {
+  type Bus,
+  busChannels,
+  type ConnectedBus,
+  connectBus,
+  connectRedis,
+  type Db,
+  migrate,
+  openDb,
+} from '@parley/db';
 import type { Router } from 'express';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { MemoryLocker } from './adapters/memory-locker.js';
 import { MemoryStateStore } from './adapters/memory-state-store.js';
 import { RedisLocker } from './adapters/redis-locker.js';
@@ -47,36 +56,37 @@ async function connectInfrastructure(
   db: Db,
   shared: { bus?: Bus; ownsDb: boolean },
 ): Promise<Infrastructure> {
-  const closeDb = () => (shared.ownsDb ? db.close() : Promise.resolve());
-  if (config.redisUrl === undefined) {
+  // The bus is the same choice the API makes (Redis, else LISTEN/NOTIFY, else in process).
+  const own =
+    shared.bus === undefined
+      ? await connectBus({ redisUrl: config.redisUrl, prefix: config.redisPrefix, db })
+      : null;
+  const bus = shared.bus ?? (own as ConnectedBus).bus;
+  const redis = own?.redis ?? (config.redisUrl === undefined ? null : await connectRedis(config.redisUrl));
+  const close = async () => {
+    if (own !== null) await own.close();
+    else await redis?.quit().catch(() => undefined);
+    if (shared.ownsDb) await db.close();
+  };
+  if (redis === null) {
     return {
       db,
-      redis: null,
+      redis,
+      bus,
       stateStore: new MemoryStateStore(),
       locker: new MemoryLocker(),
-      // Without Redis: Postgres LISTEN/NOTIFY across processes, or in-process when embedded.
-      bus: shared.bus ?? (db.kind === 'postgres' ? new PgBus(db, config.redisPrefix) : new MemoryBus()),
       sentLog: new MemorySentLog(),
-      close: closeDb,
+      close,
     };
   }
-  const options = { maxRetriesPerRequest: 3, enableAutoPipelining: true, lazyConnect: true };
-  const redis = new Redis(config.redisUrl, options);
-  const subscriber = new Redis(config.redisUrl, { ...options, enableAutoPipelining: false });
-  await redis.connect();
-  await subscriber.connect();
   return {
     db,
     redis,
+    bus,
     stateStore: new RedisStateStore(redis, config.redisPrefix, config.stateTtlSeconds),
     locker: new RedisLocker(redis, { prefix: config.redisPrefix }),
-    bus: shared.bus ?? new RedisBus(redis, subscriber, config.redisPrefix),
     sentLog: new RedisSentLog(redis, config.redisPrefix),
-    close: async () => {
-      subscriber.disconnect();
-      await redis.quit().catch(() => undefined);
-      await closeDb();
-    },
+    close,
   };
 }
 

@@ -12,6 +12,13 @@ export interface ConnectedBus {
   close(): Promise<void>;
 }
 
+/** A connected Redis command client; commands issued in the same tick share one round trip. */
+export async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  await redis.connect();
+  return redis;
+}
+
 /** Redis pub/sub when REDIS_URL is set, else Postgres LISTEN/NOTIFY, else in-process (embedded). */
 export async function connectBus(options: {
   redisUrl?: string;
@@ -22,9 +29,9 @@ export async function connectBus(options: {
     const bus = options.db.kind === 'postgres' ? new PgBus(options.db, options.prefix) : new MemoryBus();
     return { bus, redis: null, close: () => bus.close() };
   }
-  const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  // A subscribed connection runs nothing else, so the bus gets its own.
   const subscriber = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  await Promise.all([redis.connect(), subscriber.connect()]);
+  const [redis] = await Promise.all([connectRedis(options.redisUrl), subscriber.connect()]);
   const bus = new RedisBus(redis, subscriber, options.prefix);
   return {
     bus,

@@ -329,5 +329,3 @@ export class ConversationProcessor {
     });
   }
 }
-
-export { VersionConflictError };
