@@ -85,6 +85,7 @@ export function createApi(options: ApiOptions): Api {
     audit: new AuditRepository(),
     auth: new AuthService(
       db,
+      bus,
       accounts,
       new TokenSigner(config.jwtSecret),
       config.supabaseJwtSecret === undefined && config.supabaseUrl === undefined
@@ -120,6 +121,10 @@ export function createApi(options: ApiOptions): Api {
     ...workspaceRoutes(context, new WorkspaceRepository()),
   ];
   const openapi = buildOpenApi(routes, API_VERSION);
+  // Ended with the bus when the process shuts down.
+  context.auth
+    .listenForRevocations()
+    .catch((error: unknown) => logger.warn({ err: error }, 'not listening for revoked sessions'));
   const authenticate = (request: Request) =>
     context.auth.authenticate(request.get('authorization'), request.get('x-workspace-id'));
 

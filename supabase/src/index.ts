@@ -1,4 +1,5 @@
-export type { Bus } from './bus/bus.js';
+export { Batcher } from './batcher.js';
+export { BUS_MESSAGE_LIMIT, type Bus } from './bus/bus.js';
 export { busChannels } from './bus/channels.js';
 export { type ConnectedBus, connectBus, connectRedis } from './bus/connect-bus.js';
 export { MemoryBus } from './bus/memory-bus.js';

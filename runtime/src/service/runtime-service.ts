@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import {
+  BUS_MESSAGE_LIMIT,
   type Bus,
   busChannels,
   type ConnectedBus,
@@ -169,19 +170,10 @@ export class RuntimeService {
       metrics: this.metrics,
       logger: this.logger,
       onCommitted: (committed) => {
-        if (committed.outboundCount > 0) this.dispatcher.notify(committed.key.numberId);
+        if (committed.outbound.length > 0) this.dispatcher.notify(committed.key.numberId);
         for (const effect of committed.httpRequests)
           this.effects.run(committed.key, committed.workspaceId, effect);
-        // Simulator clients (the API's test sessions) learn that a turn's replies are queued.
-        if (committed.channel === 'simulator') {
-          const turn = {
-            type: 'turn',
-            contact: committed.key.contact,
-            inboundIds: committed.inboundIds,
-            pendingHttp: committed.httpRequests.length,
-          };
-          infra.bus.publish(busChannels.simulator(committed.key.numberId), turn).catch(() => undefined);
-        }
+        if (committed.channel === 'simulator') this.announceTurn(committed);
         options.onCommitted?.(committed);
       },
     });
@@ -218,6 +210,23 @@ export class RuntimeService {
       metrics: this.metrics,
       logger: this.logger,
     });
+  }
+
+  /**
+   * Tells simulator clients (the API's test sessions) that a turn is committed, with its replies
+   * and the conversation after it, so they need not read them back from Postgres. A turn too large
+   * for the bus goes without them (the client reads Postgres instead).
+   */
+  private announceTurn(committed: Committed): void {
+    const turn = {
+      type: 'turn',
+      contact: committed.key.contact,
+      inboundIds: committed.inboundIds,
+      pendingHttp: committed.httpRequests.length,
+    };
+    const full = { ...turn, replies: committed.outbound, conversation: committed.conversation };
+    const message = Buffer.byteLength(JSON.stringify(full)) <= BUS_MESSAGE_LIMIT ? full : turn;
+    this.infra.bus.publish(busChannels.simulator(committed.key.numberId), message).catch(() => undefined);
   }
 
   /** Opens the database (migrating it), connects Redis, starts the loops and the HTTP server. */

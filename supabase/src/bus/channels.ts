@@ -10,6 +10,8 @@ export const busChannels = {
   session: (numberId: string) => `session:${numberId}`,
   /** A contact's data was erased: runtimes drop their cached state `{ numberId, contact }`. */
   contactPurged: 'contact-purged',
+  /** A sign-in session was revoked: API processes stop trusting its token `{ sessionId }`. */
+  sessionRevoked: 'session-revoked',
   /** Admin requests to number sessions (connect, logout). */
   sessionCommands: 'session-commands',
 } as const;

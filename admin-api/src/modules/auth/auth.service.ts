@@ -1,7 +1,8 @@
-import type { Db } from '@parley/db';
+import { type Bus, busChannels, type Db } from '@parley/db';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { DomainError, notFound, unauthenticated } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
+import { type Access, AccessCache } from './access-cache.js';
 import type { AuthRepository, Membership } from './auth.repository.js';
 import { verifyPassword } from './password.js';
 import { TOKEN_TTL_SECONDS, type TokenSigner } from './tokens.js';
@@ -25,9 +26,11 @@ export interface SignedIn {
 /** Sign-in, sign-out and resolving the caller of a request. */
 export class AuthService {
   private readonly supabaseKeys: JWTVerifyGetKey | null;
+  private readonly granted = new AccessCache();
 
   constructor(
     private readonly db: Db,
+    private readonly bus: Bus,
     private readonly repository: AuthRepository,
     private readonly tokens: TokenSigner,
     private readonly supabase: SupabaseAuthSettings | null,
@@ -65,7 +68,23 @@ export class AuthService {
   }
 
   async logout(caller: Caller): Promise<void> {
-    if (caller.sessionId !== null) await this.repository.revokeSession(this.db, caller.sessionId);
+    if (caller.sessionId === null) return;
+    await this.repository.revokeSession(this.db, caller.sessionId);
+    this.forgetSession(caller.sessionId);
+    await this.bus.publish(busChannels.sessionRevoked, { sessionId: caller.sessionId });
+  }
+
+  /** A session was revoked (here or by another API process): its token stops working at once. */
+  forgetSession(sessionId: string): void {
+    this.granted.forgetSession(sessionId);
+  }
+
+  /** Listens for sessions other API processes revoke; resolves with the unsubscribe. */
+  listenForRevocations(): Promise<() => Promise<void>> {
+    return this.bus.subscribe(busChannels.sessionRevoked, (message) => {
+      const sessionId = (message as { sessionId?: unknown } | null)?.sessionId;
+      if (typeof sessionId === 'string') this.forgetSession(sessionId);
+    });
   }
 
   async me(caller: Caller): Promise<SignedIn['user'] & { workspaceId: string; role: Caller['role'] }> {
@@ -89,18 +108,7 @@ export class AuthService {
     if (workspaceId !== null && !UUID.test(workspaceId)) throw notFound('Workspace');
     const identity = (await this.tokens.verify(token)) ?? (await this.supabaseIdentity(token));
     if (identity === null) throw unauthenticated('Your session is not valid. Sign in again.');
-    const access = await this.repository.sessionAccess(
-      this.db,
-      identity.sessionId,
-      identity.userId,
-      workspaceId,
-    );
-    if (access === null || !access.sessionValid)
-      throw unauthenticated('Your session has ended. Sign in again.');
-    if (access.membership === null)
-      throw workspaceId === null
-        ? unauthenticated('You are not a member of any workspace.')
-        : notFound('Workspace');
+    const access = await this.access(identity.sessionId, identity.userId, workspaceId);
     return {
       userId: identity.userId,
       email: access.email,
@@ -108,6 +116,26 @@ export class AuthService {
       role: access.membership.role,
       sessionId: identity.sessionId,
     };
+  }
+
+  /** The user's access through this session, from the cache or Postgres; throws when there is none. */
+  private async access(
+    sessionId: string | null,
+    userId: string,
+    workspaceId: string | null,
+  ): Promise<Access> {
+    const cached = this.granted.get(sessionId, userId, workspaceId);
+    if (cached !== undefined) return cached;
+    const found = await this.repository.sessionAccess(this.db, sessionId, userId, workspaceId);
+    if (found === null || !found.sessionValid)
+      throw unauthenticated('Your session has ended. Sign in again.');
+    if (found.membership === null)
+      throw workspaceId === null
+        ? unauthenticated('You are not a member of any workspace.')
+        : notFound('Workspace');
+    const access = { email: found.email, membership: found.membership };
+    this.granted.set(sessionId, userId, workspaceId, access);
+    return access;
   }
 
   private verifySupabase(token: string) {

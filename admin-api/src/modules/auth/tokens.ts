@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 
 const ISSUER = 'parley';
@@ -11,10 +11,11 @@ export interface TokenClaims {
 
 /** HS256 access tokens; the key is JWT_SECRET, or derived from PARLEY_SECRET_KEY. */
 export class TokenSigner {
-  private readonly key: Uint8Array;
+  /** A KeyObject made once: handing jose raw bytes makes it import a key on every call. */
+  private readonly key: KeyObject;
 
   constructor(secret: string) {
-    this.key = createHash('sha256').update(`parley-jwt:${secret}`).digest();
+    this.key = createSecretKey(createHash('sha256').update(`parley-jwt:${secret}`).digest());
   }
 
   async sign(claims: TokenClaims, now = Date.now()): Promise<string> {

@@ -21,6 +21,15 @@ export interface StoredMessage {
   createdAt: string;
 }
 
+/** A contact's message for the inbox; `waMessageId` is unique (the rows come back by it). */
+export interface InboundMessageRow {
+  workspaceId: string;
+  numberId: string;
+  contact: string;
+  waMessageId: string;
+  body: Record<string, unknown>;
+}
+
 export interface ConversationSnapshot {
   status: string;
   answers: Record<string, unknown>;
@@ -88,23 +97,32 @@ export class SimulatorRepository {
     };
   }
 
-  /** Puts a contact's message in the runtime's inbox (as a channel would); returns its row id. */
-  async insertInbound(
-    db: Queryable,
-    row: {
-      workspaceId: string;
-      numberId: string;
-      contact: string;
-      waMessageId: string;
-      body: Record<string, unknown>;
-    },
-  ): Promise<number> {
-    const { rows } = await db.query<{ id: string }>(
+  /**
+   * Puts contacts' messages in the runtime's inbox (as a channel would), many sessions' in one
+   * statement; returns each one's row id, or null when its session's number is gone (the session
+   * was ended meanwhile).
+   */
+  async insertInbound(db: Queryable, rows: InboundMessageRow[]): Promise<(number | null)[]> {
+    const { rows: inserted } = await db.query<{ id: string; wa_message_id: string }>(
       `insert into messages (workspace_id, number_id, contact, direction, wa_message_id, type, body, status)
-       values ($1, $2, $3, 'in', $4, 'text', $5::jsonb, 'received') returning id`,
-      [row.workspaceId, row.numberId, row.contact, row.waMessageId, JSON.stringify(row.body)],
+       select n.workspace_id, n.id, x.contact, 'in', x.wa_message_id, 'text', x.body, 'received'
+       from jsonb_to_recordset($1::jsonb) as x(workspace_id uuid, number_id uuid, contact text, wa_message_id text, body jsonb)
+       join numbers n on n.id = x.number_id and n.workspace_id = x.workspace_id and n.channel = 'simulator'
+       returning id, wa_message_id`,
+      [
+        JSON.stringify(
+          rows.map((row) => ({
+            workspace_id: row.workspaceId,
+            number_id: row.numberId,
+            contact: row.contact,
+            wa_message_id: row.waMessageId,
+            body: row.body,
+          })),
+        ),
+      ],
     );
-    return Number((rows[0] as { id: string }).id);
+    const ids = new Map(inserted.map((row) => [row.wa_message_id, Number(row.id)]));
+    return rows.map((row) => ids.get(row.waMessageId) ?? null);
   }
 
   /** Whether the runtime handled the inbound row and has no http call of the contact still pending. */

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { busChannels } from '@parley/db';
+import { Batcher, busChannels } from '@parley/db';
+import { LRUCache } from 'lru-cache';
 import type { ApiContext } from '../../api-context.js';
 import { notFound, timedOut } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type { FlowsService } from '../flows/flows.service.js';
-import type { SessionRecord, SimulatorRepository, StoredMessage } from './simulator.repository.js';
-import { TurnWaiter } from './turn-waiter.js';
+import type {
+  InboundMessageRow,
+  SessionRecord,
+  SimulatorRepository,
+  StoredMessage,
+} from './simulator.repository.js';
+import { type TurnEvent, TurnWaiter } from './turn-waiter.js';
 
 /** The contact a session talks as when none is given (a fictional number). */
 export const DEFAULT_SIMULATOR_CONTACT = '+15555550100';
@@ -55,18 +61,36 @@ function transcriptEntry(message: StoredMessage): TranscriptEntry {
   };
 }
 
+/** The reply as the runtime's turn events carried it, or null when they did not carry all of it. */
+function replyFromTurns(turns: TurnEvent[]) {
+  const conversation = turns.at(-1)?.conversation;
+  if (conversation === undefined || conversation === null) return null;
+  const messages: BotMessage[] = [];
+  for (const turn of turns) {
+    if (!Array.isArray(turn.replies)) return null;
+    messages.push(...turn.replies.map(botMessage));
+  }
+  return { messages, ...conversation };
+}
+
 /**
  * The live test: a session is a hidden simulator number pinned to a draft snapshot (or a chosen
  * version). Messages go through the same inbox, runtime, engine and checkpoints as production;
  * the session's conversations and answers are stored as test data.
  */
 export class SimulatorService {
+  private readonly sessions = new LRUCache<string, SessionRecord>({ max: 5_000, ttl: 10 * 60_000 });
+  /** Messages sent while an insert runs go to Postgres together in the next one. */
+  private readonly inbox: Batcher<InboundMessageRow, number | null>;
+
   constructor(
     private readonly api: ApiContext,
     private readonly repository: SimulatorRepository,
     private readonly flows: FlowsService,
     private readonly turnTimeoutMs = DEFAULT_TURN_TIMEOUT_MS,
-  ) {}
+  ) {
+    this.inbox = new Batcher((rows) => repository.insertInbound(api.db, rows));
+  }
 
   async create(
     caller: Caller,
@@ -106,9 +130,14 @@ export class SimulatorService {
     };
   }
 
+  /** A session never changes once created, so a chat's messages look it up once. */
   private async session(caller: Caller, sessionId: string): Promise<SessionRecord> {
+    const key = `${caller.workspaceId} ${sessionId}`;
+    const cached = this.sessions.get(key);
+    if (cached !== undefined) return cached;
     const session = await this.repository.get(this.api.db, caller.workspaceId, sessionId);
     if (session === null) throw notFound('Simulator session');
+    this.sessions.set(key, session);
     return session;
   }
 
@@ -150,9 +179,10 @@ export class SimulatorService {
       settled: (inboundId) =>
         this.repository.turnSettled(this.api.db, session.id, session.contact, inboundId),
     });
-    let inboundId: number;
+    let inboundId: number | null;
+    let turns: TurnEvent[] | null;
     try {
-      inboundId = await this.repository.insertInbound(this.api.db, {
+      inboundId = await this.inbox.submit({
         workspaceId: caller.workspaceId,
         numberId: session.id,
         contact: session.contact,
@@ -164,13 +194,17 @@ export class SimulatorService {
           sentAt: Date.now(),
         },
       });
+      if (inboundId === null) {
+        this.sessions.delete(`${caller.workspaceId} ${sessionId}`);
+        throw notFound('Simulator session');
+      }
       await this.api.bus
         .publish(busChannels.inbound, { numberId: session.id, contact: session.contact })
         .catch((error: unknown) =>
           this.api.logger.warn({ err: error }, 'could not announce a simulator message'),
         );
-      const answered = await waiter.wait(inboundId, this.turnTimeoutMs);
-      if (!answered) {
+      turns = await waiter.wait(inboundId, this.turnTimeoutMs);
+      if (turns === null) {
         throw timedOut(
           `The runtime did not answer within ${Math.round(this.turnTimeoutMs / 1000)} s. Check that a runtime is running and shares this database and message bus; the message stays queued and is answered when one picks it up.`,
           { inboundId },
@@ -179,6 +213,11 @@ export class SimulatorService {
     } finally {
       await waiter.close();
     }
+    return replyFromTurns(turns) ?? (await this.storedReply(session, inboundId));
+  }
+
+  /** The replies after an inbound message and the conversation now, as stored. */
+  private async storedReply(session: SessionRecord, inboundId: number) {
     const [replies, outcome] = await Promise.all([
       this.repository.messages(this.api.db, session.id, session.contact, {
         afterId: inboundId,
@@ -190,6 +229,7 @@ export class SimulatorService {
   }
 
   async remove(caller: Caller, sessionId: string): Promise<void> {
+    this.sessions.delete(`${caller.workspaceId} ${sessionId}`);
     await this.api.db.transaction(async (tx) => {
       const session = await this.repository.get(tx, caller.workspaceId, sessionId);
       if (session === null || !(await this.repository.remove(tx, caller.workspaceId, sessionId)))

@@ -1,11 +1,19 @@
 import { type Bus, busChannels } from '@parley/db';
 
 /** What a runtime publishes on a simulator number's channel after each committed checkpoint. */
-interface TurnEvent {
+export interface TurnEvent {
   type: 'turn';
   contact: string;
   inboundIds: number[];
   pendingHttp?: number;
+  /** The replies the turn queued (absent when they did not fit on the bus). */
+  replies?: Record<string, unknown>[];
+  /** The conversation after the turn (null: the turn touched none; absent: did not fit). */
+  conversation?: {
+    status: string;
+    answers: Record<string, unknown>;
+    variables: Record<string, unknown>;
+  } | null;
 }
 
 function isTurn(message: unknown): message is TurnEvent {
@@ -56,25 +64,33 @@ export class TurnWaiter {
     return waiter;
   }
 
-  /** From the turn that handled `inboundId` on, whether one left no http call pending. */
-  private decidedByBus(inboundId: number): boolean {
-    const index = this.turns.findIndex((turn) => turn.inboundIds.map(Number).includes(inboundId));
-    if (index === -1) return false;
-    return this.turns.slice(index).some((turn) => (turn.pendingHttp ?? 0) === 0);
+  /**
+   * The turns from the one that handled `inboundId` to the first after it that left no http call
+   * pending, or null while the bus has not reported that far.
+   */
+  private decidedByBus(inboundId: number): TurnEvent[] | null {
+    const first = this.turns.findIndex((turn) => turn.inboundIds.map(Number).includes(inboundId));
+    if (first === -1) return null;
+    const last = this.turns.findIndex((turn, index) => index >= first && (turn.pendingHttp ?? 0) === 0);
+    return last === -1 ? null : this.turns.slice(first, last + 1);
   }
 
-  /** Resolves true once the turn is over, false when `timeoutMs` passed first. */
-  async wait(inboundId: number, timeoutMs: number): Promise<boolean> {
+  /**
+   * Waits until the turn is over. Resolves with the turns the bus reported for it, [] when Postgres
+   * showed it over without them (a notification was missed), or null when `timeoutMs` passed first.
+   */
+  async wait(inboundId: number, timeoutMs: number): Promise<TurnEvent[] | null> {
     const deadline = Date.now() + timeoutMs;
     const maxPollMs = this.options.maxPollMs ?? 1_000;
     let pollMs = this.options.firstPollMs ?? 200;
     // Postgres is read only once the bus said something or a poll interval passed.
     for (let first = true; ; first = false) {
       this.stirred = false;
-      if (this.decidedByBus(inboundId)) return true;
-      if (!first && (await this.options.settled(inboundId))) return true;
+      const turns = this.decidedByBus(inboundId);
+      if (turns !== null) return turns;
+      if (!first && (await this.options.settled(inboundId))) return [];
       const left = deadline - Date.now();
-      if (left <= 0) return false;
+      if (left <= 0) return null;
       if (this.stirred) continue;
       const delay = Math.min(pollMs, left);
       pollMs = Math.min(pollMs * 2, maxPollMs);

@@ -1,8 +1,8 @@
-import type { Db } from '@parley/db';
+import { Batcher, type Db } from '@parley/db';
 import { type Channel, ChannelSendError, type OutboundEnvelope } from '../channels/channel.js';
 import type { Logger } from '../ops/logger.js';
 import type { RuntimeMetrics } from '../ops/metrics.js';
-import { Batcher } from '../processing/batcher.js';
+
 import type { ClaimedMessage, OutboxRepository } from '../repositories/outbox-repository.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -41,12 +41,23 @@ export class OutboundDispatcher {
   private readonly pumps = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly limiters = new Map<string, RateLimiter>();
+  /** Claims of all numbers pumping at once go to Postgres together. */
+  private readonly claims: Batcher<{ numberId: string; limit: number }, ClaimedMessage[]>;
   private readonly markSent: Batcher<{ messageId: number; channelMessageId: string }, undefined>;
   private readonly now: () => number;
   private stopped = false;
 
   constructor(private readonly deps: OutboundDispatcherDeps) {
     this.now = deps.now ?? Date.now;
+    this.claims = new Batcher(async (wanted) => {
+      const byNumber = new Map<string, ClaimedMessage[]>();
+      for (const message of await deps.outbox.claim(deps.db, wanted)) {
+        const list = byNumber.get(message.envelope.numberId);
+        if (list === undefined) byNumber.set(message.envelope.numberId, [message]);
+        else list.push(message);
+      }
+      return wanted.map(({ numberId }) => byNumber.get(numberId) ?? []);
+    });
     this.markSent = new Batcher(async (rows) => {
       await deps.outbox.markSent(deps.db, rows);
       return rows.map(() => undefined);
@@ -93,7 +104,7 @@ export class OutboundDispatcher {
     try {
       for (;;) {
         if (this.stopped) return;
-        const claimed = await this.deps.outbox.claim(this.deps.db, numberId, claimLimit);
+        const claimed = await this.claims.submit({ numberId, limit: claimLimit });
         if (claimed.length === 0) {
           if (rounds.size === 0) return;
           // What is left may be the next messages of contacts being sent to: claim again after.

@@ -1,4 +1,4 @@
-import type { Db } from '@parley/db';
+import { Batcher, type Db } from '@parley/db';
 import type { EngineEvent, HttpRequestEffect } from '../../engine/events.js';
 import { type ContactState, initialState, isOngoing } from '../../engine/state.js';
 import { step } from '../../engine/step.js';
@@ -11,11 +11,13 @@ import type { StateStore, VersionedState } from '../ports/state-store.js';
 import {
   type Checkpoint,
   type CheckpointRepository,
+  type ConversationRow,
+  type OutboundRow,
   VersionConflictError,
 } from '../repositories/checkpoint-repository.js';
 import type { ContactStateRepository } from '../repositories/contact-state-repository.js';
 import type { InboundRow, InboxRepository, PendingInbound } from '../repositories/inbox-repository.js';
-import { Batcher } from './batcher.js';
+
 import { CheckpointBuilder } from './checkpoint-builder.js';
 import type { FlowDirectory, RunnableVersion } from './flow-directory.js';
 import { inboundBody, inboundEvent, isStaleInbound } from './inbound-event.js';
@@ -33,7 +35,10 @@ export interface Committed {
   channel: 'whatsapp' | 'simulator';
   /** Ids of the inbound message rows this checkpoint handled. */
   inboundIds: number[];
-  outboundCount: number;
+  /** The replies this checkpoint queued, in order. */
+  outbound: OutboundRow['body'][];
+  /** The contact's current conversation as written, or null when the checkpoint did not touch one. */
+  conversation: Pick<ConversationRow, 'status' | 'answers' | 'variables'> | null;
   httpRequests: HttpRequestEffect[];
   timerDueAt: number | null;
 }
@@ -257,7 +262,6 @@ export class ConversationProcessor {
     let pinned = loaded.flowVersionId;
     let timerFlow: RunnableVersion | null = null;
     const httpRequests: HttpRequestEffect[] = [];
-    let outboundCount = 0;
     const stale = pending.filter(isStaleInbound);
     for (const row of stale) {
       builder.skip(row.id);
@@ -299,7 +303,6 @@ export class ConversationProcessor {
       httpRequests.push(
         ...result.effects.filter((effect): effect is HttpRequestEffect => effect.type === 'http_request'),
       );
-      outboundCount += result.outbound.length;
       state = result.state;
       timerFlow = version;
     }
@@ -318,12 +321,17 @@ export class ConversationProcessor {
     await this.deps.stateStore
       .set(keyOf(key), { state, version: loaded.version + 1, flowVersionId: pinned })
       .catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not cache conversation state'));
+    const current = checkpoint.conversations.find((row) => row.id === checkpoint.conversationId);
     this.deps.onCommitted({
       key,
       workspaceId: info.workspaceId,
       channel: info.channel,
       inboundIds: pending.map((row) => row.id),
-      outboundCount,
+      outbound: checkpoint.outbound.map((row) => row.body),
+      conversation:
+        current === undefined
+          ? null
+          : { status: current.status, answers: current.answers, variables: current.variables },
       httpRequests,
       timerDueAt,
     });

@@ -10,32 +10,38 @@ export interface ClaimedMessage {
 /** The outbox: outbound rows of `messages`, claimed one head per contact so each contact stays in order. */
 export class OutboxRepository {
   /**
-   * Marks the oldest unsent message of up to `limit` contacts as `sending` and returns them. A
-   * contact whose head is still being sent (or waits for a retry) gets nothing, so no message
-   * overtakes an earlier one.
+   * For each number asked, marks the oldest unsent message of up to `limit` of its contacts as
+   * `sending` and returns them (all numbers in one statement, so many busy numbers cost one round
+   * trip). A contact whose head is still being sent (or waits for a retry) gets nothing, so no
+   * message overtakes an earlier one.
    */
-  async claim(db: Queryable, numberId: string, limit: number): Promise<ClaimedMessage[]> {
+  async claim(db: Queryable, wanted: { numberId: string; limit: number }[]): Promise<ClaimedMessage[]> {
     const { rows } = await db.query<{
       id: number;
+      number_id: string;
       contact: string;
       idempotency_key: string;
       body: OutboundEnvelope['message'];
       attempts: number;
     }>(
-      `with heads as (
-         select distinct on (contact) id, status, next_attempt_at
-         from messages
-         where number_id = $1 and direction = 'out' and status in ('queued', 'sending')
-         order by contact, id
-       ), ready as (
-         select id from heads
+      `with wanted as (
+         select * from jsonb_to_recordset($1::jsonb) as x(number_id uuid, lim int)
+       ), heads as (
+         select distinct on (m.number_id, m.contact) m.id, m.number_id, m.status, m.next_attempt_at
+         from messages m join wanted w on m.number_id = w.number_id
+         where m.direction = 'out' and m.status in ('queued', 'sending')
+         order by m.number_id, m.contact, m.id
+       ), ranked as (
+         select id, number_id, row_number() over (partition by number_id order by id) as rank
+         from heads
          where status = 'queued' and (next_attempt_at is null or next_attempt_at <= now())
-         order by id limit $2
+       ), ready as (
+         select r.id from ranked r join wanted w on w.number_id = r.number_id where r.rank <= w.lim
        )
        update messages m set status = 'sending', attempts = m.attempts + 1, updated_at = now()
        from ready where m.id = ready.id and m.status = 'queued'
-       returning m.id, m.contact, m.idempotency_key, m.body, m.attempts`,
-      [numberId, limit],
+       returning m.id, m.number_id, m.contact, m.idempotency_key, m.body, m.attempts`,
+      [jsonRows(wanted.map((w) => ({ number_id: w.numberId, lim: w.limit })))],
     );
     return rows
       .sort((a, b) => a.id - b.id)
@@ -43,7 +49,7 @@ export class OutboxRepository {
         attempts: row.attempts,
         envelope: {
           messageId: row.id,
-          numberId,
+          numberId: row.number_id,
           contact: row.contact,
           idempotencyKey: row.idempotency_key,
           message: row.body,
