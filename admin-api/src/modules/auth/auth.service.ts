@@ -2,8 +2,8 @@ import { type Bus, busChannels, type Db } from '@parley/db';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { DomainError, notFound, unauthenticated } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
-import { type Access, AccessCache } from './access-cache.js';
 import type { AuthRepository, Membership } from './auth.repository.js';
+import { CallerCache } from './caller-cache.js';
 import { verifyPassword } from './password.js';
 import { TOKEN_TTL_SECONDS, type TokenSigner } from './tokens.js';
 
@@ -26,7 +26,7 @@ export interface SignedIn {
 /** Sign-in, sign-out and resolving the caller of a request. */
 export class AuthService {
   private readonly supabaseKeys: JWTVerifyGetKey | null;
-  private readonly granted = new AccessCache();
+  private readonly callers = new CallerCache();
 
   constructor(
     private readonly db: Db,
@@ -76,7 +76,7 @@ export class AuthService {
 
   /** A session was revoked (here or by another API process): its token stops working at once. */
   forgetSession(sessionId: string): void {
-    this.granted.forgetSession(sessionId);
+    this.callers.forgetSession(sessionId);
   }
 
   /** Listens for sessions other API processes revoke; resolves with the unsubscribe. */
@@ -106,36 +106,31 @@ export class AuthService {
     if (token === undefined) throw unauthenticated();
     const workspaceId = workspaceHeader === undefined || workspaceHeader === '' ? null : workspaceHeader;
     if (workspaceId !== null && !UUID.test(workspaceId)) throw notFound('Workspace');
+    const cached = this.callers.get(token, workspaceId);
+    if (cached !== undefined) return cached;
     const identity = (await this.tokens.verify(token)) ?? (await this.supabaseIdentity(token));
     if (identity === null) throw unauthenticated('Your session is not valid. Sign in again.');
-    const access = await this.access(identity.sessionId, identity.userId, workspaceId);
-    return {
+    const access = await this.repository.sessionAccess(
+      this.db,
+      identity.sessionId,
+      identity.userId,
+      workspaceId,
+    );
+    if (access === null || !access.sessionValid)
+      throw unauthenticated('Your session has ended. Sign in again.');
+    if (access.membership === null)
+      throw workspaceId === null
+        ? unauthenticated('You are not a member of any workspace.')
+        : notFound('Workspace');
+    const caller: Caller = {
       userId: identity.userId,
       email: access.email,
       workspaceId: access.membership.workspaceId,
       role: access.membership.role,
       sessionId: identity.sessionId,
     };
-  }
-
-  /** The user's access through this session, from the cache or Postgres; throws when there is none. */
-  private async access(
-    sessionId: string | null,
-    userId: string,
-    workspaceId: string | null,
-  ): Promise<Access> {
-    const cached = this.granted.get(sessionId, userId, workspaceId);
-    if (cached !== undefined) return cached;
-    const found = await this.repository.sessionAccess(this.db, sessionId, userId, workspaceId);
-    if (found === null || !found.sessionValid)
-      throw unauthenticated('Your session has ended. Sign in again.');
-    if (found.membership === null)
-      throw workspaceId === null
-        ? unauthenticated('You are not a member of any workspace.')
-        : notFound('Workspace');
-    const access = { email: found.email, membership: found.membership };
-    this.granted.set(sessionId, userId, workspaceId, access);
-    return access;
+    this.callers.set(token, workspaceId, caller, identity.expiresAt);
+    return caller;
   }
 
   private verifySupabase(token: string) {
@@ -150,7 +145,9 @@ export class AuthService {
   }
 
   /** A Supabase Auth access token, mapped to the Parley user with that Supabase id or email. */
-  private async supabaseIdentity(token: string): Promise<{ userId: string; sessionId: null } | null> {
+  private async supabaseIdentity(
+    token: string,
+  ): Promise<{ userId: string; sessionId: null; expiresAt: number } | null> {
     if (this.supabase === null) return null;
     try {
       const { payload } = await this.verifySupabase(token);
@@ -159,7 +156,8 @@ export class AuthService {
       const user = await this.repository.userBySupabaseId(this.db, payload.sub, email);
       if (user === null) return null;
       await this.repository.linkSupabase(this.db, user.id, payload.sub);
-      return { userId: user.id, sessionId: null };
+      // Supabase tokens carry exp; one without it is not cached.
+      return { userId: user.id, sessionId: null, expiresAt: (payload.exp ?? 0) * 1000 };
     } catch {
       return null;
     }

@@ -9,6 +9,11 @@ export interface TokenClaims {
   sessionId: string;
 }
 
+export interface VerifiedToken extends TokenClaims {
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
 /** HS256 access tokens; the key is JWT_SECRET, or derived from PARLEY_SECRET_KEY. */
 export class TokenSigner {
   /** A KeyObject made once: handing jose raw bytes makes it import a key on every call. */
@@ -29,11 +34,11 @@ export class TokenSigner {
   }
 
   /** The claims of a valid token of ours, or null (bad signature, expired, someone else's). */
-  async verify(token: string): Promise<TokenClaims | null> {
+  async verify(token: string): Promise<VerifiedToken | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-      return { userId: payload.sub, sessionId: payload.sid };
+      return { userId: payload.sub, sessionId: payload.sid, expiresAt: (payload.exp ?? 0) * 1000 };
     } catch {
       return null;
     }

@@ -46,19 +46,16 @@ export interface TurnWaiterOptions {
 export class TurnWaiter {
   private readonly turns: TurnEvent[] = [];
   private wake: (() => void) | null = null;
-  /** Something arrived since the loop last looked (so it does not sleep through it). */
-  private stirred = false;
   private unsubscribe: (() => Promise<void>) | null = null;
 
   private constructor(private readonly options: TurnWaiterOptions) {}
 
   static async start(options: TurnWaiterOptions): Promise<TurnWaiter> {
     const waiter = new TurnWaiter(options);
+    // Only turn ends matter here; the channel's deliveries (message by message) are for live views.
     waiter.unsubscribe = await options.bus.subscribe(busChannels.simulator(options.numberId), (message) => {
-      const contact = (message as { contact?: unknown } | null)?.contact;
-      if (contact !== options.contact) return;
-      if (isTurn(message)) waiter.turns.push(message);
-      waiter.stirred = true;
+      if (!isTurn(message) || message.contact !== options.contact) return;
+      waiter.turns.push(message);
       waiter.wake?.();
     });
     return waiter;
@@ -75,6 +72,21 @@ export class TurnWaiter {
     return last === -1 ? null : this.turns.slice(first, last + 1);
   }
 
+  /** Sleeps up to `ms`; resolves true when a turn event cut it short. */
+  private sleep(ms: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve(false);
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve(true);
+      };
+    });
+  }
+
   /**
    * Waits until the turn is over. Resolves with the turns the bus reported for it, [] when Postgres
    * showed it over without them (a notification was missed), or null when `timeoutMs` passed first.
@@ -83,30 +95,20 @@ export class TurnWaiter {
     const deadline = Date.now() + timeoutMs;
     const maxPollMs = this.options.maxPollMs ?? 1_000;
     let pollMs = this.options.firstPollMs ?? 200;
-    // Postgres is read only once the bus said something or a poll interval passed.
-    for (let first = true; ; first = false) {
-      this.stirred = false;
+    for (;;) {
       const turns = this.decidedByBus(inboundId);
       if (turns !== null) return turns;
-      if (!first && (await this.options.settled(inboundId))) return [];
       const left = deadline - Date.now();
       if (left <= 0) return null;
-      if (this.stirred) continue;
-      const delay = Math.min(pollMs, left);
+      if (await this.sleep(Math.min(pollMs, left))) continue;
+      // The bus was quiet for a whole interval: ask Postgres.
+      if (await this.options.settled(inboundId)) return this.decidedByBus(inboundId) ?? [];
       pollMs = Math.min(pollMs * 2, maxPollMs);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, delay);
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-        this.wake = done;
-      });
-      this.wake = null;
     }
   }
 
   async close(): Promise<void> {
+    this.wake?.();
     await this.unsubscribe?.().catch(() => undefined);
     this.unsubscribe = null;
   }
