@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { busChannels } from '@parley/db';
+import { type Bus, busChannels } from '@parley/db';
 import type { RuntimeService } from '@parley/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenFlow, handoffFlow, httpFlow, intakeFlow } from './support/flows.js';
@@ -266,6 +266,37 @@ describe('simulator API through a real runtime', () => {
     expect(audit.rows).toEqual([{ action: 'conversation.release' }]);
   });
 
+  it('answers a turn too large for the bus from Postgres', async () => {
+    const long = (letter: string) => letter.repeat(4_000);
+    const flowId = await createFlow(editor, {
+      schemaVersion: 1,
+      name: 'Long replies',
+      triggers: [{ id: 't1', type: 'any_message', target: 'm1' }],
+      nodes: [
+        { id: 'm1', type: 'message', config: { text: long('a') } },
+        { id: 'm2', type: 'end', config: { text: long('b') } },
+      ],
+      edges: [{ id: 'e1', source: 'm1', sourceHandle: 'next', target: 'm2' }],
+    } as { name: string });
+    const id = await startSession(flowId);
+    expect(await say(id, 'hi')).toEqual({
+      messages: [{ text: long('a') }, { text: long('b') }],
+      status: 'completed',
+      answers: {},
+      variables: {},
+    });
+  });
+
+  it('answers 404 once another API process ended the session', async () => {
+    const id = await startSession(intakeId);
+    expect((await say(id, 'hi')).status).toBe('active');
+    // As another API process would: this one still has the session cached.
+    await api.db.query('delete from numbers where id = $1', [id]);
+    const reply = await editor.call('post', `/simulator/sessions/${id}/messages`, { text: 'a@b.co' });
+    expect(reply.status).toBe(404);
+    expect(reply.body.error.code).toBe('not_found');
+  });
+
   it('deletes a session with its test data', async () => {
     const id = await startSession(intakeId, { contact: { name: 'Bo' } });
     expect((await say(id, 'hi')).status).toBe('active');
@@ -285,6 +316,48 @@ describe('simulator API through a real runtime', () => {
       [id],
     );
     expect(audit.rows.map((row) => row.action)).toEqual(['simulator.start', 'simulator.end']);
+  });
+});
+
+describe('simulator API when the runtime’s turn notifications are lost', () => {
+  let api: TestApi;
+  let runtime: RuntimeService;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    // The runtime's bus drops everything it publishes to simulator clients.
+    const lossy: Bus = {
+      publish: (channel, message) =>
+        channel.startsWith(busChannels.simulator('')) ? Promise.resolve() : api.bus.publish(channel, message),
+      subscribe: (channel, handler) => api.bus.subscribe(channel, handler),
+      close: async () => undefined,
+    };
+    runtime = await startTestRuntime(api.db, lossy);
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    await api?.close();
+  });
+
+  it('still answers each message, from Postgres', async () => {
+    const flow = await api.admin.call('post', '/flows', { name: 'Intake', definition: intakeFlow() });
+    const session = await api.admin.call('post', '/simulator/sessions', {
+      flowId: flow.body.id,
+      contact: { name: 'Cy' },
+    });
+    const say = (text: string) =>
+      api.admin.call('post', `/simulator/sessions/${session.body.id}/messages`, { text });
+    expect((await say('hi')).body).toEqual({
+      messages: [{ text: 'Hi Cy!' }, { text: 'What’s your email?' }],
+      status: 'active',
+      answers: {},
+      variables: {},
+    });
+    expect((await say('cy@example.com')).body).toMatchObject({
+      messages: [{ text: 'Pick a plan' }],
+      answers: { email: 'cy@example.com' },
+    });
   });
 });
 

@@ -49,7 +49,35 @@ export interface TestApi {
   member(role: 'admin' | 'editor' | 'viewer'): Promise<Client>;
   /** Another workspace where the admin is admin too: the same user acting elsewhere (X-Workspace-Id). */
   otherWorkspace(): Promise<Client>;
+  /** A second API process, as in a scaled deployment: same database, bus and secrets. */
+  replica(): Promise<{ call: TestApi['call']; close(): Promise<void> }>;
   close(): Promise<void>;
+}
+
+async function serve(api: Api): Promise<{ server: Server; base: string }> {
+  const server = await new Promise<Server>((resolve) => {
+    const listening = api.app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1` };
+}
+
+/** Calls the API at `base` (…/api/v1) and parses JSON replies. */
+function caller(base: string) {
+  return async <T = Loose>(method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.workspace !== undefined) headers['x-workspace-id'] = options.workspace;
+    const response = await fetch(`${base}${path}`, {
+      method: method.toUpperCase(),
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') body = JSON.parse(text);
+    return { status: response.status, body: body as T, headers: response.headers };
+  };
 }
 
 /**
@@ -59,7 +87,7 @@ export interface TestApi {
 export async function startTestApi(config: Partial<ApiConfig> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const bus = new MemoryBus();
-  const api = createApi({
+  const apiOptions = {
     db: database.db,
     bus,
     redis: null,
@@ -77,28 +105,11 @@ export async function startTestApi(config: Partial<ApiConfig> = {}): Promise<Tes
       apiPerMinute: 100_000,
       ...config,
     },
-  });
+  };
+  const api = createApi(apiOptions);
   await api.bootstrap();
-  const server = await new Promise<Server>((resolve) => {
-    const listening = api.app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
-
-  async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-    if (options.workspace !== undefined) headers['x-workspace-id'] = options.workspace;
-    const response = await fetch(`${base}${path}`, {
-      method: method.toUpperCase(),
-      headers,
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json') && text !== '') body = JSON.parse(text);
-    return { status: response.status, body: body as T, headers: response.headers };
-  }
+  const { server, base } = await serve(api);
+  const call = caller(base);
 
   function client(token: string, workspace?: string): Client {
     return {
@@ -150,6 +161,16 @@ export async function startTestApi(config: Partial<ApiConfig> = {}): Promise<Tes
         [id, me.body.id],
       );
       return client(admin.token, id);
+    },
+    async replica() {
+      const second = await serve(createApi(apiOptions));
+      return {
+        call: caller(second.base),
+        async close() {
+          second.server.closeAllConnections();
+          await new Promise((resolve) => second.server.close(resolve));
+        },
+      };
     },
     async close() {
       server.closeAllConnections();
