@@ -55,17 +55,7 @@ function request(agent, url, { method = 'GET', token, body } = {}) {
   });
 }
 
-async function generateLoad({
-  kind,
-  url,
-  token,
-  concurrency,
-  warmup,
-  count,
-  sessions,
-  scripts,
-  ratePerSec,
-}) {
+async function generateLoad({ kind, url, token, concurrency, warmup, count, sessions, scripts, ratePerSec }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const now = () => performance.now();
   const errors = [];

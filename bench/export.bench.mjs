@@ -256,7 +256,7 @@ try {
     {
       title: `Responses export: CSV of ${N.toLocaleString('en-US')} rows, API over HTTP vs Postgres COPY (median of ${RUNS})`,
       notes: [
-        'API: a server-side cursor read 2,000 rows per FETCH (next one prefetched), csv-stringify, formula guard, BOM,',
+        'API: a server-side cursor read 2,000 rows per FETCH (next one prefetched), Papa Parse, formula guard, BOM,',
         'written with backpressure; the client only counts bytes.',
         'COPY: the same SELECT (joins, order, ISO times, arrays joined) formatted by Postgres, read through pg-copy-streams.',
         'Live heap growth: peak heapUsed after forced collections during one more export (CSV, then XLSX).',
