@@ -7,20 +7,18 @@
 //
 // Env: BENCH_CONTACTS (1000), BENCH_MESSAGES (20000), BENCH_WARMUP (4000), BENCH_RAW_SECONDS (4),
 // BENCH_PACED=0 skips the paced run, BENCH_RAW=0 the ceiling; BENCH_TRACE=1 prints the time spent
-// per SQL statement, BENCH_KEEP_DB=1 keeps the database; PARLEY_BENCH_POSTGRES_URL,
-// PARLEY_BENCH_REDIS_URL (default: the machine's own, as in runtime/test/support/test-env.ts).
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+// per SQL statement, BENCH_KEEP_DB=1 keeps the database; PARLEY_TEST_POSTGRES_URL,
+// PARLEY_TEST_REDIS_URL (default: the machine's own, as for the tests).
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { createPgDb, migrate } from '@parley/db';
+import { createTestDatabase, createTestRedis, seedPublishedFlow, TEST_REDIS_URL } from '@parley/db/testing';
 import { RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino } from 'pino';
 import { mean, nowMs, percentile, report } from './lib.mjs';
 
-const POSTGRES_URL = process.env.PARLEY_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.PARLEY_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 1000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 4_000);
@@ -28,53 +26,6 @@ const RAW_SECONDS = Number(process.env.BENCH_RAW_SECONDS ?? 4);
 const PACED = process.env.BENCH_PACED !== '0';
 const CONCURRENT_PG_CLIENTS = [8, 16];
 const CONCURRENT_REDIS_CLIENTS = 50;
-
-// ---------------------------------------------------------------------------------------------
-// Throwaway infrastructure (the plain-JS equivalent of runtime/test/support/test-env.ts).
-
-function withDatabase(url, database) {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function createBenchDatabase() {
-  const admin = createPgDb({ connectionString: POSTGRES_URL, max: 1 });
-  const name = `parley_bench_${randomBytes(6).toString('hex')}`;
-  await admin.query(`create database ${name}`);
-  const url = withDatabase(POSTGRES_URL, name);
-  const db = createPgDb({ connectionString: url, max: 4 });
-  await migrate(db);
-  return {
-    url,
-    db,
-    drop: async () => {
-      await db.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.close();
-    },
-  };
-}
-
-async function createBenchRedis() {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  const prefix = `parley-bench:${randomBytes(6).toString('hex')}:`;
-  return {
-    url: REDIS_URL,
-    prefix,
-    redis,
-    cleanup: async () => {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
-      redis.disconnect();
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The flow: five questions (one with a retry), replies templated with earlier answers.
@@ -152,38 +103,6 @@ function scriptOf(i) {
     String((i % 40) + 1),
     i % 2 === 0 ? 'Pro' : '1',
   ];
-}
-
-async function seed(db) {
-  const workspaceId = randomUUID();
-  const numberId = randomUUID();
-  const flowId = randomUUID();
-  const versionId = randomUUID();
-  const json = JSON.stringify(flow);
-  await db.query('insert into workspaces (id, name) values ($1, $2)', [workspaceId, 'Bench workspace']);
-  await db.query('insert into numbers (id, workspace_id, phone, channel) values ($1, $2, $3, $4)', [
-    numberId,
-    workspaceId,
-    '+15550001000',
-    'simulator',
-  ]);
-  await db.query('insert into flows (id, workspace_id, name, draft) values ($1, $2, $3, $4::jsonb)', [
-    flowId,
-    workspaceId,
-    'Bench flow',
-    json,
-  ]);
-  await db.query(
-    `insert into flow_versions (id, workspace_id, flow_id, version, status, definition, checksum, published_at)
-     values ($1, $2, $3, 1, 'published', $4::jsonb, $5, now())`,
-    [versionId, workspaceId, flowId, json, createHash('sha256').update(json).digest('hex')],
-  );
-  await db.query('insert into number_flows (number_id, workspace_id, flow_id) values ($1, $2, $3)', [
-    numberId,
-    workspaceId,
-    flowId,
-  ]);
-  return { workspaceId, numberId };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,7 +217,7 @@ async function rawRedis(prefix) {
   const connect = async (count) => {
     const clients = Array.from(
       { length: count },
-      () => new Redis(REDIS_URL, { lazyConnect: true, enableAutoPipelining: false }),
+      () => new Redis(TEST_REDIS_URL, { lazyConnect: true, enableAutoPipelining: false }),
     );
     await Promise.all(clients.map((client) => client.connect()));
     return clients;
@@ -497,11 +416,11 @@ function cpuRows(run, prefix) {
 // ---------------------------------------------------------------------------------------------
 
 const loadBefore = os.loadavg()[0];
-const database = await createBenchDatabase();
-const redis = await createBenchRedis();
+const database = await createTestDatabase();
+const redis = await createTestRedis();
 let service;
 try {
-  const { workspaceId, numberId } = await seed(database.db);
+  const { workspaceId, numberId } = await seedPublishedFlow(database.db, flow);
 
   console.log(`raw ceiling: single-row INSERT transactions and Redis round trips, ${RAW_SECONDS} s each…`);
   // BENCH_RAW=0 skips the ceiling (profiling runs); the ratio is then not computed.

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DriverOptions, fetchTranscript, runConversations } from './support/conversation-driver.js';
-import { intakeFlow, intakeScript } from './support/intake-flow.js';
-import { freePort, killAllRuntimes, RuntimeProcess } from './support/runtime-process.js';
+import { intakeFlow, intakeScripts } from './support/intake-flow.js';
+import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';
+import { freePort, type RuntimeProcess } from './support/runtime-process.js';
 import { seedPublishedFlow } from './support/seed.js';
-import { createTestDatabase, createTestRedis } from './support/test-env.js';
 import {
   fetchDeliveries,
   processedInbound,
@@ -16,39 +16,32 @@ import {
 const CONVERSATIONS = 200;
 
 describe('a runtime SIGKILLed under load', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: Awaited<ReturnType<typeof createTestRedis>>;
+  let env: RuntimeEnv;
   let runtime: RuntimeProcess;
   let numberId: string;
   let port: number;
-  const stop = new AbortController();
 
-  const start = () =>
-    RuntimeProcess.start({ databaseUrl: database.url, redisUrl: redis.url, redisPrefix: redis.prefix, port });
+  // Restarts come back on the same port.
+  const start = () => env.start({ port });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    ({ numberId } = await seedPublishedFlow(database.db, intakeFlow));
+    env = await createRuntimeEnv();
+    ({ numberId } = await seedPublishedFlow(env.database.db, intakeFlow));
     port = await freePort();
     runtime = await start();
   });
 
   afterAll(async () => {
-    stop.abort();
-    await killAllRuntimes();
-    await redis?.cleanup();
-    await database?.drop();
+    await env?.cleanup();
   });
 
   it('finishes every conversation exactly once after a restart', async () => {
-    const scripts = Array.from({ length: CONVERSATIONS }, (_, i) => intakeScript(i));
-    const total = scripts.reduce((sum, script) => sum + script.steps.length, 0);
+    const { scripts, total } = intakeScripts(CONVERSATIONS);
     const options = (): DriverOptions => ({
       numberId,
       baseFor: () => runtime.base,
       deadline: Date.now() + 90_000,
-      signal: stop.signal,
+      signal: env.stop.signal,
     });
     const started = Date.now();
     const run = runConversations(scripts, options);
@@ -57,15 +50,19 @@ describe('a runtime SIGKILLed under load', () => {
     await waitUntil(
       '40% of the messages are processed',
       async () => {
-        return (await processedInbound(database.db, numberId)) >= total * 0.4;
+        return (await processedInbound(env.database.db, numberId)) >= total * 0.4;
       },
       60_000,
     );
     const killed = runtime;
-    const atKill = await processedInbound(database.db, numberId);
+    const atKill = await processedInbound(env.database.db, numberId);
     await killed.kill('SIGKILL');
-    const locksLeft = (await redisKeys(redis.redis, redis.prefix)).kinds.lock ?? 0;
-    const { rows: inFlight } = await database.db.query<{ direction: string; status: string; count: number }>(
+    const locksLeft = (await redisKeys(env.redis.redis, env.redis.prefix)).kinds.lock ?? 0;
+    const { rows: inFlight } = await env.database.db.query<{
+      direction: string;
+      status: string;
+      count: number;
+    }>(
       `select direction, status, count(*)::int as count from messages where number_id = $1
        group by direction, status order by 1, 2`,
       [numberId],
@@ -77,8 +74,8 @@ describe('a runtime SIGKILLed under load', () => {
     const { results, failures } = await run;
     const finishedAt = Date.now();
     expect(failures).toEqual([]);
-    await settle(database.db, numberId);
-    const problems = await verifyConversations(database.db, numberId, scripts, {
+    await settle(env.database.db, numberId);
+    const problems = await verifyConversations(env.database.db, numberId, scripts, {
       lockstep: true,
       deliveries: await fetchDeliveries(runtime.base, numberId),
     });
@@ -115,7 +112,7 @@ describe('a runtime SIGKILLed under load', () => {
       'duplicate',
       'duplicate',
     ]);
-    await settle(database.db, numberId);
+    await settle(env.database.db, numberId);
     // Give a wrongly scheduled second run the time to show up.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const rows = (await fetchTranscript(runtime.base, numberId, contact)) ?? [];

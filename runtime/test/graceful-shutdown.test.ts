@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostRecord, runConversations } from './support/conversation-driver.js';
-import { intakeFlow, intakeScript } from './support/intake-flow.js';
-import { freePort, killAllRuntimes, RuntimeProcess } from './support/runtime-process.js';
+import { intakeFlow, intakeScripts } from './support/intake-flow.js';
+import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';
+import { freePort, type RuntimeProcess } from './support/runtime-process.js';
 import { seedPublishedFlow } from './support/seed.js';
-import { createTestDatabase, createTestRedis } from './support/test-env.js';
 import {
   fetchDeliveries,
   processedInbound,
@@ -16,47 +16,40 @@ import {
 const CONVERSATIONS = 150;
 
 describe('SIGTERM under load', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: Awaited<ReturnType<typeof createTestRedis>>;
+  let env: RuntimeEnv;
   let runtime: RuntimeProcess;
   let numberId: string;
   let port: number;
-  const stop = new AbortController();
 
-  const start = () =>
-    RuntimeProcess.start({ databaseUrl: database.url, redisUrl: redis.url, redisPrefix: redis.prefix, port });
+  // Restarts come back on the same port.
+  const start = () => env.start({ port });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    ({ numberId } = await seedPublishedFlow(database.db, intakeFlow));
+    env = await createRuntimeEnv();
+    ({ numberId } = await seedPublishedFlow(env.database.db, intakeFlow));
     port = await freePort();
     runtime = await start();
   });
 
   afterAll(async () => {
-    stop.abort();
-    await killAllRuntimes();
-    await redis?.cleanup();
-    await database?.drop();
+    await env?.cleanup();
   });
 
   it('exits 0 quickly, with everything it accepted committed and its locks released', async () => {
-    const scripts = Array.from({ length: CONVERSATIONS }, (_, i) => intakeScript(i));
-    const total = scripts.reduce((sum, script) => sum + script.steps.length, 0);
+    const { scripts, total } = intakeScripts(CONVERSATIONS);
     const accepted: PostRecord[] = [];
     const run = runConversations(scripts, () => ({
       numberId,
       baseFor: () => runtime.base,
       deadline: Date.now() + 60_000,
-      signal: stop.signal,
+      signal: env.stop.signal,
       onPost: (post) => accepted.push(post),
     }));
 
     await waitUntil(
       '30% of the messages are processed',
       async () => {
-        return (await processedInbound(database.db, numberId)) >= total * 0.3;
+        return (await processedInbound(env.database.db, numberId)) >= total * 0.3;
       },
       45_000,
     );
@@ -69,7 +62,7 @@ describe('SIGTERM under load', () => {
     expect(exitMs).toBeLessThan(5_000);
 
     // What it had accepted before the signal was run and committed before it exited.
-    const { rows } = await database.db.query<{ wa_message_id: string; status: string }>(
+    const { rows } = await env.database.db.query<{ wa_message_id: string; status: string }>(
       `select wa_message_id, status from messages where number_id = $1 and direction = 'in'`,
       [numberId],
     );
@@ -77,9 +70,9 @@ describe('SIGTERM under load', () => {
     expect(acceptedBefore.filter((id) => status.get(id) !== 'processed')).toEqual([]);
     const leftReceived = rows.filter((row) => row.status === 'received').length;
     // No lock outlives the process.
-    const { kinds } = await redisKeys(redis.redis, redis.prefix);
+    const { kinds } = await redisKeys(env.redis.redis, env.redis.prefix);
     expect(kinds.lock ?? 0).toBe(0);
-    const { rows: outbox } = await database.db.query<{ count: number }>(
+    const { rows: outbox } = await env.database.db.query<{ count: number }>(
       `select count(*)::int as count from messages where number_id = $1 and direction = 'out' and status in ('queued', 'sending')`,
       [numberId],
     );
@@ -89,8 +82,8 @@ describe('SIGTERM under load', () => {
     runtime = await start();
     const { failures } = await run;
     expect(failures).toEqual([]);
-    await settle(database.db, numberId);
-    const problems = await verifyConversations(database.db, numberId, scripts, {
+    await settle(env.database.db, numberId);
+    const problems = await verifyConversations(env.database.db, numberId, scripts, {
       lockstep: true,
       deliveries: await fetchDeliveries(runtime.base, numberId),
     });

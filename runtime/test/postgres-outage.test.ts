@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConversations } from './support/conversation-driver.js';
-import { intakeFlow, intakeScript } from './support/intake-flow.js';
-import { freePort, killAllRuntimes, RuntimeProcess } from './support/runtime-process.js';
+import { intakeFlow, intakeScripts } from './support/intake-flow.js';
+import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';
+import type { RuntimeProcess } from './support/runtime-process.js';
 import { seedPublishedFlow } from './support/seed.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { createTestDatabase, createTestRedis } from './support/test-env.js';
 import {
   fetchDeliveries,
   processedInbound,
@@ -17,54 +17,42 @@ const CONVERSATIONS = 150;
 const OUTAGE_MS = 3_000;
 
 describe('Postgres unreachable for a few seconds', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: Awaited<ReturnType<typeof createTestRedis>>;
+  let env: RuntimeEnv;
   let proxy: TcpProxy;
   let runtime: RuntimeProcess;
   let numberId: string;
-  const stop = new AbortController();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    ({ numberId } = await seedPublishedFlow(database.db, intakeFlow));
-    const target = new URL(database.url);
+    env = await createRuntimeEnv();
+    ({ numberId } = await seedPublishedFlow(env.database.db, intakeFlow));
+    const target = new URL(env.database.url);
     proxy = await TcpProxy.start(Number(target.port || 5432));
     target.port = String(proxy.port);
-    runtime = await RuntimeProcess.start({
-      databaseUrl: target.toString(),
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-      port: await freePort(),
-    });
+    runtime = await env.start({ databaseUrl: target.toString() });
   });
 
   afterAll(async () => {
-    stop.abort();
-    await killAllRuntimes();
+    await env?.cleanup();
     await proxy?.close();
-    await redis?.cleanup();
-    await database?.drop();
   });
 
   it('rides out the outage: nothing lost, nothing doubled', async () => {
-    const scripts = Array.from({ length: CONVERSATIONS }, (_, i) => intakeScript(i));
-    const total = scripts.reduce((sum, script) => sum + script.steps.length, 0);
+    const { scripts, total } = intakeScripts(CONVERSATIONS);
     const run = runConversations(scripts, () => ({
       numberId,
       baseFor: () => runtime.base,
       deadline: Date.now() + 75_000,
-      signal: stop.signal,
+      signal: env.stop.signal,
     }));
 
     await waitUntil(
       '35% of the messages are processed',
       async () => {
-        return (await processedInbound(database.db, numberId)) >= total * 0.35;
+        return (await processedInbound(env.database.db, numberId)) >= total * 0.35;
       },
       45_000,
     );
-    const atOutage = await processedInbound(database.db, numberId);
+    const atOutage = await processedInbound(env.database.db, numberId);
     await proxy.pause();
     const outageStarted = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -77,7 +65,7 @@ describe('Postgres unreachable for a few seconds', () => {
       },
     );
     const readiness = (await ready.json()) as { checks: { postgres: { ok: boolean } } };
-    const duringOutage = await processedInbound(database.db, numberId);
+    const duringOutage = await processedInbound(env.database.db, numberId);
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - outageStarted)));
     await proxy.resume();
     const resumedAt = Date.now();
@@ -90,8 +78,8 @@ describe('Postgres unreachable for a few seconds', () => {
     expect(readiness.checks.postgres.ok).toBe(false);
     expect(runtime.running).toBe(true);
     expect(await runtime.metric('parley_errors_total', 'kind="retry"')).toBeGreaterThan(0);
-    await settle(database.db, numberId);
-    const problems = await verifyConversations(database.db, numberId, scripts, {
+    await settle(env.database.db, numberId);
+    const problems = await verifyConversations(env.database.db, numberId, scripts, {
       lockstep: true,
       deliveries: await fetchDeliveries(runtime.base, numberId),
     });

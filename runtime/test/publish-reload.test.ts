@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { busChannels } from '@parley/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botTexts, fetchTranscript, postMessage } from './support/conversation-driver.js';
-import { freePort, killAllRuntimes, RuntimeProcess } from './support/runtime-process.js';
+import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';
+import type { RuntimeProcess } from './support/runtime-process.js';
 import { seedPublishedFlow } from './support/seed.js';
-import { createTestDatabase, createTestRedis } from './support/test-env.js';
 import { waitUntil } from './support/verify.js';
 
 const versionedFlow = (tag: string) => ({
@@ -24,27 +24,16 @@ const versionedFlow = (tag: string) => ({
 });
 
 describe('publishing a new version to a running runtime', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: Awaited<ReturnType<typeof createTestRedis>>;
+  let env: RuntimeEnv;
   let runtime: RuntimeProcess;
-  const stop = new AbortController();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
-    runtime = await RuntimeProcess.start({
-      databaseUrl: database.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-      port: await freePort(),
-    });
+    env = await createRuntimeEnv();
+    runtime = await env.start();
   });
 
   afterAll(async () => {
-    stop.abort();
-    await killAllRuntimes();
-    await redis?.cleanup();
-    await database?.drop();
+    await env?.cleanup();
   });
 
   it('starts new conversations on the new version; running ones finish on theirs', async () => {
@@ -53,7 +42,7 @@ describe('publishing a new version to a running runtime', () => {
       numberId,
       flowId,
       versionId: v1,
-    } = await seedPublishedFlow(database.db, versionedFlow('V1'));
+    } = await seedPublishedFlow(env.database.db, versionedFlow('V1'));
     const pid = runtime.child.pid;
     let seq = 0;
     const say = async (contact: string, text: string, expected: string[]) => {
@@ -65,7 +54,7 @@ describe('publishing a new version to a running runtime', () => {
         { id: `m-${seq}`, text },
         {
           deadline: Date.now() + 20_000,
-          signal: stop.signal,
+          signal: env.stop.signal,
         },
       );
       let seen: string[] = [];
@@ -89,7 +78,7 @@ describe('publishing a new version to a running runtime', () => {
     // in one transaction.
     const v2 = randomUUID();
     const json = JSON.stringify(versionedFlow('V2'));
-    await database.db.transaction(async (tx) => {
+    await env.database.db.transaction(async (tx) => {
       await tx.query(`update flow_versions set status = 'archived' where id = $1`, [v1]);
       await tx.query(
         `insert into flow_versions (id, workspace_id, flow_id, version, status, definition, checksum, published_at)
@@ -99,8 +88,8 @@ describe('publishing a new version to a running runtime', () => {
     });
     // Until it is announced, the runtime keeps serving the assignment it cached.
     await say('+1555000C', 'hi', ['V1: your name?']);
-    const receivers = await redis.redis.publish(
-      `${redis.prefix}${busChannels.flows}`,
+    const receivers = await env.redis.redis.publish(
+      `${env.redis.prefix}${busChannels.flows}`,
       JSON.stringify({ type: 'flow_published', workspaceId, flowId, versionId: v2 }),
     );
     expect(receivers).toBe(1);
@@ -113,7 +102,11 @@ describe('publishing a new version to a running runtime', () => {
     // A's next conversation starts on the version now published.
     await say('+1555000A', 'hello again', ['V1: your name?', 'V1 thanks Ann.', 'V2: your name?']);
 
-    const { rows } = await database.db.query<{ contact: string; flow_version_id: string; status: string }>(
+    const { rows } = await env.database.db.query<{
+      contact: string;
+      flow_version_id: string;
+      status: string;
+    }>(
       `select contact, flow_version_id, status from conversations where number_id = $1 order by started_at`,
       [numberId],
     );
@@ -123,7 +116,7 @@ describe('publishing a new version to a running runtime', () => {
       { contact: '+1555000B', flow_version_id: v2, status: 'completed' },
       { contact: '+1555000A', flow_version_id: v2, status: 'active' },
     ]);
-    const { rows: responses } = await database.db.query<{ flow_version_id: string; answers: unknown }>(
+    const { rows: responses } = await env.database.db.query<{ flow_version_id: string; answers: unknown }>(
       `select r.flow_version_id, r.answers from responses r join conversations c on c.id = r.conversation_id
        where c.number_id = $1 order by r.completed_at`,
       [numberId],

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { botTexts, fetchTranscript, postMessage } from './support/conversation-driver.js';
-import { freePort, killAllRuntimes, RuntimeProcess } from './support/runtime-process.js';
+import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';
+import { freePort, killAllRuntimes } from './support/runtime-process.js';
 import { seedPublishedFlow } from './support/seed.js';
-import { createTestDatabase, createTestRedis } from './support/test-env.js';
 import { waitUntil } from './support/verify.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -92,20 +92,12 @@ const httpFlow = (port: number) => ({
 });
 
 describe('timers and effects survive a restart', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let redis: Awaited<ReturnType<typeof createTestRedis>>;
+  let env: RuntimeEnv;
   /** The port of the test's runtimes (a restart reuses it); each test picks its own. */
   let port: number;
-  const stop = new AbortController();
 
-  const start = (env: Record<string, string> = {}) =>
-    RuntimeProcess.start({
-      databaseUrl: database.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-      port,
-      env: { PARLEY_ALLOW_PRIVATE_HTTP: '1', ...env },
-    });
+  const start = (extra: Record<string, string> = {}) =>
+    env.start({ port, env: { PARLEY_ALLOW_PRIVATE_HTTP: '1', ...extra } });
 
   async function waitForBot(base: string, numberId: string, contact: string, texts: string[]) {
     let seen: string[] = [];
@@ -126,8 +118,7 @@ describe('timers and effects survive a restart', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    redis = await createTestRedis();
+    env = await createRuntimeEnv();
   });
 
   beforeEach(async () => {
@@ -139,17 +130,14 @@ describe('timers and effects survive a restart', () => {
   });
 
   afterAll(async () => {
-    stop.abort();
-    await killAllRuntimes();
-    await redis?.cleanup();
-    await database?.drop();
+    await env?.cleanup();
   });
 
   it('fires a reminder, an expiry and a delay set before a graceful restart', async () => {
-    const reminder = await seedPublishedFlow(database.db, reminderFlow);
-    const delay = await seedPublishedFlow(database.db, delayFlow);
+    const reminder = await seedPublishedFlow(env.database.db, reminderFlow);
+    const delay = await seedPublishedFlow(env.database.db, delayFlow);
     const first = await start();
-    const post = { deadline: Date.now() + 30_000, signal: stop.signal };
+    const post = { deadline: Date.now() + 30_000, signal: env.stop.signal };
     await postMessage(first.base, reminder.numberId, '+15550001', { id: 'r-1', text: 'hi' }, post);
     await postMessage(first.base, delay.numberId, '+15550002', { id: 'd-1', text: 'hi' }, post);
     await waitForBot(first.base, reminder.numberId, '+15550001', ['Your name?']);
@@ -158,14 +146,14 @@ describe('timers and effects survive a restart', () => {
     expect(await first.kill('SIGTERM')).toEqual({ code: 0, signal: null });
 
     // The runtime went away before any timer fired: both are stored, still ahead.
-    const { rows: timers } = await database.db.query<{ due_in_ms: number }>(
+    const { rows: timers } = await env.database.db.query<{ due_in_ms: number }>(
       `select extract(epoch from due_at - now()) * 1000 as due_in_ms from timers
        where number_id in ($1, $2) order by due_at`,
       [reminder.numberId, delay.numberId],
     );
     expect(timers).toHaveLength(2);
     for (const timer of timers) expect(Number(timer.due_in_ms)).toBeGreaterThan(0);
-    const { rows: early } = await database.db.query(
+    const { rows: early } = await env.database.db.query(
       `select 1 from messages where number_id in ($1, $2) and direction = 'out'`,
       [reminder.numberId, delay.numberId],
     );
@@ -186,7 +174,7 @@ describe('timers and effects survive a restart', () => {
 
     // Each timer fired when due (counted from the prompt), not early and only once.
     // (The contact's message was stored before the step that started the clock.)
-    const { rows: sent } = await database.db.query<{ text: string; direction: string; after_ms: number }>(
+    const { rows: sent } = await env.database.db.query<{ text: string; direction: string; after_ms: number }>(
       `select body->>'text' as text, direction,
               extract(epoch from created_at - min(created_at) over (partition by number_id)) * 1000 as after_ms
        from messages where number_id in ($1, $2) order by id`,
@@ -198,7 +186,7 @@ describe('timers and effects survive a restart', () => {
     expect(at['Done after the pause.']).toBeGreaterThanOrEqual(4_000);
     expect(at['Still there?']).toBeGreaterThanOrEqual(4_800);
     expect(at['Chat closed.']).toBeGreaterThanOrEqual(9_600);
-    const { rows: conversations } = await database.db.query<{ contact: string; status: string }>(
+    const { rows: conversations } = await env.database.db.query<{ contact: string; status: string }>(
       `select contact, status from conversations where number_id in ($1, $2) order by contact`,
       [reminder.numberId, delay.numberId],
     );
@@ -237,7 +225,7 @@ describe('timers and effects survive a restart', () => {
     const address = server.address();
     const crmPort = typeof address === 'object' && address !== null ? address.port : 0;
     try {
-      const { numberId } = await seedPublishedFlow(database.db, httpFlow(crmPort));
+      const { numberId } = await seedPublishedFlow(env.database.db, httpFlow(crmPort));
       const first = await start();
       const contact = '+15550003';
       await postMessage(
@@ -247,11 +235,11 @@ describe('timers and effects survive a restart', () => {
         { id: 'h-1', text: 'hi' },
         {
           deadline: Date.now() + 30_000,
-          signal: stop.signal,
+          signal: env.stop.signal,
         },
       );
       await waitUntil('the CRM got the first call', async () => calls.length === 1, 10_000);
-      const { rows: pending } = await database.db.query('select request_id from pending_effects');
+      const { rows: pending } = await env.database.db.query('select request_id from pending_effects');
       expect(pending).toHaveLength(1);
       await first.kill('SIGKILL');
 
@@ -269,12 +257,12 @@ describe('timers and effects survive a restart', () => {
       expect(calls[0]?.requestId).toMatch(/.+:1$/);
       expect(new Set(calls.map((call) => call.requestId))).toEqual(new Set([calls[0]?.requestId]));
       expect(new Set(calls.map((call) => call.body))).toEqual(new Set([JSON.stringify({ contact })]));
-      const { rows } = await database.db.query<{ status: string; variables: { crm: unknown } }>(
+      const { rows } = await env.database.db.query<{ status: string; variables: { crm: unknown } }>(
         'select status, variables from conversations where number_id = $1',
         [numberId],
       );
       expect(rows).toEqual([{ status: 'completed', variables: { crm: { status: 200, body: { call: 2 } } } }]);
-      expect((await database.db.query('select 1 from pending_effects')).rows).toHaveLength(0);
+      expect((await env.database.db.query('select 1 from pending_effects')).rows).toHaveLength(0);
       const transcript = (await fetchTranscript(second.base, numberId, contact)) ?? [];
       expect(botTexts(transcript)).toEqual(['Checking...', 'CRM ok (call 2).']);
       console.info(`http effect: ${calls.length} calls, request id ${calls[0]?.requestId}`);

@@ -2,9 +2,9 @@
  * Test support shared by every package's integration tests and benchmarks: a throwaway database
  * with the migrations applied, and a Redis key prefix of its own, both cleaned up afterwards.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Db } from './db.js';
+import type { Db, Queryable } from './db.js';
 import { migrate } from './migrate.js';
 import { createPgDb } from './pg-db.js';
 
@@ -78,4 +78,41 @@ export async function createTestRedis(): Promise<{
       redis.disconnect();
     },
   };
+}
+
+/** Creates a workspace, a simulator number and a published flow answering on it. */
+export async function seedPublishedFlow(
+  db: Queryable,
+  definition: unknown,
+  channel: 'simulator' | 'whatsapp' = 'simulator',
+): Promise<{ workspaceId: string; numberId: string; flowId: string; versionId: string }> {
+  const workspaceId = randomUUID();
+  const numberId = randomUUID();
+  const flowId = randomUUID();
+  const versionId = randomUUID();
+  const json = JSON.stringify(definition);
+  await db.query('insert into workspaces (id, name) values ($1, $2)', [workspaceId, 'Test workspace']);
+  await db.query(`insert into numbers (id, workspace_id, phone, channel) values ($1, $2, $3, $4)`, [
+    numberId,
+    workspaceId,
+    `+1555${Math.floor(Math.random() * 1e7)}`,
+    channel,
+  ]);
+  await db.query('insert into flows (id, workspace_id, name, draft) values ($1, $2, $3, $4::jsonb)', [
+    flowId,
+    workspaceId,
+    'Test flow',
+    json,
+  ]);
+  await db.query(
+    `insert into flow_versions (id, workspace_id, flow_id, version, status, definition, checksum, published_at)
+     values ($1, $2, $3, 1, 'published', $4::jsonb, $5, now())`,
+    [versionId, workspaceId, flowId, json, createHash('sha256').update(json).digest('hex')],
+  );
+  await db.query('insert into number_flows (number_id, workspace_id, flow_id) values ($1, $2, $3)', [
+    numberId,
+    workspaceId,
+    flowId,
+  ]);
+  return { workspaceId, numberId, flowId, versionId };
 }

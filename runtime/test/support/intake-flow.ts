@@ -67,6 +67,12 @@ export interface Script {
   answers: Record<string, unknown>;
 }
 
+/** `count` contacts' walks through the intake flow, and how many messages they send in all. */
+export function intakeScripts(count: number): { scripts: Script[]; total: number } {
+  const scripts = Array.from({ length: count }, (_, i) => intakeScript(i));
+  return { scripts, total: scripts.reduce((sum, script) => sum + script.steps.length, 0) };
+}
+
 /** Contact `i`'s walk through the intake flow; every third one mistypes the email first. */
 export function intakeScript(i: number, tag = 'c'): Script {
   const contact = `+1555${tag}${String(i).padStart(5, '0')}`;
