@@ -1,13 +1,11 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { MessagesSquare } from 'lucide-react';
 import { useState } from 'react';
+import { CheckboxField, DayRangeFilter, FilterSelect, useDayRange } from '@/components/filters';
 import { PageHeader } from '@/components/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
-import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
 import {
@@ -19,8 +17,7 @@ import {
 } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { cn } from '@/lib/cn';
-import { dayToIso, formatDateTime } from '@/lib/format';
-import { CheckboxField } from '../responses/ResponsesPage';
+import { formatDateTime } from '@/lib/format';
 
 const ANY = 'any';
 const STATUS_VARIANT: Record<ConversationStatus, 'success' | 'warning' | 'secondary' | 'destructive'> = {
@@ -163,8 +160,7 @@ export function ConversationsPage() {
   const [numberId, setNumberId] = useState(ANY);
   const [flowId, setFlowId] = useState(ANY);
   const [status, setStatus] = useState(ANY);
-  const [fromDay, setFromDay] = useState('');
-  const [toDay, setToDay] = useState('');
+  const days = useDayRange();
   const [includeTest, setIncludeTest] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const numbers = useQuery({ queryKey: ['numbers', me?.workspaceId], queryFn: api.listNumbers });
@@ -174,8 +170,7 @@ export function ConversationsPage() {
     ...(numberId === ANY ? {} : { numberId }),
     ...(flowId === ANY ? {} : { flowId }),
     ...(status === ANY ? {} : { status: status as ConversationStatus }),
-    ...(dayToIso(fromDay) ? { from: dayToIso(fromDay) } : {}),
-    ...(dayToIso(toDay, true) ? { to: dayToIso(toDay, true) } : {}),
+    ...days.range,
   };
   const list = useInfiniteQuery({
     queryKey: ['conversations', filters],
@@ -190,70 +185,42 @@ export function ConversationsPage() {
       <PageHeader title="Conversations" description="Every conversation with your flows, newest first." />
       <div className="flex flex-col gap-4 px-8 py-5">
         <div className="flex flex-wrap items-end gap-3">
-          <div className="flex w-48 flex-col gap-1.5">
-            <Label id="conv-number-label" htmlFor="conv-number">
-              Number
-            </Label>
-            <Select
-              id="conv-number"
-              value={numberId}
-              onValueChange={setNumberId}
-              options={[
-                { value: ANY, label: 'All numbers' },
-                ...(numbers.data ?? [])
-                  .filter((number) => number.channel === 'whatsapp')
-                  .map((number) => ({ value: number.id, label: number.label ?? number.phone })),
-              ]}
-            />
-          </div>
-          <div className="flex w-48 flex-col gap-1.5">
-            <Label id="conv-flow-label" htmlFor="conv-flow">
-              Flow
-            </Label>
-            <Select
-              id="conv-flow"
-              value={flowId}
-              onValueChange={setFlowId}
-              options={[
-                { value: ANY, label: 'All flows' },
-                ...(flows.data ?? []).map((flow) => ({ value: flow.id, label: flow.name })),
-              ]}
-            />
-          </div>
-          <div className="flex w-40 flex-col gap-1.5">
-            <Label id="conv-status-label" htmlFor="conv-status">
-              Status
-            </Label>
-            <Select
-              id="conv-status"
-              value={status}
-              onValueChange={setStatus}
-              options={[
-                { value: ANY, label: 'Any status' },
-                ...Object.entries(STATUS_LABEL).map(([value, label]) => ({ value, label })),
-              ]}
-            />
-          </div>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="conv-from">From</Label>
-            <Input
-              id="conv-from"
-              type="date"
-              className="w-36"
-              value={fromDay}
-              onChange={(e) => setFromDay(e.target.value)}
-            />
-          </div>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="conv-to">To</Label>
-            <Input
-              id="conv-to"
-              type="date"
-              className="w-36"
-              value={toDay}
-              onChange={(e) => setToDay(e.target.value)}
-            />
-          </div>
+          <FilterSelect
+            id="conv-number"
+            label="Number"
+            className="w-48"
+            value={numberId}
+            onValueChange={setNumberId}
+            options={[
+              { value: ANY, label: 'All numbers' },
+              ...(numbers.data ?? [])
+                .filter((number) => number.channel === 'whatsapp')
+                .map((number) => ({ value: number.id, label: number.label ?? number.phone })),
+            ]}
+          />
+          <FilterSelect
+            id="conv-flow"
+            label="Flow"
+            className="w-48"
+            value={flowId}
+            onValueChange={setFlowId}
+            options={[
+              { value: ANY, label: 'All flows' },
+              ...(flows.data ?? []).map((flow) => ({ value: flow.id, label: flow.name })),
+            ]}
+          />
+          <FilterSelect
+            id="conv-status"
+            label="Status"
+            className="w-40"
+            value={status}
+            onValueChange={setStatus}
+            options={[
+              { value: ANY, label: 'Any status' },
+              ...Object.entries(STATUS_LABEL).map(([value, label]) => ({ value, label })),
+            ]}
+          />
+          <DayRangeFilter idPrefix="conv" days={days} inputClassName="w-36" />
           <CheckboxField label="Include test data" checked={includeTest} onChange={setIncludeTest} />
         </div>
         {list.isPending ? (

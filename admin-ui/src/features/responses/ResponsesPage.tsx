@@ -1,12 +1,11 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { BarChart3, Download, Inbox, Table2 } from 'lucide-react';
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { CheckboxField, DayRangeFilter, FilterSelect, useDayRange } from '@/components/filters';
 import { PageHeader } from '@/components/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
-import { Checkbox } from '@/components/ui/checkbox';
-import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/states';
@@ -19,7 +18,7 @@ import {
   type FlowAnalytics,
   type ResponseFilters,
 } from '@/infrastructure/api';
-import { dayToIso, formatDateTime, formatDuration, formatPercent } from '@/lib/format';
+import { formatDateTime, formatDuration, formatPercent } from '@/lib/format';
 
 const ALL = 'all';
 
@@ -28,26 +27,6 @@ function cell(value: unknown): string {
   if (Array.isArray(value)) return value.map((item) => cell(item)).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
-}
-
-export function CheckboxField({
-  label,
-  checked,
-  onChange,
-}: {
-  label: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-}) {
-  const id = useId();
-  return (
-    <div className="flex h-9 items-center gap-2">
-      <Checkbox id={id} checked={checked} onCheckedChange={(value) => onChange(value === true)} />
-      <Label htmlFor={id} className="font-normal">
-        {label}
-      </Label>
-    </div>
-  );
 }
 
 function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
@@ -131,8 +110,7 @@ export function ResponsesPage() {
   const tab = params.get('tab') === 'analytics' ? 'analytics' : 'table';
   const [version, setVersion] = useState(ALL);
   const [status, setStatus] = useState<NonNullable<ResponseFilters['status']>>('completed');
-  const [fromDay, setFromDay] = useState('');
-  const [toDay, setToDay] = useState('');
+  const days = useDayRange();
   const [includeTest, setIncludeTest] = useState(false);
   const [maskPhone, setMaskPhone] = useState(false);
   const [exporting, setExporting] = useState<ExportFormat | null>(null);
@@ -143,8 +121,7 @@ export function ResponsesPage() {
     status,
     includeTest,
     ...(version === ALL ? {} : { version: Number(version) }),
-    ...(dayToIso(fromDay) ? { from: dayToIso(fromDay) } : {}),
-    ...(dayToIso(toDay, true) ? { to: dayToIso(toDay, true) } : {}),
+    ...days.range,
   };
   const responses = useInfiniteQuery({
     queryKey: ['responses', flowId, filters],
@@ -216,58 +193,33 @@ export function ResponsesPage() {
           </div>
           {flowId !== '' && (
             <>
-              <div className="flex w-36 flex-col gap-1.5">
-                <Label id="responses-version-label" htmlFor="responses-version">
-                  Version
-                </Label>
-                <Select
-                  id="responses-version"
-                  value={version}
-                  onValueChange={setVersion}
+              <FilterSelect
+                id="responses-version"
+                label="Version"
+                className="w-36"
+                value={version}
+                onValueChange={setVersion}
+                options={[
+                  { value: ALL, label: 'All versions' },
+                  ...versions.map((item) => ({ value: String(item), label: `Version ${item}` })),
+                  ...(includeTest ? [{ value: '0', label: 'Drafts (tests)' }] : []),
+                ]}
+              />
+              {tab === 'table' && (
+                <FilterSelect
+                  id="responses-status"
+                  label="Status"
+                  className="w-40"
+                  value={status}
+                  onValueChange={(value) => setStatus(value as typeof status)}
                   options={[
-                    { value: ALL, label: 'All versions' },
-                    ...versions.map((item) => ({ value: String(item), label: `Version ${item}` })),
-                    ...(includeTest ? [{ value: '0', label: 'Drafts (tests)' }] : []),
+                    { value: 'completed', label: 'Completed' },
+                    { value: 'partial', label: 'Partial (unfinished)' },
+                    { value: 'all', label: 'All' },
                   ]}
                 />
-              </div>
-              {tab === 'table' && (
-                <div className="flex w-40 flex-col gap-1.5">
-                  <Label id="responses-status-label" htmlFor="responses-status">
-                    Status
-                  </Label>
-                  <Select
-                    id="responses-status"
-                    value={status}
-                    onValueChange={(value) => setStatus(value as typeof status)}
-                    options={[
-                      { value: 'completed', label: 'Completed' },
-                      { value: 'partial', label: 'Partial (unfinished)' },
-                      { value: 'all', label: 'All' },
-                    ]}
-                  />
-                </div>
               )}
-              <div className="flex flex-col gap-1.5">
-                <Label htmlFor="responses-from">From</Label>
-                <Input
-                  id="responses-from"
-                  type="date"
-                  className="w-40"
-                  value={fromDay}
-                  onChange={(event) => setFromDay(event.target.value)}
-                />
-              </div>
-              <div className="flex flex-col gap-1.5">
-                <Label htmlFor="responses-to">To</Label>
-                <Input
-                  id="responses-to"
-                  type="date"
-                  className="w-40"
-                  value={toDay}
-                  onChange={(event) => setToDay(event.target.value)}
-                />
-              </div>
+              <DayRangeFilter idPrefix="responses" days={days} inputClassName="w-40" />
               <CheckboxField label="Include test data" checked={includeTest} onChange={setIncludeTest} />
             </>
           )}
