@@ -1,3 +1,4 @@
+import { envNumber } from '@parley/db';
 export interface ApiConfig {
   port: number;
   databaseUrl?: string;
@@ -18,18 +19,10 @@ export interface ApiConfig {
   simulatorTimeoutMs?: number;
 }
 
-function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got “${raw}”`);
-  return value;
-}
-
 /** API settings from the environment; `secret` is the resolved PARLEY_SECRET_KEY. */
 export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return {
-    port: number(env, 'PORT', 3000),
+    port: envNumber(env, 'PORT', 3000),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     dataDir: env.PARLEY_DATA_DIR || '.parley',
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
@@ -44,8 +37,8 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
     bodyLimit: env.PARLEY_BODY_LIMIT || '2mb',
-    loginPerMinute: number(env, 'PARLEY_LOGIN_PER_MINUTE', 10),
-    apiPerMinute: number(env, 'PARLEY_API_PER_MINUTE', 1200),
-    simulatorTimeoutMs: number(env, 'PARLEY_SIMULATOR_TIMEOUT_MS', 15_000),
+    loginPerMinute: envNumber(env, 'PARLEY_LOGIN_PER_MINUTE', 10),
+    apiPerMinute: envNumber(env, 'PARLEY_API_PER_MINUTE', 1200),
+    simulatorTimeoutMs: envNumber(env, 'PARLEY_SIMULATOR_TIMEOUT_MS', 15_000),
   };
 }

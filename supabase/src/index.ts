@@ -1,11 +1,12 @@
 export { Batcher } from './batcher.js';
 export { BUS_MESSAGE_LIMIT, type Bus } from './bus/bus.js';
-export { busChannels } from './bus/channels.js';
+export { busChannels, type SimulatorTurn } from './bus/channels.js';
 export { type ConnectedBus, connectBus, connectRedis } from './bus/connect-bus.js';
 export { MemoryBus } from './bus/memory-bus.js';
 export { PgBus } from './bus/pg-bus.js';
 export { RedisBus } from './bus/redis-bus.js';
 export type { Db, NotificationHandler, Queryable } from './db.js';
+export { envNumber } from './env-number.js';
 export { MIGRATIONS_DIR, type MigrationResult, migrate, splitStatements } from './migrate.js';
 export { dbOptionsFromEnv, type OpenDbOptions, openDb } from './open-db.js';
 export { createPgDb, type PgDbOptions } from './pg-db.js';

@@ -1,3 +1,4 @@
+import { envNumber } from '@parley/db';
 import { type WhatsAppConfig, whatsappConfigFromEnv } from './channels/whatsapp/whatsapp-config.js';
 import type { SendPolicy } from './outbound/outbound-dispatcher.js';
 
@@ -28,36 +29,28 @@ export interface RuntimeConfig {
   whatsapp?: WhatsAppConfig;
 }
 
-function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got “${raw}”`);
-  return value;
-}
-
 /** Runtime settings from the environment; see .env.example for each. */
 export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const dataDir = env.PARLEY_DATA_DIR || '.parley';
   return {
-    port: number(env, 'PARLEY_RUNTIME_PORT', number(env, 'PORT', 3001)),
+    port: envNumber(env, 'PARLEY_RUNTIME_PORT', envNumber(env, 'PORT', 3001)),
     host: env.PARLEY_RUNTIME_HOST || '0.0.0.0',
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     dataDir,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     redisPrefix: env.PARLEY_REDIS_PREFIX || 'parley:',
-    stateTtlSeconds: number(env, 'PARLEY_STATE_TTL_SECONDS', 24 * 3600),
+    stateTtlSeconds: envNumber(env, 'PARLEY_STATE_TTL_SECONDS', 24 * 3600),
     allowPrivateHttp: env.PARLEY_ALLOW_PRIVATE_HTTP === '1',
-    timerPollMs: number(env, 'PARLEY_TIMER_POLL_MS', 1000),
-    maintenanceMs: number(env, 'PARLEY_MAINTENANCE_MS', 2000),
-    staleSendMs: number(env, 'PARLEY_STALE_SEND_MS', 30_000),
-    staleEffectMs: number(env, 'PARLEY_STALE_EFFECT_MS', 75_000),
+    timerPollMs: envNumber(env, 'PARLEY_TIMER_POLL_MS', 1000),
+    maintenanceMs: envNumber(env, 'PARLEY_MAINTENANCE_MS', 2000),
+    staleSendMs: envNumber(env, 'PARLEY_STALE_SEND_MS', 30_000),
+    staleEffectMs: envNumber(env, 'PARLEY_STALE_EFFECT_MS', 75_000),
     whatsappSendPolicy: {
-      perSecond: number(env, 'PARLEY_SEND_PER_SECOND', 1),
-      burst: number(env, 'PARLEY_SEND_BURST', 5),
-      typingMsPerChar: number(env, 'PARLEY_TYPING_MS_PER_CHAR', 25),
-      typingMaxMs: number(env, 'PARLEY_TYPING_MAX_MS', 3000),
-      maxAttempts: number(env, 'PARLEY_SEND_MAX_ATTEMPTS', 5),
+      perSecond: envNumber(env, 'PARLEY_SEND_PER_SECOND', 1),
+      burst: envNumber(env, 'PARLEY_SEND_BURST', 5),
+      typingMsPerChar: envNumber(env, 'PARLEY_TYPING_MS_PER_CHAR', 25),
+      typingMaxMs: envNumber(env, 'PARLEY_TYPING_MAX_MS', 3000),
+      maxAttempts: envNumber(env, 'PARLEY_SEND_MAX_ATTEMPTS', 5),
     },
     simulatorSendPolicy: { perSecond: 0, burst: 0, typingMsPerChar: 0, typingMaxMs: 0, maxAttempts: 5 },
     whatsapp: whatsappConfigFromEnv(env, dataDir),

@@ -9,6 +9,7 @@ import {
   type Db,
   migrate,
   openDb,
+  type SimulatorTurn,
 } from '@parley/db';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
@@ -218,13 +219,17 @@ export class RuntimeService {
    * for the bus goes without them (the client reads Postgres instead).
    */
   private announceTurn(committed: Committed): void {
-    const turn = {
+    const turn: SimulatorTurn = {
       type: 'turn',
       contact: committed.key.contact,
       inboundIds: committed.inboundIds,
       pendingHttp: committed.httpRequests.length,
     };
-    const full = { ...turn, replies: committed.outbound, conversation: committed.conversation };
+    const full: SimulatorTurn = {
+      ...turn,
+      replies: committed.outbound,
+      conversation: committed.conversation,
+    };
     const message = Buffer.byteLength(JSON.stringify(full)) <= BUS_MESSAGE_LIMIT ? full : turn;
     this.infra.bus.publish(busChannels.simulator(committed.key.numberId), message).catch(() => undefined);
   }

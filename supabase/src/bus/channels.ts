@@ -15,3 +15,24 @@ export const busChannels = {
   /** Admin requests to number sessions (connect, logout). */
   sessionCommands: 'session-commands',
 } as const;
+
+/**
+ * What a runtime publishes on `busChannels.simulator(numberId)` after each committed checkpoint of
+ * a simulator number (besides the channel's message-by-message deliveries).
+ */
+export interface SimulatorTurn {
+  type: 'turn';
+  contact: string;
+  /** The inbound message rows the checkpoint handled. */
+  inboundIds: number[];
+  /** http_request calls the turn started; their results make further turns. */
+  pendingHttp: number;
+  /** The replies the turn queued (absent when they did not fit on the bus). */
+  replies?: Record<string, unknown>[];
+  /** The conversation after the turn (null: the turn touched none; absent: did not fit). */
+  conversation?: {
+    status: string;
+    answers: Record<string, unknown>;
+    variables: Record<string, unknown>;
+  } | null;
+}

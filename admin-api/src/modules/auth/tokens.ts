@@ -1,4 +1,4 @@
-import { createHash, createSecretKey, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 
 const ISSUER = 'parley';
@@ -16,11 +16,10 @@ export interface VerifiedToken extends TokenClaims {
 
 /** HS256 access tokens; the key is JWT_SECRET, or derived from PARLEY_SECRET_KEY. */
 export class TokenSigner {
-  /** A KeyObject made once: handing jose raw bytes makes it import a key on every call. */
-  private readonly key: KeyObject;
+  private readonly key: Uint8Array;
 
   constructor(secret: string) {
-    this.key = createSecretKey(createHash('sha256').update(`parley-jwt:${secret}`).digest());
+    this.key = createHash('sha256').update(`parley-jwt:${secret}`).digest();
   }
 
   async sign(claims: TokenClaims, now = Date.now()): Promise<string> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Batcher, busChannels } from '@parley/db';
+import { Batcher, busChannels, type SimulatorTurn } from '@parley/db';
 import { LRUCache } from 'lru-cache';
 import type { ApiContext } from '../../api-context.js';
 import { notFound, timedOut } from '../../errors/domain-errors.js';
@@ -11,7 +11,7 @@ import type {
   SimulatorRepository,
   StoredMessage,
 } from './simulator.repository.js';
-import { type TurnEvent, TurnWaiter } from './turn-waiter.js';
+import { TurnWaiter } from './turn-waiter.js';
 
 /** The contact a session talks as when none is given (a fictional number). */
 export const DEFAULT_SIMULATOR_CONTACT = '+15555550100';
@@ -61,8 +61,10 @@ function transcriptEntry(message: StoredMessage): TranscriptEntry {
   };
 }
 
+const sessionKey = (caller: Caller, sessionId: string) => `${caller.workspaceId} ${sessionId}`;
+
 /** The reply as the runtime's turn events carried it, or null when they did not carry all of it. */
-function replyFromTurns(turns: TurnEvent[]) {
+function replyFromTurns(turns: SimulatorTurn[]) {
   const conversation = turns.at(-1)?.conversation;
   if (conversation === undefined || conversation === null) return null;
   const messages: BotMessage[] = [];
@@ -132,7 +134,7 @@ export class SimulatorService {
 
   /** A session never changes once created, so a chat's messages look it up once. */
   private async session(caller: Caller, sessionId: string): Promise<SessionRecord> {
-    const key = `${caller.workspaceId} ${sessionId}`;
+    const key = sessionKey(caller, sessionId);
     const cached = this.sessions.get(key);
     if (cached !== undefined) return cached;
     const session = await this.repository.get(this.api.db, caller.workspaceId, sessionId);
@@ -180,7 +182,7 @@ export class SimulatorService {
         this.repository.turnSettled(this.api.db, session.id, session.contact, inboundId),
     });
     let inboundId: number | null;
-    let turns: TurnEvent[] | null;
+    let turns: SimulatorTurn[] | null;
     try {
       inboundId = await this.inbox.submit({
         workspaceId: caller.workspaceId,
@@ -195,7 +197,7 @@ export class SimulatorService {
         },
       });
       if (inboundId === null) {
-        this.sessions.delete(`${caller.workspaceId} ${sessionId}`);
+        this.sessions.delete(sessionKey(caller, sessionId));
         throw notFound('Simulator session');
       }
       await this.api.bus
@@ -229,7 +231,7 @@ export class SimulatorService {
   }
 
   async remove(caller: Caller, sessionId: string): Promise<void> {
-    this.sessions.delete(`${caller.workspaceId} ${sessionId}`);
+    this.sessions.delete(sessionKey(caller, sessionId));
     await this.api.db.transaction(async (tx) => {
       const session = await this.repository.get(tx, caller.workspaceId, sessionId);
       if (session === null || !(await this.repository.remove(tx, caller.workspaceId, sessionId)))

@@ -1,23 +1,7 @@
-import { type Bus, busChannels } from '@parley/db';
+import { type Bus, busChannels, type SimulatorTurn } from '@parley/db';
 
-/** What a runtime publishes on a simulator number's channel after each committed checkpoint. */
-export interface TurnEvent {
-  type: 'turn';
-  contact: string;
-  inboundIds: number[];
-  pendingHttp?: number;
-  /** The replies the turn queued (absent when they did not fit on the bus). */
-  replies?: Record<string, unknown>[];
-  /** The conversation after the turn (null: the turn touched none; absent: did not fit). */
-  conversation?: {
-    status: string;
-    answers: Record<string, unknown>;
-    variables: Record<string, unknown>;
-  } | null;
-}
-
-function isTurn(message: unknown): message is TurnEvent {
-  const turn = message as Partial<TurnEvent> | null;
+function isTurn(message: unknown): message is SimulatorTurn {
+  const turn = message as Partial<SimulatorTurn> | null;
   return turn?.type === 'turn' && typeof turn.contact === 'string' && Array.isArray(turn.inboundIds);
 }
 
@@ -44,7 +28,7 @@ export interface TurnWaiterOptions {
  * notification can slip by.
  */
 export class TurnWaiter {
-  private readonly turns: TurnEvent[] = [];
+  private readonly turns: SimulatorTurn[] = [];
   private wake: (() => void) | null = null;
   private unsubscribe: (() => Promise<void>) | null = null;
 
@@ -65,7 +49,7 @@ export class TurnWaiter {
    * The turns from the one that handled `inboundId` to the first after it that left no http call
    * pending, or null while the bus has not reported that far.
    */
-  private decidedByBus(inboundId: number): TurnEvent[] | null {
+  private decidedByBus(inboundId: number): SimulatorTurn[] | null {
     const first = this.turns.findIndex((turn) => turn.inboundIds.map(Number).includes(inboundId));
     if (first === -1) return null;
     const last = this.turns.findIndex((turn, index) => index >= first && (turn.pendingHttp ?? 0) === 0);
@@ -91,7 +75,7 @@ export class TurnWaiter {
    * Waits until the turn is over. Resolves with the turns the bus reported for it, [] when Postgres
    * showed it over without them (a notification was missed), or null when `timeoutMs` passed first.
    */
-  async wait(inboundId: number, timeoutMs: number): Promise<TurnEvent[] | null> {
+  async wait(inboundId: number, timeoutMs: number): Promise<SimulatorTurn[] | null> {
     const deadline = Date.now() + timeoutMs;
     const maxPollMs = this.options.maxPollMs ?? 1_000;
     let pollMs = this.options.firstPollMs ?? 200;

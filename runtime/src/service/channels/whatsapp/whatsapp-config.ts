@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { envNumber } from '@parley/db';
 
 /** Chromium flags that work headless in containers (KNOWN.md); more come from PARLEY_CHROMIUM_ARGS. */
 export const DEFAULT_CHROMIUM_ARGS = [
@@ -77,14 +78,6 @@ export interface WhatsAppConfig {
   deviceName: string;
 }
 
-function numberFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0, got “${raw}”`);
-  return value;
-}
-
 function listFrom(raw: string | undefined, fallback: string[]): string[] {
   if (raw === undefined) return fallback;
   return raw
@@ -126,24 +119,24 @@ export function whatsappConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): 
     webCache: webCacheFrom(env, root),
     profilesDir: resolve(env.PARLEY_WA_PROFILES_DIR || join(root, 'whatsapp', 'profiles')),
     mediaDir: resolve(env.PARLEY_WA_MEDIA_DIR || join(root, 'media')),
-    maxNumbersPerProcess: numberFrom(env, 'PARLEY_MAX_NUMBERS_PER_PROCESS', 10),
-    leaseMs: numberFrom(env, 'PARLEY_WA_LEASE_MS', 30_000),
-    scanMs: numberFrom(env, 'PARLEY_WA_SCAN_MS', 5_000),
-    readyTimeoutMs: numberFrom(env, 'PARLEY_WA_READY_TIMEOUT_S', 120) * 1000,
-    maxReadyTimeouts: numberFrom(env, 'PARLEY_WA_MAX_READY_TIMEOUTS', 5),
-    qrTimeoutMs: numberFrom(env, 'PARLEY_WA_QR_TIMEOUT_S', 180) * 1000,
-    reconnectBaseMs: numberFrom(env, 'PARLEY_WA_RECONNECT_BASE_MS', 2_000),
-    reconnectMaxMs: numberFrom(env, 'PARLEY_WA_RECONNECT_MAX_MS', 300_000),
-    maxMemoryBytes: numberFrom(env, 'PARLEY_WA_MAX_MEMORY_MB', 900) * mb,
-    memoryCheckMs: numberFrom(env, 'PARLEY_WA_MEMORY_CHECK_S', 60) * 1000,
-    restartEveryMs: numberFrom(env, 'PARLEY_WA_RESTART_EVERY_H', 0) * 3_600_000,
-    maxMessageAgeMs: numberFrom(env, 'PARLEY_WA_MAX_MESSAGE_AGE_S', 600) * 1000,
-    maxMediaBytes: numberFrom(env, 'PARLEY_WA_MAX_MEDIA_MB', 16) * mb,
+    maxNumbersPerProcess: envNumber(env, 'PARLEY_MAX_NUMBERS_PER_PROCESS', 10, 0),
+    leaseMs: envNumber(env, 'PARLEY_WA_LEASE_MS', 30_000, 0),
+    scanMs: envNumber(env, 'PARLEY_WA_SCAN_MS', 5_000, 0),
+    readyTimeoutMs: envNumber(env, 'PARLEY_WA_READY_TIMEOUT_S', 120, 0) * 1000,
+    maxReadyTimeouts: envNumber(env, 'PARLEY_WA_MAX_READY_TIMEOUTS', 5, 0),
+    qrTimeoutMs: envNumber(env, 'PARLEY_WA_QR_TIMEOUT_S', 180, 0) * 1000,
+    reconnectBaseMs: envNumber(env, 'PARLEY_WA_RECONNECT_BASE_MS', 2_000, 0),
+    reconnectMaxMs: envNumber(env, 'PARLEY_WA_RECONNECT_MAX_MS', 300_000, 0),
+    maxMemoryBytes: envNumber(env, 'PARLEY_WA_MAX_MEMORY_MB', 900, 0) * mb,
+    memoryCheckMs: envNumber(env, 'PARLEY_WA_MEMORY_CHECK_S', 60, 0) * 1000,
+    restartEveryMs: envNumber(env, 'PARLEY_WA_RESTART_EVERY_H', 0, 0) * 3_600_000,
+    maxMessageAgeMs: envNumber(env, 'PARLEY_WA_MAX_MESSAGE_AGE_S', 600, 0) * 1000,
+    maxMediaBytes: envNumber(env, 'PARLEY_WA_MAX_MEDIA_MB', 16, 0) * mb,
     blockResources: listFrom(env.PARLEY_WA_BLOCK_RESOURCES, ['image', 'font', 'media']),
-    inboundDebounceMs: numberFrom(env, 'PARLEY_WA_INBOUND_DEBOUNCE_MS', 300),
-    pollSettleMs: numberFrom(env, 'PARLEY_WA_POLL_SETTLE_MS', 4_000),
-    backupDelayMs: numberFrom(env, 'PARLEY_WA_BACKUP_DELAY_S', 30) * 1000,
-    backupIntervalMs: numberFrom(env, 'PARLEY_WA_BACKUP_INTERVAL_S', 900) * 1000,
+    inboundDebounceMs: envNumber(env, 'PARLEY_WA_INBOUND_DEBOUNCE_MS', 300, 0),
+    pollSettleMs: envNumber(env, 'PARLEY_WA_POLL_SETTLE_MS', 4_000, 0),
+    backupDelayMs: envNumber(env, 'PARLEY_WA_BACKUP_DELAY_S', 30, 0) * 1000,
+    backupIntervalMs: envNumber(env, 'PARLEY_WA_BACKUP_INTERVAL_S', 900, 0) * 1000,
     ...(env.PARLEY_SECRET_KEY ? { secretKey: env.PARLEY_SECRET_KEY } : {}),
     ...(env.PARLEY_SECRET_KEY_PREVIOUS ? { previousSecretKey: env.PARLEY_SECRET_KEY_PREVIOUS } : {}),
     allowPrivateMedia: env.PARLEY_ALLOW_PRIVATE_HTTP === '1',
