@@ -3,6 +3,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router';
 import { Logo } from '@/components/logo';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { FieldError, FormAlert } from '@/components/ui/form-messages';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Spinner } from '@/components/ui/states';
@@ -69,11 +70,7 @@ export function SignInPage() {
                   pattern: { value: /^\S+@\S+$/, message: 'That doesn’t look like an email address.' },
                 })}
               />
-              {errors.email && (
-                <p id="email-error" className="text-xs text-destructive">
-                  {errors.email.message}
-                </p>
-              )}
+              <FieldError id="email-error" message={errors.email?.message} />
             </div>
             <div className="flex flex-col gap-1.5">
               <Label htmlFor="password">Password</Label>
@@ -85,17 +82,9 @@ export function SignInPage() {
                 aria-describedby={errors.password ? 'password-error' : undefined}
                 {...register('password', { required: 'Enter your password.' })}
               />
-              {errors.password && (
-                <p id="password-error" className="text-xs text-destructive">
-                  {errors.password.message}
-                </p>
-              )}
+              <FieldError id="password-error" message={errors.password?.message} />
             </div>
-            {errors.root && (
-              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-                {errors.root.message}
-              </p>
-            )}
+            {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
             <Button type="submit" disabled={isSubmitting} className="mt-1">
               {isSubmitting && <Spinner label="Signing in" />}
               Sign in

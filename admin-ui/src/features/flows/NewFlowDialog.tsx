@@ -11,6 +11,7 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
+import { FieldError, FormAlert } from '@/components/ui/form-messages';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Spinner } from '@/components/ui/states';
@@ -80,11 +81,7 @@ export function NewFlowDialog({
                 maxLength: { value: 200, message: 'Keep the name under 200 characters.' },
               })}
             />
-            {nameError && (
-              <p id="flow-name-error" className="text-xs text-destructive">
-                {nameError.message}
-              </p>
-            )}
+            <FieldError id="flow-name-error" message={nameError?.message} />
           </div>
           <fieldset className="flex flex-col gap-2">
             <legend className="mb-2 text-sm font-medium">Start from</legend>
@@ -128,11 +125,7 @@ export function NewFlowDialog({
               )}
             />
           </fieldset>
-          {form.formState.errors.root && (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-              {form.formState.errors.root.message}
-            </p>
-          )}
+          {form.formState.errors.root && <FormAlert>{form.formState.errors.root.message}</FormAlert>}
           <DialogFooter>
             <Button variant="outline" onClick={() => onOpenChange(false)}>
               Cancel

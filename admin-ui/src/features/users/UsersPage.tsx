@@ -14,6 +14,7 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
+import { FieldError, FormAlert } from '@/components/ui/form-messages';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
@@ -84,11 +85,7 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
                 },
               })}
             />
-            {errors.email && (
-              <p id="user-email-error" className="text-xs text-destructive">
-                {errors.email.message}
-              </p>
-            )}
+            <FieldError id="user-email-error" message={errors.email?.message} />
           </div>
           <div className="flex flex-col gap-1.5">
             <Label htmlFor="user-password">Password</Label>
@@ -131,11 +128,7 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
               {ROLES.find((item) => item.value === role)?.description}
             </p>
           </div>
-          {errors.root && (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
-              {errors.root.message}
-            </p>
-          )}
+          {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
           <DialogFooter>
             <Button variant="outline" onClick={() => onOpenChange(false)}>
               Cancel

@@ -11,6 +11,7 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
+import { FormAlert } from '@/components/ui/form-messages';
 import { ErrorState, LoadingState, Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
 import { canvasToDocument, type LocatedProblem, locateProblems } from '@/core/canvas';
@@ -176,10 +177,10 @@ export function PublishDialog({
         {check.state === 'failed' && <ErrorState title="Not ready to publish" message={check.message} />}
         {check.state === 'blocked' && (
           <div className="flex flex-col gap-2">
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+            <FormAlert>
               Fix {check.errors.length === 1 ? 'this error' : `these ${check.errors.length} errors`} before
               publishing:
-            </p>
+            </FormAlert>
             <ProblemList
               problems={check.errors}
               onPick={(problem) => {
