@@ -138,7 +138,7 @@ beforeAll(async () => {
   ({ numberId } = await seedPublishedFlow(database.db, lifecycleFlow, 'whatsapp'));
   await database.db.query('update numbers set desired_connected = true where id = $1', [numberId]);
   watch = await SessionWatch.start(redis.prefix, [numberId]);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await killAllRuntimes();
@@ -172,16 +172,16 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
     );
     expect(leaked).toEqual([]);
     console.info(`lifecycle: linked by QR in ${Date.now() - started} ms (runtime start included)`);
-  }, 60_000);
+  }, 120_000);
 
   it('answers with a numbered list and a poll, takes the vote, and records delivery receipts', async () => {
     const ann = '+15553000001';
     await standin.receiveText(ann, 'hi', { pushname: 'Ann' });
-    await waitForSentCount(standin, ann, 1, 15_000, logs);
+    await waitForSentCount(standin, ann, 1, 30_000, logs);
     await standin.receiveText(ann, 'Ann');
-    await waitForSentCount(standin, ann, 2, 15_000, logs);
+    await waitForSentCount(standin, ann, 2, 30_000, logs);
     await standin.receiveText(ann, '2');
-    await waitForSentCount(standin, ann, 3, 15_000, logs);
+    await waitForSentCount(standin, ann, 3, 30_000, logs);
     expect(sent(ann)).toEqual([ASK_NAME, ASK_PLAN, ASK_SIZE]);
     const poll = standin.sent().find((m) => m.poll !== undefined);
     expect(poll?.poll).toEqual({
@@ -190,7 +190,7 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
       allowMultipleAnswers: false,
     });
     await standin.votePoll((poll as { id: string }).id, ann, ['Large']);
-    await waitForSentCount(standin, ann, 4, 15_000, logs);
+    await waitForSentCount(standin, ann, 4, 30_000, logs);
     expect(sent(ann)).toEqual([ASK_NAME, ASK_PLAN, ASK_SIZE, 'Thanks Ann: pro, large.']);
     const { rows } = await database.db.query('select answers from responses');
     expect(rows).toEqual([{ answers: { name: 'Ann', plan: 'pro', size: 'large' } }]);
@@ -205,7 +205,7 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
     await standin.ack((askPlan as { id: string }).id, 3);
     await until(async () => (await outStatus((askName as { id: string }).id)) === 'delivered', 'delivered');
     await until(async () => (await outStatus((askPlan as { id: string }).id)) === 'read', 'read');
-  }, 60_000);
+  }, 120_000);
 
   it('reports the browser’s memory on /metrics', async () => {
     const labels = `number="${numberId}",kind="pss"`;
@@ -216,7 +216,7 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
     expect(pss).toBeGreaterThan(10 * 1024 * 1024);
     expect(await runtime.metric('parley_whatsapp_state', `number="${numberId}",state="connected"`)).toBe(1);
     console.info(`lifecycle: browser PSS ${Math.round(pss / 1048576)} MB`);
-  }, 30_000);
+  }, 120_000);
 
   it('shows a dropped connection as reconnecting, and connected again when it is back', async () => {
     const since = Date.now();
@@ -230,8 +230,8 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
     await standin.reconnect();
     await watch.waitFor(numberId, (u) => u.state === 'connected', 'connected again', { since });
     expect(watch.states(numberId, since)).toEqual(['reconnecting', 'connected']);
-    expect(await waitForSentCount(standin, bob, 1, 15_000, logs)).toEqual([ASK_NAME]);
-  }, 30_000);
+    expect(await waitForSentCount(standin, bob, 1, 30_000, logs)).toEqual([ASK_NAME]);
+  }, 120_000);
 
   it('restarts a browser that was killed, and its conversation goes on', async () => {
     const bob = '+15553000002';
@@ -262,10 +262,10 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
     expect(now).toHaveLength(1);
     expect(now[0]?.pid).not.toBe(browser?.pid);
     await standin.receiveText(bob, 'Bob');
-    await waitForSentCount(standin, bob, 2, 15_000, logs);
+    await waitForSentCount(standin, bob, 2, 30_000, logs);
     expect(sent(bob)).toEqual([ASK_NAME, ASK_PLAN]);
     console.info(`lifecycle: killed browser restarted and connected in ${restartedIn} ms`);
-  }, 45_000);
+  }, 120_000);
 
   it('restarts WhatsApp Web that never becomes ready, after the ready timeout', async () => {
     const bob = '+15553000002';
@@ -288,10 +288,10 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
     });
     expect(watch.of(numberId, since).some((u) => u.state === 'qr_pending')).toBe(false);
     await standin.receiveText(bob, '1');
-    await waitForSentCount(standin, bob, 3, 15_000, logs);
+    await waitForSentCount(standin, bob, 3, 30_000, logs);
     expect(sent(bob)).toEqual([ASK_NAME, ASK_PLAN, ASK_SIZE]);
     console.info(`lifecycle: stalled WhatsApp Web caught and restarted in ${Date.now() - since} ms`);
-  }, 60_000);
+  }, 120_000);
 
   it('ends in logged_out when the phone unlinks the device', async () => {
     const since = Date.now();
@@ -316,7 +316,7 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
     expect(runtime.running).toBe(true);
     const ignored = await runtime.metric('parley_errors_total', 'kind="whatsapp_background"');
     console.info(`lifecycle: logged out; ${ignored} background whatsapp-web.js failures ignored`);
-  }, 30_000);
+  }, 120_000);
 
   it('links again with a pairing code', async () => {
     const since = Date.now();
@@ -334,14 +334,14 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
     const bob = '+15553000002';
     const [pollOfBob] = standin.sent().filter((m) => m.chatId === '15553000002@c.us' && m.poll !== undefined);
     await standin.votePoll((pollOfBob as { id: string }).id, bob, ['Small']);
-    await waitForSentCount(standin, bob, 4, 15_000, logs);
+    await waitForSentCount(standin, bob, 4, 30_000, logs);
     expect(sent(bob)).toEqual([ASK_NAME, ASK_PLAN, ASK_SIZE, 'Thanks Bob: basic, small.']);
-  }, 45_000);
+  }, 120_000);
 
   it('restarts a browser over the memory ceiling without losing the conversation', async () => {
     const cy = '+15553000003';
     await standin.receiveText(cy, 'hi');
-    await waitForSentCount(standin, cy, 1, 15_000, logs);
+    await waitForSentCount(standin, cy, 1, 30_000, logs);
     // Let the live backup run (Local Storage reaches the disk ~5 s after the link).
     await until(
       async () => {
