@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Db } from './db.js';
+import type { Db, Queryable } from './db.js';
+import {
+  type CliMigrationId,
+  cliMigrationId,
+  ensureCliLedger,
+  readCliVersions,
+  recordInCliLedger,
+} from './supabase-cli-ledger.js';
 
 /** The folder holding the SQL migrations shipped with Parley. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
@@ -11,6 +18,7 @@ const MIGRATION_LOCK_KEY = 7_263_510_042;
 
 export interface MigrationResult {
   applied: string[];
+  /** Already applied, by Parley or by the Supabase CLI. */
   skipped: string[];
 }
 
@@ -18,9 +26,13 @@ export interface MigrationResult {
  * Applies the `*.sql` files of `dir` in name order, in one transaction (all or nothing), recording them in
  * `schema_migrations`. Safe to run twice (recorded ones are skipped) and from two processes at once
  * (an advisory lock makes the second wait, then skip). A changed file that already ran is an error.
+ *
+ * It also keeps the Supabase CLI's ledger (`supabase_migrations.schema_migrations`) in step, on any
+ * Postgres: a file the CLI applied is recorded and not run again, and every file Parley records is
+ * listed there too, so `supabase db push` after Parley (or Parley after it) applies nothing twice.
  */
 export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort();
+  const files = await readMigrationFiles(dir);
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await tx.query(`create table if not exists schema_migrations (
@@ -28,33 +40,70 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<MigrationRe
       checksum text not null,
       applied_at timestamptz not null default now()
     )`);
+    await ensureCliLedger(tx);
     const { rows } = await tx.query<{ name: string; checksum: string }>(
       'select name, checksum from schema_migrations',
     );
     const done = new Map(rows.map((row) => [row.name, row.checksum]));
+    const appliedByCli = await readCliVersions(tx);
     const result: MigrationResult = { applied: [], skipped: [] };
-    for (const name of files) {
-      const sql = await readFile(`${dir}/${name}`, 'utf8');
-      const checksum = createHash('sha256').update(sql).digest('hex');
-      const recorded = done.get(name);
-      if (recorded !== undefined) {
-        if (recorded !== checksum) {
-          throw new Error(`Migration ${name} changed after it was applied; add a new migration instead.`);
-        }
-        result.skipped.push(name);
-        continue;
+    for (const file of files) {
+      const recorded = done.get(file.name);
+      if (recorded !== undefined && recorded !== file.checksum) {
+        throw new Error(`Migration ${file.name} changed after it was applied; add a new migration instead.`);
       }
-      await runScript(tx, sql);
-      await tx.query('insert into schema_migrations (name, checksum) values ($1, $2)', [name, checksum]);
-      result.applied.push(name);
+      if (recorded === undefined && !appliedByCli.has(file.id.version)) {
+        await runScript(tx, file.statements);
+        result.applied.push(file.name);
+      } else {
+        result.skipped.push(file.name);
+      }
+      if (recorded === undefined) {
+        await tx.query('insert into schema_migrations (name, checksum) values ($1, $2)', [
+          file.name,
+          file.checksum,
+        ]);
+      }
+      if (!appliedByCli.has(file.id.version)) await recordInCliLedger(tx, file.id, file.statements);
     }
     return result;
   });
 }
 
-/** Runs a multi-statement SQL script (no parameters), statement by statement. */
-async function runScript(tx: { query: Db['query'] }, sql: string): Promise<void> {
-  for (const statement of splitStatements(sql)) await tx.query(statement);
+interface MigrationFile {
+  name: string;
+  id: CliMigrationId;
+  checksum: string;
+  statements: string[];
+}
+
+async function readMigrationFiles(dir: string): Promise<MigrationFile[]> {
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort();
+  const byVersion = new Map<string, string>();
+  const files: MigrationFile[] = [];
+  for (const name of names) {
+    const id = cliMigrationId(name);
+    const clash = byVersion.get(id.version);
+    if (clash !== undefined) {
+      throw new Error(
+        `Migrations ${clash} and ${name} share the version ${id.version}; the Supabase CLI keys migrations by it, so give one a new number.`,
+      );
+    }
+    byVersion.set(id.version, name);
+    const sql = await readFile(`${dir}/${name}`, 'utf8');
+    files.push({
+      name,
+      id,
+      checksum: createHash('sha256').update(sql).digest('hex'),
+      statements: splitStatements(sql),
+    });
+  }
+  return files;
+}
+
+/** Runs a migration's statements, one by one (no parameters). */
+async function runScript(tx: Queryable, statements: string[]): Promise<void> {
+  for (const statement of statements) await tx.query(statement);
 }
 
 /** Splits SQL on semicolons outside quotes, comments and dollar-quoted bodies. */

@@ -19,8 +19,13 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-/** A fresh database with Parley's migrations applied; `drop()` removes it. */
-export async function createTestDatabase(): Promise<{ url: string; db: Db; drop: () => Promise<void> }> {
+/**
+ * A fresh database with Parley's migrations applied (unless `migrated: false`, for tests of the
+ * migrations themselves); `drop()` removes it.
+ */
+export async function createTestDatabase(
+  options: { migrated?: boolean } = {},
+): Promise<{ url: string; db: Db; drop: () => Promise<void> }> {
   const admin = createPgDb({ connectionString: TEST_POSTGRES_URL, max: 1 });
   try {
     await admin.query('select 1');
@@ -34,7 +39,7 @@ export async function createTestDatabase(): Promise<{ url: string; db: Db; drop:
   await admin.query(`create database ${name}`);
   const url = withDatabase(TEST_POSTGRES_URL, name);
   const db = createPgDb({ connectionString: url, max: 10 });
-  await migrate(db);
+  if (options.migrated !== false) await migrate(db);
   return {
     url,
     db,
