@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Db, Queryable } from './db.js';
+import { assertRowSecurityBypassed } from './row-security.js';
 import {
   type CliMigrationId,
   cliMigrationId,
@@ -35,11 +36,15 @@ export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<MigrationRe
   const files = await readMigrationFiles(dir);
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    // Before anything that needs ownership, so a wrong role gets the clear message.
+    await assertRowSecurityBypassed(tx);
     await tx.query(`create table if not exists schema_migrations (
       name text primary key,
       checksum text not null,
       applied_at timestamptz not null default now()
     )`);
+    // Like every Parley table: Supabase's anon and authenticated roles read nothing from it.
+    await tx.query('alter table schema_migrations enable row level security');
     await ensureCliLedger(tx);
     const { rows } = await tx.query<{ name: string; checksum: string }>(
       'select name, checksum from schema_migrations',
