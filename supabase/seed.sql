@@ -1,5 +1,6 @@
--- Demo data for a local database: one workspace, a simulator number and a published flow.
--- The admin user is created by the API at first start (PARLEY_ADMIN_EMAIL / PARLEY_ADMIN_PASSWORD).
+-- Demo data for a local Supabase stack (`supabase start`, `supabase db reset`): one workspace and a
+-- simulator number. The admin user is created by the API at first start (PARLEY_ADMIN_EMAIL /
+-- PARLEY_ADMIN_PASSWORD). Runs as the tables' owner, which row-level security does not restrict.
 insert into workspaces (id, name) values ('00000000-0000-4000-8000-000000000001', 'Demo workspace')
   on conflict (id) do nothing;
 

@@ -147,6 +147,15 @@ describe('migrate, with the Supabase CLI in either order', () => {
     expect((await cliLedger(db)).map((row) => row.version)).toEqual(shipped.map((m) => m.version));
   });
 
+  it('seed.sql, the demo data of a local Supabase stack, loads on the migrated schema, twice', async () => {
+    const db = await database(true);
+    const seed = await readFile(new URL('../seed.sql', import.meta.url), 'utf8');
+    await db.query(seed);
+    await db.query(seed);
+    const { rows } = await db.query<{ n: number }>('select count(*)::int as n from numbers');
+    expect(rows[0]?.n).toBe(1);
+  });
+
   it('refuses file names the CLI would skip or confuse, saying why', async () => {
     const db = await database(false);
     const dir = await mkdtemp(join(tmpdir(), 'parley-migrations-'));
