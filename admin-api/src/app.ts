@@ -30,6 +30,9 @@ import { ExportService } from './modules/export/export.service.js';
 import { FlowsRepository } from './modules/flows/flows.repository.js';
 import { flowRoutes } from './modules/flows/flows.routes.js';
 import { FlowsService } from './modules/flows/flows.service.js';
+import { InvitationsRepository } from './modules/invitations/invitations.repository.js';
+import { invitationRoutes } from './modules/invitations/invitations.routes.js';
+import { InvitationsService } from './modules/invitations/invitations.service.js';
 import { NumbersRepository } from './modules/numbers/numbers.repository.js';
 import { numberRoutes } from './modules/numbers/numbers.routes.js';
 import { NumbersService } from './modules/numbers/numbers.service.js';
@@ -104,9 +107,11 @@ export function createApi(options: ApiOptions): Api {
   const flows = new FlowsService(context, new FlowsRepository());
   const responses = new ResponsesService(context, new ResponsesRepository());
   const retention = new RetentionService(context, new RetentionRepository());
+  const invitations = new InvitationsRepository();
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
-    ...userRoutes(new UsersService(context, new UsersRepository(), accounts)),
+    ...userRoutes(new UsersService(context, new UsersRepository(), invitations)),
+    ...invitationRoutes(new InvitationsService(context, invitations)),
     ...flowRoutes(flows),
     ...numberRoutes(new NumbersService(context, new NumbersRepository())),
     ...simulatorRoutes(
@@ -125,8 +130,11 @@ export function createApi(options: ApiOptions): Api {
   context.auth
     .listenForRevocations()
     .catch((error: unknown) => logger.warn({ err: error }, 'not listening for revoked sessions'));
-  const authenticate = (request: Request) =>
-    context.auth.authenticate(request.get('authorization'), request.get('x-workspace-id'));
+  const authenticate = {
+    caller: (request: Request) =>
+      context.auth.authenticate(request.get('authorization'), request.get('x-workspace-id')),
+    user: (request: Request) => context.auth.authenticateUser(request.get('authorization')),
+  };
 
   const api = express.Router();
   api.use(express.json({ limit: config.bodyLimit }));

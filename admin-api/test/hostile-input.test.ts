@@ -647,6 +647,10 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
       'POST /auth/logout': 'signing out',
       'POST /flows/{id}/validate': 'reads only',
       'POST /simulator/sessions/{id}/messages': 'test traffic, stored as test data',
+      'POST /invitations/{id}/accept':
+        'audited in the inviting workspace as the invitee (invitations.test.ts)',
+      'POST /invitations/{id}/decline':
+        'audited in the inviting workspace without a user (invitations.test.ts)',
     };
     const flowId = await publishedFlow('Audited');
     const spare = await publishedFlow('Audited spare');
@@ -675,6 +679,15 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         ).id,
         kind: 'create',
       }),
+      'DELETE /users/invitations/{id}': async () => {
+        const { id } = await must('post', '/users', {
+          email: `revoked-${randomUUID()}@example.com`,
+          password: PASSWORD,
+          role: 'viewer',
+        });
+        await must('delete', `/users/invitations/${id}`);
+        return { id, kind: 'delete' };
+      },
       'POST /flows': async () => ({
         id: (await must('post', '/flows', { name: 'Audited new' })).id,
         kind: 'create',

@@ -11,11 +11,11 @@ import { hashPassword } from '../src/modules/auth/password.js';
 import { TokenSigner } from '../src/modules/auth/tokens.js';
 import { intakeFlow } from './support/flows.js';
 import {
+  allows,
   fillPath,
   type Json,
   type Operation,
   operationsOf,
-  RANK,
   type RawReply,
   ReplyChecker,
   ROLES,
@@ -60,6 +60,8 @@ interface Workspace {
   session: string;
   /** The token of one of its admins. */
   owner: string;
+  /** An open invitation to join it, addressed to nobody in these tests. */
+  invitation: string;
 }
 
 let runtime: RuntimeService;
@@ -135,6 +137,11 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
   await must(owner, 'post', `/flows/${flow.id}/publish`);
   const number = await must(owner, 'post', '/numbers', { phone: uniquePhone(), label: 'Main' });
   const session = await must(owner, 'post', '/simulator/sessions', { flowId: flow.id });
+  const invitation = await must(owner, 'post', '/users', {
+    email: `invitee-${randomUUID()}@example.com`,
+    password: PASSWORD,
+    role: 'viewer',
+  });
   const conversation = await seedConversation(workspaceId, number.id, flow.id, conversationStatus);
   return {
     id: workspaceId,
@@ -144,6 +151,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     contact: conversation.contact,
     session: session.id,
     owner,
+    invitation: invitation.id,
   };
 }
 
@@ -157,6 +165,7 @@ async function snapshot(workspaceId: string) {
        (select json_agg(json_build_object('id', id, 'status', status) order by id) from conversations where workspace_id = $1) as conversations,
        (select count(*)::int from messages where workspace_id = $1) as messages,
        (select count(*)::int from workspace_members where workspace_id = $1) as members,
+       (select json_agg(id order by id) from workspace_invitations where workspace_id = $1 and accepted_at is null and declined_at is null) as invitations,
        (select to_jsonb(w) - 'created_at' - 'updated_at' from workspaces w where id = $1) as workspace`,
     [workspaceId],
   );
@@ -193,7 +202,9 @@ function valuesFor(path: string, workspace: Workspace): Record<string, string | 
         ? workspace.conversation
         : path.startsWith('/simulator/sessions/')
           ? workspace.session
-          : undefined;
+          : path.startsWith('/invitations/') || path.startsWith('/users/invitations/')
+            ? workspace.invitation
+            : undefined;
   if (path.includes('{id}') && id === undefined) throw new Error(`no fixture for {id} in ${path}: add one`);
   return { ...(id === undefined ? {} : { id }), v: 1, a: 1, b: 2, phone: workspace.contact };
 }
@@ -207,7 +218,34 @@ const throwaway = {
     (await must(home.owner, 'post', '/simulator/sessions', { flowId: home.flow })).id as string,
   handoff: async () => (await seedConversation(home.id, home.number, home.flow, 'handoff')).id,
   contact: () => seedConversation(home.id, home.number, home.flow, 'completed'),
+  invitation: async () =>
+    (
+      await must(home.owner, 'post', '/users', {
+        email: `throwaway-${randomUUID()}@example.com`,
+        password: PASSWORD,
+        role: 'viewer',
+      })
+    ).id as string,
 };
+
+/** An open invitation to a workspace of its own, addressed to `email` (so accepting it changes neither workspace here). */
+async function invitationFor(email: string): Promise<string> {
+  const { rows } = await api.db.query<{ id: string }>(
+    `with inviting as (insert into workspaces (name) values ('Inviting') returning id)
+     insert into workspace_invitations (workspace_id, email, role, expires_at)
+     select id, $1, 'editor', now() + interval '1 day' from inviting returning id`,
+    [email],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+/**
+ * Answering an invitation: one addressed to the caller; with the other workspace's ids, the other
+ * workspace's own open invitation (addressed to someone else: 404, and it stays open).
+ */
+const answering: Planner = async (_operation, { role, workspace, foreign }) => ({
+  values: { id: foreign ? workspace.invitation : await invitationFor(users[role ?? 'viewer'].email) },
+});
 
 /** Deleting: a throwaway object at home; the real one of the other workspace (which must survive). */
 const deleting =
@@ -249,6 +287,12 @@ const PLANS: Record<string, Planner> = {
       : await throwaway.contact();
     return { values: { phone: contact }, readBack: `/conversations/${id}` };
   },
+  'POST /invitations/{id}/accept': answering,
+  'POST /invitations/{id}/decline': answering,
+  // Revoking: a throwaway invitation at home; the other workspace's own one (which must stay open).
+  'DELETE /users/invitations/{id}': async (_operation, { workspace, foreign }) => ({
+    values: { id: foreign ? workspace.invitation : await throwaway.invitation() },
+  }),
   'DELETE /flows/{id}': deleting(() => throwaway.flow(), 'flows'),
   'DELETE /numbers/{id}': deleting(() => throwaway.number(), 'numbers'),
   'DELETE /simulator/sessions/{id}': deleting(() => throwaway.session(), 'simulator/sessions'),
@@ -279,8 +323,10 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     runtime = await startRuntime(api.db, api.bus);
     for (const role of ROLES) {
       const email = `${role}-${randomUUID().slice(0, 8)}@parley.test`;
-      const added = await must(api.admin.token, 'post', '/users', { email, password: PASSWORD, role });
-      users[role] = { id: added.id, email, token: await login(email) };
+      const invited = await must(api.admin.token, 'post', '/users', { email, password: PASSWORD, role });
+      const signedIn = await send(api.base, 'post', '/auth/login', { body: { email, password: PASSWORD } });
+      await must(signedIn.body.token, 'post', `/invitations/${invited.id}/accept`);
+      users[role] = { id: signedIn.body.user.id, email, token: signedIn.body.token };
     }
     home = await furnish(api.workspaceId, users.admin.token, 'completed');
 
@@ -347,6 +393,11 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /me': 'viewer',
       'GET /users': 'admin',
       'POST /users': 'admin',
+      'GET /users/invitations': 'admin',
+      'DELETE /users/invitations/{id}': 'admin',
+      'GET /invitations': 'signed_in',
+      'POST /invitations/{id}/accept': 'signed_in',
+      'POST /invitations/{id}/decline': 'signed_in',
       'GET /flows': 'viewer',
       'POST /flows': 'editor',
       'POST /flows/import': 'editor',
@@ -393,7 +444,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     expect(docReply.status).toBe(200);
     expect(operations.length).toBeGreaterThan(30);
     for (const operation of operations) {
-      expect(['public', ...ROLES], operation.key).toContain(operation.access);
+      expect(['public', 'signed_in', ...ROLES], operation.key).toContain(operation.access);
     }
     expect(
       operations.filter((operation) => operation.access === 'public').map((operation) => operation.key),
@@ -457,7 +508,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       for (const role of ROLES) {
         const plan = await planFor(operation, { role, workspace: home, foreign: false });
         const reply = await call(role, plan, plan.token ?? users[role].token);
-        const allowed = operation.access === 'public' || RANK[role] >= RANK[operation.access];
+        const allowed = allows(operation, role);
         if (allowed) expectSuccess(reply, role);
         else if (reply.status !== 403)
           problems.push(`${operation.key} [${role}] → ${reply.status}, expected 403`);
@@ -466,6 +517,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
 
       if (operation.access !== 'public') {
         // Acting in a workspace the caller is not a member of: 404, whatever the role asked for.
+        // Signed-in operations act on the user, not a workspace: the header is ignored.
         const plan = await planFor(operation, { role: 'admin', workspace: home, foreign: false });
         const reply = await call(
           'X-Workspace-Id of a workspace not theirs',
@@ -473,7 +525,8 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
           users.admin.token,
           other.id,
         );
-        if (reply.status !== 404)
+        if (operation.access === 'signed_in') expectSuccess(reply, "another workspace's header");
+        else if (reply.status !== 404)
           problems.push(`${operation.key} [another workspace's header] → ${reply.status}, expected 404`);
         await readBack(plan, home.owner, 200, 'another workspace header');
       }
@@ -482,9 +535,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       // A contact is not an object of a workspace: erasing the other workspace's one erases nothing here.
       const erasing = operation.pathParams.includes('phone');
       if (operation.pathParams.includes('id') || erasing) {
-        for (const role of ROLES.filter(
-          (role) => operation.access === 'public' || RANK[role] >= RANK[operation.access as Role],
-        )) {
+        for (const role of ROLES.filter((role) => allows(operation, role))) {
           const plan = await planFor(operation, { role, workspace: other, foreign: true });
           const reply = await call(
             `${role} with the other workspace's ids`,

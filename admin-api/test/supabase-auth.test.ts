@@ -32,11 +32,7 @@ describe('optional Supabase Auth', () => {
       supabaseUrl: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`,
     });
     memberEmail = `member-${randomUUID().slice(0, 8)}@example.com`;
-    await api.admin.call('post', '/users', {
-      email: memberEmail,
-      password: 'long enough password',
-      role: 'editor',
-    });
+    await api.join(memberEmail, 'long enough password', 'editor');
   });
 
   afterAll(async () => {

@@ -4,10 +4,15 @@ import type { ValidateFunction } from 'ajv';
 import { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { DomainError, forbidden, invalid } from '../errors/domain-errors.js';
-import { type Caller, ROLE_RANK, type RouteDefinition } from './route.js';
+import { type Caller, ROLE_RANK, type RouteDefinition, type SignedInUser } from './route.js';
 
-/** Resolves the caller of a request from its credentials; throws `unauthenticated`. */
-export type Authenticate = (request: Request) => Promise<Caller>;
+/** Resolves who makes a request from its credentials; throws `unauthenticated`. */
+export interface Authenticate {
+  /** The caller acting in a workspace (theirs by X-Workspace-Id, else their first). */
+  caller(request: Request): Promise<Caller>;
+  /** The signed-in user, whether or not they belong to a workspace. */
+  user(request: Request): Promise<SignedInUser>;
+}
 
 // Query strings and path segments are text: coerce "5" to 5 and fill defaults. NaN and Infinity
 // (JSON's 1e400) are not numbers here.
@@ -128,10 +133,13 @@ export function mountRoutes(routes: RouteDefinition[], authenticate: Authenticat
       ),
     );
     router[definition.method](expressPath(definition.path), async (request: Request, response: Response) => {
-      let caller: Caller | null = null;
-      if (definition.access !== 'public') {
-        caller = await authenticate(request);
-        if (ROLE_RANK[caller.role] < ROLE_RANK[definition.access]) throw forbidden();
+      let caller: Caller | SignedInUser | null = null;
+      if (definition.access === 'signed_in') {
+        caller = await authenticate.user(request);
+      } else if (definition.access !== 'public') {
+        const member = await authenticate.caller(request);
+        if (ROLE_RANK[member.role] < ROLE_RANK[definition.access]) throw forbidden();
+        caller = member;
       }
       const params = { ...request.params };
       const query = { ...(request.query as Record<string, unknown>) };

@@ -2,18 +2,25 @@ import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { Request, Response } from 'express';
 
 export type Role = 'viewer' | 'editor' | 'admin';
-/** Who may call a route: anyone, or a member of the workspace with at least this role. */
-export type Access = 'public' | Role;
+/**
+ * Who may call a route: anyone, any signed-in user (member of a workspace or not: answering an
+ * invitation), or a member of the workspace with at least this role.
+ */
+export type Access = 'public' | 'signed_in' | Role;
 
 export const ROLE_RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
 
-/** The signed-in user acting in one workspace. */
-export interface Caller {
+/** A signed-in user, whether or not they belong to any workspace. */
+export interface SignedInUser {
   userId: string;
   email: string;
+  sessionId: string | null;
+}
+
+/** The signed-in user acting in one workspace. */
+export interface Caller extends SignedInUser {
   workspaceId: string;
   role: Role;
-  sessionId: string | null;
 }
 
 export interface ResponseSpec {
@@ -29,7 +36,7 @@ export interface RouteContext<P, Q, B, A extends Access> {
   params: P;
   query: Q;
   body: B;
-  caller: A extends 'public' ? Caller | null : Caller;
+  caller: A extends 'public' ? Caller | null : A extends 'signed_in' ? SignedInUser : Caller;
   request: Request;
   response: Response;
   ip: string;

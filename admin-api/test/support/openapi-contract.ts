@@ -14,6 +14,10 @@ export type Role = 'admin' | 'editor' | 'viewer';
 export const ROLES: Role[] = ['admin', 'editor', 'viewer'];
 export const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
 
+/** Whether a member with `role` may call an operation (signed-in operations: anyone signed in). */
+export const allows = (operation: Operation, role: Role) =>
+  operation.access === 'public' || operation.access === 'signed_in' || RANK[role] >= RANK[operation.access];
+
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema and OpenAPI objects are read loosely.
 export type Json = any;
 
@@ -23,7 +27,7 @@ export interface Operation {
   path: string;
   /** `POST /flows/{id}/publish` */
   key: string;
-  access: Role | 'public';
+  access: Role | 'public' | 'signed_in';
   spec: Json;
   /** The JSON request body schema, when the operation takes one. */
   body: Json | undefined;

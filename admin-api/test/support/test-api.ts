@@ -45,8 +45,10 @@ export interface TestApi {
   workspaceId: string;
   call<T = Loose>(method: string, path: string, options?: CallOptions): Promise<Reply<T>>;
   login(email: string, password: string, workspace?: string): Promise<Client>;
-  /** Adds a member with this role to the admin's workspace and signs them in. */
+  /** Adds a member with this role to the admin's workspace (invited, accepted) and signs them in. */
   member(role: 'admin' | 'editor' | 'viewer'): Promise<Client>;
+  /** The admin invites a new account with this email and password, which signs in and accepts. */
+  join(email: string, password: string, role: 'admin' | 'editor' | 'viewer'): Promise<Client>;
   /** Another workspace where the admin is admin too: the same user acting elsewhere (X-Workspace-Id). */
   otherWorkspace(): Promise<Client>;
   /** A second API process, as in a scaled deployment: same database, bus and secrets. */
@@ -130,6 +132,17 @@ export async function startTestApi(config: Partial<ApiConfig> = {}): Promise<Tes
     return client(reply.body.token, workspace);
   }
 
+  /** The admin invites `email`; the person signs in and accepts. */
+  async function join(email: string, password: string, role: 'admin' | 'editor' | 'viewer'): Promise<Client> {
+    const invited = await admin.call('post', '/users', { email, password, role });
+    if (invited.status !== 201)
+      throw new Error(`could not invite a ${role}: ${JSON.stringify(invited.body)}`);
+    const person = await login(email, password);
+    const accepted = await person.call('post', `/invitations/${invited.body.id}/accept`);
+    if (accepted.status !== 200) throw new Error(`could not accept: ${JSON.stringify(accepted.body)}`);
+    return person;
+  }
+
   const admin = await login(ADMIN_EMAIL, ADMIN_PASSWORD);
   const me = await admin.call<{ id: string; workspaceId: string }>('get', '/me');
   const workspaceId = me.body.workspaceId;
@@ -146,11 +159,9 @@ export async function startTestApi(config: Partial<ApiConfig> = {}): Promise<Tes
     login,
     async member(role) {
       const email = `${role}-${randomUUID().slice(0, 8)}@parley.test`;
-      const password = 'a long enough password';
-      const added = await admin.call('post', '/users', { email, password, role });
-      if (added.status !== 201) throw new Error(`could not add a ${role}: ${JSON.stringify(added.body)}`);
-      return login(email, password);
+      return join(email, 'a long enough password', role);
     },
+    join,
     async otherWorkspace() {
       const { rows } = await database.db.query<{ id: string }>(
         `insert into workspaces (name) values ('Other workspace') returning id`,

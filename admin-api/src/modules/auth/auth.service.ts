@@ -1,7 +1,7 @@
 import { type Bus, busChannels, type Db } from '@parley/db';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { DomainError, notFound, unauthenticated } from '../../errors/domain-errors.js';
-import type { Caller } from '../../http/route.js';
+import { DomainError, forbidden, notFound, unauthenticated } from '../../errors/domain-errors.js';
+import type { Caller, SignedInUser } from '../../http/route.js';
 import type { AuthRepository, Membership } from './auth.repository.js';
 import { CallerCache } from './caller-cache.js';
 import { verifyPassword } from './password.js';
@@ -16,6 +16,12 @@ export interface SupabaseAuthSettings {
   jwtSecret?: string;
   /** The project URL; its keys are read from `<url>/auth/v1/.well-known/jwks.json`. */
   url?: string;
+}
+
+function bearerToken(authorization: string | undefined): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (token === undefined) throw unauthenticated();
+  return token;
 }
 
 export interface SignedIn {
@@ -102,25 +108,18 @@ export class AuthService {
     authorization: string | undefined,
     workspaceHeader: string | undefined,
   ): Promise<Caller> {
-    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    if (token === undefined) throw unauthenticated();
+    const token = bearerToken(authorization);
     const workspaceId = workspaceHeader === undefined || workspaceHeader === '' ? null : workspaceHeader;
     if (workspaceId !== null && !UUID.test(workspaceId)) throw notFound('Workspace');
     const cached = this.callers.get(token, workspaceId);
     if (cached !== undefined) return cached;
-    const identity = (await this.tokens.verify(token)) ?? (await this.supabaseIdentity(token));
-    if (identity === null) throw unauthenticated('Your session is not valid. Sign in again.');
-    const access = await this.repository.sessionAccess(
-      this.db,
-      identity.sessionId,
-      identity.userId,
-      workspaceId,
-    );
-    if (access === null || !access.sessionValid)
-      throw unauthenticated('Your session has ended. Sign in again.');
+    const { identity, access } = await this.session(token, workspaceId);
+    // Signed in but in no workspace: 403, not 401, so clients keep the session and offer the invitations.
     if (access.membership === null)
       throw workspaceId === null
-        ? unauthenticated('You are not a member of any workspace.')
+        ? forbidden(
+            'You are not a member of any workspace yet. Accept an invitation, or ask an admin to add you.',
+          )
         : notFound('Workspace');
     const caller: Caller = {
       userId: identity.userId,
@@ -131,6 +130,27 @@ export class AuthService {
     };
     this.callers.set(token, workspaceId, caller, identity.expiresAt);
     return caller;
+  }
+
+  /** The user behind `Authorization: Bearer …`, whether or not they belong to a workspace (invitations). */
+  async authenticateUser(authorization: string | undefined): Promise<SignedInUser> {
+    const { identity, access } = await this.session(bearerToken(authorization), null);
+    return { userId: identity.userId, email: access.email, sessionId: identity.sessionId };
+  }
+
+  /** A token's user and session, refused unless the session is still valid. */
+  private async session(token: string, workspaceId: string | null) {
+    const identity = (await this.tokens.verify(token)) ?? (await this.supabaseIdentity(token));
+    if (identity === null) throw unauthenticated('Your session is not valid. Sign in again.');
+    const access = await this.repository.sessionAccess(
+      this.db,
+      identity.sessionId,
+      identity.userId,
+      workspaceId,
+    );
+    if (access === null || !access.sessionValid)
+      throw unauthenticated('Your session has ended. Sign in again.');
+    return { identity, access };
   }
 
   private verifySupabase(token: string) {

@@ -24,12 +24,21 @@ export class UsersRepository {
     }));
   }
 
-  /** Adds a membership; false when the user already is a member. */
-  async addMember(db: Queryable, workspaceId: string, userId: string, role: Role): Promise<boolean> {
-    const { rowCount } = await db.query(
-      'insert into workspace_members (workspace_id, user_id, role) values ($1, $2, $3) on conflict do nothing',
-      [workspaceId, userId, role],
+  /** Whether the account with this email is a member of the workspace (the admin sees members anyway). */
+  async isMember(db: Queryable, workspaceId: string, email: string): Promise<boolean> {
+    const { rows } = await db.query(
+      `select 1 from workspace_members m join users u on u.id = m.user_id
+       where m.workspace_id = $1 and lower(u.email) = lower($2)`,
+      [workspaceId, email],
     );
-    return rowCount > 0;
+    return rows.length > 0;
+  }
+
+  /** Creates the account when no account has this email; an existing one is left exactly as it is. */
+  async createAccountIfNew(db: Queryable, email: string, passwordHash: string): Promise<void> {
+    await db.query(
+      'insert into users (email, password_hash) values ($1, $2) on conflict ((lower(email))) do nothing',
+      [email, passwordHash],
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { Role, Timestamp, Uuid } from '../../http/schemas.js';
+import { IdParams, Role, Timestamp, Uuid } from '../../http/schemas.js';
+import { SentInvitation } from '../invitations/invitations.schemas.js';
 import type { UsersService } from './users.service.js';
 
 const Member = Type.Object({ id: Uuid, email: Type.String(), role: Role, joinedAt: Timestamp });
@@ -19,22 +20,60 @@ export function userRoutes(users: UsersService): RouteDefinition[] {
     route({
       method: 'post',
       path: '/users',
-      summary: 'Add a user to the workspace with a role',
+      summary: 'Invite a person to the workspace with a role',
+      description:
+        'Creates a pending invitation; the person joins when they sign in and accept it. The answer is ' +
+        'the same whether or not the email already has an account. A new account is created with this ' +
+        'password; an existing account keeps its own password.',
       tag: 'users',
       access: 'admin',
       body: Type.Object(
         {
           email: Type.String({ format: 'email', maxLength: 320 }),
-          password: Type.String({ minLength: 10, maxLength: 1000, description: 'At least 10 characters' }),
+          password: Type.String({
+            minLength: 10,
+            maxLength: 1000,
+            description: 'At least 10 characters; used only if the email has no account yet',
+          }),
           role: Role,
         },
         { additionalProperties: false },
       ),
-      responses: { 201: { description: 'Added', schema: Member }, 409: { description: 'Already a member' } },
+      responses: {
+        201: { description: 'Invited', schema: SentInvitation },
+        409: { description: 'Already a member, or already invited' },
+      },
       handler: async ({ caller, body }) => ({
         status: 201,
-        body: await users.add(caller, body.email, body.password, body.role),
+        body: await users.invite(caller, body.email, body.password, body.role),
       }),
+    }),
+    route({
+      method: 'get',
+      path: '/users/invitations',
+      summary: 'Invitations to the workspace not answered yet',
+      tag: 'users',
+      access: 'admin',
+      responses: {
+        200: {
+          description: 'Pending invitations',
+          schema: Type.Object({ items: Type.Array(SentInvitation) }),
+        },
+      },
+      handler: async ({ caller }) => ({ status: 200, body: { items: await users.invitationsOf(caller) } }),
+    }),
+    route({
+      method: 'delete',
+      path: '/users/invitations/{id}',
+      summary: 'Revoke a pending invitation',
+      tag: 'users',
+      access: 'admin',
+      params: IdParams,
+      responses: { 204: { description: 'Revoked' }, 404: { description: 'No such pending invitation' } },
+      handler: async ({ caller, params }) => {
+        await users.revoke(caller, params.id);
+        return { status: 204 };
+      },
     }),
   ];
 }

@@ -1,40 +1,77 @@
 import type { ApiContext } from '../../api-context.js';
-import { conflict } from '../../errors/domain-errors.js';
+import { conflict, notFound } from '../../errors/domain-errors.js';
 import type { Caller, Role } from '../../http/route.js';
-import type { AuthRepository } from '../auth/auth.repository.js';
 import { hashPassword } from '../auth/password.js';
+import type { InvitationsRepository } from '../invitations/invitations.repository.js';
+import type { SentInvitation } from '../invitations/invitations.schemas.js';
 import type { Member, UsersRepository } from './users.repository.js';
 
-/** Who belongs to a workspace, with which role. */
+/** How long an invitation can be accepted. */
+export const INVITATION_VALID_DAYS = 14;
+
+/** Who belongs to a workspace, with which role, and who is invited to join it. */
 export class UsersService {
   constructor(
     private readonly api: ApiContext,
     private readonly users: UsersRepository,
-    private readonly accounts: AuthRepository,
+    private readonly invitations: InvitationsRepository,
   ) {}
 
   list(caller: Caller): Promise<Member[]> {
     return this.users.members(this.api.db, caller.workspaceId);
   }
 
-  /** Adds a user (creating the account when the email is new) to the caller's workspace. */
-  add(caller: Caller, email: string, password: string, role: Role): Promise<Member> {
+  invitationsOf(caller: Caller): Promise<SentInvitation[]> {
+    return this.invitations.pending(this.api.db, caller.workspaceId);
+  }
+
+  /**
+   * Invites a person to the caller's workspace. The answer is the same whether or not the email
+   * already has an account: a new account gets the password the admin typed, an existing one keeps
+   * its own (the typed one is ignored), and either joins only by accepting.
+   */
+  async invite(caller: Caller, email: string, password: string, role: Role): Promise<SentInvitation> {
+    // Hashed either way (and before the transaction), so the time taken does not tell either.
+    const passwordHash = await hashPassword(password);
     return this.api.db.transaction(async (tx) => {
-      const existing = await this.accounts.userByEmail(tx, email);
-      const userId =
-        existing?.id ?? (await this.accounts.createUser(tx, email, await hashPassword(password)));
-      if (!(await this.users.addMember(tx, caller.workspaceId, userId, role))) {
+      if (await this.users.isMember(tx, caller.workspaceId, email)) {
         throw conflict(`${email} is already a member of this workspace.`);
+      }
+      await this.users.createAccountIfNew(tx, email, passwordHash);
+      const invitation = await this.invitations.create(tx, {
+        workspaceId: caller.workspaceId,
+        email,
+        role,
+        invitedBy: caller.userId,
+        validDays: INVITATION_VALID_DAYS,
+      });
+      if (invitation === null) {
+        throw conflict(`${email} is already invited. Revoke that invitation to send a new one.`);
       }
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
         userId: caller.userId,
-        action: 'user.add',
-        entity: 'user',
-        entityId: userId,
+        action: 'invitation.create',
+        entity: 'invitation',
+        entityId: invitation.id,
         after: { email, role },
       });
-      return { id: userId, email: existing?.email ?? email, role, joinedAt: new Date().toISOString() };
+      return invitation;
+    });
+  }
+
+  revoke(caller: Caller, id: string): Promise<void> {
+    return this.api.db.transaction(async (tx) => {
+      const revoked = await this.invitations.revoke(tx, caller.workspaceId, id);
+      if (revoked === null) throw notFound('Invitation');
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'invitation.revoke',
+        entity: 'invitation',
+        entityId: id,
+        before: { email: revoked.email, role: revoked.role },
+      });
     });
   }
 }
