@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leadCapture } from '../src/core/templates/lead-capture';
-import { apiCall, apiLogin } from './support/api';
+import { acceptInvitations, apiCall, apiLogin } from './support/api';
 import {
   block,
   choose,
@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('roles', () => {
-  it('an admin adds a viewer and an editor on the Users page', async () => {
+  it('an admin invites a viewer and an editor on the Users page', async () => {
     const { page, errors } = await openPage(browser, parley.url);
     await signIn(page, parley.adminEmail, parley.adminPassword);
     await page.getByRole('link', { name: 'Users' }).click();
@@ -48,12 +48,14 @@ describe('roles', () => {
       const dialog = page.getByRole('dialog', { name: 'Add a person' });
       await dialog.getByLabel('Email').fill(email);
       await dialog.getByLabel('Password').fill('short');
-      await dialog.getByRole('button', { name: 'Add person' }).click();
+      await dialog.getByRole('button', { name: 'Send invitation' }).click();
       await dialog.getByText('Use at least 10 characters.').waitFor();
       await dialog.getByLabel('Password').fill('a-long-enough-password');
       await choose(dialog, page, 'Role', role);
-      await dialog.getByRole('button', { name: 'Add person' }).click();
-      await page.getByRole('cell', { name: email }).waitFor();
+      await dialog.getByRole('button', { name: 'Send invitation' }).click();
+      await page.getByRole('cell', { name: email, exact: true }).waitFor();
+      // Accepting through the UI is covered by invitations.test.ts.
+      await acceptInvitations(parley.url, email, 'a-long-enough-password');
     }
     await screenshot(page, 'users');
     expectNoConsoleErrors(errors);

@@ -7,6 +7,7 @@ import { TooltipProvider } from '@/components/ui/tooltip';
 import { SignInPage } from '@/features/auth';
 import { ConversationsPage } from '@/features/conversations';
 import { FlowsPage } from '@/features/flows';
+import { InvitationsPage } from '@/features/invitations';
 import { NumbersPage } from '@/features/numbers';
 import { ResponsesPage } from '@/features/responses';
 import { AppShell, NotFoundPage, RequireRole, RequireSession } from '@/features/shell';
@@ -23,6 +24,8 @@ export function App() {
         <BrowserRouter>
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
+            {/* Outside RequireSession: someone in no workspace yet answers invitations here. */}
+            <Route path="/invitations" element={<InvitationsPage />} />
             <Route element={<RequireSession />}>
               <Route
                 path="/flows/:flowId"

@@ -27,3 +27,10 @@ export async function apiCall<T>(
   if (!response.ok) throw new Error(`${method} ${path} failed: ${response.status} ${await response.text()}`);
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
+
+/** Signs in as an invited person and accepts every invitation waiting for them. */
+export async function acceptInvitations(base: string, email: string, password: string): Promise<void> {
+  const token = await apiLogin(base, email, password);
+  const { items } = await apiCall<{ items: { id: string }[] }>(base, token, 'GET', '/invitations');
+  for (const { id } of items) await apiCall(base, token, 'POST', `/invitations/${id}/accept`);
+}

@@ -35,7 +35,8 @@ export function SignInPage() {
     try {
       const { token: issued, user } = await api.login(email.trim(), password);
       signIn(issued, user.workspaces[0]?.workspaceId ?? null);
-      navigate(from, { replace: true });
+      // Someone in no workspace yet can only answer invitations.
+      navigate(user.workspaces.length === 0 ? '/invitations' : from, { replace: true });
     } catch (error) {
       setError('root', { message: errorMessage(error) });
     }

@@ -13,6 +13,7 @@ import {
 } from '@/components/ui/dropdown-menu';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
+import { InvitationsBanner } from '@/features/invitations';
 import { api } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { cn } from '@/lib/cn';
@@ -123,6 +124,7 @@ export function AppShell() {
         </div>
       </aside>
       <main className="flex min-w-0 flex-1 flex-col overflow-y-auto">
+        <InvitationsBanner />
         <Outlet />
       </main>
     </div>

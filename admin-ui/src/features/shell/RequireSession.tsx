@@ -34,6 +34,10 @@ export function RequireSession() {
   }, [query.error, workspaceId, switchWorkspace]);
 
   if (token === null) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  // Signed in but a member of no workspace yet: their invitations are all there is to see.
+  if (query.error instanceof ApiError && query.error.status === 403) {
+    return <Navigate to="/invitations" replace />;
+  }
   if (query.isError) {
     return (
       <div className="flex min-h-full flex-col items-center justify-center">

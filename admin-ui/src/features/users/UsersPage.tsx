@@ -20,7 +20,7 @@ import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
-import { api, errorMessage, type Role } from '@/infrastructure/api';
+import { api, errorMessage, type Role, type SentInvitation } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
 import { formatWhen } from '@/lib/format';
 
@@ -44,10 +44,10 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
   const queryClient = useQueryClient();
   const form = useForm<AddUserForm>({ defaultValues: { email: '', password: '', role: 'editor' } });
   const add = useMutation({
-    mutationFn: (values: AddUserForm) => api.addUser(values.email.trim(), values.password, values.role),
-    onSuccess: (member) => {
-      queryClient.invalidateQueries({ queryKey: ['users'] });
-      toast.success('Person added', `${member.email} can now sign in.`);
+    mutationFn: (values: AddUserForm) => api.inviteUser(values.email.trim(), values.password, values.role),
+    onSuccess: (invitation) => {
+      queryClient.invalidateQueries({ queryKey: ['invitations-sent'] });
+      toast.success('Invitation sent', `${invitation.email} joins when they sign in and accept it.`);
       form.reset();
       onOpenChange(false);
     },
@@ -61,7 +61,9 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
         <DialogHeader>
           <DialogTitle>Add a person</DialogTitle>
           <DialogDescription>
-            They sign in with this email and password. Share the password with them safely.
+            We send them an invitation; they join this workspace once they sign in and accept it. If they have
+            no Parley account yet, one is created with this password: share it with them safely. If they
+            already have one, they keep their own password.
           </DialogDescription>
         </DialogHeader>
         <form
@@ -134,13 +136,100 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
               Cancel
             </Button>
             <Button type="submit" disabled={add.isPending}>
-              {add.isPending && <Spinner label="Adding" />}
-              Add person
+              {add.isPending && <Spinner label="Sending" />}
+              Send invitation
             </Button>
           </DialogFooter>
         </form>
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** Invitations not answered yet, which an admin may revoke. */
+function PendingInvitations() {
+  const me = useSession((state) => state.me);
+  const queryClient = useQueryClient();
+  const invitations = useQuery({
+    queryKey: ['invitations-sent', me?.workspaceId],
+    queryFn: api.sentInvitations,
+  });
+  const revoke = useMutation({
+    mutationFn: (invitation: SentInvitation) => api.revokeInvitation(invitation.id),
+    onSuccess: (_done, invitation) => {
+      queryClient.invalidateQueries({ queryKey: ['invitations-sent'] });
+      toast.success('Invitation revoked', `${invitation.email} can no longer accept it.`);
+    },
+    onError: (error) => toast.error('The invitation could not be revoked', errorMessage(error)),
+  });
+  if (invitations.isPending) return <LoadingState label="Loading invitations…" />;
+  if (invitations.isError) {
+    return (
+      <ErrorState
+        title="Invitations could not be loaded"
+        message={errorMessage(invitations.error)}
+        onRetry={() => invitations.refetch()}
+      />
+    );
+  }
+  if (invitations.data.length === 0) return null;
+  return (
+    <section aria-labelledby="pending-heading" className="mt-8">
+      <h2 id="pending-heading" className="mb-3 text-sm font-semibold">
+        Pending invitations
+      </h2>
+      <Card className="overflow-hidden">
+        <table className="w-full text-sm">
+          <thead className="border-b bg-muted/50 text-left text-xs uppercase tracking-wide text-muted-foreground">
+            <tr>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Email
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Role
+              </th>
+              <th scope="col" className="px-4 py-3 font-medium">
+                Invited
+              </th>
+              <th scope="col" className="px-4 py-3">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {invitations.data.map((invitation) => (
+              <tr key={invitation.id} className="border-b last:border-0">
+                <td className="px-4 py-3 font-medium">{invitation.email}</td>
+                <td className="px-4 py-3">
+                  <Badge variant="outline">
+                    {ROLES.find((item) => item.value === invitation.role)?.label}
+                  </Badge>
+                </td>
+                <td className="px-4 py-3 text-muted-foreground">
+                  {formatWhen(invitation.invitedAt)}
+                  {Date.parse(invitation.expiresAt) <= Date.now() && (
+                    <Badge variant="secondary" className="ml-2">
+                      Expired
+                    </Badge>
+                  )}
+                </td>
+                <td className="px-4 py-3 text-right">
+                  <Button
+                    variant="outline"
+                    size="sm"
+                    disabled={revoke.isPending}
+                    aria-label={`Revoke the invitation for ${invitation.email}`}
+                    onClick={() => revoke.mutate(invitation)}
+                  >
+                    Revoke
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </section>
   );
 }
 
@@ -215,6 +304,7 @@ export function UsersPage() {
             </table>
           </Card>
         )}
+        <PendingInvitations />
       </div>
       <AddUserDialog open={adding} onOpenChange={setAdding} />
     </>

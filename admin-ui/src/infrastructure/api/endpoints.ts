@@ -12,11 +12,14 @@ import type {
   FlowVersion,
   Me,
   Member,
+  Membership,
   Page,
   ProblemView,
+  ReceivedInvitation,
   ResponseFilters,
   ResponseItem,
   Role,
+  SentInvitation,
   SimulatorReply,
   SimulatorSession,
   User,
@@ -80,8 +83,18 @@ export const api = {
   deleteFlow: (id: string) => request<void>(`/flows/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
 
   listUsers: () => request<{ items: Member[] }>('/users').then((r) => r.data.items),
-  addUser: (email: string, password: string, role: Role) =>
-    request<Member>('/users', { method: 'POST', body: { email, password, role } }).then((r) => r.data),
+  inviteUser: (email: string, password: string, role: Role) =>
+    request<SentInvitation>('/users', { method: 'POST', body: { email, password, role } }).then(
+      (r) => r.data,
+    ),
+  sentInvitations: () => request<{ items: SentInvitation[] }>('/users/invitations').then((r) => r.data.items),
+  revokeInvitation: (id: string) =>
+    request<void>(`/users/invitations/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
+  myInvitations: () => request<{ items: ReceivedInvitation[] }>('/invitations').then((r) => r.data.items),
+  acceptInvitation: (id: string) =>
+    request<Membership>(`/invitations/${enc(id)}/accept`, { method: 'POST' }).then((r) => r.data),
+  declineInvitation: (id: string) =>
+    request<void>(`/invitations/${enc(id)}/decline`, { method: 'POST' }).then((r) => r.data),
 
   startSimulation: (flowId: string) =>
     request<SimulatorSession>('/simulator/sessions', {

@@ -58,6 +58,25 @@ export interface Member {
   joinedAt: string;
 }
 
+/** An invitation the workspace sent, as its admins see it (nothing about the person until they accept). */
+export interface SentInvitation {
+  id: string;
+  email: string;
+  role: Role;
+  invitedAt: string;
+  expiresAt: string;
+}
+
+/** An invitation addressed to the signed-in user. */
+export interface ReceivedInvitation {
+  id: string;
+  workspaceName: string;
+  role: Role;
+  invitedBy: string | null;
+  invitedAt: string;
+  expiresAt: string;
+}
+
 export type ConversationStatus = 'active' | 'completed' | 'failed' | 'handoff' | 'expired' | 'abandoned';
 
 export interface BotChoice {

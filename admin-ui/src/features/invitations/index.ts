@@ -1,0 +1,2 @@
+export { InvitationsBanner } from './InvitationsBanner';
+export { InvitationsPage } from './InvitationsPage';
