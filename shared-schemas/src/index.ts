@@ -10,6 +10,7 @@ export type * from './nodes/node-definition.js';
 export { type Choice, isMultiChoice, type QuestionConfig } from './nodes/question/index.js';
 export * from './nodes/registry.js';
 export { RESERVED_HANDLES } from './nodes/shared.js';
+export { searchPattern } from './patterns/author-pattern.js';
 export { renderTemplate, type TemplateEscape, templatePaths, valueToText } from './templates/template.js';
 export { createAjv, isE164Phone } from './validation/ajv.js';
 export { problemsFromAjv } from './validation/ajv-messages.js';

@@ -1,4 +1,4 @@
-import type { Trigger } from '@parley/schemas';
+import { searchPattern, type Trigger } from '@parley/schemas';
 
 function keywordMatches(trigger: Extract<Trigger, { type: 'keyword' }>, text: string): boolean {
   const input = text.trim().toLocaleLowerCase();
@@ -8,13 +8,7 @@ function keywordMatches(trigger: Extract<Trigger, { type: 'keyword' }>, text: st
     case 'contains':
       return trigger.keywords.some((keyword) => input.includes(keyword.trim().toLocaleLowerCase()));
     case 'regex':
-      return trigger.keywords.some((keyword) => {
-        try {
-          return new RegExp(keyword, 'i').test(text.trim());
-        } catch {
-          return false;
-        }
-      });
+      return trigger.keywords.some((keyword) => searchPattern(keyword, text.trim(), { ignoreCase: true }));
   }
 }
 

@@ -1,3 +1,4 @@
+import { searchPattern } from '../patterns/author-pattern.js';
 import { resolveValue, type ValueScope } from '../values/path.js';
 import type { ConditionItem, ConditionRule } from './condition.schema.js';
 
@@ -37,11 +38,7 @@ function compareNumbers(left: unknown, right: unknown, test: (a: number, b: numb
 
 function matchesRegex(value: unknown, pattern: unknown): boolean {
   if (typeof pattern !== 'string') return false;
-  try {
-    return new RegExp(pattern, 'i').test(typeof value === 'string' ? value : asText(value));
-  } catch {
-    return false;
-  }
+  return searchPattern(pattern, typeof value === 'string' ? value : asText(value), { ignoreCase: true });
 }
 
 export function evaluateRule(rule: ConditionRule, scope: ValueScope): boolean {

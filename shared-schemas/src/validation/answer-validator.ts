@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { patternProblem } from '../patterns/author-pattern.js';
 import { createAjv } from './ajv.js';
 import { problemsFromAjv } from './ajv-messages.js';
 
@@ -48,11 +49,48 @@ function fromCompileError(schema: object, cause: unknown): { message: string; po
   const format = /unknown format "([^"]*)"/.exec(text)?.[1];
   if (format !== undefined)
     return { message: `“${format}” is not a known format.`, pointer: at(schema, 'format') };
-  if (/regular expression/i.test(text)) {
-    return { message: 'a pattern in them is not a valid regular expression.', pointer: '' };
-  }
   if (cause instanceof RangeError) return { message: 'they are nested too deeply.', pointer: '' };
   return { message: `they could not be read (${text}).`, pointer: '' };
+}
+
+function escapePointerToken(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+// Keywords whose values are data, not schemas: a `pattern` inside them is not a pattern.
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples']);
+
+/** What is wrong with one pattern of the schema at `pointer`, or null. */
+function checkPattern(pattern: string, pointer: string): { message: string; pointer: string } | null {
+  const problem = patternProblem(pattern);
+  return problem === null ? null : { message: `the pattern “${pattern}” can't be used: ${problem}`, pointer };
+}
+
+/**
+ * The first `pattern` or `patternProperties` name RE2 cannot compile, with what is wrong. ajv checks
+ * no format while reading a schema against the meta-schema, so patterns are checked here, before
+ * ajv compiles them, to point at the pattern itself.
+ */
+function unusablePattern(value: unknown, pointer = ''): { message: string; pointer: string } | null {
+  if (value === null || typeof value !== 'object') return null;
+  const entries: [string, unknown][] = Array.isArray(value)
+    ? value.map((item, index) => [String(index), item])
+    : Object.entries(value).filter(([key]) => !DATA_KEYWORDS.has(key));
+  for (const [key, child] of entries) {
+    const at = `${pointer}/${escapePointerToken(key)}`;
+    const found =
+      !Array.isArray(value) && key === 'pattern' && typeof child === 'string'
+        ? checkPattern(child, at)
+        : !Array.isArray(value) && key === 'patternProperties' && child !== null && typeof child === 'object'
+          ? Object.keys(child).reduce<ReturnType<typeof checkPattern>>(
+              (first, name) => first ?? checkPattern(name, `${at}/${escapePointerToken(name)}`),
+              null,
+            )
+          : null;
+    const problem = found ?? unusablePattern(child, at);
+    if (problem !== null) return problem;
+  }
+  return null;
 }
 
 /** Whether a schema names itself or a part of itself (`$id`). */
@@ -68,6 +106,8 @@ function compile(schema: object): CompiledAnswer {
     // be reachable by `$ref` from any later flow. Such (rare) schemas get an ajv of their own.
     const ajv = declaresIds(schema) ? createAnswerAjv() : answerAjv;
     if (!ajv.validateSchema(schema)) return { ok: false, ...fromMetaSchema(ajv.errors) };
+    const unusable = unusablePattern(schema);
+    if (unusable !== null) return { ok: false, ...unusable };
     return { ok: true, validate: ajv.compile(structuredClone(schema)) };
   } catch (cause) {
     return { ok: false, ...fromCompileError(schema, cause) };

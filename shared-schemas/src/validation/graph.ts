@@ -2,6 +2,7 @@ import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { Edge, FlowDocument, FlowNode, Trigger } from '../flow/document.js';
 import { handleKey, handlesOf } from '../flow/flow-index.js';
 import { nodeDefinition } from '../nodes/registry.js';
+import { patternProblem } from '../patterns/author-pattern.js';
 import { templatePaths } from '../templates/template.js';
 import { variableOfPath } from '../values/path.js';
 import { error, type Problem, warning } from './problem.js';
@@ -87,15 +88,9 @@ function checkTriggers(view: CleanView): Problem[] {
     }
     if (trigger.type === 'keyword' && trigger.match === 'regex') {
       for (const [k, keyword] of trigger.keywords.entries()) {
-        try {
-          new RegExp(keyword, 'i');
-        } catch {
-          problems.push(
-            error(
-              `/triggers/${index}/keywords/${k}`,
-              `“${keyword}” is not a valid pattern (regular expression).`,
-            ),
-          );
+        const problem = patternProblem(keyword, { ignoreCase: true });
+        if (problem !== null) {
+          problems.push(error(`/triggers/${index}/keywords/${k}`, `This pattern can't be used: ${problem}`));
         }
       }
     }

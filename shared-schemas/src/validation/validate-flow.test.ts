@@ -183,7 +183,29 @@ describe('node-level structural errors', () => {
       ['/nodes/0/config/branches/0/when/all/0', 'The comparison “eq” needs a value to compare with.'],
       ['/nodes/0/config/branches/1/when/all/0/value', '“in” needs a list of values.'],
       ['/nodes/0/config/branches/2/when/all/0/value', '“matches” needs a pattern (text).'],
-      ['/nodes/0/config/branches/3/when/all/0/value', '“[a-” is not a valid pattern (regular expression).'],
+      ['/nodes/0/config/branches/3/when/all/0/value', "This pattern can't be used: a “[” is never closed."],
+    ]);
+  });
+
+  it('reports a `matches` pattern RE2 cannot run, in plain words', () => {
+    const config = {
+      branches: [
+        {
+          id: 'b1',
+          when: {
+            any: [
+              { var: 'a', op: 'eq', value: 1 },
+              { var: 'a', op: 'matches', value: '^(\\w)\\1$' },
+            ],
+          },
+        },
+      ],
+    };
+    expect(errors(withNodes(node('c', 'condition', config), question('q', 'a')))).toEqual([
+      [
+        '/nodes/0/config/branches/0/when/any/1/value',
+        "This pattern can't be used: backreferences like \\1 are not supported. Repeat the part itself instead.",
+      ],
     ]);
   });
 
@@ -212,8 +234,36 @@ describe('node-level structural errors', () => {
       ],
     };
     expect(errors(doc)).toEqual([
-      ['/triggers/0/keywords/1', '“(oops” is not a valid pattern (regular expression).'],
-      ['/triggers/0/keywords/2', '“a{2,1}” is not a valid pattern (regular expression).'],
+      ['/triggers/0/keywords/1', "This pattern can't be used: a “(” is never closed."],
+      [
+        '/triggers/0/keywords/2',
+        "This pattern can't be used: the repeat count “{2,1}” is not valid: counts go up to 1000, the smaller number first.",
+      ],
+    ]);
+  });
+
+  it('reports a trigger pattern RE2 cannot run (lookaround), valid JavaScript or not', () => {
+    const doc = {
+      ...emailFlow(),
+      triggers: [
+        {
+          id: 't1',
+          type: 'keyword',
+          keywords: ['^(hi|hello)\\b', '^(?!stop)', '(?<=re)start'],
+          match: 'regex',
+          target: 'ask',
+        },
+      ],
+    };
+    expect(errors(doc)).toEqual([
+      [
+        '/triggers/0/keywords/1',
+        "This pattern can't be used: lookaheads like (?=…) and (?!…) are not supported. Describe the text itself instead.",
+      ],
+      [
+        '/triggers/0/keywords/2',
+        "This pattern can't be used: lookbehinds like (?<=…) and (?<!…) are not supported. Describe the text itself instead.",
+      ],
     ]);
   });
 
@@ -296,10 +346,46 @@ describe('answer schema fragments', () => {
     ]);
     expect(answerErrors({ type: 'string', pattern: '(' })).toEqual([
       [
-        '/nodes/0/config/answer',
-        'The answer settings are not valid: a pattern in them is not a valid regular expression.',
+        '/nodes/0/config/answer/pattern',
+        "The answer settings are not valid: the pattern “(” can't be used: a “(” is never closed.",
       ],
     ]);
+  });
+
+  it('reports a pattern RE2 cannot run where it is, nested ones too', () => {
+    expect(answerErrors({ type: 'string', pattern: '^(?=.*\\d).{8,}$' })).toEqual([
+      [
+        '/nodes/0/config/answer/pattern',
+        "The answer settings are not valid: the pattern “^(?=.*\\d).{8,}$” can't be used: lookaheads like (?=…) and (?!…) are not supported. Describe the text itself instead.",
+      ],
+    ]);
+    expect(answerErrors({ type: 'array', items: { type: 'string', pattern: '(a)\\1' } })).toEqual([
+      [
+        '/nodes/0/config/answer/items/pattern',
+        "The answer settings are not valid: the pattern “(a)\\1” can't be used: backreferences like \\1 are not supported. Repeat the part itself instead.",
+      ],
+    ]);
+    expect(
+      answerErrors({ type: 'object', patternProperties: { '^a/\\u0041$': { type: 'string' } } }),
+    ).toEqual([
+      [
+        '/nodes/0/config/answer/patternProperties/^a~1\\u0041$',
+        "The answer settings are not valid: the pattern “^a/\\u0041$” can't be used: write a character by its code as \\x{00E9}, not \\u00E9.",
+      ],
+    ]);
+  });
+
+  it('accepts RE2 patterns, and reads data keywords as data', () => {
+    expect(answerErrors({ type: 'string', pattern: '^([a-zA-Z]+ ?)+$' })).toEqual([]);
+    expect(answerErrors({ type: 'string', pattern: '^\\p{L}+(?i)x\\x{00E9}$' })).toEqual([]);
+    expect(
+      answerErrors({
+        type: 'object',
+        properties: { pattern: { type: 'string' } },
+        default: { pattern: '(?=' },
+        examples: [{ pattern: '(?=' }],
+      }),
+    ).toEqual([]);
   });
 
   it('reports a choice value the answer schema rejects', () => {

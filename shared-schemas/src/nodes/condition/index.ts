@@ -3,6 +3,7 @@ import {
   type ConditionItem,
   ConditionItem as ConditionItemSchema,
 } from '../../conditions/condition.schema.js';
+import { patternProblem } from '../../patterns/author-pattern.js';
 import { error, type Problem } from '../../validation/problem.js';
 import { defineNode, type NodeReferences } from '../node-definition.js';
 import { RESERVED_HANDLES } from '../shared.js';
@@ -45,11 +46,8 @@ function checkRule(rule: ConditionItem, pointer: string): Problem[] {
   if (rule.op === 'matches') {
     if (typeof rule.value !== 'string')
       return [error(`${pointer}/value`, '“matches” needs a pattern (text).')];
-    try {
-      new RegExp(rule.value, 'i');
-    } catch {
-      return [error(`${pointer}/value`, `“${rule.value}” is not a valid pattern (regular expression).`)];
-    }
+    const problem = patternProblem(rule.value, { ignoreCase: true });
+    if (problem !== null) return [error(`${pointer}/value`, `This pattern can't be used: ${problem}`)];
   }
   return [];
 }
