@@ -305,6 +305,44 @@ describe('parley validate', () => {
     }
   });
 
+  it('reports patterns RE2 cannot run (a lookahead) as POINTER: message, exit 1', () => {
+    const lookahead = {
+      schemaVersion: 1,
+      name: 'Lookaheads',
+      triggers: [{ id: 't1', type: 'keyword', match: 'regex', keywords: ['^(?!stop)'], target: 'q' }],
+      nodes: [
+        {
+          id: 'q',
+          type: 'question',
+          config: {
+            prompt: 'Password?',
+            variable: 'password',
+            answer: { type: 'string', pattern: '^(?=.*\\d)' },
+          },
+        },
+        {
+          id: 'c',
+          type: 'condition',
+          config: { branches: [{ id: 'b1', when: { var: 'password', op: 'matches', value: '(?=x)' } }] },
+        },
+        { id: 'end', type: 'end', config: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 'q', sourceHandle: 'next', target: 'c' },
+        { id: 'e2', source: 'c', sourceHandle: 'b1', target: 'end' },
+        { id: 'e3', source: 'c', sourceHandle: 'else', target: 'end' },
+      ],
+    };
+    const result = parley(['validate', writeTemp('lookahead.json', lookahead)]);
+    expect(result.status).toBe(1);
+    const why = 'lookaheads like (?=…) and (?!…) are not supported. Describe the text itself instead.';
+    expect(lines(result.stdout)).toEqual([
+      `/nodes/0/config/answer/pattern: The answer settings are not valid: the pattern “^(?=.*\\d)” can't be used: ${why}`,
+      `/nodes/1/config/branches/0/when/value: This pattern can't be used: ${why}`,
+      `/triggers/0/keywords/0: This pattern can't be used: ${why}`,
+    ]);
+  });
+
   it('reports a missing top-level field at /', () => {
     const { name: _name, ...nameless } = base;
     const result = parley(['validate', writeTemp('nameless.json', nameless)]);
