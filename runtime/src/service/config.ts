@@ -22,6 +22,8 @@ export interface RuntimeConfig {
    * the longest request timeout (60 s), or a live process's call may run twice.
    */
   staleEffectMs: number;
+  /** A turn of the engine taking at least this long is logged (conversation and node). */
+  slowTurnMs: number;
   /** Send pacing for WhatsApp numbers (ban avoidance) and for simulator numbers. */
   whatsappSendPolicy: SendPolicy;
   simulatorSendPolicy: SendPolicy;
@@ -45,6 +47,7 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     maintenanceMs: envNumber(env, 'PARLEY_MAINTENANCE_MS', 2000),
     staleSendMs: envNumber(env, 'PARLEY_STALE_SEND_MS', 30_000),
     staleEffectMs: envNumber(env, 'PARLEY_STALE_EFFECT_MS', 75_000),
+    slowTurnMs: envNumber(env, 'PARLEY_SLOW_TURN_MS', 500, 0),
     whatsappSendPolicy: {
       perSecond: envNumber(env, 'PARLEY_SEND_PER_SECOND', 1),
       burst: envNumber(env, 'PARLEY_SEND_BURST', 5),

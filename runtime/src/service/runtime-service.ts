@@ -170,6 +170,7 @@ export class RuntimeService {
       checkpoints: new CheckpointRepository(),
       metrics: this.metrics,
       logger: this.logger,
+      slowTurnMs: config.slowTurnMs,
       onCommitted: (committed) => {
         if (committed.outbound.length > 0) this.dispatcher.notify(committed.key.numberId);
         for (const effect of committed.httpRequests)

@@ -1,6 +1,6 @@
 import { Batcher, type Db } from '@parley/db';
 import type { EngineEvent, HttpRequestEffect } from '../../engine/events.js';
-import { type ContactState, initialState, isOngoing } from '../../engine/state.js';
+import { type ContactState, type Conversation, initialState, isOngoing } from '../../engine/state.js';
 import { step } from '../../engine/step.js';
 import { nextTimerAt } from '../../engine/timers.js';
 import type { InboundMessage } from '../channels/channel.js';
@@ -19,6 +19,7 @@ import type { ContactStateRepository } from '../repositories/contact-state-repos
 import type { InboundRow, InboxRepository, PendingInbound } from '../repositories/inbox-repository.js';
 
 import { CheckpointBuilder } from './checkpoint-builder.js';
+import { conversationUuid } from './conversation-id.js';
 import type { FlowDirectory, RunnableVersion } from './flow-directory.js';
 import { inboundBody, inboundEvent, isStaleInbound } from './inbound-event.js';
 import { retrying } from './retrying.js';
@@ -70,6 +71,8 @@ export interface ProcessorDeps {
   logger: Logger;
   onCommitted: (committed: Committed) => void;
   now?: () => number;
+  /** A turn of the engine taking at least this long is logged with its conversation and node. */
+  slowTurnMs: number;
 }
 
 interface Scheduled {
@@ -245,6 +248,32 @@ export class ConversationProcessor {
     return this.deps.directory.current(numberId);
   }
 
+  /**
+   * The engine runs one contact's turn synchronously: a slow turn holds every contact of this
+   * process. Logged so the conversation and node behind it can be found.
+   */
+  private logIfSlow(
+    durationMs: number,
+    key: ContactKey,
+    event: EngineEvent,
+    before: Conversation | null,
+    after: Conversation | null,
+  ): void {
+    if (durationMs < this.deps.slowTurnMs) return;
+    const engineId = after?.id ?? before?.id;
+    this.deps.logger.warn(
+      {
+        numberId: key.numberId,
+        conversationId: engineId === undefined ? null : conversationUuid(key.numberId, engineId),
+        nodeId: before?.wait?.nodeId ?? null,
+        stoppedAtNodeId: after?.wait?.nodeId ?? null,
+        event: event.type,
+        durationMs: Math.round(durationMs),
+      },
+      'slow turn: the engine took long to handle one event',
+    );
+  }
+
   private async drain(key: ContactKey, extra: EngineEvent[]): Promise<void> {
     const pending = await this.loadInbox.submit(key);
     if (pending.length === 0 && extra.length === 0) return;
@@ -290,7 +319,9 @@ export class ConversationProcessor {
         continue;
       }
       const before = state.conversation;
+      const started = performance.now();
       const result = step(version.flow, state, event, now);
+      this.logIfSlow(performance.now() - started, key, event, before, result.state.conversation);
       if (result.state.conversation !== null && result.state.conversation.id !== before?.id)
         pinned = version.versionId;
       builder.absorb(event, inboundId, before, result, version, now);
