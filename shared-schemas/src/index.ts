@@ -12,6 +12,7 @@ export * from './nodes/registry.js';
 export { RESERVED_HANDLES } from './nodes/shared.js';
 export { searchPattern } from './patterns/author-pattern.js';
 export { renderTemplate, type TemplateEscape, templatePaths, valueToText } from './templates/template.js';
+export { REPLACEMENT_CHARACTER, storableJson, storableText } from './text/storable-text.js';
 export { createAjv, isE164Phone } from './validation/ajv.js';
 export { problemsFromAjv } from './validation/ajv-messages.js';
 export { type CompiledAnswer, compileAnswerSchema } from './validation/answer-validator.js';

@@ -81,4 +81,26 @@ describe('Batcher', () => {
     await expect(failed).rejects.toThrow('down');
     expect(await batcher.submit(2)).toBe(2);
   });
+
+  it('runs a batch failing on one bad item again item by item, so only that item fails', async () => {
+    const runs: number[][] = [];
+    const bad = Object.assign(new Error('invalid byte sequence'), { code: '22021' });
+    const batcher = new Batcher(
+      async (items: number[]) => {
+        runs.push(items);
+        if (items.includes(2)) throw bad;
+        return items.map((item) => item * 10);
+      },
+      100,
+      1,
+      (error) => error === bad,
+    );
+    const results = await Promise.allSettled([1, 2, 3].map((item) => batcher.submit(item)));
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 10 },
+      { status: 'rejected', reason: bad },
+      { status: 'fulfilled', value: 30 },
+    ]);
+    expect(runs).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
 });

@@ -12,6 +12,9 @@ interface Pending<I, O> {
  * batch (`maxBatch` items) is waiting: at saturation the database works on several batches at
  * once, below it batches stay as large as one-at-a-time makes them. Only for work whose batches
  * may commit in any order.
+ *
+ * When a batch fails with an error `isolate` recognises as caused by one item (bad data, not an
+ * outage), its items are run again one by one, so that item fails alone and the others succeed.
  */
 export class Batcher<I, O> {
   private queue: Pending<I, O>[] = [];
@@ -21,6 +24,7 @@ export class Batcher<I, O> {
     private readonly run: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 250,
     private readonly maxParallel = 1,
+    private readonly isolate: (error: unknown) => boolean = () => false,
   ) {}
 
   submit(item: I): Promise<O> {
@@ -52,9 +56,21 @@ export class Batcher<I, O> {
         const results = await this.run(batch.map((pending) => pending.item));
         for (const [index, pending] of batch.entries()) pending.resolve(results[index] as O);
       } catch (error) {
-        for (const pending of batch) pending.reject(error);
+        if (batch.length > 1 && this.isolate(error)) await this.oneByOne(batch);
+        else for (const pending of batch) pending.reject(error);
       }
     }
     this.running -= 1;
+  }
+
+  private async oneByOne(batch: Pending<I, O>[]): Promise<void> {
+    for (const pending of batch) {
+      try {
+        const [result] = await this.run([pending.item]);
+        pending.resolve(result as O);
+      } catch (error) {
+        pending.reject(error);
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ export { type ConnectedBus, connectBus, connectRedis } from './bus/connect-bus.j
 export { MemoryBus } from './bus/memory-bus.js';
 export { PgBus } from './bus/pg-bus.js';
 export { RedisBus } from './bus/redis-bus.js';
+export { isDataError } from './data-error.js';
 export type { Db, NotificationHandler, Queryable } from './db.js';
 export { envNumber } from './env-number.js';
 export { MIGRATIONS_DIR, type MigrationResult, migrate, splitStatements } from './migrate.js';

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { storableJson, storableText } from '@parley/schemas';
 
 /** Reads at most maxBytes; returns undefined as soon as the stream goes past that. */
 export async function readCapped(stream: Readable, maxBytes: number): Promise<Buffer | undefined> {
@@ -18,13 +19,18 @@ function isJsonMediaType(contentType: string): boolean {
   return mediaType === 'application/json' || mediaType.endsWith('+json');
 }
 
-/** JSON responses become values; anything else, or JSON that fails to parse, stays text. */
+/**
+ * JSON responses become values; anything else, or JSON that fails to parse, stays text. Either
+ * way NUL and lone surrogates become U+FFFD: the result is stored in the conversation.
+ */
 export function decodeBody(bytes: Buffer, contentType: string): unknown {
-  const text = bytes.toString('utf8');
+  const text = storableText(bytes.toString('utf8'));
   if (!isJsonMediaType(contentType)) return text;
   try {
-    return JSON.parse(text);
+    // Escapes such as \u0000 only appear once parsed.
+    return storableJson(JSON.parse(text));
   } catch {
+    // Not JSON after all: the text is the body.
     return text;
   }
 }

@@ -1,4 +1,5 @@
-import { Batcher, type Db } from '@parley/db';
+import { Batcher, type Db, isDataError } from '@parley/db';
+import { storableJson } from '@parley/schemas';
 import type { EngineEvent, HttpRequestEffect } from '../../engine/events.js';
 import { type ContactState, type Conversation, initialState, isOngoing } from '../../engine/state.js';
 import { step } from '../../engine/step.js';
@@ -102,7 +103,8 @@ export class ConversationProcessor {
 
   constructor(private readonly deps: ProcessorDeps) {
     this.now = deps.now ?? Date.now;
-    this.ingest = new Batcher((rows) => deps.inbox.insert(deps.db, rows));
+    // A message Postgres refuses fails alone, not the batch of messages it arrived with.
+    this.ingest = new Batcher((rows) => deps.inbox.insert(deps.db, rows), 250, 1, isDataError);
     this.loadInbox = new Batcher(async (keys) => {
       const byKey = new Map<string, PendingInbound[]>();
       for (const row of await deps.inbox.pending(deps.db, keys)) {
@@ -132,12 +134,15 @@ export class ConversationProcessor {
       // A batch holds distinct contacts and a contact is in one drain at a time, so batches may
       // commit in any order: at saturation two run at once.
       2,
+      isDataError,
     );
   }
 
   /** Records an inbound message durably, then handles it in the background. */
-  async receive(message: InboundMessage): Promise<'accepted' | 'duplicate'> {
+  async receive(received: InboundMessage): Promise<'accepted' | 'duplicate'> {
     if (this.stopping) throw new ShuttingDownError();
+    // Every channel comes through here: text Postgres cannot store is made storable once, for all.
+    const message = storableJson(received);
     const info = await this.deps.directory.number(message.numberId);
     if (info === null) throw new UnknownNumberError(message.numberId);
     const row: InboundRow = {
@@ -339,15 +344,21 @@ export class ConversationProcessor {
     }
     const timerDueAt = timerFlow === null ? null : nextTimerAt(timerFlow.flow, state);
     const checkpoint = builder.build(state, pinned, timerDueAt);
-    const conflict = await this.commit.submit(checkpoint);
-    if (conflict !== null) throw conflict;
+    const conflict = await this.commit.submit(checkpoint).catch((error: unknown) => {
+      if (!isDataError(error)) throw error;
+      return error;
+    });
+    if (conflict instanceof VersionConflictError) throw conflict;
+    if (conflict !== null) {
+      await this.refuseUnstorable(key, pending, conflict);
+      return;
+    }
     const committedAt = this.now();
     for (const row of pending) {
-      const arrived = this.arrivals.get(row.id);
-      if (arrived !== undefined) {
-        this.deps.metrics.stepLatency.observe((committedAt - arrived) / 1000);
-        this.arrivals.delete(row.id);
-      }
+      // Messages this process did not receive (the API's, another runtime's) count from their row.
+      const arrived = this.arrivals.get(row.id) ?? row.receivedAt;
+      this.deps.metrics.stepLatency.observe(Math.max(0, committedAt - arrived) / 1000);
+      this.arrivals.delete(row.id);
     }
     await this.deps.stateStore
       .set(keyOf(key), { state, version: loaded.version + 1, flowVersionId: pinned })
@@ -366,5 +377,25 @@ export class ConversationProcessor {
       httpRequests,
       timerDueAt,
     });
+  }
+
+  /**
+   * Postgres refused this checkpoint for its data (retrying the same write cannot succeed): its
+   * messages are marked failed with the reason instead of being retried forever. An http result
+   * in it stays pending and is re-run within its attempts.
+   */
+  private async refuseUnstorable(key: ContactKey, pending: PendingInbound[], error: unknown): Promise<void> {
+    this.deps.metrics.errors.inc({ kind: 'unstorable' });
+    this.deps.logger.error(
+      { err: error, numberId: key.numberId, contact: key.contact },
+      'the conversation step could not be stored; its messages are marked failed',
+    );
+    const reason = `The database refused this step: ${error instanceof Error ? error.message : String(error)}`;
+    await this.deps.inbox.markFailed(
+      this.deps.db,
+      pending.map((row) => row.id),
+      reason.slice(0, 1000),
+    );
+    for (const row of pending) this.arrivals.delete(row.id);
   }
 }

@@ -1,3 +1,4 @@
+import { isDataError } from '@parley/db';
 import type { Logger } from '../ops/logger.js';
 import type { RuntimeMetrics } from '../ops/metrics.js';
 import { VersionConflictError } from '../repositories/checkpoint-repository.js';
@@ -14,9 +15,12 @@ export interface RetryOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Errors that no retry can fix: thrown at once. */
+/** Errors that no retry can fix (an unknown number, data Postgres refuses): thrown at once. */
 function isPermanent(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'UnknownNumberError' || error.name === 'InvalidFlowError');
+  return (
+    isDataError(error) ||
+    (error instanceof Error && (error.name === 'UnknownNumberError' || error.name === 'InvalidFlowError'))
+  );
 }
 
 /**

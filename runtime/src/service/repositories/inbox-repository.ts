@@ -16,6 +16,8 @@ export interface PendingInbound {
   contact: string;
   waMessageId: string;
   body: Record<string, unknown>;
+  /** When the row was recorded (epoch ms, the database's clock). */
+  receivedAt: number;
 }
 
 /** Inbound messages: written once on arrival (dedupe by channel id), read back in order to process. */
@@ -58,8 +60,10 @@ export class InboxRepository {
       contact: string;
       wa_message_id: string;
       body: Record<string, unknown>;
+      received_at: number;
     }>(
-      `select m.id, m.number_id, m.contact, m.wa_message_id, m.body
+      `select m.id, m.number_id, m.contact, m.wa_message_id, m.body,
+         (extract(epoch from m.created_at) * 1000)::float8 as received_at
        from messages m
        join jsonb_to_recordset($1::jsonb) as x(number_id uuid, contact text)
          on m.number_id = x.number_id and m.contact = x.contact
@@ -73,7 +77,17 @@ export class InboxRepository {
       contact: row.contact,
       waMessageId: row.wa_message_id,
       body: row.body,
+      receivedAt: row.received_at,
     }));
+  }
+
+  /** Inbound messages that cannot be handled (their checkpoint cannot be stored): failed, with why. */
+  async markFailed(db: Queryable, ids: number[], reason: string): Promise<void> {
+    await db.query(
+      `update messages set status = 'failed', last_error = $2, updated_at = now()
+       where id = any($1::bigint[]) and direction = 'in' and status = 'received'`,
+      [ids, reason],
+    );
   }
 
   /** Contacts with inbound messages left unprocessed for longer than `olderThanMs` (after a crash). */

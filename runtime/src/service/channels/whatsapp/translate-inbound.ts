@@ -1,4 +1,4 @@
-import type { Choice } from '@parley/schemas';
+import { type Choice, storableJson } from '@parley/schemas';
 import type { InboundLocation, InboundMedia } from '../../../engine/events.js';
 import type { DeliveryStatus, InboundMessage } from '../channel.js';
 import { pollOptionNames } from './translate-outbound.js';
@@ -87,8 +87,20 @@ export interface InboundContext {
   media?: InboundMedia;
 }
 
-/** The runtime's InboundMessage for a classified WhatsApp message (null for ignored ones). */
+/**
+ * The runtime's InboundMessage for a classified WhatsApp message (null for ignored ones), its
+ * text, names and captions storable (NUL and lone surrogates replaced).
+ */
 export function toInboundMessage(
+  message: WaIncoming,
+  content: InboundContent,
+  context: InboundContext,
+): InboundMessage | null {
+  const inbound = translate(message, content, context);
+  return inbound === null ? null : storableJson(inbound);
+}
+
+function translate(
   message: WaIncoming,
   content: InboundContent,
   context: InboundContext,
