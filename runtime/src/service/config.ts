@@ -24,6 +24,8 @@ export interface RuntimeConfig {
   staleEffectMs: number;
   /** A turn of the engine taking at least this long is logged (conversation and node). */
   slowTurnMs: number;
+  /** Attempts of one http_request call (crashes included) before the flow follows its failure path. */
+  effectMaxAttempts: number;
   /** Send pacing for WhatsApp numbers (ban avoidance) and for simulator numbers. */
   whatsappSendPolicy: SendPolicy;
   simulatorSendPolicy: SendPolicy;
@@ -48,6 +50,7 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     staleSendMs: envNumber(env, 'PARLEY_STALE_SEND_MS', 30_000),
     staleEffectMs: envNumber(env, 'PARLEY_STALE_EFFECT_MS', 75_000),
     slowTurnMs: envNumber(env, 'PARLEY_SLOW_TURN_MS', 500, 0),
+    effectMaxAttempts: envNumber(env, 'PARLEY_EFFECT_MAX_ATTEMPTS', 3),
     whatsappSendPolicy: {
       perSecond: envNumber(env, 'PARLEY_SEND_PER_SECOND', 1),
       burst: envNumber(env, 'PARLEY_SEND_BURST', 5),

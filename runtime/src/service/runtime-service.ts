@@ -156,6 +156,7 @@ export class RuntimeService {
       db,
       effects: effectRepository,
       allowPrivateHttp: config.allowPrivateHttp,
+      maxAttempts: config.effectMaxAttempts,
       logger: this.logger,
       deliver: (key, requestId, result) =>
         this.processor.schedule(key, [{ type: 'http_result', requestId, result }]),

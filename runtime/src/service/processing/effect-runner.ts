@@ -5,17 +5,25 @@ import type { Logger } from '../ops/logger.js';
 import type { EffectRepository } from '../repositories/effect-repository.js';
 import type { ContactKey } from './conversation-processor.js';
 
+type HttpResult = Awaited<ReturnType<typeof performHttpRequest>>;
+
 export interface EffectRunnerDeps {
   db: Db;
   effects: EffectRepository;
   allowPrivateHttp: boolean;
+  /** Attempts of one call (crashes and unstorable results included) before the flow's failure path. */
+  maxAttempts: number;
   logger: Logger;
   /** Feeds the result back to the conversation. */
-  deliver: (
-    key: ContactKey,
-    requestId: string,
-    result: Awaited<ReturnType<typeof performHttpRequest>>,
-  ) => void;
+  deliver: (key: ContactKey, requestId: string, result: HttpResult) => void;
+}
+
+/** What the flow gets (as the failure path's result) once a call used up its attempts. */
+export function attemptsUsedUp(maxAttempts: number): HttpResult {
+  return {
+    status: 0,
+    error: `The request was tried ${maxAttempts} times without an answer the conversation could use, so it was given up.`,
+  };
 }
 
 /** Performs the engine's http_request effects after their checkpoint committed. */
@@ -24,9 +32,21 @@ export class EffectRunner {
 
   constructor(private readonly deps: EffectRunnerDeps) {}
 
-  run(key: ContactKey, workspaceId: string, effect: HttpRequestEffect): void {
+  /**
+   * Runs a call once more, unless it used up its attempts (then the flow gets the failure). With
+   * `staleMs` (a re-run after a crash) only if no runtime attempted it within that time.
+   */
+  run(key: ContactKey, workspaceId: string, effect: HttpRequestEffect, staleMs: number | null = null): void {
     if (this.inFlight.has(effect.requestId)) return;
-    const work = this.perform(key, workspaceId, effect).finally(() => this.inFlight.delete(effect.requestId));
+    const work = this.attempt(key, workspaceId, effect, staleMs)
+      .catch((error: unknown) => {
+        // The pending row stays, so the maintenance sweep re-runs the call later.
+        this.deps.logger.warn(
+          { err: error, conversationId: effect.conversationId, requestId: effect.requestId },
+          'could not start http_request; it will be tried again',
+        );
+      })
+      .finally(() => this.inFlight.delete(effect.requestId));
     this.inFlight.set(effect.requestId, work);
   }
 
@@ -38,7 +58,26 @@ export class EffectRunner {
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  private async perform(key: ContactKey, workspaceId: string, effect: HttpRequestEffect): Promise<void> {
+  private async attempt(
+    key: ContactKey,
+    workspaceId: string,
+    effect: HttpRequestEffect,
+    staleMs: number | null,
+  ): Promise<void> {
+    const attempts = await this.deps.effects.beginAttempt(this.deps.db, effect.requestId, staleMs);
+    if (attempts === null) return;
+    if (attempts > this.deps.maxAttempts) {
+      this.deps.logger.warn(
+        { conversationId: effect.conversationId, requestId: effect.requestId, attempts: attempts - 1 },
+        'http_request gave up after its attempts; the flow follows its failure path',
+      );
+      this.deps.deliver(key, effect.requestId, attemptsUsedUp(this.deps.maxAttempts));
+      return;
+    }
+    this.deps.deliver(key, effect.requestId, await this.perform(workspaceId, effect));
+  }
+
+  private async perform(workspaceId: string, effect: HttpRequestEffect): Promise<HttpResult> {
     const secret = await this.deps.effects.signingSecret(this.deps.db, workspaceId).catch(() => null);
     // The request id lets the receiver recognise a call re-run after a crash.
     const request = {
@@ -55,6 +94,6 @@ export class EffectRunner {
         'http_request failed',
       );
     }
-    this.deps.deliver(key, effect.requestId, result);
+    return result;
   }
 }

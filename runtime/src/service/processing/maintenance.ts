@@ -80,6 +80,7 @@ export class Maintenance {
         { numberId: pending.numberId, contact: pending.contact },
         pending.workspaceId,
         pending.effect,
+        this.deps.config.staleEffectMs,
       );
     }
     const { rows } = await db.query<{ count: number }>(

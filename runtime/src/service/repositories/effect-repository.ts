@@ -8,8 +8,27 @@ export interface PendingEffect {
   effect: HttpRequestEffect;
 }
 
-/** http_request calls that were decided but never answered (a crash in between). */
+/** http_request calls that were decided but not answered yet, with their attempts so far. */
 export class EffectRepository {
+  /**
+   * Counts one more attempt of a call and returns the count, or null when there is nothing to
+   * attempt: the call was answered already, or (with `staleMs`) another runtime attempted it
+   * within that time. The count is written before the call is made, so an attempt cut off by a
+   * crash counts too.
+   */
+  async beginAttempt(db: Queryable, requestId: string, staleMs: number | null): Promise<number | null> {
+    const { rows } = await db.query<{ attempts: number }>(
+      `update pending_effects set attempts = attempts + 1, last_attempt_at = now()
+       where request_id = $1
+         and ($2::double precision is null
+           or coalesce(last_attempt_at, created_at) < now() - make_interval(secs => $2::double precision / 1000))
+       returning attempts`,
+      [requestId, staleMs],
+    );
+    return rows[0]?.attempts ?? null;
+  }
+
+  /** Calls whose last attempt (or creation) is older than `olderThanMs`: cut off by a crash. */
   async stale(db: Queryable, olderThanMs: number, limit: number): Promise<PendingEffect[]> {
     const { rows } = await db.query<{
       request_id: string;
@@ -19,7 +38,7 @@ export class EffectRepository {
       payload: { request: HttpRequestEffect['request']; nodeId: string; conversationId: string };
     }>(
       `select request_id, number_id, contact, workspace_id, payload from pending_effects
-       where created_at < now() - make_interval(secs => $1::double precision / 1000)
+       where coalesce(last_attempt_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)
        order by created_at limit $2`,
       [olderThanMs, limit],
     );
