@@ -21,10 +21,15 @@ export class SimulatorChannel implements Channel {
     private readonly sentLog: SentLog,
   ) {}
 
+  /**
+   * Publishes, then records the delivery, as WhatsApp records a message only once it went out: a
+   * crash in between leaves a reply that is sent again (at least once), never one marked sent that
+   * nobody received.
+   */
   async send(envelope: OutboundEnvelope): Promise<{ channelMessageId: string }> {
-    const channelMessageId = `sim-out-${randomUUID()}`;
-    const earlier = await this.sentLog.record(envelope.numberId, envelope.idempotencyKey, channelMessageId);
+    const earlier = await this.sentLog.find(envelope.numberId, envelope.idempotencyKey);
     if (earlier !== null) return { channelMessageId: earlier };
+    const channelMessageId = `sim-out-${randomUUID()}`;
     const delivery: SimulatorDelivery = {
       type: 'message',
       numberId: envelope.numberId,
@@ -34,7 +39,9 @@ export class SimulatorChannel implements Channel {
       at: Date.now(),
     };
     await this.bus.publish(busChannels.simulator(envelope.numberId), delivery);
-    return { channelMessageId };
+    // Two sends of one key racing (a requeue after a stall) both publish; the log keeps the first.
+    const first = await this.sentLog.record(envelope.numberId, envelope.idempotencyKey, channelMessageId);
+    return { channelMessageId: first ?? channelMessageId };
   }
 
   async findSent(envelope: OutboundEnvelope): Promise<{ channelMessageId: string } | null> {
