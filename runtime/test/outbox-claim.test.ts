@@ -1,3 +1,4 @@
+import { createPgDb } from '@parley/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxRepository } from '../src/service/repositories/outbox-repository.js';
 import { intakeFlow } from './support/intake-flow.js';
@@ -77,4 +78,62 @@ describe('outbox claims across numbers', () => {
     expect(next.map((message) => message.attempts)).toEqual([1, 1]);
     expect(next[0]?.envelope).toMatchObject({ numberId: a.numberId, contact: '+15550000001' });
   });
+
+  it('lets two runtimes claim the same outbox at once without deadlocks, each message once', async () => {
+    const number = await seedPublishedFlow(database.db, intakeFlow);
+    const contacts = 300;
+    const perContact = 4;
+    await database.db.query(
+      `insert into messages (workspace_id, number_id, contact, direction, type, body, status, idempotency_key)
+       select $1::uuid, $2::uuid, '+1666' || lpad(c::text, 6, '0'), 'out', 'text', jsonb_build_object('text', c || '#' || r),
+         'queued', $2::text || ':' || c || ':' || r
+       from generate_series(1, $3::int) r, generate_series(1, $4::int) c order by r, c`,
+      [number.workspaceId, number.numberId, perContact, contacts],
+    );
+    // Two runtimes: two connection pools, each with several claim-and-send loops, as the
+    // dispatcher of each runtime runs them.
+    const runtimes = [
+      createPgDb({ connectionString: database.url, max: 4 }),
+      createPgDb({ connectionString: database.url, max: 4 }),
+    ];
+    const claimed: number[] = [];
+    const errors: string[] = [];
+    const loop = async (db: (typeof runtimes)[number]) => {
+      for (let idle = 0; idle < 20; ) {
+        try {
+          const batch = await outbox.claim(db, [{ numberId: number.numberId, limit: 50 }]);
+          if (batch.length === 0) {
+            idle += 1;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            continue;
+          }
+          idle = 0;
+          claimed.push(...batch.map((message) => message.envelope.messageId));
+          await outbox.markSent(
+            db,
+            batch.map((message) => ({
+              messageId: message.envelope.messageId,
+              channelMessageId: `sent-${message.envelope.messageId}`,
+            })),
+          );
+        } catch (error) {
+          errors.push((error as Error).message);
+        }
+      }
+    };
+    try {
+      await Promise.all(runtimes.flatMap((db) => [loop(db), loop(db), loop(db)]));
+    } finally {
+      await Promise.all(runtimes.map((db) => db.close()));
+    }
+    expect(errors.filter((message) => message.includes('deadlock detected'))).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(claimed).toHaveLength(contacts * perContact);
+    expect(new Set(claimed).size).toBe(contacts * perContact);
+    const { rows } = await database.db.query<{ status: string; count: number }>(
+      `select status, count(*)::int as count from messages where number_id = $1 group by status`,
+      [number.numberId],
+    );
+    expect(rows).toEqual([{ status: 'sent', count: contacts * perContact }]);
+  }, 60_000);
 });

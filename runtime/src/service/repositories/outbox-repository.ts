@@ -37,9 +37,14 @@ export class OutboxRepository {
          where status = 'queued' and (next_attempt_at is null or next_attempt_at <= now())
        ), ready as (
          select r.id from ranked r join wanted w on w.number_id = r.number_id where r.rank <= w.lim
+       ), locked as (
+         -- Rows another runtime is claiming are skipped, not waited for: waiting on each other's
+         -- rows in different orders deadlocked two runtimes under load.
+         select m.id from messages m join ready on m.id = ready.id
+         where m.status = 'queued' order by m.id for update of m skip locked
        )
        update messages m set status = 'sending', attempts = m.attempts + 1, updated_at = now()
-       from ready where m.id = ready.id and m.status = 'queued'
+       from locked where m.id = locked.id and m.status = 'queued'
        returning m.id, m.number_id, m.contact, m.idempotency_key, m.body, m.attempts`,
       [jsonRows(wanted.map((w) => ({ number_id: w.numberId, lim: w.limit })))],
     );
