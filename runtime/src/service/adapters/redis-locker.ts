@@ -5,12 +5,14 @@ import { MemoryLocker } from './memory-locker.js';
 
 export interface RedisLockerOptions {
   prefix: string;
-  /** Lease length; a holder that dies frees the key after this. */
+  /** Lease length, renewed while the work runs; a holder that dies frees the key within this. */
   ttlMs?: number;
 }
 
 /**
- * Redlock across processes, behind an in-process queue per key so one process never competes
+ * Redlock across processes with a short lease that the holder keeps renewing while its work runs:
+ * a process that dies (SIGKILL, OOM) stops renewing, so another one serves its contacts within
+ * one lease (5 s) instead of waiting out a long one. Behind an in-process queue per key so one process never competes
  * with itself (that keeps Redis round trips to one acquire and one release per batch of work).
  */
 export class RedisLocker implements Locker {
@@ -22,7 +24,7 @@ export class RedisLocker implements Locker {
     redis: Redis,
     private readonly options: RedisLockerOptions,
   ) {
-    this.ttlMs = options.ttlMs ?? 15_000;
+    this.ttlMs = options.ttlMs ?? 5_000;
     this.redlock = new Redlock([redis], {
       retryCount: 600,
       retryDelay: 25,
@@ -35,10 +37,21 @@ export class RedisLocker implements Locker {
 
   withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
     return this.local.withLock(key, async () => {
-      const lock: Lock = await this.redlock.acquire([`${this.options.prefix}lock:${key}`], this.ttlMs);
+      let lock: Lock = await this.redlock.acquire([`${this.options.prefix}lock:${key}`], this.ttlMs);
+      const renewal = setInterval(() => {
+        this.redlock.extend(lock, this.ttlMs, { retryCount: 0 }).then(
+          (extended) => {
+            lock = extended;
+          },
+          // The next tick tries again; a lease that lapses anyway lets another process in, and
+          // the checkpoint version then refuses this process's late write.
+          () => undefined,
+        );
+      }, this.ttlMs / 3);
       try {
         return await work();
       } finally {
+        clearInterval(renewal);
         // One attempt: a lock whose key is gone (expired, Redis flushed or restarted) fails to
         // release, and with the acquire retries (600) that failure would hold this key's queue
         // for ~20 s. An unreleased lock expires by itself.
