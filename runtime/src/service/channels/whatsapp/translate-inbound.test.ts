@@ -88,6 +88,29 @@ describe('classifyInbound', () => {
 });
 
 describe('toInboundMessage', () => {
+  it('makes text, names and captions storable (NUL and lone surrogates become U+FFFD)', () => {
+    expect(
+      toInboundMessage(
+        { ...base, notifyName: 'Ann\ud800' },
+        { kind: 'text', text: 'hi\u0000there' },
+        context,
+      ),
+    ).toMatchObject({ contactName: 'Ann\uFFFD', text: 'hi\uFFFDthere' });
+    const media = toInboundMessage(
+      { ...base, type: 'document' },
+      { kind: 'media', mimeType: 'application/pdf', caption: 'cap\udc00', tooLarge: false },
+      {
+        ...context,
+        media: { url: 'file:///m/a.pdf', mimeType: 'application/pdf', name: 'a\u0000.pdf', size: 3 },
+      },
+    );
+    expect(media).toMatchObject({ text: 'cap\uFFFD', media: { name: 'a\uFFFD.pdf' } });
+    // Ordinary text is left exactly as it came.
+    expect(toInboundMessage(base, { kind: 'text', text: 'olá 😀' }, context)).toMatchObject({
+      text: 'olá 😀',
+    });
+  });
+
   it('builds the runtime message with the sender name and send time', () => {
     expect(toInboundMessage({ ...base, notifyName: 'Ann' }, { kind: 'text', text: 'hi' }, context)).toEqual({
       numberId: 'n1',
