@@ -1,3 +1,4 @@
+import { busChannels, type ConnectedBus, connectBus } from '@parley/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DriverOptions, fetchTranscript, runConversations } from './support/conversation-driver.js';
 import { intakeFlow, intakeScripts } from './support/intake-flow.js';
@@ -20,6 +21,9 @@ describe('a runtime SIGKILLed under load', () => {
   let runtime: RuntimeProcess;
   let numberId: string;
   let port: number;
+  /** The test's own subscriber to the simulator channel: what was really delivered. */
+  let bus: ConnectedBus;
+  const published = new Set<string>();
 
   // Restarts come back on the same port.
   const start = () => env.start({ port });
@@ -28,10 +32,17 @@ describe('a runtime SIGKILLed under load', () => {
     env = await createRuntimeEnv();
     ({ numberId } = await seedPublishedFlow(env.database.db, intakeFlow));
     port = await freePort();
+    bus = await connectBus({ redisUrl: env.redis.url, prefix: env.redis.prefix, db: env.database.db });
+    await bus.bus.subscribe(busChannels.simulator(numberId), (message) => {
+      const delivery = message as { type?: string; channelMessageId?: string };
+      if (delivery.type === 'message' && delivery.channelMessageId !== undefined)
+        published.add(delivery.channelMessageId);
+    });
     runtime = await start();
   });
 
   afterAll(async () => {
+    await bus?.close();
     await env?.cleanup();
   });
 
@@ -80,6 +91,15 @@ describe('a runtime SIGKILLed under load', () => {
       deliveries: await fetchDeliveries(runtime.base, numberId),
     });
     expect(problems).toEqual([]);
+
+    // No reply is marked sent with an id that never reached the simulator's subscribers.
+    const { rows: sent } = await env.database.db.query<{ wa_message_id: string }>(
+      `select wa_message_id from messages
+       where number_id = $1 and direction = 'out' and status in ('sent', 'delivered', 'read')`,
+      [numberId],
+    );
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((row) => !published.has(row.wa_message_id))).toEqual([]);
 
     const retried = results.flatMap((result) => result.posts).filter((post) => post.attempts > 1);
     console.info(
