@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { LRUCache } from 'lru-cache';
 import { patternProblem } from '../patterns/author-pattern.js';
 import { createAjv } from './ajv.js';
 import { problemsFromAjv } from './ajv-messages.js';
@@ -7,7 +8,29 @@ import { problemsFromAjv } from './ajv-messages.js';
 const createAnswerAjv = () =>
   createAjv({ strictSchema: true, strictTypes: false, strictTuples: false, strictRequired: false });
 const answerAjv = createAnswerAjv();
-const cache = new Map<string, CompiledAnswer>();
+
+/** How many distinct answer schemas stay compiled; every draft save with new settings adds one. */
+export const ANSWER_SCHEMA_CACHE_MAX = 500;
+
+interface CacheEntry {
+  compiled: CompiledAnswer;
+  /** The ajv that holds the compiled schema and the object it holds it by, to forget it on eviction. */
+  owner: { ajv: ReturnType<typeof createAjv>; schema: object } | null;
+}
+
+// ajv keeps every schema it compiled (by object) until told to forget it, so evicting an entry
+// must also remove it from ajv: the cache alone would not free the memory.
+const cache = new LRUCache<string, CacheEntry>({
+  max: ANSWER_SCHEMA_CACHE_MAX,
+  dispose: (entry) => {
+    entry.owner?.ajv.removeSchema(entry.owner.schema);
+  },
+});
+
+/** How many compiled answer schemas are held now (for tests and metrics). */
+export function answerSchemaCacheSize(): number {
+  return cache.size;
+}
 
 /**
  * A compiled answer validator, or why the answer schema is not usable: `message` tells an admin
@@ -100,21 +123,23 @@ function declaresIds(value: unknown): boolean {
   return Object.hasOwn(value, '$id') || Object.values(value).some(declaresIds);
 }
 
-function compile(schema: object): CompiledAnswer {
+function compile(schema: object): CacheEntry {
   try {
     // ajv keeps every `$id` it compiled for good: one question's ids would clash with another's, or
     // be reachable by `$ref` from any later flow. Such (rare) schemas get an ajv of their own.
     const ajv = declaresIds(schema) ? createAnswerAjv() : answerAjv;
-    if (!ajv.validateSchema(schema)) return { ok: false, ...fromMetaSchema(ajv.errors) };
+    if (!ajv.validateSchema(schema))
+      return { compiled: { ok: false, ...fromMetaSchema(ajv.errors) }, owner: null };
     const unusable = unusablePattern(schema);
-    if (unusable !== null) return { ok: false, ...unusable };
-    return { ok: true, validate: ajv.compile(structuredClone(schema)) };
+    if (unusable !== null) return { compiled: { ok: false, ...unusable }, owner: null };
+    const copy = structuredClone(schema);
+    return { compiled: { ok: true, validate: ajv.compile(copy) }, owner: { ajv, schema: copy } };
   } catch (cause) {
-    return { ok: false, ...fromCompileError(schema, cause) };
+    return { compiled: { ok: false, ...fromCompileError(schema, cause) }, owner: null };
   }
 }
 
-/** Compiles (once per distinct schema) the validator of a question's answer. */
+/** Compiles the validator of a question's answer, once per distinct schema among the recently used. */
 export function compileAnswerSchema(schema: object): CompiledAnswer {
   let key: string;
   try {
@@ -122,10 +147,10 @@ export function compileAnswerSchema(schema: object): CompiledAnswer {
   } catch {
     return { ok: false, message: 'they are nested too deeply.', pointer: '' };
   }
-  let compiled = cache.get(key);
-  if (compiled === undefined) {
-    compiled = compile(schema);
-    cache.set(key, compiled);
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    entry = compile(schema);
+    cache.set(key, entry);
   }
-  return compiled;
+  return entry.compiled;
 }
