@@ -33,6 +33,8 @@ import { FlowsService } from './modules/flows/flows.service.js';
 import { InvitationsRepository } from './modules/invitations/invitations.repository.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { InvitationsService } from './modules/invitations/invitations.service.js';
+import { IdempotencyRepository } from './modules/idempotency/idempotency.repository.js';
+import { IdempotencyService } from './modules/idempotency/idempotency.service.js';
 import { NumbersRepository } from './modules/numbers/numbers.repository.js';
 import { numberRoutes } from './modules/numbers/numbers.routes.js';
 import { NumbersService } from './modules/numbers/numbers.service.js';
@@ -157,7 +159,14 @@ export function createApi(options: ApiOptions): Api {
   api.get('/openapi.json', (_request, response) => {
     response.json(openapi);
   });
-  api.use(mountRoutes(routes, authenticate, logger));
+  api.use(
+    mountRoutes(
+      routes,
+      authenticate,
+      logger,
+      new IdempotencyService(db, new IdempotencyRepository(), logger),
+    ),
+  );
   api.use((_request, response) => {
     response.status(404).json({ error: { code: 'not_found', message: 'No such endpoint.', details: null } });
   });

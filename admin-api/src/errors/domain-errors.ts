@@ -14,7 +14,7 @@ export class DomainError extends Error {
       | 'rate_limited'
       | 'locked'
       | 'unprocessable'
-      | 'timeout',
+      | 'unavailable',
     message: string,
     readonly details?: unknown,
   ) {
@@ -28,8 +28,9 @@ export const conflict = (message: string, details?: unknown) => new DomainError(
 export const invalid = (message: string, details?: unknown) => new DomainError('invalid', message, details);
 export const unprocessable = (message: string, details?: unknown) =>
   new DomainError('unprocessable', message, details);
-/** Something the request waits for (the runtime) did not happen in time. */
-export const timedOut = (message: string, details?: unknown) => new DomainError('timeout', message, details);
+/** Something the request needs (the database) failed; the message says whether to retry and how. */
+export const unavailable = (message: string, details?: unknown) =>
+  new DomainError('unavailable', message, details);
 export const unauthenticated = (message = 'Sign in first') => new DomainError('unauthenticated', message);
 export const forbidden = (message = 'Your role does not allow this') => new DomainError('forbidden', message);
 export const preconditionFailed = (message: string, details?: unknown) =>

@@ -12,7 +12,7 @@ const STATUS: Record<DomainError['kind'], number> = {
   unprocessable: 422,
   locked: 423,
   rate_limited: 429,
-  timeout: 504,
+  unavailable: 503,
 };
 
 /** The only place errors become HTTP: `{ error: { code, message, details } }`, never a stack trace. */

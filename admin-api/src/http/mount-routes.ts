@@ -4,7 +4,19 @@ import type { ValidateFunction } from 'ajv';
 import { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { DomainError, forbidden, invalid } from '../errors/domain-errors.js';
-import { type Caller, ROLE_RANK, type RouteDefinition, type SignedInUser } from './route.js';
+import {
+  type IdempotencyService,
+  readIdempotencyKey,
+  requestHash,
+} from '../modules/idempotency/idempotency.service.js';
+import {
+  acceptsIdempotencyKey,
+  type Caller,
+  ROLE_RANK,
+  type RouteDefinition,
+  type RouteResult,
+  type SignedInUser,
+} from './route.js';
 
 /** Resolves who makes a request from its credentials; throws `unauthenticated`. */
 export interface Authenticate {
@@ -115,10 +127,15 @@ export function expressPath(path: string): string {
 
 /**
  * Mounts declared routes: authentication and role, validation of params, query and body, the
- * handler, then validation of the JSON reply against its declared schema (a mismatch is our bug:
- * logged, and a 500 outside production so tests catch it).
+ * handler (at most once per Idempotency-Key on writes), then validation of the JSON reply against
+ * its declared schema (a mismatch is our bug: logged, and a 500 outside production so tests catch it).
  */
-export function mountRoutes(routes: RouteDefinition[], authenticate: Authenticate, logger: Logger): Router {
+export function mountRoutes(
+  routes: RouteDefinition[],
+  authenticate: Authenticate,
+  logger: Logger,
+  idempotency: IdempotencyService,
+): Router {
   const router = Router();
   const strictResponses = process.env.NODE_ENV !== 'production';
   for (const definition of routes) {
@@ -158,15 +175,39 @@ export function mountRoutes(routes: RouteDefinition[], authenticate: Authenticat
         checkStorable(body, 'body');
         check(validateBody, body, 'body');
       }
-      const result = await definition.handler({
-        params,
-        query,
-        body,
-        caller,
-        request,
-        response,
-        ip: request.ip ?? 'unknown',
-      } as never);
+      // Keys are kept per workspace member; routes of a signed-in user without a workspace take none.
+      const member = caller !== null && 'workspaceId' in caller ? caller : null;
+      const idempotencyKey =
+        member !== null && acceptsIdempotencyKey(definition)
+          ? readIdempotencyKey(request.get('idempotency-key'))
+          : null;
+      const handle = () =>
+        definition.handler({
+          params,
+          query,
+          body,
+          caller,
+          request,
+          response,
+          ip: request.ip ?? 'unknown',
+          idempotencyKey,
+        } as never);
+      let result: RouteResult;
+      if (member === null || idempotencyKey === null) result = await handle();
+      else {
+        const outcome = await idempotency.run(
+          { workspaceId: member.workspaceId, userId: member.userId, key: idempotencyKey },
+          requestHash(definition.method, request.originalUrl, body),
+          async () => {
+            const handled = await handle();
+            if (handled === 'streamed')
+              throw new Error(`${definition.path} streams: it cannot be idempotent`);
+            return { status: handled.status, body: handled.body, headers: handled.headers ?? {} };
+          },
+        );
+        if (outcome.replayed) response.setHeader('Idempotent-Replayed', 'true');
+        result = outcome;
+      }
       if (result === 'streamed') return;
       const validate = validateResponse.get(result.status);
       if (validate !== undefined && !validate(result.body)) {

@@ -1,4 +1,4 @@
-import type { RouteDefinition } from './route.js';
+import { acceptsIdempotencyKey, type RouteDefinition } from './route.js';
 import { ErrorBody } from './schemas.js';
 
 const ERROR_RESPONSES: Record<number, string> = {
@@ -12,6 +12,19 @@ const ERROR_RESPONSES: Record<number, string> = {
 const BODY_ERROR_RESPONSES: Record<number, string> = {
   413: 'The body is larger than the limit',
   415: 'The body is not JSON',
+};
+/** What a write with an Idempotency-Key may be answered besides its own answers. */
+const IDEMPOTENCY_RESPONSES: Record<number, string> = {
+  409: 'A request with this Idempotency-Key is still being handled',
+  422: 'This Idempotency-Key was already used for a different request',
+};
+const IDEMPOTENCY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: a repeated request with the same key and body (within 24 hours, by the same user in the same workspace) is answered with the first answer (header Idempotent-Replayed: true) instead of being done again. A 202 (work still pending) is not final: the retry asks again.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
 };
 const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
 
@@ -41,6 +54,7 @@ export function buildOpenApi(routes: RouteDefinition[], version: string): Record
           schema: plain(schema),
         }),
       ),
+      ...(acceptsIdempotencyKey(definition) ? [IDEMPOTENCY_PARAMETER] : []),
     ];
     const responses: Record<string, unknown> = {};
     for (const [status, spec] of Object.entries(definition.responses)) {
@@ -59,7 +73,11 @@ export function buildOpenApi(routes: RouteDefinition[], version: string): Record
               }),
       };
     }
-    const errors = { ...ERROR_RESPONSES, ...(definition.method === 'get' ? {} : BODY_ERROR_RESPONSES) };
+    const errors = {
+      ...ERROR_RESPONSES,
+      ...(definition.method === 'get' ? {} : BODY_ERROR_RESPONSES),
+      ...(acceptsIdempotencyKey(definition) ? IDEMPOTENCY_RESPONSES : {}),
+    };
     for (const [status, description] of Object.entries(errors)) {
       if ((status === '401' || status === '403') && definition.access === 'public') continue;
       responses[status] ??= { description, content: ERROR_CONTENT };

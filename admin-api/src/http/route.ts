@@ -40,6 +40,8 @@ export interface RouteContext<P, Q, B, A extends Access> {
   request: Request;
   response: Response;
   ip: string;
+  /** The write's Idempotency-Key header, when the client sent one (writes by signed-in callers). */
+  idempotencyKey: string | null;
 }
 
 /** A JSON reply, or `streamed` when the handler wrote the response itself (exports, SSE). */
@@ -97,4 +99,9 @@ export function route<
   A extends Access = Access,
 >(definition: TypedRoute<P, Q, B, A>): RouteDefinition {
   return definition as unknown as RouteDefinition;
+}
+
+/** Writes by signed-in callers accept an Idempotency-Key: a retry with it is answered, not redone. */
+export function acceptsIdempotencyKey(definition: Pick<RouteDefinition, 'method' | 'access'>): boolean {
+  return definition.method !== 'get' && definition.access !== 'public';
 }

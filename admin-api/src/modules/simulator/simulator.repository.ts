@@ -21,6 +21,26 @@ export interface StoredMessage {
   createdAt: string;
 }
 
+interface MessageRow {
+  id: string;
+  direction: 'in' | 'out';
+  type: string;
+  body: Record<string, unknown>;
+  status: string;
+  created_at: Date;
+}
+
+function storedMessage(row: MessageRow): StoredMessage {
+  return {
+    id: Number(row.id),
+    direction: row.direction,
+    type: row.type,
+    body: row.body,
+    status: row.status,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
 /** A contact's message for the inbox; `waMessageId` is unique (the rows come back by it). */
 export interface InboundMessageRow {
   workspaceId: string;
@@ -28,6 +48,12 @@ export interface InboundMessageRow {
   contact: string;
   waMessageId: string;
   body: Record<string, unknown>;
+}
+
+/** An inbound row as stored: this request's, or the one an earlier try of it stored. */
+export interface StoredInbound {
+  id: number;
+  text: string | null;
 }
 
 export interface ConversationSnapshot {
@@ -99,16 +125,31 @@ export class SimulatorRepository {
 
   /**
    * Puts contacts' messages in the runtime's inbox (as a channel would), many sessions' in one
-   * statement; returns each one's row id, or null when its session's number is gone (the session
-   * was ended meanwhile).
+   * statement. Returns each one's row, the row an earlier try stored under the same message id (a
+   * retry with an Idempotency-Key), or null when its session's number is gone (the session ended).
    */
-  async insertInbound(db: Queryable, rows: InboundMessageRow[]): Promise<(number | null)[]> {
-    const { rows: inserted } = await db.query<{ id: string; wa_message_id: string }>(
-      `insert into messages (workspace_id, number_id, contact, direction, wa_message_id, type, body, status)
-       select n.workspace_id, n.id, x.contact, 'in', x.wa_message_id, 'text', x.body, 'received'
-       from jsonb_to_recordset($1::jsonb) as x(workspace_id uuid, number_id uuid, contact text, wa_message_id text, body jsonb)
-       join numbers n on n.id = x.number_id and n.workspace_id = x.workspace_id and n.channel = 'simulator'
-       returning id, wa_message_id`,
+  async insertInbound(db: Queryable, rows: InboundMessageRow[]): Promise<(StoredInbound | null)[]> {
+    const { rows: stored } = await db.query<{
+      id: string;
+      number_id: string;
+      wa_message_id: string;
+      text: string | null;
+    }>(
+      `with x as (
+         select * from jsonb_to_recordset($1::jsonb)
+           as x(workspace_id uuid, number_id uuid, contact text, wa_message_id text, body jsonb)
+       ), inserted as (
+         insert into messages (workspace_id, number_id, contact, direction, wa_message_id, type, body, status)
+         select n.workspace_id, n.id, x.contact, 'in', x.wa_message_id, 'text', x.body, 'received'
+         from x join numbers n on n.id = x.number_id and n.workspace_id = x.workspace_id and n.channel = 'simulator'
+         on conflict (number_id, direction, wa_message_id) where wa_message_id is not null do nothing
+         returning id, number_id, wa_message_id, body ->> 'text' as text
+       )
+       select id, number_id, wa_message_id, text from inserted
+       union all
+       select m.id, m.number_id, m.wa_message_id, m.body ->> 'text' from x
+       join messages m on m.number_id = x.number_id and m.workspace_id = x.workspace_id
+         and m.direction = 'in' and m.wa_message_id = x.wa_message_id`,
       [
         JSON.stringify(
           rows.map((row) => ({
@@ -121,8 +162,32 @@ export class SimulatorRepository {
         ),
       ],
     );
-    const ids = new Map(inserted.map((row) => [row.wa_message_id, Number(row.id)]));
-    return rows.map((row) => ids.get(row.waMessageId) ?? null);
+    // The statement's snapshot does not see its own inserts, so each row comes back once.
+    const byId = new Map(
+      stored.map((row) => [`${row.number_id} ${row.wa_message_id}`, { id: Number(row.id), text: row.text }]),
+    );
+    return rows.map((row) => byId.get(`${row.numberId} ${row.waMessageId}`) ?? null);
+  }
+
+  /**
+   * The bot's replies to one inbound message: its outbound messages after it and before the
+   * contact's next message, all of them (the runtime caps a turn's messages).
+   */
+  async repliesTo(
+    db: Queryable,
+    numberId: string,
+    contact: string,
+    inboundId: number,
+  ): Promise<StoredMessage[]> {
+    const { rows } = await db.query<MessageRow>(
+      `select id, direction, type, body, status, created_at from messages m
+       where number_id = $1 and contact = $2 and direction = 'out' and type <> 'control' and id > $3
+         and not exists (select 1 from messages i where i.number_id = $1 and i.contact = $2
+           and i.direction = 'in' and i.type <> 'control' and i.id > $3 and i.id < m.id)
+       order by id`,
+      [numberId, contact, inboundId],
+    );
+    return rows.map(storedMessage);
   }
 
   /** Whether the runtime handled the inbound row and has no http call of the contact still pending. */
@@ -135,35 +200,26 @@ export class SimulatorRepository {
     return rows[0]?.settled === true;
   }
 
-  /** The contact's messages in both directions (control events left out), in order; `afterId` to start later. */
+  /**
+   * The contact's latest `limit` messages in both directions (control events left out), in order,
+   * and whether earlier ones were left out.
+   */
   async messages(
     db: Queryable,
     numberId: string,
     contact: string,
-    options: { afterId?: number; direction?: 'out' } = {},
-  ): Promise<StoredMessage[]> {
-    const { rows } = await db.query<{
-      id: string;
-      direction: 'in' | 'out';
-      type: string;
-      body: Record<string, unknown>;
-      status: string;
-      created_at: Date;
-    }>(
-      `select id, direction, type, body, status, created_at from messages
-       where number_id = $1 and contact = $2 and type <> 'control' and id > $3
-         and ($4::text is null or direction = $4)
-       order by id limit 5000`,
-      [numberId, contact, options.afterId ?? 0, options.direction ?? null],
+    limit: number,
+  ): Promise<{ messages: StoredMessage[]; truncated: boolean }> {
+    const { rows } = await db.query<MessageRow>(
+      `select * from (
+         select id, direction, type, body, status, created_at from messages
+         where number_id = $1 and contact = $2 and type <> 'control'
+         order by id desc limit $3
+       ) latest order by id`,
+      [numberId, contact, limit + 1],
     );
-    return rows.map((row) => ({
-      id: Number(row.id),
-      direction: row.direction,
-      type: row.type,
-      body: row.body,
-      status: row.status,
-      createdAt: row.created_at.toISOString(),
-    }));
+    const truncated = rows.length > limit;
+    return { messages: (truncated ? rows.slice(1) : rows).map(storedMessage), truncated };
   }
 
   /** The contact's latest conversation on the session's number. */

@@ -33,6 +33,9 @@ const Session = Type.Object({
   version: Type.Union([Type.Integer(), Type.Literal('draft')]),
   contact: Type.Object({ phone: Type.String(), name: Type.Optional(Type.String()) }),
   messages: Type.Array(TranscriptEntry),
+  truncated: Type.Boolean({
+    description: 'Earlier messages were left out: only the latest 5,000 are returned',
+  }),
   status: Status,
   answers: Variables,
   variables: Variables,
@@ -75,6 +78,12 @@ const Reply = Type.Object({
   variables: Variables,
 });
 
+const Pending = Type.Object({
+  stored: Type.Literal(true),
+  replyPending: Type.Literal(true),
+  message: Type.String({ description: 'Why the reply is not here yet, in plain words' }),
+});
+
 export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] {
   return [
     route({
@@ -111,14 +120,17 @@ export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] 
       access: 'editor',
       params: IdParams,
       body: MessageBody,
+      description:
+        'Send an Idempotency-Key with each typed message and reuse it when retrying: the message is stored once and the retry gets its reply. A 202 means the message is stored but its reply is not ready (the runtime did not answer within 15 s, or the database failed after storing it): it appears in the transcript, and a retry with the same key returns it once it is there.',
       responses: {
         200: { description: 'The bot’s replies and the conversation after them', schema: Reply },
-        504: { description: 'The runtime did not answer in time (15 s)' },
+        202: { description: 'The message is stored; the reply is not ready yet', schema: Pending },
+        503: {
+          description: 'The database did not answer; the message may not be stored (retry with the same key)',
+        },
       },
-      handler: async ({ caller, params, body }) => ({
-        status: 200,
-        body: await simulator.send(caller, params.id, body.text),
-      }),
+      handler: async ({ caller, params, body, idempotencyKey }) =>
+        simulator.send(caller, params.id, body.text, idempotencyKey),
     }),
     route({
       method: 'delete',

@@ -1,14 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Batcher, busChannels, type SimulatorTurn } from '@parley/db';
 import { LRUCache } from 'lru-cache';
 import type { ApiContext } from '../../api-context.js';
-import { notFound, timedOut } from '../../errors/domain-errors.js';
+import { DomainError, notFound, unavailable, unprocessable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type { FlowsService } from '../flows/flows.service.js';
 import type {
   InboundMessageRow,
   SessionRecord,
   SimulatorRepository,
+  StoredInbound,
   StoredMessage,
 } from './simulator.repository.js';
 import { TurnWaiter } from './turn-waiter.js';
@@ -16,6 +17,8 @@ import { TurnWaiter } from './turn-waiter.js';
 /** The contact a session talks as when none is given (a fictional number). */
 export const DEFAULT_SIMULATOR_CONTACT = '+15555550100';
 export const DEFAULT_TURN_TIMEOUT_MS = 15_000;
+/** The most messages a session's transcript returns (the latest; `truncated` says when some are left out). */
+export const TRANSCRIPT_LIMIT = 5_000;
 
 /** A bot message as the simulator shows it. */
 export interface BotMessage {
@@ -37,10 +40,25 @@ export interface SessionView {
   version: number | 'draft';
   contact: { phone: string; name?: string };
   messages: TranscriptEntry[];
+  /** Earlier messages were left out (only the latest TRANSCRIPT_LIMIT are returned). */
+  truncated: boolean;
   status: string;
   answers: Record<string, unknown>;
   variables: Record<string, unknown>;
 }
+
+/** The bot's reply to a message, or word that the message is stored and the reply not ready. */
+export type SendResult =
+  | {
+      status: 200;
+      body: {
+        messages: BotMessage[];
+        status: string;
+        answers: Record<string, unknown>;
+        variables: Record<string, unknown>;
+      };
+    }
+  | { status: 202; body: { stored: true; replyPending: true; message: string } };
 
 function botMessage(body: Record<string, unknown>): BotMessage {
   const { text, choices, media, render } = body;
@@ -59,6 +77,10 @@ function transcriptEntry(message: StoredMessage): TranscriptEntry {
     status: message.status,
     at: message.createdAt,
   };
+}
+
+function pending(message: string): SendResult {
+  return { status: 202, body: { stored: true, replyPending: true, message } };
 }
 
 const sessionKey = (caller: Caller, sessionId: string) => `${caller.workspaceId} ${sessionId}`;
@@ -83,7 +105,7 @@ function replyFromTurns(turns: SimulatorTurn[]) {
 export class SimulatorService {
   private readonly sessions = new LRUCache<string, SessionRecord>({ max: 5_000, ttl: 10 * 60_000 });
   /** Messages sent while an insert runs go to Postgres together in the next one. */
-  private readonly inbox: Batcher<InboundMessageRow, number | null>;
+  private readonly inbox: Batcher<InboundMessageRow, StoredInbound | null>;
 
   constructor(
     private readonly api: ApiContext,
@@ -126,6 +148,7 @@ export class SimulatorService {
       version,
       contact: { phone, ...(contact.name === undefined ? {} : { name: contact.name }) },
       messages: [],
+      truncated: false,
       status: 'none',
       answers: {},
       variables: {},
@@ -154,7 +177,12 @@ export class SimulatorService {
 
   async get(caller: Caller, sessionId: string): Promise<SessionView> {
     const session = await this.session(caller, sessionId);
-    const messages = await this.repository.messages(this.api.db, session.id, session.contact);
+    const { messages, truncated } = await this.repository.messages(
+      this.api.db,
+      session.id,
+      session.contact,
+      TRANSCRIPT_LIMIT,
+    );
     return {
       id: session.id,
       flowId: session.flowId,
@@ -164,15 +192,24 @@ export class SimulatorService {
         ...(session.contactName === null ? {} : { name: session.contactName }),
       },
       messages: messages.map(transcriptEntry),
+      truncated,
       ...(await this.outcome(session)),
     };
   }
 
   /**
    * Sends the contact's message and waits for the runtime's answer: the bot messages the turn
-   * produced (and those after its http calls), then the conversation's status, answers and variables.
+   * produced (and those after its http calls), then the conversation's status, answers and
+   * variables. With an Idempotency-Key the message is stored once however often it is retried, and
+   * a retry gets the reply to that one message. Once the message is stored, a reply that is late or
+   * cannot be read (the runtime is slow, Postgres failed) is answered 202: stored, reply pending.
    */
-  async send(caller: Caller, sessionId: string, text: string) {
+  async send(
+    caller: Caller,
+    sessionId: string,
+    text: string,
+    idempotencyKey: string | null,
+  ): Promise<SendResult> {
     const session = await this.session(caller, sessionId);
     const waiter = await TurnWaiter.start({
       bus: this.api.bus,
@@ -181,14 +218,53 @@ export class SimulatorService {
       settled: (inboundId) =>
         this.repository.turnSettled(this.api.db, session.id, session.contact, inboundId),
     });
-    let inboundId: number | null;
-    let turns: SimulatorTurn[] | null;
     try {
-      inboundId = await this.inbox.submit({
+      const inbound = await this.store(caller, session, text, idempotencyKey);
+      await this.api.bus
+        .publish(busChannels.inbound, { numberId: session.id, contact: session.contact })
+        .catch((error: unknown) =>
+          this.api.logger.warn({ err: error }, 'could not announce a simulator message'),
+        );
+      try {
+        const turns = await waiter.wait(inbound.id, this.turnTimeoutMs);
+        if (turns === null) {
+          return pending(
+            `The runtime did not answer within ${Math.round(this.turnTimeoutMs / 1000)} s. Check that a runtime is running and shares this database and message bus; the reply appears in the transcript when one picks the message up.`,
+          );
+        }
+        return { status: 200, body: replyFromTurns(turns) ?? (await this.storedReply(session, inbound.id)) };
+      } catch (error) {
+        this.api.logger.warn(
+          { err: error, sessionId },
+          'simulator reply could not be read after storing the message',
+        );
+        return pending(
+          'The reply could not be read because the database did not answer. It appears in the transcript once the runtime has answered; sending again with the same Idempotency-Key does not store the message twice.',
+        );
+      }
+    } finally {
+      await waiter.close();
+    }
+  }
+
+  /** Stores the contact's message, or finds the one an earlier try with the same key stored. */
+  private async store(
+    caller: Caller,
+    session: SessionRecord,
+    text: string,
+    idempotencyKey: string | null,
+  ): Promise<StoredInbound> {
+    let inbound: StoredInbound | null;
+    try {
+      inbound = await this.inbox.submit({
         workspaceId: caller.workspaceId,
         numberId: session.id,
         contact: session.contact,
-        waMessageId: `sim-in-${randomUUID()}`,
+        // The same key (of the same user) names the same message, so a retry cannot store it twice.
+        waMessageId:
+          idempotencyKey === null
+            ? `sim-in-${randomUUID()}`
+            : `sim-in-key-${createHash('sha256').update(`${caller.userId} ${idempotencyKey}`).digest('hex')}`,
         // What the runtime stores for a channel's message (its inboundBody).
         body: {
           text,
@@ -196,35 +272,29 @@ export class SimulatorService {
           sentAt: Date.now(),
         },
       });
-      if (inboundId === null) {
-        this.sessions.delete(sessionKey(caller, sessionId));
-        throw notFound('Simulator session');
-      }
-      await this.api.bus
-        .publish(busChannels.inbound, { numberId: session.id, contact: session.contact })
-        .catch((error: unknown) =>
-          this.api.logger.warn({ err: error }, 'could not announce a simulator message'),
-        );
-      turns = await waiter.wait(inboundId, this.turnTimeoutMs);
-      if (turns === null) {
-        throw timedOut(
-          `The runtime did not answer within ${Math.round(this.turnTimeoutMs / 1000)} s. Check that a runtime is running and shares this database and message bus; the message stays queued and is answered when one picks it up.`,
-          { inboundId },
-        );
-      }
-    } finally {
-      await waiter.close();
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      this.api.logger.warn({ err: error, sessionId: session.id }, 'could not store a simulator message');
+      throw unavailable(
+        'The database did not answer, so your message may not have been saved. Send it again with the same Idempotency-Key: it is never stored twice.',
+      );
     }
-    return replyFromTurns(turns) ?? (await this.storedReply(session, inboundId));
+    if (inbound === null) {
+      this.sessions.delete(sessionKey(caller, session.id));
+      throw notFound('Simulator session');
+    }
+    if (inbound.text !== text) {
+      throw unprocessable(
+        'This Idempotency-Key was already used for a different message. Use a new key for a new message.',
+      );
+    }
+    return inbound;
   }
 
-  /** The replies after an inbound message and the conversation now, as stored. */
+  /** The replies to an inbound message and the conversation now, as stored. */
   private async storedReply(session: SessionRecord, inboundId: number) {
     const [replies, outcome] = await Promise.all([
-      this.repository.messages(this.api.db, session.id, session.contact, {
-        afterId: inboundId,
-        direction: 'out',
-      }),
+      this.repository.repliesTo(this.api.db, session.id, session.contact, inboundId),
       this.outcome(session),
     ]);
     return { messages: replies.map((message) => botMessage(message.body)), ...outcome };
