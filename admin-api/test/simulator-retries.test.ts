@@ -110,6 +110,38 @@ describe('retrying writes with an Idempotency-Key', () => {
     expect(versions.body.items ?? versions.body).toHaveLength(1);
   });
 
+  it('returns every message of a turn that hits the cap, and says the conversation failed', async () => {
+    const ids = [...Array.from({ length: 60 }, (_, n) => `m${n}`), 'end'];
+    const long = await editor.call('post', '/flows', {
+      name: 'Too long',
+      definition: {
+        schemaVersion: 1,
+        name: 'Too long',
+        settings: { fallbackText: 'Sorry, this flow sends too much.' },
+        triggers: [{ id: 't1', type: 'any_message', target: 'm0' }],
+        nodes: ids.map((id) =>
+          id === 'end' ? { id, type: 'end', config: {} } : { id, type: 'message', config: { text: id } },
+        ),
+        edges: ids
+          .slice(1)
+          .map((target, n) => ({ id: `e${n}`, source: ids[n], sourceHandle: 'next', target })),
+      },
+    });
+    const validation = await editor.call('post', `/flows/${long.body.id}/validate`);
+    expect(JSON.stringify(validation.body)).toContain(
+      'Trigger “t1” starts a path that sends more than 50 messages at once.',
+    );
+    const session = await editor.call('post', '/simulator/sessions', { flowId: long.body.id });
+    const reply = await sayWithKey(api, editor, session.body.id, 'hi', randomUUID());
+    expect(reply.status).toBe(200);
+    expect(reply.body.status).toBe('failed');
+    expect(reply.body.messages).toHaveLength(51);
+    expect(reply.body.messages.at(-1)).toEqual({ text: 'Sorry, this flow sends too much.' });
+    const transcript = await editor.call('get', `/simulator/sessions/${session.body.id}`);
+    expect(transcript.body.truncated).toBe(false);
+    expect(transcript.body.messages).toHaveLength(52);
+  });
+
   it('refuses a key that is not printable text', async () => {
     const id = await startSession();
     const reply = await sayWithKey(api, editor, id, 'hi', 'two words');

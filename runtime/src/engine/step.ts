@@ -139,6 +139,7 @@ export function step(
     outbound: [],
     effects: [],
     log: [],
+    overCap: false,
   };
   switch (event.type) {
     case 'message':

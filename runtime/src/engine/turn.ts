@@ -1,4 +1,4 @@
-import { handleKey, renderTemplate, type ValueScope } from '@parley/schemas';
+import { handleKey, MAX_MESSAGES_PER_TURN, renderTemplate, type ValueScope } from '@parley/schemas';
 import type { CompiledFlow } from './compile-flow.js';
 import type { Effect, OutboundKind, OutboundMessage } from './events.js';
 import type { ContactState, Conversation, ConversationStatus } from './state.js';
@@ -17,6 +17,8 @@ export interface Turn {
   outbound: OutboundMessage[];
   effects: Effect[];
   log: string[];
+  /** A message was held back: the turn already sent MAX_MESSAGES_PER_TURN (the walk then fails it). */
+  overCap: boolean;
 }
 
 export function scopeOf(turn: Turn, conversation: Conversation): ValueScope {
@@ -32,7 +34,10 @@ export function renderIn(turn: Turn, conversation: Conversation, template: strin
   return renderTemplate(template, scopeOf(turn, conversation));
 }
 
-/** Queues a message to the contact; every message but a reminder counts as activity for the timers. */
+/**
+ * Queues a message to the contact; every message but a reminder counts as activity for the timers.
+ * Past MAX_MESSAGES_PER_TURN only the fallback text still goes out.
+ */
 export function send(
   turn: Turn,
   conversation: Conversation,
@@ -40,6 +45,10 @@ export function send(
   text: string,
   extra: Partial<Pick<OutboundMessage, 'choices' | 'render' | 'media'>> = {},
 ): void {
+  if (kind !== 'fallback' && turn.outbound.length >= MAX_MESSAGES_PER_TURN) {
+    turn.overCap = true;
+    return;
+  }
   turn.outbound.push({ kind, conversationId: conversation.id, text, ...extra });
   if (kind !== 'reminder') conversation.lastActivityAt = turn.now;
 }

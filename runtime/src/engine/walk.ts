@@ -1,4 +1,4 @@
-import type { FlowNode, NodeType } from '@parley/schemas';
+import { type FlowNode, MAX_MESSAGES_PER_TURN, type NodeType } from '@parley/schemas';
 import type { NodeExecutor } from './nodes/node-executor.js';
 import { executors } from './nodes/registry.js';
 import type { Conversation } from './state.js';
@@ -36,6 +36,14 @@ export function walk(turn: Turn, conversation: Conversation, start: string | nul
     conversation.turnSteps += 1;
     turn.effects.push({ type: 'node_entered', conversationId: conversation.id, nodeId: node.id });
     const transition = execute(node, conversation, turn);
+    if (turn.overCap) {
+      failConversation(
+        turn,
+        conversation,
+        `stopped at node ${node.id}: one turn may send at most ${MAX_MESSAGES_PER_TURN} messages`,
+      );
+      return;
+    }
     switch (transition.kind) {
       case 'follow':
         nextId = targetOf(turn.flow, node.id, transition.handle);

@@ -5,6 +5,7 @@ import { nodeDefinition } from '../nodes/registry.js';
 import { patternProblem } from '../patterns/author-pattern.js';
 import { templatePaths } from '../templates/template.js';
 import { variableOfPath } from '../values/path.js';
+import { messageCapWarnings } from './message-cap.js';
 import { error, type Problem, warning } from './problem.js';
 
 /** Tells whether a part of the document already failed the structural check (graph rules skip it). */
@@ -298,6 +299,7 @@ export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] 
     ...checkVariableTypes(view.nodes),
     ...checkSettings(doc, isBroken),
     ...(graphComplete ? reachabilityWarnings(view) : []),
+    ...(graphComplete ? messageCapWarnings(doc) : []),
     ...(nodesComplete ? unknownVariableWarnings(view.nodes) : []),
   ];
 }
