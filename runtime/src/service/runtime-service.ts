@@ -258,6 +258,17 @@ export class RuntimeService {
           this.infra.stateStore.delete(`${numberId}:${contact}`).catch(() => undefined);
         }
       }),
+      await this.infra.bus.subscribe(busChannels.simulatorEnded, (message) => {
+        const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
+        if (typeof numberId !== 'string' || typeof contact !== 'string') return;
+        Promise.all([
+          this.infra.stateStore.delete(`${numberId}:${contact}`),
+          this.infra.sentLog.forget(numberId),
+        ]).catch((error: unknown) =>
+          // Left behind, the keys still expire on their own (state and sent-log TTLs).
+          this.logger.warn({ err: error, numberId }, 'could not delete an ended simulator session’s keys'),
+        );
+      }),
       await this.infra.bus.subscribe(busChannels.inbound, (message) => {
         const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
         if (typeof numberId === 'string' && typeof contact === 'string')

@@ -10,6 +10,8 @@ export const busChannels = {
   session: (numberId: string) => `session:${numberId}`,
   /** A contact's data was erased: runtimes drop their cached state `{ numberId, contact }`. */
   contactPurged: 'contact-purged',
+  /** A simulator session was deleted: runtimes drop its state and sent-log keys `{ numberId, contact }`. */
+  simulatorEnded: 'simulator-ended',
   /** A sign-in session was revoked: API processes stop trusting its token `{ sessionId }`. */
   sessionRevoked: 'session-revoked',
   /** Admin requests to number sessions (connect, logout). */

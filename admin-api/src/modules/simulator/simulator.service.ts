@@ -302,7 +302,7 @@ export class SimulatorService {
 
   async remove(caller: Caller, sessionId: string): Promise<void> {
     this.sessions.delete(sessionKey(caller, sessionId));
-    await this.api.db.transaction(async (tx) => {
+    const session = await this.api.db.transaction(async (tx) => {
       const session = await this.repository.get(tx, caller.workspaceId, sessionId);
       if (session === null || !(await this.repository.remove(tx, caller.workspaceId, sessionId)))
         throw notFound('Simulator session');
@@ -314,7 +314,16 @@ export class SimulatorService {
         entityId: sessionId,
         before: { flowId: session.flowId, version: session.version === 0 ? 'draft' : session.version },
       });
+      return session;
     });
-    await this.api.bus.publish(busChannels.flows, { numberId: sessionId }).catch(() => undefined);
+    // Runtimes reload which numbers exist, and drop the session's keys (state, sent log) in Redis.
+    const announcements = [
+      this.api.bus.publish(busChannels.flows, { numberId: sessionId }),
+      this.api.bus.publish(busChannels.simulatorEnded, { numberId: sessionId, contact: session.contact }),
+    ];
+    await Promise.all(announcements).catch((error: unknown) =>
+      // Unannounced, the keys still expire with their TTLs and the number is gone from Postgres.
+      this.api.logger.warn({ err: error, sessionId }, 'could not announce the end of a simulator session'),
+    );
   }
 }

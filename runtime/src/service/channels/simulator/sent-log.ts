@@ -11,6 +11,8 @@ export interface SentLog {
   find(numberId: string, key: string): Promise<string | null>;
   /** Every delivery in order, duplicates included (there should be none). */
   deliveries(numberId: string): Promise<string[]>;
+  /** Drops a simulator number's record (its session ended). */
+  forget(numberId: string): Promise<void>;
 }
 
 export class MemorySentLog implements SentLog {
@@ -32,7 +34,18 @@ export class MemorySentLog implements SentLog {
   async deliveries(numberId: string): Promise<string[]> {
     return this.log.get(numberId) ?? [];
   }
+
+  async forget(numberId: string): Promise<void> {
+    for (const key of this.byKey.keys()) if (key.startsWith(`${numberId} `)) this.byKey.delete(key);
+    this.log.delete(numberId);
+  }
 }
+
+/**
+ * How long a simulator number's record outlives its last delivery: far longer than any resend
+ * after a crash, and the record goes at once when the session is deleted.
+ */
+export const SENT_LOG_TTL_SECONDS = 24 * 3600;
 
 /**
  * Marks the key delivered and appends it to the log in one step: a crash between two separate
@@ -41,6 +54,8 @@ export class MemorySentLog implements SentLog {
  */
 const RECORD = `if redis.call('hsetnx', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   redis.call('rpush', KEYS[2], ARGV[1])
+  redis.call('expire', KEYS[1], ARGV[3])
+  redis.call('expire', KEYS[2], ARGV[3])
   return false
 end
 return redis.call('hget', KEYS[1], ARGV[1])`;
@@ -59,6 +74,7 @@ export class RedisSentLog implements SentLog {
       `${this.prefix}sim:log:${numberId}`,
       key,
       channelMessageId,
+      SENT_LOG_TTL_SECONDS,
     );
     return typeof earlier === 'string' ? earlier : null;
   }
@@ -69,5 +85,9 @@ export class RedisSentLog implements SentLog {
 
   async deliveries(numberId: string): Promise<string[]> {
     return this.redis.lrange(`${this.prefix}sim:log:${numberId}`, 0, -1);
+  }
+
+  async forget(numberId: string): Promise<void> {
+    await this.redis.del(`${this.prefix}sim:sent:${numberId}`, `${this.prefix}sim:log:${numberId}`);
   }
 }
