@@ -20,6 +20,7 @@ import type {
   ResponseItem,
   Role,
   SentInvitation,
+  SimulatorPending,
   SimulatorReply,
   SimulatorSession,
   User,
@@ -102,10 +103,12 @@ export const api = {
       body: { flowId, version: 'draft' },
     }).then((r) => r.data),
   simulation: (id: string) => request<SimulatorSession>(`/simulator/sessions/${enc(id)}`).then((r) => r.data),
-  sendSimulated: (id: string, text: string) =>
-    request<SimulatorReply>(`/simulator/sessions/${enc(id)}/messages`, {
+  /** Sends a typed message; a retry of the same message reuses its key, so it is never stored twice. */
+  sendSimulated: (id: string, text: string, idempotencyKey: string) =>
+    request<SimulatorReply | SimulatorPending>(`/simulator/sessions/${enc(id)}/messages`, {
       method: 'POST',
       body: { text },
+      headers: { 'idempotency-key': idempotencyKey },
     }).then((r) => r.data),
   endSimulation: (id: string) =>
     request<void>(`/simulator/sessions/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),

@@ -1,3 +1,4 @@
 export { ApiError, download, errorMessage, streamEvents } from './client';
 export { api } from './endpoints';
+export { newIdempotencyKey } from './idempotency-key';
 export type * from './types';

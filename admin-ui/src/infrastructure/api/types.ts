@@ -105,6 +105,8 @@ export interface SimulatorSession {
   version: number | 'draft';
   contact: { phone: string; name?: string };
   messages: TranscriptEntry[];
+  /** Earlier messages were left out (only the latest 5,000 come back). */
+  truncated: boolean;
   status: ConversationStatus | 'none';
   answers: Record<string, unknown>;
   variables: Record<string, unknown>;
@@ -115,6 +117,13 @@ export interface SimulatorReply {
   status: ConversationStatus | 'none';
   answers: Record<string, unknown>;
   variables: Record<string, unknown>;
+}
+
+/** The message is stored but its reply is not ready (202); sending it again with its key asks again. */
+export interface SimulatorPending {
+  stored: true;
+  replyPending: true;
+  message: string;
 }
 
 export type SessionState =

@@ -10,6 +10,7 @@ import {
   api,
   type BotMessage,
   errorMessage,
+  newIdempotencyKey,
   type ProblemView,
   type SimulatorReply,
 } from '@/infrastructure/api';
@@ -170,6 +171,9 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
+  /** A message without its reply yet (failed or pending): "Try again" resends it with the same key. */
+  const [unanswered, setUnanswered] = useState<{ text: string; idempotencyKey: string } | null>(null);
+  const [pendingNote, setPendingNote] = useState<string | null>(null);
   const [startedRevision, setStartedRevision] = useState(0);
   const revision = useEditorStore((state) => state.revision);
   const startWords = useStartWords();
@@ -182,6 +186,8 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     setStarting(true);
     setStartError(null);
     setSendError(null);
+    setUnanswered(null);
+    setPendingNote(null);
     setEntries([]);
     setStatus('none');
     setAnswers({});
@@ -224,19 +230,20 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
   }, [entries.length, sending]);
 
-  const send = async (message: string) => {
-    const trimmed = message.trim();
-    if (sessionId === null || trimmed === '' || sending) return;
-    const key = nextKey.current++;
-    setEntries((current) => [
-      ...current,
-      { key, direction: 'in', text: trimmed, at: new Date().toISOString() },
-    ]);
-    setText('');
+  /** Sends (or sends again) one typed message and shows its reply, or why there is none yet. */
+  const deliver = async (message: { text: string; idempotencyKey: string }) => {
+    if (sessionId === null) return;
     setSending(true);
     setSendError(null);
+    setPendingNote(null);
     try {
-      const reply = await api.sendSimulated(sessionId, trimmed);
+      const reply = await api.sendSimulated(sessionId, message.text, message.idempotencyKey);
+      if ('replyPending' in reply) {
+        setUnanswered(message);
+        setPendingNote(reply.message);
+        return;
+      }
+      setUnanswered(null);
       const at = new Date().toISOString();
       setEntries((current) => [
         ...current,
@@ -249,15 +256,24 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
       const conversation = page.items[0];
       setLiveNode(conversation && conversation.status === 'active' ? conversation.currentNode : null);
     } catch (error) {
-      setSendError(
-        error instanceof ApiError && error.status === 504
-          ? 'The flow did not answer in time. Try sending again.'
-          : errorMessage(error),
-      );
+      setUnanswered(message);
+      setSendError(errorMessage(error));
     } finally {
       setSending(false);
       input.current?.focus();
     }
+  };
+
+  const send = async (typed: string) => {
+    const trimmed = typed.trim();
+    if (sessionId === null || trimmed === '' || sending) return;
+    setEntries((current) => [
+      ...current,
+      { key: nextKey.current++, direction: 'in', text: trimmed, at: new Date().toISOString() },
+    ]);
+    setText('');
+    // One key per typed message: its retries reuse it, so the message is stored once.
+    await deliver({ text: trimmed, idempotencyKey: newIdempotencyKey() });
   };
 
   const submit = (event: FormEvent) => {
@@ -351,10 +367,21 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
           </>
         )}
       </div>
-      {sendError && (
-        <p role="alert" className="border-t bg-red-50 px-4 py-1.5 text-xs text-red-700">
-          {sendError}
-        </p>
+      {(sendError !== null || pendingNote !== null) && (
+        <div
+          role={sendError === null ? 'status' : 'alert'}
+          className={cn(
+            'flex items-center gap-2 border-t px-4 py-1.5 text-xs',
+            sendError === null ? 'bg-amber-50 text-amber-900' : 'bg-red-50 text-red-700',
+          )}
+        >
+          <p className="flex-1">{sendError ?? pendingNote}</p>
+          {unanswered !== null && (
+            <Button size="sm" variant="outline" disabled={sending} onClick={() => void deliver(unanswered)}>
+              {sendError === null ? 'Check for the reply' : 'Try again'}
+            </Button>
+          )}
+        </div>
       )}
       <form onSubmit={submit} className="flex items-center gap-2 border-t px-3 py-2">
         <label htmlFor="live-test-input" className="sr-only">
