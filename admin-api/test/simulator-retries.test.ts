@@ -82,6 +82,25 @@ describe('retrying writes with an Idempotency-Key', () => {
     expect(await inboundTexts(api, id)).toEqual(['hi']);
   });
 
+  it('forgets a key after 24 hours', async () => {
+    const key = randomUUID();
+    const create = (name: string) =>
+      api.call('post', '/flows', {
+        token: editor.token,
+        body: { name, definition: intakeFlow(name) },
+        headers: { 'idempotency-key': key },
+      });
+    expect((await create('First')).status).toBe(201);
+    await api.db.query(
+      `update idempotency_keys set created_at = now() - interval '25 hours' where key = $1`,
+      [key],
+    );
+    const later = await create('Second');
+    expect(later.status).toBe(201);
+    expect(later.body.name).toBe('Second');
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
+  });
+
   it('keeps keys per user: another editor’s same key is another request', async () => {
     const id = await startSession();
     const key = randomUUID();

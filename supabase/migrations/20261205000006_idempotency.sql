@@ -17,4 +17,7 @@ create table idempotency_keys (
   primary key (workspace_id, user_id, key)
 );
 
+-- Expired keys are deleted oldest first as new keys arrive.
+create index idempotency_keys_created_idx on idempotency_keys (created_at);
+
 alter table idempotency_keys enable row level security;

@@ -35,18 +35,22 @@ export class IdempotencyRepository {
     scope: KeyScope,
     request: { hash: string; holder: string; leaseMs: number },
   ): Promise<boolean> {
-    // Forget this caller's expired keys on the way (the primary key's prefix finds them).
+    // Forget expired keys on the way, a few at a time: the table holds about a day of keyed writes.
     await db.query(
-      `delete from idempotency_keys where workspace_id = $1 and user_id = $2 and created_at < now() - ${KEY_LIFETIME}`,
-      [scope.workspaceId, scope.userId],
+      `delete from idempotency_keys k
+       using (select workspace_id, user_id, key from idempotency_keys
+              where created_at < now() - ${KEY_LIFETIME} limit 100) expired
+       where k.workspace_id = expired.workspace_id and k.user_id = expired.user_id and k.key = expired.key`,
     );
     const { rows } = await db.query(
       `insert into idempotency_keys (workspace_id, user_id, key, request_hash, holder, locked_until)
        values ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::double precision / 1000))
        on conflict (workspace_id, user_id, key) do update
-         set holder = excluded.holder, locked_until = excluded.locked_until
-         where idempotency_keys.status is null and idempotency_keys.request_hash = excluded.request_hash
-           and (idempotency_keys.locked_until < now() or idempotency_keys.holder = excluded.holder)
+         set request_hash = excluded.request_hash, status = null, response = null, holder = excluded.holder,
+           locked_until = excluded.locked_until, created_at = now()
+         where idempotency_keys.created_at < now() - ${KEY_LIFETIME}
+           or (idempotency_keys.status is null and idempotency_keys.request_hash = excluded.request_hash
+             and (idempotency_keys.locked_until < now() or idempotency_keys.holder = excluded.holder))
        returning 1`,
       [scope.workspaceId, scope.userId, scope.key, request.hash, request.holder, request.leaseMs],
     );
