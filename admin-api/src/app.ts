@@ -5,12 +5,12 @@ import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiContext } from './api-context.js';
-import type { ApiConfig } from './config.js';
+import type { ApiConfig, TrustProxy } from './config.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { buildOpenApi } from './http/openapi.js';
 import { RateLimiter } from './http/rate-limit.js';
-import type { RouteDefinition } from './http/route.js';
+import type { Caller, RouteDefinition } from './http/route.js';
 import { AnalyticsRepository } from './modules/analytics/analytics.repository.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
@@ -20,6 +20,7 @@ import { AuthRepository } from './modules/auth/auth.repository.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { type BootstrapResult, bootstrapAdmin } from './modules/auth/bootstrap-admin.js';
+import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { TokenSigner } from './modules/auth/tokens.js';
 import { ConversationsRepository } from './modules/conversations/conversations.repository.js';
 import { conversationRoutes } from './modules/conversations/conversations.routes.js';
@@ -93,18 +94,17 @@ export function createApi(options: ApiOptions): Api {
       bus,
       accounts,
       new TokenSigner(config.jwtSecret),
+      new LoginThrottle(config.loginPerMinute, redis, config.redisPrefix),
       config.supabaseJwtSecret === undefined && config.supabaseUrl === undefined
         ? null
         : {
             ...(config.supabaseJwtSecret === undefined ? {} : { jwtSecret: config.supabaseJwtSecret }),
             ...(config.supabaseUrl === undefined ? {} : { url: config.supabaseUrl }),
+            audience: config.supabaseJwtAudience ?? 'authenticated',
           },
+      logger,
     ),
-    rateLimiter: new RateLimiter(
-      { loginPerMinute: config.loginPerMinute, apiPerMinute: config.apiPerMinute },
-      redis,
-      config.redisPrefix,
-    ),
+    rateLimiter: new RateLimiter(config.apiPerMinute, redis, config.redisPrefix),
   };
   const flows = new FlowsService(context, new FlowsRepository());
   const responses = new ResponsesService(context, new ResponsesRepository());
@@ -132,9 +132,17 @@ export function createApi(options: ApiOptions): Api {
   context.auth
     .listenForRevocations()
     .catch((error: unknown) => logger.warn({ err: error }, 'not listening for revoked sessions'));
+  // Each request's caller is resolved once: by the rate limit first, then by its route.
+  const callers = new WeakMap<Request, Promise<Caller>>();
   const authenticate = {
-    caller: (request: Request) =>
-      context.auth.authenticate(request.get('authorization'), request.get('x-workspace-id')),
+    caller: (request: Request) => {
+      let caller = callers.get(request);
+      if (caller === undefined) {
+        caller = context.auth.authenticate(request.get('authorization'), request.get('x-workspace-id'));
+        callers.set(request, caller);
+      }
+      return caller;
+    },
     user: (request: Request) => context.auth.authenticateUser(request.get('authorization')),
   };
 
@@ -151,9 +159,15 @@ export function createApi(options: ApiOptions): Api {
     }
     next();
   });
+  // Signed-in callers count per user; everyone else (no token, or one that does not verify) per
+  // client address, so made-up tokens cannot each get a fresh allowance.
   api.use(async (request, _response, next) => {
-    const token = request.get('authorization') ?? '';
-    await context.rateLimiter.consumeApi(token === '' ? `ip:${request.ip}` : `token:${token.slice(-32)}`);
+    const caller =
+      request.get('authorization') === undefined
+        ? null
+        : // Refused here means counted per address; the route that needs a caller reports why.
+          await authenticate.caller(request).catch(() => null);
+    await context.rateLimiter.consumeApi(caller === null ? `ip:${request.ip}` : `user:${caller.userId}`);
     next();
   });
   api.get('/openapi.json', (_request, response) => {
@@ -187,7 +201,7 @@ export function createApi(options: ApiOptions): Api {
         .json({ status: ok ? 'ready' : 'not_ready', checks: { postgres: { ok } } });
     });
   }
-  app.set('trust proxy', 'loopback');
+  trustProxies(app, config.trustProxy ?? false);
   app.use(helmet({ contentSecurityPolicy: false }));
   if (config.corsOrigins.length > 0) {
     app.use(
@@ -209,4 +223,15 @@ export function createApi(options: ApiOptions): Api {
     scheduleRetention: (intervalMs = 3_600_000) => retention.schedule(intervalMs),
     runRetention: () => retention.runRetention(),
   };
+}
+
+/** Whose X-Forwarded-For names the client (PARLEY_TRUST_PROXY); a bad value stops the start. */
+function trustProxies(app: Express, trust: TrustProxy): void {
+  try {
+    app.set('trust proxy', trust);
+  } catch (error) {
+    throw new Error(
+      `PARLEY_TRUST_PROXY is not valid (${(error as Error).message}). Use loopback, uniquelocal, linklocal, IP addresses or CIDR ranges (comma-separated), or a number of hops.`,
+    );
+  }
 }

@@ -1,4 +1,12 @@
 import { envNumber } from '@parley/db';
+
+/**
+ * Which peers may say who the client is (X-Forwarded-For), as express's `trust proxy`: false (no
+ * one: the connecting address is the client), a hop count, or addresses, CIDR ranges and the names
+ * `loopback`, `linklocal`, `uniquelocal`.
+ */
+export type TrustProxy = false | number | string[];
+
 export interface ApiConfig {
   port: number;
   databaseUrl?: string;
@@ -11,8 +19,13 @@ export interface ApiConfig {
   jwtSecret: string;
   supabaseJwtSecret?: string;
   supabaseUrl?: string;
+  /** The `aud` a Supabase access token must carry (default `authenticated`). */
+  supabaseJwtAudience?: string;
+  /** PARLEY_TRUST_PROXY; default: trust no proxy. */
+  trustProxy?: TrustProxy;
   corsOrigins: string[];
   bodyLimit: string;
+  /** Sign-in attempts per minute from one client, across all emails (successful ones are not counted). */
   loginPerMinute: number;
   apiPerMinute: number;
   /** How long a simulator message waits for the runtime's answer (default 15 s). */
@@ -32,6 +45,8 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
     jwtSecret: env.JWT_SECRET || secret,
     ...(env.SUPABASE_JWT_SECRET ? { supabaseJwtSecret: env.SUPABASE_JWT_SECRET } : {}),
     ...(env.SUPABASE_URL ? { supabaseUrl: env.SUPABASE_URL } : {}),
+    supabaseJwtAudience: env.SUPABASE_JWT_AUDIENCE || 'authenticated',
+    trustProxy: parseTrustProxy(env.PARLEY_TRUST_PROXY ?? ''),
     corsOrigins: (env.PARLEY_CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())
@@ -41,4 +56,15 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
     apiPerMinute: envNumber(env, 'PARLEY_API_PER_MINUTE', 1200),
     simulatorTimeoutMs: envNumber(env, 'PARLEY_SIMULATOR_TIMEOUT_MS', 15_000),
   };
+}
+
+/** PARLEY_TRUST_PROXY: empty trusts no one, a whole number is a hop count, anything else a list. */
+export function parseTrustProxy(value: string): TrustProxy {
+  const trimmed = value.trim();
+  if (trimmed === '') return false;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  return trimmed
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }

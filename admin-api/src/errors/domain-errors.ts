@@ -12,7 +12,6 @@ export class DomainError extends Error {
       | 'forbidden'
       | 'precondition_failed'
       | 'rate_limited'
-      | 'locked'
       | 'unprocessable'
       | 'unavailable',
     message: string,

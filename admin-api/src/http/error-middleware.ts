@@ -10,7 +10,6 @@ const STATUS: Record<DomainError['kind'], number> = {
   conflict: 409,
   precondition_failed: 412,
   unprocessable: 422,
-  locked: 423,
   rate_limited: 429,
   unavailable: 503,
 };

@@ -7,50 +7,56 @@ import {
 } from 'rate-limiter-flexible';
 import { DomainError } from '../errors/domain-errors.js';
 
-export interface RateLimits {
-  /** Sign-in attempts per minute per IP and email. */
-  loginPerMinute: number;
-  /** Requests per minute per caller (user, or IP when anonymous). */
-  apiPerMinute: number;
+export interface CounterOptions {
+  points: number;
+  /** Seconds a counter lives after its first point. */
+  duration: number;
+  /** Names this kind of counter (`rl:api`, `login:turn`, …). */
+  name: string;
 }
 
-/** Counters in Redis when configured (shared by every API process), in process otherwise. */
+/**
+ * A counter in Redis when configured (shared by every API process), in process otherwise. If Redis
+ * fails, the same counter carries on in process rather than letting everything through.
+ */
+export function createCounter(
+  options: CounterOptions,
+  redis: Redis | null,
+  prefix: string,
+): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({
+    points: options.points,
+    duration: options.duration,
+    keyPrefix: options.name,
+  });
+  if (redis === null) return memory;
+  return new RateLimiterRedis({
+    storeClient: redis,
+    points: options.points,
+    duration: options.duration,
+    keyPrefix: `${prefix}${options.name}`,
+    insuranceLimiter: memory,
+  });
+}
+
+/** API requests per minute per caller: the signed-in user, or the client address for everyone else. */
 export class RateLimiter {
-  private readonly login: RateLimiterAbstract;
   private readonly api: RateLimiterAbstract;
 
-  constructor(limits: RateLimits, redis: Redis | null, prefix: string) {
-    const make = (points: number, keyPrefix: string) =>
-      redis === null
-        ? new RateLimiterMemory({ points, duration: 60, keyPrefix })
-        : new RateLimiterRedis({
-            storeClient: redis,
-            points,
-            duration: 60,
-            keyPrefix: `${prefix}${keyPrefix}`,
-          });
-    this.login = make(limits.loginPerMinute, 'rl:login');
-    this.api = make(limits.apiPerMinute, 'rl:api');
+  constructor(apiPerMinute: number, redis: Redis | null, prefix: string) {
+    this.api = createCounter({ points: apiPerMinute, duration: 60, name: 'rl:api' }, redis, prefix);
   }
 
-  consumeLogin(key: string): Promise<void> {
-    return this.consume(this.login, key);
-  }
-
-  consumeApi(key: string): Promise<void> {
-    return this.consume(this.api, key);
-  }
-
-  private async consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  async consumeApi(key: string): Promise<void> {
     try {
-      await limiter.consume(key);
+      await this.api.consume(key);
     } catch (result) {
       if (result instanceof RateLimiterRes) {
         throw new DomainError('rate_limited', 'Too many requests. Wait a moment and try again.', {
           retryAfterSeconds: Math.ceil(result.msBeforeNext / 1000),
         });
       }
-      // The counter store is down: serving beats refusing everyone.
+      throw result;
     }
   }
 }

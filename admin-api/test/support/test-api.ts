@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Db, MemoryBus } from '@parley/db';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { type Api, createApi } from '../../src/app.js';
 import type { ApiConfig } from '../../src/config.js';
@@ -84,15 +85,18 @@ function caller(base: string) {
 
 /**
  * The Admin API on an ephemeral port over a fresh Postgres database and an in-process bus, with
- * the first admin bootstrapped and signed in.
+ * the first admin bootstrapped and signed in; counters in `redis` when given.
  */
-export async function startTestApi(config: Partial<ApiConfig> = {}): Promise<TestApi> {
+export async function startTestApi(
+  config: Partial<ApiConfig> = {},
+  redis: Redis | null = null,
+): Promise<TestApi> {
   const database = await createTestDatabase();
   const bus = new MemoryBus();
   const apiOptions = {
     db: database.db,
     bus,
-    redis: null,
+    redis,
     logger: pino({ level: process.env.PARLEY_LOG_LEVEL ?? 'silent' }),
     config: {
       port: 0,

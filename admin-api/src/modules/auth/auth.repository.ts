@@ -5,8 +5,6 @@ export interface UserRecord {
   id: string;
   email: string;
   passwordHash: string | null;
-  failedLogins: number;
-  lockedUntil: Date | null;
 }
 
 export interface Membership {
@@ -18,58 +16,35 @@ export interface Membership {
 /** Users, sign-in sessions and workspace memberships. */
 export class AuthRepository {
   async userByEmail(db: Queryable, email: string): Promise<UserRecord | null> {
-    const { rows } = await db.query<{
-      id: string;
-      email: string;
-      password_hash: string | null;
-      failed_logins: number;
-      locked_until: Date | null;
-    }>(
-      'select id, email, password_hash, failed_logins, locked_until from users where lower(email) = lower($1)',
+    const { rows } = await db.query<{ id: string; email: string; password_hash: string | null }>(
+      'select id, email, password_hash from users where lower(email) = lower($1)',
       [email],
     );
     const row = rows[0];
-    return row === undefined
-      ? null
-      : {
-          id: row.id,
-          email: row.email,
-          passwordHash: row.password_hash,
-          failedLogins: row.failed_logins,
-          lockedUntil: row.locked_until,
-        };
+    return row === undefined ? null : { id: row.id, email: row.email, passwordHash: row.password_hash };
   }
 
-  async userBySupabaseId(
-    db: Queryable,
-    supabaseId: string,
-    email: string | null,
-  ): Promise<{ id: string; email: string } | null> {
+  async userBySupabaseId(db: Queryable, supabaseId: string): Promise<{ id: string; email: string } | null> {
     const { rows } = await db.query<{ id: string; email: string }>(
-      `select id, email from users where supabase_user_id = $1 or ($2::text is not null and lower(email) = lower($2)) order by supabase_user_id nulls last limit 1`,
-      [supabaseId, email],
+      'select id, email from users where supabase_user_id = $1',
+      [supabaseId],
     );
     return rows[0] ?? null;
   }
 
-  async linkSupabase(db: Queryable, userId: string, supabaseId: string): Promise<void> {
-    await db.query('update users set supabase_user_id = $2 where id = $1 and supabase_user_id is null', [
-      userId,
-      supabaseId,
-    ]);
-  }
-
-  async recordFailure(db: Queryable, userId: string, lockAfter: number, lockMinutes: number): Promise<void> {
-    await db.query(
-      `update users set failed_logins = failed_logins + 1,
-         locked_until = case when failed_logins + 1 >= $2 then now() + make_interval(mins => $3) else locked_until end
-       where id = $1`,
-      [userId, lockAfter, lockMinutes],
+  /** Links the user with this email to a Supabase user, only if it has no Supabase link yet. */
+  async linkSupabaseByEmail(
+    db: Queryable,
+    email: string,
+    supabaseId: string,
+  ): Promise<{ id: string; email: string } | null> {
+    const { rows } = await db.query<{ id: string; email: string }>(
+      `update users set supabase_user_id = $2
+       where lower(email) = lower($1) and supabase_user_id is null
+       returning id, email`,
+      [email, supabaseId],
     );
-  }
-
-  async recordSuccess(db: Queryable, userId: string): Promise<void> {
-    await db.query('update users set failed_logins = 0, locked_until = null where id = $1', [userId]);
+    return rows[0] ?? null;
   }
 
   async createSession(db: Queryable, userId: string, ttlSeconds: number): Promise<string> {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiContext } from '../../api-context.js';
+import { SignInRefused } from '../../errors/sign-in-refused.js';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { Role, Uuid } from '../../http/schemas.js';
 
@@ -12,6 +13,11 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
       method: 'post',
       path: '/auth/login',
       summary: 'Sign in with email and password',
+      description:
+        'After a wrong password, that email from that client waits 1 s before its next check, then 2 s, 4 s … ' +
+        'up to 15 minutes; a success starts afresh. A wrong password, an unknown email and an attempt made ' +
+        'too soon answer the same 401, with `Retry-After`. Each client (address) has a cap on sign-in ' +
+        'attempts per minute across all emails (429).',
       tag: 'auth',
       access: 'public',
       body: Type.Object(
@@ -23,12 +29,19 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
       ),
       responses: {
         200: { description: 'Signed in', schema: Type.Object({ token: Type.String(), user: User }) },
-        401: { description: 'Wrong email or password' },
-        423: { description: 'Locked after repeated failures' },
+        401: {
+          description: 'Wrong email or password, or too soon after a wrong one (`Retry-After` says when)',
+        },
+        429: { description: 'Too many sign-in attempts from this client' },
       },
-      handler: async ({ body, ip }) => {
-        await api.rateLimiter.consumeLogin(`${ip}:${body.email.toLowerCase()}`);
-        return { status: 200, body: await api.auth.login(body.email, body.password) };
+      handler: async ({ body, ip, response }) => {
+        try {
+          return { status: 200, body: await api.auth.login(body.email, body.password, ip) };
+        } catch (error) {
+          if (error instanceof SignInRefused)
+            response.setHeader('Retry-After', String(error.retryAfterSeconds));
+          throw error;
+        }
       },
     }),
     route({

@@ -1,14 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { type Bus, busChannels, type Db } from '@parley/db';
-import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
-import { DomainError, forbidden, notFound, unauthenticated } from '../../errors/domain-errors.js';
+import { createRemoteJWKSet, decodeJwt, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import type { Logger } from 'pino';
+import { forbidden, notFound, unauthenticated } from '../../errors/domain-errors.js';
+import { SignInRefused } from '../../errors/sign-in-refused.js';
 import type { Caller, SignedInUser } from '../../http/route.js';
 import type { AuthRepository, Membership } from './auth.repository.js';
 import { CallerCache } from './caller-cache.js';
-import { verifyPassword } from './password.js';
-import { TOKEN_TTL_SECONDS, type TokenSigner } from './tokens.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { TOKEN_ISSUER, TOKEN_TTL_SECONDS, type TokenSigner } from './tokens.js';
 
-const LOCK_AFTER_FAILURES = 5;
-const LOCK_MINUTES = 15;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Supabase Auth: tokens signed with the project's JWT secret (HS256), or by its published keys (JWKS). */
@@ -16,6 +18,8 @@ export interface SupabaseAuthSettings {
   jwtSecret?: string;
   /** The project URL; its keys are read from `<url>/auth/v1/.well-known/jwks.json`. */
   url?: string;
+  /** The `aud` the project's access tokens carry. */
+  audience: string;
 }
 
 function bearerToken(authorization: string | undefined): string {
@@ -33,13 +37,17 @@ export interface SignedIn {
 export class AuthService {
   private readonly supabaseKeys: JWTVerifyGetKey | null;
   private readonly callers = new CallerCache();
+  /** Checked instead of a password hash for unknown emails, so the time taken does not tell. */
+  private dummyHash: Promise<string> | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly bus: Bus,
     private readonly repository: AuthRepository,
     private readonly tokens: TokenSigner,
+    private readonly throttle: LoginThrottle,
     private readonly supabase: SupabaseAuthSettings | null,
+    private readonly logger: Logger,
   ) {
     this.supabaseKeys =
       supabase?.url === undefined
@@ -49,19 +57,18 @@ export class AuthService {
           );
   }
 
-  async login(email: string, password: string): Promise<SignedIn> {
+  /** Signs in from `client` (its address); throws SignInRefused, alike for every kind of refusal. */
+  async login(email: string, password: string, client: string): Promise<SignedIn> {
+    const turn = await this.throttle.reserve(email, client);
+    if (!turn.granted) throw new SignInRefused(turn.waitSeconds);
     const user = await this.repository.userByEmail(this.db, email);
-    // Same answer for an unknown email and a wrong password: no account discovery.
-    const failure = new DomainError('unauthenticated', 'The email or password is not right.');
-    if (user === null || user.passwordHash === null) throw failure;
-    if (user.lockedUntil !== null && user.lockedUntil.getTime() > Date.now()) {
-      throw new DomainError('locked', 'Too many failed sign-ins. Try again in a few minutes.');
+    this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+    const matches = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
+    if (user === null || user.passwordHash === null || !matches) {
+      await this.throttle.failed(turn);
+      throw new SignInRefused(turn.waitSeconds);
     }
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      await this.repository.recordFailure(this.db, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
-      throw failure;
-    }
-    await this.repository.recordSuccess(this.db, user.id);
+    await this.throttle.succeeded(turn);
     const sessionId = await this.repository.createSession(this.db, user.id, TOKEN_TTL_SECONDS);
     return {
       token: await this.tokens.sign({ userId: user.id, sessionId }),
@@ -153,33 +160,92 @@ export class AuthService {
     return { identity, access };
   }
 
-  private verifySupabase(token: string) {
-    const secret = this.supabase?.jwtSecret;
+  private verifySupabase(token: string, settings: SupabaseAuthSettings) {
+    // Supabase access tokens must be for this project's audience and carry an expiry.
+    const options = { audience: settings.audience, requiredClaims: ['exp', 'sub'] };
     const isHs256 =
       JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString() || '{}').alg === 'HS256';
-    if (isHs256 && secret !== undefined) {
-      return jwtVerify(token, new TextEncoder().encode(secret), { algorithms: ['HS256'] });
+    if (isHs256 && settings.jwtSecret !== undefined) {
+      return jwtVerify(token, new TextEncoder().encode(settings.jwtSecret), {
+        ...options,
+        algorithms: ['HS256'],
+      });
     }
-    if (this.supabaseKeys === null) throw new Error('no Supabase key for this token');
-    return jwtVerify(token, this.supabaseKeys, { algorithms: ['RS256', 'ES256', 'EdDSA'] });
+    if (this.supabaseKeys === null) throw new Error('no Supabase key for this kind of token');
+    return jwtVerify(token, this.supabaseKeys, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] });
   }
 
-  /** A Supabase Auth access token, mapped to the Parley user with that Supabase id or email. */
+  /**
+   * A Supabase Auth access token, mapped to the Parley user linked to that Supabase user. A user not
+   * linked yet is linked by email only when the token says Supabase verified that email and the
+   * Parley user has no Supabase link: an unverified address, or a second Supabase account with the
+   * same email, never takes over an account.
+   */
   private async supabaseIdentity(
     token: string,
   ): Promise<{ userId: string; sessionId: null; expiresAt: number } | null> {
-    if (this.supabase === null) return null;
+    if (this.supabase === null || isOurs(token)) return null;
+    let payload: JWTPayload;
     try {
-      const { payload } = await this.verifySupabase(token);
-      if (typeof payload.sub !== 'string') return null;
-      const email = typeof payload.email === 'string' ? payload.email : null;
-      const user = await this.repository.userBySupabaseId(this.db, payload.sub, email);
-      if (user === null) return null;
-      await this.repository.linkSupabase(this.db, user.id, payload.sub);
-      // Supabase tokens carry exp; one without it is not cached.
-      return { userId: user.id, sessionId: null, expiresAt: (payload.exp ?? 0) * 1000 };
-    } catch {
+      ({ payload } = await this.verifySupabase(token, this.supabase));
+    } catch (error) {
+      this.refuseSupabase(`it does not verify: ${(error as Error).message}`);
       return null;
     }
+    const sub = payload.sub as string;
+    if (payload.role !== 'authenticated')
+      return this.refuseSupabase(`its role is ${String(payload.role)}`, sub);
+    if (!UUID.test(sub)) return this.refuseSupabase('its subject is not a Supabase user id', sub);
+    const identity = (user: { id: string }) => ({
+      userId: user.id,
+      sessionId: null,
+      expiresAt: (payload.exp as number) * 1000,
+    });
+    const linked = await this.repository.userBySupabaseId(this.db, sub);
+    if (linked !== null) return identity(linked);
+    const email = verifiedEmail(payload);
+    if (email === null) {
+      return this.refuseSupabase('no Parley user is linked to it and its email is not verified', sub);
+    }
+    // A parallel request with the same token may have linked it a moment ago.
+    const user =
+      (await this.repository.linkSupabaseByEmail(this.db, email, sub)) ??
+      (await this.repository.userBySupabaseId(this.db, sub));
+    if (user === null) {
+      return this.refuseSupabase(
+        'no Parley user with its email is free to link (none, or linked to another)',
+        sub,
+      );
+    }
+    this.logger.info({ userId: user.id, supabaseUserId: sub }, 'Supabase user linked by verified email');
+    return identity(user);
   }
+
+  /** Says why (never the token itself) a Supabase token was refused. */
+  private refuseSupabase(reason: string, supabaseUserId?: string): null {
+    this.logger.info({ supabaseUserId }, `Supabase token refused: ${reason}`);
+    return null;
+  }
+}
+
+/** Our own token (issued by Parley): an expired or revoked one is not a Supabase token either. */
+function isOurs(token: string): boolean {
+  try {
+    return decodeJwt(token).iss === TOKEN_ISSUER;
+  } catch {
+    // Not a JWT at all: the Supabase check refuses it and says so.
+    return false;
+  }
+}
+
+/**
+ * The email of a Supabase token whose address Supabase confirmed: Supabase Auth sets
+ * `user_metadata.email_verified` when the user confirms the address (or the identity provider
+ * vouches for it).
+ */
+function verifiedEmail(payload: JWTPayload): string | null {
+  const metadata = payload.user_metadata as { email_verified?: unknown } | undefined;
+  return typeof payload.email === 'string' && payload.email !== '' && metadata?.email_verified === true
+    ? payload.email
+    : null;
 }

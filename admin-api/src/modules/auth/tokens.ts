@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 
-const ISSUER = 'parley';
+export const TOKEN_ISSUER = 'parley';
 export const TOKEN_TTL_SECONDS = 12 * 3600;
 
 export interface TokenClaims {
@@ -26,7 +26,7 @@ export class TokenSigner {
     return new SignJWT({ sid: claims.sessionId })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
-      .setIssuer(ISSUER)
+      .setIssuer(TOKEN_ISSUER)
       .setIssuedAt(Math.floor(now / 1000))
       .setExpirationTime(Math.floor(now / 1000) + TOKEN_TTL_SECONDS)
       .sign(this.key);
@@ -35,7 +35,7 @@ export class TokenSigner {
   /** The claims of a valid token of ours, or null (bad signature, expired, someone else's). */
   async verify(token: string): Promise<VerifiedToken | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, { issuer: TOKEN_ISSUER, algorithms: ['HS256'] });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
       return { userId: payload.sub, sessionId: payload.sid, expiresAt: (payload.exp ?? 0) * 1000 };
     } catch {
