@@ -52,7 +52,7 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
     bodyLimit: env.PARLEY_BODY_LIMIT || '2mb',
-    loginPerMinute: envNumber(env, 'PARLEY_LOGIN_PER_MINUTE', 10),
+    loginPerMinute: envNumber(env, 'PARLEY_LOGIN_PER_MINUTE', 30),
     apiPerMinute: envNumber(env, 'PARLEY_API_PER_MINUTE', 1200),
     simulatorTimeoutMs: envNumber(env, 'PARLEY_SIMULATOR_TIMEOUT_MS', 15_000),
   };
