@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiContext } from './api-context.js';
 import type { ApiConfig, TrustProxy } from './config.js';
+import { clientAddress } from './http/client-address.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { buildOpenApi } from './http/openapi.js';
@@ -167,7 +168,9 @@ export function createApi(options: ApiOptions): Api {
         ? null
         : // Refused here means counted per address; the route that needs a caller reports why.
           await authenticate.caller(request).catch(() => null);
-    await context.rateLimiter.consumeApi(caller === null ? `ip:${request.ip}` : `user:${caller.userId}`);
+    await context.rateLimiter.consumeApi(
+      caller === null ? `ip:${clientAddress(request.ip ?? '')}` : `user:${caller.userId}`,
+    );
     next();
   });
   api.get('/openapi.json', (_request, response) => {

@@ -132,6 +132,12 @@ describe('sign-in throttling', () => {
     expect(replies.filter((reply) => reply.status === 401).length).toBe(20 - accepted);
   });
 
+  it('throttles an account whatever spelling of its email is tried', async () => {
+    const email = await newUser(api);
+    expect((await signIn(api, email.toUpperCase(), 'wrong')).status).toBe(401);
+    expect((await signIn(api, email, PASSWORD)).status).toBe(401);
+  });
+
   it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
     const email = await newUser(api);
     expect((await signIn(api, email, 'wrong', '203.0.113.7')).status).toBe(401);
@@ -153,6 +159,13 @@ describe('sign-in behind a trusted proxy', () => {
     expect((await signIn(api, email, 'attack', '203.0.113.7')).status).toBe(429);
     // The user, from their own address, signs in at once.
     expect((await signIn(api, email, PASSWORD, '198.51.100.2')).status).toBe(200);
+  });
+
+  it('counts an IPv6 client by its /64 network, not by each address it can take', async () => {
+    const email = await newUser(api);
+    expect((await signIn(api, email, 'attack', '2001:db8:1:2::7')).status).toBe(401);
+    expect((await signIn(api, email, PASSWORD, '2001:db8:1:2:ffff::8')).status).toBe(401);
+    expect((await signIn(api, email, PASSWORD, '2001:db8:1:3::9')).status).toBe(200);
   });
 
   it('caps attempts per client across emails (password spraying), not counting successes', async () => {

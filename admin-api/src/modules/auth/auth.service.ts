@@ -59,9 +59,11 @@ export class AuthService {
 
   /** Signs in from `client` (its address); throws SignInRefused, alike for every kind of refusal. */
   async login(email: string, password: string, client: string): Promise<SignedIn> {
-    const turn = await this.throttle.reserve(email, client);
-    if (!turn.granted) throw new SignInRefused(turn.waitSeconds);
     const user = await this.repository.userByEmail(this.db, email);
+    // Known accounts are throttled by id, whatever spelling of their email is tried.
+    const account = user === null ? `email:${email.trim().toLowerCase()}` : `user:${user.id}`;
+    const turn = await this.throttle.reserve(account, client);
+    if (!turn.granted) throw new SignInRefused(turn.waitSeconds);
     this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
     const matches = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
     if (user === null || user.passwordHash === null || !matches) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError } from '../../errors/domain-errors.js';
+import { clientAddress } from '../../http/client-address.js';
 import { createCounter } from '../../http/rate-limit.js';
 
 /** The longest wait between two password checks for one email from one client. */
@@ -20,7 +21,8 @@ export type LoginTurn =
   | { granted: false; waitSeconds: number };
 
 /**
- * Sign-in throttling per (email, client), decided before any password is checked.
+ * Sign-in throttling per (account, client), decided before any password is checked. The account is
+ * named by the caller: the user's id when the email is known, else the email itself.
  *
  * Each attempt first reserves the one password check allowed now for its email and client, as if
  * it were going to fail: the reservation holds the turn for the wait that failure would earn (1 s
@@ -51,10 +53,11 @@ export class LoginThrottle {
   }
 
   /** Throws `rate_limited` when this client has tried too often across all emails. */
-  async reserve(email: string, client: string): Promise<LoginTurn> {
+  async reserve(account: string, ip: string): Promise<LoginTurn> {
+    const client = clientAddress(ip);
     await this.consumeClient(client);
     // Hashed: Redis never holds emails in clear.
-    const key = createHash('sha256').update(`${client}\n${email.trim().toLowerCase()}`).digest('base64url');
+    const key = createHash('sha256').update(`${client}\n${account}`).digest('base64url');
     const failures = (await this.failures.get(key))?.consumedPoints ?? 0;
     const waitSeconds = waitAfterFailures(failures + 1);
     try {
