@@ -9,6 +9,7 @@ export async function verifyPassword(stored: string, password: string): Promise<
   try {
     return await verify(stored, password);
   } catch {
+    // A stored value that is not an argon2 hash matches no password.
     return false;
   }
 }

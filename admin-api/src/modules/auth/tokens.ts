@@ -39,6 +39,7 @@ export class TokenSigner {
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
       return { userId: payload.sub, sessionId: payload.sid, expiresAt: (payload.exp ?? 0) * 1000 };
     } catch {
+      // Not ours, tampered with or expired: the caller refuses it (or tries Supabase).
       return null;
     }
   }
