@@ -1,4 +1,5 @@
 import { envNumber } from '@parley/db';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Which peers may say who the client is (X-Forwarded-For), as express's `trust proxy`: false (no
@@ -58,13 +59,33 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
   };
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isCidr(value: string): boolean {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    // Not a CIDR range: the caller says what is accepted.
+    return false;
+  }
+}
+
 /** PARLEY_TRUST_PROXY: empty trusts no one, a whole number is a hop count, anything else a list. */
 export function parseTrustProxy(value: string): TrustProxy {
   const trimmed = value.trim();
   if (trimmed === '') return false;
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  return trimmed
+  const entries = trimmed
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (!PROXY_NAMES.includes(entry) && !ipaddr.isValid(entry) && !isCidr(entry)) {
+      throw new Error(
+        `PARLEY_TRUST_PROXY: "${entry}" is not loopback, linklocal, uniquelocal, an IP address or a CIDR range (or give a number of hops).`,
+      );
+    }
+  }
+  return entries;
 }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestRedis } from '@parley/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiConfig } from '../src/config.js';
+import { type ApiConfig, apiConfigFromEnv } from '../src/config.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApi, type TestApi } from './support/test-api.js';
 
 const PASSWORD = 'a long enough password';
@@ -213,5 +213,23 @@ describe('API rate limit per caller', () => {
     for (let i = 0; i < PER_MINUTE; i++) await get(api, { 'x-forwarded-for': '203.0.113.1' });
     expect(await get(api, { 'x-forwarded-for': '203.0.113.1' })).toBe(429);
     expect(await get(api, { 'x-forwarded-for': '203.0.113.2' })).toBe(401);
+  });
+});
+
+describe('PARLEY_TRUST_PROXY', () => {
+  const trustProxy = (value?: string) =>
+    apiConfigFromEnv('secret', value === undefined ? {} : { PARLEY_TRUST_PROXY: value }).trustProxy;
+
+  it('trusts no proxy by default; reads names, addresses, CIDR ranges or a hop count', () => {
+    expect(trustProxy()).toBe(false);
+    expect(trustProxy(' ')).toBe(false);
+    expect(trustProxy('uniquelocal, 10.1.2.3, fd00::/8')).toEqual(['uniquelocal', '10.1.2.3', 'fd00::/8']);
+    expect(trustProxy('2')).toBe(2);
+  });
+
+  it('stops the start with a clear message for a value it cannot read', () => {
+    expect(() => trustProxy('loopback, nginx')).toThrow(
+      'PARLEY_TRUST_PROXY: "nginx" is not loopback, linklocal, uniquelocal, an IP address or a CIDR range',
+    );
   });
 });
