@@ -212,7 +212,7 @@ export function createApi(options: ApiOptions): Api {
       '/api',
       cors({
         origin: config.corsOrigins,
-        exposedHeaders: ['etag'],
+        exposedHeaders: ['etag', 'retry-after'],
         allowedHeaders: ['authorization', 'content-type', 'if-match', 'x-workspace-id'],
       }),
     );

@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { type Bus, busChannels, type Db } from '@parley/db';
-import { createRemoteJWKSet, decodeJwt, type JWTPayload, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  jwtVerify,
+} from 'jose';
 import type { Logger } from 'pino';
 import { forbidden, notFound, unauthenticated } from '../../errors/domain-errors.js';
 import { SignInRefused } from '../../errors/sign-in-refused.js';
@@ -165,8 +172,8 @@ export class AuthService {
   private verifySupabase(token: string, settings: SupabaseAuthSettings) {
     // Supabase access tokens must be for this project's audience and carry an expiry.
     const options = { audience: settings.audience, requiredClaims: ['exp', 'sub'] };
-    const isHs256 =
-      JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString() || '{}').alg === 'HS256';
+    // jose's own header reader: its errors, which get logged, never quote the token.
+    const isHs256 = decodeProtectedHeader(token).alg === 'HS256';
     if (isHs256 && settings.jwtSecret !== undefined) {
       return jwtVerify(token, new TextEncoder().encode(settings.jwtSecret), {
         ...options,
