@@ -6,12 +6,12 @@ import { clientAddress } from '../../http/client-address.js';
 import { createCounter } from '../../http/rate-limit.js';
 
 /** The longest wait between two password checks for one email from one client. */
-export const MAX_WAIT_SECONDS = 15 * 60;
+const MAX_WAIT_SECONDS = 15 * 60;
 /** Consecutive failures are forgotten a day after the first one. */
 const FAILURE_MEMORY_SECONDS = 24 * 3600;
 
 /** The wait after `failures` consecutive wrong passwords: 1 s, 2 s, 4 s … at most 15 minutes. */
-export function waitAfterFailures(failures: number): number {
+function waitAfterFailures(failures: number): number {
   return Math.min(2 ** Math.max(failures - 1, 0), MAX_WAIT_SECONDS);
 }
 
