@@ -1,4 +1,6 @@
 // `npm start`: the whole product in one process — Admin API, runtime and admin UI on one port.
+// That port is public: it serves `/api/v1`, the UI and the runtime's health routes, never the
+// runtime's internal simulator endpoints (see docs/security.md, "One public door").
 // Embedded defaults (PGlite under PARLEY_DATA_DIR, in-process state and notifications), or
 // DATABASE_URL / REDIS_URL when set. This file only composes the packages; the API and the
 // runtime meet through the shared database and bus, never by importing each other.
@@ -42,12 +44,15 @@ const stopRetention = api.scheduleRetention();
 const app = express();
 app.disable('x-powered-by');
 app.use(api.app);
-app.use(express.json({ limit: '256kb' }), ...runtime.routers());
+app.use(runtime.healthRouter());
 const ui = fileURLToPath(new URL('./admin-ui/dist/', import.meta.url));
 if (existsSync(ui)) {
   app.use(express.static(ui, { index: false, maxAge: '1h' }));
   app.get('/{*splat}', (_request, response) => response.sendFile('index.html', { root: ui }));
 }
+app.use((_request, response) => {
+  response.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: null } });
+});
 app.use(errorHandler(logger));
 
 const server = app.listen(apiConfig.port, () => {

@@ -2,6 +2,7 @@ import { busChannels, type ConnectedBus, connectBus } from '@parley/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DriverOptions, fetchTranscript, runConversations } from './support/conversation-driver.js';
 import { intakeFlow, intakeScripts } from './support/intake-flow.js';
+import { internalAuth } from './support/internal-token.js';
 import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';
 import { freePort, type RuntimeProcess } from './support/runtime-process.js';
 import { seedPublishedFlow } from './support/seed.js';
@@ -117,7 +118,7 @@ describe('a runtime SIGKILLed under load', () => {
     const post = () =>
       fetch(`${runtime.base}/simulator/numbers/${numberId}/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...internalAuth, 'content-type': 'application/json' },
         body: JSON.stringify({ contact, id: 'same-event', text: 'hi' }),
       }).then(async (response) => ({
         status: response.status,

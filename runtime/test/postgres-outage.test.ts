@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConversations } from './support/conversation-driver.js';
 import { intakeFlow, intakeScripts } from './support/intake-flow.js';
+import { internalAuth } from './support/internal-token.js';
 import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';
 import type { RuntimeProcess } from './support/runtime-process.js';
 import { seedPublishedFlow } from './support/seed.js';
@@ -56,14 +57,13 @@ describe('Postgres unreachable for a few seconds', () => {
     await proxy.pause();
     const outageStarted = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const ready = await fetch(`${runtime.base}/readyz`, { signal: AbortSignal.timeout(5_000) }).catch(
-      async (error: unknown) => {
-        const exit = runtime.running ? 'running' : JSON.stringify(await runtime.exited);
-        throw new Error(
-          `/readyz failed (${(error as Error).message}); runtime ${exit}:\n${runtime.logTail()}`,
-        );
-      },
-    );
+    const ready = await fetch(`${runtime.base}/readyz`, {
+      headers: internalAuth,
+      signal: AbortSignal.timeout(5_000),
+    }).catch(async (error: unknown) => {
+      const exit = runtime.running ? 'running' : JSON.stringify(await runtime.exited);
+      throw new Error(`/readyz failed (${(error as Error).message}); runtime ${exit}:\n${runtime.logTail()}`);
+    });
     const readiness = (await ready.json()) as { checks: { postgres: { ok: boolean } } };
     const duringOutage = await processedInbound(env.database.db, numberId);
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - outageStarted)));

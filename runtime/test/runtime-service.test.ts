@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeConfigFromEnv } from '../src/service/config.js';
 import { RuntimeService } from '../src/service/runtime-service.js';
+import { INTERNAL_TOKEN, internalAuth } from './support/internal-token.js';
 import { seedPublishedFlow } from './support/seed.js';
 import { createTestDatabase, createTestRedis } from './support/test-env.js';
 
@@ -34,6 +35,7 @@ describe('runtime service on real Postgres and Redis', () => {
       ...runtimeConfigFromEnv({}),
       port: 0,
       host: '127.0.0.1',
+      tokens: { internal: INTERNAL_TOKEN },
       databaseUrl: database.url,
       redisUrl: redis.url,
       redisPrefix: redis.prefix,
@@ -52,7 +54,7 @@ describe('runtime service on real Postgres and Redis', () => {
   async function say(contact: string, text: string, id?: string) {
     const response = await fetch(`${base}/simulator/numbers/${numberId}/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...internalAuth, 'content-type': 'application/json' },
       body: JSON.stringify({ contact, text, ...(id === undefined ? {} : { id }) }),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -61,6 +63,7 @@ describe('runtime service on real Postgres and Redis', () => {
   async function transcript(contact: string) {
     const response = await fetch(
       `${base}/simulator/numbers/${numberId}/contacts/${encodeURIComponent(contact)}/messages`,
+      { headers: internalAuth },
     );
     return (
       (await response.json()) as {
@@ -111,14 +114,14 @@ describe('runtime service on real Postgres and Redis', () => {
   it('rejects malformed requests with the JSON error shape', async () => {
     const response = await fetch(`${base}/simulator/numbers/${numberId}/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...internalAuth, 'content-type': 'application/json' },
       body: '{"contact": 5',
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: 'invalid_json' } });
     const unknown = await fetch(`${base}/simulator/numbers/00000000-0000-4000-8000-000000000000/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...internalAuth, 'content-type': 'application/json' },
       body: JSON.stringify({ contact: 'x', text: 'hi' }),
     });
     expect(unknown.status).toBe(404);
@@ -126,10 +129,10 @@ describe('runtime service on real Postgres and Redis', () => {
 
   it('answers health, readiness and metrics', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${base}/readyz`);
+    const ready = await fetch(`${base}/readyz`, { headers: internalAuth });
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ checks: { postgres: { ok: true }, redis: { ok: true } } });
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${base}/metrics`, { headers: internalAuth })).text();
     expect(metrics).toContain('parley_inbound_messages_total{result="accepted"}');
     expect(metrics).toContain('parley_step_latency_seconds_bucket');
   });

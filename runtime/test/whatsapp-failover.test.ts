@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeFlow } from './support/intake-flow.js';
+import { internalAuth } from './support/internal-token.js';
 import { freePort, killAllRuntimes, RuntimeProcess } from './support/runtime-process.js';
 import { seedPublishedFlow } from './support/seed.js';
 import { StandinHub } from './support/standin-hub.js';
@@ -69,7 +70,10 @@ const pidOfOwner = (owner: string) => Number(owner.split(':')[1]);
 async function readyNumbers(runtime: RuntimeProcess): Promise<string[]> {
   if (!runtime.running) return [];
   try {
-    const response = await fetch(`${runtime.base}/readyz`, { signal: AbortSignal.timeout(1_000) });
+    const response = await fetch(`${runtime.base}/readyz`, {
+      headers: internalAuth,
+      signal: AbortSignal.timeout(1_000),
+    });
     const body = (await response.json()) as {
       checks?: { whatsapp?: { numbers?: Record<string, { state: string }> } };
     };

@@ -1,10 +1,13 @@
 import { envNumber } from '@parley/db';
 import { type WhatsAppConfig, whatsappConfigFromEnv } from './channels/whatsapp/whatsapp-config.js';
+import { type OpsTokens, tokenFromEnv } from './ops/ops-tokens.js';
 import type { SendPolicy } from './outbound/outbound-dispatcher.js';
 
 export interface RuntimeConfig {
   port: number;
+  /** Loopback by default: the runtime's endpoints are internal (a non-loopback host needs `tokens.internal`). */
   host: string;
+  tokens: OpsTokens;
   databaseUrl?: string;
   dataDir: string;
   redisUrl?: string;
@@ -38,7 +41,11 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
   const dataDir = env.PARLEY_DATA_DIR || '.parley';
   return {
     port: envNumber(env, 'PARLEY_RUNTIME_PORT', envNumber(env, 'PORT', 3001)),
-    host: env.PARLEY_RUNTIME_HOST || '0.0.0.0',
+    host: env.PARLEY_RUNTIME_HOST || '127.0.0.1',
+    tokens: {
+      internal: tokenFromEnv(env, 'PARLEY_INTERNAL_TOKEN'),
+      metrics: tokenFromEnv(env, 'PARLEY_METRICS_TOKEN'),
+    },
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     dataDir,
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),

@@ -2,7 +2,7 @@ import { runtimeConfigFromEnv } from './config.js';
 import { RuntimeService } from './runtime-service.js';
 
 /** `npm run runtime`: one runtime process; SIGTERM/SIGINT shut it down gracefully. */
-const service = await RuntimeService.start(runtimeConfigFromEnv()).catch((error: unknown) => {
+const service = await (async () => RuntimeService.start(runtimeConfigFromEnv()))().catch((error: unknown) => {
   process.stderr.write(`parley runtime could not start: ${(error as Error).message}\n`);
   process.exit(1);
 });

@@ -27,6 +27,7 @@ import { healthRoutes } from './ops/health-routes.js';
 import { createApp, listen } from './ops/http-server.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { RuntimeMetrics } from './ops/metrics.js';
+import { isLoopbackHost } from './ops/ops-tokens.js';
 import { OutboundDispatcher } from './outbound/outbound-dispatcher.js';
 import type { Locker } from './ports/locker.js';
 import type { StateStore } from './ports/state-store.js';
@@ -100,7 +101,7 @@ export interface RuntimeServiceOptions {
   logger?: Logger;
   /** Extra channels by kind (the WhatsApp channel plugs in here). */
   channels?: Partial<Record<'whatsapp', Channel>>;
-  /** Skip the HTTP server (another server mounts `routers()`). */
+  /** Skip the HTTP server (another server mounts `healthRouter()`). */
   listen?: boolean;
   /** Called after every committed checkpoint, once the runtime has acted on it (benchmarks, probes). */
   onCommitted?: (committed: Committed) => void;
@@ -238,6 +239,13 @@ export class RuntimeService {
 
   /** Opens the database (migrating it), connects Redis, starts the loops and the HTTP server. */
   static async start(config: RuntimeConfig, options: RuntimeServiceOptions = {}): Promise<RuntimeService> {
+    // Checked before anything opens, so a refused start leaves nothing behind.
+    if (options.listen !== false && !isLoopbackHost(config.host) && config.tokens.internal === undefined) {
+      throw new Error(
+        `PARLEY_RUNTIME_HOST is ${config.host}, which other machines can reach: set PARLEY_INTERNAL_TOKEN ` +
+          '(32+ random characters) so its endpoints need it, or keep the default host 127.0.0.1.',
+      );
+    }
     const db = options.db ?? (await openDb({ ...config, applicationName: 'parley-runtime' }));
     if (options.db === undefined) await migrate(db);
     const infra = await connectInfrastructure(config, db, {
@@ -279,18 +287,27 @@ export class RuntimeService {
     await this.whatsapp?.start();
     if (!withServer) return;
     this.server = await listen(createApp(this.routers(), this.logger), this.config.port, this.config.host);
-    this.logger.info({ port: this.port }, 'runtime listening');
+    this.logger.info({ port: this.port, host: this.config.host }, 'runtime listening');
   }
 
-  /** Health, readiness, metrics and the simulator channel, for this service's or a host's server. */
-  routers(): Router[] {
+  /**
+   * `/healthz`, `/readyz` and `/metrics`, each guarded as it should be on a public port: the only
+   * runtime routes a host process (`npm start`) may mount on its own server.
+   */
+  healthRouter(): Router {
+    return healthRoutes(this.readinessChecks(), this.metrics, () => this.stopping, this.config.tokens);
+  }
+
+  /** Everything the runtime's own (internal) server answers: health and the simulator channel. */
+  private routers(): Router[] {
     return [
-      healthRoutes(this.readinessChecks(), this.metrics, () => this.stopping),
+      this.healthRouter(),
       simulatorRoutes({
         host: this.host,
         bus: this.infra.bus,
         db: this.infra.db,
         sentLog: this.infra.sentLog,
+        internalToken: this.config.tokens.internal,
       }),
     ];
   }

@@ -1,4 +1,5 @@
 import type { Script } from './intake-flow.js';
+import { internalAuth } from './internal-token.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const DELIVERED = new Set(['sent', 'delivered', 'read']);
@@ -61,7 +62,7 @@ export async function postMessage(
     try {
       const response = await fetch(`${base}/simulator/numbers/${numberId}/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...internalAuth, 'content-type': 'application/json' },
         body: JSON.stringify({ contact, id: message.id, text: message.text }),
         signal: AbortSignal.timeout(options.postTimeoutMs ?? 4_000),
       });
@@ -89,7 +90,7 @@ export async function fetchTranscript(
   try {
     const response = await fetch(
       `${base}/simulator/numbers/${numberId}/contacts/${encodeURIComponent(contact)}/messages`,
-      { signal: AbortSignal.timeout(4_000) },
+      { headers: internalAuth, signal: AbortSignal.timeout(4_000) },
     );
     if (!response.ok) return null;
     return ((await response.json()) as { messages: TranscriptRow[] }).messages;

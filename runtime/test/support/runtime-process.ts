@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { INTERNAL_TOKEN, internalAuth } from './internal-token.js';
 
 /** The built runtime entry point (`npm run build` first). */
 const MAIN = fileURLToPath(new URL('../../dist/service/main.js', import.meta.url));
@@ -93,6 +94,7 @@ export class RuntimeProcess {
         PARLEY_REDIS_PREFIX: options.redisPrefix,
         PARLEY_RUNTIME_PORT: String(options.port),
         PARLEY_RUNTIME_HOST: '127.0.0.1',
+        PARLEY_INTERNAL_TOKEN: INTERNAL_TOKEN,
         PARLEY_TIMER_POLL_MS: '200',
         PARLEY_MAINTENANCE_MS: '300',
         PARLEY_STALE_SEND_MS: '2000',
@@ -133,7 +135,11 @@ export class RuntimeProcess {
 
   /** A metric's value summed over its series matching `labels` (e.g. `result="accepted"`). */
   async metric(name: string, labels = ''): Promise<number> {
-    const text = await (await fetch(`${this.base}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
+    const response = await fetch(`${this.base}/metrics`, {
+      headers: internalAuth,
+      signal: AbortSignal.timeout(5_000),
+    });
+    const text = await response.text();
     let total = 0;
     for (const line of text.split('\n')) {
       if (!line.startsWith(name)) continue;

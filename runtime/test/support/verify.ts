@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Queryable } from '@parley/db';
 import type { Script } from './intake-flow.js';
+import { internalAuth } from './internal-token.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -179,6 +180,7 @@ export async function verifyConversations(
 /** The simulator's delivery log of a number, through a runtime's HTTP API. */
 export async function fetchDeliveries(base: string, numberId: string): Promise<string[]> {
   const response = await fetch(`${base}/simulator/numbers/${numberId}/deliveries`, {
+    headers: internalAuth,
     signal: AbortSignal.timeout(5_000),
   });
   return ((await response.json()) as { deliveries: string[] }).deliveries;

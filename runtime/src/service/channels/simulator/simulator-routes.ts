@@ -4,6 +4,7 @@ import { createAjv } from '@parley/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import { type Request, type Response, Router } from 'express';
 import { HttpError } from '../../ops/http-error.js';
+import { requireToken } from '../../ops/ops-tokens.js';
 import type { ChannelHost } from '../channel.js';
 import type { SentLog } from './sent-log.js';
 import type { SimulatorDelivery } from './simulator-channel.js';
@@ -38,21 +39,48 @@ type InboundBody = Static<typeof InboundBody>;
 const validateInbound = createAjv().compile<InboundBody>(InboundBody);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function numberIdOf(request: Request): string {
+/**
+ * The request's number, which must be a simulator number: injecting on a WhatsApp number would make
+ * a real phone line write to whoever the caller names.
+ */
+async function simulatorNumberOf(db: Db, request: Request): Promise<string> {
   const numberId = String(request.params.numberId);
   if (!UUID.test(numberId)) throw new HttpError(404, 'not_found', 'No such number');
+  const { rows } = await db.query<{ channel: string }>('select channel from numbers where id = $1', [
+    numberId,
+  ]);
+  const channel = rows[0]?.channel;
+  if (channel === undefined) throw new HttpError(404, 'not_found', 'No such number');
+  if (channel !== 'simulator') {
+    throw new HttpError(
+      409,
+      'not_a_simulator_number',
+      'This is a WhatsApp number: the simulator only talks to simulator numbers.',
+    );
+  }
   return numberId;
 }
 
 /**
  * The simulator channel over HTTP: post a contact's message, stream the bot's replies (SSE), read
- * a transcript. Used by the admin UI's live test and by the tests.
+ * a transcript. Internal: for tests and tools on the runtime's own port, always behind the internal
+ * token (the admin UI's live test goes through the API and the bus instead).
  */
-export function simulatorRoutes(deps: { host: ChannelHost; bus: Bus; db: Db; sentLog: SentLog }): Router {
+export function simulatorRoutes(deps: {
+  host: ChannelHost;
+  bus: Bus;
+  db: Db;
+  sentLog: SentLog;
+  internalToken: string | undefined;
+}): Router {
   const router = Router();
+  router.use(
+    '/simulator',
+    requireToken([deps.internalToken], 'PARLEY_INTERNAL_TOKEN', 'The simulator endpoints'),
+  );
 
   router.post('/simulator/numbers/:numberId/messages', async (request: Request, response: Response) => {
-    const numberId = numberIdOf(request);
+    const numberId = await simulatorNumberOf(deps.db, request);
     if (!validateInbound(request.body)) {
       throw new HttpError(400, 'invalid_request', 'The message is not valid', validateInbound.errors);
     }
@@ -81,7 +109,7 @@ export function simulatorRoutes(deps: { host: ChannelHost; bus: Bus; db: Db; sen
   });
 
   router.get('/simulator/numbers/:numberId/stream', async (request: Request, response: Response) => {
-    const numberId = numberIdOf(request);
+    const numberId = await simulatorNumberOf(deps.db, request);
     const contact = typeof request.query.contact === 'string' ? request.query.contact : undefined;
     response.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -104,7 +132,7 @@ export function simulatorRoutes(deps: { host: ChannelHost; bus: Bus; db: Db; sen
   router.get(
     '/simulator/numbers/:numberId/contacts/:contact/messages',
     async (request: Request, response: Response) => {
-      const numberId = numberIdOf(request);
+      const numberId = await simulatorNumberOf(deps.db, request);
       const { rows } = await deps.db.query<{
         id: number;
         direction: string;
@@ -122,7 +150,8 @@ export function simulatorRoutes(deps: { host: ChannelHost; bus: Bus; db: Db; sen
   );
 
   router.get('/simulator/numbers/:numberId/deliveries', async (request: Request, response: Response) => {
-    response.json({ deliveries: await deps.sentLog.deliveries(numberIdOf(request)) });
+    const numberId = await simulatorNumberOf(deps.db, request);
+    response.json({ deliveries: await deps.sentLog.deliveries(numberId) });
   });
 
   return router;
