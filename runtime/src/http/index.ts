@@ -6,4 +6,4 @@ export {
   performHttpRequest,
 } from './perform-request.js';
 export { allowPrivateHttpFromEnv } from './private-http-env.js';
-export { signPayload } from './signature.js';
+export { SIGNATURE_VERSION, type SignedRequest, signRequest } from './signature.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { performHttpRequest } from './perform-request.js';
-import { signPayload } from './signature.js';
+import { signRequest } from './signature.js';
 
 interface Received {
   method: string;
@@ -273,18 +273,19 @@ describe('performHttpRequest against a local server', () => {
     });
   });
 
-  it('signs the request so the receiver can verify it with signPayload', async () => {
+  it('signs the request with a v1 signature over timestamp, method, URL and body', async () => {
     const server = await startServer((_req, res) => res.end());
     const body = '{"order":42}';
     await performHttpRequest(
-      { url: server.origin, method: 'POST', headers: {}, body, timeoutMs: 5000 },
+      { url: `${server.origin}/orders?x=1`, method: 'post', headers: {}, body, timeoutMs: 5000 },
       { ...local, signingSecret: 's3cret', now: () => 1_700_000_000_999 },
     );
     const headers = server.received[0]?.headers ?? {};
+    const signed = { timestamp: '1700000000', method: 'POST', url: `${server.origin}/orders?x=1`, body };
     expect(headers['x-parley-timestamp']).toBe('1700000000');
-    expect(headers['x-parley-signature']).toBe(signPayload('s3cret', '1700000000', body));
-    expect(headers['x-parley-signature']).not.toBe(signPayload('other', '1700000000', body));
-    expect(headers['x-parley-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(headers['x-parley-signature']).toBe(signRequest('s3cret', signed));
+    expect(headers['x-parley-signature']).not.toBe(signRequest('other', signed));
+    expect(headers['x-parley-signature']).toMatch(/^v1=[0-9a-f]{64}$/);
   });
 
   it('does not sign without a secret', async () => {

@@ -93,7 +93,7 @@ export async function performHttpRequest(spec: HttpRequestSpec, options: HttpOpt
     for (let redirects = 0; ; redirects++) {
       const response = await request(url, {
         method,
-        headers: outgoingHeaders(headers, body, signing),
+        headers: outgoingHeaders({ method, url, body }, headers, signing),
         body,
         signal,
         dispatcher,

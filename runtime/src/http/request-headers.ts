@@ -1,4 +1,4 @@
-import { signPayload } from './signature.js';
+import { signRequest } from './signature.js';
 
 const USER_AGENT = 'Parley/0.1 (+http_request)';
 
@@ -21,12 +21,13 @@ function isJson(text: string): boolean {
   }
 }
 
-/** The headers for one hop, given the body actually sent on that hop. */
+/** The headers for one hop, given the method, URL and body actually sent on that hop. */
 export function outgoingHeaders(
+  hop: { method: string; url: URL; body: string | undefined },
   headers: Record<string, string>,
-  body: string | undefined,
   signing: Signing | undefined,
 ): Record<string, string> {
+  const { body } = hop;
   const result: Record<string, string> = { 'user-agent': USER_AGENT, ...headers };
   if (body !== undefined && result['content-type'] === undefined) {
     result['content-type'] = isJson(body) ? 'application/json' : 'text/plain; charset=utf-8';
@@ -34,7 +35,12 @@ export function outgoingHeaders(
   if (signing) {
     const timestamp = Math.floor(signing.now() / 1000);
     result['x-parley-timestamp'] = String(timestamp);
-    result['x-parley-signature'] = signPayload(signing.secret, timestamp, body ?? '');
+    result['x-parley-signature'] = signRequest(signing.secret, {
+      timestamp,
+      method: hop.method,
+      url: hop.url.href,
+      body: body ?? '',
+    });
   }
   return result;
 }
