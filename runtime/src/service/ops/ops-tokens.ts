@@ -12,7 +12,7 @@ export interface OpsTokens {
 }
 
 /** Shorter tokens are refused at start: a guessable token is no door at all. */
-export const MIN_TOKEN_LENGTH = 32;
+const MIN_TOKEN_LENGTH = 32;
 
 /** A token setting from the environment, refused with a plain message when too short. */
 export function tokenFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
