@@ -307,6 +307,7 @@ export class RuntimeService {
         bus: this.infra.bus,
         db: this.infra.db,
         sentLog: this.infra.sentLog,
+        numberInfo: (numberId) => this.directory.number(numberId),
         internalToken: this.config.tokens.internal,
       }),
     ];

@@ -5,6 +5,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { type Request, type Response, Router } from 'express';
 import { HttpError } from '../../ops/http-error.js';
 import { requireToken } from '../../ops/ops-tokens.js';
+import type { NumberInfo } from '../../repositories/flow-repository.js';
 import type { ChannelHost } from '../channel.js';
 import type { SentLog } from './sent-log.js';
 import type { SimulatorDelivery } from './simulator-channel.js';
@@ -39,19 +40,26 @@ type InboundBody = Static<typeof InboundBody>;
 const validateInbound = createAjv().compile<InboundBody>(InboundBody);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+interface SimulatorRouteDeps {
+  host: ChannelHost;
+  bus: Bus;
+  db: Db;
+  sentLog: SentLog;
+  /** The runtime's own view of a number (the one it sends by), so both agree on its channel. */
+  numberInfo: (numberId: string) => Promise<NumberInfo | null>;
+  internalToken: string | undefined;
+}
+
 /**
  * The request's number, which must be a simulator number: injecting on a WhatsApp number would make
  * a real phone line write to whoever the caller names.
  */
-async function simulatorNumberOf(db: Db, request: Request): Promise<string> {
+async function simulatorNumberOf(deps: SimulatorRouteDeps, request: Request): Promise<string> {
   const numberId = String(request.params.numberId);
   if (!UUID.test(numberId)) throw new HttpError(404, 'not_found', 'No such number');
-  const { rows } = await db.query<{ channel: string }>('select channel from numbers where id = $1', [
-    numberId,
-  ]);
-  const channel = rows[0]?.channel;
-  if (channel === undefined) throw new HttpError(404, 'not_found', 'No such number');
-  if (channel !== 'simulator') {
+  const info = await deps.numberInfo(numberId);
+  if (info === null) throw new HttpError(404, 'not_found', 'No such number');
+  if (info.channel !== 'simulator') {
     throw new HttpError(
       409,
       'not_a_simulator_number',
@@ -66,13 +74,7 @@ async function simulatorNumberOf(db: Db, request: Request): Promise<string> {
  * a transcript. Internal: for tests and tools on the runtime's own port, always behind the internal
  * token (the admin UI's live test goes through the API and the bus instead).
  */
-export function simulatorRoutes(deps: {
-  host: ChannelHost;
-  bus: Bus;
-  db: Db;
-  sentLog: SentLog;
-  internalToken: string | undefined;
-}): Router {
+export function simulatorRoutes(deps: SimulatorRouteDeps): Router {
   const router = Router();
   router.use(
     '/simulator',
@@ -80,7 +82,7 @@ export function simulatorRoutes(deps: {
   );
 
   router.post('/simulator/numbers/:numberId/messages', async (request: Request, response: Response) => {
-    const numberId = await simulatorNumberOf(deps.db, request);
+    const numberId = await simulatorNumberOf(deps, request);
     if (!validateInbound(request.body)) {
       throw new HttpError(400, 'invalid_request', 'The message is not valid', validateInbound.errors);
     }
@@ -109,7 +111,7 @@ export function simulatorRoutes(deps: {
   });
 
   router.get('/simulator/numbers/:numberId/stream', async (request: Request, response: Response) => {
-    const numberId = await simulatorNumberOf(deps.db, request);
+    const numberId = await simulatorNumberOf(deps, request);
     const contact = typeof request.query.contact === 'string' ? request.query.contact : undefined;
     response.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -132,7 +134,7 @@ export function simulatorRoutes(deps: {
   router.get(
     '/simulator/numbers/:numberId/contacts/:contact/messages',
     async (request: Request, response: Response) => {
-      const numberId = await simulatorNumberOf(deps.db, request);
+      const numberId = await simulatorNumberOf(deps, request);
       const { rows } = await deps.db.query<{
         id: number;
         direction: string;
@@ -150,7 +152,7 @@ export function simulatorRoutes(deps: {
   );
 
   router.get('/simulator/numbers/:numberId/deliveries', async (request: Request, response: Response) => {
-    const numberId = await simulatorNumberOf(deps.db, request);
+    const numberId = await simulatorNumberOf(deps, request);
     response.json({ deliveries: await deps.sentLog.deliveries(numberId) });
   });
 
