@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { busChannels, connectBus } from '@parley/db';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { botTexts, fetchTranscript, postMessage } from './support/conversation-driver.js';
+import { internalAuth } from './support/internal-token.js';
 import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';
 import { freePort, killAllRuntimes, type RuntimeProcess } from './support/runtime-process.js';
 import { seedPublishedFlow } from './support/seed.js';
@@ -100,7 +101,7 @@ describe('integrity: nothing stuck, nothing repeated, nothing lost', () => {
         contacts.map((contact, index) =>
           fetch(`${runtime.base}/simulator/numbers/${numberId}/messages`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...internalAuth },
             body: JSON.stringify(
               index === 0
                 ? { contact, id: `in-${index}`, text: 'hi\u0000there', contactName: 'Bob\ud800' }

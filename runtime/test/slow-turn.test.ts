@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runtimeConfigFromEnv } from '../src/service/config.js';
 import { RuntimeService } from '../src/service/runtime-service.js';
+import { INTERNAL_TOKEN, internalAuth } from './support/internal-token.js';
 import { seedPublishedFlow } from './support/seed.js';
 import { createTestDatabase, createTestRedis } from './support/test-env.js';
 
@@ -37,6 +38,7 @@ describe('slow turns', () => {
         ...runtimeConfigFromEnv({}),
         port: 0,
         host: '127.0.0.1',
+        tokens: { internal: INTERNAL_TOKEN },
         databaseUrl: database.url,
         redisUrl: redis.url,
         redisPrefix: redis.prefix,
@@ -57,7 +59,7 @@ describe('slow turns', () => {
     const say = (text: string) =>
       fetch(`http://127.0.0.1:${service.port}/simulator/numbers/${numberId}/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...internalAuth },
         body: JSON.stringify({ contact: '+15550000009', text }),
       });
     expect((await say('start')).status).toBe(202);
