@@ -1,9 +1,8 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '@parley/db';
+import { cipherPurposes, type Db, deriveSecretKey, SecretCipher } from '@parley/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { deriveSessionKey, SessionCipher } from '../src/service/channels/whatsapp/session-cipher.js';
 import { SessionRepository } from '../src/service/channels/whatsapp/session-repository.js';
 import { SessionStore, SessionUnreadableError } from '../src/service/channels/whatsapp/session-store.js';
 import { createLogger } from '../src/service/ops/logger.js';
@@ -36,7 +35,7 @@ beforeEach(async () => {
 });
 
 function store(secret = NEW_KEY, previous?: string): SessionStore {
-  const cipher = SessionCipher.fromSecrets(secret, previous);
+  const cipher = SecretCipher.fromSecrets(cipherPurposes.whatsappSession, secret, previous);
   return new SessionStore({ db, repository, cipher: async () => cipher, owner: 'test', logger });
 }
 
@@ -56,7 +55,7 @@ describe('SessionStore on Postgres', () => {
     expect(await store().save(numberId, hostA, null)).toBe('saved');
     const row = await repository.load(db, numberId);
     expect(row?.version).toBe(1);
-    expect(row?.keyId).toBe(deriveSessionKey(NEW_KEY).id);
+    expect(row?.keyId).toBe(deriveSecretKey(NEW_KEY, cipherPurposes.whatsappSession).id);
     expect(row?.data.includes(Buffer.from('keys of the linked device'))).toBe(false);
     const hostB = join(dir, 'b', 'session-n');
     expect(await store().prepare(numberId, hostB)).toBe('restored');
@@ -70,7 +69,7 @@ describe('SessionStore on Postgres', () => {
     await writeProfile(profile, 'first');
     await store().save(numberId, profile, null);
     await writeProfile(profile, 'second');
-    const cipher = SessionCipher.fromSecrets(NEW_KEY);
+    const cipher = SecretCipher.fromSecrets(cipherPurposes.whatsappSession, NEW_KEY);
     const crash = repository.save(
       db,
       numberId,
@@ -120,7 +119,9 @@ describe('SessionStore on Postgres', () => {
     );
     expect(await store(NEW_KEY, OLD_KEY).prepare(numberId, join(dir, 'y'))).toBe('restored');
     expect(await readLog(join(dir, 'y'))).toBe('rotate me');
-    expect((await repository.load(db, numberId))?.keyId).toBe(deriveSessionKey(NEW_KEY).id);
+    expect((await repository.load(db, numberId))?.keyId).toBe(
+      deriveSecretKey(NEW_KEY, cipherPurposes.whatsappSession).id,
+    );
     // The previous key is no longer needed.
     expect(await store(NEW_KEY).prepare(numberId, join(dir, 'z'))).toBe('restored');
   });

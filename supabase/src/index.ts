@@ -12,4 +12,13 @@ export { MIGRATIONS_DIR, type MigrationResult, migrate, splitStatements } from '
 export { dbOptionsFromEnv, type OpenDbOptions, openDb } from './open-db.js';
 export { createPgDb, type PgDbOptions } from './pg-db.js';
 export { createPgliteDb } from './pglite-db.js';
+export {
+  type CipherPurpose,
+  cipherPurposes,
+  deriveSecretKey,
+  isSealedText,
+  SecretCipher,
+  SecretDecryptError,
+  type SecretKey,
+} from './secret-cipher.js';
 export { resolveSecretKey } from './secret-key.js';

@@ -1,4 +1,4 @@
-import { type Bus, type Db, resolveSecretKey } from '@parley/db';
+import { type Bus, cipherPurposes, type Db, resolveSecretKey, SecretCipher } from '@parley/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
@@ -6,7 +6,6 @@ import type { ChannelHost } from '../channel.js';
 import { fetchMedia, LocalMediaStorage, type MediaStorage } from './media-storage.js';
 import { LocalBackend, NumberOwnership, RedlockBackend } from './number-ownership.js';
 import { SentRepository } from './sent-repository.js';
-import { SessionCipher } from './session-cipher.js';
 import { ownerName, SessionManager } from './session-manager.js';
 import { SessionRecorder } from './session-recorder.js';
 import { SessionRepository } from './session-repository.js';
@@ -61,10 +60,11 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
     return waClient.createWaClient(options);
   };
   const owner = ownerName();
-  let cipher: Promise<SessionCipher> | null = null;
+  let cipher: Promise<SecretCipher> | null = null;
   const resolveCipher = () => {
     cipher ??= (async () =>
-      SessionCipher.fromSecrets(
+      SecretCipher.fromSecrets(
+        cipherPurposes.whatsappSession,
         config.secretKey ?? (await resolveSecretKey({}, deps.dataDir)),
         config.previousSecretKey,
       ))();

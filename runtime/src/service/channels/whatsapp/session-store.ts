@@ -1,10 +1,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Db } from '@parley/db';
+import type { Db, SecretCipher } from '@parley/db';
 import type { Logger } from '../../ops/logger.js';
 import { removeLeftovers, replaceDirAtomic, writeFileAtomic } from './atomic-file.js';
 import { hasSessionFiles, packProfile, unpackProfile } from './profile-pack.js';
-import type { SessionCipher } from './session-cipher.js';
 import type { SessionRepository } from './session-repository.js';
 
 /** Which stored version a profile folder derives from (written atomically inside the folder). */
@@ -33,7 +32,7 @@ export interface SessionStoreDeps {
   db: Db;
   repository: SessionRepository;
   /** Resolved on first use (embedded mode creates its key file only when a session is saved). */
-  cipher: () => Promise<SessionCipher>;
+  cipher: () => Promise<SecretCipher>;
   /** Who saves (recorded with each save). */
   owner: string;
   logger: Logger;
