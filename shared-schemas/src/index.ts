@@ -5,12 +5,20 @@ export * from './flow/document.js';
 export * from './flow/flow-index.js';
 export * from './form/derive-form.js';
 export type { HttpRequestConfig } from './nodes/http-request/index.js';
+export { SavedSecret } from './nodes/http-request/index.js';
 export type { MessageConfig } from './nodes/message/index.js';
 export type * from './nodes/node-definition.js';
 export { type Choice, isMultiChoice, type QuestionConfig } from './nodes/question/index.js';
 export * from './nodes/registry.js';
 export { RESERVED_HANDLES } from './nodes/shared.js';
 export { searchPattern } from './patterns/author-pattern.js';
+export {
+  type HeaderAt,
+  isSavedSecret,
+  mapHeaderValues,
+  maskHeaderValues,
+  SAVED_SECRET,
+} from './secrets/header-secrets.js';
 export { renderTemplate, type TemplateEscape, templatePaths, valueToText } from './templates/template.js';
 export { REPLACEMENT_CHARACTER, storableJson, storableText } from './text/storable-text.js';
 export { createAjv, isE164Phone } from './validation/ajv.js';

@@ -1,4 +1,5 @@
 import type { Edge, FlowDocument, FlowNode, Trigger } from '../flow/document.js';
+import { maskHeaderValues, SAVED_SECRET } from '../secrets/header-secrets.js';
 
 export interface FlowChange {
   kind: 'added' | 'removed' | 'changed';
@@ -83,6 +84,34 @@ function diffById<T extends { id: string }>(
   return changes;
 }
 
+/** A node's header values are secrets: a change says which header changed, never its values. */
+function hideHeaderValues(change: FlowChange): FlowChange {
+  const maskNode = (node: unknown) => (maskHeaderValues({ nodes: [node] }) as { nodes: unknown[] }).nodes[0];
+  if (change.kind !== 'changed') {
+    return change.kind === 'added'
+      ? { ...change, after: maskNode(change.after) }
+      : { ...change, before: maskNode(change.before) };
+  }
+  const field = change.field ?? '';
+  if (field === '/config/headers') {
+    const mask = (headers: unknown) =>
+      headers === undefined
+        ? undefined
+        : Object.fromEntries(Object.keys(headers as object).map((name) => [name, SAVED_SECRET]));
+    return { ...change, before: mask(change.before), after: mask(change.after) };
+  }
+  if (!field.startsWith('/config/headers/')) return change;
+  const header = field.slice('/config/headers/'.length).replaceAll('~1', '/').replaceAll('~0', '~');
+  const { before, after, ...rest } = change;
+  const verb = before === undefined ? 'added' : after === undefined ? 'removed' : 'value changed';
+  return {
+    ...rest,
+    ...(before === undefined ? {} : { before: SAVED_SECRET }),
+    ...(after === undefined ? {} : { after: SAVED_SECRET }),
+    description: `${change.description.slice(0, change.description.lastIndexOf(': '))}: header ${header} ${verb}`,
+  };
+}
+
 /**
  * What changed from one Flow Document to another, entity by entity, in words an admin reads
  * before publishing. Node moves on the canvas (`position`) are not changes to the conversation.
@@ -113,7 +142,7 @@ export function diffFlows(before: FlowDocument, after: FlowDocument): FlowChange
   changes.push(
     ...diffById<FlowNode>(before.nodes, after.nodes, 'node', nodeLabel, (field) =>
       field.startsWith('/position'),
-    ),
+    ).map(hideHeaderValues),
   );
   changes.push(...diffById<Edge>(before.edges, after.edges, 'edge', edgeLabel));
   return changes;

@@ -23,8 +23,11 @@ export const runHttpRequest: NodeExecutor<'http_request'> = (node, conversation,
     request: {
       url: renderTemplate(url, scope, 'url'),
       method: method ?? 'GET',
+      // compileFlow refuses saved-secret markers, so every value here is a string.
       headers: Object.fromEntries(
-        Object.entries(headers ?? {}).map(([name, value]) => [name, renderTemplate(value, scope)]),
+        Object.entries(headers ?? {}).flatMap(([name, value]) =>
+          typeof value === 'string' ? [[name, renderTemplate(value, scope)]] : [],
+        ),
       ),
       ...(body === undefined
         ? {}

@@ -1,7 +1,18 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { error } from '../../validation/problem.js';
 import { defineNode } from '../node-definition.js';
 import { VariableName } from '../shared.js';
 import { StringEnum } from '../string-enum.js';
+
+/**
+ * A header value kept secret by the server: what the API shows instead of a saved value, and what
+ * an exported file carries instead of it. Sending it back keeps the saved value.
+ */
+export const SavedSecret = Type.Object(
+  { secret: Type.Literal(true) },
+  { additionalProperties: false, description: 'A saved secret value, never shown again' },
+);
+export type SavedSecret = Static<typeof SavedSecret>;
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
@@ -17,7 +28,7 @@ export const HttpRequestConfig = Type.Object(
     headers: Type.Optional(
       Type.Record(
         Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" }),
-        Type.String({ maxLength: 4096 }),
+        Type.Union([Type.String({ maxLength: 4096 }), SavedSecret]),
         {
           additionalProperties: false,
         },
@@ -65,13 +76,26 @@ export const httpRequestNode = defineNode({
   references: (config) => ({
     templates: [
       { pointer: '/url', text: config.url },
-      ...Object.entries(config.headers ?? {}).map(([name, text]) => ({
-        pointer: `/headers/${name.replaceAll('~', '~0').replaceAll('/', '~1')}`,
-        text,
-      })),
+      ...Object.entries(config.headers ?? {}).flatMap(([name, value]) =>
+        typeof value === 'string' ? [{ pointer: `/headers/${escapeToken(name)}`, text: value }] : [],
+      ),
       ...(config.body === undefined ? [] : [{ pointer: '/body', text: config.body }]),
     ],
     reads: [],
     defines: config.saveAs === undefined ? [] : [config.saveAs],
   }),
+  // A marker without a saved value behind it (an imported export) cannot be sent.
+  check: (config, ctx) =>
+    Object.entries(config.headers ?? {})
+      .filter(([, value]) => typeof value !== 'string')
+      .map(([name]) =>
+        error(
+          `${ctx.pointer}/config/headers/${escapeToken(name)}`,
+          `The value of header “${name}” is secret and was not kept with this flow (exported files leave secrets out). Type it again.`,
+        ),
+      ),
 });
+
+function escapeToken(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}

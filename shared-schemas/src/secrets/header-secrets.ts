@@ -1,0 +1,52 @@
+/**
+ * Header values of http_request nodes are secrets (API keys, bearer tokens). These helpers walk a
+ * definition — any JSON, valid or not, since drafts may be half-edited — and replace header values
+ * without touching anything else. They never see keys: encryption is the caller's (the API and the
+ * runtime), masking is the same everywhere.
+ */
+
+export const SAVED_SECRET = { secret: true } as const;
+
+export interface HeaderAt {
+  nodeId: string;
+  header: string;
+  /** The node's config, e.g. to compare its url. */
+  config: Record<string, unknown>;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The `{ "secret": true }` marker: a saved value, not shown. */
+export function isSavedSecret(value: unknown): boolean {
+  return isObject(value) && value.secret === true && Object.keys(value).length === 1;
+}
+
+/** A copy of `definition` with every http_request header value replaced by `replace(value, at)`. */
+export function mapHeaderValues(
+  definition: unknown,
+  replace: (value: unknown, at: HeaderAt) => unknown,
+): unknown {
+  if (!isObject(definition) || !Array.isArray(definition.nodes)) return definition;
+  return {
+    ...definition,
+    nodes: definition.nodes.map((node: unknown) => {
+      if (!isObject(node) || node.type !== 'http_request' || !isObject(node.config)) return node;
+      const config = node.config;
+      if (!isObject(config.headers)) return node;
+      const nodeId = typeof node.id === 'string' ? node.id : '';
+      const headers = Object.fromEntries(
+        Object.entries(config.headers).map(([header, value]) => [
+          header,
+          replace(value, { nodeId, header, config }),
+        ]),
+      );
+      return { ...node, config: { ...config, headers } };
+    }),
+  };
+}
+
+/** The definition as anyone may see it: every header value shown as the saved-secret marker. */
+export function maskHeaderValues(definition: unknown): unknown {
+  return mapHeaderValues(definition, () => SAVED_SECRET);
+}
