@@ -157,6 +157,7 @@ if (!isMainThread) {
 
 const { createApi } = await import('@parley/admin-api');
 const { createPgDb, MemoryBus, migrate } = await import('@parley/db');
+const { TEST_SECRET_KEY } = await import('@parley/db/testing');
 const { RuntimeService, runtimeConfigFromEnv } = await import('@parley/runtime');
 const { default: express } = await import('express');
 const { pino } = await import('pino');
@@ -339,6 +340,7 @@ try {
       redisPrefix: 'parley-bench:',
       adminEmail: 'bench@parley.test',
       adminPassword: PASSWORD,
+      secretKey: TEST_SECRET_KEY,
       jwtSecret: randomBytes(16).toString('hex'),
       corsOrigins: [],
       bodyLimit: '2mb',
@@ -350,7 +352,11 @@ try {
   });
   await api.bootstrap();
   runtime = await RuntimeService.start(
-    { ...runtimeConfigFromEnv({ PARLEY_WHATSAPP: '0' }), port: 0, host: '127.0.0.1' },
+    {
+      ...runtimeConfigFromEnv({ PARLEY_WHATSAPP: '0', PARLEY_SECRET_KEY: TEST_SECRET_KEY }),
+      port: 0,
+      host: '127.0.0.1',
+    },
     { db, bus, listen: false, logger },
   );
   const listen = (app) =>

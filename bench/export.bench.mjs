@@ -186,6 +186,7 @@ try {
       redisPrefix: 'parley-bench:',
       adminEmail: 'bench@parley.local',
       adminPassword: PASSWORD,
+      secretKey: randomBytes(32).toString('hex'),
       jwtSecret: randomBytes(32).toString('hex'),
       corsOrigins: [],
       bodyLimit: '2mb',

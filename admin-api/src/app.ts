@@ -1,4 +1,4 @@
-import type { Bus, Db } from '@parley/db';
+import { type Bus, cipherPurposes, type Db, SecretCipher } from '@parley/db';
 import cors from 'cors';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
@@ -32,6 +32,7 @@ import { ExportService } from './modules/export/export.service.js';
 import { FlowsRepository } from './modules/flows/flows.repository.js';
 import { flowRoutes } from './modules/flows/flows.routes.js';
 import { FlowsService } from './modules/flows/flows.service.js';
+import { HeaderSecrets } from './modules/flows/header-secrets.js';
 import { IdempotencyRepository } from './modules/idempotency/idempotency.repository.js';
 import { IdempotencyService } from './modules/idempotency/idempotency.service.js';
 import { InvitationsRepository } from './modules/invitations/invitations.repository.js';
@@ -52,6 +53,7 @@ import { SimulatorService } from './modules/simulator/simulator.service.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import { SigningSecrets } from './modules/workspace/signing-secrets.js';
 import { WorkspaceRepository } from './modules/workspace/workspace.repository.js';
 import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
 
@@ -72,7 +74,7 @@ export interface Api {
   app: Express;
   openapi: Record<string, unknown>;
   context: ApiContext;
-  /** Creates the first admin on an empty database. */
+  /** Creates the first admin on an empty database; encrypts signing secrets stored in clear. */
   bootstrap: () => Promise<BootstrapResult>;
   /** Starts the periodic retention pass (one API process at a time runs it); returns its stop. */
   scheduleRetention: (intervalMs?: number) => () => void;
@@ -107,10 +109,18 @@ export function createApi(options: ApiOptions): Api {
     ),
     rateLimiter: new RateLimiter(config.apiPerMinute, redis, config.redisPrefix),
   };
-  const flows = new FlowsService(context, new FlowsRepository());
+  const cipherFor = (purpose: (typeof cipherPurposes)[keyof typeof cipherPurposes]) =>
+    SecretCipher.fromSecrets(purpose, config.secretKey, config.previousSecretKey);
+  const flows = new FlowsService(
+    context,
+    new FlowsRepository(),
+    new HeaderSecrets(cipherFor(cipherPurposes.headerValue), logger),
+  );
   const responses = new ResponsesService(context, new ResponsesRepository());
   const retention = new RetentionService(context, new RetentionRepository());
   const invitations = new InvitationsRepository();
+  const workspaces = new WorkspaceRepository();
+  const signingSecrets = new SigningSecrets(cipherFor(cipherPurposes.signingSecret), workspaces);
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
     ...userRoutes(new UsersService(context, new UsersRepository(), invitations)),
@@ -126,7 +136,7 @@ export function createApi(options: ApiOptions): Api {
     ...analyticsRoutes(new AnalyticsService(context, responses, new AnalyticsRepository())),
     ...auditRoutes(context),
     ...retentionRoutes(retention),
-    ...workspaceRoutes(context, new WorkspaceRepository()),
+    ...workspaceRoutes(context, workspaces, signingSecrets),
   ];
   const openapi = buildOpenApi(routes, API_VERSION);
   // Ended with the bus when the process shuts down.
@@ -223,7 +233,11 @@ export function createApi(options: ApiOptions): Api {
     app,
     openapi,
     context,
-    bootstrap: () => bootstrapAdmin(db, accounts, config.adminEmail, config.adminPassword),
+    bootstrap: async () => {
+      const encrypted = await signingSecrets.encryptPlaintextRows(db);
+      if (encrypted > 0) logger.info({ workspaces: encrypted }, 'encrypted signing secrets stored in clear');
+      return bootstrapAdmin(db, accounts, config.adminEmail, config.adminPassword);
+    },
     scheduleRetention: (intervalMs = 3_600_000) => retention.schedule(intervalMs),
     runRetention: () => retention.runRetention(),
   };

@@ -16,6 +16,10 @@ export interface ApiConfig {
   redisPrefix: string;
   adminEmail: string;
   adminPassword?: string;
+  /** PARLEY_SECRET_KEY (resolved): encrypts header values and signing secrets. */
+  secretKey: string;
+  /** PARLEY_SECRET_KEY_PREVIOUS during a key rotation: still decrypts. */
+  previousSecretKey?: string;
   /** Signs access tokens (JWT_SECRET, else derived from PARLEY_SECRET_KEY). */
   jwtSecret: string;
   supabaseJwtSecret?: string;
@@ -43,6 +47,8 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
     redisPrefix: env.PARLEY_REDIS_PREFIX || 'parley:',
     adminEmail: env.PARLEY_ADMIN_EMAIL || 'admin@parley.local',
     ...(env.PARLEY_ADMIN_PASSWORD ? { adminPassword: env.PARLEY_ADMIN_PASSWORD } : {}),
+    secretKey: secret,
+    ...(env.PARLEY_SECRET_KEY_PREVIOUS ? { previousSecretKey: env.PARLEY_SECRET_KEY_PREVIOUS } : {}),
     jwtSecret: env.JWT_SECRET || secret,
     ...(env.SUPABASE_JWT_SECRET ? { supabaseJwtSecret: env.SUPABASE_JWT_SECRET } : {}),
     ...(env.SUPABASE_URL ? { supabaseUrl: env.SUPABASE_URL } : {}),

@@ -15,9 +15,11 @@ export { searchPattern } from './patterns/author-pattern.js';
 export {
   type HeaderAt,
   isSavedSecret,
+  isStoredSecret,
   mapHeaderValues,
   maskHeaderValues,
   SAVED_SECRET,
+  type StoredSecret,
 } from './secrets/header-secrets.js';
 export { renderTemplate, type TemplateEscape, templatePaths, valueToText } from './templates/template.js';
 export { REPLACEMENT_CHARACTER, storableJson, storableText } from './text/storable-text.js';

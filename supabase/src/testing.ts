@@ -11,6 +11,8 @@ import { createPgDb } from './pg-db.js';
 /** Where the tests find Postgres and Redis (the machine's own services by default). */
 export const TEST_POSTGRES_URL =
   process.env.PARLEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** PARLEY_SECRET_KEY of the test API and runtimes, so both open what the other encrypted. */
+export const TEST_SECRET_KEY = 'parley-test-secret-key-0123456789';
 export const TEST_REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function withDatabase(url: string, database: string): string {

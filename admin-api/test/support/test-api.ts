@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { type Api, createApi } from '../../src/app.js';
 import type { ApiConfig } from '../../src/config.js';
-import { createTestDatabase } from './test-db.js';
+import { createTestDatabase, TEST_SECRET_KEY } from './test-db.js';
 
 export const ADMIN_EMAIL = 'admin@parley.test';
 export const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -104,6 +104,7 @@ export async function startTestApi(
       redisPrefix: `parley-test:${randomUUID()}:`,
       adminEmail: ADMIN_EMAIL,
       adminPassword: ADMIN_PASSWORD,
+      secretKey: TEST_SECRET_KEY,
       jwtSecret: `test-secret-${randomUUID()}`,
       corsOrigins: [],
       bodyLimit: '2mb',

@@ -1,1 +1,1 @@
-export { createTestDatabase, TEST_POSTGRES_URL } from '@parley/db/testing';
+export { createTestDatabase, TEST_POSTGRES_URL, TEST_SECRET_KEY } from '@parley/db/testing';

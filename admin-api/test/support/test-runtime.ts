@@ -1,5 +1,6 @@
 import type { Bus, Db } from '@parley/db';
 import { RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
+import { TEST_SECRET_KEY } from './test-db.js';
 
 /**
  * A real runtime in this process, on the test's database and bus (tests only: the API itself
@@ -8,7 +9,7 @@ import { RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
 export function startTestRuntime(db: Db, bus: Bus): Promise<RuntimeService> {
   return RuntimeService.start(
     {
-      ...runtimeConfigFromEnv({}),
+      ...runtimeConfigFromEnv({ PARLEY_SECRET_KEY: TEST_SECRET_KEY }),
       port: 0,
       host: '127.0.0.1',
       timerPollMs: 100,

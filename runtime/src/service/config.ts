@@ -16,6 +16,10 @@ export interface RuntimeConfig {
   /** How long conversation state stays in Redis after its last use. */
   stateTtlSeconds: number;
   allowPrivateHttp: boolean;
+  /** PARLEY_SECRET_KEY (else the data dir's generated key): decrypts header values and signing secrets. */
+  secretKey?: string;
+  /** PARLEY_SECRET_KEY_PREVIOUS during a key rotation. */
+  previousSecretKey?: string;
   timerPollMs: number;
   maintenanceMs: number;
   /** A send still `sending` after this long was cut off by a crash: requeued (checked with the channel first). */
@@ -52,6 +56,8 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     redisPrefix: env.PARLEY_REDIS_PREFIX || 'parley:',
     stateTtlSeconds: envNumber(env, 'PARLEY_STATE_TTL_SECONDS', 24 * 3600),
     allowPrivateHttp: env.PARLEY_ALLOW_PRIVATE_HTTP === '1',
+    ...(env.PARLEY_SECRET_KEY ? { secretKey: env.PARLEY_SECRET_KEY } : {}),
+    ...(env.PARLEY_SECRET_KEY_PREVIOUS ? { previousSecretKey: env.PARLEY_SECRET_KEY_PREVIOUS } : {}),
     timerPollMs: envNumber(env, 'PARLEY_TIMER_POLL_MS', 1000),
     maintenanceMs: envNumber(env, 'PARLEY_MAINTENANCE_MS', 2000),
     staleSendMs: envNumber(env, 'PARLEY_STALE_SEND_MS', 30_000),

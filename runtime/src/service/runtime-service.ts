@@ -4,6 +4,7 @@ import {
   type Bus,
   busChannels,
   type ConnectedBus,
+  cipherPurposes,
   connectBus,
   connectRedis,
   type Db,
@@ -42,6 +43,7 @@ import { FlowRepository } from './repositories/flow-repository.js';
 import { InboxRepository } from './repositories/inbox-repository.js';
 import { OutboxRepository } from './repositories/outbox-repository.js';
 import { TimerRepository } from './repositories/timer-repository.js';
+import { lazyCipher } from './secret-ciphers.js';
 
 /** The shared infrastructure a runtime runs on: Postgres, and Redis when configured. */
 interface Infrastructure {
@@ -136,7 +138,11 @@ export class RuntimeService {
     const { db } = infra;
     const outbox = new OutboxRepository();
     const effectRepository = new EffectRepository();
-    this.directory = new FlowDirectory(db, new FlowRepository());
+    this.directory = new FlowDirectory(
+      db,
+      new FlowRepository(),
+      lazyCipher(config, cipherPurposes.headerValue),
+    );
     const simulator = new SimulatorChannel(infra.bus, infra.sentLog);
     this.channels = { simulator, ...options.channels };
     this.dispatcher = new OutboundDispatcher({
@@ -156,6 +162,7 @@ export class RuntimeService {
     this.effects = new EffectRunner({
       db,
       effects: effectRepository,
+      signingCipher: lazyCipher(config, cipherPurposes.signingSecret),
       allowPrivateHttp: config.allowPrivateHttp,
       maxAttempts: config.effectMaxAttempts,
       logger: this.logger,

@@ -42,7 +42,7 @@ describe('header secrets', () => {
     expect(pairs(errors)).toEqual([
       [
         '/nodes/0/config/headers/Authorization',
-        'The value of header “Authorization” is secret and was not kept with this flow (exported files leave secrets out). Type it again.',
+        'The value of header “Authorization” is secret and has to be typed again: exported files leave secrets out, and a saved value stays behind when the address moves to another site.',
       ],
     ]);
     expectReadable(errors[0]?.message ?? '');

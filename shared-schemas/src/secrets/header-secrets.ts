@@ -22,6 +22,18 @@ export function isSavedSecret(value: unknown): boolean {
   return isObject(value) && value.secret === true && Object.keys(value).length === 1;
 }
 
+/**
+ * How the API stores a header value inside a definition: `{ "secret": "<ciphertext>" }`. Not a
+ * Flow Document value on purpose: a stored definition fails validation until the server opens it.
+ */
+export interface StoredSecret {
+  secret: string;
+}
+
+export function isStoredSecret(value: unknown): value is StoredSecret {
+  return isObject(value) && typeof value.secret === 'string' && Object.keys(value).length === 1;
+}
+
 /** A copy of `definition` with every http_request header value replaced by `replace(value, at)`. */
 export function mapHeaderValues(
   definition: unknown,

@@ -5,6 +5,7 @@ import {
   diffFlows,
   type FlowChange,
   type FlowDocument,
+  maskHeaderValues,
   type Problem,
   structuralProblems,
   validateFlow,
@@ -14,6 +15,7 @@ import { notFound, preconditionFailed, unprocessable } from '../../errors/domain
 import type { Caller } from '../../http/route.js';
 import { blankFlow } from './blank-flow.js';
 import type { FlowRecord, FlowsRepository, VersionRecord } from './flows.repository.js';
+import type { HeaderSecrets } from './header-secrets.js';
 
 export interface FlowView {
   id: string;
@@ -24,10 +26,11 @@ export interface FlowView {
   updatedAt: string;
 }
 
+/** Header values are secrets: every role sees them masked, in every response carrying a definition. */
 const view = (flow: FlowRecord): FlowView => ({
   id: flow.id,
   name: flow.name,
-  draft: { definition: flow.draft, etag: flow.draftEtag },
+  draft: { definition: maskHeaderValues(flow.draft), etag: flow.draftEtag },
   publishedVersion: flow.publishedVersion,
   createdAt: flow.createdAt,
   updatedAt: flow.updatedAt,
@@ -51,6 +54,7 @@ export class FlowsService {
   constructor(
     private readonly api: ApiContext,
     private readonly repository: FlowsRepository,
+    private readonly secrets: HeaderSecrets,
   ) {}
 
   async list(caller: Caller, search?: string) {
@@ -63,13 +67,28 @@ export class FlowsService {
   }
 
   async get(caller: Caller, flowId: string): Promise<FlowView> {
+    return view(await this.stored(caller, flowId));
+  }
+
+  /** The flow as stored: its draft's header values encrypted. */
+  private async stored(caller: Caller, flowId: string): Promise<FlowRecord> {
     const flow = await this.repository.get(this.api.db, caller.workspaceId, flowId);
     if (flow === null) throw notFound('Flow');
-    return view(flow);
+    return flow;
+  }
+
+  /** The stored draft with its header values in clear, for validation (never sent to a client). */
+  private opened(caller: Caller, flow: FlowRecord): unknown {
+    return this.secrets.open(caller.workspaceId, flow.draft);
   }
 
   async create(caller: Caller, name: string, definition?: unknown): Promise<FlowView> {
-    const draft = definition ?? blankFlow(name);
+    const draft = this.secrets.seal(caller.workspaceId, definition ?? blankFlow(name), null);
+    return this.createStored(caller, name, draft);
+  }
+
+  /** Creates a flow whose draft is already in its stored form. */
+  private async createStored(caller: Caller, name: string, draft: unknown): Promise<FlowView> {
     return this.api.db.transaction(async (tx) => {
       const id = await this.repository.create(tx, caller.workspaceId, name, draft, caller.userId);
       await this.api.audit.record(tx, {
@@ -110,12 +129,13 @@ export class FlowsService {
     return this.api.db.transaction(async (tx) => {
       const current = await this.repository.get(tx, caller.workspaceId, flowId);
       if (current === null) throw notFound('Flow');
+      const draft = this.secrets.seal(caller.workspaceId, definition, current.draft);
       const saved = await this.repository.saveDraft(
         tx,
         caller.workspaceId,
         flowId,
         etag.replaceAll('"', ''),
-        definition,
+        draft,
         nameIn(definition, current.name),
       );
       if (saved === null) {
@@ -133,15 +153,15 @@ export class FlowsService {
         entity: 'flow',
         entityId: flowId,
         before: { name: current.name, etag: current.draftEtag, checksum: checksumOf(current.draft) },
-        after: { name: nameIn(definition, current.name), etag: saved, checksum: checksumOf(definition) },
+        after: { name: nameIn(definition, current.name), etag: saved, checksum: checksumOf(draft) },
       });
       return { etag: saved };
     });
   }
 
   async validate(caller: Caller, flowId: string) {
-    const flow = await this.get(caller, flowId);
-    const { errors, warnings } = validateFlow(flow.draft.definition);
+    const flow = await this.stored(caller, flowId);
+    const { errors, warnings } = validateFlow(this.opened(caller, flow));
     return { errors: problemsView(errors), warnings: problemsView(warnings) };
   }
 
@@ -149,8 +169,8 @@ export class FlowsService {
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
       if (flow === null) throw notFound('Flow');
-      const { errors, warnings } = validateFlow(flow.draft);
-      if (errors.length > 0) {
+      const { errors, warnings, document } = validateFlow(this.opened(caller, flow));
+      if (errors.length > 0 || document === undefined) {
         throw unprocessable('The flow has errors; fix them before publishing.', {
           errors: problemsView(errors),
           warnings: problemsView(warnings),
@@ -160,7 +180,7 @@ export class FlowsService {
         tx,
         caller,
         flowId,
-        flow.draft as FlowDocument,
+        { stored: flow.draft, document },
         'flow.publish',
         flow.publishedVersion,
       );
@@ -173,18 +193,19 @@ export class FlowsService {
     tx: Parameters<FlowsRepository['publish']>[0],
     caller: Caller,
     flowId: string,
-    definition: FlowDocument,
+    // The version keeps the stored form (header values encrypted); the answers come from the document.
+    definition: { stored: unknown; document: FlowDocument },
     action: string,
     previous: number | null,
   ): Promise<{ version: number }> {
-    const { answersSchema } = deriveForm(definition);
+    const { answersSchema } = deriveForm(definition.document);
     const published = await this.repository.publish(
       tx,
       caller.workspaceId,
       flowId,
-      definition,
+      definition.stored,
       answersSchema,
-      checksumOf(definition),
+      checksumOf(definition.stored),
       caller.userId,
     );
     await this.api.audit.record(tx, {
@@ -194,18 +215,23 @@ export class FlowsService {
       entity: 'flow',
       entityId: flowId,
       before: { publishedVersion: previous },
-      after: { version: published.version, checksum: checksumOf(definition) },
+      after: { version: published.version, checksum: checksumOf(definition.stored) },
     });
     return { version: published.version };
   }
 
   async versions(caller: Caller, flowId: string): Promise<VersionRecord[]> {
-    await this.get(caller, flowId);
+    await this.stored(caller, flowId);
     return this.repository.versions(this.api.db, flowId);
   }
 
   async version(caller: Caller, flowId: string, version: number) {
-    await this.get(caller, flowId);
+    const found = await this.storedVersion(caller, flowId, version);
+    return { ...found, definition: maskHeaderValues(found.definition) };
+  }
+
+  private async storedVersion(caller: Caller, flowId: string, version: number) {
+    await this.stored(caller, flowId);
     const found = await this.repository.version(this.api.db, flowId, version);
     if (found === null) throw notFound(`Version ${version}`);
     return found;
@@ -217,8 +243,13 @@ export class FlowsService {
     from: number,
     to: number,
   ): Promise<{ from: number; to: number; changes: FlowChange[] }> {
-    const [a, b] = await Promise.all([this.version(caller, flowId, from), this.version(caller, flowId, to)]);
-    return { from, to, changes: diffFlows(a.definition as FlowDocument, b.definition as FlowDocument) };
+    const [a, b] = await Promise.all([
+      this.storedVersion(caller, flowId, from),
+      this.storedVersion(caller, flowId, to),
+    ]);
+    // Compared in clear so a replaced value shows as changed; diffFlows never outputs header values.
+    const open = (definition: unknown) => this.secrets.open(caller.workspaceId, definition) as FlowDocument;
+    return { from, to, changes: diffFlows(open(a.definition), open(b.definition)) };
   }
 
   /** Publishes a copy of an earlier version as the newest one (and makes it the draft). */
@@ -233,7 +264,10 @@ export class FlowsService {
         tx,
         caller,
         flowId,
-        target.definition as FlowDocument,
+        {
+          stored: target.definition,
+          document: this.secrets.open(caller.workspaceId, target.definition) as FlowDocument,
+        },
         'flow.rollback',
         flow.publishedVersion,
       );
@@ -242,18 +276,20 @@ export class FlowsService {
     return result;
   }
 
+  /** The draft as a file: header values left out (the marker stands in for them). */
   async exportDraft(caller: Caller, flowId: string): Promise<{ name: string; definition: unknown }> {
     const flow = await this.get(caller, flowId);
     return { name: flow.name, definition: flow.draft.definition };
   }
 
+  /** The copy keeps the saved header values (same workspace, so the same key opens them). */
   async duplicate(caller: Caller, flowId: string): Promise<FlowView> {
-    const flow = await this.get(caller, flowId);
+    const flow = await this.stored(caller, flowId);
     const name = `Copy of ${flow.name}`.slice(0, 200);
-    const definition = flow.draft.definition;
+    const definition = flow.draft;
     const renamed =
       definition !== null && typeof definition === 'object' ? { ...definition, name } : definition;
-    return this.create(caller, name, renamed);
+    return this.createStored(caller, name, renamed);
   }
 
   async remove(caller: Caller, flowId: string): Promise<void> {
@@ -275,17 +311,17 @@ export class FlowsService {
 
   /** A snapshot of the draft (or a chosen version) for a simulator session; returns its version row id. */
   async runnableVersion(caller: Caller, flowId: string, version: number | 'draft'): Promise<string> {
-    if (version !== 'draft') return (await this.version(caller, flowId, version)).id;
-    const flow = await this.get(caller, flowId);
-    const { errors } = validateFlow(flow.draft.definition);
+    if (version !== 'draft') return (await this.storedVersion(caller, flowId, version)).id;
+    const flow = await this.stored(caller, flowId);
+    const { errors } = validateFlow(this.opened(caller, flow));
     if (errors.length > 0)
       throw unprocessable('The draft has errors; fix them to test it.', { errors: problemsView(errors) });
     return this.repository.snapshotDraft(
       this.api.db,
       caller.workspaceId,
       flowId,
-      flow.draft.definition,
-      checksumOf(flow.draft.definition),
+      flow.draft,
+      checksumOf(flow.draft),
       caller.userId,
     );
   }

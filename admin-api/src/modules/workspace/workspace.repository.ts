@@ -25,6 +25,7 @@ export class WorkspaceRepository {
       : { id: row.id, name: row.name, retentionDays: row.retention_days, hasSigningSecret: row.has_secret };
   }
 
+  /** `signingSecret` is stored as given: the caller encrypts it. */
   async update(
     db: Queryable,
     workspaceId: string,
@@ -36,5 +37,28 @@ export class WorkspaceRepository {
        where id = $1`,
       [workspaceId, changes.name ?? null, changes.signingSecret !== undefined, changes.signingSecret ?? null],
     );
+  }
+
+  /** Signing secrets written before they were encrypted (`sealed:` marks encrypted ones). */
+  async plaintextSigningSecrets(db: Queryable): Promise<{ workspaceId: string; secret: string }[]> {
+    const { rows } = await db.query<{ id: string; signing_secret: string }>(
+      `select id, signing_secret from workspaces
+       where signing_secret is not null and signing_secret not like 'sealed:%'`,
+    );
+    return rows.map((row) => ({ workspaceId: row.id, secret: row.signing_secret }));
+  }
+
+  /** Replaces `plain` by `sealed`, unless an admin changed the secret in the meantime. */
+  async replaceSigningSecret(
+    db: Queryable,
+    workspaceId: string,
+    plain: string,
+    sealed: string,
+  ): Promise<void> {
+    await db.query('update workspaces set signing_secret = $3 where id = $1 and signing_secret = $2', [
+      workspaceId,
+      plain,
+      sealed,
+    ]);
   }
 }

@@ -3,6 +3,7 @@ import type { ApiContext } from '../../api-context.js';
 import { notFound } from '../../errors/domain-errors.js';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { Uuid } from '../../http/schemas.js';
+import type { SigningSecrets } from './signing-secrets.js';
 import type { WorkspaceRepository } from './workspace.repository.js';
 
 const Workspace = Type.Object({
@@ -14,7 +15,11 @@ const Workspace = Type.Object({
   }),
 });
 
-export function workspaceRoutes(api: ApiContext, workspaces: WorkspaceRepository): RouteDefinition[] {
+export function workspaceRoutes(
+  api: ApiContext,
+  workspaces: WorkspaceRepository,
+  signingSecrets: SigningSecrets,
+): RouteDefinition[] {
   const load = async (workspaceId: string) => {
     const workspace = await workspaces.get(api.db, workspaceId);
     if (workspace === null) throw notFound('Workspace');
@@ -49,7 +54,12 @@ export function workspaceRoutes(api: ApiContext, workspaces: WorkspaceRepository
       handler: async ({ caller, body }) => {
         await api.db.transaction(async (tx) => {
           const before = await workspaces.get(tx, caller.workspaceId);
-          await workspaces.update(tx, caller.workspaceId, body);
+          await workspaces.update(tx, caller.workspaceId, {
+            ...body,
+            ...(typeof body.signingSecret === 'string'
+              ? { signingSecret: signingSecrets.seal(caller.workspaceId, body.signingSecret) }
+              : {}),
+          });
           await api.audit.record(tx, {
             workspaceId: caller.workspaceId,
             userId: caller.userId,

@@ -1,4 +1,4 @@
-import type { Db } from '@parley/db';
+import { type Db, isSealedText, type SecretCipher } from '@parley/db';
 import type { HttpRequestEffect } from '../../engine/events.js';
 import { performHttpRequest } from '../../http/index.js';
 import type { Logger } from '../ops/logger.js';
@@ -10,6 +10,8 @@ type HttpResult = Awaited<ReturnType<typeof performHttpRequest>>;
 export interface EffectRunnerDeps {
   db: Db;
   effects: EffectRepository;
+  /** Opens workspace signing secrets (stored encrypted by the API). */
+  signingCipher: () => Promise<SecretCipher>;
   allowPrivateHttp: boolean;
   /** Attempts of one call (crashes and unstorable results included) before the flow's failure path. */
   maxAttempts: number;
@@ -78,7 +80,17 @@ export class EffectRunner {
   }
 
   private async perform(workspaceId: string, effect: HttpRequestEffect): Promise<HttpResult> {
-    const secret = await this.deps.effects.signingSecret(this.deps.db, workspaceId).catch(() => null);
+    let secret: string | null;
+    try {
+      secret = await this.signingSecret(workspaceId);
+    } catch (error) {
+      // Sending unsigned would let receivers that check signatures act on an unverified call.
+      this.deps.logger.error({ err: error, workspaceId }, 'the workspace signing secret cannot be read');
+      return {
+        status: 0,
+        error: 'The workspace signing secret could not be read, so the call was not made.',
+      };
+    }
     // The request id lets the receiver recognise a call re-run after a crash.
     const request = {
       ...effect.request,
@@ -95,5 +107,12 @@ export class EffectRunner {
       );
     }
     return result;
+  }
+
+  /** The workspace's signing secret in clear; a row from before encryption is still plaintext. */
+  private async signingSecret(workspaceId: string): Promise<string | null> {
+    const stored = await this.deps.effects.signingSecret(this.deps.db, workspaceId);
+    if (stored === null || !isSealedText(stored)) return stored;
+    return (await this.deps.signingCipher()).openText(stored, workspaceId);
   }
 }

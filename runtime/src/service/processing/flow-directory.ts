@@ -1,7 +1,8 @@
-import type { Db } from '@parley/db';
+import type { Db, SecretCipher } from '@parley/db';
+import { isStoredSecret, mapHeaderValues } from '@parley/schemas';
 import { LRUCache } from 'lru-cache';
 import { type CompiledFlow, compileFlow } from '../../engine/compile-flow.js';
-import type { FlowRepository, NumberInfo } from '../repositories/flow-repository.js';
+import type { FlowRepository, NumberInfo, StoredVersion } from '../repositories/flow-repository.js';
 
 export interface RunnableVersion {
   versionId: string;
@@ -11,7 +12,8 @@ export interface RunnableVersion {
 
 /**
  * Caches numbers' current versions (dropped when the API announces a change) and compiled flow
- * versions (immutable once published, so kept until evicted).
+ * versions (immutable once published, so kept until evicted). The edge where stored header values
+ * are decrypted: the engine only ever sees plaintext, and never a key.
  */
 export class FlowDirectory {
   private readonly numbers = new Map<string, Promise<NumberInfo | null>>();
@@ -20,6 +22,8 @@ export class FlowDirectory {
   constructor(
     private readonly db: Db,
     private readonly repository: FlowRepository,
+    /** The header-value cipher (resolved on first use: PARLEY_SECRET_KEY may come from the data dir). */
+    private readonly headerCipher: () => Promise<SecretCipher>,
   ) {}
 
   number(numberId: string): Promise<NumberInfo | null> {
@@ -37,13 +41,30 @@ export class FlowDirectory {
     if (version === undefined) {
       version = this.repository
         .version(this.db, versionId)
-        .then((stored) =>
-          stored === null ? null : { versionId, flowId: stored.flowId, flow: compileFlow(stored.definition) },
+        .then(async (stored) =>
+          stored === null
+            ? null
+            : { versionId, flowId: stored.flowId, flow: compileFlow(await this.open(stored)) },
         );
       this.versions.set(versionId, version);
       version.catch(() => this.versions.delete(versionId));
     }
     return version;
+  }
+
+  /** The definition with its header values in clear (a value no key opens fails the version, loudly). */
+  private async open(stored: StoredVersion): Promise<unknown> {
+    let sealed = false;
+    mapHeaderValues(stored.definition, (value) => {
+      sealed ||= isStoredSecret(value);
+      return value;
+    });
+    // Versions without saved secrets (flows written before them, the CLI's) need no key.
+    if (!sealed) return stored.definition;
+    const cipher = await this.headerCipher();
+    return mapHeaderValues(stored.definition, (value) =>
+      isStoredSecret(value) ? cipher.openText(value.secret, stored.workspaceId) : value,
+    );
   }
 
   /** The version new conversations on a number start on, or null when none is published there. */

@@ -11,6 +11,8 @@ export interface NumberInfo {
 export interface StoredVersion {
   versionId: string;
   flowId: string;
+  workspaceId: string;
+  /** As stored: http_request header values encrypted (see FlowDirectory). */
   definition: unknown;
 }
 
@@ -46,11 +48,15 @@ export class FlowRepository {
   }
 
   async version(db: Queryable, versionId: string): Promise<StoredVersion | null> {
-    const { rows } = await db.query<{ id: string; flow_id: string; definition: unknown }>(
-      'select id, flow_id, definition from flow_versions where id = $1',
-      [versionId],
-    );
+    const { rows } = await db.query<{
+      id: string;
+      flow_id: string;
+      workspace_id: string;
+      definition: unknown;
+    }>('select id, flow_id, workspace_id, definition from flow_versions where id = $1', [versionId]);
     const row = rows[0];
-    return row === undefined ? null : { versionId: row.id, flowId: row.flow_id, definition: row.definition };
+    return row === undefined
+      ? null
+      : { versionId: row.id, flowId: row.flow_id, workspaceId: row.workspace_id, definition: row.definition };
   }
 }

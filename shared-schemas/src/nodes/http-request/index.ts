@@ -84,14 +84,14 @@ export const httpRequestNode = defineNode({
     reads: [],
     defines: config.saveAs === undefined ? [] : [config.saveAs],
   }),
-  // A marker without a saved value behind it (an imported export) cannot be sent.
+  // A marker with no saved value behind it (an imported export, a moved address) cannot be sent.
   check: (config, ctx) =>
     Object.entries(config.headers ?? {})
       .filter(([, value]) => typeof value !== 'string')
       .map(([name]) =>
         error(
           `${ctx.pointer}/config/headers/${escapeToken(name)}`,
-          `The value of header “${name}” is secret and was not kept with this flow (exported files leave secrets out). Type it again.`,
+          `The value of header “${name}” is secret and has to be typed again: exported files leave secrets out, and a saved value stays behind when the address moves to another site.`,
         ),
       ),
 });

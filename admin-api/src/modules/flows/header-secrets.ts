@@ -1,0 +1,64 @@
+import { type SecretCipher, SecretDecryptError } from '@parley/db';
+import {
+  isSavedSecret,
+  isStoredSecret,
+  mapHeaderValues,
+  SAVED_SECRET,
+  type StoredSecret,
+} from '@parley/schemas';
+import type { Logger } from 'pino';
+
+/** `https://crm.example.com` of `https://crm.example.com/leads?x={{y}}`: where a secret is sent. */
+function siteOf(url: unknown): string | null {
+  return typeof url === 'string' ? (/^https?:\/\/[^/?#]*/i.exec(url)?.[0].toLowerCase() ?? null) : null;
+}
+
+/** Encrypts http_request header values on their way into the database, and opens them for the server's own use. */
+export class HeaderSecrets {
+  constructor(
+    private readonly cipher: SecretCipher,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * The definition to store. A typed value is encrypted. The saved-secret marker keeps the value
+   * stored for the same node and header — as long as the node still calls the same site, so an
+   * edited address cannot carry a saved key to another server (the marker then stays, and
+   * validation asks for the value again).
+   */
+  seal(workspaceId: string, incoming: unknown, stored: unknown): unknown {
+    const kept = new Map<string, { value: StoredSecret; site: string | null }>();
+    mapHeaderValues(stored, (value, at) => {
+      if (isStoredSecret(value))
+        kept.set(`${at.nodeId}\n${at.header}`, { value, site: siteOf(at.config.url) });
+      return value;
+    });
+    return mapHeaderValues(incoming, (value, at) => {
+      if (typeof value === 'string') return { secret: this.cipher.sealText(value, workspaceId) };
+      if (!isSavedSecret(value)) return value;
+      const saved = kept.get(`${at.nodeId}\n${at.header}`);
+      return saved !== undefined && saved.site === siteOf(at.config.url) ? saved.value : value;
+    });
+  }
+
+  /**
+   * A stored definition with its header values in clear, for validation; never sent to a client. A
+   * value no key opens any more (PARLEY_SECRET_KEY replaced without PARLEY_SECRET_KEY_PREVIOUS)
+   * becomes the marker, so validation asks an editor to type it again.
+   */
+  open(workspaceId: string, stored: unknown): unknown {
+    return mapHeaderValues(stored, (value, at) => {
+      if (!isStoredSecret(value)) return value;
+      try {
+        return this.cipher.openText(value.secret, workspaceId);
+      } catch (error) {
+        if (!(error instanceof SecretDecryptError)) throw error;
+        this.logger.warn(
+          { workspaceId, nodeId: at.nodeId, header: at.header, reason: error.message },
+          'a saved header value cannot be decrypted; it has to be typed again',
+        );
+        return SAVED_SECRET;
+      }
+    });
+  }
+}

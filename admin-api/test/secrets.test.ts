@@ -1,0 +1,202 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RuntimeService } from '@parley/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tablesContaining } from './support/db-scan.js';
+import { httpFlow } from './support/flows.js';
+import { type Client, startTestApi, type TestApi } from './support/test-api.js';
+import { startTestRuntime } from './support/test-runtime.js';
+
+// Header values and signing secrets through the public API, a real runtime and real Postgres.
+
+const KEY = 'Bearer sk_live_4f9a0c1e7b';
+const NEW_KEY = 'Bearer sk_live_rotated_77d2';
+const SIGNING_SECRET = 'a-signing-secret-3e8b5c2a';
+const MASKED = { secret: true };
+
+describe('secrets stay secret', () => {
+  let api: TestApi;
+  let runtime: RuntimeService;
+  let admin: Client;
+  let editor: Client;
+  let viewer: Client;
+  let crm: Server;
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  let flowId: string;
+
+  function crmFlow(url = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/leads`) {
+    const flow = httpFlow(url);
+    const call = flow.nodes[0] as { config: Record<string, unknown> };
+    call.config.headers = { Authorization: KEY, 'X-Tenant': 'acme-{{contact.name}}' };
+    return flow;
+  }
+
+  /** Runs the flow (draft, or a version) in the simulator and returns the request the CRM received. */
+  async function callCrm(version: number | 'draft' = 'draft') {
+    const before = received.length;
+    const session = await editor.call('post', '/simulator/sessions', {
+      flowId,
+      version,
+      contact: { name: 'Ann' },
+    });
+    expect(session.status, JSON.stringify(session.body)).toBe(201);
+    const reply = await editor.call('post', `/simulator/sessions/${session.body.id}/messages`, {
+      text: 'crm',
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    expect(JSON.stringify(reply.body)).toContain('Saved as 42');
+    expect(received).toHaveLength(before + 1);
+    return received[before] as { headers: IncomingHttpHeaders; body: string };
+  }
+
+  async function saveDraft(client: Client, change: (definition: Record<string, unknown>) => void) {
+    const flow = await client.call('get', `/flows/${flowId}`);
+    const definition = flow.body.draft.definition;
+    change(definition);
+    return api.call('put', `/flows/${flowId}/draft`, {
+      token: client.token,
+      body: { definition },
+      headers: { 'if-match': flow.headers.get('etag') ?? '' },
+    });
+  }
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    runtime = await startTestRuntime(api.db, api.bus);
+    admin = api.admin;
+    editor = await api.member('editor');
+    viewer = await api.member('viewer');
+    crm = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push({ headers: request.headers, body });
+        response.writeHead(201, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ id: 42 }));
+      });
+    });
+    await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
+    const created = await editor.call('post', '/flows', { name: 'CRM', definition: crmFlow() });
+    expect(created.status).toBe(201);
+    flowId = created.body.id;
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    await new Promise((resolve) => crm?.close(resolve));
+    await api?.close();
+  });
+
+  it('shows header values to nobody, in any response that carries a definition', async () => {
+    expect((await editor.call('post', `/flows/${flowId}/publish`)).status).toBe(201);
+    expect((await saveDraft(editor, (d) => setHeader(d, 'Authorization', NEW_KEY))).status).toBe(200);
+    expect((await editor.call('post', `/flows/${flowId}/publish`)).status).toBe(201);
+    for (const client of [viewer, editor, admin]) {
+      const flow = await client.call('get', `/flows/${flowId}`);
+      expect(flow.status).toBe(200);
+      expect(headersOf(flow.body.draft.definition)).toEqual({ Authorization: MASKED, 'X-Tenant': MASKED });
+      const version = await client.call('get', `/flows/${flowId}/versions/1`);
+      expect(headersOf(version.body.definition)).toEqual({ Authorization: MASKED, 'X-Tenant': MASKED });
+      const exported = await client.call('get', `/flows/${flowId}/export`);
+      expect(exported.status).toBe(200);
+      expect(headersOf(exported.body)).toEqual({ Authorization: MASKED, 'X-Tenant': MASKED });
+      const diff = await client.call('get', `/flows/${flowId}/versions/1/diff/2`);
+      expect(diff.body.changes.map((change: { description: string }) => change.description)).toEqual([
+        'Http request “r1”: header Authorization value changed',
+      ]);
+      const replies = [flow, version, exported, diff, await client.call('get', `/flows/${flowId}/versions`)];
+      for (const reply of replies) expect(JSON.stringify(reply.body)).not.toMatch(/sk_live|acme-/);
+    }
+    expect(JSON.stringify((await admin.call('get', '/audit?entity=flow')).body)).not.toMatch(/sk_live/);
+  });
+
+  it('stores no header value in clear anywhere in the database', async () => {
+    expect(await tablesContaining(api.db, 'sk_live')).toEqual([]);
+    expect(await tablesContaining(api.db, 'acme-{{')).toEqual([]);
+  });
+
+  it('keeps a saved value when the draft comes back masked, and the runtime sends the real one', async () => {
+    const saved = await saveDraft(editor, (definition) => {
+      definition.name = 'CRM renamed';
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect((await editor.call('post', `/flows/${flowId}/validate`)).body.errors).toEqual([]);
+    const request = await callCrm();
+    expect(request.headers.authorization).toBe(NEW_KEY);
+    expect(request.headers['x-tenant']).toBe('acme-Ann');
+  });
+
+  it('replaces a value typed again; published versions keep the values they were published with', async () => {
+    expect(
+      (await saveDraft(editor, (d) => setHeader(d, 'Authorization', 'Bearer sk_live_third'))).status,
+    ).toBe(200);
+    expect((await callCrm()).headers.authorization).toBe('Bearer sk_live_third');
+    expect((await callCrm(1)).headers.authorization).toBe(KEY);
+    expect((await callCrm(2)).headers.authorization).toBe(NEW_KEY);
+  });
+
+  it('asks for a saved value again when its node now calls another site', async () => {
+    const moved = await saveDraft(editor, (definition) => {
+      const call = (definition.nodes as { config: Record<string, unknown> }[])[0];
+      if (call !== undefined) call.config.url = 'https://attacker.example.net/collect';
+    });
+    expect(moved.status).toBe(200);
+    const { errors } = (await editor.call('post', `/flows/${flowId}/validate`)).body;
+    expect(errors.map((error: { pointer: string }) => error.pointer).sort()).toEqual([
+      '/nodes/0/config/headers/Authorization',
+      '/nodes/0/config/headers/X-Tenant',
+    ]);
+    expect(errors[0].message).toMatch(/has to be typed again/);
+    expect((await editor.call('post', `/flows/${flowId}/publish`)).status).toBe(422);
+  });
+
+  it('imports an exported file without its secrets, and says which to type again', async () => {
+    const exported = await viewer.call('get', `/flows/${flowId}/export`);
+    const imported = await editor.call('post', '/flows/import', exported.body);
+    expect(imported.status).toBe(201);
+    expect(imported.body.warnings.map((problem: { pointer: string }) => problem.pointer)).toContain(
+      '/nodes/0/config/headers/Authorization',
+    );
+  });
+
+  it('keeps saved values in a duplicate', async () => {
+    expect((await saveDraft(editor, (d) => Object.assign(d, { nodes: crmFlow().nodes }))).status).toBe(200);
+    const copy = await editor.call('post', `/flows/${flowId}/duplicate`);
+    expect(copy.status).toBe(201);
+    expect(headersOf(copy.body.draft.definition)).toEqual({ Authorization: MASKED, 'X-Tenant': MASKED });
+    expect((await editor.call('post', `/flows/${copy.body.id}/validate`)).body.errors).toEqual([]);
+  });
+
+  it('stores the signing secret encrypted, and calls are still signed with it', async () => {
+    expect((await admin.call('patch', '/workspace', { signingSecret: SIGNING_SECRET })).status).toBe(200);
+    expect(await tablesContaining(api.db, SIGNING_SECRET)).toEqual([]);
+    expectSignedWith(await callCrm(), SIGNING_SECRET);
+  });
+
+  it('encrypts a signing secret stored in clear before encryption, reading it meanwhile', async () => {
+    const legacy = 'a-plaintext-legacy-secret-1';
+    await api.db.query('update workspaces set signing_secret = $2 where id = $1', [api.workspaceId, legacy]);
+    expectSignedWith(await callCrm(), legacy);
+    await api.api.bootstrap();
+    expect(await tablesContaining(api.db, legacy)).toEqual([]);
+    expectSignedWith(await callCrm(), legacy);
+  });
+});
+
+function headersOf(definition: unknown): unknown {
+  return (definition as { nodes: { config: { headers?: unknown } }[] }).nodes[0]?.config.headers;
+}
+
+function setHeader(definition: Record<string, unknown>, name: string, value: string): void {
+  const call = (definition.nodes as { config: { headers: Record<string, unknown> } }[])[0];
+  if (call !== undefined) call.config.headers[name] = value;
+}
+
+function expectSignedWith(request: { headers: IncomingHttpHeaders; body: string }, secret: string): void {
+  const timestamp = String(request.headers['x-parley-timestamp']);
+  const expected = createHmac('sha256', secret).update(`${timestamp}.${request.body}`).digest('hex');
+  expect(request.headers['x-parley-signature']).toBe(`sha256=${expected}`);
+}
