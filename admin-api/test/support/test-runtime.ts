@@ -1,12 +1,16 @@
 import type { Bus, Db } from '@parley/db';
-import { RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
+import { type RuntimeConfig, RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
 import { TEST_SECRET_KEY } from './test-db.js';
 
 /**
  * A real runtime in this process, on the test's database and bus (tests only: the API itself
  * never imports the runtime; they meet in Postgres and on the bus).
  */
-export function startTestRuntime(db: Db, bus: Bus): Promise<RuntimeService> {
+export function startTestRuntime(
+  db: Db,
+  bus: Bus,
+  config: Partial<RuntimeConfig> = {},
+): Promise<RuntimeService> {
   return RuntimeService.start(
     {
       ...runtimeConfigFromEnv({ PARLEY_SECRET_KEY: TEST_SECRET_KEY }),
@@ -15,6 +19,7 @@ export function startTestRuntime(db: Db, bus: Bus): Promise<RuntimeService> {
       timerPollMs: 100,
       maintenanceMs: 200,
       allowPrivateHttp: true,
+      ...config,
     },
     { db, bus, listen: false },
   );

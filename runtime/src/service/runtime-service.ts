@@ -270,7 +270,12 @@ export class RuntimeService {
       await this.infra.bus.subscribe(busChannels.contactPurged, (message) => {
         const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
         if (typeof numberId === 'string' && typeof contact === 'string') {
-          this.infra.stateStore.delete(`${numberId}:${contact}`).catch(() => undefined);
+          Promise.all([
+            this.infra.stateStore.delete(`${numberId}:${contact}`),
+            this.infra.sentLog.forgetContact(numberId, contact),
+          ]).catch((error: unknown) =>
+            this.logger.error({ err: error, numberId }, 'could not erase a contact from Redis or memory'),
+          );
         }
       }),
       await this.infra.bus.subscribe(busChannels.simulatorEnded, (message) => {
@@ -278,7 +283,7 @@ export class RuntimeService {
         if (typeof numberId !== 'string' || typeof contact !== 'string') return;
         Promise.all([
           this.infra.stateStore.delete(`${numberId}:${contact}`),
-          this.infra.sentLog.forget(numberId),
+          this.infra.sentLog.forgetNumber(numberId),
         ]).catch((error: unknown) =>
           // Left behind, the keys still expire on their own (state and sent-log TTLs).
           this.logger.warn({ err: error, numberId }, 'could not delete an ended simulator session’s keys'),

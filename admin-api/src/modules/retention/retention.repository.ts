@@ -27,10 +27,10 @@ export class RetentionRepository {
     contact: string,
   ): Promise<PurgeCounts & { numberIds: string[] }> {
     const counts = await this.counts(db, 'c.workspace_id = $1 and c.contact = $2', [workspaceId, contact]);
-    const { rows } = await db.query<{ number_id: string }>(
-      'delete from contact_states where workspace_id = $1 and contact = $2 returning number_id',
-      [workspaceId, contact],
-    );
+    await db.query('delete from contact_states where workspace_id = $1 and contact = $2', [
+      workspaceId,
+      contact,
+    ]);
     await db.query(
       `delete from timers t using numbers n where t.number_id = n.id and n.workspace_id = $1 and t.contact = $2`,
       [workspaceId, contact],
@@ -47,7 +47,51 @@ export class RetentionRepository {
       'delete from messages where workspace_id = $1 and contact = $2',
       [workspaceId, contact],
     );
-    return { ...counts, messages: counts.messages + loose, numberIds: rows.map((row) => row.number_id) };
+    // What went out on WhatsApp is keyed by the message's idempotency key: `number:contact:…`.
+    await db.query(
+      `delete from whatsapp_sent s using numbers n
+       where s.number_id = n.id and n.workspace_id = $1 and starts_with(s.idempotency_key, n.id || ':' || $2 || ':')`,
+      [workspaceId, contact],
+    );
+    // Every number, simulator sessions included: runtimes clear their state and sent logs of each.
+    const { rows } = await db.query<{ id: string }>('select id from numbers where workspace_id = $1', [
+      workspaceId,
+    ]);
+    return { ...counts, messages: counts.messages + loose, numberIds: rows.map((row) => row.id) };
+  }
+
+  async numberSettings(db: Queryable, workspaceId: string): Promise<{ id: string; settings: unknown }[]> {
+    const { rows } = await db.query<{ id: string; settings: unknown }>(
+      'select id, settings from numbers where workspace_id = $1',
+      [workspaceId],
+    );
+    return rows;
+  }
+
+  async setNumberSettings(db: Queryable, numberId: string, settings: unknown): Promise<void> {
+    await db.query('update numbers set settings = $2 where id = $1', [numberId, JSON.stringify(settings)]);
+  }
+
+  /** Audit entries whose before/after mention `text` (a number's settings, say). */
+  async auditMentioning(
+    db: Queryable,
+    workspaceId: string,
+    text: string,
+  ): Promise<{ id: string; before: unknown; after: unknown }[]> {
+    const { rows } = await db.query<{ id: string; before: unknown; after: unknown }>(
+      `select id, before, after from audit_log
+       where workspace_id = $1 and strpos(coalesce(before::text, '') || coalesce(after::text, ''), $2) > 0`,
+      [workspaceId, text],
+    );
+    return rows;
+  }
+
+  async setAuditValues(db: Queryable, id: string, before: unknown, after: unknown): Promise<void> {
+    await db.query('update audit_log set before = $2, after = $3 where id = $1', [
+      id,
+      before === null ? null : JSON.stringify(before),
+      after === null ? null : JSON.stringify(after),
+    ]);
   }
 
   /** Finished conversations (and their messages, answers) that ended more than `days` ago. */

@@ -2,6 +2,7 @@ import { busChannels } from '@parley/db';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import type { PurgeCounts, RetentionRepository } from './retention.repository.js';
+import { withoutContact } from './without-contact.js';
 
 // Any constant: only one API process at a time runs the retention pass.
 const RETENTION_LOCK_KEY = 7_263_510_044;
@@ -34,10 +35,28 @@ export class RetentionService {
     return { retentionDays: days };
   }
 
-  /** Erases a contact's conversations, messages, answers and engine state (a data-subject request). */
+  /**
+   * Erases a contact (a data-subject request): conversations, messages, answers, engine state,
+   * WhatsApp send records, mentions in number settings — then tells the runtimes to forget them
+   * too (Redis state, simulator sent logs, in-process caches).
+   */
   async purgeContact(caller: Caller, contact: string): Promise<PurgeCounts> {
     const { numberIds, ...counts } = await this.api.db.transaction(async (tx) => {
       const purged = await this.repository.purgeContact(tx, caller.workspaceId, contact);
+      for (const number of await this.repository.numberSettings(tx, caller.workspaceId)) {
+        const scrubbed = withoutContact(number.settings, contact);
+        if (JSON.stringify(scrubbed) !== JSON.stringify(number.settings))
+          await this.repository.setNumberSettings(tx, number.id, scrubbed);
+      }
+      // Earlier audit entries may carry it too (the settings before and after a change).
+      for (const entry of await this.repository.auditMentioning(tx, caller.workspaceId, contact)) {
+        await this.repository.setAuditValues(
+          tx,
+          entry.id,
+          withoutContact(entry.before, contact),
+          withoutContact(entry.after, contact),
+        );
+      }
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
         userId: caller.userId,

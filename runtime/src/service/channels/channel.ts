@@ -28,6 +28,11 @@ export interface OutboundEnvelope {
   message: Omit<OutboundMessage, 'conversationId'>;
 }
 
+/** Every idempotency key of one contact's replies on a number starts so (erasure finds them by it). */
+export function idempotencyKeyPrefix(numberId: string, contact: string): string {
+  return `${numberId}:${contact}:`;
+}
+
 export type DeliveryStatus = 'sent' | 'delivered' | 'read' | 'failed';
 
 /** Why a send failed, and whether trying again may help. */

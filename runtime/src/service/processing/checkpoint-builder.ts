@@ -2,6 +2,7 @@ import type { EngineEvent } from '../../engine/events.js';
 import type { ContactState, Conversation } from '../../engine/state.js';
 import type { StepResult } from '../../engine/step.js';
 import { answersOf } from '../../engine/turn.js';
+import { idempotencyKeyPrefix } from '../channels/channel.js';
 import type { Checkpoint, ConversationRow } from '../repositories/checkpoint-repository.js';
 import { conversationUuid } from './conversation-id.js';
 import type { RunnableVersion } from './flow-directory.js';
@@ -140,7 +141,7 @@ export class CheckpointBuilder {
       this.outboundSeq += 1;
       this.checkpoint.outbound.push({
         conversationId: this.uuid(engineId),
-        idempotencyKey: `${this.ctx.numberId}:${this.ctx.contact}:${this.ctx.expectedVersion + 1}:${this.outboundSeq}`,
+        idempotencyKey: `${idempotencyKeyPrefix(this.ctx.numberId, this.ctx.contact)}${this.ctx.expectedVersion + 1}:${this.outboundSeq}`,
         type: message.media === undefined ? 'text' : 'media',
         body,
       });

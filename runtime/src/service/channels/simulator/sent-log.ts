@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { idempotencyKeyPrefix } from '../channel.js';
 
 /**
  * What the simulator "delivered", by idempotency key. It plays the part of WhatsApp's own record
@@ -12,7 +13,9 @@ export interface SentLog {
   /** Every delivery in order, duplicates included (there should be none). */
   deliveries(numberId: string): Promise<string[]>;
   /** Drops a simulator number's record (its session ended). */
-  forget(numberId: string): Promise<void>;
+  forgetNumber(numberId: string): Promise<void>;
+  /** Drops a contact's deliveries (their keys carry the phone): contact erasure. */
+  forgetContact(numberId: string, contact: string): Promise<void>;
 }
 
 export class MemorySentLog implements SentLog {
@@ -35,9 +38,18 @@ export class MemorySentLog implements SentLog {
     return this.log.get(numberId) ?? [];
   }
 
-  async forget(numberId: string): Promise<void> {
+  async forgetNumber(numberId: string): Promise<void> {
     for (const key of this.byKey.keys()) if (key.startsWith(`${numberId} `)) this.byKey.delete(key);
     this.log.delete(numberId);
+  }
+
+  async forgetContact(numberId: string, contact: string): Promise<void> {
+    const prefix = idempotencyKeyPrefix(numberId, contact);
+    for (const id of this.byKey.keys()) if (id.startsWith(`${numberId} ${prefix}`)) this.byKey.delete(id);
+    this.log.set(
+      numberId,
+      (this.log.get(numberId) ?? []).filter((key) => !key.startsWith(prefix)),
+    );
   }
 }
 
@@ -87,7 +99,17 @@ export class RedisSentLog implements SentLog {
     return this.redis.lrange(`${this.prefix}sim:log:${numberId}`, 0, -1);
   }
 
-  async forget(numberId: string): Promise<void> {
+  async forgetNumber(numberId: string): Promise<void> {
     await this.redis.del(`${this.prefix}sim:sent:${numberId}`, `${this.prefix}sim:log:${numberId}`);
+  }
+
+  async forgetContact(numberId: string, contact: string): Promise<void> {
+    const prefix = idempotencyKeyPrefix(numberId, contact);
+    const sent = `${this.prefix}sim:sent:${numberId}`;
+    const keys = (await this.redis.hkeys(sent)).filter((key) => key.startsWith(prefix));
+    if (keys.length === 0) return;
+    const forget = this.redis.multi().hdel(sent, ...keys);
+    for (const key of keys) forget.lrem(`${this.prefix}sim:log:${numberId}`, 0, key);
+    await forget.exec();
   }
 }
