@@ -1,4 +1,5 @@
-import { Plus, Trash2 } from 'lucide-react';
+import { isSavedSecret, SAVED_SECRET } from '@parley/schemas';
+import { KeyRound, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Controller, useFormContext } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
@@ -8,7 +9,9 @@ import { type FieldSpec, fieldId } from '../schema-form';
 import { useFieldError } from './basic';
 import { FieldShell } from './FieldShell';
 
-type Row = { key: string; value: string };
+/** A header value: typed text, or a value saved on the server that nobody is shown again. */
+type HeaderValue = string | typeof SAVED_SECRET;
+type Row = { key: string; value: HeaderValue };
 
 function KeyValueRows({
   id,
@@ -17,12 +20,15 @@ function KeyValueRows({
   readOnly,
 }: {
   id: string;
-  value: Record<string, string> | undefined;
-  onChange: (value: Record<string, string> | undefined) => void;
+  value: Record<string, HeaderValue> | undefined;
+  onChange: (value: Record<string, HeaderValue> | undefined) => void;
   readOnly: boolean;
 }) {
   const [rows, setRows] = useState<Row[]>(() =>
-    Object.entries(value ?? {}).map(([key, text]) => ({ key, value: text })),
+    Object.entries(value ?? {}).map(([key, text]) => ({
+      key,
+      value: isSavedSecret(text) ? SAVED_SECRET : text,
+    })),
   );
   const update = (next: Row[]) => {
     setRows(next);
@@ -43,14 +49,36 @@ function KeyValueRows({
               update(rows.map((r, i) => (i === index ? { ...r, key: event.target.value } : r)))
             }
           />
-          <Input
-            aria-label={`Value of header ${index + 1}`}
-            placeholder="Bearer …"
-            value={row.value}
-            onChange={(event) =>
-              update(rows.map((r, i) => (i === index ? { ...r, value: event.target.value } : r)))
-            }
-          />
+          {typeof row.value === 'string' ? (
+            <Input
+              aria-label={`Value of header ${index + 1}`}
+              placeholder="Bearer …"
+              value={row.value}
+              onChange={(event) =>
+                update(rows.map((r, i) => (i === index ? { ...r, value: event.target.value } : r)))
+              }
+            />
+          ) : (
+            // Saved values stay on the server: shown to nobody, they can only be replaced.
+            <div className="flex w-full items-center gap-2">
+              <span
+                className="flex h-9 flex-1 items-center gap-1.5 rounded-md border border-dashed px-3 text-muted-foreground text-sm"
+                title="Saved secret: hidden from everyone, sent as saved"
+              >
+                <KeyRound aria-hidden className="size-3.5" />
+                <span aria-hidden>••••••</span> Saved, hidden
+              </span>
+              <Button
+                variant="outline"
+                size="sm"
+                aria-label={`Replace the value of header ${index + 1}`}
+                onClick={() => update(rows.map((r, i) => (i === index ? { ...r, value: '' } : r)))}
+                disabled={readOnly}
+              >
+                Replace
+              </Button>
+            </div>
+          )}
           <Button
             variant="ghost"
             size="icon-sm"
@@ -89,7 +117,7 @@ export function KeyValueWidget({ spec }: { spec: FieldSpec }) {
         render={({ field }) => (
           <KeyValueRows
             id={id}
-            value={field.value as Record<string, string> | undefined}
+            value={field.value as Record<string, HeaderValue> | undefined}
             onChange={field.onChange}
             readOnly={readOnly}
           />
