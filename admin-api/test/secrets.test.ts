@@ -5,7 +5,7 @@ import type { RuntimeService } from '@parley/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tablesContaining } from './support/db-scan.js';
 import { httpFlow } from './support/flows.js';
-import { type Client, startTestApi, type TestApi } from './support/test-api.js';
+import { type Client, startTestApi, type TestApi, waitFor } from './support/test-api.js';
 import { startTestRuntime } from './support/test-runtime.js';
 
 // Header values and signing secrets through the public API, a real runtime and real Postgres.
@@ -23,6 +23,9 @@ describe('secrets stay secret', () => {
   let viewer: Client;
   let crm: Server;
   const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  /** The next call is left unanswered until released (a call in flight). */
+  let holdNext = false;
+  const held: (() => void)[] = [];
   let flowId: string;
 
   function crmFlow(url = `http://127.0.0.1:${(crm.address() as AddressInfo).port}/leads`) {
@@ -74,8 +77,14 @@ describe('secrets stay secret', () => {
       });
       request.on('end', () => {
         received.push({ headers: request.headers, body });
-        response.writeHead(201, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ id: 42 }));
+        const answer = () => {
+          response.writeHead(201, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ id: 42 }));
+        };
+        if (holdNext) {
+          holdNext = false;
+          held.push(answer);
+        } else answer();
       });
     });
     await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
@@ -183,6 +192,29 @@ describe('secrets stay secret', () => {
     await api.api.bootstrap();
     expect(await tablesContaining(api.db, legacy)).toEqual([]);
     expectSignedWith(await callCrm(), legacy);
+  });
+  it('keeps header values encrypted while a call is in flight, and a re-run after a crash sends them', async () => {
+    const before = received.length;
+    holdNext = true;
+    const session = await editor.call('post', '/simulator/sessions', { flowId, contact: { name: 'Bo' } });
+    const reply = editor.call('post', `/simulator/sessions/${session.body.id}/messages`, { text: 'crm' });
+    const pending = await waitFor(async () => {
+      const { rows } = await api.db.query('select payload from pending_effects');
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(JSON.stringify(pending)).toContain('sealedHeaders');
+    expect(JSON.stringify(pending)).not.toMatch(/sk_live|acme-Bo/);
+    // Another runtime takes the unanswered call for one cut off by a crash, and runs it again.
+    const second = await startTestRuntime(api.db, api.bus, { staleEffectMs: 300, maintenanceMs: 100 });
+    try {
+      await waitFor(async () => (received.length >= before + 2 ? true : undefined));
+      expect(received[before + 1]?.headers.authorization).toBe(KEY);
+      expect(received[before + 1]?.headers['x-tenant']).toBe('acme-Bo');
+    } finally {
+      for (const answer of held.splice(0)) answer();
+      await second.stop();
+    }
+    expect((await reply).status).toBe(200);
   });
 });
 

@@ -137,12 +137,9 @@ export class RuntimeService {
     this.logger = options.logger ?? createLogger('parley-runtime');
     const { db } = infra;
     const outbox = new OutboxRepository();
-    const effectRepository = new EffectRepository();
-    this.directory = new FlowDirectory(
-      db,
-      new FlowRepository(),
-      lazyCipher(config, cipherPurposes.headerValue),
-    );
+    const headerCipher = lazyCipher(config, cipherPurposes.headerValue);
+    const effectRepository = new EffectRepository(headerCipher);
+    this.directory = new FlowDirectory(db, new FlowRepository(), headerCipher);
     const simulator = new SimulatorChannel(infra.bus, infra.sentLog);
     this.channels = { simulator, ...options.channels };
     this.dispatcher = new OutboundDispatcher({

@@ -123,9 +123,15 @@ export class CheckpointBuilder {
         });
       }
       if (effect.type === 'http_request') {
+        // Header values saved as secrets stay encrypted in pending_effects too.
+        const { headers, ...rest } = effect.request;
+        const request =
+          version.sealHeaders === null
+            ? effect.request
+            : { ...rest, headers: {}, sealedHeaders: version.sealHeaders(headers) };
         this.checkpoint.effectsAdded.push({
           requestId: effect.requestId,
-          payload: { request: effect.request, nodeId: effect.nodeId, conversationId: effect.conversationId },
+          payload: { request, nodeId: effect.nodeId, conversationId: effect.conversationId },
         });
       }
     }

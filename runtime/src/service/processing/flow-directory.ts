@@ -8,6 +8,11 @@ export interface RunnableVersion {
   versionId: string;
   flowId: string;
   flow: CompiledFlow;
+  /**
+   * Encrypts a rendered request's headers for `pending_effects`, when the version's header values
+   * are secrets (saved through the API); null for versions stored with plaintext headers.
+   */
+  sealHeaders: ((headers: Record<string, string>) => string) | null;
 }
 
 /**
@@ -39,13 +44,20 @@ export class FlowDirectory {
   version(versionId: string): Promise<RunnableVersion | null> {
     let version = this.versions.get(versionId);
     if (version === undefined) {
-      version = this.repository
-        .version(this.db, versionId)
-        .then(async (stored) =>
-          stored === null
-            ? null
-            : { versionId, flowId: stored.flowId, flow: compileFlow(await this.open(stored)) },
-        );
+      version = this.repository.version(this.db, versionId).then(async (stored) => {
+        if (stored === null) return null;
+        const { definition, cipher } = await this.open(stored);
+        return {
+          versionId,
+          flowId: stored.flowId,
+          flow: compileFlow(definition),
+          sealHeaders:
+            cipher === null
+              ? null
+              : (headers: Record<string, string>) =>
+                  cipher.sealText(JSON.stringify(headers), stored.workspaceId),
+        };
+      });
       this.versions.set(versionId, version);
       version.catch(() => this.versions.delete(versionId));
     }
@@ -53,18 +65,19 @@ export class FlowDirectory {
   }
 
   /** The definition with its header values in clear (a value no key opens fails the version, loudly). */
-  private async open(stored: StoredVersion): Promise<unknown> {
+  private async open(stored: StoredVersion): Promise<{ definition: unknown; cipher: SecretCipher | null }> {
     let sealed = false;
     mapHeaderValues(stored.definition, (value) => {
       sealed ||= isStoredSecret(value);
       return value;
     });
     // Versions without saved secrets (flows written before them, the CLI's) need no key.
-    if (!sealed) return stored.definition;
+    if (!sealed) return { definition: stored.definition, cipher: null };
     const cipher = await this.headerCipher();
-    return mapHeaderValues(stored.definition, (value) =>
+    const definition = mapHeaderValues(stored.definition, (value) =>
       isStoredSecret(value) ? cipher.openText(value.secret, stored.workspaceId) : value,
     );
+    return { definition, cipher };
   }
 
   /** The version new conversations on a number start on, or null when none is published there. */

@@ -1,4 +1,4 @@
-import type { Queryable } from '@parley/db';
+import type { Queryable, SecretCipher } from '@parley/db';
 import type { HttpRequestEffect } from '../../engine/events.js';
 
 export interface PendingEffect {
@@ -8,8 +8,16 @@ export interface PendingEffect {
   effect: HttpRequestEffect;
 }
 
+/** A pending call's request as stored: headers encrypted when the flow's header values are secrets. */
+type StoredRequest = HttpRequestEffect['request'] & { sealedHeaders?: string };
+
 /** http_request calls that were decided but not answered yet, with their attempts so far. */
 export class EffectRepository {
+  constructor(
+    /** The header-value cipher, resolved only when a stored request has encrypted headers. */
+    private readonly headerCipher: () => Promise<SecretCipher>,
+  ) {}
+
   /**
    * Counts one more attempt of a call and returns the count, or null when there is nothing to
    * attempt: the call was answered already, or (with `staleMs`) another runtime attempted it
@@ -35,25 +43,39 @@ export class EffectRepository {
       number_id: string;
       contact: string;
       workspace_id: string;
-      payload: { request: HttpRequestEffect['request']; nodeId: string; conversationId: string };
+      payload: { request: StoredRequest; nodeId: string; conversationId: string };
     }>(
       `select request_id, number_id, contact, workspace_id, payload from pending_effects
        where coalesce(last_attempt_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)
        order by created_at limit $2`,
       [olderThanMs, limit],
     );
-    return rows.map((row) => ({
-      numberId: row.number_id,
-      contact: row.contact,
-      workspaceId: row.workspace_id,
-      effect: {
-        type: 'http_request',
-        requestId: row.request_id,
-        nodeId: row.payload.nodeId,
-        conversationId: row.payload.conversationId,
-        request: row.payload.request,
-      },
-    }));
+    const pending: PendingEffect[] = [];
+    for (const row of rows) {
+      pending.push({
+        numberId: row.number_id,
+        contact: row.contact,
+        workspaceId: row.workspace_id,
+        effect: {
+          type: 'http_request',
+          requestId: row.request_id,
+          nodeId: row.payload.nodeId,
+          conversationId: row.payload.conversationId,
+          request: await this.openRequest(row.payload.request, row.workspace_id),
+        },
+      });
+    }
+    return pending;
+  }
+
+  private async openRequest(
+    stored: StoredRequest,
+    workspaceId: string,
+  ): Promise<HttpRequestEffect['request']> {
+    const { sealedHeaders, ...request } = stored;
+    if (sealedHeaders === undefined) return request;
+    const cipher = await this.headerCipher();
+    return { ...request, headers: JSON.parse(cipher.openText(sealedHeaders, workspaceId)) };
   }
 
   async signingSecret(db: Queryable, workspaceId: string): Promise<string | null> {
