@@ -74,7 +74,7 @@ export interface Api {
   app: Express;
   openapi: Record<string, unknown>;
   context: ApiContext;
-  /** Creates the first admin on an empty database; encrypts signing secrets stored in clear. */
+  /** Creates the first admin on an empty database; encrypts secrets an earlier release stored in clear. */
   bootstrap: () => Promise<BootstrapResult>;
   /** Starts the periodic retention pass (one API process at a time runs it); returns its stop. */
   scheduleRetention: (intervalMs?: number) => () => void;
@@ -234,8 +234,12 @@ export function createApi(options: ApiOptions): Api {
     openapi,
     context,
     bootstrap: async () => {
-      const encrypted = await signingSecrets.encryptPlaintextRows(db);
-      if (encrypted > 0) logger.info({ workspaces: encrypted }, 'encrypted signing secrets stored in clear');
+      const encrypted = {
+        signingSecrets: await signingSecrets.encryptPlaintextRows(db),
+        definitions: await flows.encryptPlaintextHeaders(),
+      };
+      if (encrypted.signingSecrets + encrypted.definitions > 0)
+        logger.info(encrypted, 'encrypted secrets stored in clear by an earlier release');
       return bootstrapAdmin(db, accounts, config.adminEmail, config.adminPassword);
     },
     scheduleRetention: (intervalMs = 3_600_000) => retention.schedule(intervalMs),

@@ -36,10 +36,10 @@ describe('secrets stay secret', () => {
   }
 
   /** Runs the flow (draft, or a version) in the simulator and returns the request the CRM received. */
-  async function callCrm(version: number | 'draft' = 'draft') {
+  async function callCrm(version: number | 'draft' = 'draft', flow = flowId) {
     const before = received.length;
     const session = await editor.call('post', '/simulator/sessions', {
-      flowId,
+      flowId: flow,
       version,
       contact: { name: 'Ann' },
     });
@@ -53,11 +53,15 @@ describe('secrets stay secret', () => {
     return received[before] as { headers: IncomingHttpHeaders; body: string };
   }
 
-  async function saveDraft(client: Client, change: (definition: Record<string, unknown>) => void) {
-    const flow = await client.call('get', `/flows/${flowId}`);
+  async function saveDraft(
+    client: Client,
+    change: (definition: Record<string, unknown>) => void,
+    id = flowId,
+  ) {
+    const flow = await client.call('get', `/flows/${id}`);
     const definition = flow.body.draft.definition;
     change(definition);
-    return api.call('put', `/flows/${flowId}/draft`, {
+    return api.call('put', `/flows/${id}/draft`, {
       token: client.token,
       body: { definition },
       headers: { 'if-match': flow.headers.get('etag') ?? '' },
@@ -215,6 +219,34 @@ describe('secrets stay secret', () => {
       await second.stop();
     }
     expect((await reply).status).toBe(200);
+  });
+  it('encrypts header values an earlier release stored in clear, keeping them', async () => {
+    const created = await editor.call('post', '/flows', { name: 'Legacy', definition: crmFlow() });
+    const legacyId: string = created.body.id;
+    expect((await editor.call('post', `/flows/${legacyId}/publish`)).status).toBe(201);
+    // As an earlier release stored them: header values in clear, in the draft and the version.
+    const plain = JSON.stringify(crmFlow());
+    const storeInClear = async () => {
+      await api.db.query('update flows set draft = $2::jsonb where id = $1', [legacyId, plain]);
+      await api.db.query('update flow_versions set definition = $2::jsonb where flow_id = $1', [
+        legacyId,
+        plain,
+      ]);
+    };
+    await storeInClear();
+    // The editor gets masked values and saves them back: the values in clear are kept, encrypted.
+    expect(
+      (await saveDraft(editor, (definition) => Object.assign(definition, { name: 'Legacy 2' }), legacyId))
+        .status,
+    ).toBe(200);
+    expect((await editor.call('post', `/flows/${legacyId}/validate`)).body.errors).toEqual([]);
+    expect((await callCrm('draft', legacyId)).headers.authorization).toBe(KEY);
+    // Every API process encrypts what is left when it starts; the version still sends its value.
+    await storeInClear();
+    await api.api.bootstrap();
+    expect(await tablesContaining(api.db, 'sk_live')).toEqual([]);
+    expect((await callCrm(1, legacyId)).headers.authorization).toBe(KEY);
+    expect((await callCrm('draft', legacyId)).headers.authorization).toBe(KEY);
   });
 });
 

@@ -1,5 +1,13 @@
 import type { Queryable } from '@parley/db';
 
+/** A draft or a version's definition, as stored. */
+export interface StoredDefinition {
+  kind: 'draft' | 'version';
+  id: string;
+  workspaceId: string;
+  definition: unknown;
+}
+
 export interface FlowRecord {
   id: string;
   name: string;
@@ -105,6 +113,38 @@ export class FlowsRepository {
       [flowId, JSON.stringify(draft)],
     );
     return (rows[0] as { draft_etag: string }).draft_etag;
+  }
+
+  /** Drafts and versions (deleted flows' too) whose definition has headers: candidates to encrypt. */
+  async definitionsWithHeaders(db: Queryable): Promise<StoredDefinition[]> {
+    const { rows } = await db.query<{
+      kind: StoredDefinition['kind'];
+      id: string;
+      workspace_id: string;
+      definition: unknown;
+    }>(
+      `select 'draft' as kind, id, workspace_id, draft as definition from flows where strpos(draft::text, '"headers"') > 0
+       union all
+       select 'version', id, workspace_id, definition from flow_versions where strpos(definition::text, '"headers"') > 0`,
+    );
+    return rows.map((row) => ({
+      kind: row.kind,
+      id: row.id,
+      workspaceId: row.workspace_id,
+      definition: row.definition,
+    }));
+  }
+
+  /**
+   * Rewrites a stored definition in place — the same flow, its header values now encrypted — unless
+   * it changed in the meantime. The draft's etag and a version's checksum stay: the content did not change.
+   */
+  async rewriteDefinition(db: Queryable, stored: StoredDefinition, definition: unknown): Promise<void> {
+    const sql =
+      stored.kind === 'draft'
+        ? 'update flows set draft = $3::jsonb where id = $1 and draft = $2::jsonb'
+        : 'update flow_versions set definition = $3::jsonb where id = $1 and definition = $2::jsonb';
+    await db.query(sql, [stored.id, JSON.stringify(stored.definition), JSON.stringify(definition)]);
   }
 
   async softDelete(db: Queryable, workspaceId: string, flowId: string): Promise<boolean> {

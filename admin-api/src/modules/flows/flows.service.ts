@@ -309,6 +309,22 @@ export class FlowsService {
     await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
   }
 
+  /**
+   * Encrypts header values stored in clear by earlier releases, in drafts and versions alike (a
+   * version keeps the same values, only encrypted). A migration cannot do it: it has no key. Runs
+   * when an API process starts; returns how many definitions it rewrote.
+   */
+  async encryptPlaintextHeaders(): Promise<number> {
+    let rewritten = 0;
+    for (const stored of await this.repository.definitionsWithHeaders(this.api.db)) {
+      const sealed = this.secrets.sealPlaintext(stored.workspaceId, stored.definition);
+      if (sealed === null) continue;
+      await this.repository.rewriteDefinition(this.api.db, stored, sealed);
+      rewritten += 1;
+    }
+    return rewritten;
+  }
+
   /** A snapshot of the draft (or a chosen version) for a simulator session; returns its version row id. */
   async runnableVersion(caller: Caller, flowId: string, version: number | 'draft'): Promise<string> {
     if (version !== 'draft') return (await this.storedVersion(caller, flowId, version)).id;

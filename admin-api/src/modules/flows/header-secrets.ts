@@ -29,8 +29,10 @@ export class HeaderSecrets {
   seal(workspaceId: string, incoming: unknown, stored: unknown): unknown {
     const kept = new Map<string, { value: StoredSecret; site: string | null }>();
     mapHeaderValues(stored, (value, at) => {
-      if (isStoredSecret(value))
-        kept.set(`${at.nodeId}\n${at.header}`, { value, site: siteOf(at.config.url) });
+      // A draft saved before header values were encrypted holds them in clear: encrypted now.
+      const secret = typeof value === 'string' ? { secret: this.cipher.sealText(value, workspaceId) } : value;
+      if (isStoredSecret(secret))
+        kept.set(`${at.nodeId}\n${at.header}`, { value: secret, site: siteOf(at.config.url) });
       return value;
     });
     return mapHeaderValues(incoming, (value, at) => {
@@ -39,6 +41,20 @@ export class HeaderSecrets {
       const saved = kept.get(`${at.nodeId}\n${at.header}`);
       return saved !== undefined && saved.site === siteOf(at.config.url) ? saved.value : value;
     });
+  }
+
+  /**
+   * The definition with header values saved in clear (before they were encrypted) encrypted, or
+   * null when there are none.
+   */
+  sealPlaintext(workspaceId: string, stored: unknown): unknown | null {
+    let plaintext = false;
+    const sealed = mapHeaderValues(stored, (value) => {
+      if (typeof value !== 'string') return value;
+      plaintext = true;
+      return { secret: this.cipher.sealText(value, workspaceId) };
+    });
+    return plaintext ? sealed : null;
   }
 
   /**
