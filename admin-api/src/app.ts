@@ -74,7 +74,7 @@ export interface Api {
   app: Express;
   openapi: Record<string, unknown>;
   context: ApiContext;
-  /** Creates the first admin on an empty database; encrypts secrets an earlier release stored in clear. */
+  /** Creates the first admin on an empty database; encrypts secrets stored in clear or under the previous key. */
   bootstrap: () => Promise<BootstrapResult>;
   /** Starts the periodic retention pass (one API process at a time runs it); returns its stop. */
   scheduleRetention: (intervalMs?: number) => () => void;
@@ -120,7 +120,7 @@ export function createApi(options: ApiOptions): Api {
   const retention = new RetentionService(context, new RetentionRepository());
   const invitations = new InvitationsRepository();
   const workspaces = new WorkspaceRepository();
-  const signingSecrets = new SigningSecrets(cipherFor(cipherPurposes.signingSecret), workspaces);
+  const signingSecrets = new SigningSecrets(cipherFor(cipherPurposes.signingSecret), workspaces, logger);
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
     ...userRoutes(new UsersService(context, new UsersRepository(), invitations)),
@@ -235,11 +235,11 @@ export function createApi(options: ApiOptions): Api {
     context,
     bootstrap: async () => {
       const encrypted = {
-        signingSecrets: await signingSecrets.encryptPlaintextRows(db),
-        definitions: await flows.encryptPlaintextHeaders(),
+        signingSecrets: await signingSecrets.encryptStale(db),
+        definitions: await flows.encryptStaleHeaders(),
       };
       if (encrypted.signingSecrets + encrypted.definitions > 0)
-        logger.info(encrypted, 'encrypted secrets stored in clear by an earlier release');
+        logger.info(encrypted, 'encrypted secrets stored in clear or under the previous key');
       return bootstrapAdmin(db, accounts, config.adminEmail, config.adminPassword);
     },
     scheduleRetention: (intervalMs = 3_600_000) => retention.schedule(intervalMs),

@@ -1,11 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cipherPurposes, SecretCipher } from '@parley/db';
 import type { RuntimeService } from '@parley/runtime';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../src/app.js';
+import type { ApiConfig } from '../src/config.js';
 import { tablesContaining } from './support/db-scan.js';
 import { httpFlow } from './support/flows.js';
 import { type Client, startTestApi, type TestApi, waitFor } from './support/test-api.js';
+import { TEST_SECRET_KEY } from './support/test-db.js';
 import { startTestRuntime } from './support/test-runtime.js';
 
 // Header values and signing secrets through the public API, a real runtime and real Postgres.
@@ -247,6 +252,43 @@ describe('secrets stay secret', () => {
     expect(await tablesContaining(api.db, 'sk_live')).toEqual([]);
     expect((await callCrm(1, legacyId)).headers.authorization).toBe(KEY);
     expect((await callCrm('draft', legacyId)).headers.authorization).toBe(KEY);
+  });
+  // Last: the test runtime keeps the old key.
+  it('re-encrypts header values and signing secrets with a new key, once the API restarts with it', async () => {
+    const NEW_SECRET_KEY = 'a-rotated-secret-key-9f8e7d6c5b';
+    const logger = pino({ level: 'silent' });
+    const restarted = (config: Partial<ApiConfig>) =>
+      createApi({
+        db: api.db,
+        bus: api.bus,
+        redis: null,
+        logger,
+        config: { ...api.api.context.config, ...config },
+      });
+    await restarted({ secretKey: NEW_SECRET_KEY, previousSecretKey: TEST_SECRET_KEY }).bootstrap();
+    // Without the previous key, everything still opens.
+    const { rows } = await api.db.query<{ signing_secret: string }>(
+      'select signing_secret from workspaces where id = $1',
+      [api.workspaceId],
+    );
+    const signing = SecretCipher.fromSecrets(cipherPurposes.signingSecret, NEW_SECRET_KEY);
+    expect(signing.openText(rows[0]?.signing_secret ?? '', api.workspaceId)).toBe(
+      'a-plaintext-legacy-secret-1',
+    );
+    const onlyNew = restarted({ secretKey: NEW_SECRET_KEY });
+    const server = onlyNew.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+      const validated = await fetch(`${base}/flows/${flowId}/validate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${editor.token}` },
+      });
+      expect(((await validated.json()) as { errors: unknown[] }).errors).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -85,4 +85,13 @@ describe('SecretCipher', () => {
     expect(cipher.openText(sealed, 'workspace-1')).toBe('Bearer sk_live_123');
     expect(() => cipher.openText(sealed, 'workspace-2')).toThrow(/failed authentication/);
   });
+
+  it('tells which texts to seal again: in clear, or under the previous key', () => {
+    const purpose = cipherPurposes.signingSecret;
+    const old = SecretCipher.fromSecrets(purpose, OLD).sealText('s', 'w');
+    const rotated = SecretCipher.fromSecrets(purpose, NEW, OLD);
+    expect(rotated.isStale('plain text')).toBe(true);
+    expect(rotated.isStale(old)).toBe(true);
+    expect(rotated.isStale(rotated.sealText('s', 'w'))).toBe(false);
+  });
 });

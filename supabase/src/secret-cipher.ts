@@ -126,12 +126,20 @@ export class SecretCipher {
   }
 
   openText(sealed: string, context: string): string {
-    if (!isSealedText(sealed)) throw new SecretDecryptError('not a sealed text');
-    const blob = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64');
-    return this.decrypt(blob, context).plain.toString('utf8');
+    return this.decrypt(blobOf(sealed), context).plain.toString('utf8');
+  }
+
+  /** Whether a sealed text is in clear or under a previous key: to be sealed again with the current one. */
+  isStale(text: string): boolean {
+    return !isSealedText(text) || this.keyIdOf(blobOf(text)) !== this.current.id;
   }
 }
 
 export function isSealedText(text: string): boolean {
   return text.startsWith(SEALED_PREFIX);
+}
+
+function blobOf(sealed: string): Buffer {
+  if (!isSealedText(sealed)) throw new SecretDecryptError('not a sealed text');
+  return Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64');
 }

@@ -310,14 +310,15 @@ export class FlowsService {
   }
 
   /**
-   * Encrypts header values stored in clear by earlier releases, in drafts and versions alike (a
-   * version keeps the same values, only encrypted). A migration cannot do it: it has no key. Runs
-   * when an API process starts; returns how many definitions it rewrote.
+   * Encrypts header values stored in clear by earlier releases, or under the previous key after a
+   * rotation, in drafts and versions alike (a version keeps the same values, only encrypted). A
+   * migration cannot do it: it has no key. Runs when an API process starts; returns how many
+   * definitions it rewrote.
    */
-  async encryptPlaintextHeaders(): Promise<number> {
+  async encryptStaleHeaders(): Promise<number> {
     let rewritten = 0;
     for (const stored of await this.repository.definitionsWithHeaders(this.api.db)) {
-      const sealed = this.secrets.sealPlaintext(stored.workspaceId, stored.definition);
+      const sealed = this.secrets.sealStale(stored.workspaceId, stored.definition);
       if (sealed === null) continue;
       await this.repository.rewriteDefinition(this.api.db, stored, sealed);
       rewritten += 1;

@@ -1,5 +1,6 @@
 import { type SecretCipher, SecretDecryptError } from '@parley/db';
 import {
+  type HeaderAt,
   isSavedSecret,
   isStoredSecret,
   mapHeaderValues,
@@ -44,17 +45,23 @@ export class HeaderSecrets {
   }
 
   /**
-   * The definition with header values saved in clear (before they were encrypted) encrypted, or
-   * null when there are none.
+   * The definition with its header values saved in clear (before they were encrypted) or under
+   * PARLEY_SECRET_KEY_PREVIOUS encrypted with the current key, or null when none is.
    */
-  sealPlaintext(workspaceId: string, stored: unknown): unknown | null {
-    let plaintext = false;
-    const sealed = mapHeaderValues(stored, (value) => {
-      if (typeof value !== 'string') return value;
-      plaintext = true;
-      return { secret: this.cipher.sealText(value, workspaceId) };
+  sealStale(workspaceId: string, stored: unknown): unknown | null {
+    let stale = false;
+    const sealed = mapHeaderValues(stored, (value, at) => {
+      if (typeof value === 'string') {
+        stale = true;
+        return { secret: this.cipher.sealText(value, workspaceId) };
+      }
+      if (!isStoredSecret(value) || !this.cipher.isStale(value.secret)) return value;
+      const plain = this.openOrWarn(workspaceId, value, at);
+      if (plain === null) return value;
+      stale = true;
+      return { secret: this.cipher.sealText(plain, workspaceId) };
     });
-    return plaintext ? sealed : null;
+    return stale ? sealed : null;
   }
 
   /**
@@ -63,18 +70,21 @@ export class HeaderSecrets {
    * becomes the marker, so validation asks an editor to type it again.
    */
   open(workspaceId: string, stored: unknown): unknown {
-    return mapHeaderValues(stored, (value, at) => {
-      if (!isStoredSecret(value)) return value;
-      try {
-        return this.cipher.openText(value.secret, workspaceId);
-      } catch (error) {
-        if (!(error instanceof SecretDecryptError)) throw error;
-        this.logger.warn(
-          { workspaceId, nodeId: at.nodeId, header: at.header, reason: error.message },
-          'a saved header value cannot be decrypted; it has to be typed again',
-        );
-        return SAVED_SECRET;
-      }
-    });
+    return mapHeaderValues(stored, (value, at) =>
+      isStoredSecret(value) ? (this.openOrWarn(workspaceId, value, at) ?? SAVED_SECRET) : value,
+    );
+  }
+
+  private openOrWarn(workspaceId: string, value: StoredSecret, at: HeaderAt): string | null {
+    try {
+      return this.cipher.openText(value.secret, workspaceId);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptError)) throw error;
+      this.logger.warn(
+        { workspaceId, nodeId: at.nodeId, header: at.header, reason: error.message },
+        'a saved header value cannot be decrypted; it has to be typed again',
+      );
+      return null;
+    }
   }
 }

@@ -1,28 +1,43 @@
-import type { Queryable, SecretCipher } from '@parley/db';
+import { isSealedText, type Queryable, type SecretCipher, SecretDecryptError } from '@parley/db';
+import type { Logger } from 'pino';
 import type { WorkspaceRepository } from './workspace.repository.js';
 
 /**
  * Workspace signing secrets are stored encrypted (AES-256-GCM, bound to the workspace); the
- * runtime opens them to sign http_request calls. Rows saved before encryption existed are
- * encrypted when an API process starts — a migration cannot, it has no key — and the runtime
- * reads them as plaintext until then.
+ * runtime opens them to sign http_request calls. Rows saved before encryption existed, or under
+ * the previous key after a rotation, are encrypted again when an API process starts — a migration
+ * cannot, it has no key — and the runtime reads them as they are until then.
  */
 export class SigningSecrets {
   constructor(
     private readonly cipher: SecretCipher,
     private readonly repository: WorkspaceRepository,
+    private readonly logger: Logger,
   ) {}
 
   seal(workspaceId: string, secret: string): string {
     return this.cipher.sealText(secret, workspaceId);
   }
 
-  /** Encrypts every plaintext signing secret left from before; returns how many. */
-  async encryptPlaintextRows(db: Queryable): Promise<number> {
-    const rows = await this.repository.plaintextSigningSecrets(db);
-    for (const { workspaceId, secret } of rows) {
-      await this.repository.replaceSigningSecret(db, workspaceId, secret, this.seal(workspaceId, secret));
+  /** Encrypts with the current key every secret in clear or under the previous key; returns how many. */
+  async encryptStale(db: Queryable): Promise<number> {
+    let rewritten = 0;
+    for (const { workspaceId, stored } of await this.repository.signingSecrets(db)) {
+      if (!this.cipher.isStale(stored)) continue;
+      let plain: string;
+      try {
+        plain = isSealedText(stored) ? this.cipher.openText(stored, workspaceId) : stored;
+      } catch (error) {
+        if (!(error instanceof SecretDecryptError)) throw error;
+        this.logger.warn(
+          { workspaceId, reason: error.message },
+          'a signing secret cannot be decrypted; an admin has to set it again',
+        );
+        continue;
+      }
+      await this.repository.replaceSigningSecret(db, workspaceId, stored, this.seal(workspaceId, plain));
+      rewritten += 1;
     }
-    return rows.length;
+    return rewritten;
   }
 }

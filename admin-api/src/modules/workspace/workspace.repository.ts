@@ -39,26 +39,25 @@ export class WorkspaceRepository {
     );
   }
 
-  /** Signing secrets written before they were encrypted (`sealed:` marks encrypted ones). */
-  async plaintextSigningSecrets(db: Queryable): Promise<{ workspaceId: string; secret: string }[]> {
+  /** Every stored signing secret, as stored (encrypted ones start `sealed:`). */
+  async signingSecrets(db: Queryable): Promise<{ workspaceId: string; stored: string }[]> {
     const { rows } = await db.query<{ id: string; signing_secret: string }>(
-      `select id, signing_secret from workspaces
-       where signing_secret is not null and signing_secret not like 'sealed:%'`,
+      'select id, signing_secret from workspaces where signing_secret is not null',
     );
-    return rows.map((row) => ({ workspaceId: row.id, secret: row.signing_secret }));
+    return rows.map((row) => ({ workspaceId: row.id, stored: row.signing_secret }));
   }
 
-  /** Replaces `plain` by `sealed`, unless an admin changed the secret in the meantime. */
+  /** Replaces a stored signing secret, unless an admin changed it in the meantime. */
   async replaceSigningSecret(
     db: Queryable,
     workspaceId: string,
-    plain: string,
-    sealed: string,
+    before: string,
+    after: string,
   ): Promise<void> {
     await db.query('update workspaces set signing_secret = $3 where id = $1 and signing_secret = $2', [
       workspaceId,
-      plain,
-      sealed,
+      before,
+      after,
     ]);
   }
 }
