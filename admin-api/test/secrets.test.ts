@@ -27,7 +27,7 @@ describe('secrets stay secret', () => {
   let editor: Client;
   let viewer: Client;
   let crm: Server;
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const received: Received[] = [];
   /** The next call is left unanswered until released (a call in flight). */
   let holdNext = false;
   const held: (() => void)[] = [];
@@ -55,7 +55,7 @@ describe('secrets stay secret', () => {
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(JSON.stringify(reply.body)).toContain('Saved as 42');
     expect(received).toHaveLength(before + 1);
-    return received[before] as { headers: IncomingHttpHeaders; body: string };
+    return received[before] as Received;
   }
 
   async function saveDraft(
@@ -85,7 +85,12 @@ describe('secrets stay secret', () => {
         body += chunk;
       });
       request.on('end', () => {
-        received.push({ headers: request.headers, body });
+        received.push({
+          headers: request.headers,
+          body,
+          method: request.method ?? '',
+          url: `http://${request.headers.host}${request.url}`,
+        });
         const answer = () => {
           response.writeHead(201, { 'content-type': 'application/json' });
           response.end(JSON.stringify({ id: 42 }));
@@ -301,8 +306,19 @@ function setHeader(definition: Record<string, unknown>, name: string, value: str
   if (call !== undefined) call.config.headers[name] = value;
 }
 
-function expectSignedWith(request: { headers: IncomingHttpHeaders; body: string }, secret: string): void {
+/** A request the stand-in CRM received. */
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  method: string;
+  url: string;
+}
+
+/** Checks the v1 signature as docs/security.md tells receivers to. */
+function expectSignedWith(request: Received, secret: string): void {
   const timestamp = String(request.headers['x-parley-timestamp']);
-  const expected = createHmac('sha256', secret).update(`${timestamp}.${request.body}`).digest('hex');
-  expect(request.headers['x-parley-signature']).toBe(`sha256=${expected}`);
+  const expected = createHmac('sha256', secret)
+    .update(`v1\n${timestamp}\n${request.method}\n${request.url}\n${request.body}`)
+    .digest('hex');
+  expect(request.headers['x-parley-signature']).toBe(`v1=${expected}`);
 }
