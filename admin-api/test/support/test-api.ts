@@ -61,6 +61,9 @@ async function serve(api: Api): Promise<{ server: Server; base: string }> {
   const server = await new Promise<Server>((resolve) => {
     const listening = api.app.listen(0, '127.0.0.1', () => resolve(listening));
   });
+  // Tests that parse 100,000-row exports block this process for seconds, which can land a reused
+  // idle connection exactly as the server's default 5 s keep-alive closes it (ECONNRESET).
+  server.keepAliveTimeout = 60_000;
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1` };
 }
 
