@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { busChannels, type Db, MemoryBus } from '@parley/db';
+import { busChannels, type Db, LocalMediaStore, MemoryBus, mediaKeyOfUrl, parseMediaKey } from '@parley/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../src/service/channels/channel.js';
 import {
@@ -26,6 +26,7 @@ let redisCleanup: () => Promise<void>;
 let whatsapp: WhatsAppRuntime;
 let dir: string;
 let numberId: string;
+let workspaceId: string;
 const bus = new MemoryBus();
 const clients: FakeWaClient[] = [];
 const received: InboundMessage[] = [];
@@ -65,7 +66,7 @@ beforeAll(async () => {
   const redis = await createTestRedis();
   redisCleanup = redis.cleanup;
   dir = await mkdtemp(join(tmpdir(), 'parley-wa-'));
-  numberId = (await seedPublishedFlow(db, { schemaVersion: 1 }, 'whatsapp')).numberId;
+  ({ numberId, workspaceId } = await seedPublishedFlow(db, { schemaVersion: 1 }, 'whatsapp'));
   await db.query('update numbers set desired_connected = true where id = $1', [numberId]);
   await bus.subscribe(busChannels.session(numberId), (message) => updates.push(message as SessionUpdate));
   whatsapp = createWhatsApp({
@@ -93,6 +94,7 @@ beforeAll(async () => {
       ),
     },
     dataDir: dir,
+    mediaStore: new LocalMediaStore(join(dir, 'media')),
     metrics,
     logger: createLogger('test', 'silent'),
     clientFactory: (options) => {
@@ -201,7 +203,13 @@ describe('WhatsApp session manager', () => {
     const image = received.find((m) => m.id === 'in-img');
     expect(image?.text).toBe('my photo');
     expect(image?.media).toMatchObject({ mimeType: 'image/jpeg', size: 10, name: 'photo.jpg' });
-    expect(image?.media?.url).toMatch(new RegExp(`^file://.*/media/${numberId}/in-img\\.jpg$`));
+    // In the shared store, under the number's workspace: the API serves it from there.
+    const key = mediaKeyOfUrl(image?.media?.url) as string;
+    expect(parseMediaKey(key)?.workspaceId).toBe(workspaceId);
+    expect(key).toMatch(/-in-img\.jpg$/);
+    const stored = await new LocalMediaStore(join(dir, 'media')).get(key);
+    expect(stored).toMatchObject({ mimeType: 'image/jpeg', size: 10 });
+    stored?.body.destroy();
     expect(received.find((m) => m.id === 'in-old')?.stale).toBe(true);
     expect(received.some((m) => m.id === 'in-group')).toBe(false);
   });

@@ -3,8 +3,13 @@
  * with the migrations applied, and a Redis key prefix of its own, both cleaned up afterwards.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Redis } from 'ioredis';
 import type { Db, Queryable } from './db.js';
+import { type S3MediaOptions, S3MediaStore } from './media/s3-media-store.js';
 import { migrate } from './migrate.js';
 import { createPgDb } from './pg-db.js';
 
@@ -122,4 +127,57 @@ export async function seedPublishedFlow(
     flowId,
   ]);
   return { workspaceId, numberId, flowId, versionId };
+}
+
+/**
+ * A real S3-compatible server (s3rver, speaking the S3 protocol over HTTP) on an ephemeral port,
+ * with a fresh bucket in a temporary folder; `close()` stops it and removes the folder.
+ */
+export async function createTestS3(): Promise<{
+  options: S3MediaOptions;
+  store: S3MediaStore;
+  /** Every key in the bucket (to check what is left). */
+  keys: () => Promise<string[]>;
+  close: () => Promise<void>;
+}> {
+  // A test-only dependency, loaded only by the tests that use it.
+  const { default: S3rver } = await import('s3rver');
+  const directory = await mkdtemp(join(tmpdir(), 'parley-s3-'));
+  const bucket = `parley-test-${randomBytes(4).toString('hex')}`;
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
+  const { port } = (await server.run()) as { port: number };
+  const options: S3MediaOptions = {
+    bucket,
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    forcePathStyle: true,
+  };
+  const keys = async () => {
+    const client = new S3Client({
+      endpoint: options.endpoint,
+      region: options.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    client.destroy();
+    return (listed.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
+  };
+  return {
+    options,
+    store: new S3MediaStore(options),
+    keys,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
 }

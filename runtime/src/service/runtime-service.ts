@@ -8,6 +8,8 @@ import {
   connectBus,
   connectRedis,
   type Db,
+  type MediaStore,
+  mediaStoreFromEnv,
   migrate,
   openDb,
   type SimulatorTurn,
@@ -107,6 +109,8 @@ export interface RuntimeServiceOptions {
   listen?: boolean;
   /** Called after every committed checkpoint, once the runtime has acted on it (benchmarks, probes). */
   onCommitted?: (committed: Committed) => void;
+  /** Where received files go; default: the store the environment names (PARLEY_S3_*, else a folder). */
+  media?: MediaStore;
 }
 
 /**
@@ -199,6 +203,7 @@ export class RuntimeService {
         host: this.host,
         config: config.whatsapp,
         dataDir: config.dataDir,
+        mediaStore: options.media ?? mediaStoreFromEnv(process.env, config.dataDir),
         metrics: this.metrics,
         logger: this.logger,
         onSendable: (numberId) => this.dispatcher.notify(numberId),

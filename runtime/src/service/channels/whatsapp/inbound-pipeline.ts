@@ -151,7 +151,7 @@ export class InboundPipeline {
           );
     const media =
       content.kind === 'media' && !content.tooLarge
-        ? await this.download(numberId, client, message)
+        ? await this.download(numberId, contact, client, message)
         : undefined;
     return toInboundMessage(message, content, {
       numberId,
@@ -164,6 +164,7 @@ export class InboundPipeline {
 
   private async download(
     numberId: string,
+    contact: string,
     client: WaClient,
     message: WaIncoming,
   ): Promise<InboundMedia | undefined> {
@@ -173,6 +174,7 @@ export class InboundPipeline {
       const name = file.fileName ?? message.fileName;
       const url = await this.deps.media.put(
         numberId,
+        contact,
         mediaFileName(message.id, file.mimeType, name),
         file.data,
         file.mimeType,

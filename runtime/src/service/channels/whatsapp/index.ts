@@ -1,9 +1,16 @@
-import { type Bus, cipherPurposes, type Db, resolveSecretKey, SecretCipher } from '@parley/db';
+import {
+  type Bus,
+  cipherPurposes,
+  type Db,
+  type MediaStore,
+  resolveSecretKey,
+  SecretCipher,
+} from '@parley/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
 import type { ChannelHost } from '../channel.js';
-import { fetchMedia, LocalMediaStorage, type MediaStorage } from './media-storage.js';
+import { fetchMedia, type MediaStorage, StoreMediaStorage } from './media-storage.js';
 import { LocalBackend, NumberOwnership, RedlockBackend } from './number-ownership.js';
 import { SentRepository } from './sent-repository.js';
 import { ownerName, SessionManager } from './session-manager.js';
@@ -35,6 +42,9 @@ export interface WhatsAppDeps {
   logger: Logger;
   /** The real whatsapp-web.js client by default; tests may pass another. */
   clientFactory?: WaClientFactory;
+  /** The shared store inbound files go to (a folder or S3, the one the API serves from). */
+  mediaStore: MediaStore;
+  /** Tests may pass another way of storing inbound files. */
   media?: MediaStorage;
   onSendable?: (numberId: string) => void;
 }
@@ -89,7 +99,7 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
     store: new SessionStore({ db, repository, cipher: resolveCipher, owner, logger }),
     recorder: new SessionRecorder({ db, bus: deps.bus, owner, logger }),
     sent,
-    media: deps.media ?? new LocalMediaStorage(config.mediaDir),
+    media: deps.media ?? new StoreMediaStorage(db, deps.mediaStore),
     clientFactory: deps.clientFactory ?? loadWaClient,
     metrics: deps.metrics,
     whatsappMetrics: new WhatsAppMetrics(deps.metrics.registry),

@@ -1,25 +1,51 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { type Db, MEDIA_URL_PREFIX, type MediaStore, mediaKey } from '@parley/db';
 import { request } from 'undici';
 import { dispatcherFor } from '../../../http/dispatchers.js';
 import { readCapped } from '../../../http/response-body.js';
 import { ChannelSendError } from '../channel.js';
-import { writeFileAtomic } from './atomic-file.js';
 import type { WaMedia } from './wa-client.js';
 
 /** Where inbound media files go; the URL it returns is what the flow stores as the answer. */
 export interface MediaStorage {
-  put(numberId: string, fileName: string, data: Buffer, mimeType: string): Promise<string>;
+  put(numberId: string, contact: string, fileName: string, data: Buffer, mimeType: string): Promise<string>;
 }
 
-/** Files under `<root>/<numberId>/<file>` (PARLEY_DATA_DIR/media), returned as file: URLs. */
-export class LocalMediaStorage implements MediaStorage {
-  constructor(private readonly root: string) {}
+/**
+ * Inbound files in the shared media store (a folder or S3), keyed by the number's workspace and the
+ * contact, so the API can serve them and erasure can delete them; answers keep `parley-media://<key>`.
+ */
+export class StoreMediaStorage implements MediaStorage {
+  private readonly workspaces = new Map<string, string>();
 
-  async put(numberId: string, fileName: string, data: Buffer): Promise<string> {
-    const path = join(this.root, numberId.replace(/[^A-Za-z0-9-]/g, '_'), fileName);
-    await writeFileAtomic(path, data, { mode: 0o640 });
-    return pathToFileURL(path).href;
+  constructor(
+    private readonly db: Db,
+    private readonly store: MediaStore,
+  ) {}
+
+  async put(
+    numberId: string,
+    contact: string,
+    fileName: string,
+    data: Buffer,
+    mimeType: string,
+  ): Promise<string> {
+    const key = mediaKey(await this.workspaceOf(numberId), contact, fileName);
+    await this.store.put(key, data, mimeType);
+    return `${MEDIA_URL_PREFIX}${key}`;
+  }
+
+  /** A number never moves to another workspace, so its workspace is looked up once. */
+  private async workspaceOf(numberId: string): Promise<string> {
+    const known = this.workspaces.get(numberId);
+    if (known !== undefined) return known;
+    const { rows } = await this.db.query<{ workspace_id: string }>(
+      'select workspace_id from numbers where id = $1',
+      [numberId],
+    );
+    const workspaceId = rows[0]?.workspace_id;
+    if (workspaceId === undefined) throw new Error(`Number ${numberId} no longer exists`);
+    this.workspaces.set(numberId, workspaceId);
+    return workspaceId;
   }
 }
 

@@ -10,7 +10,6 @@ describe('whatsappConfigFromEnv', () => {
       headless: true,
       webCache: { type: 'local', path: '/data/wa-web-cache', strict: false },
       profilesDir: '/data/whatsapp/profiles',
-      mediaDir: '/data/media',
       maxNumbersPerProcess: 10,
       maxMediaBytes: 16 * 1024 * 1024,
       blockResources: ['image', 'font', 'media'],

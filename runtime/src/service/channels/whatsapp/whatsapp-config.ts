@@ -35,8 +35,6 @@ export interface WhatsAppConfig {
   webCache: WebCacheSetting;
   /** Chromium profiles, one folder per number (plaintext while the number runs). */
   profilesDir: string;
-  /** Inbound media files, `<mediaDir>/<numberId>/<file>`. */
-  mediaDir: string;
   /** Numbers one process drives at most (each is one Chromium, ~300–500 MB). */
   maxNumbersPerProcess: number;
   /** Ownership lease; a dead owner's numbers are taken over within about this long. */
@@ -118,7 +116,6 @@ export function whatsappConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): 
     ...(env.PARLEY_WA_WEB_VERSION ? { webVersion: env.PARLEY_WA_WEB_VERSION } : {}),
     webCache: webCacheFrom(env, root),
     profilesDir: resolve(env.PARLEY_WA_PROFILES_DIR || join(root, 'whatsapp', 'profiles')),
-    mediaDir: resolve(env.PARLEY_WA_MEDIA_DIR || join(root, 'media')),
     maxNumbersPerProcess: envNumber(env, 'PARLEY_MAX_NUMBERS_PER_PROCESS', 10, 0),
     leaseMs: envNumber(env, 'PARLEY_WA_LEASE_MS', 30_000, 0),
     scanMs: envNumber(env, 'PARLEY_WA_SCAN_MS', 5_000, 0),
