@@ -1,11 +1,11 @@
-import type { Bus, Db } from '@parley/db';
+import type { Bus, Db, MediaStore } from '@parley/db';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { AuditRepository } from './modules/audit/audit.repository.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 
-/** What every module's routes and services share: the database, the bus, audit, limits. */
+/** What every module's routes and services share: the database, the bus, audit, limits, media. */
 export interface ApiContext {
   db: Db;
   bus: Bus;
@@ -14,4 +14,6 @@ export interface ApiContext {
   audit: AuditRepository;
   auth: AuthService;
   rateLimiter: RateLimiter;
+  /** Received files (the same store the runtimes write to). */
+  media: MediaStore;
 }

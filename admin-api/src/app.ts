@@ -1,4 +1,11 @@
-import { type Bus, cipherPurposes, type Db, SecretCipher } from '@parley/db';
+import {
+  type Bus,
+  cipherPurposes,
+  type Db,
+  type MediaStore,
+  mediaStoreFromEnv,
+  SecretCipher,
+} from '@parley/db';
 import cors from 'cors';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
@@ -6,6 +13,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiContext } from './api-context.js';
 import type { ApiConfig } from './config.js';
+import { tooLarge } from './errors/domain-errors.js';
 import { clientAddress } from './http/client-address.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { mountRoutes } from './http/mount-routes.js';
@@ -38,18 +46,21 @@ import { IdempotencyService } from './modules/idempotency/idempotency.service.js
 import { InvitationsRepository } from './modules/invitations/invitations.repository.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { InvitationsService } from './modules/invitations/invitations.service.js';
+import { mediaRoutes } from './modules/media/media.routes.js';
+import { MediaService } from './modules/media/media.service.js';
 import { NumbersRepository } from './modules/numbers/numbers.repository.js';
 import { numberRoutes } from './modules/numbers/numbers.routes.js';
 import { NumbersService } from './modules/numbers/numbers.service.js';
 import { ResponsesRepository } from './modules/responses/responses.repository.js';
 import { responseRoutes } from './modules/responses/responses.routes.js';
 import { ResponsesService } from './modules/responses/responses.service.js';
+import { MediaCleanup } from './modules/retention/media-cleanup.js';
 import { type PurgeCounts, RetentionRepository } from './modules/retention/retention.repository.js';
 import { retentionRoutes } from './modules/retention/retention.routes.js';
 import { RetentionService } from './modules/retention/retention.service.js';
 import { SimulatorRepository } from './modules/simulator/simulator.repository.js';
 import { simulatorRoutes } from './modules/simulator/simulator.routes.js';
-import { SimulatorService } from './modules/simulator/simulator.service.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, SimulatorService } from './modules/simulator/simulator.service.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -67,6 +78,8 @@ export interface ApiOptions {
   logger: Logger;
   /** Serve /healthz and /readyz (when the API runs as its own process). */
   health?: boolean;
+  /** Received files; default: the store the environment names (PARLEY_S3_*, else a folder). */
+  media?: MediaStore;
 }
 
 export interface Api {
@@ -108,6 +121,7 @@ export function createApi(options: ApiOptions): Api {
       logger,
     ),
     rateLimiter: new RateLimiter(config.apiPerMinute, redis, config.redisPrefix),
+    media: options.media ?? mediaStoreFromEnv(process.env, config.dataDir),
   };
   const cipherFor = (purpose: (typeof cipherPurposes)[keyof typeof cipherPurposes]) =>
     SecretCipher.fromSecrets(purpose, config.secretKey, config.previousSecretKey);
@@ -116,8 +130,13 @@ export function createApi(options: ApiOptions): Api {
     new FlowsRepository(),
     new HeaderSecrets(cipherFor(cipherPurposes.headerValue), logger),
   );
+  const media = new MediaService(context);
   const responses = new ResponsesService(context, new ResponsesRepository());
-  const retention = new RetentionService(context, new RetentionRepository());
+  const retention = new RetentionService(
+    context,
+    new RetentionRepository(),
+    new MediaCleanup(context.media, logger),
+  );
   const invitations = new InvitationsRepository();
   const workspaces = new WorkspaceRepository();
   const signingSecrets = new SigningSecrets(cipherFor(cipherPurposes.signingSecret), workspaces, logger);
@@ -128,15 +147,22 @@ export function createApi(options: ApiOptions): Api {
     ...flowRoutes(flows),
     ...numberRoutes(new NumbersService(context, new NumbersRepository())),
     ...simulatorRoutes(
-      new SimulatorService(context, new SimulatorRepository(), flows, config.simulatorTimeoutMs),
+      new SimulatorService(
+        context,
+        new SimulatorRepository(),
+        flows,
+        config.simulatorTimeoutMs,
+        config.mediaMaxBytes,
+      ),
     ),
     ...conversationRoutes(new ConversationsService(context, new ConversationsRepository())),
     ...responseRoutes(responses),
-    ...exportRoutes(new ExportService(context, responses, new ExportRepository())),
+    ...exportRoutes(new ExportService(context, responses, new ExportRepository(), media)),
     ...analyticsRoutes(new AnalyticsService(context, responses, new AnalyticsRepository())),
     ...auditRoutes(context),
     ...retentionRoutes(retention),
     ...workspaceRoutes(context, workspaces, signingSecrets),
+    ...mediaRoutes(media),
   ];
   const openapi = buildOpenApi(routes, API_VERSION);
   // Ended with the bus when the process shuts down.
@@ -158,6 +184,21 @@ export function createApi(options: ApiOptions): Api {
   };
 
   const api = express.Router();
+  // A live-test file travels as base64 (4/3 of its size): its route reads bodies up to that, and says
+  // the file is too large in plain words; every other route keeps the usual limit.
+  const maxUpload = config.mediaMaxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+  const uploadJson = express.json({ limit: Math.ceil((maxUpload * 4) / 3) + 64 * 1024 });
+  api.post('/simulator/sessions/:id/files', (request, response, next) =>
+    uploadJson(request, response, (error?: unknown) =>
+      next(
+        (error as { type?: string } | undefined)?.type === 'entity.too.large'
+          ? tooLarge(
+              `The file is larger than ${Math.round(maxUpload / 104857.6) / 10} MB, the most that can be sent. Send a smaller file.`,
+            )
+          : error,
+      ),
+    ),
+  );
   api.use(express.json({ limit: config.bodyLimit }));
   // A body express.json() left unread is not JSON: refused, rather than silently read as no body.
   api.use((request, _response, next) => {

@@ -35,6 +35,10 @@ export interface ApiConfig {
   apiPerMinute: number;
   /** How long a simulator message waits for the runtime's answer (default 15 s). */
   simulatorTimeoutMs?: number;
+  /** The largest file the live test uploads (PARLEY_MEDIA_MAX_MB, default 16 MB). */
+  mediaMaxBytes?: number;
+  /** How long a media link in an export works (PARLEY_MEDIA_LINK_DAYS, default 7 days). */
+  mediaLinkTtlMs?: number;
 }
 
 /** API settings from the environment; `secret` is the resolved PARLEY_SECRET_KEY. */
@@ -62,6 +66,8 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
     loginPerMinute: envNumber(env, 'PARLEY_LOGIN_PER_MINUTE', 30),
     apiPerMinute: envNumber(env, 'PARLEY_API_PER_MINUTE', 1200),
     simulatorTimeoutMs: envNumber(env, 'PARLEY_SIMULATOR_TIMEOUT_MS', 15_000),
+    mediaMaxBytes: envNumber(env, 'PARLEY_MEDIA_MAX_MB', 16) * 1024 * 1024,
+    mediaLinkTtlMs: envNumber(env, 'PARLEY_MEDIA_LINK_DAYS', 7) * 24 * 3600_000,
   };
 }
 

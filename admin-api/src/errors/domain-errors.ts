@@ -13,7 +13,9 @@ export class DomainError extends Error {
       | 'precondition_failed'
       | 'rate_limited'
       | 'unprocessable'
-      | 'unavailable',
+      | 'unavailable'
+      | 'too_large'
+      | 'gone',
     message: string,
     readonly details?: unknown,
   ) {
@@ -34,3 +36,7 @@ export const unauthenticated = (message = 'Sign in first') => new DomainError('u
 export const forbidden = (message = 'Your role does not allow this') => new DomainError('forbidden', message);
 export const preconditionFailed = (message: string, details?: unknown) =>
   new DomainError('precondition_failed', message, details);
+/** An upload over its size limit; the message names the limit. */
+export const tooLarge = (message: string) => new DomainError('too_large', message);
+/** Something that existed and no longer answers (an expired link). */
+export const gone = (message: string) => new DomainError('gone', message);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Db, MemoryBus } from '@parley/db';
+import { type Db, type MediaStore, MemoryBus } from '@parley/db';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { type Api, createApi } from '../../src/app.js';
@@ -93,6 +93,7 @@ function caller(base: string) {
 export async function startTestApi(
   config: Partial<ApiConfig> = {},
   redis: Redis | null = null,
+  media?: MediaStore,
 ): Promise<TestApi> {
   const database = await createTestDatabase();
   const bus = new MemoryBus();
@@ -100,6 +101,7 @@ export async function startTestApi(
     db: database.db,
     bus,
     redis,
+    ...(media === undefined ? {} : { media }),
     logger: pino({ level: process.env.PARLEY_LOG_LEVEL ?? 'silent' }),
     config: {
       port: 0,

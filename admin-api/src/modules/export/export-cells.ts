@@ -1,3 +1,4 @@
+import { mediaKeyOfUrl } from '@parley/db';
 import type { AnswerColumn } from '../responses/answer-columns.js';
 import type { ResponseRecord } from '../responses/responses.repository.js';
 import { maskPhone } from './mask-phone.js';
@@ -27,10 +28,39 @@ export function headerRow(columns: AnswerColumn[]): string[] {
   ];
 }
 
-/** An answer as text: arrays joined with ", ", objects (media, location) as JSON, nothing as "". */
+/** A stored media answer: `{ url, mimeType, name?, size }`. */
+function isMedia(value: unknown): value is { url: string; mimeType: string } {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { url?: unknown }).url === 'string' &&
+    typeof (value as { mimeType?: unknown }).mimeType === 'string'
+  );
+}
+
+/**
+ * The record with each stored file's `parley-media://` url replaced by `link(key)` (a signed
+ * download link). Answers from before the media store (`file://` paths) are left as they are.
+ */
+export function withMediaLinks(record: ResponseRecord, link: (key: string) => string): ResponseRecord {
+  let answers: Record<string, unknown> | undefined;
+  for (const [variable, value] of Object.entries(record.answers)) {
+    const key = isMedia(value) ? mediaKeyOfUrl(value.url) : null;
+    if (key === null) continue;
+    answers ??= { ...record.answers };
+    answers[variable] = { ...(value as object), url: link(key) };
+  }
+  return answers === undefined ? record : { ...record, answers };
+}
+
+/**
+ * An answer as text: a file as its link, arrays joined with ", ", other objects (location) as
+ * JSON, nothing as "".
+ */
 export function answerText(value: unknown): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'string') return value;
+  if (isMedia(value)) return value.url;
   if (Array.isArray(value)) {
     return value
       .map((item) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : String(item)))

@@ -6,11 +6,19 @@ import Papa from 'papaparse';
 import type { ApiContext } from '../../api-context.js';
 import { DomainError } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
+import type { MediaService } from '../media/media.service.js';
 import type { AnswerColumn } from '../responses/answer-columns.js';
 import type { FlowRef, ResponseFilters, ResponseRecord } from '../responses/responses.repository.js';
 import type { ResponsesService } from '../responses/responses.service.js';
 import type { ExportRepository } from './export.repository.js';
-import { csvRecord, headerRow, ndjsonLine, type RowOptions, xlsxRow } from './export-cells.js';
+import {
+  csvRecord,
+  headerRow,
+  ndjsonLine,
+  type RowOptions,
+  withMediaLinks,
+  xlsxRow,
+} from './export-cells.js';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'ndjson';
 
@@ -145,6 +153,7 @@ export class ExportService {
     private readonly api: ApiContext,
     private readonly responses: ResponsesService,
     private readonly repository: ExportRepository,
+    private readonly media: MediaService,
     private readonly limits = { chunkRows: EXPORT_CHUNK_ROWS, maxConcurrent: MAX_CONCURRENT_EXPORTS },
   ) {}
 
@@ -207,6 +216,10 @@ export class ExportService {
           ? xlsxWriter(sink, columns, options)
           : ndjsonWriter(sink, options);
 
+    // Stored files become signed links, so the export opens them without signing in (for a while).
+    const origin = `${response.req.protocol}://${response.req.get('host')}`;
+    const linked = (record: ResponseRecord) =>
+      withMediaLinks(record, (key) => this.media.signedUrl(origin, key));
     let rows = 0;
     try {
       await writer.start();
@@ -218,7 +231,7 @@ export class ExportService {
         this.limits.chunkRows,
         async (chunk) => {
           if (sink.closed) return false;
-          await writer.rows(chunk);
+          await writer.rows(chunk.map(linked));
           rows += chunk.length;
           return !sink.closed;
         },

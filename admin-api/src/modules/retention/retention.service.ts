@@ -1,6 +1,8 @@
 import { busChannels } from '@parley/db';
 import type { ApiContext } from '../../api-context.js';
+import { unavailable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
+import type { MediaCleanup, MediaToDelete } from './media-cleanup.js';
 import type { PurgeCounts, RetentionRepository } from './retention.repository.js';
 import { withoutContact } from './without-contact.js';
 
@@ -12,6 +14,7 @@ export class RetentionService {
   constructor(
     private readonly api: ApiContext,
     private readonly repository: RetentionRepository,
+    private readonly media: MediaCleanup,
   ) {}
 
   async get(caller: Caller): Promise<{ retentionDays: number | null }> {
@@ -41,7 +44,9 @@ export class RetentionService {
    * too (Redis state, simulator sent logs, in-process caches).
    */
   async purgeContact(caller: Caller, contact: string): Promise<PurgeCounts> {
-    const { numberIds, ...counts } = await this.api.db.transaction(async (tx) => {
+    const { numberIds, files, ...counts } = await this.api.db.transaction(async (tx) => {
+      // Media: the contact's files, named before their messages go.
+      const files = await this.media.ofContact(tx, caller.workspaceId, contact);
       const purged = await this.repository.purgeContact(tx, caller.workspaceId, contact);
       for (const number of await this.repository.numberSettings(tx, caller.workspaceId)) {
         const scrubbed = withoutContact(number.settings, contact);
@@ -70,8 +75,13 @@ export class RetentionService {
           responses: purged.responses,
         },
       });
-      return purged;
+      return { ...purged, files };
     });
+    // Media: files go once the rows are gone; a retry of the erasure deletes the contact's folder again.
+    if (!(await this.media.delete(files)))
+      throw unavailable(
+        'The contact’s conversations were erased, but some of their files could not be deleted from storage. Erase the contact again to delete the remaining files.',
+      );
     for (const numberId of numberIds) {
       await this.api.bus.publish(busChannels.contactPurged, { numberId, contact }).catch(() => undefined);
     }
@@ -81,12 +91,15 @@ export class RetentionService {
   /** One pass over every workspace with a retention setting; returns the total removed. */
   async runRetention(): Promise<PurgeCounts> {
     const total: PurgeCounts = { conversations: 0, messages: 0, responses: 0 };
+    const files: MediaToDelete = { keys: [], prefixes: [] };
     await this.api.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1) as locked', [
         RETENTION_LOCK_KEY,
       ]);
       if (rows[0]?.locked !== true) return;
       for (const workspace of await this.repository.workspacesWithRetention(tx)) {
+        // Media: the expired conversations' files, named before their messages go.
+        files.keys.push(...(await this.media.ofExpired(tx, workspace.id, workspace.days)).keys);
         const purged = await this.repository.purgeExpired(tx, workspace.id, workspace.days);
         if (purged.conversations + purged.messages === 0) continue;
         total.conversations += purged.conversations;
@@ -102,6 +115,8 @@ export class RetentionService {
         });
       }
     });
+    // Media: deleted after the commit; a failure is logged by MediaCleanup and the files stay.
+    await this.media.delete(files);
     return total;
   }
 

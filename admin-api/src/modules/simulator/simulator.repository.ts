@@ -47,6 +47,8 @@ export interface InboundMessageRow {
   numberId: string;
   contact: string;
   waMessageId: string;
+  /** What the runtime records for a channel's message: text, media or location. */
+  type: 'text' | 'media' | 'location';
   body: Record<string, unknown>;
 }
 
@@ -137,10 +139,10 @@ export class SimulatorRepository {
     }>(
       `with x as (
          select * from jsonb_to_recordset($1::jsonb)
-           as x(workspace_id uuid, number_id uuid, contact text, wa_message_id text, body jsonb)
+           as x(workspace_id uuid, number_id uuid, contact text, wa_message_id text, type text, body jsonb)
        ), inserted as (
          insert into messages (workspace_id, number_id, contact, direction, wa_message_id, type, body, status)
-         select n.workspace_id, n.id, x.contact, 'in', x.wa_message_id, 'text', x.body, 'received'
+         select n.workspace_id, n.id, x.contact, 'in', x.wa_message_id, x.type, x.body, 'received'
          from x join numbers n on n.id = x.number_id and n.workspace_id = x.workspace_id and n.channel = 'simulator'
          on conflict (number_id, direction, wa_message_id) where wa_message_id is not null do nothing
          returning id, number_id, wa_message_id, body ->> 'text' as text
@@ -157,6 +159,7 @@ export class SimulatorRepository {
             number_id: row.numberId,
             contact: row.contact,
             wa_message_id: row.waMessageId,
+            type: row.type,
             body: row.body,
           })),
         ),

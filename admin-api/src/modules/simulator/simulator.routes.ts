@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { IdParams, Timestamp, Uuid, VersionNumber } from '../../http/schemas.js';
-import type { SimulatorService } from './simulator.service.js';
+import { type SimulatorService, UPLOAD_TYPES } from './simulator.service.js';
 
 const Status = Type.String({
   description:
@@ -71,6 +71,23 @@ const MessageBody = Type.Object(
   { text: Type.String({ minLength: 1, maxLength: 4096 }) },
   { additionalProperties: false },
 );
+const FileBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    mimeType: Type.String({ minLength: 1, maxLength: 100 }),
+    data: Type.String({ minLength: 1, description: 'The file’s bytes, base64-encoded' }),
+    caption: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+const LocationBody = Type.Object(
+  {
+    lat: Type.Number({ minimum: -90, maximum: 90, 'x-message': 'Latitude must be between -90 and 90.' }),
+    lng: Type.Number({ minimum: -180, maximum: 180, 'x-message': 'Longitude must be between -180 and 180.' }),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
 const Reply = Type.Object({
   messages: Type.Array(BotMessage),
   status: Status,
@@ -130,7 +147,40 @@ export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] 
         },
       },
       handler: async ({ caller, params, body, idempotencyKey }) =>
-        simulator.send(caller, params.id, body.text, idempotencyKey),
+        simulator.send(caller, params.id, { text: body.text }, idempotencyKey),
+    }),
+    route({
+      method: 'post',
+      path: '/simulator/sessions/{id}/files',
+      summary: 'Send a file (a picture, a document…) as the contact, as WhatsApp would deliver it',
+      description: `The file is base64 in \`data\`, at most PARLEY_MEDIA_MAX_MB (16 MB by default); allowed types: ${UPLOAD_TYPES.join(', ')}. It is stored like a received file and answers media questions. Replies as for a typed message.`,
+      tag: 'simulator',
+      access: 'editor',
+      params: IdParams,
+      body: FileBody,
+      responses: {
+        200: { description: 'The bot’s replies and the conversation after them', schema: Reply },
+        202: { description: 'The message is stored; the reply is not ready yet', schema: Pending },
+        413: { description: 'The file is too large (the message names the limit)' },
+        422: { description: 'This type of file cannot be sent' },
+      },
+      handler: async ({ caller, params, body, idempotencyKey }) =>
+        simulator.sendFile(caller, params.id, body, idempotencyKey),
+    }),
+    route({
+      method: 'post',
+      path: '/simulator/sessions/{id}/locations',
+      summary: 'Send a location as the contact (answers location questions)',
+      tag: 'simulator',
+      access: 'editor',
+      params: IdParams,
+      body: LocationBody,
+      responses: {
+        200: { description: 'The bot’s replies and the conversation after them', schema: Reply },
+        202: { description: 'The message is stored; the reply is not ready yet', schema: Pending },
+      },
+      handler: async ({ caller, params, body, idempotencyKey }) =>
+        simulator.send(caller, params.id, { location: body }, idempotencyKey),
     }),
     route({
       method: 'delete',

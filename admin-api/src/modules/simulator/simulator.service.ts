@@ -1,8 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Batcher, busChannels, type SimulatorTurn } from '@parley/db';
+import { Batcher, busChannels, MEDIA_URL_PREFIX, mediaKey, type SimulatorTurn } from '@parley/db';
 import { LRUCache } from 'lru-cache';
 import type { ApiContext } from '../../api-context.js';
-import { DomainError, notFound, unavailable, unprocessable } from '../../errors/domain-errors.js';
+import {
+  DomainError,
+  invalid,
+  notFound,
+  tooLarge,
+  unavailable,
+  unprocessable,
+} from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type { FlowsService } from '../flows/flows.service.js';
 import type {
@@ -17,8 +24,59 @@ import { TurnWaiter } from './turn-waiter.js';
 /** The contact a session talks as when none is given (a fictional number). */
 export const DEFAULT_SIMULATOR_CONTACT = '+15555550100';
 export const DEFAULT_TURN_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
+/** The types WhatsApp delivers as media messages, which the live test accepts too. */
+export const UPLOAD_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'video/mp4',
+  'video/3gpp',
+  'audio/ogg',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/aac',
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/zip',
+];
+
+/** An upload's bytes from base64, refused with a plain reason when it is empty, too large or not base64. */
+export function decodeUpload(data: string, mimeType: string, maxBytes: number): Buffer {
+  if (!UPLOAD_TYPES.includes(mimeType))
+    throw unprocessable(
+      `Files of type ${mimeType} cannot be sent. Send a picture, a video, a sound, a PDF or an office document.`,
+    );
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw invalid('The file is not base64-encoded.');
+  const megabytes = Math.round((maxBytes / 1048576) * 10) / 10;
+  // Checked before decoding, so an oversized upload is never held twice in memory.
+  if (Math.floor((data.length * 3) / 4) > maxBytes + 2)
+    throw tooLarge(
+      `The file is larger than ${megabytes} MB, the most that can be sent. Send a smaller file.`,
+    );
+  const bytes = Buffer.from(data, 'base64');
+  if (bytes.length === 0) throw invalid('The file is empty.');
+  if (bytes.length > maxBytes)
+    throw tooLarge(
+      `The file is larger than ${megabytes} MB, the most that can be sent. Send a smaller file.`,
+    );
+  return bytes;
+}
 /** The most messages a session's transcript returns (the latest; `truncated` says when some are left out). */
 export const TRANSCRIPT_LIMIT = 5_000;
+
+/** What the contact sends: text, a file (with an optional caption) or a location. */
+export type ContactMessage =
+  | { text: string }
+  | { text?: string; media: { url: string; mimeType: string; name: string; size: number } }
+  | { location: { lat: number; lng: number; name?: string } };
 
 /** A bot message as the simulator shows it. */
 export interface BotMessage {
@@ -112,6 +170,7 @@ export class SimulatorService {
     private readonly repository: SimulatorRepository,
     private readonly flows: FlowsService,
     private readonly turnTimeoutMs = DEFAULT_TURN_TIMEOUT_MS,
+    private readonly maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES,
   ) {
     this.inbox = new Batcher((rows) => repository.insertInbound(api.db, rows));
   }
@@ -207,10 +266,48 @@ export class SimulatorService {
   async send(
     caller: Caller,
     sessionId: string,
-    text: string,
+    message: ContactMessage,
     idempotencyKey: string | null,
   ): Promise<SendResult> {
     const session = await this.session(caller, sessionId);
+    return this.sendAs(caller, session, message, idempotencyKey);
+  }
+
+  /**
+   * Sends a file as the contact: checked (type, size), stored in the media store under the
+   * session's contact, then sent like a WhatsApp media message.
+   */
+  async sendFile(
+    caller: Caller,
+    sessionId: string,
+    file: { name: string; mimeType: string; data: string; caption?: string },
+    idempotencyKey: string | null,
+  ): Promise<SendResult> {
+    const session = await this.session(caller, sessionId);
+    const bytes = decodeUpload(file.data, file.mimeType, this.maxUploadBytes);
+    const key = mediaKey(caller.workspaceId, session.contact, file.name);
+    await this.api.media.put(key, bytes, file.mimeType);
+    const media = {
+      url: `${MEDIA_URL_PREFIX}${key}`,
+      mimeType: file.mimeType,
+      name: file.name,
+      size: bytes.length,
+    };
+    return this.sendAs(
+      caller,
+      session,
+      file.caption === undefined ? { media } : { text: file.caption, media },
+      idempotencyKey,
+    );
+  }
+
+  private async sendAs(
+    caller: Caller,
+    session: SessionRecord,
+    message: ContactMessage,
+    idempotencyKey: string | null,
+  ): Promise<SendResult> {
+    const sessionId = session.id;
     const waiter = await TurnWaiter.start({
       bus: this.api.bus,
       numberId: session.id,
@@ -219,7 +316,7 @@ export class SimulatorService {
         this.repository.turnSettled(this.api.db, session.id, session.contact, inboundId),
     });
     try {
-      const inbound = await this.store(caller, session, text, idempotencyKey);
+      const inbound = await this.store(caller, session, message, idempotencyKey);
       await this.api.bus
         .publish(busChannels.inbound, { numberId: session.id, contact: session.contact })
         .catch((error: unknown) =>
@@ -251,9 +348,10 @@ export class SimulatorService {
   private async store(
     caller: Caller,
     session: SessionRecord,
-    text: string,
+    message: ContactMessage,
     idempotencyKey: string | null,
   ): Promise<StoredInbound> {
+    const text = 'text' in message ? message.text : undefined;
     let inbound: StoredInbound | null;
     try {
       inbound = await this.inbox.submit({
@@ -265,9 +363,10 @@ export class SimulatorService {
           idempotencyKey === null
             ? `sim-in-${randomUUID()}`
             : `sim-in-key-${createHash('sha256').update(`${caller.userId} ${idempotencyKey}`).digest('hex')}`,
+        type: 'media' in message ? 'media' : 'location' in message ? 'location' : 'text',
         // What the runtime stores for a channel's message (its inboundBody).
         body: {
-          text,
+          ...message,
           ...(session.contactName === null ? {} : { contactName: session.contactName }),
           sentAt: Date.now(),
         },
@@ -283,7 +382,7 @@ export class SimulatorService {
       this.sessions.delete(sessionKey(caller, session.id));
       throw notFound('Simulator session');
     }
-    if (inbound.text !== text) {
+    if ((inbound.text ?? undefined) !== text) {
       throw unprocessable(
         'This Idempotency-Key was already used for a different message. Use a new key for a new message.',
       );
