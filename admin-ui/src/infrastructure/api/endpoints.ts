@@ -110,6 +110,23 @@ export const api = {
       body: { text },
       headers: { 'idempotency-key': idempotencyKey },
     }).then((r) => r.data),
+  /** Sends a file as the contact: base64 in JSON, within the server's size limit. */
+  sendSimulatedFile: (
+    id: string,
+    file: { name: string; mimeType: string; data: string },
+    idempotencyKey: string,
+  ) =>
+    request<SimulatorReply | SimulatorPending>(`/simulator/sessions/${enc(id)}/files`, {
+      method: 'POST',
+      body: file,
+      headers: { 'idempotency-key': idempotencyKey },
+    }).then((r) => r.data),
+  sendSimulatedLocation: (id: string, location: { lat: number; lng: number }, idempotencyKey: string) =>
+    request<SimulatorReply | SimulatorPending>(`/simulator/sessions/${enc(id)}/locations`, {
+      method: 'POST',
+      body: location,
+      headers: { 'idempotency-key': idempotencyKey },
+    }).then((r) => r.data),
   endSimulation: (id: string) =>
     request<void>(`/simulator/sessions/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
 

@@ -1,4 +1,4 @@
-import { MessageCircle, RotateCcw, Send, X } from 'lucide-react';
+import { Image, MapPin, MessageCircle, Paperclip, RotateCcw, Send, X } from 'lucide-react';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '@/components/ui/badge';
@@ -26,6 +26,92 @@ interface ChatEntry extends BotMessage {
 }
 
 type Status = SimulatorReply['status'];
+
+/** What the tester sends as the contact: typed text, a file or a location. */
+type Outgoing =
+  | { kind: 'text'; text: string }
+  | { kind: 'file'; name: string; mimeType: string; data: string }
+  | { kind: 'location'; lat: number; lng: number };
+
+/** How the tester's own message shows in the chat. */
+function outgoingText(message: Outgoing): string {
+  if (message.kind === 'text') return message.text;
+  if (message.kind === 'file') return `📎 ${message.name}`;
+  return `📍 ${message.lat}, ${message.lng}`;
+}
+
+/** A picked file as base64 (the API takes files as JSON). */
+function readBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(new Error(`The file ${file.name} could not be read.`));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** The small lat/lng form behind "Send a location". */
+function LocationForm({
+  disabled,
+  onSend,
+  onCancel,
+}: {
+  disabled: boolean;
+  onSend: (lat: number, lng: number) => void;
+  onCancel: () => void;
+}) {
+  const [lat, setLat] = useState('38.7223');
+  const [lng, setLng] = useState('-9.1393');
+  const latitude = Number(lat);
+  const longitude = Number(lng);
+  const valid =
+    lat.trim() !== '' &&
+    lng.trim() !== '' &&
+    Math.abs(latitude) <= 90 &&
+    Math.abs(longitude) <= 180 &&
+    Number.isFinite(latitude) &&
+    Number.isFinite(longitude);
+  return (
+    <form
+      aria-label="Send a location"
+      className="flex flex-wrap items-end gap-2 border-t bg-slate-50 px-3 py-2 text-xs"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (valid) onSend(latitude, longitude);
+      }}
+    >
+      <label htmlFor="live-test-lat" className="flex flex-col gap-0.5">
+        Latitude
+        <Input
+          id="live-test-lat"
+          className="h-7 w-24"
+          inputMode="decimal"
+          value={lat}
+          onChange={(e) => setLat(e.target.value)}
+        />
+      </label>
+      <label htmlFor="live-test-lng" className="flex flex-col gap-0.5">
+        Longitude
+        <Input
+          id="live-test-lng"
+          className="h-7 w-24"
+          inputMode="decimal"
+          value={lng}
+          onChange={(e) => setLng(e.target.value)}
+        />
+      </label>
+      <Button type="submit" size="sm" disabled={disabled || !valid}>
+        Send location
+      </Button>
+      <Button type="button" size="sm" variant="ghost" onClick={onCancel}>
+        Cancel
+      </Button>
+      {!valid && (
+        <p className="w-full text-red-700">Latitude is between -90 and 90, longitude between -180 and 180.</p>
+      )}
+    </form>
+  );
+}
 
 const STATUS: Record<
   Status,
@@ -172,7 +258,10 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   const [sending, setSending] = useState(false);
   const [sendError, setSendError] = useState<string | null>(null);
   /** A message without its reply yet (failed or pending): "Try again" resends it with the same key. */
-  const [unanswered, setUnanswered] = useState<{ text: string; idempotencyKey: string } | null>(null);
+  const [unanswered, setUnanswered] = useState<{ message: Outgoing; idempotencyKey: string } | null>(null);
+  const [locating, setLocating] = useState(false);
+  const filePicker = useRef<HTMLInputElement>(null);
+  const imagePicker = useRef<HTMLInputElement>(null);
   const [pendingNote, setPendingNote] = useState<string | null>(null);
   const [startedRevision, setStartedRevision] = useState(0);
   const revision = useEditorStore((state) => state.revision);
@@ -230,16 +319,22 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     list.current?.lastElementChild?.scrollIntoView({ block: 'end' });
   }, [entries.length, sending]);
 
-  /** Sends (or sends again) one typed message and shows its reply, or why there is none yet. */
-  const deliver = async (message: { text: string; idempotencyKey: string }) => {
+  /** Sends (or sends again) one message and shows its reply, or why there is none yet. */
+  const deliver = async (attempt: { message: Outgoing; idempotencyKey: string }) => {
     if (sessionId === null) return;
+    const { message, idempotencyKey } = attempt;
     setSending(true);
     setSendError(null);
     setPendingNote(null);
     try {
-      const reply = await api.sendSimulated(sessionId, message.text, message.idempotencyKey);
+      const reply =
+        message.kind === 'text'
+          ? await api.sendSimulated(sessionId, message.text, idempotencyKey)
+          : message.kind === 'file'
+            ? await api.sendSimulatedFile(sessionId, message, idempotencyKey)
+            : await api.sendSimulatedLocation(sessionId, message, idempotencyKey);
       if ('replyPending' in reply) {
-        setUnanswered(message);
+        setUnanswered(attempt);
         setPendingNote(reply.message);
         return;
       }
@@ -256,7 +351,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
       const conversation = page.items[0];
       setLiveNode(conversation && conversation.status === 'active' ? conversation.currentNode : null);
     } catch (error) {
-      setUnanswered(message);
+      setUnanswered(attempt);
       setSendError(errorMessage(error));
     } finally {
       setSending(false);
@@ -264,16 +359,36 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     }
   };
 
-  const send = async (typed: string) => {
-    const trimmed = typed.trim();
-    if (sessionId === null || trimmed === '' || sending) return;
+  const sendMessage = async (message: Outgoing) => {
+    if (sessionId === null || sending) return;
     setEntries((current) => [
       ...current,
-      { key: nextKey.current++, direction: 'in', text: trimmed, at: new Date().toISOString() },
+      { key: nextKey.current++, direction: 'in', text: outgoingText(message), at: new Date().toISOString() },
     ]);
+    // One key per message: its retries reuse it, so the message is stored once.
+    await deliver({ message, idempotencyKey: newIdempotencyKey() });
+  };
+
+  const send = async (typed: string) => {
+    const trimmed = typed.trim();
+    if (trimmed === '') return;
     setText('');
-    // One key per typed message: its retries reuse it, so the message is stored once.
-    await deliver({ text: trimmed, idempotencyKey: newIdempotencyKey() });
+    await sendMessage({ kind: 'text', text: trimmed });
+  };
+
+  const sendFile = async (file: File | undefined) => {
+    if (file === undefined) return;
+    try {
+      const data = await readBase64(file);
+      await sendMessage({
+        kind: 'file',
+        name: file.name,
+        mimeType: file.type || 'application/octet-stream',
+        data,
+      });
+    } catch (error) {
+      setSendError(errorMessage(error));
+    }
   };
 
   const submit = (event: FormEvent) => {
@@ -383,7 +498,64 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
           )}
         </div>
       )}
-      <form onSubmit={submit} className="flex items-center gap-2 border-t px-3 py-2">
+      {locating && (
+        <LocationForm
+          disabled={sessionId === null || sending}
+          onCancel={() => setLocating(false)}
+          onSend={(lat, lng) => {
+            setLocating(false);
+            void sendMessage({ kind: 'location', lat, lng });
+          }}
+        />
+      )}
+      <div className="flex items-center gap-1 border-t px-2 pt-1.5">
+        <input
+          ref={filePicker}
+          type="file"
+          hidden
+          data-testid="live-test-file"
+          onChange={(event) => {
+            void sendFile(event.target.files?.[0]);
+            event.target.value = '';
+          }}
+        />
+        <input
+          ref={imagePicker}
+          type="file"
+          accept="image/jpeg,image/png,image/webp,image/gif"
+          hidden
+          data-testid="live-test-image"
+          onChange={(event) => {
+            void sendFile(event.target.files?.[0]);
+            event.target.value = '';
+          }}
+        />
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={sessionId === null || sending}
+          onClick={() => filePicker.current?.click()}
+        >
+          <Paperclip aria-hidden /> Send a file
+        </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={sessionId === null || sending}
+          onClick={() => imagePicker.current?.click()}
+        >
+          <Image aria-hidden /> Send an image
+        </Button>
+        <Button
+          size="sm"
+          variant="ghost"
+          disabled={sessionId === null || sending}
+          onClick={() => setLocating((open) => !open)}
+        >
+          <MapPin aria-hidden /> Send a location
+        </Button>
+      </div>
+      <form onSubmit={submit} className="flex items-center gap-2 px-3 py-2">
         <label htmlFor="live-test-input" className="sr-only">
           Your message
         </label>
