@@ -11,6 +11,8 @@ export interface ParleyServer {
   url: string;
   adminEmail: string;
   adminPassword: string;
+  /** The server's PARLEY_DATA_DIR (its database, media folder…). */
+  dataDir: string;
   stop: () => Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startParley(): Promise<ParleyServer> {
     url,
     adminEmail: 'admin@parley.test',
     adminPassword,
+    dataDir,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -36,8 +36,8 @@ type Outgoing =
 /** How the tester's own message shows in the chat. */
 function outgoingText(message: Outgoing): string {
   if (message.kind === 'text') return message.text;
-  if (message.kind === 'file') return `📎 ${message.name}`;
-  return `📍 ${message.lat}, ${message.lng}`;
+  if (message.kind === 'file') return `File: ${message.name}`;
+  return `Location: ${message.lat}, ${message.lng}`;
 }
 
 /** A picked file as base64 (the API takes files as JSON). */
@@ -331,8 +331,16 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
         message.kind === 'text'
           ? await api.sendSimulated(sessionId, message.text, idempotencyKey)
           : message.kind === 'file'
-            ? await api.sendSimulatedFile(sessionId, message, idempotencyKey)
-            : await api.sendSimulatedLocation(sessionId, message, idempotencyKey);
+            ? await api.sendSimulatedFile(
+                sessionId,
+                { name: message.name, mimeType: message.mimeType, data: message.data },
+                idempotencyKey,
+              )
+            : await api.sendSimulatedLocation(
+                sessionId,
+                { lat: message.lat, lng: message.lng },
+                idempotencyKey,
+              );
       if ('replyPending' in reply) {
         setUnanswered(attempt);
         setPendingNote(reply.message);
@@ -508,7 +516,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
           }}
         />
       )}
-      <div className="flex items-center gap-1 border-t px-2 pt-1.5">
+      <div className="flex flex-wrap items-center gap-0.5 border-t px-2 pt-1.5 [&_button]:h-7 [&_button]:px-2 [&_button]:text-xs">
         <input
           ref={filePicker}
           type="file"
