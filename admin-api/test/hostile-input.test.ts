@@ -197,7 +197,17 @@ function validRequest(operation: Operation): {
         ? seeded.conversation
         : seeded.session;
   // The seeded conversation's contact: erasing it would lose the seeded response.
-  const values = { id, v: 1, a: 1, b: 2, phone: SEEDED_CONTACT };
+  const values = {
+    id,
+    v: 1,
+    a: 1,
+    b: 2,
+    phone: SEEDED_CONTACT,
+    // A file key of this workspace that holds nothing.
+    workspaceId: api.workspaceId,
+    folder: '0'.repeat(32),
+    file: `${randomUUID()}-photo.png`,
+  };
   const bodies: Record<string, unknown> = {
     'POST /auth/login': { email: `nobody-${randomUUID()}@example.com`, password: 'wrong password' },
     'POST /users': { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' },
@@ -645,6 +655,8 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
       'POST /auth/logout': 'signing out',
       'POST /flows/{id}/validate': 'reads only',
       'POST /simulator/sessions/{id}/messages': 'test traffic, stored as test data',
+      'POST /simulator/sessions/{id}/files': 'test traffic, stored as test data',
+      'POST /simulator/sessions/{id}/locations': 'test traffic, stored as test data',
       'POST /invitations/{id}/accept':
         'audited in the inviting workspace as the invitee (invitations.test.ts)',
       'POST /invitations/{id}/decline':

@@ -5,10 +5,15 @@
  * another workspace's objects. Every reply is checked against the operation's declared responses.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalMediaStore, mediaKey } from '@parley/db';
 import type { RuntimeService } from '@parley/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../src/modules/auth/password.js';
 import { TokenSigner } from '../src/modules/auth/tokens.js';
+import { MediaLinks } from '../src/modules/media/media-links.js';
 import { intakeFlow } from './support/flows.js';
 import {
   allows,
@@ -31,7 +36,8 @@ const JWT_SECRET = `role-matrix-${randomUUID()}`;
 const PASSWORD = 'a long enough password';
 
 // The API and its document exist before the tests are declared: they are generated from it.
-const api = await startTestApi({ jwtSecret: JWT_SECRET, simulatorTimeoutMs: 10_000 });
+const media = new LocalMediaStore(await mkdtemp(join(tmpdir(), 'parley-role-matrix-')));
+const api = await startTestApi({ jwtSecret: JWT_SECRET, simulatorTimeoutMs: 10_000 }, null, media);
 const docReply = await send(api.base, 'get', '/openapi.json');
 const doc: Json = docReply.body;
 const operations = operationsOf(doc);
@@ -62,6 +68,8 @@ interface Workspace {
   owner: string;
   /** An open invitation to join it, addressed to nobody in these tests. */
   invitation: string;
+  /** The media key of a file its contact sent. */
+  file: string;
 }
 
 let runtime: RuntimeService;
@@ -143,7 +151,11 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     role: 'viewer',
   });
   const conversation = await seedConversation(workspaceId, number.id, flow.id, conversationStatus);
+  // A document: served as application/octet-stream, the type the routes declare (pictures go inline).
+  const file = mediaKey(workspaceId, conversation.contact, 'receipt.pdf');
+  await media.put(file, Buffer.from('%PDF-1.4'), 'application/pdf');
   return {
+    file,
     id: workspaceId,
     flow: flow.id,
     number: number.id,
@@ -183,6 +195,8 @@ interface Plan {
   token?: string;
   /** Where the object acted on can be read back (DELETE), as the owner of the workspace. */
   readBack?: string;
+  /** A query string (with its `?`). */
+  query?: string;
 }
 
 interface PlanContext {
@@ -206,7 +220,17 @@ function valuesFor(path: string, workspace: Workspace): Record<string, string | 
             ? workspace.invitation
             : undefined;
   if (path.includes('{id}') && id === undefined) throw new Error(`no fixture for {id} in ${path}: add one`);
-  return { ...(id === undefined ? {} : { id }), v: 1, a: 1, b: 2, phone: workspace.contact };
+  const [workspaceId, folder, file] = workspace.file.split('/') as [string, string, string];
+  return {
+    ...(id === undefined ? {} : { id }),
+    v: 1,
+    a: 1,
+    b: 2,
+    phone: workspace.contact,
+    workspaceId,
+    folder,
+    file,
+  };
 }
 
 type Planner = (operation: Operation, context: PlanContext) => Promise<Partial<Plan>>;
@@ -277,6 +301,14 @@ const PLANS: Record<string, Planner> = {
   'PUT /numbers/{id}/flow': async () => ({ body: { flowId: home.flow } }),
   'POST /simulator/sessions': async (_operation, { workspace }) => ({ body: { flowId: workspace.flow } }),
   'POST /simulator/sessions/{id}/messages': async () => ({ body: { text: 'hi' } }),
+  'POST /simulator/sessions/{id}/files': async () => ({
+    body: { name: 'photo.png', mimeType: 'image/png', data: Buffer.from('a picture').toString('base64') },
+  }),
+  // A link as an export writes it, signed with the API's secret.
+  'GET /media/signed/{workspaceId}/{folder}/{file}': async (_operation, { workspace }) => {
+    const { expires, signature } = new MediaLinks(JWT_SECRET).sign(workspace.file, Date.now() + 3600_000);
+    return { query: `?expires=${expires}&signature=${signature}` };
+  },
   'POST /conversations/{id}/release': async (_operation, { workspace, foreign }) =>
     foreign ? { values: { id: workspace.conversation } } : { values: { id: await throwaway.handoff() } },
   'PUT /workspace/retention': async () => ({ body: { retentionDays: 3650 } }),
@@ -432,6 +464,10 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /flows/{id}/responses/export': 'viewer',
       'GET /flows/{id}/analytics': 'viewer',
       'GET /audit': 'admin',
+      'GET /media/{workspaceId}/{folder}/{file}': 'viewer',
+      'GET /media/signed/{workspaceId}/{folder}/{file}': 'public',
+      'POST /simulator/sessions/{id}/files': 'editor',
+      'POST /simulator/sessions/{id}/locations': 'editor',
       'GET /workspace/retention': 'admin',
       'PUT /workspace/retention': 'admin',
       'DELETE /contacts/{phone}': 'admin',
@@ -448,7 +484,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     }
     expect(
       operations.filter((operation) => operation.access === 'public').map((operation) => operation.key),
-    ).toEqual(['POST /auth/login']);
+    ).toEqual(['POST /auth/login', 'GET /media/signed/{workspaceId}/{folder}/{file}']);
   });
 
   for (const operation of ordered) {
@@ -460,7 +496,8 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
         token: string | undefined,
         workspace?: string,
       ): Promise<RawReply> => {
-        const reply = await send(api.base, operation.method, fillPath(operation.path, plan.values), {
+        const path = `${fillPath(operation.path, plan.values)}${plan.query ?? ''}`;
+        const reply = await send(api.base, operation.method, path, {
           ...(token === undefined ? {} : { token }),
           ...(plan.body === undefined ? {} : { body: plan.body }),
           ...(plan.headers === undefined ? {} : { headers: plan.headers }),
