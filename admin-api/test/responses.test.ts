@@ -227,7 +227,7 @@ describe('GET /flows/{id}/responses', () => {
     );
     expect((await list(t.admin, { includeTest: true })).columns).toEqual([
       ...EXPECTED_COLUMNS,
-      { variable: 'fresh', title: 'New?', type: 'boolean' },
+      { variable: 'fresh', title: 'New?', type: 'boolean', personal: null },
     ]);
     expect((await list(t.admin)).columns).toEqual(EXPECTED_COLUMNS);
   });

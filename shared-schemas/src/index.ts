@@ -23,7 +23,7 @@ export {
 } from './secrets/header-secrets.js';
 export { renderTemplate, type TemplateEscape, templatePaths, valueToText } from './templates/template.js';
 export { REPLACEMENT_CHARACTER, storableJson, storableText } from './text/storable-text.js';
-export { createAjv, isE164Phone } from './validation/ajv.js';
+export { createAjv, formatPhone, isE164Phone } from './validation/ajv.js';
 export { problemsFromAjv } from './validation/ajv-messages.js';
 export { type CompiledAnswer, compileAnswerSchema } from './validation/answer-validator.js';
 export { MAX_MESSAGES_PER_TURN } from './validation/message-cap.js';

@@ -103,13 +103,13 @@ export const FLOW_V2 = {
 
 /** The answer columns the API should report: version 2's order, then what only version 1 had. */
 export const EXPECTED_COLUMNS = [
-  { variable: 'name', title: 'Full name', type: 'string' },
-  { variable: 'plan', title: 'Plan', type: 'string' },
-  { variable: 'tags', title: 'Interests', type: 'array' },
-  { variable: 'rating', title: 'Rating', type: 'integer' },
-  { variable: 'location', title: 'Where are you', type: 'object' },
-  { variable: 'email', title: 'Email', type: 'string' },
-  { variable: 'status', title: 'Marital status', type: 'string' },
+  { variable: 'name', title: 'Full name', type: 'string', personal: null },
+  { variable: 'plan', title: 'Plan', type: 'string', personal: null },
+  { variable: 'tags', title: 'Interests', type: 'array', personal: null },
+  { variable: 'rating', title: 'Rating', type: 'integer', personal: null },
+  { variable: 'location', title: 'Where are you', type: 'object', personal: null },
+  { variable: 'email', title: 'Email', type: 'string', personal: 'email' },
+  { variable: 'status', title: 'Marital status', type: 'string', personal: null },
 ];
 
 export interface SeededFlow {

@@ -1,6 +1,6 @@
 import { Ajv2020, type Options } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { re2RegExpEngine } from '../patterns/author-pattern.js';
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -9,6 +9,11 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 /** A phone number stored by Parley: E.164, valid for its country. */
 export function isE164Phone(value: string): boolean {
   return /^\+[1-9]\d{6,14}$/.test(value) && isValidPhoneNumber(value);
+}
+
+/** A stored phone as people read it (`+34 612 34 56 78`); anything unparsable as it is. */
+export function formatPhone(value: string): string {
+  return parsePhoneNumberFromString(value)?.formatInternational() ?? value;
 }
 
 /**

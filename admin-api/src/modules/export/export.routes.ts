@@ -11,7 +11,9 @@ const ExportQuery = Type.Object({
   maskPhone: Type.Optional(
     Type.Boolean({
       default: false,
-      description: 'Mask contacts: +15550100101 → +1555•••0101 (first and last 4 digits kept)',
+      description:
+        'Mask personal data: contacts and phone answers +15550100101 → +1555•••0101 (first and last 4 digits kept), ' +
+        'contact names Ann Lee → A•••, email answers ann@example.com → a•••@•••.com. Other answers are not masked.',
     }),
   ),
   ...ResponseFilterQuery,

@@ -19,6 +19,7 @@ import {
   withMediaLinks,
   xlsxRow,
 } from './export-cells.js';
+import { maskPersonalData } from './mask-personal.js';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'ndjson';
 
@@ -231,7 +232,9 @@ export class ExportService {
         this.limits.chunkRows,
         async (chunk) => {
           if (sink.closed) return false;
-          await writer.rows(chunk.map(linked));
+          await writer.rows(
+            chunk.map((record) => linked(options.maskPhone ? maskPersonalData(record, columns) : record)),
+          );
           rows += chunk.length;
           return !sink.closed;
         },

@@ -18,6 +18,13 @@ export interface FlowRecord {
   updatedAt: string;
 }
 
+/** A number that answers with a flow, named for the admin who is about to silence it. */
+export interface ServingNumber {
+  id: string;
+  phone: string;
+  label: string | null;
+}
+
 export interface VersionRecord {
   id: string;
   version: number;
@@ -145,6 +152,36 @@ export class FlowsRepository {
         ? 'update flows set draft = $3::jsonb where id = $1 and draft = $2::jsonb'
         : 'update flow_versions set definition = $3::jsonb where id = $1 and definition = $2::jsonb';
     await db.query(sql, [stored.id, JSON.stringify(stored.definition), JSON.stringify(definition)]);
+  }
+
+  /** Deleted flows, most recently deleted first, with when they were deleted. */
+  async listDeleted(db: Queryable, workspaceId: string): Promise<(FlowRecord & { deletedAt: string })[]> {
+    const { rows } = await db.query<FlowRow & { deleted_at: Date }>(
+      `select ${FLOW_COLUMNS}, f.deleted_at from flows f
+       where f.workspace_id = $1 and f.deleted_at is not null
+       order by f.deleted_at desc limit 500`,
+      [workspaceId],
+    );
+    return rows.map((row) => ({ ...toFlow(row), deletedAt: row.deleted_at.toISOString() }));
+  }
+
+  /** The numbers a flow answers on (deleting it leaves them silent). */
+  async servingNumbers(db: Queryable, workspaceId: string, flowId: string): Promise<ServingNumber[]> {
+    const { rows } = await db.query<ServingNumber>(
+      `select n.id, n.phone, n.label from number_flows nf join numbers n on n.id = nf.number_id
+       where nf.flow_id = $1 and nf.workspace_id = $2 order by n.phone`,
+      [flowId, workspaceId],
+    );
+    return rows;
+  }
+
+  /** Brings a deleted flow back; returns false when it was not deleted (or is not in the workspace). */
+  async restore(db: Queryable, workspaceId: string, flowId: string): Promise<boolean> {
+    const { rowCount } = await db.query(
+      'update flows set deleted_at = null where id = $1 and workspace_id = $2 and deleted_at is not null',
+      [flowId, workspaceId],
+    );
+    return rowCount > 0;
   }
 
   async softDelete(db: Queryable, workspaceId: string, flowId: string): Promise<boolean> {

@@ -13,6 +13,7 @@ const FlowSummary = Type.Object({
   name: Type.String(),
   publishedVersion: Type.Union([Type.Integer(), Type.Null()]),
   updatedAt: Timestamp,
+  deletedAt: Type.Optional(Timestamp),
 });
 const Flow = Type.Object({
   id: Uuid,
@@ -47,26 +48,41 @@ const CreateBody = Type.Object(
   { additionalProperties: false },
 );
 const DraftBody = Type.Object({ definition: Definition }, { additionalProperties: false });
-const SearchQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })) });
+const SearchQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  deleted: Type.Optional(
+    Type.Boolean({ default: false, description: 'List deleted flows instead (they can be restored)' }),
+  ),
+});
+const DeleteQuery = Type.Object({
+  confirm: Type.Optional(
+    Type.Boolean({
+      default: false,
+      description: 'Required when numbers answer with this flow: they go silent until given another',
+    }),
+  ),
+});
 
 export function flowRoutes(flows: FlowsService): RouteDefinition[] {
   return [
     route({
       method: 'get',
       path: '/flows',
-      summary: 'List the flows of the workspace (search by name with q)',
+      summary: 'List the flows of the workspace (search by name with q; deleted=true: the deleted ones)',
       tag: 'flows',
       access: 'viewer',
       query: SearchQuery,
       responses: {
         200: {
-          description: 'Flows, most recently changed first',
+          description: 'Flows, most recently changed (or deleted) first',
           schema: Type.Object({ items: Type.Array(FlowSummary) }),
         },
       },
       handler: async ({ caller, query }) => ({
         status: 200,
-        body: { items: await flows.list(caller, query.q) },
+        body: {
+          items: query.deleted === true ? await flows.listDeleted(caller) : await flows.list(caller, query.q),
+        },
       }),
     }),
     route({
@@ -208,14 +224,20 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
     route({
       method: 'post',
       path: '/flows/{id}/versions/{v}/rollback',
-      summary: 'Publish a copy of version v as the newest version',
+      summary:
+        'Publish a copy of version v as the newest version (and the draft); If-Match: the draft’s etag',
+      description:
+        'If-Match must carry the draft’s etag, as on a draft save: rolling back replaces the draft.',
       tag: 'flows',
       access: 'editor',
       params: VersionParams,
-      responses: { 201: { description: 'Published', schema: Type.Object({ version: Type.Integer() }) } },
-      handler: async ({ caller, params }) => ({
+      responses: {
+        201: { description: 'Published', schema: Type.Object({ version: Type.Integer() }) },
+        412: { description: 'Someone else saved the draft in the meantime, or If-Match is missing' },
+      },
+      handler: async ({ caller, params, request }) => ({
         status: 201,
-        body: await flows.rollback(caller, params.id, params.v),
+        body: await flows.rollback(caller, params.id, params.v, request.get('if-match')),
       }),
     }),
     route({
@@ -252,15 +274,29 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
     route({
       method: 'delete',
       path: '/flows/{id}',
-      summary: 'Delete a flow (its conversations and answers are kept)',
+      summary: 'Delete a flow (its conversations and answers are kept; it can be restored)',
       tag: 'flows',
       access: 'editor',
       params: IdParams,
-      responses: { 204: { description: 'Deleted' } },
-      handler: async ({ caller, params }) => {
-        await flows.remove(caller, params.id);
+      query: DeleteQuery,
+      responses: {
+        204: { description: 'Deleted' },
+        409: { description: 'Numbers answer with this flow (details.numbers); repeat with confirm=true' },
+      },
+      handler: async ({ caller, params, query }) => {
+        await flows.remove(caller, params.id, query.confirm === true);
         return { status: 204 };
       },
+    }),
+    route({
+      method: 'post',
+      path: '/flows/{id}/restore',
+      summary: 'Restore a deleted flow (numbers it served stay unassigned)',
+      tag: 'flows',
+      access: 'editor',
+      params: IdParams,
+      responses: { 200: { description: 'Restored', schema: Flow }, 409: { description: 'Not deleted' } },
+      handler: async ({ caller, params }) => ({ status: 200, body: await flows.restore(caller, params.id) }),
     }),
   ];
 }

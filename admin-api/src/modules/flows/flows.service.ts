@@ -5,16 +5,17 @@ import {
   diffFlows,
   type FlowChange,
   type FlowDocument,
+  formatPhone,
   maskHeaderValues,
   type Problem,
   structuralProblems,
   validateFlow,
 } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
-import { notFound, preconditionFailed, unprocessable } from '../../errors/domain-errors.js';
+import { conflict, notFound, preconditionFailed, unprocessable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import { blankFlow } from './blank-flow.js';
-import type { FlowRecord, FlowsRepository, VersionRecord } from './flows.repository.js';
+import type { FlowRecord, FlowsRepository, ServingNumber, VersionRecord } from './flows.repository.js';
 import type { HeaderSecrets } from './header-secrets.js';
 
 export interface FlowView {
@@ -45,6 +46,10 @@ function nameIn(definition: unknown, fallback: string): string {
   return typeof name === 'string' && name.trim() !== '' ? name.trim().slice(0, 200) : fallback;
 }
 
+/** "+34 612 34 56 78 (Front desk)" */
+const numberName = (number: ServingNumber) =>
+  number.label === null ? formatPhone(number.phone) : `${formatPhone(number.phone)} (${number.label})`;
+
 function problemsView(problems: Problem[]) {
   return problems.map(({ pointer, message }) => ({ pointer, message }));
 }
@@ -56,6 +61,21 @@ export class FlowsService {
     private readonly repository: FlowsRepository,
     private readonly secrets: HeaderSecrets,
   ) {}
+
+  /**
+   * Tells runtimes which flow changed. The change is committed either way; a runtime that misses
+   * the notice picks it up when its cached assignment expires, so a failure is logged, not raised.
+   */
+  private async announce(flowId: string): Promise<void> {
+    await this.api.bus
+      .publish(busChannels.flows, { flowId })
+      .catch((error: unknown) =>
+        this.api.logger.warn(
+          { err: error, flowId },
+          'could not announce a flow change; runtimes reload it shortly',
+        ),
+      );
+  }
 
   async list(caller: Caller, search?: string) {
     return (await this.repository.list(this.api.db, caller.workspaceId, search)).map((flow) => ({
@@ -185,7 +205,7 @@ export class FlowsService {
         flow.publishedVersion,
       );
     });
-    await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
+    await this.announce(flowId);
     return result;
   }
 
@@ -253,10 +273,25 @@ export class FlowsService {
   }
 
   /** Publishes a copy of an earlier version as the newest one (and makes it the draft). */
-  async rollback(caller: Caller, flowId: string, version: number): Promise<{ version: number }> {
+  async rollback(
+    caller: Caller,
+    flowId: string,
+    version: number,
+    etag: string | undefined,
+  ): Promise<{ version: number }> {
+    if (etag === undefined)
+      throw preconditionFailed(
+        'Send the draft’s etag in If-Match: rolling back replaces the draft, and another editor’s save must not be lost.',
+      );
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
       if (flow === null) throw notFound('Flow');
+      if (flow.draftEtag !== etag.replaceAll('"', '')) {
+        throw preconditionFailed(
+          'Someone else saved this flow in the meantime, and rolling back would replace their draft. Reload it, then roll back again.',
+          { currentEtag: flow.draftEtag },
+        );
+      }
       const target = await this.repository.version(tx, flowId, version);
       if (target === null) throw notFound(`Version ${version}`);
       await this.repository.replaceDraft(tx, flowId, target.definition);
@@ -272,7 +307,7 @@ export class FlowsService {
         flow.publishedVersion,
       );
     });
-    await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
+    await this.announce(flowId);
     return result;
   }
 
@@ -292,10 +327,22 @@ export class FlowsService {
     return this.createStored(caller, name, renamed);
   }
 
-  async remove(caller: Caller, flowId: string): Promise<void> {
+  /**
+   * Soft-deletes a flow: its versions, conversations, responses and exports stay, and it can be
+   * restored. A flow numbers answer with is only deleted with `confirmed`: otherwise a 409 names
+   * the numbers that would go silent.
+   */
+  async remove(caller: Caller, flowId: string, confirmed: boolean): Promise<void> {
     await this.api.db.transaction(async (tx) => {
-      const flow = await this.repository.get(tx, caller.workspaceId, flowId);
+      const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
       if (flow === null) throw notFound('Flow');
+      const numbers = await this.repository.servingNumbers(tx, caller.workspaceId, flowId);
+      if (numbers.length > 0 && !confirmed) {
+        throw conflict(
+          `Deleting this flow silences ${numbers.map(numberName).join(', ')}: ${numbers.length === 1 ? 'that number stops' : 'those numbers stop'} answering until you assign another flow. Confirm to delete it anyway.`,
+          { numbers: numbers.map((number) => ({ ...number, display: numberName(number) })) },
+        );
+      }
       await this.repository.softDelete(tx, caller.workspaceId, flowId);
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
@@ -303,10 +350,39 @@ export class FlowsService {
         action: 'flow.delete',
         entity: 'flow',
         entityId: flowId,
-        before: { name: flow.name },
+        before: { name: flow.name, numbers: numbers.map((number) => number.id) },
       });
     });
-    await this.api.bus.publish(busChannels.flows, { flowId }).catch(() => undefined);
+    await this.announce(flowId);
+  }
+
+  async listDeleted(caller: Caller) {
+    return (await this.repository.listDeleted(this.api.db, caller.workspaceId)).map((flow) => ({
+      id: flow.id,
+      name: flow.name,
+      publishedVersion: flow.publishedVersion,
+      updatedAt: flow.updatedAt,
+      deletedAt: flow.deletedAt,
+    }));
+  }
+
+  /** Brings a deleted flow back, unassigned: numbers it served were given no flow when it was deleted. */
+  async restore(caller: Caller, flowId: string): Promise<FlowView> {
+    return this.api.db.transaction(async (tx) => {
+      if (!(await this.repository.restore(tx, caller.workspaceId, flowId))) {
+        if ((await this.repository.get(tx, caller.workspaceId, flowId)) !== null)
+          throw conflict('This flow is not deleted.');
+        throw notFound('Deleted flow');
+      }
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'flow.restore',
+        entity: 'flow',
+        entityId: flowId,
+      });
+      return view((await this.repository.get(tx, caller.workspaceId, flowId)) as FlowRecord);
+    });
   }
 
   /**

@@ -8,6 +8,12 @@ export interface AnswerColumn {
   title: string;
   /** The JSON Schema type of the answer: string, number, integer, boolean, array or object. */
   type: string;
+  /** A phone or email answer: personal data a masked export hides. */
+  personal: 'phone' | 'email' | null;
+}
+
+function personalOf(fragment: Record<string, unknown> | undefined): AnswerColumn['personal'] {
+  return fragment?.format === 'phone' || fragment?.format === 'email' ? fragment.format : null;
 }
 
 function typeOf(fragment: Record<string, unknown> | undefined): string {
@@ -36,7 +42,7 @@ export function answerColumns(versions: VersionDefinition[]): AnswerColumn[] {
       if (columns.has(variable)) continue;
       const fragment = form.answersSchema.properties[variable];
       const title = typeof fragment?.title === 'string' && fragment.title !== '' ? fragment.title : variable;
-      columns.set(variable, { variable, title, type: typeOf(fragment) });
+      columns.set(variable, { variable, title, type: typeOf(fragment), personal: personalOf(fragment) });
     }
   }
   return [...columns.values()];

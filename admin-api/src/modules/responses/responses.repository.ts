@@ -151,9 +151,10 @@ export function recordOf(row: ResponseRow): ResponseRecord {
 
 /** SQL for responses (completed and partial answers) of a flow; every query is scoped to a workspace. */
 export class ResponsesRepository {
+  /** The flow, deleted or not: a deleted flow's answers stay readable and exportable. */
   async flow(db: Queryable, workspaceId: string, flowId: string): Promise<FlowRef | null> {
     const { rows } = await db.query<FlowRef>(
-      'select id, name from flows where id = $1 and workspace_id = $2 and deleted_at is null',
+      'select id, name from flows where id = $1 and workspace_id = $2',
       [flowId, workspaceId],
     );
     return rows[0] ?? null;

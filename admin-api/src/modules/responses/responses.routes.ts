@@ -66,6 +66,9 @@ export const AnswerColumnSchema = Type.Object({
   variable: Type.String(),
   title: Type.String(),
   type: Type.String({ description: 'JSON Schema type of the answer' }),
+  personal: Type.Union([Type.Literal('phone'), Type.Literal('email'), Type.Null()], {
+    description: 'A phone or email answer: masked in exports with maskPhone=true',
+  }),
 });
 
 const ResponseItemSchema = Type.Object({
