@@ -69,6 +69,7 @@ describe('checkpoint writes on Postgres', () => {
           variables: { turn },
           answers: { turn },
           endReason: null,
+          releasedAt: null,
           isTest: true,
           startedAt: at,
           endedAt: turn === 1 ? null : at,

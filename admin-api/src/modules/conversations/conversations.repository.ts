@@ -16,6 +16,8 @@ export interface ConversationRecord {
   startedAt: string;
   updatedAt: string;
   endedAt: string | null;
+  /** When an admin released the hand-off back to the bot (it no longer waits for a person). */
+  releasedAt: string | null;
   isTest: boolean;
 }
 
@@ -65,6 +67,7 @@ interface ConversationRow {
   started_key: string;
   updated_at: Date;
   ended_at: Date | null;
+  released_at: Date | null;
   is_test: boolean;
   variables?: Record<string, unknown>;
   answers?: Record<string, unknown>;
@@ -73,7 +76,7 @@ interface ConversationRow {
 
 // started_key: started_at to the microsecond, so a page boundary never skips or repeats a row.
 const COLUMNS = `c.id, c.number_id, c.contact, c.contact_name, c.flow_id, f.name as flow_name, v.version as flow_version,
-  c.status, c.current_node, c.started_at, c.updated_at, c.ended_at, c.is_test,
+  c.status, c.current_node, c.started_at, c.updated_at, c.ended_at, c.released_at, c.is_test,
   to_char(c.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as started_key`;
 const FROM = `from conversations c
   join flow_versions v on v.id = c.flow_version_id
@@ -93,6 +96,7 @@ function toRecord(row: ConversationRow): ConversationRecord {
     startedAt: row.started_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     endedAt: row.ended_at?.toISOString() ?? null,
+    releasedAt: row.released_at?.toISOString() ?? null,
     isTest: row.is_test,
   };
 }
@@ -112,7 +116,8 @@ export class ConversationsRepository {
        where c.workspace_id = $1
          and ($2::uuid is null or c.number_id = $2)
          and ($3::uuid is null or c.flow_id = $3)
-         and ($4::text is null or c.status = $4)
+         -- A released hand-off keeps its status but no longer waits for a person.
+         and ($4::text is null or (c.status = $4 and c.released_at is null))
          and ($5::timestamptz is null or c.started_at >= $5)
          and ($6::timestamptz is null or c.started_at < $6)
          and ($7::boolean or not c.is_test)

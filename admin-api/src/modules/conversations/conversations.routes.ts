@@ -25,6 +25,7 @@ const conversationFields = {
   startedAt: Timestamp,
   updatedAt: Timestamp,
   endedAt: Nullable(Timestamp),
+  releasedAt: Nullable(Timestamp),
   isTest: Type.Boolean({ description: 'A simulator (live test) conversation' }),
 };
 const ConversationItem = Type.Object(conversationFields);
@@ -51,7 +52,12 @@ const ListQuery = Type.Object({
   ...CursorQuery,
   numberId: Type.Optional(Uuid),
   flowId: Type.Optional(Uuid),
-  status: Type.Optional(Status),
+  status: Type.Optional(
+    Type.Union(Status.anyOf, {
+      description:
+        'handoff: conversations waiting for a person (a released hand-off has ended and is left out)',
+    }),
+  ),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'Started at or after' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Started before' })),
   includeTest: Type.Optional(

@@ -90,6 +90,12 @@ export class ConversationsService {
           status: found.status,
         });
       }
+      if (found.releasedAt !== null) {
+        throw conflict('This hand-off was already released: the bot answers this contact again.', {
+          status: found.status,
+          releasedAt: found.releasedAt,
+        });
+      }
       if (await this.repository.hasLaterConversation(tx, found)) {
         throw conflict('This hand-off is over: the contact has started a new conversation since.', {
           status: found.status,

@@ -79,6 +79,7 @@ export class CheckpointBuilder {
       isTest: this.ctx.isTest,
       startedAt: conversation.startedAt,
       endedAt: conversation.endedAt ?? null,
+      releasedAt: conversation.releasedAt ?? null,
     };
   }
 

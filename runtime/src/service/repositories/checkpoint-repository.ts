@@ -16,6 +16,8 @@ export interface ConversationRow {
   variables: Record<string, unknown>;
   answers: Record<string, unknown>;
   endReason: string | null;
+  /** When an admin released the hand-off (epoch ms), or null. */
+  releasedAt: number | null;
   isTest: boolean;
   startedAt: number;
   endedAt: number | null;
@@ -152,20 +154,21 @@ export class CheckpointRepository {
           is_test: row.isTest,
           started_at: iso(row.startedAt),
           ended_at: iso(row.endedAt),
+          released_at: iso(row.releasedAt),
         })),
       ),
       sql: (param) =>
         `insert into conversations (id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
-           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, updated_at)
+           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, released_at, updated_at)
          select id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
-           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, now()
+           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, released_at, now()
          from jsonb_to_recordset(${param}) as x(id uuid, workspace_id uuid, number_id uuid, contact text, contact_name text,
            flow_id uuid, flow_version_id uuid, engine_id text, status text, current_node text, variables jsonb,
-           answers jsonb, end_reason text, is_test boolean, started_at timestamptz, ended_at timestamptz)
+           answers jsonb, end_reason text, is_test boolean, started_at timestamptz, ended_at timestamptz, released_at timestamptz)
          where ${FENCED}
          on conflict (id) do update set contact_name = excluded.contact_name, status = excluded.status,
            current_node = coalesce(excluded.current_node, conversations.current_node), variables = excluded.variables, answers = excluded.answers,
-           end_reason = excluded.end_reason, ended_at = excluded.ended_at, updated_at = now()`,
+           end_reason = excluded.end_reason, ended_at = excluded.ended_at, released_at = excluded.released_at, updated_at = now()`,
     };
   }
 
