@@ -29,7 +29,8 @@ describe('publishing a new version to a running runtime', () => {
 
   beforeAll(async () => {
     env = await createRuntimeEnv();
-    runtime = await env.start();
+    // A long cache lifetime: this test shows the notice itself reloads the version.
+    runtime = await env.start({ env: { PARLEY_FLOW_CACHE_TTL_MS: '600000' } });
   });
 
   afterAll(async () => {

@@ -29,6 +29,8 @@ export interface RuntimeConfig {
    * the longest request timeout (60 s), or a live process's call may run twice.
    */
   staleEffectMs: number;
+  /** How long a number's published version is cached: a missed publish notice heals within it. */
+  flowCacheTtlMs: number;
   /** A turn of the engine taking at least this long is logged (conversation and node). */
   slowTurnMs: number;
   /** Attempts of one http_request call (crashes included) before the flow follows its failure path. */
@@ -62,6 +64,7 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     maintenanceMs: envNumber(env, 'PARLEY_MAINTENANCE_MS', 2000),
     staleSendMs: envNumber(env, 'PARLEY_STALE_SEND_MS', 30_000),
     staleEffectMs: envNumber(env, 'PARLEY_STALE_EFFECT_MS', 75_000),
+    flowCacheTtlMs: envNumber(env, 'PARLEY_FLOW_CACHE_TTL_MS', 5000),
     slowTurnMs: envNumber(env, 'PARLEY_SLOW_TURN_MS', 500, 0),
     effectMaxAttempts: envNumber(env, 'PARLEY_EFFECT_MAX_ATTEMPTS', 3),
     whatsappSendPolicy: {

@@ -143,7 +143,7 @@ export class RuntimeService {
     const outbox = new OutboxRepository();
     const headerCipher = lazyCipher(config, cipherPurposes.headerValue);
     const effectRepository = new EffectRepository(headerCipher);
-    this.directory = new FlowDirectory(db, new FlowRepository(), headerCipher);
+    this.directory = new FlowDirectory(db, new FlowRepository(), headerCipher, config.flowCacheTtlMs);
     const simulator = new SimulatorChannel(infra.bus, infra.sentLog);
     this.channels = { simulator, ...options.channels };
     this.dispatcher = new OutboundDispatcher({

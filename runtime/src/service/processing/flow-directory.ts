@@ -16,12 +16,14 @@ export interface RunnableVersion {
 }
 
 /**
- * Caches numbers' current versions (dropped when the API announces a change) and compiled flow
- * versions (immutable once published, so kept until evicted). The edge where stored header values
- * are decrypted: the engine only ever sees plaintext, and never a key.
+ * Caches numbers' current versions and compiled flow versions (immutable once published, so kept
+ * until evicted). A number's entry is dropped when the API announces a change, and expires after
+ * `numberTtlMs` anyway: a notice this process missed (bus down, reconnecting) heals within that.
+ * The edge where stored header values are decrypted: the engine only ever sees plaintext, and never
+ * a key.
  */
 export class FlowDirectory {
-  private readonly numbers = new Map<string, Promise<NumberInfo | null>>();
+  private readonly numbers: LRUCache<string, Promise<NumberInfo | null>>;
   private readonly versions = new LRUCache<string, Promise<RunnableVersion | null>>({ max: 500 });
 
   constructor(
@@ -29,7 +31,10 @@ export class FlowDirectory {
     private readonly repository: FlowRepository,
     /** The header-value cipher (resolved on first use: PARLEY_SECRET_KEY may come from the data dir). */
     private readonly headerCipher: () => Promise<SecretCipher>,
-  ) {}
+    numberTtlMs: number,
+  ) {
+    this.numbers = new LRUCache({ max: 10_000, ttl: numberTtlMs });
+  }
 
   number(numberId: string): Promise<NumberInfo | null> {
     let info = this.numbers.get(numberId);
