@@ -243,7 +243,15 @@ export class RuntimeService {
       conversation: committed.conversation,
     };
     const message = Buffer.byteLength(JSON.stringify(full)) <= BUS_MESSAGE_LIMIT ? full : turn;
-    this.infra.bus.publish(busChannels.simulator(committed.key.numberId), message).catch(() => undefined);
+    // The API's live test also polls Postgres for the turn, so a lost notice only slows it down.
+    this.infra.bus
+      .publish(busChannels.simulator(committed.key.numberId), message)
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { err: error, numberId: committed.key.numberId },
+          'could not announce a simulator turn; the live test reads it from the database',
+        ),
+      );
   }
 
   /** Opens the database (migrating it), connects Redis, starts the loops and the HTTP server. */

@@ -267,12 +267,14 @@ export class NumbersService {
       if (number === null) throw notFound('Number');
       const opened = open();
       opened.onClose(() => {
+        // The stream is closed either way; a failed unsubscribe only leaves a handler with no listener.
         void unsubscribe().catch(() => undefined);
       });
       opened.send('state', initialEvent(number, latest));
       for (const event of early.splice(0)) opened.send('state', event);
       stream = opened;
     } catch (error) {
+      // The original error is what the caller must see; the unsubscribe is best effort.
       await unsubscribe().catch(() => undefined);
       throw error;
     }

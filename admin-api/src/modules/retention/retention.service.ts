@@ -83,7 +83,15 @@ export class RetentionService {
         'The contact’s conversations were erased, but some of their files could not be deleted from storage. Erase the contact again to delete the remaining files.',
       );
     for (const numberId of numberIds) {
-      await this.api.bus.publish(busChannels.contactPurged, { numberId, contact }).catch(() => undefined);
+      // The rows are gone already; runtimes that miss this keep the contact's hot state until it expires.
+      await this.api.bus
+        .publish(busChannels.contactPurged, { numberId, contact })
+        .catch((error: unknown) =>
+          this.api.logger.error(
+            { err: error, numberId },
+            'could not tell runtimes to drop an erased contact’s cached state',
+          ),
+        );
     }
     return counts;
   }

@@ -93,6 +93,7 @@ export class TurnWaiter {
 
   async close(): Promise<void> {
     this.wake?.();
+    // Closing on the way out: a failed unsubscribe leaves only a handler nothing waits on.
     await this.unsubscribe?.().catch(() => undefined);
     this.unsubscribe = null;
   }

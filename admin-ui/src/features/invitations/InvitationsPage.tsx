@@ -83,6 +83,7 @@ export function InvitationsPage() {
 
   const onSignOut = async () => {
     // Signing out locally works even when the server cannot be told.
+    // Signed out locally either way; the session also expires on the server.
     await api.logout().catch(() => undefined);
     queryClient.clear();
     signOut();

@@ -73,6 +73,7 @@ function useSessionEvents(numberId: string): SessionEvent | null {
         },
         controller.signal,
       )
+        // A dropped stream is followed again below; the list keeps showing the last state.
         .catch(() => undefined)
         .finally(() => {
           if (!controller.signal.aborted) retry = setTimeout(follow, 3000);

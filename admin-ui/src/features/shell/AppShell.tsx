@@ -44,6 +44,7 @@ export function AppShell() {
   };
 
   const onSignOut = async () => {
+    // Signed out locally either way; the session also expires on the server.
     await api.logout().catch(() => undefined);
     queryClient.clear();
     signOut();

@@ -42,6 +42,7 @@ export class RedlockBackend implements LeaseBackend {
   }
 
   async release(handle: LeaseHandle): Promise<void> {
+    // One attempt, failure ignored: a lease that cannot be released expires by itself.
     await this.redlock
       .release((handle as LeaseHandle & { lock: Lock }).lock, { retryCount: 0 })
       .catch(() => undefined);
