@@ -347,6 +347,8 @@ try {
       loginPerMinute: 100,
       // The default (1,200 a minute per token) would stop one token at 20 requests/s.
       apiPerMinute: 1_000_000_000,
+      // Measures the API itself, not its refusals when saturated.
+      loadShedding: { maxInFlight: 0, maxLagMs: 0 },
       simulatorTimeoutMs: 15_000,
     },
   });

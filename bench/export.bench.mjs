@@ -192,6 +192,8 @@ try {
       bodyLimit: '2mb',
       loginPerMinute: 1000,
       apiPerMinute: 1_000_000,
+      // Measures the API itself, not its refusals when saturated.
+      loadShedding: { maxInFlight: 0, maxLagMs: 0 },
     },
   });
   await api.bootstrap();

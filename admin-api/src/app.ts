@@ -16,6 +16,7 @@ import type { ApiConfig } from './config.js';
 import { tooLarge } from './errors/domain-errors.js';
 import { clientAddress } from './http/client-address.js';
 import { errorMiddleware } from './http/error-middleware.js';
+import { loadShedding } from './http/load-shedding.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { buildOpenApi } from './http/openapi.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -184,6 +185,7 @@ export function createApi(options: ApiOptions): Api {
   };
 
   const api = express.Router();
+  api.use(loadShedding(config.loadShedding, logger));
   // A live-test file travels as base64 (4/3 of its size): its route reads bodies up to that, and says
   // the file is too large in plain words; every other route keeps the usual limit.
   const maxUpload = config.mediaMaxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;

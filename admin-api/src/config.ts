@@ -1,5 +1,6 @@
 import { envNumber } from '@parley/db';
 import ipaddr from 'ipaddr.js';
+import type { LoadSheddingConfig } from './http/load-shedding.js';
 
 /**
  * Which peers may say who the client is (X-Forwarded-For), as express's `trust proxy`: false (no
@@ -33,6 +34,8 @@ export interface ApiConfig {
   /** Sign-in attempts per minute from one client, across all emails (successful ones are not counted). */
   loginPerMinute: number;
   apiPerMinute: number;
+  /** Past these, requests are refused with 503 and Retry-After (see http/load-shedding.ts). */
+  loadShedding: LoadSheddingConfig;
   /** How long a simulator message waits for the runtime's answer (default 15 s). */
   simulatorTimeoutMs?: number;
   /** The largest file the live test uploads (PARLEY_MEDIA_MAX_MB, default 16 MB). */
@@ -65,6 +68,10 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
     bodyLimit: env.PARLEY_BODY_LIMIT || '2mb',
     loginPerMinute: envNumber(env, 'PARLEY_LOGIN_PER_MINUTE', 30),
     apiPerMinute: envNumber(env, 'PARLEY_API_PER_MINUTE', 1200),
+    loadShedding: {
+      maxInFlight: envNumber(env, 'PARLEY_API_MAX_IN_FLIGHT', 200, 0),
+      maxLagMs: envNumber(env, 'PARLEY_API_MAX_LAG_MS', 1000, 0),
+    },
     simulatorTimeoutMs: envNumber(env, 'PARLEY_SIMULATOR_TIMEOUT_MS', 15_000),
     mediaMaxBytes: envNumber(env, 'PARLEY_MEDIA_MAX_MB', 16) * 1024 * 1024,
     mediaLinkTtlMs: envNumber(env, 'PARLEY_MEDIA_LINK_DAYS', 7) * 24 * 3600_000,

@@ -30,10 +30,12 @@ describe('a publish notice the runtime never receives', () => {
   });
 
   it('does not leave the number on the old version: the cached assignment expires', async () => {
-    const { workspaceId, numberId, flowId, versionId: v1 } = await seedPublishedFlow(
-      env.database.db,
-      greeting('V1'),
-    );
+    const {
+      workspaceId,
+      numberId,
+      flowId,
+      versionId: v1,
+    } = await seedPublishedFlow(env.database.db, greeting('V1'));
     let seq = 0;
     /** A new contact says hi; resolves with the bot's first reply. */
     const greet = async (): Promise<string> => {

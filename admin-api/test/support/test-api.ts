@@ -115,6 +115,8 @@ export async function startTestApi(
       bodyLimit: '2mb',
       loginPerMinute: 1000,
       apiPerMinute: 100_000,
+      // Off unless a test sets it: a busy test machine must not shed the suite's own requests.
+      loadShedding: { maxInFlight: 0, maxLagMs: 0 },
       ...config,
     },
   };
