@@ -219,7 +219,7 @@ function validRequest(operation: Operation): {
     'PUT /numbers/{id}/flow': { flowId: seeded.flow },
     'POST /simulator/sessions': { flowId: seeded.flow, contact: { name: 'Eve', phone: '+14155550199' } },
     'POST /simulator/sessions/{id}/messages': { text: 'hi' },
-    'PATCH /numbers/{id}': { label: 'Main', settings: { greeting: 'hello' } },
+    'PATCH /numbers/{id}': { label: 'Main', settings: { sendPerSecond: 0.5 } },
     'POST /numbers/{id}/connect': { method: 'qr', phone: '+14155550123' },
     'PUT /workspace/retention': { retentionDays: 3650 },
   };

@@ -128,12 +128,26 @@ describe('numbers API', () => {
     const { body: number } = await admin.call('post', '/numbers', { phone: '+14155550140', label: 'Old' });
     const changed = await admin.call('patch', `/numbers/${number.id}`, {
       label: 'New',
-      settings: { a: 1, b: { c: 2 } },
+      settings: { sendPerSecond: 0.5, sendBurst: 2 },
     });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ label: 'New', settings: { a: 1, b: { c: 2 } } });
-    const merged = await admin.call('patch', `/numbers/${number.id}`, { settings: { a: null, d: 'x' } });
-    expect(merged.body).toMatchObject({ label: 'New', settings: { b: { c: 2 }, d: 'x' } });
+    expect(changed.body).toMatchObject({ label: 'New', settings: { sendPerSecond: 0.5, sendBurst: 2 } });
+    const merged = await admin.call('patch', `/numbers/${number.id}`, {
+      settings: { sendBurst: null, sendPerSecond: 2 },
+    });
+    expect(merged.body).toMatchObject({ label: 'New', settings: { sendPerSecond: 2 } });
+    expect(merged.body.settings).not.toHaveProperty('sendBurst');
+    // A setting no runtime applies is refused, not stored and ignored.
+    const unknown = await admin.call('patch', `/numbers/${number.id}`, { settings: { greeting: 'hello' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([
+      {
+        pointer: '/body/settings/greeting',
+        message: '“greeting” is not a known setting here. Remove it or check its spelling.',
+      },
+    ]);
+    const tooFast = await admin.call('patch', `/numbers/${number.id}`, { settings: { sendPerSecond: 100 } });
+    expect(tooFast.status).toBe(400);
     expect((await admin.call('patch', `/numbers/${number.id}`, { label: null })).body.label).toBeNull();
     expect((await admin.call('patch', `/numbers/${number.id}`, { phone: '+14155550141' })).status).toBe(400);
     expect((await admin.call('patch', `/numbers/${number.id}`, { settings: 'x' })).status).toBe(400);
@@ -144,7 +158,7 @@ describe('numbers API', () => {
     );
     expect(audit.rows[0]).toEqual({
       before: { label: 'Old', settings: {} },
-      after: { label: 'New', settings: { a: 1, b: { c: 2 } } },
+      after: { label: 'New', settings: { sendPerSecond: 0.5, sendBurst: 2 } },
     });
   });
 

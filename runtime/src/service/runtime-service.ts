@@ -31,6 +31,7 @@ import { createApp, listen } from './ops/http-server.js';
 import { createLogger, type Logger } from './ops/logger.js';
 import { RuntimeMetrics } from './ops/metrics.js';
 import { isLoopbackHost } from './ops/ops-tokens.js';
+import { numberSendPolicy } from './outbound/number-pacing.js';
 import { OutboundDispatcher } from './outbound/outbound-dispatcher.js';
 import type { Locker } from './ports/locker.js';
 import type { StateStore } from './ports/state-store.js';
@@ -155,8 +156,11 @@ export class RuntimeService {
         // A WhatsApp number is sent for only by the process that owns it, while connected.
         return channel?.handles === undefined || channel.handles(numberId) ? channel : null;
       },
-      policyFor: (channel) =>
-        channel.kind === 'simulator' ? config.simulatorSendPolicy : config.whatsappSendPolicy,
+      policyFor: async (channel, numberId) =>
+        numberSendPolicy(
+          channel.kind === 'simulator' ? config.simulatorSendPolicy : config.whatsappSendPolicy,
+          (await this.directory.number(numberId))?.settings,
+        ),
       metrics: this.metrics,
       logger: this.logger,
     });

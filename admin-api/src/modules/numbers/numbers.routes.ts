@@ -38,11 +38,24 @@ const UpdateBody = Type.Object(
     label: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
     settings: Type.Optional(
       Type.Object(
-        {},
         {
-          additionalProperties: true,
-          maxProperties: 50,
-          description: 'Merged into the stored settings; a key set to null is removed',
+          sendPerSecond: Type.Optional(
+            Type.Union([Type.Number({ minimum: 0.05, maximum: 20 }), Type.Null()], {
+              description: 'Replies this number sends per second on average (default PARLEY_SEND_PER_SECOND)',
+            }),
+          ),
+          sendBurst: Type.Optional(
+            Type.Union([Type.Integer({ minimum: 1, maximum: 50 }), Type.Null()], {
+              description:
+                'Replies it may send back to back before the pace applies (default PARLEY_SEND_BURST)',
+            }),
+          ),
+        },
+        {
+          // Only settings the runtime applies are accepted: an unknown one is refused, never stored and ignored.
+          additionalProperties: false,
+          description:
+            'Merged into the stored settings; a key set to null is removed (back to the default). Runtimes apply them within PARLEY_FLOW_CACHE_TTL_MS.',
         },
       ),
     ),

@@ -21,7 +21,8 @@ export interface OutboundDispatcherDeps {
   outbox: OutboxRepository;
   /** The channel that sends for a number in this process, or null when this process does not. */
   channelFor: (numberId: string) => Promise<Channel | null>;
-  policyFor: (channel: Channel) => SendPolicy;
+  /** The number's send policy (its own pace when an admin set one). */
+  policyFor: (channel: Channel, numberId: string) => Promise<SendPolicy>;
   metrics: RuntimeMetrics;
   logger: Logger;
   now?: () => number;
@@ -92,7 +93,7 @@ export class OutboundDispatcher {
   private async pump(numberId: string): Promise<void> {
     const channel = await this.deps.channelFor(numberId);
     if (channel === null) return;
-    const policy = this.deps.policyFor(channel);
+    const policy = await this.deps.policyFor(channel, numberId);
     // A paced number sends a few per second: claim a little at a time, so nothing waits long as
     // `sending`. An unpaced one (the simulator) claims large batches, and claims the next while
     // the previous one is being delivered, so sending keeps up with the steps. A claim skips the
@@ -127,7 +128,8 @@ export class OutboundDispatcher {
 
   private limiter(numberId: string, policy: SendPolicy): RateLimiter {
     let limiter = this.limiters.get(numberId);
-    if (limiter === undefined) {
+    // A changed pace (the number's settings) takes effect with a fresh bucket.
+    if (limiter === undefined || !limiter.follows(policy.perSecond, policy.burst)) {
       limiter = new RateLimiter(policy.perSecond, policy.burst, this.now);
       this.limiters.set(numberId, limiter);
     }

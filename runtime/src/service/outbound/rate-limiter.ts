@@ -16,6 +16,11 @@ export class RateLimiter {
     this.updatedAt = now();
   }
 
+  /** Whether this bucket paces at `perSecond` with bursts of `burst`. */
+  follows(perSecond: number, burst: number): boolean {
+    return this.perSecond === perSecond && this.burst === burst;
+  }
+
   /** Resolves when a send may go; callers are served in order. */
   take(): Promise<void> {
     const turn = this.chain.then(() => this.wait());

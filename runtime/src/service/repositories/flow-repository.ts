@@ -4,6 +4,8 @@ export interface NumberInfo {
   numberId: string;
   workspaceId: string;
   channel: 'whatsapp' | 'simulator';
+  /** What admins set on the number (PATCH /numbers/{id}), such as its send pace. */
+  settings: Record<string, unknown>;
   /** The version answering on this number: its pinned one (simulator sessions), else the published one. */
   current: { flowId: string; versionId: string } | null;
 }
@@ -22,10 +24,11 @@ export class FlowRepository {
     const { rows } = await db.query<{
       workspace_id: string;
       channel: 'whatsapp' | 'simulator';
+      settings: Record<string, unknown>;
       flow_id: string | null;
       version_id: string | null;
     }>(
-      `select n.workspace_id, n.channel,
+      `select n.workspace_id, n.channel, n.settings,
          coalesce(pinned.flow_id, nf.flow_id) as flow_id, coalesce(pinned.id, fv.id) as version_id
        from numbers n
        left join flow_versions pinned on pinned.id = n.pinned_version_id
@@ -40,6 +43,7 @@ export class FlowRepository {
       numberId,
       workspaceId: row.workspace_id,
       channel: row.channel,
+      settings: row.settings,
       current:
         row.flow_id !== null && row.version_id !== null
           ? { flowId: row.flow_id, versionId: row.version_id }
