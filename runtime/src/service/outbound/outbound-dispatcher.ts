@@ -153,6 +153,7 @@ export class OutboundDispatcher {
         {
           err: error,
           numberId: envelope.numberId,
+          conversationId: claimed.conversationId,
           messageId: envelope.messageId,
           attempts: claimed.attempts,
         },

@@ -331,8 +331,13 @@ export class ConversationProcessor {
         pinned = version.versionId;
       builder.absorb(event, inboundId, before, result, version, now);
       for (const line of result.log) {
+        const engineId = result.state.conversation?.id;
         this.deps.logger.debug(
-          { conversationId: result.state.conversation?.id, numberId: key.numberId },
+          {
+            conversationId: engineId === undefined ? null : conversationUuid(key.numberId, engineId),
+            engineId,
+            numberId: key.numberId,
+          },
           line,
         );
       }

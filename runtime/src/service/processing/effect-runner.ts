@@ -3,6 +3,7 @@ import type { HttpRequestEffect } from '../../engine/events.js';
 import { performHttpRequest } from '../../http/index.js';
 import type { Logger } from '../ops/logger.js';
 import type { EffectRepository } from '../repositories/effect-repository.js';
+import { conversationUuid } from './conversation-id.js';
 import type { ContactKey } from './conversation-processor.js';
 
 type HttpResult = Awaited<ReturnType<typeof performHttpRequest>>;
@@ -28,6 +29,16 @@ export function attemptsUsedUp(maxAttempts: number): HttpResult {
   };
 }
 
+/** Log fields of a call: conversationId is conversations.id, the id the API and the admin see. */
+function logIds(key: ContactKey, effect: HttpRequestEffect) {
+  return {
+    numberId: key.numberId,
+    conversationId: conversationUuid(key.numberId, effect.conversationId),
+    engineId: effect.conversationId,
+    requestId: effect.requestId,
+  };
+}
+
 /** Performs the engine's http_request effects after their checkpoint committed. */
 export class EffectRunner {
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -44,7 +55,7 @@ export class EffectRunner {
       .catch((error: unknown) => {
         // The pending row stays, so the maintenance sweep re-runs the call later.
         this.deps.logger.warn(
-          { err: error, conversationId: effect.conversationId, requestId: effect.requestId },
+          { err: error, ...logIds(key, effect) },
           'could not start http_request; it will be tried again',
         );
       })
@@ -70,16 +81,20 @@ export class EffectRunner {
     if (attempts === null) return;
     if (attempts > this.deps.maxAttempts) {
       this.deps.logger.warn(
-        { conversationId: effect.conversationId, requestId: effect.requestId, attempts: attempts - 1 },
+        { ...logIds(key, effect), attempts: attempts - 1 },
         'http_request gave up after its attempts; the flow follows its failure path',
       );
       this.deps.deliver(key, effect.requestId, attemptsUsedUp(this.deps.maxAttempts));
       return;
     }
-    this.deps.deliver(key, effect.requestId, await this.perform(workspaceId, effect));
+    this.deps.deliver(key, effect.requestId, await this.perform(key, workspaceId, effect));
   }
 
-  private async perform(workspaceId: string, effect: HttpRequestEffect): Promise<HttpResult> {
+  private async perform(
+    key: ContactKey,
+    workspaceId: string,
+    effect: HttpRequestEffect,
+  ): Promise<HttpResult> {
     let secret: string | null;
     try {
       secret = await this.signingSecret(workspaceId);
@@ -101,10 +116,7 @@ export class EffectRunner {
       ...(secret === null ? {} : { signingSecret: secret }),
     });
     if ('error' in result) {
-      this.deps.logger.info(
-        { conversationId: effect.conversationId, requestId: effect.requestId, error: result.error },
-        'http_request failed',
-      );
+      this.deps.logger.info({ ...logIds(key, effect), error: result.error }, 'http_request failed');
     }
     return result;
   }

@@ -5,6 +5,8 @@ import { jsonRows } from './json-rows.js';
 export interface ClaimedMessage {
   envelope: OutboundEnvelope;
   attempts: number;
+  /** conversations.id (the id the API shows), for log lines about the send. */
+  conversationId: string | null;
 }
 
 /** The outbox: outbound rows of `messages`, claimed one head per contact so each contact stays in order. */
@@ -23,6 +25,7 @@ export class OutboxRepository {
       idempotency_key: string;
       body: OutboundEnvelope['message'];
       attempts: number;
+      conversation_id: string | null;
     }>(
       `with wanted as (
          select * from jsonb_to_recordset($1::jsonb) as x(number_id uuid, lim int)
@@ -45,13 +48,14 @@ export class OutboxRepository {
        )
        update messages m set status = 'sending', attempts = m.attempts + 1, updated_at = now()
        from locked where m.id = locked.id and m.status = 'queued'
-       returning m.id, m.number_id, m.contact, m.idempotency_key, m.body, m.attempts`,
+       returning m.id, m.number_id, m.contact, m.idempotency_key, m.body, m.attempts, m.conversation_id`,
       [jsonRows(wanted.map((w) => ({ number_id: w.numberId, lim: w.limit })))],
     );
     return rows
       .sort((a, b) => a.id - b.id)
       .map((row) => ({
         attempts: row.attempts,
+        conversationId: row.conversation_id,
         envelope: {
           messageId: row.id,
           numberId: row.number_id,
