@@ -11,6 +11,7 @@ import { toast } from '@/components/ui/toast';
 import {
   api,
   type ConversationFilters,
+  type ConversationItem,
   type ConversationMessage,
   type ConversationStatus,
   errorMessage,
@@ -36,6 +37,13 @@ const STATUS_LABEL: Record<ConversationStatus, string> = {
   expired: 'Expired',
   abandoned: 'Abandoned',
 };
+
+/** A released hand-off keeps its status but no longer waits for a person. */
+function statusBadge(conversation: Pick<ConversationItem, 'status' | 'releasedAt'>) {
+  if (conversation.status === 'handoff' && conversation.releasedAt !== null)
+    return <Badge variant="secondary">Handed back to the bot</Badge>;
+  return <Badge variant={STATUS_VARIANT[conversation.status]}>{STATUS_LABEL[conversation.status]}</Badge>;
+}
 
 function messageText(message: ConversationMessage): string {
   const body = message.body;
@@ -115,18 +123,18 @@ function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
             <div className="flex flex-col gap-3 text-xs">
               <div>
                 <p className="mb-1 font-semibold">Status</p>
-                <Badge variant={STATUS_VARIANT[conversation.data.status]}>
-                  {STATUS_LABEL[conversation.data.status]}
-                </Badge>
+                {statusBadge(conversation.data)}
                 {conversation.data.endReason && (
                   <p className="mt-1 text-muted-foreground">{conversation.data.endReason}</p>
                 )}
               </div>
-              {conversation.data.status === 'handoff' && hasRole(me, 'editor') && (
-                <Button size="sm" onClick={() => release.mutate()} disabled={release.isPending}>
-                  Hand back to the bot
-                </Button>
-              )}
+              {conversation.data.status === 'handoff' &&
+                conversation.data.releasedAt === null &&
+                hasRole(me, 'editor') && (
+                  <Button size="sm" onClick={() => release.mutate()} disabled={release.isPending}>
+                    Hand back to the bot
+                  </Button>
+                )}
               {(['answers', 'variables'] as const).map((key) => (
                 <section key={key} aria-label={key === 'answers' ? 'Answers' : 'Variables'}>
                   <p className="mb-1 font-semibold">{key === 'answers' ? 'Answers' : 'Variables'}</p>
@@ -273,9 +281,7 @@ export function ConversationsPage() {
                           </Badge>
                         )}
                       </td>
-                      <td className="px-3 py-2">
-                        <Badge variant={STATUS_VARIANT[row.status]}>{STATUS_LABEL[row.status]}</Badge>
-                      </td>
+                      <td className="px-3 py-2">{statusBadge(row)}</td>
                       <td className="px-3 py-2 text-muted-foreground">{formatDateTime(row.startedAt)}</td>
                       <td className="px-3 py-2 text-muted-foreground">{formatDateTime(row.updatedAt)}</td>
                       <td className="px-3 py-2 text-right">

@@ -1,5 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Copy, Download, GitBranch, MoreHorizontal, Plus, Search, Trash2, Upload } from 'lucide-react';
+import {
+  ArchiveRestore,
+  Copy,
+  Download,
+  GitBranch,
+  MoreHorizontal,
+  Plus,
+  Search,
+  Trash2,
+  Upload,
+} from 'lucide-react';
 import { useDeferredValue, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { PageHeader } from '@/components/page-header';
@@ -17,7 +27,7 @@ import {
 import { Input } from '@/components/ui/input';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
-import { ApiError, api, errorMessage, type FlowSummary } from '@/infrastructure/api';
+import { ApiError, api, errorMessage, type FlowSummary, type SilencedNumber } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { formatWhen } from '@/lib/format';
 import { NewFlowDialog } from './NewFlowDialog';
@@ -29,6 +39,9 @@ export function FlowsPage() {
   const query = useDeferredValue(search.trim());
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<FlowSummary | null>(null);
+  // Set when the API refused the delete because these numbers answer with the flow.
+  const [silenced, setSilenced] = useState<SilencedNumber[] | null>(null);
+  const [showDeleted, setShowDeleted] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -36,6 +49,12 @@ export function FlowsPage() {
   const flows = useQuery({
     queryKey: ['flows', me?.workspaceId, query],
     queryFn: () => api.listFlows(query),
+    enabled: !showDeleted,
+  });
+  const deletedFlows = useQuery({
+    queryKey: ['flows', me?.workspaceId, 'deleted'],
+    queryFn: () => api.listDeletedFlows(),
+    enabled: showDeleted,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['flows'] });
 
@@ -47,14 +66,40 @@ export function FlowsPage() {
     },
     onError: (error) => toast.error('Could not duplicate the flow', errorMessage(error)),
   });
+  const closeDelete = () => {
+    setDeleting(null);
+    setSilenced(null);
+  };
   const remove = useMutation({
-    mutationFn: (flow: FlowSummary) => api.deleteFlow(flow.id),
+    mutationFn: (flow: FlowSummary) => api.deleteFlow(flow.id, silenced !== null),
     onSuccess: (_result, flow) => {
       refresh();
-      setDeleting(null);
-      toast.success('Flow deleted', `“${flow.name}” was deleted. Its conversations and answers are kept.`);
+      closeDelete();
+      toast.success(
+        'Flow deleted',
+        `“${flow.name}” was deleted. Its conversations and answers are kept; restore it from Deleted flows.`,
+      );
     },
-    onError: (error) => toast.error('Could not delete the flow', errorMessage(error)),
+    onError: (error) => {
+      const numbers =
+        error instanceof ApiError && error.status === 409
+          ? (error.details as { numbers?: SilencedNumber[] } | null)?.numbers
+          : undefined;
+      // Numbers answer with it: the dialog names them and asks again.
+      if (numbers !== undefined && numbers.length > 0) setSilenced(numbers);
+      else toast.error('Could not delete the flow', errorMessage(error));
+    },
+  });
+  const restore = useMutation({
+    mutationFn: (flow: FlowSummary) => api.restoreFlow(flow.id),
+    onSuccess: (_result, flow) => {
+      refresh();
+      toast.success(
+        'Flow restored',
+        `“${flow.name}” is back in your flows. Assign it to a number again to have it answer.`,
+      );
+    },
+    onError: (error) => toast.error('Could not restore the flow', errorMessage(error)),
   });
   const importFile = useMutation({
     mutationFn: async (file: File) => {
@@ -138,21 +183,42 @@ export function FlowsPage() {
         actions={actions}
       />
       <div className="flex flex-col gap-4 px-8 py-6">
-        <div className="relative max-w-sm">
-          <Search
-            className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground"
-            aria-hidden
-          />
-          <Input
-            type="search"
-            placeholder="Search flows by name"
-            aria-label="Search flows"
-            className="pl-9"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-          />
+        <div className="flex items-center gap-3">
+          <div className="relative w-full max-w-sm">
+            <Search
+              className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground"
+              aria-hidden
+            />
+            <Input
+              type="search"
+              placeholder="Search flows by name"
+              aria-label="Search flows"
+              className="pl-9"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+              disabled={showDeleted}
+            />
+          </div>
+          <Button variant="outline" aria-pressed={showDeleted} onClick={() => setShowDeleted(!showDeleted)}>
+            {showDeleted ? (
+              <>
+                <GitBranch aria-hidden /> Back to flows
+              </>
+            ) : (
+              <>
+                <Trash2 aria-hidden /> Deleted flows
+              </>
+            )}
+          </Button>
         </div>
-        {flows.isPending ? (
+        {showDeleted ? (
+          <DeletedFlows
+            query={deletedFlows}
+            canEdit={canEdit}
+            restoring={restore.isPending}
+            onRestore={(flow) => restore.mutate(flow)}
+          />
+        ) : flows.isPending ? (
           <LoadingState label="Loading flows…" />
         ) : flows.isError ? (
           <ErrorState
@@ -258,14 +324,105 @@ export function FlowsPage() {
       <NewFlowDialog open={creating} onOpenChange={setCreating} />
       <ConfirmDialog
         open={deleting !== null}
-        onOpenChange={(open) => !open && setDeleting(null)}
+        onOpenChange={(open) => !open && closeDelete()}
         title={`Delete “${deleting?.name ?? ''}”?`}
-        description="The flow stops answering on every number. Its past conversations and answers are kept. This cannot be undone."
-        confirmLabel="Delete flow"
+        description={
+          silenced === null ? (
+            'Its conversations, answers and exports are kept, and you can restore it from Deleted flows.'
+          ) : (
+            <>
+              {silenced.length === 1 ? 'This number answers' : 'These numbers answer'} with this flow and will
+              go silent until you assign another flow:
+              <ul className="mt-2 list-disc pl-5 font-medium text-foreground">
+                {silenced.map((number) => (
+                  <li key={number.id}>{number.display}</li>
+                ))}
+              </ul>
+              <span className="mt-2 block">
+                Its conversations, answers and exports are kept, and you can restore it from Deleted flows.
+              </span>
+            </>
+          )
+        }
+        confirmLabel={
+          silenced === null
+            ? 'Delete flow'
+            : `Delete and silence ${silenced.length} number${silenced.length === 1 ? '' : 's'}`
+        }
         destructive
         busy={remove.isPending}
         onConfirm={() => deleting && remove.mutate(deleting)}
       />
     </>
+  );
+}
+
+/** Deleted flows, most recently deleted first: their answers stay; editors can restore them. */
+function DeletedFlows({
+  query,
+  canEdit,
+  restoring,
+  onRestore,
+}: {
+  query: ReturnType<typeof useQuery<FlowSummary[]>>;
+  canEdit: boolean;
+  restoring: boolean;
+  onRestore: (flow: FlowSummary) => void;
+}) {
+  if (query.isPending) return <LoadingState label="Loading deleted flows…" />;
+  if (query.isError)
+    return (
+      <ErrorState
+        title="Deleted flows could not be loaded"
+        message={errorMessage(query.error)}
+        onRetry={() => query.refetch()}
+      />
+    );
+  if (query.data.length === 0)
+    return (
+      <EmptyState icon={<Trash2 />} title="No deleted flows">
+        Flows you delete appear here, with their answers, until you restore them.
+      </EmptyState>
+    );
+  return (
+    <Card className="overflow-hidden">
+      <table className="w-full text-sm">
+        <thead className="border-b bg-muted/50 text-left text-xs font-medium uppercase tracking-wide text-muted-foreground">
+          <tr>
+            <th scope="col" className="px-4 py-3 font-medium">
+              Name
+            </th>
+            <th scope="col" className="px-4 py-3 font-medium">
+              Deleted
+            </th>
+            <th scope="col" className="px-4 py-3">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {query.data.map((flow) => (
+            <tr key={flow.id} className="border-b last:border-0">
+              <td className="px-4 py-3 font-medium">{flow.name}</td>
+              <td className="px-4 py-3 text-muted-foreground">
+                {formatWhen(flow.deletedAt ?? flow.updatedAt)}
+              </td>
+              <td className="px-4 py-2 text-right">
+                <div className="flex justify-end gap-2">
+                  <Button variant="ghost" size="sm" asChild>
+                    <Link to={`/responses?flow=${flow.id}`}>Answers</Link>
+                  </Button>
+                  {canEdit && (
+                    <Button variant="outline" size="sm" disabled={restoring} onClick={() => onRestore(flow)}>
+                      <ArchiveRestore aria-hidden /> Restore
+                    </Button>
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
   );
 }

@@ -19,6 +19,7 @@ import {
   type ResponseFilters,
 } from '@/infrastructure/api';
 import { formatDateTime, formatDuration, formatPercent } from '@/lib/format';
+import { MaskingNote } from './MaskingNote';
 
 const ALL = 'all';
 
@@ -115,7 +116,14 @@ export function ResponsesPage() {
   const [maskPhone, setMaskPhone] = useState(false);
   const [exporting, setExporting] = useState<ExportFormat | null>(null);
 
-  const flows = useQuery({ queryKey: ['flows', 'all'], queryFn: () => api.listFlows() });
+  // Deleted flows too: their answers stay readable and exportable.
+  const flows = useQuery({
+    queryKey: ['flows', 'all'],
+    queryFn: async () => {
+      const [live, deleted] = await Promise.all([api.listFlows(), api.listDeletedFlows()]);
+      return [...live, ...deleted];
+    },
+  });
   const flow = flows.data?.find((item) => item.id === flowId);
   const filters: ResponseFilters = {
     status,
@@ -186,7 +194,10 @@ export function ResponsesPage() {
                   setVersion(ALL);
                   setParam('flow', value);
                 }}
-                options={(flows.data ?? []).map((item) => ({ value: item.id, label: item.name }))}
+                options={(flows.data ?? []).map((item) => ({
+                  value: item.id,
+                  label: item.deletedAt === undefined ? item.name : `${item.name} (deleted)`,
+                }))}
                 placeholder="Choose a flow…"
               />
             )}
@@ -254,7 +265,7 @@ export function ResponsesPage() {
               </div>
               {tab === 'table' && (
                 <div className="ml-auto flex items-center gap-2">
-                  <CheckboxField label="Mask phones" checked={maskPhone} onChange={setMaskPhone} />
+                  <CheckboxField label="Mask personal data" checked={maskPhone} onChange={setMaskPhone} />
                   {(['csv', 'xlsx', 'ndjson'] as const).map((format) => (
                     <Button
                       key={format}
@@ -270,6 +281,7 @@ export function ResponsesPage() {
                 </div>
               )}
             </div>
+            {tab === 'table' && <MaskingNote masked={maskPhone} columns={columns} />}
             {tab === 'analytics' ? (
               analytics.isPending ? (
                 <LoadingState label="Loading analytics…" />

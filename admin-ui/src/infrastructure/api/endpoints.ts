@@ -75,13 +75,22 @@ export const api = {
     request<FlowVersion & { definition: FlowDocument }>(`/flows/${enc(id)}/versions/${version}`).then(
       (r) => r.data,
     ),
-  rollback: (id: string, version: number) =>
-    request<{ version: number }>(`/flows/${enc(id)}/versions/${version}/rollback`, { method: 'POST' }).then(
-      (r) => r.data,
-    ),
+  /** Rolling back replaces the draft: `etag` is the draft's, as on a save (412 when someone saved since). */
+  rollback: (id: string, version: number, etag: string) =>
+    request<{ version: number }>(`/flows/${enc(id)}/versions/${version}/rollback`, {
+      method: 'POST',
+      headers: { 'if-match': `"${etag}"` },
+    }).then((r) => r.data),
   duplicateFlow: (id: string) =>
     request<Flow>(`/flows/${enc(id)}/duplicate`, { method: 'POST' }).then((r) => r.data),
-  deleteFlow: (id: string) => request<void>(`/flows/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
+  /** Without `confirm`, a flow numbers answer with is refused (409, details.numbers: the numbers). */
+  deleteFlow: (id: string, confirm = false) =>
+    request<void>(`/flows/${enc(id)}${confirm ? '?confirm=true' : ''}`, { method: 'DELETE' }).then(
+      (r) => r.data,
+    ),
+  listDeletedFlows: () => request<{ items: FlowSummary[] }>('/flows?deleted=true').then((r) => r.data.items),
+  restoreFlow: (id: string) =>
+    request<Flow>(`/flows/${enc(id)}/restore`, { method: 'POST' }).then((r) => r.data),
 
   listUsers: () => request<{ items: Member[] }>('/users').then((r) => r.data.items),
   inviteUser: (email: string, password: string, role: Role) =>

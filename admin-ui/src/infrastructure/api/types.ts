@@ -24,6 +24,17 @@ export interface FlowSummary {
   name: string;
   publishedVersion: number | null;
   updatedAt: string;
+  /** Set on flows listed with `deleted=true`. */
+  deletedAt?: string;
+}
+
+/** A number that stops answering when its flow is deleted (a 409's details). */
+export interface SilencedNumber {
+  id: string;
+  phone: string;
+  label: string | null;
+  /** "+34 612 34 56 78 (Front desk)" */
+  display: string;
 }
 
 export interface Flow {
@@ -170,6 +181,8 @@ export interface ConversationItem {
   startedAt: string;
   updatedAt: string;
   endedAt: string | null;
+  /** A hand-off an admin released back to the bot: it no longer waits for a person. */
+  releasedAt: string | null;
   isTest: boolean;
 }
 
@@ -209,6 +222,8 @@ export interface AnswerColumn {
   variable: string;
   title: string;
   type: string;
+  /** A phone or email answer: masked in masked exports. */
+  personal: 'phone' | 'email' | null;
 }
 
 export interface ResponseItem {

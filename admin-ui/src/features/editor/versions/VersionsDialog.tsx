@@ -8,6 +8,7 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
 import { api, errorMessage, type FlowVersion } from '@/infrastructure/api';
+import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { formatWhen } from '@/lib/format';
 
 /** Published versions, newest first: view one read-only, or roll back to it. */
@@ -36,7 +37,12 @@ export function VersionsDialog({
     enabled: open,
   });
   const rollback = useMutation({
-    mutationFn: (version: number) => api.rollback(flowId, version),
+    mutationFn: (version: number) => {
+      // The draft is replaced: with the etag this tab loaded, so a save from elsewhere is not lost (412).
+      const etag = useEditorStore.getState().etag;
+      if (etag === null) throw new Error('The draft is still loading. Try again in a moment.');
+      return api.rollback(flowId, version, etag);
+    },
     onSuccess: ({ version }, from) => {
       queryClient.invalidateQueries({ queryKey: ['versions', flowId] });
       setRollingBack(null);
