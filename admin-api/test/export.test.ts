@@ -49,6 +49,16 @@ const NAME_CELLS = [
   `'＝SUM(A1)`,
 ];
 
+// The same names masked (first letter kept), as data and as guarded CSV cells.
+const MASKED_NAMES: (string | null)[] = ['A•••', 'Z•••', null, '=•••', 'L•••', '＝•••'];
+const MASKED_NAME_CELLS = ['A•••', 'Z•••', '', `'=•••`, 'L•••', `'＝•••`];
+// Email answers masked (first letter and top-level domain kept), as data and as guarded CSV cells.
+const MASKED_EMAILS: Record<string, [string, string]> = {
+  'ann@example.com': ['a•••@•••.com', 'a•••@•••.com'],
+  '@mention@example.com': ['@•••@•••.com', `'@•••@•••.com`],
+  '-42': ['-•••', `'-•••`],
+};
+
 interface Variant {
   answers: Record<string, unknown>;
   csv: string[];
@@ -113,17 +123,28 @@ const completedMs = (i: number) => BASE_MS + (i >> 1) * 1000 + 123;
 const startedMs = (i: number) => completedMs(i) - (30 + (i % 60)) * 1000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A masked export hides the contact, the name and the email answer (the 6th answer column). */
 function expectedCsvRow(i: number, masked = false): string[] {
+  const answers = [...variantOf(i).csv];
+  const email = variantOf(i).answers.email;
+  if (masked && typeof email === 'string') answers[5] = (MASKED_EMAILS[email] as [string, string])[1];
   return [
     uuidOf(i),
     masked ? maskedOf(i) : contactOf(i),
-    NAME_CELLS[i % NAMES.length] as string,
+    (masked ? MASKED_NAME_CELLS : NAME_CELLS)[i % NAMES.length] as string,
     i % 2 === 0 ? '2' : '1',
     'completed',
     iso(startedMs(i)),
     iso(completedMs(i)),
-    ...variantOf(i).csv,
+    ...answers,
   ];
+}
+
+function maskedAnswers(i: number): Record<string, unknown> {
+  const { answers } = variantOf(i);
+  return typeof answers.email === 'string'
+    ? { ...answers, email: (MASKED_EMAILS[answers.email] as [string, string])[0] }
+    : answers;
 }
 
 /** Newest first: i = N … 1. */
@@ -232,7 +253,7 @@ describe('GET /flows/{id}/responses/export', () => {
     }
   });
 
-  it(`NDJSON of ${N.toLocaleString('en')} responses, masked: one object per line, answers as stored`, async () => {
+  it(`NDJSON of ${N.toLocaleString('en')} responses, masked: one object per line, personal data hidden`, async () => {
     const response = await download(exportPath({ format: 'ndjson', maskPhone: 'true' }));
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/x-ndjson; charset=utf-8');
@@ -246,10 +267,10 @@ describe('GET /flows/{id}/responses/export', () => {
       const expected = {
         conversationId: uuidOf(i),
         contact: maskedOf(i),
-        contactName: NAMES[i % NAMES.length],
+        contactName: MASKED_NAMES[i % NAMES.length],
         version: i % 2 === 0 ? 2 : 1,
         status: 'completed',
-        answers: variantOf(i).answers,
+        answers: maskedAnswers(i),
         startedAt: iso(startedMs(i)),
         completedAt: iso(completedMs(i)),
       };
