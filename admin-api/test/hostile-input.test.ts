@@ -594,7 +594,12 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
       after: 'Your work email, please?',
     });
 
-    expect(await must('post', `/flows/${flowId}/versions/1/rollback`)).toEqual({ version: 3 });
+    const current = (await must('get', `/flows/${flowId}`)).draft;
+    expect(
+      await must('post', `/flows/${flowId}/versions/1/rollback`, undefined, {
+        'if-match': `"${current.etag}"`,
+      }),
+    ).toEqual({ version: 3 });
     const v3 = await must('get', `/flows/${flowId}/versions/3`);
     expect(v3.definition).toEqual(v1.definition);
     expect(v3.checksum).toBe(v1.checksum);
@@ -722,8 +727,19 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
       },
       'POST /flows/{id}/publish': () =>
         after(must('post', `/flows/${flowId}/publish`), { id: flowId, kind: 'update' }),
-      'POST /flows/{id}/versions/{v}/rollback': () =>
-        after(must('post', `/flows/${flowId}/versions/1/rollback`), { id: flowId, kind: 'update' }),
+      'POST /flows/{id}/versions/{v}/rollback': async () => {
+        const { draft } = await must('get', `/flows/${flowId}`);
+        await must('post', `/flows/${flowId}/versions/1/rollback`, undefined, {
+          'if-match': `"${draft.etag}"`,
+        });
+        return { id: flowId, kind: 'update' };
+      },
+      'POST /flows/{id}/restore': async () => {
+        const { id } = await must('post', '/flows', { name: 'Audited restore' });
+        await must('delete', `/flows/${id}`);
+        await must('post', `/flows/${id}/restore`);
+        return { id, kind: 'update', action: 'flow.restore' };
+      },
       'DELETE /flows/{id}': () => after(must('delete', `/flows/${spare}`), { id: spare, kind: 'delete' }),
       'POST /numbers': async () => ({
         id: (await must('post', '/numbers', { phone: uniquePhone() })).id,

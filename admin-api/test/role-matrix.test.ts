@@ -237,6 +237,11 @@ type Planner = (operation: Operation, context: PlanContext) => Promise<Partial<P
 
 const throwaway = {
   flow: async () => (await must(home.owner, 'post', '/flows', { name: 'Throwaway' })).id as string,
+  deletedFlow: async () => {
+    const id = (await must(home.owner, 'post', '/flows', { name: 'Deleted throwaway' })).id as string;
+    await must(home.owner, 'delete', `/flows/${id}`);
+    return id;
+  },
   number: async () => (await must(home.owner, 'post', '/numbers', { phone: uniquePhone() })).id as string,
   session: async () =>
     (await must(home.owner, 'post', '/simulator/sessions', { flowId: home.flow })).id as string,
@@ -297,6 +302,14 @@ const PLANS: Record<string, Planner> = {
     const flow = await must(workspace.owner, 'get', `/flows/${workspace.flow}`);
     return { body: { definition: flow.draft.definition }, headers: { 'if-match': `"${flow.draft.etag}"` } };
   },
+  // Rolling back replaces the draft: with its current etag, as a save.
+  'POST /flows/{id}/versions/{v}/rollback': async (_operation, { workspace }) => {
+    const flow = await must(workspace.owner, 'get', `/flows/${workspace.flow}`);
+    return { headers: { 'if-match': `"${flow.draft.etag}"` } };
+  },
+  // Restoring: a deleted throwaway flow at home; the other workspace's flow is not the caller's (404).
+  'POST /flows/{id}/restore': async (_operation, { foreign }) =>
+    foreign ? {} : { values: { id: await throwaway.deletedFlow() } },
   'POST /numbers': async () => ({ body: { phone: uniquePhone(), label: 'Another' } }),
   'PUT /numbers/{id}/flow': async () => ({ body: { flowId: home.flow } }),
   'POST /simulator/sessions': async (_operation, { workspace }) => ({ body: { flowId: workspace.flow } }),
@@ -442,6 +455,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /flows/{id}/versions/{v}': 'viewer',
       'GET /flows/{id}/versions/{a}/diff/{b}': 'viewer',
       'POST /flows/{id}/versions/{v}/rollback': 'editor',
+      'POST /flows/{id}/restore': 'editor',
       'GET /flows/{id}/export': 'viewer',
       'POST /flows/{id}/duplicate': 'editor',
       'GET /numbers': 'viewer',

@@ -175,13 +175,19 @@ export class FlowsRepository {
     return rows;
   }
 
-  /** Brings a deleted flow back; returns false when it was not deleted (or is not in the workspace). */
-  async restore(db: Queryable, workspaceId: string, flowId: string): Promise<boolean> {
-    const { rowCount } = await db.query(
-      'update flows set deleted_at = null where id = $1 and workspace_id = $2 and deleted_at is not null',
+  /**
+   * Brings a deleted flow back; returns when it had been deleted, or null when it was not deleted
+   * (or is not in the workspace).
+   */
+  async restore(db: Queryable, workspaceId: string, flowId: string): Promise<string | null> {
+    const { rows } = await db.query<{ deleted_at: Date }>(
+      `update flows f set deleted_at = null
+       from (select id, deleted_at from flows where id = $1 and workspace_id = $2 and deleted_at is not null for update) old
+       where f.id = old.id
+       returning old.deleted_at`,
       [flowId, workspaceId],
     );
-    return rowCount > 0;
+    return rows[0]?.deleted_at.toISOString() ?? null;
   }
 
   async softDelete(db: Queryable, workspaceId: string, flowId: string): Promise<boolean> {

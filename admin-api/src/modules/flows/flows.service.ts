@@ -279,21 +279,21 @@ export class FlowsService {
     version: number,
     etag: string | undefined,
   ): Promise<{ version: number }> {
-    if (etag === undefined)
-      throw preconditionFailed(
-        'Send the draft’s etag in If-Match: rolling back replaces the draft, and another editor’s save must not be lost.',
-      );
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
       if (flow === null) throw notFound('Flow');
+      const target = await this.repository.version(tx, flowId, version);
+      if (target === null) throw notFound(`Version ${version}`);
+      if (etag === undefined)
+        throw preconditionFailed(
+          'Send the draft’s etag in If-Match: rolling back replaces the draft, and another editor’s save must not be lost.',
+        );
       if (flow.draftEtag !== etag.replaceAll('"', '')) {
         throw preconditionFailed(
           'Someone else saved this flow in the meantime, and rolling back would replace their draft. Reload it, then roll back again.',
           { currentEtag: flow.draftEtag },
         );
       }
-      const target = await this.repository.version(tx, flowId, version);
-      if (target === null) throw notFound(`Version ${version}`);
       await this.repository.replaceDraft(tx, flowId, target.definition);
       return this.publishDefinition(
         tx,
@@ -369,19 +369,23 @@ export class FlowsService {
   /** Brings a deleted flow back, unassigned: numbers it served were given no flow when it was deleted. */
   async restore(caller: Caller, flowId: string): Promise<FlowView> {
     return this.api.db.transaction(async (tx) => {
-      if (!(await this.repository.restore(tx, caller.workspaceId, flowId))) {
+      const deletedAt = await this.repository.restore(tx, caller.workspaceId, flowId);
+      if (deletedAt === null) {
         if ((await this.repository.get(tx, caller.workspaceId, flowId)) !== null)
           throw conflict('This flow is not deleted.');
         throw notFound('Deleted flow');
       }
+      const restored = (await this.repository.get(tx, caller.workspaceId, flowId)) as FlowRecord;
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
         userId: caller.userId,
         action: 'flow.restore',
         entity: 'flow',
         entityId: flowId,
+        before: { deletedAt },
+        after: { name: restored.name, deletedAt: null },
       });
-      return view((await this.repository.get(tx, caller.workspaceId, flowId)) as FlowRecord);
+      return view(restored);
     });
   }
 
