@@ -82,7 +82,6 @@ export function InvitationsPage() {
   if (token === null) return <Navigate to="/sign-in" replace state={{ from: '/invitations' }} />;
 
   const onSignOut = async () => {
-    // Signing out locally works even when the server cannot be told.
     // Signed out locally either way; the session also expires on the server.
     await api.logout().catch(() => undefined);
     queryClient.clear();

@@ -371,7 +371,7 @@ export function createWaClient(options: WaClientOptions): WaClient {
       try {
         await client.initialize();
       } catch (error) {
-        // initialize() leaves Chromium running when it fails (KNOWN.md): close it here.
+        // initialize() leaves Chromium running when it fails (e.g. offline): close it here.
         await close(() => client.destroy()).catch(() => undefined);
         throw error instanceof Error ? error : new Error(String(error));
       }

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { envNumber } from '@parley/db';
 
-/** Chromium flags that work headless in containers (KNOWN.md); more come from PARLEY_CHROMIUM_ARGS. */
+/** Chromium flags that work headless in containers; more come from PARLEY_CHROMIUM_ARGS. */
 export const DEFAULT_CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
