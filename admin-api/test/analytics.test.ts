@@ -173,7 +173,15 @@ describe('GET /flows/{id}/analytics', () => {
       completionRate: 0.4,
       // Completed in 120, 240, 300 and 600 s.
       medianSecondsToComplete: 270,
-      byStatus: { active: 1, completed: 4, failed: 1, handoff: 1, expired: 2, abandoned: 1 },
+      byStatus: {
+        active: 1,
+        completed: 4,
+        failed: 1,
+        handoff: 1,
+        handoffReleased: 0,
+        expired: 2,
+        abandoned: 1,
+      },
       nodes: [
         // Version 2 in flow order…
         node('m1', 'message', 'Hi!', 10, 0, 0),
@@ -224,7 +232,15 @@ describe('GET /flows/{id}/analytics', () => {
       completions: 0,
       completionRate: 0,
       medianSecondsToComplete: null,
-      byStatus: { active: 0, completed: 0, failed: 0, handoff: 0, expired: 0, abandoned: 0 },
+      byStatus: {
+        active: 0,
+        completed: 0,
+        failed: 0,
+        handoff: 0,
+        handoffReleased: 0,
+        expired: 0,
+        abandoned: 0,
+      },
     });
     expect(body.nodes).toHaveLength(9);
     expect(body.nodes.every((entry: { reached: number }) => entry.reached === 0)).toBe(true);

@@ -20,7 +20,7 @@ describe('a released hand-off no longer waits for a person', () => {
     await api?.close();
   });
 
-  it('ends the hand-off when the runtime takes the release, and leaves it out of the waiting list', async () => {
+  it('ends the hand-off when the runtime takes the release, and leaves it out of the waiting list and figure', async () => {
     const flow = await editor.call('post', '/flows', { name: 'Support', definition: handoffFlow() });
     const session = await editor.call('post', '/simulator/sessions', { flowId: flow.body.id });
     expect(session.status).toBe(201);
@@ -35,6 +35,13 @@ describe('a released hand-off no longer waits for a person', () => {
     const [conversationId] = await waiting();
     expect(conversationId).toEqual(expect.any(String));
     expect((await editor.call('get', `/conversations/${conversationId}`)).body.releasedAt).toBeNull();
+    const handoffs = async () => {
+      const analytics = await editor.call('get', `/flows/${flow.body.id}/analytics?includeTest=true`);
+      expect(analytics.status).toBe(200);
+      const { handoff, handoffReleased } = analytics.body.byStatus;
+      return { starts: analytics.body.starts, handoff, handoffReleased };
+    };
+    expect(await handoffs()).toEqual({ starts: 1, handoff: 1, handoffReleased: 0 });
 
     expect((await editor.call('post', `/conversations/${conversationId}/release`)).status).toBe(202);
     // The runtime takes the release from its inbox; the conversation then records when.
@@ -44,6 +51,8 @@ describe('a released hand-off no longer waits for a person', () => {
     });
     expect(released).toMatchObject({ status: 'handoff', releasedAt: expect.any(String) });
     expect(await waiting()).toEqual([]);
+    // Analytics no longer counts it as waiting for a person, but still counts it.
+    expect(await handoffs()).toEqual({ starts: 1, handoff: 0, handoffReleased: 1 });
     // Still listed without the filter: released, not deleted.
     const all = await editor.call('get', `/conversations?includeTest=true&numberId=${sessionId}`);
     expect(all.body.items.map((c: { id: string }) => c.id)).toEqual([conversationId]);

@@ -26,7 +26,7 @@ export interface StopCounts {
  * $3 version, $4 from, $5 to, $6 include test.
  */
 const COHORT = `cohort as (
-  select c.id, c.status, c.current_node, c.started_at, c.ended_at
+  select c.id, c.status, c.released_at, c.current_node, c.started_at, c.ended_at
   from conversations c
   join flow_versions v on v.id = c.flow_version_id
   where c.workspace_id = $1 and c.flow_id = $2
@@ -46,7 +46,10 @@ const params = (workspaceId: string, flowId: string, filters: AnalyticsFilters) 
 
 /** SQL for a flow's funnel: counts over conversations, node visits and stop nodes; scoped to a workspace. */
 export class AnalyticsRepository {
-  /** Conversations per status, and the median time from start to completion (seconds). */
+  /**
+   * Conversations per status (a released hand-off as `handoff_released`: nobody waits on it any
+   * more), and the median time from start to completion (seconds).
+   */
   async summary(
     db: Queryable,
     workspaceId: string,
@@ -55,7 +58,8 @@ export class AnalyticsRepository {
   ): Promise<{ byStatus: Record<string, number>; medianSecondsToComplete: number | null }> {
     const { rows } = await db.query<{ status: string | null; count: number; median: number | null }>(
       `with ${COHORT}
-       select status, count(*)::integer as count, null::float8 as median from cohort group by status
+       select case when status = 'handoff' and released_at is not null then 'handoff_released' else status end,
+         count(*)::integer as count, null::float8 as median from cohort group by 1
        union all
        select null, 0, percentile_cont(0.5) within group (order by extract(epoch from (ended_at - started_at)))::float8
        from cohort where status = 'completed' and ended_at is not null`,

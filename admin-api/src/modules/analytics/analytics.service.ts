@@ -31,7 +31,8 @@ export interface FlowAnalytics {
   completions: number;
   completionRate: number;
   medianSecondsToComplete: number | null;
-  byStatus: Record<(typeof CONVERSATION_STATUSES)[number], number>;
+  /** `handoff` counts the hand-offs still waiting for a person; released ones are apart. */
+  byStatus: Record<(typeof CONVERSATION_STATUSES)[number], number> & { handoffReleased: number };
   nodes: NodeFunnel[];
 }
 
@@ -109,9 +110,10 @@ export class AnalyticsService {
       this.repository.stops(db, caller.workspaceId, flowId, filters),
       this.responses.repository.definitions(db, caller.workspaceId, flowId, false),
     ]);
-    const byStatus = Object.fromEntries(
-      CONVERSATION_STATUSES.map((status) => [status, summary.byStatus[status] ?? 0]),
-    ) as FlowAnalytics['byStatus'];
+    const byStatus = {
+      ...Object.fromEntries(CONVERSATION_STATUSES.map((status) => [status, summary.byStatus[status] ?? 0])),
+      handoffReleased: summary.byStatus.handoff_released ?? 0,
+    } as FlowAnalytics['byStatus'];
     const starts = Object.values(summary.byStatus).reduce((sum, count) => sum + count, 0);
     const completions = byStatus.completed;
 

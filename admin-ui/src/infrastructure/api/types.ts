@@ -260,7 +260,8 @@ export interface FlowAnalytics {
   completions: number;
   completionRate: number;
   medianSecondsToComplete: number | null;
-  byStatus: Record<ConversationStatus, number>;
+  /** `handoff`: hand-offs still waiting for a person; `handoffReleased`: released ones. */
+  byStatus: Record<ConversationStatus, number> & { handoffReleased: number };
   nodes: NodeFunnel[];
 }
 
