@@ -253,6 +253,8 @@ describe('conversations API', () => {
       answers: { email: 'a@b.co' },
       endReason: null,
       endedAt: expect.any(String),
+      messageCount: 5,
+      truncated: false,
     });
     expect(
       reply.body.messages.map((m: { direction: string; body: { text: string }; status: string }) => [
@@ -270,6 +272,30 @@ describe('conversations API', () => {
     expect(reply.body.messages[4].error).toBe('not on WhatsApp');
     expect((await viewer.call('get', `/conversations/${randomUUID()}`)).status).toBe(404);
     expect((await viewer.call('get', '/conversations/123')).status).toBe(400);
+  });
+
+  it('says when a transcript is cut: the last 5,000 messages of how many', async () => {
+    const id = await seed({
+      numberId: numberA,
+      flowId: flowA,
+      versionId: versionA,
+      startedAt: '2026-01-20T10:00:00.000Z',
+      contact: '+14155550250',
+    });
+    await api.db.query(
+      `insert into messages (workspace_id, number_id, contact, conversation_id, direction, type, body, status)
+       select $1, $2, '+14155550250', $3, 'in', 'text', jsonb_build_object('text', 'message ' || n), 'processed'
+       from generate_series(1, 5003) as n`,
+      [api.workspaceId, numberA, id],
+    );
+    const reply = await viewer.call('get', `/conversations/${id}`);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ messageCount: 5003, truncated: true });
+    const texts = reply.body.messages.map((m: { body: { text: string } }) => m.body.text);
+    expect(texts).toHaveLength(5000);
+    // The newest ones, oldest first: the first three are the ones left out.
+    expect(texts[0]).toBe('message 4');
+    expect(texts[4999]).toBe('message 5003');
   });
 
   it('queues the release of a hand-off for the runtime', async () => {

@@ -27,6 +27,9 @@ export interface ConversationDetail extends ConversationRecord {
   endReason: string | null;
 }
 
+/** The most messages a transcript returns: the newest ones, where a person picks up a conversation. */
+export const TRANSCRIPT_LIMIT = 5_000;
+
 export interface TranscriptMessage {
   id: number;
   direction: 'in' | 'out';
@@ -166,8 +169,15 @@ export class ConversationsRepository {
     };
   }
 
-  /** The conversation's messages in both directions (and admin control events), in order. */
-  async transcript(db: Queryable, workspaceId: string, conversationId: string): Promise<TranscriptMessage[]> {
+  /**
+   * The conversation's last `TRANSCRIPT_LIMIT` messages in both directions (and admin control
+   * events), oldest first, and how many it has in all: a longer transcript is cut, and says so.
+   */
+  async transcript(
+    db: Queryable,
+    workspaceId: string,
+    conversationId: string,
+  ): Promise<{ messages: TranscriptMessage[]; total: number }> {
     const { rows } = await db.query<{
       id: number;
       direction: 'in' | 'out';
@@ -177,12 +187,13 @@ export class ConversationsRepository {
       last_error: string | null;
       created_at: Date;
       updated_at: Date;
+      total: number;
     }>(
-      `select id, direction, type, body, status, last_error, created_at, updated_at from messages
-       where conversation_id = $1 and workspace_id = $2 order by id limit 5000`,
-      [conversationId, workspaceId],
+      `select id, direction, type, body, status, last_error, created_at, updated_at, count(*) over ()::integer as total
+       from messages where conversation_id = $1 and workspace_id = $2 order by id desc limit $3`,
+      [conversationId, workspaceId, TRANSCRIPT_LIMIT],
     );
-    return rows.map((row) => ({
+    const messages = rows.reverse().map((row) => ({
       id: Number(row.id),
       direction: row.direction,
       type: row.type,
@@ -192,6 +203,7 @@ export class ConversationsRepository {
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
     }));
+    return { messages, total: rows[0]?.total ?? 0 };
   }
 
   /** Whether the contact started another conversation on the number after this one. */

@@ -1,6 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { CursorQuery, IdParams, Page, Timestamp, Uuid } from '../../http/schemas.js';
+import { TRANSCRIPT_LIMIT } from './conversations.repository.js';
 import type { ConversationsService } from './conversations.service.js';
 
 const Status = Type.Union([
@@ -46,7 +47,14 @@ const ConversationDetail = Type.Object({
   variables: Type.Record(Type.String(), Type.Unknown()),
   answers: Type.Record(Type.String(), Type.Unknown()),
   endReason: Nullable(Type.String()),
-  messages: Type.Array(Message),
+  messages: Type.Array(Message, {
+    description: `The conversation’s messages, oldest first: the last ${TRANSCRIPT_LIMIT} when it has more`,
+  }),
+  messageCount: Type.Integer({ minimum: 0, description: 'How many messages the conversation has in all' }),
+  truncated: Type.Boolean({
+    description:
+      'True when messages holds only the last ones: the earlier messageCount − messages.length are left out',
+  }),
 });
 const ListQuery = Type.Object({
   ...CursorQuery,

@@ -68,11 +68,17 @@ export class ConversationsService {
   async get(
     caller: Caller,
     conversationId: string,
-  ): Promise<ConversationDetail & { messages: TranscriptMessage[] }> {
+  ): Promise<
+    ConversationDetail & { messages: TranscriptMessage[]; messageCount: number; truncated: boolean }
+  > {
     const conversation = await this.repository.get(this.api.db, caller.workspaceId, conversationId);
     if (conversation === null) throw notFound('Conversation');
-    const messages = await this.repository.transcript(this.api.db, caller.workspaceId, conversationId);
-    return { ...conversation, messages };
+    const { messages, total } = await this.repository.transcript(
+      this.api.db,
+      caller.workspaceId,
+      conversationId,
+    );
+    return { ...conversation, messages, messageCount: total, truncated: messages.length < total };
   }
 
   /**

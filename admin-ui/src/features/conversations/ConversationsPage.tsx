@@ -100,6 +100,12 @@ function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
               {conversation.data.messages.length === 0 && (
                 <li className="text-center text-xs text-slate-600">No messages.</li>
               )}
+              {conversation.data.truncated && (
+                <li role="status" className="text-center text-xs text-slate-600">
+                  Showing the last {conversation.data.messages.length.toLocaleString()} of{' '}
+                  {conversation.data.messageCount.toLocaleString()} messages; earlier ones are not shown.
+                </li>
+              )}
               {conversation.data.messages.map((message) => (
                 <li
                   key={message.id}

@@ -201,7 +201,10 @@ export interface ConversationDetail extends ConversationItem {
   variables: Record<string, unknown>;
   answers: Record<string, unknown>;
   endReason: string | null;
+  /** The last messages, oldest first: all of them unless `truncated`. */
   messages: ConversationMessage[];
+  messageCount: number;
+  truncated: boolean;
 }
 
 export interface ConversationFilters {
