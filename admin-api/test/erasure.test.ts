@@ -72,11 +72,12 @@ describe('contact erasure', () => {
       const reply = await editor.call('post', `/simulator/sessions/${session.body.id}/messages`, { text });
       expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     }
-    // A number whose settings list the phone among test contacts.
+    // A number whose settings, saved by an earlier release (the API now refuses settings it does
+    // not apply), list the phone among test contacts.
     const number = await api.admin.call('post', '/numbers', { phone: '+14155550100' });
     expect(number.status).toBe(201);
     const settings = { testContacts: [PHONE, OTHER], note: `VIP ${PHONE}`, [PHONE]: { muted: true } };
-    expect((await api.admin.call('patch', `/numbers/${number.body.id}`, { settings })).status).toBe(200);
+    await api.db.query('update numbers set settings = $2 where id = $1', [number.body.id, settings]);
     // What the WhatsApp channel records after each send (it runs in Chromium, so it is seeded).
     await api.db.query(
       `insert into whatsapp_sent (number_id, idempotency_key, part, wa_message_id) values ($1, $2, 0, 'wa-1')`,
