@@ -198,7 +198,7 @@ describe('building a flow in the editor, as an admin does', () => {
     await live.getByText('Your email address?').waitFor();
     await page.locator('.react-flow__node[data-id="n2"] [data-live="true"]').waitFor();
     await input.fill('nope');
-    await live.getByRole('button', { name: 'Send' }).click();
+    await live.getByRole('button', { name: 'Send', exact: true }).click();
     await live.getByText('That doesn’t look like an email. Try again?').waitFor();
     await input.fill('ana@example.com');
     await input.press('Enter');
