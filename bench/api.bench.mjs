@@ -563,7 +563,10 @@ try {
       simulator_single_p50_ms: [soloSim.p50, 'ms (one conversation alone)'],
       simulator_single_p99_ms: [soloSim.p99, 'ms'],
       simulator_single_per_sec: [soloSim.perSec, 'answers/s'],
-      typebot_answers_per_sec: [73, 'answers/s (Typebot’s chat API measured on this machine kind: 50 conversations, p99 ~700 ms)'],
+      typebot_answers_per_sec: [
+        73,
+        'answers/s (Typebot’s chat API measured on this machine kind: 50 conversations, p99 ~700 ms)',
+      ],
       ratio_simulator_to_typebot: [sim.perSec / 73, '× (target ≥ 10)'],
       target_throughput_met: [sim.perSec >= TARGET_RATE ? 1 : 0, `1 = yes (≥ ${TARGET_RATE} answers/s)`],
       target_p99_met: [
