@@ -1,4 +1,4 @@
-import { Image, MapPin, MessageCircle, Paperclip, RotateCcw, Send, X } from 'lucide-react';
+import { MessageCircle, RotateCcw, Send, X } from 'lucide-react';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '@/components/ui/badge';
@@ -18,6 +18,7 @@ import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
 import { useOverlayStore } from '../overlay-store';
 import { saveNow } from '../save/autosave';
+import { AttachmentBar, LocationForm, type Outgoing, outgoingText, readBase64 } from './attachments';
 
 interface ChatEntry extends BotMessage {
   key: number;
@@ -26,92 +27,6 @@ interface ChatEntry extends BotMessage {
 }
 
 type Status = SimulatorReply['status'];
-
-/** What the tester sends as the contact: typed text, a file or a location. */
-type Outgoing =
-  | { kind: 'text'; text: string }
-  | { kind: 'file'; name: string; mimeType: string; data: string }
-  | { kind: 'location'; lat: number; lng: number };
-
-/** How the tester's own message shows in the chat. */
-function outgoingText(message: Outgoing): string {
-  if (message.kind === 'text') return message.text;
-  if (message.kind === 'file') return `File: ${message.name}`;
-  return `Location: ${message.lat}, ${message.lng}`;
-}
-
-/** A picked file as base64 (the API takes files as JSON). */
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(new Error(`The file ${file.name} could not be read.`));
-    reader.readAsDataURL(file);
-  });
-}
-
-/** The small lat/lng form behind "Send a location". */
-function LocationForm({
-  disabled,
-  onSend,
-  onCancel,
-}: {
-  disabled: boolean;
-  onSend: (lat: number, lng: number) => void;
-  onCancel: () => void;
-}) {
-  const [lat, setLat] = useState('38.7223');
-  const [lng, setLng] = useState('-9.1393');
-  const latitude = Number(lat);
-  const longitude = Number(lng);
-  const valid =
-    lat.trim() !== '' &&
-    lng.trim() !== '' &&
-    Math.abs(latitude) <= 90 &&
-    Math.abs(longitude) <= 180 &&
-    Number.isFinite(latitude) &&
-    Number.isFinite(longitude);
-  return (
-    <form
-      aria-label="Send a location"
-      className="flex flex-wrap items-end gap-2 border-t bg-slate-50 px-3 py-2 text-xs"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (valid) onSend(latitude, longitude);
-      }}
-    >
-      <label htmlFor="live-test-lat" className="flex flex-col gap-0.5">
-        Latitude
-        <Input
-          id="live-test-lat"
-          className="h-7 w-24"
-          inputMode="decimal"
-          value={lat}
-          onChange={(e) => setLat(e.target.value)}
-        />
-      </label>
-      <label htmlFor="live-test-lng" className="flex flex-col gap-0.5">
-        Longitude
-        <Input
-          id="live-test-lng"
-          className="h-7 w-24"
-          inputMode="decimal"
-          value={lng}
-          onChange={(e) => setLng(e.target.value)}
-        />
-      </label>
-      <Button type="submit" size="sm" disabled={disabled || !valid}>
-        Send location
-      </Button>
-      <Button type="button" size="sm" variant="ghost" onClick={onCancel}>
-        Cancel
-      </Button>
-      {!valid && (
-        <p className="w-full text-red-700">Latitude is between -90 and 90, longitude between -180 and 180.</p>
-      )}
-    </form>
-  );
-}
 
 const STATUS: Record<
   Status,
@@ -260,8 +175,6 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   /** A message without its reply yet (failed or pending): "Try again" resends it with the same key. */
   const [unanswered, setUnanswered] = useState<{ message: Outgoing; idempotencyKey: string } | null>(null);
   const [locating, setLocating] = useState(false);
-  const filePicker = useRef<HTMLInputElement>(null);
-  const imagePicker = useRef<HTMLInputElement>(null);
   const [pendingNote, setPendingNote] = useState<string | null>(null);
   const [startedRevision, setStartedRevision] = useState(0);
   const revision = useEditorStore((state) => state.revision);
@@ -516,53 +429,11 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
           }}
         />
       )}
-      <div className="flex flex-wrap items-center gap-0.5 border-t px-2 pt-1.5 [&_button]:h-7 [&_button]:px-2 [&_button]:text-xs">
-        <input
-          ref={filePicker}
-          type="file"
-          hidden
-          data-testid="live-test-file"
-          onChange={(event) => {
-            void sendFile(event.target.files?.[0]);
-            event.target.value = '';
-          }}
-        />
-        <input
-          ref={imagePicker}
-          type="file"
-          accept="image/jpeg,image/png,image/webp,image/gif"
-          hidden
-          data-testid="live-test-image"
-          onChange={(event) => {
-            void sendFile(event.target.files?.[0]);
-            event.target.value = '';
-          }}
-        />
-        <Button
-          size="sm"
-          variant="ghost"
-          disabled={sessionId === null || sending}
-          onClick={() => filePicker.current?.click()}
-        >
-          <Paperclip aria-hidden /> Send a file
-        </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          disabled={sessionId === null || sending}
-          onClick={() => imagePicker.current?.click()}
-        >
-          <Image aria-hidden /> Send an image
-        </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          disabled={sessionId === null || sending}
-          onClick={() => setLocating((open) => !open)}
-        >
-          <MapPin aria-hidden /> Send a location
-        </Button>
-      </div>
+      <AttachmentBar
+        disabled={sessionId === null || sending}
+        onFile={(file) => void sendFile(file)}
+        onToggleLocation={() => setLocating((open) => !open)}
+      />
       <form onSubmit={submit} className="flex items-center gap-2 px-3 py-2">
         <label htmlFor="live-test-input" className="sr-only">
           Your message
