@@ -958,7 +958,7 @@ export class WhatsAppStandin {
   private command(
     cmd: string,
     payload: Record<string, unknown>,
-    timeoutMs = 10_000,
+    timeoutMs = 30_000,
   ): Promise<Record<string, unknown>> {
     const link = this.active;
     if (!link || link.ws.closed)
