@@ -26,6 +26,7 @@ import {
 } from '@/components/ui/dropdown-menu';
 import { Input } from '@/components/ui/input';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
+import { TableHeader } from '@/components/ui/table-header';
 import { toast } from '@/components/ui/toast';
 import { ApiError, api, errorMessage, type FlowSummary, type SilencedNumber } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
@@ -251,22 +252,14 @@ export function FlowsPage() {
         ) : (
           <Card className="overflow-hidden">
             <table className="w-full text-sm">
-              <thead className="border-b bg-muted/50 text-left text-xs font-medium uppercase tracking-wide text-muted-foreground">
-                <tr>
-                  <th scope="col" className="px-4 py-3 font-medium">
-                    Name
-                  </th>
-                  <th scope="col" className="px-4 py-3 font-medium">
-                    Status
-                  </th>
-                  <th scope="col" className="px-4 py-3 font-medium">
-                    Last changed
-                  </th>
-                  <th scope="col" className="w-12 px-4 py-3">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHeader
+                columns={[
+                  'Name',
+                  'Status',
+                  'Last changed',
+                  { label: 'Actions', hidden: true, className: 'w-12' },
+                ]}
+              />
               <tbody>
                 {flows.data.map((flow) => (
                   <tr key={flow.id} className="border-b last:border-0 hover:bg-muted/40">
@@ -387,19 +380,7 @@ function DeletedFlows({
   return (
     <Card className="overflow-hidden">
       <table className="w-full text-sm">
-        <thead className="border-b bg-muted/50 text-left text-xs font-medium uppercase tracking-wide text-muted-foreground">
-          <tr>
-            <th scope="col" className="px-4 py-3 font-medium">
-              Name
-            </th>
-            <th scope="col" className="px-4 py-3 font-medium">
-              Deleted
-            </th>
-            <th scope="col" className="px-4 py-3">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHeader columns={['Name', 'Deleted', { label: 'Actions', hidden: true }]} />
         <tbody>
           {query.data.map((flow) => (
             <tr key={flow.id} className="border-b last:border-0">

@@ -19,6 +19,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/states';
+import { TableHeader } from '@/components/ui/table-header';
 import { toast } from '@/components/ui/toast';
 import { api, errorMessage, type Role, type SentInvitation } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
@@ -180,22 +181,7 @@ function PendingInvitations() {
       </h2>
       <Card className="overflow-hidden">
         <table className="w-full text-sm">
-          <thead className="border-b bg-muted/50 text-left text-xs uppercase tracking-wide text-muted-foreground">
-            <tr>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Email
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Role
-              </th>
-              <th scope="col" className="px-4 py-3 font-medium">
-                Invited
-              </th>
-              <th scope="col" className="px-4 py-3">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHeader columns={['Email', 'Role', 'Invited', { label: 'Actions', hidden: true }]} />
           <tbody>
             {invitations.data.map((invitation) => (
               <tr key={invitation.id} className="border-b last:border-0">
@@ -262,19 +248,7 @@ export function UsersPage() {
         ) : (
           <Card className="overflow-hidden">
             <table className="w-full text-sm">
-              <thead className="border-b bg-muted/50 text-left text-xs uppercase tracking-wide text-muted-foreground">
-                <tr>
-                  <th scope="col" className="px-4 py-3 font-medium">
-                    Email
-                  </th>
-                  <th scope="col" className="px-4 py-3 font-medium">
-                    Role
-                  </th>
-                  <th scope="col" className="px-4 py-3 font-medium">
-                    Joined
-                  </th>
-                </tr>
-              </thead>
+              <TableHeader columns={['Email', 'Role', 'Joined']} />
               <tbody>
                 {users.data.map((member) => (
                   <tr key={member.id} className="border-b last:border-0">
