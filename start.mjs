@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // Build on first start (a fresh clone after `npm ci`), not on every start.
-const built = ['shared-schemas', 'supabase', 'runtime', 'admin-api'].every((name) =>
+const built = ['shared-schemas', 'engine', 'db', 'bus', 'runtime', 'admin-api'].every((name) =>
   existsSync(new URL(`./${name}/dist/index.js`, import.meta.url)),
 );
 if (!built || !existsSync(new URL('./admin-ui/dist/index.html', import.meta.url))) {
@@ -18,7 +18,8 @@ if (!built || !existsSync(new URL('./admin-ui/dist/index.html', import.meta.url)
 }
 
 const { apiConfigFromEnv, createApi, printAdminLogin } = await import('@parley/admin-api');
-const { connectBus, dbOptionsFromEnv, migrate, openDb, resolveSecretKey } = await import('@parley/db');
+const { dbOptionsFromEnv, migrate, openDb, resolveSecretKey } = await import('@parley/db');
+const { connectBus } = await import('@parley/bus');
 const { errorHandler, RuntimeService, runtimeConfigFromEnv } = await import('@parley/runtime');
 const { default: express } = await import('express');
 const { pino } = await import('pino');

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      '{shared-schemas,supabase,runtime,admin-api,admin-ui}/src/**/*.test.ts',
+      '{shared-schemas,engine,db,bus,runtime,admin-api,admin-ui}/src/**/*.test.ts',
       '{runtime,admin-api,admin-ui}/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],

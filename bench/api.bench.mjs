@@ -156,7 +156,8 @@ if (!isMainThread) {
 // The server side (main thread): Postgres, the API, the runtime, the baselines.
 
 const { createApi } = await import('@parley/admin-api');
-const { createPgDb, MemoryBus, migrate } = await import('@parley/db');
+const { createPgDb, migrate } = await import('@parley/db');
+const { MemoryBus } = await import('@parley/bus');
 const { TEST_SECRET_KEY } = await import('@parley/db/testing');
 const { RuntimeService, runtimeConfigFromEnv } = await import('@parley/runtime');
 const { default: express } = await import('express');

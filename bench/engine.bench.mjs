@@ -3,7 +3,7 @@
 // Every step is timed on its own; the baseline, timed on the same input states in the same loop, is
 // what any state-machine step at least pays here: copying the state (structuredClone) and
 // serialising it for storage (JSON.stringify).
-import { compileFlow, initialState, step } from '@parley/runtime';
+import { compileFlow, initialState, step } from '@parley/engine';
 import { chainFlow } from './flows.mjs';
 import { heapUsedMiB, mean, nowMs, percentile, report } from './lib.mjs';
 

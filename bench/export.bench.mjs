@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { createApi } from '@parley/admin-api';
-import { createPgDb, MemoryBus, migrate } from '@parley/db';
+import { MemoryBus } from '@parley/bus';
+import { createPgDb, migrate } from '@parley/db';
 import { deriveForm } from '@parley/schemas';
 import pgCopyStreams from 'pg-copy-streams';
 import { pino } from 'pino';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEnvExample, renderConfiguration } from '../docs/configuration.mjs';
 
 const root = join(import.meta.dirname, '..');
-const SOURCE_DIRS = ['shared-schemas/src', 'supabase/src', 'runtime/src', 'admin-api/src'];
+const SOURCE_DIRS = ['shared-schemas/src', 'engine/src', 'db/src', 'bus/src', 'runtime/src', 'admin-api/src'];
 // Read by test harnesses only, not settings of the product.
 const NOT_SETTINGS = new Set(['VITEST', 'FUZZ_SCALE', 'FUZZ_SEED', 'CI']);
 

@@ -1,4 +1,5 @@
-import type { Bus, Db, MediaStore } from '@parley/db';
+import type { Bus } from '@parley/bus';
+import type { Db, MediaStore } from '@parley/db';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config.js';
 import type { RateLimiter } from './http/rate-limit.js';

@@ -1,11 +1,5 @@
-import {
-  type Bus,
-  cipherPurposes,
-  type Db,
-  type MediaStore,
-  mediaStoreFromEnv,
-  SecretCipher,
-} from '@parley/db';
+import type { Bus } from '@parley/bus';
+import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, SecretCipher } from '@parley/db';
 import cors from 'cors';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';

@@ -1,4 +1,5 @@
-import { connectBus, dbOptionsFromEnv, migrate, openDb, resolveSecretKey } from '@parley/db';
+import { connectBus } from '@parley/bus';
+import { dbOptionsFromEnv, migrate, openDb, resolveSecretKey } from '@parley/db';
 import { pino } from 'pino';
 import { createApi } from './app.js';
 import { apiConfigFromEnv } from './config.js';

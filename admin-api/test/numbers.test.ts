@@ -1,4 +1,4 @@
-import { busChannels } from '@parley/db';
+import { busChannels } from '@parley/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeFlow } from './support/flows.js';
 import { type Client, startTestApi, type TestApi } from './support/test-api.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { busChannels } from '@parley/db';
+import { busChannels } from '@parley/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeFlow } from './support/flows.js';
 import { startTestApi, type TestApi } from './support/test-api.js';

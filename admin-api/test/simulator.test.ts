@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Bus, busChannels } from '@parley/db';
+import { type Bus, busChannels } from '@parley/bus';
 import type { RuntimeService } from '@parley/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokenFlow, handoffFlow, httpFlow, intakeFlow } from './support/flows.js';

@@ -1,2 +1,1 @@
-export * from './engine/index.js';
 export * from './service/index.js';

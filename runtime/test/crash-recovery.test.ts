@@ -1,4 +1,4 @@
-import { busChannels, type ConnectedBus, connectBus } from '@parley/db';
+import { busChannels, type ConnectedBus, connectBus } from '@parley/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DriverOptions, fetchTranscript, runConversations } from './support/conversation-driver.js';
 import { intakeFlow, intakeScripts } from './support/intake-flow.js';

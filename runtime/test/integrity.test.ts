@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { busChannels, connectBus } from '@parley/db';
+import { busChannels, connectBus } from '@parley/bus';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { botTexts, fetchTranscript, postMessage } from './support/conversation-driver.js';
 import { internalAuth } from './support/internal-token.js';

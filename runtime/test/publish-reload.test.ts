@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { busChannels } from '@parley/db';
+import { busChannels } from '@parley/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { botTexts, fetchTranscript, postMessage } from './support/conversation-driver.js';
 import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { busChannels, type Db, MemoryBus } from '@parley/db';
+import { busChannels, MemoryBus } from '@parley/bus';
+import type { Db } from '@parley/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../src/service/channels/channel.js';
 import { processesUsingProfile } from '../src/service/channels/whatsapp/browser-processes.js';

@@ -4,7 +4,8 @@
  * pass (documented status, declared schema, the error shape, no leaked internals).
  */
 import { randomUUID } from 'node:crypto';
-import type { Bus, Db } from '@parley/db';
+import type { Bus } from '@parley/bus';
+import type { Db } from '@parley/db';
 import { RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
 import { createAjv } from '@parley/schemas';
 import type { ValidateFunction } from 'ajv';

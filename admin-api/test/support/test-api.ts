@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Db, type MediaStore, MemoryBus } from '@parley/db';
+import { MemoryBus } from '@parley/bus';
+import type { Db, MediaStore } from '@parley/db';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { type Api, createApi } from '../../src/app.js';

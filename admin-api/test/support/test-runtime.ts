@@ -1,4 +1,5 @@
-import type { Bus, Db } from '@parley/db';
+import type { Bus } from '@parley/bus';
+import type { Db } from '@parley/db';
 import { type RuntimeConfig, RuntimeService, runtimeConfigFromEnv } from '@parley/runtime';
 import { TEST_SECRET_KEY } from './test-db.js';
 

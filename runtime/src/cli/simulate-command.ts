@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
+import { compileFlow } from '@parley/engine';
 import { validateFlow } from '@parley/schemas';
-import { compileFlow } from '../engine/compile-flow.js';
 import { allowPrivateHttpFromEnv } from '../http/index.js';
 import { messageLine, parseScriptLine, resultLine, Simulator } from '../simulator/index.js';
 import { problemLine } from './problem-lines.js';

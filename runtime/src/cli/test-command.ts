@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { InvalidFlowError } from '../engine/compile-flow.js';
+import { InvalidFlowError } from '@parley/engine';
 import { runScenario, type Scenario, scenarioProblem, startTestServer } from '../scenarios/index.js';
 import { readJsonFile } from './read-json-file.js';
 

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { compileFlow } from '../engine/compile-flow.js';
-import type { OutboundMessage } from '../engine/events.js';
+import type { OutboundMessage } from '@parley/engine';
+import { compileFlow } from '@parley/engine';
 import { parseScriptLine } from '../simulator/script-line.js';
 import { Simulator } from '../simulator/simulator.js';
 import type { ExpectedMessage, Scenario } from './scenario.js';

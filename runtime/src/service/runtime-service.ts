@@ -4,16 +4,11 @@ import {
   type Bus,
   busChannels,
   type ConnectedBus,
-  cipherPurposes,
   connectBus,
   connectRedis,
-  type Db,
-  type MediaStore,
-  mediaStoreFromEnv,
-  migrate,
-  openDb,
   type SimulatorTurn,
-} from '@parley/db';
+} from '@parley/bus';
+import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, migrate, openDb } from '@parley/db';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { MemoryLocker } from './adapters/memory-locker.js';

@@ -1,4 +1,4 @@
-import type { OutboundMessage } from '../engine/events.js';
+import type { OutboundMessage } from '@parley/engine';
 import type { SimulationResult } from './simulator.js';
 
 /** The JSON line `parley simulate` prints for a bot message. */

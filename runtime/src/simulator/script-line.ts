@@ -1,4 +1,4 @@
-import type { InboundLocation, InboundMedia } from '../engine/events.js';
+import type { InboundLocation, InboundMedia } from '@parley/engine';
 
 /** One line of a simulator script: a text message, a media or location message, or a clock jump. */
 export type ScriptLine =

@@ -1,9 +1,5 @@
-import type { CompiledFlow } from '../engine/compile-flow.js';
-import type { EngineEvent, OutboundMessage } from '../engine/events.js';
-import { type Contact, type ContactState, initialState } from '../engine/state.js';
-import { step } from '../engine/step.js';
-import { nextTimerAt } from '../engine/timers.js';
-import { answersOf } from '../engine/turn.js';
+import type { CompiledFlow, EngineEvent, OutboundMessage } from '@parley/engine';
+import { answersOf, type Contact, type ContactState, initialState, nextTimerAt, step } from '@parley/engine';
 import { performHttpRequest } from '../http/index.js';
 import type { ScriptLine } from './script-line.js';
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Bus, busChannels, RedisBus } from '@parley/db';
+import { type Bus, busChannels, RedisBus } from '@parley/bus';
 import { Redis } from 'ioredis';
 import type { SessionUpdate } from '../../src/service/channels/whatsapp/index.js';
 import { killProcessesMentioning, processesMentioning } from '../whatsapp-standin/client-harness.js';

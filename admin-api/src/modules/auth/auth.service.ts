@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Bus, busChannels, type Db } from '@parley/db';
+import { type Bus, busChannels } from '@parley/bus';
+import type { Db } from '@parley/db';
 import {
   createRemoteJWKSet,
   decodeJwt,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { busChannels } from '@parley/db';
+import { busChannels } from '@parley/bus';
 import type { ApiContext } from '../../api-context.js';
 import { conflict, invalid, notFound } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { busChannels } from '@parley/db';
+import { busChannels } from '@parley/bus';
 import {
   deriveForm,
   diffFlows,

@@ -1,4 +1,4 @@
-import { busChannels } from '@parley/db';
+import { busChannels } from '@parley/bus';
 import { isE164Phone } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import { conflict, invalid, notFound, unprocessable } from '../../errors/domain-errors.js';

@@ -1,4 +1,4 @@
-import { busChannels } from '@parley/db';
+import { busChannels } from '@parley/bus';
 import type { ApiContext } from '../../api-context.js';
 import { unavailable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Batcher, busChannels, MEDIA_URL_PREFIX, mediaKey, type SimulatorTurn } from '@parley/db';
+import { busChannels, type SimulatorTurn } from '@parley/bus';
+import { Batcher, MEDIA_URL_PREFIX, mediaKey } from '@parley/db';
 import { LRUCache } from 'lru-cache';
 import type { ApiContext } from '../../api-context.js';
 import {

@@ -1,4 +1,4 @@
-import { type Bus, busChannels, type SimulatorTurn } from '@parley/db';
+import { type Bus, busChannels, type SimulatorTurn } from '@parley/bus';
 
 function isTurn(message: unknown): message is SimulatorTurn {
   const turn = message as Partial<SimulatorTurn> | null;

@@ -1,5 +1,5 @@
+import { migrateState } from '@parley/engine';
 import type { Redis } from 'ioredis';
-import { migrateState } from '../../engine/state.js';
 import type { StateStore, VersionedState } from '../ports/state-store.js';
 
 /** Conversation state in Redis with a TTL; a miss (expired, evicted, flushed) reloads the checkpoint. */

@@ -1,4 +1,4 @@
-import type { InboundLocation, InboundMedia, OutboundMessage } from '../../engine/events.js';
+import type { InboundLocation, InboundMedia, OutboundMessage } from '@parley/engine';
 
 /** A message from a contact, as a channel hands it to the runtime. */
 export interface InboundMessage {

@@ -1,4 +1,4 @@
-import type { ContactState } from '../../engine/state.js';
+import type { ContactState } from '@parley/engine';
 
 /** A contact's engine state with the checkpoint version it was written at. */
 export interface VersionedState {

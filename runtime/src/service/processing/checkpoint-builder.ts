@@ -1,7 +1,5 @@
-import type { EngineEvent } from '../../engine/events.js';
-import type { ContactState, Conversation } from '../../engine/state.js';
-import type { StepResult } from '../../engine/step.js';
-import { answersOf } from '../../engine/turn.js';
+import type { ContactState, Conversation, EngineEvent, StepResult } from '@parley/engine';
+import { answersOf } from '@parley/engine';
 import { idempotencyKeyPrefix } from '../channels/channel.js';
 import type { Checkpoint, ConversationRow } from '../repositories/checkpoint-repository.js';
 import { conversationUuid } from './conversation-id.js';

@@ -1,9 +1,14 @@
 import { Batcher, type Db, isDataError } from '@parley/db';
+import type { EngineEvent, HttpRequestEffect } from '@parley/engine';
+import {
+  type ContactState,
+  type Conversation,
+  initialState,
+  isOngoing,
+  nextTimerAt,
+  step,
+} from '@parley/engine';
 import { storableJson } from '@parley/schemas';
-import type { EngineEvent, HttpRequestEffect } from '../../engine/events.js';
-import { type ContactState, type Conversation, initialState, isOngoing } from '../../engine/state.js';
-import { step } from '../../engine/step.js';
-import { nextTimerAt } from '../../engine/timers.js';
 import type { InboundMessage } from '../channels/channel.js';
 import type { Logger } from '../ops/logger.js';
 import type { RuntimeMetrics } from '../ops/metrics.js';

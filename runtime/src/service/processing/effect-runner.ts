@@ -1,5 +1,5 @@
 import { type Db, isSealedText, type SecretCipher } from '@parley/db';
-import type { HttpRequestEffect } from '../../engine/events.js';
+import type { HttpRequestEffect } from '@parley/engine';
 import { performHttpRequest } from '../../http/index.js';
 import type { Logger } from '../ops/logger.js';
 import type { EffectRepository } from '../repositories/effect-repository.js';

@@ -1,7 +1,7 @@
 import type { Db, SecretCipher } from '@parley/db';
+import { type CompiledFlow, compileFlow } from '@parley/engine';
 import { isStoredSecret, mapHeaderValues } from '@parley/schemas';
 import { LRUCache } from 'lru-cache';
-import { type CompiledFlow, compileFlow } from '../../engine/compile-flow.js';
 import type { FlowRepository, NumberInfo, StoredVersion } from '../repositories/flow-repository.js';
 
 export interface RunnableVersion {

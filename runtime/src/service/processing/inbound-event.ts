@@ -1,4 +1,4 @@
-import type { EngineEvent, InboundLocation, InboundMedia } from '../../engine/events.js';
+import type { EngineEvent, InboundLocation, InboundMedia } from '@parley/engine';
 import type { InboundMessage } from '../channels/channel.js';
 import type { PendingInbound } from '../repositories/inbox-repository.js';
 

@@ -1,5 +1,5 @@
 import type { Queryable } from '@parley/db';
-import type { ContactState } from '../../engine/state.js';
+import type { ContactState } from '@parley/engine';
 import { jsonRows } from './json-rows.js';
 
 export interface ConversationRow {

@@ -1,5 +1,5 @@
 import type { Queryable } from '@parley/db';
-import { migrateState } from '../../engine/state.js';
+import { migrateState } from '@parley/engine';
 import type { VersionedState } from '../ports/state-store.js';
 import { jsonRows } from './json-rows.js';
 

@@ -1,5 +1,5 @@
 import type { Queryable, SecretCipher } from '@parley/db';
-import type { HttpRequestEffect } from '../../engine/events.js';
+import type { HttpRequestEffect } from '@parley/engine';
 
 export interface PendingEffect {
   numberId: string;

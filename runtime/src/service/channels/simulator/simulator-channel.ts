@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, busChannels } from '@parley/db';
+import { type Bus, busChannels } from '@parley/bus';
 import type { Channel, OutboundEnvelope } from '../channel.js';
 import type { SentLog } from './sent-log.js';
 

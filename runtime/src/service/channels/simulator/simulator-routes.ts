@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, busChannels, type Db } from '@parley/db';
+import { type Bus, busChannels } from '@parley/bus';
+import type { Db } from '@parley/db';
 import { createAjv } from '@parley/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import { type Request, type Response, Router } from 'express';

@@ -1,5 +1,5 @@
 import type { Db } from '@parley/db';
-import type { InboundMedia } from '../../../engine/events.js';
+import type { InboundMedia } from '@parley/engine';
 import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
 import type { ChannelHost, InboundMessage } from '../channel.js';

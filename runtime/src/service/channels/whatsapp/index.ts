@@ -1,11 +1,5 @@
-import {
-  type Bus,
-  cipherPurposes,
-  type Db,
-  type MediaStore,
-  resolveSecretKey,
-  SecretCipher,
-} from '@parley/db';
+import type { Bus } from '@parley/bus';
+import { cipherPurposes, type Db, type MediaStore, resolveSecretKey, SecretCipher } from '@parley/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';

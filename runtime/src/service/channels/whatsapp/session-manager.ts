@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type Bus, busChannels, type Db } from '@parley/db';
+import { type Bus, busChannels } from '@parley/bus';
+import type { Db } from '@parley/db';
 import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
 import type { ChannelHost } from '../channel.js';

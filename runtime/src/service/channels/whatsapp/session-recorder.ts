@@ -1,4 +1,5 @@
-import { type Bus, busChannels, type Db } from '@parley/db';
+import { type Bus, busChannels } from '@parley/bus';
+import type { Db } from '@parley/db';
 import type { Logger } from '../../ops/logger.js';
 import type { SessionState } from './session-state.js';
 

@@ -1,5 +1,5 @@
+import type { InboundLocation, InboundMedia } from '@parley/engine';
 import { type Choice, storableJson } from '@parley/schemas';
-import type { InboundLocation, InboundMedia } from '../../../engine/events.js';
 import type { DeliveryStatus, InboundMessage } from '../channel.js';
 import { pollOptionNames } from './translate-outbound.js';
 import type { WaIncoming, WaVote } from './wa-client.js';

@@ -12,7 +12,7 @@ import {
 } from './supabase-cli-ledger.js';
 
 /** The folder holding the SQL migrations shipped with Parley. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../supabase/migrations/', import.meta.url));
 
 // Any constant works; it only has to be the same in every process that migrates.
 const MIGRATION_LOCK_KEY = 7_263_510_042;

@@ -12,7 +12,7 @@ import {
   editArb,
   fixtureFlows,
   type Json,
-} from '../../../shared-schemas/src/validation/fixtures/mutate.js';
+} from '../../shared-schemas/src/validation/fixtures/mutate.js';
 import { type CompiledFlow, compileFlow } from './compile-flow.js';
 import type { EngineEvent } from './events.js';
 import { type ContactState, initialState } from './state.js';

@@ -1,10 +1,4 @@
 export { Batcher } from './batcher.js';
-export { BUS_MESSAGE_LIMIT, type Bus } from './bus/bus.js';
-export { busChannels, type SimulatorTurn } from './bus/channels.js';
-export { type ConnectedBus, connectBus, connectRedis } from './bus/connect-bus.js';
-export { MemoryBus } from './bus/memory-bus.js';
-export { PgBus } from './bus/pg-bus.js';
-export { RedisBus } from './bus/redis-bus.js';
 export { isDataError } from './data-error.js';
 export type { Db, NotificationHandler, Queryable } from './db.js';
 export { envNumber } from './env-number.js';

@@ -1,5 +1,5 @@
+import type { Db } from '@parley/db';
 import { Redis } from 'ioredis';
-import type { Db } from '../db.js';
 import type { Bus } from './bus.js';
 import { MemoryBus } from './memory-bus.js';
 import { PgBus } from './pg-bus.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db.js';
+import type { Db } from '@parley/db';
 import type { Bus } from './bus.js';
 
 /** A Postgres channel name (identifiers are limited to 63 bytes). */

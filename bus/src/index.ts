@@ -1,0 +1,6 @@
+export { BUS_MESSAGE_LIMIT, type Bus } from './bus.js';
+export { busChannels, type SimulatorTurn } from './channels.js';
+export { type ConnectedBus, connectBus, connectRedis } from './connect-bus.js';
+export { MemoryBus } from './memory-bus.js';
+export { PgBus } from './pg-bus.js';
+export { RedisBus } from './redis-bus.js';
