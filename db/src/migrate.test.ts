@@ -149,7 +149,7 @@ describe('migrate, with the Supabase CLI in either order', () => {
 
   it('seed.sql, the demo data of a local Supabase stack, loads on the migrated schema, twice', async () => {
     const db = await database(true);
-    const seed = await readFile(new URL('../seed.sql', import.meta.url), 'utf8');
+    const seed = await readFile(new URL('../../supabase/seed.sql', import.meta.url), 'utf8');
     await db.query(seed);
     await db.query(seed);
     const { rows } = await db.query<{ n: number }>('select count(*)::int as n from numbers');
