@@ -19,7 +19,8 @@ export function answerQuestion(
     return;
   }
   const config = node.config;
-  const parsed = parseAnswer(config, reply, validate, turn.flow.settings.defaultCountry);
+  const { defaultCountry, locale, timeZone } = turn.flow.settings;
+  const parsed = parseAnswer(config, reply, validate, { defaultCountry, locale, timeZone, now: turn.now });
   if (parsed.kind === 'valid') {
     conversation.variables[config.variable] = parsed.value;
     turn.effects.push({

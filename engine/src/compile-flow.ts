@@ -21,6 +21,8 @@ export interface ResolvedSettings {
   reminder?: { afterMs: number; text: string };
   expiredText?: string;
   defaultCountry?: string;
+  locale?: string;
+  timeZone?: string;
 }
 
 /** A flow version made ready to run: indexed, defaults resolved, answer validators compiled once. */
@@ -51,6 +53,8 @@ function resolveSettings(document: FlowDocument): ResolvedSettings {
       : { reminder: { afterMs: settings.reminder.afterMinutes * 60_000, text: settings.reminder.text } }),
     ...(settings.expiredText === undefined ? {} : { expiredText: settings.expiredText }),
     ...(settings.defaultCountry === undefined ? {} : { defaultCountry: settings.defaultCountry }),
+    ...(settings.locale === undefined ? {} : { locale: settings.locale }),
+    ...(settings.timeZone === undefined ? {} : { timeZone: settings.timeZone }),
   };
 }
 

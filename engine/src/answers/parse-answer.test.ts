@@ -1,7 +1,7 @@
 import { compileAnswerSchema, type QuestionConfig } from '@parley/schemas';
 import type { ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { type ParsedAnswer, parseAnswer, type Reply } from './parse-answer.js';
+import { type AnswerReading, type ParsedAnswer, parseAnswer, type Reply } from './parse-answer.js';
 
 function question(answer: Record<string, unknown>, extra: Partial<QuestionConfig> = {}): QuestionConfig {
   return { prompt: 'Q?', variable: 'v', answer: answer as QuestionConfig['answer'], ...extra };
@@ -15,7 +15,7 @@ function validatorOf(config: QuestionConfig): ValidateFunction {
 
 function parse(config: QuestionConfig, reply: Reply | string, defaultCountry?: string): ParsedAnswer {
   const input = typeof reply === 'string' ? { text: reply } : reply;
-  return parseAnswer(config, input, validatorOf(config), defaultCountry);
+  return parseAnswer(config, input, validatorOf(config), { defaultCountry });
 }
 
 const valid = (value: unknown) => ({ kind: 'valid', value });
@@ -201,5 +201,35 @@ describe('parseAnswer: skip', () => {
     expect(parse(question({ type: 'string' }), 'skip')).toEqual(valid('skip'));
     expect(parse(question({ type: 'integer' }), 'skip')).toEqual(INVALID);
     expect(parse(question({ type: 'integer' }, { skippable: false }), 'skip')).toEqual(INVALID);
+  });
+});
+
+describe('parseAnswer with the flow locale and time zone', () => {
+  const reading: AnswerReading = {
+    locale: 'en-GB',
+    timeZone: 'Europe/London',
+    now: Date.UTC(2025, 6, 9, 10),
+  };
+  const read = (config: QuestionConfig, text: string) =>
+    parseAnswer(config, { text }, validatorOf(config), reading);
+
+  it('stores a date written as people write it as YYYY-MM-DD', () => {
+    const config = question({ type: 'string', format: 'date' });
+    expect(read(config, '14/07/2025')).toEqual(valid('2025-07-14'));
+    expect(read(config, 'next Monday')).toEqual(valid('2025-07-14'));
+    expect(read(config, 'whenever')).toEqual(INVALID);
+  });
+
+  it('reads digit groups by the locale', () => {
+    expect(read(question({ type: 'number' }), '1,000')).toEqual(valid(1000));
+    expect(read(question({ type: 'integer' }), '1 500')).toEqual(valid(1500));
+    expect(read(question({ type: 'number' }), '1,5')).toEqual(valid(1.5));
+  });
+
+  it('treats an unusable locale as none', () => {
+    const config = question({ type: 'number' });
+    expect(parseAnswer(config, { text: '1,000' }, validatorOf(config), { locale: 'not a locale!' })).toEqual(
+      valid(1),
+    );
   });
 });

@@ -1,8 +1,10 @@
 import { type Choice, isMultiChoice, type QuestionConfig } from '@parley/schemas';
 import type { ValidateFunction } from 'ajv';
 import type { InboundLocation, InboundMedia } from '../events.js';
+import { usableLocale } from './locale.js';
 import { matchChoice, matchChoices } from './match-choice.js';
 import { parseBoolean } from './parse-boolean.js';
+import { parseDate } from './parse-date.js';
 import { parseNumber } from './parse-number.js';
 import { parsePhone } from './parse-phone.js';
 
@@ -12,6 +14,15 @@ export interface Reply {
   media?: InboundMedia;
   location?: InboundLocation;
   choiceIds?: string[];
+}
+
+/** How the flow reads answers: its settings for dates, numbers and phones, and the time of the reply. */
+export interface AnswerReading {
+  defaultCountry?: string;
+  locale?: string;
+  timeZone?: string;
+  /** The time of the reply (epoch ms), for relative dates ("tomorrow"). */
+  now?: number;
 }
 
 /** A reply read against a question: a value to store (and the handle to leave by), a skip, or invalid. */
@@ -46,13 +57,13 @@ function candidateFromChoices(
 function candidateFromText(
   config: QuestionConfig,
   text: string,
-  defaultCountry?: string,
+  reading: AnswerReading,
 ): { value: unknown } | null {
   const answer = config.answer as { type: string; format?: string };
   switch (answer.type) {
     case 'number':
     case 'integer': {
-      const value = parseNumber(text);
+      const value = parseNumber(text, reading.locale);
       return value === null ? null : { value };
     }
     case 'boolean': {
@@ -69,8 +80,17 @@ function candidateFromText(
     case 'object':
       return null;
     default: {
+      if (answer.format === 'date') {
+        const date = parseDate(text, {
+          locale: reading.locale,
+          timeZone: reading.timeZone,
+          now: reading.now ?? 0,
+        });
+        // Anything else is left to the schema, which refuses it as before.
+        return { value: date ?? text };
+      }
       if (answer.format !== 'phone') return { value: text };
-      const phone = parsePhone(text, defaultCountry);
+      const phone = parsePhone(text, reading.defaultCountry);
       return phone === null ? null : { value: phone };
     }
   }
@@ -79,14 +99,14 @@ function candidateFromText(
 function candidate(
   config: QuestionConfig,
   reply: Reply,
-  defaultCountry?: string,
+  reading: AnswerReading,
 ): { value: unknown; choice?: Choice } | null {
   const accept = config.accept ?? 'text';
   if (accept === 'media') return reply.media === undefined ? null : { value: { ...reply.media } };
   if (accept === 'location') return reply.location === undefined ? null : { value: { ...reply.location } };
   if (config.choices !== undefined) return candidateFromChoices(config, reply);
   if (reply.text === undefined) return null;
-  return candidateFromText(config, reply.text, defaultCountry);
+  return candidateFromText(config, reply.text, reading);
 }
 
 /** Reads a reply against a question's answer settings and checks it with the answer's JSON Schema. */
@@ -94,11 +114,11 @@ export function parseAnswer(
   config: QuestionConfig,
   reply: Reply,
   validate: ValidateFunction,
-  defaultCountry?: string,
+  reading: AnswerReading = {},
 ): ParsedAnswer {
   const trimmed: Reply = reply.text === undefined ? reply : { ...reply, text: reply.text.trim() };
   if (config.skippable === true && trimmed.text?.toLocaleLowerCase() === 'skip') return { kind: 'skip' };
-  const found = candidate(config, trimmed, defaultCountry);
+  const found = candidate(config, trimmed, { ...reading, locale: usableLocale(reading.locale) });
   if (found === null || !validate(found.value)) return INVALID;
   return { kind: 'valid', ...found };
 }

@@ -7,7 +7,7 @@ import { validateCommand } from './validate-command.js';
 const USAGE = `Usage:
   parley validate FLOW.json
   parley simulate FLOW.json [--contact-name NAME] [--contact-phone PHONE]
-  parley test SCENARIO.json...`;
+  parley test SCENARIO.json... | FOLDER...`;
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 

@@ -49,7 +49,11 @@ function compareTurn(
 /** Plays a scenario through the simulator; `port` replaces `__PORT__` in its flow. */
 export async function runScenario(scenario: Scenario, port: number): Promise<ScenarioOutcome> {
   const flow = compileFlow(JSON.parse(JSON.stringify(scenario.flow).replaceAll('__PORT__', String(port))));
-  const simulator = new Simulator(flow, { contact: scenario.contact ?? {}, allowPrivateHttp: true });
+  const simulator = new Simulator(flow, {
+    contact: scenario.contact ?? {},
+    allowPrivateHttp: true,
+    ...(scenario.startAt === undefined ? {} : { startAt: Date.parse(scenario.startAt) }),
+  });
   const differences: string[] = [];
   for (const [index, turn] of scenario.turns.entries()) {
     const actual = (await simulator.play(parseScriptLine(turn.user))).map(asExpected);

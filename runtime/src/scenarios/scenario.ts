@@ -3,6 +3,8 @@ export interface Scenario {
   name: string;
   about?: string;
   contact?: { name?: string; phone?: string };
+  /** When the conversation starts (ISO 8601), for flows that read relative dates; now when absent. */
+  startAt?: string;
   flow: unknown;
   turns: { user: string; bot: ExpectedMessage[] }[];
   result: { status: string; answers: Record<string, unknown> };
@@ -25,5 +27,8 @@ export function scenarioProblem(input: unknown): string | null {
     }
   }
   if (typeof scenario.result?.status !== 'string') return 'it has no "result" with a "status"';
+  if (scenario.startAt !== undefined && Number.isNaN(Date.parse(scenario.startAt))) {
+    return '"startAt" is not a date and time such as 2025-07-09T10:00:00Z';
+  }
   return null;
 }

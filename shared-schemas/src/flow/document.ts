@@ -28,6 +28,13 @@ export const FlowSettings = Type.Object(
       }),
     ),
     locale: Type.Optional(Type.String({ minLength: 2, maxLength: 35 })),
+    timeZone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        'x-message': 'Use a time zone name such as Europe/Berlin or America/Sao_Paulo.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

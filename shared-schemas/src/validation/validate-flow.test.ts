@@ -548,3 +548,29 @@ function replaceAt(root: unknown, path: number[], junk: unknown): void {
     parent = child as Record<string, unknown>;
   }
 }
+
+describe('flow settings for reading answers', () => {
+  const withSettings = (settings: Record<string, unknown>) => ({ ...emailFlow(), settings });
+
+  it('accepts a known locale and time zone', () => {
+    const result = validateFlow(withSettings({ locale: 'pt-BR', timeZone: 'America/Sao_Paulo' }));
+    expect(result.errors).toEqual([]);
+    expect(result.warnings.filter((problem) => problem.pointer.startsWith('/settings'))).toEqual([]);
+  });
+
+  it('refuses an unknown time zone, in plain words', () => {
+    const result = validateFlow(withSettings({ timeZone: 'Mars/Olympus' }));
+    expect(result.errors).toEqual([
+      expect.objectContaining({
+        pointer: '/settings/timeZone',
+        message: expect.stringContaining('Europe/Berlin'),
+      }),
+    ]);
+  });
+
+  it('only warns about an unknown locale, which flows could carry before it was read', () => {
+    const result = validateFlow(withSettings({ locale: 'not a locale!' }));
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toContainEqual(expect.objectContaining({ pointer: '/settings/locale' }));
+  });
+});

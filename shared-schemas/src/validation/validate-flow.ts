@@ -4,6 +4,7 @@ import { createAjv } from './ajv.js';
 import { problemsFromAjv } from './ajv-messages.js';
 import { validateGraph } from './graph.js';
 import type { Problem } from './problem.js';
+import { settingsProblems } from './settings.js';
 
 const validateStructure = createAjv({ strict: false }).compile<FlowDocument>(FlowDocumentSchema);
 
@@ -34,7 +35,8 @@ export function validateFlow(input: unknown): ValidationResult {
   const broken = structural.map((problem) => problem.pointer);
   const isBroken = (pointer: string) => broken.some((at) => at === pointer || at.startsWith(`${pointer}/`));
   const graph = hasArrays(input) ? validateGraph(input, isBroken) : [];
-  const problems = [...structural, ...graph];
+  const settings = hasArrays(input) && !isBroken('/settings') ? settingsProblems(input.settings) : [];
+  const problems = [...structural, ...graph, ...settings];
   const errors = problems.filter((problem) => problem.severity === 'error');
   const warnings = problems.filter((problem) => problem.severity === 'warning');
   return errors.length === 0 ? { errors, warnings, document: input as FlowDocument } : { errors, warnings };
