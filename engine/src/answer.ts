@@ -1,6 +1,7 @@
 import { isMultiChoice } from '@parley/schemas';
 import { parseAnswer, type Reply } from './answers/parse-answer.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_TEXT } from './compile-flow.js';
+import { defaultRetryText } from './answers/retry-text.js';
+import { DEFAULT_MAX_ATTEMPTS } from './compile-flow.js';
 import type { Conversation, Wait } from './state.js';
 import { failConversation, renderIn, send, type Turn, targetOf } from './turn.js';
 import { walkNewTurn } from './walk.js';
@@ -44,11 +45,13 @@ export function answerQuestion(
   const attempts = wait.attempts + 1;
   if (attempts < (config.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
     conversation.wait = { ...wait, attempts };
+    // The choices go out again, so the contact can pick instead of guessing how to write one.
     send(
       turn,
       conversation,
       'retry',
-      renderIn(turn, conversation, config.retry?.message ?? DEFAULT_RETRY_TEXT),
+      renderIn(turn, conversation, config.retry?.message ?? defaultRetryText(config, turn.flow.settings)),
+      config.choices === undefined ? {} : { choices: config.choices, render: config.render ?? 'list' },
     );
     return;
   }
