@@ -155,7 +155,7 @@ describe('building a flow in the editor, as an admin does', () => {
     await preview.getByRole('textbox', { name: 'Your email address?' }).waitFor();
     await preview.getByRole('textbox', { name: 'Your email address?' }).fill('not-an-email');
     await preview.getByRole('button', { name: 'Check answers' }).click();
-    await preview.getByText('Must be a valid email.').waitFor();
+    await preview.getByText('Sorry, that is not a valid answer. Please try again.').waitFor();
     await screenshot(page, 'form-preview');
     await page.getByRole('button', { name: 'Preview form' }).click();
 

@@ -1,3 +1,6 @@
+export { exampleDate, usableLocale } from './answers/locale.js';
+export type { AnswerReading, Reply } from './answers/parse-answer.js';
+export { type ReadAnswer, readAnswer } from './answers/read-answer.js';
 export { type CompiledFlow, compileFlow, InvalidFlowError, type ResolvedSettings } from './compile-flow.js';
 export type * from './events.js';
 export * from './state.js';

@@ -23,6 +23,8 @@ export type UiSchema = { 'ui:order': string[] } & Record<string, FieldUiSchema |
 export interface DerivedForm {
   answersSchema: AnswersSchema;
   uiSchema: UiSchema;
+  /** The question behind each field, so a preview reads typed answers exactly as the chat does. */
+  questions: Record<string, QuestionConfig>;
 }
 
 /** The widget a question gets in the form when the author did not pick one. */
@@ -70,6 +72,7 @@ export function deriveForm(doc: FlowDocument): DerivedForm {
   ];
   const properties: AnswersSchema['properties'] = {};
   const uiSchema: UiSchema = { 'ui:order': [] };
+  const questions: Record<string, QuestionConfig> = {};
   for (const node of ordered) {
     if (node.type !== 'question' || Object.hasOwn(properties, node.config.variable)) continue;
     const { variable, answer } = node.config;
@@ -77,6 +80,7 @@ export function deriveForm(doc: FlowDocument): DerivedForm {
     properties[variable] = { ...answer, title: ui['ui:title'] };
     uiSchema[variable] = ui;
     uiSchema['ui:order'].push(variable);
+    questions[variable] = node.config;
   }
-  return { answersSchema: { type: 'object', properties, additionalProperties: false }, uiSchema };
+  return { answersSchema: { type: 'object', properties, additionalProperties: false }, uiSchema, questions };
 }

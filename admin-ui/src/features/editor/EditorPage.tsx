@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Eye } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
@@ -16,13 +16,18 @@ import { EditorHeader } from './EditorHeader';
 import { FlowSettingsDialog } from './flow-settings/FlowSettingsDialog';
 import { LiveTest } from './live-test/LiveTest';
 import { Palette } from './palette/Palette';
-import { FormPreview } from './preview/FormPreview';
 import { ProblemsPanel } from './problems/ProblemsPanel';
 import { PublishDialog } from './publish/PublishDialog';
 import { saveNow, startAutosave } from './save/autosave';
 import { ConflictDialog } from './save/ConflictDialog';
 import { SettingsPanel } from './settings/SettingsPanel';
 import { useFlowDocument, useLiveValidation } from './use-flow-document';
+
+// The preview carries the answer parsers (dates in a dozen languages, phone metadata): loaded when opened.
+const FormPreview = lazy(() =>
+  import('./preview/FormPreview').then((module) => ({ default: module.FormPreview })),
+);
+
 import { VersionsDialog } from './versions/VersionsDialog';
 
 function loadDraft(flow: Flow, canEdit: boolean): void {
@@ -134,7 +139,11 @@ function Workspace({
           <ProblemsPanel />
         </div>
         <SettingsPanel />
-        {previewOpen && <FormPreview document={document} onClose={() => setPanel(null)} />}
+        {previewOpen && (
+          <Suspense fallback={<LoadingState label="Opening the form preview…" />}>
+            <FormPreview document={document} onClose={() => setPanel(null)} />
+          </Suspense>
+        )}
         {liveTestOpen && <LiveTest flowId={flowId} onClose={() => setPanel(null)} />}
       </div>
       <ConflictDialog />

@@ -1,12 +1,7 @@
-import {
-  createAjv,
-  deriveForm,
-  type FieldUiSchema,
-  type FlowDocument,
-  problemsFromAjv,
-} from '@parley/schemas';
+import { type AnswerReading, exampleDate, type Reply, readAnswer, usableLocale } from '@parley/engine';
+import { type DerivedForm, deriveForm, type FieldUiSchema, type FlowDocument } from '@parley/schemas';
 import { ClipboardList, MapPin, Paperclip, Star, X } from 'lucide-react';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { Controller, type Resolver, useForm } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Checkbox } from '@/components/ui/checkbox';
@@ -17,31 +12,63 @@ import { EmptyState } from '@/components/ui/states';
 import { Textarea } from '@/components/ui/textarea';
 import { cn } from '@/lib/cn';
 
-const ajv = createAjv({ strict: false });
 type Answers = Record<string, unknown>;
+type FieldErrors = Record<string, { type: string; message: string }>;
 
-function cleanAnswers(values: Answers, properties: Record<string, Record<string, unknown>>): Answers {
-  const out: Answers = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) continue;
-    const type = properties[key]?.type;
-    out[key] =
-      (type === 'number' || type === 'integer') && typeof value === 'string'
-        ? Number(value.replace(',', '.'))
-        : value;
+const isEmpty = (value: unknown) =>
+  value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+
+/** What the form field holds, as the contact would send it in the chat. */
+function replyOf(derived: DerivedForm, name: string, value: unknown): Reply {
+  const choices = derived.questions[name]?.choices;
+  if (choices !== undefined) {
+    const picked = Array.isArray(value) ? value : [value];
+    return {
+      choiceIds: choices.filter((choice) => picked.includes(choice.value)).map((choice) => choice.id),
+    };
   }
-  return out;
+  return { text: String(value) };
+}
+
+/**
+ * Reads every field exactly as the chat reads that question: the same parsers, the same flow
+ * settings, the same message back when an answer is refused. A question the chat waits on cannot be
+ * left empty unless the contact may skip it; photos and locations only come from WhatsApp.
+ */
+function readForm(
+  derived: DerivedForm,
+  values: Answers,
+  reading: AnswerReading,
+): { answers: Answers; errors: FieldErrors } {
+  const answers: Answers = {};
+  const errors: FieldErrors = {};
+  for (const name of derived.uiSchema['ui:order']) {
+    const question = derived.questions[name];
+    if (question === undefined || (question.accept ?? 'text') !== 'text') continue;
+    const value = values[name];
+    if (isEmpty(value)) {
+      if (question.skippable !== true)
+        errors[name] = { type: 'required', message: 'This question needs an answer.' };
+      continue;
+    }
+    const read = readAnswer(question, replyOf(derived, name, value), reading);
+    if (!read.ok) errors[name] = { type: 'answer', message: read.message };
+    else if ('value' in read) answers[name] = read.value;
+  }
+  return { answers, errors };
 }
 
 function PreviewField({
   name,
   ui,
+  datePlaceholder,
   control,
   register,
   error,
 }: {
   name: string;
   ui: FieldUiSchema;
+  datePlaceholder: string;
   control: ReturnType<typeof useForm<Answers>>['control'];
   register: ReturnType<typeof useForm<Answers>>['register'];
   error: string | undefined;
@@ -169,22 +196,13 @@ function PreviewField({
       </div>
     );
   } else {
-    const type =
-      widget === 'email'
-        ? 'email'
-        : widget === 'phone'
-          ? 'tel'
-          : widget === 'number'
-            ? 'text'
-            : widget === 'date'
-              ? 'date'
-              : 'text';
+    const type = widget === 'email' ? 'email' : widget === 'phone' ? 'tel' : 'text';
     control_ = (
       <Input
         id={id}
         type={type}
         inputMode={widget === 'number' ? 'decimal' : undefined}
-        placeholder={ui['ui:placeholder']}
+        placeholder={ui['ui:placeholder'] ?? (widget === 'date' ? datePlaceholder : undefined)}
         {...aria}
         {...register(name)}
       />
@@ -210,40 +228,46 @@ function PreviewField({
   );
 }
 
-function PreviewForm({ form: derived }: { form: ReturnType<typeof deriveForm> }) {
-  const { answersSchema, uiSchema } = derived;
+function PreviewForm({ form: derived, settings }: { form: DerivedForm; settings: FlowDocument['settings'] }) {
+  const { uiSchema } = derived;
   const [result, setResult] = useState<Answers | null>(null);
-  const validate = useMemo(() => {
-    try {
-      return ajv.compile(answersSchema);
-    } catch {
-      return null;
-    }
-  }, [answersSchema]);
   const resolver: Resolver<Answers> = async (values) => {
-    const answers = cleanAnswers(values, answersSchema.properties);
-    if (validate === null || validate(answers)) return { values: answers, errors: {} };
-    const errors: Record<string, { type: string; message: string }> = {};
-    for (const problem of problemsFromAjv(validate.errors)) {
-      const key = problem.pointer.split('/')[1] ?? '';
-      if (key && !errors[key]) errors[key] = { type: 'schema', message: problem.message };
-    }
-    return { values: {}, errors };
+    const { answers, errors } = readForm(derived, values, {
+      defaultCountry: settings?.defaultCountry,
+      locale: settings?.locale,
+      timeZone: settings?.timeZone,
+      now: Date.now(),
+    });
+    return Object.keys(errors).length === 0 ? { values: answers, errors: {} } : { values: {}, errors };
   };
   const form = useForm<Answers>({ resolver });
+  // A result describes the answers it checked: any edit makes it stale, so it goes.
+  useEffect(() => {
+    const subscription = form.watch(() => setResult(null));
+    return () => subscription.unsubscribe();
+  }, [form]);
+  const locale = usableLocale(settings?.locale);
+  const datePlaceholder =
+    locale === undefined && settings?.timeZone === undefined
+      ? 'YYYY-MM-DD'
+      : `e.g. ${exampleDate(locale)} or tomorrow`;
   const order = uiSchema['ui:order'];
   return (
     <form
       className="flex flex-col gap-4"
       noValidate
       aria-label="Form preview"
-      onSubmit={form.handleSubmit((answers) => setResult(answers))}
+      onSubmit={form.handleSubmit(
+        (answers) => setResult(answers),
+        () => setResult(null),
+      )}
     >
       {order.map((name) => (
         <PreviewField
           key={name}
           name={name}
           ui={uiSchema[name] as FieldUiSchema}
+          datePlaceholder={datePlaceholder}
           control={form.control}
           register={form.register}
           error={(form.formState.errors[name] as { message?: string } | undefined)?.message}
@@ -292,7 +316,7 @@ export function FormPreview({ document, onClose }: { document: FlowDocument; onC
         ) : (
           <div className="rounded-xl border bg-card p-4 shadow-sm">
             <h3 className="mb-4 text-base font-semibold">{document.name}</h3>
-            <PreviewForm key={key} form={derived} />
+            <PreviewForm key={key} form={derived} settings={document.settings} />
           </div>
         )}
       </div>
