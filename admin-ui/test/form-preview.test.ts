@@ -6,12 +6,20 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, apiLogin } from './support/api';
-import { expectNoConsoleErrors, launchChromium, openPage, screenshot, signIn } from './support/browser';
+import {
+  choose,
+  expectNoConsoleErrors,
+  launchChromium,
+  openPage,
+  screenshot,
+  signIn,
+} from './support/browser';
 import { type ParleyServer, startParley } from './support/parley-server';
 
 let parley: ParleyServer;
 let browser: Browser;
 let flowId: string;
+let token: string;
 
 const question = (id: string, y: number, prompt: string, variable: string, answer: object, extra = {}) => ({
   id,
@@ -22,7 +30,7 @@ const question = (id: string, y: number, prompt: string, variable: string, answe
 
 beforeAll(async () => {
   [parley, browser] = await Promise.all([startParley(), launchChromium()]);
-  const token = await apiLogin(parley.url, parley.adminEmail, parley.adminPassword);
+  token = await apiLogin(parley.url, parley.adminEmail, parley.adminPassword);
   flowId = (
     await apiCall<{ id: string }>(parley.url, token, 'POST', '/flows', {
       name: 'Clinic booking',
@@ -92,6 +100,45 @@ describe('the form preview', () => {
       .waitFor();
     expect(await valid.count()).toBe(0);
     await screenshot(page, 'form-preview-refused-date');
+    expectNoConsoleErrors(errors);
+    await context.close();
+  }, 60_000);
+});
+
+describe('how a flow reads answers', () => {
+  it('is set for a new flow from the browser, and changed in flow settings with plain-words errors', async () => {
+    const { page, context, errors } = await openPage(browser, parley.url);
+    await signIn(page, parley.adminEmail, parley.adminPassword);
+    await page.getByRole('button', { name: 'New flow' }).first().click();
+    await page.getByLabel('Name').fill('Dental bookings');
+    await page.getByRole('button', { name: 'Create flow' }).click();
+    await page.waitForURL(/\/flows\/[^/]+$/);
+    const id = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const draft = async () =>
+      (
+        await apiCall<{ draft: { definition: { settings?: Record<string, unknown> } } }>(
+          parley.url,
+          token,
+          'GET',
+          `/flows/${id}`,
+        )
+      ).draft.definition.settings;
+    // Headless Chromium reports en-US and UTC.
+    expect(await draft()).toMatchObject({ locale: 'en-US', timeZone: 'UTC' });
+
+    await page.getByRole('button', { name: 'Flow settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Flow settings' });
+    await choose(dialog, page, 'Language and region', 'German (Germany) · de-DE');
+    await dialog.getByLabel('Time zone').fill('Europe/Berlinn');
+    await dialog.getByRole('button', { name: 'Save settings' }).click();
+    await dialog.getByText('"Europe/Berlinn" is not a time zone Parley knows.', { exact: false }).waitFor();
+    await screenshot(page, 'flow-settings-time-zone-error');
+    await dialog.getByLabel('Time zone').fill('Europe/Berlin');
+    await dialog.getByRole('button', { name: 'Save settings' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect
+      .poll(draft, { timeout: 10_000 })
+      .toMatchObject({ locale: 'de-DE', timeZone: 'Europe/Berlin' });
     expectNoConsoleErrors(errors);
     await context.close();
   }, 60_000);

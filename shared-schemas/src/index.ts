@@ -28,5 +28,6 @@ export { problemsFromAjv } from './validation/ajv-messages.js';
 export { type CompiledAnswer, compileAnswerSchema } from './validation/answer-validator.js';
 export { MAX_MESSAGES_PER_TURN } from './validation/message-cap.js';
 export type { Problem } from './validation/problem.js';
+export { settingsProblems } from './validation/settings.js';
 export { structuralProblems, type ValidationResult, validateFlow } from './validation/validate-flow.js';
 export { readPath, resolveValue, type ValueScope, variableOfPath } from './values/path.js';

@@ -16,6 +16,7 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
+import { withReadingSettings } from '@/core/settings/reading';
 import { blankDocument, FLOW_TEMPLATES, fromTemplate } from '@/core/templates';
 import { api, errorMessage } from '@/infrastructure/api';
 import { cn } from '@/lib/cn';
@@ -43,7 +44,11 @@ export function NewFlowDialog({
   const create = useMutation({
     mutationFn: ({ name, template }: NewFlowForm) => {
       const chosen = FLOW_TEMPLATES.find((item) => item.id === template);
-      return api.createFlow(name, chosen ? fromTemplate(chosen, name) : blankDocument(name));
+      const document = withReadingSettings(chosen ? fromTemplate(chosen, name) : blankDocument(name), {
+        language: navigator.language,
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      });
+      return api.createFlow(name, document);
     },
     onSuccess: (flow) => {
       queryClient.invalidateQueries({ queryKey: ['flows'] });

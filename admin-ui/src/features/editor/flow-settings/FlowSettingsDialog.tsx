@@ -3,9 +3,10 @@ import {
   type FlowSettings,
   FlowSettings as FlowSettingsSchema,
   problemsFromAjv,
+  settingsProblems,
 } from '@parley/schemas';
 import { useEffect } from 'react';
-import { type Resolver, useForm } from 'react-hook-form';
+import { Controller, type Resolver, useForm } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import {
   Dialog,
@@ -17,7 +18,9 @@ import {
 } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
+import { Select } from '@/components/ui/select';
 import { Textarea } from '@/components/ui/textarea';
+import { localeOptions, timeZoneNames } from '@/core/settings/reading';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 
 interface SettingsForm {
@@ -27,7 +30,12 @@ interface SettingsForm {
   reminderText: string;
   expiredText: string;
   defaultCountry: string;
+  locale: string;
+  timeZone: string;
 }
+
+/** The select's value for "no locale": Radix selects cannot hold an empty value. */
+const NO_LOCALE = 'none';
 
 const validateSettings = createAjv({ strict: false }).compile(FlowSettingsSchema);
 
@@ -39,6 +47,10 @@ const FIELD_OF: Record<string, keyof SettingsForm> = {
   '/reminder': 'reminderText',
   '/expiredText': 'expiredText',
   '/defaultCountry': 'defaultCountry',
+  '/locale': 'locale',
+  '/timeZone': 'timeZone',
+  '/settings/locale': 'locale',
+  '/settings/timeZone': 'timeZone',
 };
 
 function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowSettings {
@@ -50,6 +62,8 @@ function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowS
     reminder: _c,
     expiredText: _d,
     defaultCountry: _e,
+    locale: _f,
+    timeZone: _g,
     ...rest
   } = base ?? {};
   const reminderAfter = number(values.reminderAfterMinutes);
@@ -64,6 +78,8 @@ function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowS
         : { afterMinutes: reminderAfter, text: reminderText },
     expiredText: text(values.expiredText),
     defaultCountry: text(values.defaultCountry.trim().toUpperCase()),
+    locale: values.locale === NO_LOCALE ? undefined : values.locale,
+    timeZone: text(values.timeZone.trim()),
   };
   return JSON.parse(JSON.stringify(settings)) as FlowSettings;
 }
@@ -76,10 +92,12 @@ function toForm(settings: FlowSettings | undefined): SettingsForm {
     reminderText: settings?.reminder?.text ?? '',
     expiredText: settings?.expiredText ?? '',
     defaultCountry: settings?.defaultCountry ?? '',
+    locale: settings?.locale ?? NO_LOCALE,
+    timeZone: settings?.timeZone ?? '',
   };
 }
 
-/** Flow-wide settings: timeouts, reminder, fallback texts, default phone country. */
+/** Flow-wide settings: timeouts, reminder, fallback texts, how answers are read. */
 export function FlowSettingsDialog({
   open,
   onOpenChange,
@@ -92,8 +110,15 @@ export function FlowSettingsDialog({
   const setMeta = useEditorStore((state) => state.setMeta);
   const resolver: Resolver<SettingsForm> = async (values) => {
     const settings = toSettings(values, meta.settings);
-    if (validateSettings(settings)) return { values, errors: {} };
     const errors: Record<string, { type: string; message: string }> = {};
+    if (validateSettings(settings)) {
+      for (const problem of settingsProblems(settings)) {
+        const field = FIELD_OF[problem.pointer];
+        if (field && problem.severity === 'error')
+          errors[field] = { type: 'schema', message: problem.message };
+      }
+      return Object.keys(errors).length === 0 ? { values, errors: {} } : { values: {}, errors };
+    }
     for (const problem of problemsFromAjv(validateSettings.errors)) {
       const missing = /^“(.+)” is required\.$/.exec(problem.message)?.[1];
       const pointer = missing ? `${problem.pointer}/${missing}` : problem.pointer;
@@ -157,6 +182,55 @@ export function FlowSettingsDialog({
             <div className="grid grid-cols-2 gap-4">
               {field('sessionTimeoutMinutes', 'Chat expires after (minutes)', 'Default 30.', false, '30')}
               {field('defaultCountry', 'Default phone country', 'Two letters, e.g. US, BR, DE.', false, 'US')}
+            </div>
+            <div className="grid grid-cols-2 gap-4">
+              <div className="flex flex-col gap-1.5">
+                <Label id="flow-settings-locale-label" htmlFor="flow-settings-locale">
+                  Language and region
+                </Label>
+                <Controller
+                  control={form.control}
+                  name="locale"
+                  render={({ field: control }) => (
+                    <Select
+                      id="flow-settings-locale"
+                      value={control.value}
+                      onValueChange={control.onChange}
+                      disabled={readOnly}
+                      aria-describedby="flow-settings-locale-help"
+                      options={[
+                        { value: NO_LOCALE, label: 'Not set: dates only as YYYY-MM-DD' },
+                        ...localeOptions(meta.settings?.locale),
+                      ]}
+                    />
+                  )}
+                />
+                <p id="flow-settings-locale-help" className="text-xs text-muted-foreground">
+                  How people write dates and numbers: 14/07/2025 or 07/14/2025, 1.000 or 1,000.
+                </p>
+              </div>
+              <div className="flex flex-col gap-1.5">
+                <Label htmlFor="flow-settings-timeZone">Time zone</Label>
+                <Input
+                  id="flow-settings-timeZone"
+                  list="flow-settings-time-zones"
+                  placeholder="e.g. Europe/London"
+                  aria-invalid={errors.timeZone ? true : undefined}
+                  aria-describedby="flow-settings-timeZone-help"
+                  {...form.register('timeZone')}
+                />
+                <datalist id="flow-settings-time-zones">
+                  {timeZoneNames().map((name) => (
+                    <option key={name} value={name} />
+                  ))}
+                </datalist>
+                <p
+                  id="flow-settings-timeZone-help"
+                  className={errors.timeZone ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'}
+                >
+                  {errors.timeZone?.message ?? 'Where “tomorrow” and “next Monday” are counted from.'}
+                </p>
+              </div>
             </div>
             <div className="grid grid-cols-[8rem_1fr] gap-4">
               {field('reminderAfterMinutes', 'Remind after', 'Minutes of silence.', false, '10')}
