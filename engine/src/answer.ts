@@ -1,5 +1,6 @@
 import { isMultiChoice } from '@parley/schemas';
 import { parseAnswer, type Reply } from './answers/parse-answer.js';
+import { countryOfPhone } from './answers/parse-phone.js';
 import { defaultRetryText } from './answers/retry-text.js';
 import { DEFAULT_MAX_ATTEMPTS } from './compile-flow.js';
 import type { Conversation, Wait } from './state.js';
@@ -20,7 +21,10 @@ export function answerQuestion(
     return;
   }
   const config = node.config;
-  const { defaultCountry, locale, timeZone } = turn.flow.settings;
+  const { locale, timeZone, phoneCountryFromContact } = turn.flow.settings;
+  const defaultCountry =
+    (phoneCountryFromContact === true ? countryOfPhone(turn.state.contact.phone) : undefined) ??
+    turn.flow.settings.defaultCountry;
   const parsed = parseAnswer(config, reply, validate, { defaultCountry, locale, timeZone, now: turn.now });
   if (parsed.kind === 'valid') {
     conversation.variables[config.variable] = parsed.value;
@@ -50,7 +54,11 @@ export function answerQuestion(
       turn,
       conversation,
       'retry',
-      renderIn(turn, conversation, config.retry?.message ?? defaultRetryText(config, turn.flow.settings)),
+      renderIn(
+        turn,
+        conversation,
+        config.retry?.message ?? defaultRetryText(config, { ...turn.flow.settings, defaultCountry }),
+      ),
       config.choices === undefined ? {} : { choices: config.choices, render: config.render ?? 'list' },
     );
     return;

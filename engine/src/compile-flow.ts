@@ -23,6 +23,7 @@ export interface ResolvedSettings {
   defaultCountry?: string;
   locale?: string;
   timeZone?: string;
+  phoneCountryFromContact?: boolean;
 }
 
 /** A flow version made ready to run: indexed, defaults resolved, answer validators compiled once. */
@@ -55,6 +56,7 @@ function resolveSettings(document: FlowDocument): ResolvedSettings {
     ...(settings.defaultCountry === undefined ? {} : { defaultCountry: settings.defaultCountry }),
     ...(settings.locale === undefined ? {} : { locale: settings.locale }),
     ...(settings.timeZone === undefined ? {} : { timeZone: settings.timeZone }),
+    ...(settings.phoneCountryFromContact === true ? { phoneCountryFromContact: true } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePhone } from './parse-phone.js';
+import { countryOfPhone, parsePhone } from './parse-phone.js';
 
 describe('parsePhone', () => {
   it('accepts a number with + and stores it in E.164', () => {
@@ -33,5 +33,18 @@ describe('parsePhone', () => {
     expect(parsePhone('12345', 'PT')).toBeNull();
     expect(parsePhone('hello', 'PT')).toBeNull();
     expect(parsePhone('')).toBeNull();
+  });
+});
+
+describe('countryOfPhone', () => {
+  it.each([
+    ['+4915123456789', 'DE'],
+    ['5511987654321', 'BR'],
+    ['+447700900123', 'GB'],
+    ['+15550100001', 'US'],
+    [undefined, undefined],
+    ['not a number', undefined],
+  ])('%s is in %s', (phone, country) => {
+    expect(countryOfPhone(phone)).toBe(country);
   });
 });

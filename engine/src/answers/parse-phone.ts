@@ -11,3 +11,13 @@ export function parsePhone(text: string, defaultCountry?: string): string | null
   const parsed = parsePhoneNumberFromString(input, defaultCountry as CountryCode | undefined);
   return parsed?.isValid() ? parsed.number : null;
 }
+
+/**
+ * The country of a number in international form (the contact's own WhatsApp number), or undefined.
+ * A number no country's plan matches still names its calling code's main country (+44 → GB).
+ */
+export function countryOfPhone(phone: string | undefined): string | undefined {
+  if (phone === undefined) return undefined;
+  const parsed = parsePhoneNumberFromString(phone.startsWith('+') ? phone : `+${phone}`);
+  return parsed?.country ?? parsed?.getPossibleCountries()[0];
+}

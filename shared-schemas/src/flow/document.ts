@@ -27,6 +27,8 @@ export const FlowSettings = Type.Object(
         'x-message': 'Use a two-letter country code such as US, BR or DE.',
       }),
     ),
+    /** Read a phone answer without a country code as a number of the contact's own country. */
+    phoneCountryFromContact: Type.Optional(Type.Boolean()),
     locale: Type.Optional(Type.String({ minLength: 2, maxLength: 35 })),
     timeZone: Type.Optional(
       Type.String({

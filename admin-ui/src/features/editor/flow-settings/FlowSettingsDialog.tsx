@@ -8,6 +8,7 @@ import {
 import { useEffect } from 'react';
 import { Controller, type Resolver, useForm } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
+import { Checkbox } from '@/components/ui/checkbox';
 import {
   Dialog,
   DialogContent,
@@ -32,6 +33,7 @@ interface SettingsForm {
   defaultCountry: string;
   locale: string;
   timeZone: string;
+  phoneCountryFromContact: boolean;
 }
 
 /** The select's value for "no locale": Radix selects cannot hold an empty value. */
@@ -64,6 +66,7 @@ function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowS
     defaultCountry: _e,
     locale: _f,
     timeZone: _g,
+    phoneCountryFromContact: _h,
     ...rest
   } = base ?? {};
   const reminderAfter = number(values.reminderAfterMinutes);
@@ -80,6 +83,7 @@ function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowS
     defaultCountry: text(values.defaultCountry.trim().toUpperCase()),
     locale: values.locale === NO_LOCALE ? undefined : values.locale,
     timeZone: text(values.timeZone.trim()),
+    phoneCountryFromContact: values.phoneCountryFromContact ? true : undefined,
   };
   return JSON.parse(JSON.stringify(settings)) as FlowSettings;
 }
@@ -94,6 +98,7 @@ function toForm(settings: FlowSettings | undefined): SettingsForm {
     defaultCountry: settings?.defaultCountry ?? '',
     locale: settings?.locale ?? NO_LOCALE,
     timeZone: settings?.timeZone ?? '',
+    phoneCountryFromContact: settings?.phoneCountryFromContact === true,
   };
 }
 
@@ -231,6 +236,23 @@ export function FlowSettingsDialog({
                   {errors.timeZone?.message ?? 'Where “tomorrow” and “next Monday” are counted from.'}
                 </p>
               </div>
+            </div>
+            <div className="flex items-start gap-2">
+              <Controller
+                control={form.control}
+                name="phoneCountryFromContact"
+                render={({ field: control }) => (
+                  <Checkbox
+                    id="flow-settings-phoneCountryFromContact"
+                    checked={control.value}
+                    onCheckedChange={(checked) => control.onChange(checked === true)}
+                    disabled={readOnly}
+                  />
+                )}
+              />
+              <Label htmlFor="flow-settings-phoneCountryFromContact" className="font-normal leading-snug">
+                Read a phone number written without a country code as a number of the contact’s own country
+              </Label>
             </div>
             <div className="grid grid-cols-[8rem_1fr] gap-4">
               {field('reminderAfterMinutes', 'Remind after', 'Minutes of silence.', false, '10')}
