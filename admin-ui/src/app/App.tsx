@@ -7,7 +7,7 @@ import { TooltipProvider } from '@/components/ui/tooltip';
 import { SignInPage } from '@/features/auth';
 import { ConversationsPage } from '@/features/conversations';
 import { FlowsPage } from '@/features/flows';
-import { InvitationsPage } from '@/features/invitations';
+import { InvitationsBanner, InvitationsPage } from '@/features/invitations';
 import { NumbersPage } from '@/features/numbers';
 import { ResponsesPage } from '@/features/responses';
 import { AppShell, NotFoundPage, RequireRole, RequireSession } from '@/features/shell';
@@ -35,7 +35,7 @@ export function App() {
                   </Suspense>
                 }
               />
-              <Route element={<AppShell />}>
+              <Route element={<AppShell banner={<InvitationsBanner />} />}>
                 <Route index element={<Navigate to="/flows" replace />} />
                 <Route path="/flows" element={<FlowsPage />} />
                 <Route path="/numbers" element={<NumbersPage />} />

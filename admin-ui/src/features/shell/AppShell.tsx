@@ -1,5 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { ChevronsUpDown, GitBranch, LogOut, MessagesSquare, Phone, Table2, Users } from 'lucide-react';
+import type { ReactNode } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { Logo } from '@/components/logo';
 import { Badge } from '@/components/ui/badge';
@@ -13,7 +14,6 @@ import {
 } from '@/components/ui/dropdown-menu';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
-import { InvitationsBanner } from '@/features/invitations';
 import { api } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { cn } from '@/lib/cn';
@@ -27,8 +27,11 @@ const NAV = [
 
 const ROLE_LABEL = { admin: 'Admin', editor: 'Editor', viewer: 'Viewer' } as const;
 
-/** The frame around every screen but the editor: navigation, workspace and account. */
-export function AppShell() {
+/**
+ * The frame around every screen but the editor: navigation, workspace and account. `banner` is
+ * composed by the app so that the shell does not depend on other features.
+ */
+export function AppShell({ banner }: { banner?: ReactNode }) {
   const me = useSession((state) => state.me);
   const switchWorkspace = useSession((state) => state.switchWorkspace);
   const signOut = useSession((state) => state.signOut);
@@ -125,7 +128,7 @@ export function AppShell() {
         </div>
       </aside>
       <main className="flex min-w-0 flex-1 flex-col overflow-y-auto">
-        <InvitationsBanner />
+        {banner}
         <Outlet />
       </main>
     </div>
