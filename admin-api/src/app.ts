@@ -1,5 +1,5 @@
 import type { Bus } from '@parley/bus';
-import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, SecretCipher } from '@parley/db';
+import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, ping, SecretCipher } from '@parley/db';
 import cors from 'cors';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
@@ -127,10 +127,11 @@ export function createApi(options: ApiOptions): Api {
   );
   const media = new MediaService(context);
   const responses = new ResponsesService(context, new ResponsesRepository());
+  const retentionRepository = new RetentionRepository();
   const retention = new RetentionService(
     context,
-    new RetentionRepository(),
-    new MediaCleanup(context.media, logger),
+    retentionRepository,
+    new MediaCleanup(context.media, retentionRepository, logger),
   );
   const invitations = new InvitationsRepository();
   const workspaces = new WorkspaceRepository();
@@ -242,7 +243,7 @@ export function createApi(options: ApiOptions): Api {
       response.json({ status: 'ok' });
     });
     app.get('/readyz', async (_request, response) => {
-      const ok = await db.query('select 1').then(
+      const ok = await ping(db).then(
         () => true,
         () => false,
       );

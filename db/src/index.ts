@@ -18,6 +18,7 @@ export { MIGRATIONS_DIR, type MigrationResult, migrate, splitStatements } from '
 export { dbOptionsFromEnv, type OpenDbOptions, openDb } from './open-db.js';
 export { createPgDb, type PgDbOptions } from './pg-db.js';
 export { createPgliteDb } from './pglite-db.js';
+export { ping } from './ping.js';
 export {
   type CipherPurpose,
   cipherPurposes,

@@ -8,7 +8,15 @@ import {
   connectRedis,
   type SimulatorTurn,
 } from '@parley/bus';
-import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, migrate, openDb } from '@parley/db';
+import {
+  cipherPurposes,
+  type Db,
+  type MediaStore,
+  mediaStoreFromEnv,
+  migrate,
+  openDb,
+  ping,
+} from '@parley/db';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { MemoryLocker } from './adapters/memory-locker.js';
@@ -36,6 +44,7 @@ import { FlowDirectory } from './processing/flow-directory.js';
 import { Maintenance } from './processing/maintenance.js';
 import { CheckpointRepository } from './repositories/checkpoint-repository.js';
 import { ContactStateRepository } from './repositories/contact-state-repository.js';
+import { ConversationRepository } from './repositories/conversation-repository.js';
 import { EffectRepository } from './repositories/effect-repository.js';
 import { FlowRepository } from './repositories/flow-repository.js';
 import { InboxRepository } from './repositories/inbox-repository.js';
@@ -219,6 +228,7 @@ export class RuntimeService {
       outbox,
       timers: new TimerRepository(),
       effectRepository,
+      conversations: new ConversationRepository(),
       metrics: this.metrics,
       logger: this.logger,
     });
@@ -327,6 +337,7 @@ export class RuntimeService {
         host: this.host,
         bus: this.infra.bus,
         db: this.infra.db,
+        conversations: new ConversationRepository(),
         sentLog: this.infra.sentLog,
         numberInfo: (numberId) => this.directory.number(numberId),
         internalToken: this.config.tokens.internal,
@@ -336,7 +347,7 @@ export class RuntimeService {
 
   readinessChecks(): Record<string, () => Promise<unknown>> {
     const checks: Record<string, () => Promise<unknown>> = {
-      postgres: () => this.infra.db.query('select 1'),
+      postgres: () => ping(this.infra.db),
       queues: async () => this.processor.queueDepths(),
     };
     const redis = this.infra.redis;

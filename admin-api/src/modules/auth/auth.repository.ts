@@ -110,6 +110,11 @@ export class AuthRepository {
     return rows.map((row) => ({ workspaceId: row.workspace_id, workspaceName: row.name, role: row.role }));
   }
 
+  /** Serializes the first-admin bootstrap across processes until the transaction ends. */
+  async lockBootstrap(tx: Queryable): Promise<void> {
+    await tx.query('select pg_advisory_xact_lock(7263510043)');
+  }
+
   async userCount(db: Queryable): Promise<number> {
     const { rows } = await db.query<{ count: number }>('select count(*)::int as count from users');
     return rows[0]?.count ?? 0;

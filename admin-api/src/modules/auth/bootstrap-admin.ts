@@ -21,7 +21,7 @@ export async function bootstrapAdmin(
   password: string | undefined,
 ): Promise<BootstrapResult> {
   return db.transaction(async (tx) => {
-    await tx.query('select pg_advisory_xact_lock(7263510043)');
+    await repository.lockBootstrap(tx);
     if ((await repository.userCount(tx)) > 0) return { email, generatedPassword: null, created: false };
     const generated =
       password === undefined || password === '' ? randomBytes(12).toString('base64url') : null;

@@ -1,5 +1,6 @@
 import { contactMediaPrefix, type MediaStore, mediaKeyOfUrl, type Queryable } from '@parley/db';
 import type { Logger } from 'pino';
+import type { RetentionRepository } from './retention.repository.js';
 
 /** The stored files that go with the rows a purge deletes. */
 export interface MediaToDelete {
@@ -8,9 +9,9 @@ export interface MediaToDelete {
   prefixes: string[];
 }
 
-const keysOf = (rows: { url: string | null }[]) =>
-  rows.flatMap((row) => {
-    const key = mediaKeyOfUrl(row.url);
+const keysOf = (urls: (string | null)[]) =>
+  urls.flatMap((url) => {
+    const key = mediaKeyOfUrl(url);
     return key === null ? [] : [key];
   });
 
@@ -21,32 +22,18 @@ const keysOf = (rows: { url: string | null }[]) =>
 export class MediaCleanup {
   constructor(
     private readonly store: MediaStore,
+    private readonly repository: RetentionRepository,
     private readonly logger: Logger,
   ) {}
 
   async ofContact(db: Queryable, workspaceId: string, contact: string): Promise<MediaToDelete> {
-    const { rows } = await db.query<{ url: string | null }>(
-      `select body -> 'media' ->> 'url' as url from messages
-        where workspace_id = $1 and contact = $2 and body ? 'media'`,
-      [workspaceId, contact],
-    );
-    return { keys: keysOf(rows), prefixes: [contactMediaPrefix(workspaceId, contact)] };
+    const urls = await this.repository.mediaUrlsOfContact(db, workspaceId, contact);
+    return { keys: keysOf(urls), prefixes: [contactMediaPrefix(workspaceId, contact)] };
   }
 
-  /** The files of what `RetentionRepository.purgeExpired` deletes (same conditions). */
+  /** The files of what `RetentionRepository.purgeExpired` deletes. */
   async ofExpired(db: Queryable, workspaceId: string, days: number): Promise<MediaToDelete> {
-    const { rows } = await db.query<{ url: string | null }>(
-      `select m.body -> 'media' ->> 'url' as url from messages m
-         join conversations c on c.id = m.conversation_id
-        where c.workspace_id = $1 and c.status <> 'active' and c.ended_at < now() - make_interval(days => $2)
-          and m.body ? 'media'
-       union all
-       select body -> 'media' ->> 'url' from messages
-        where workspace_id = $1 and conversation_id is null and status <> 'received'
-          and created_at < now() - make_interval(days => $2) and body ? 'media'`,
-      [workspaceId, days],
-    );
-    return { keys: keysOf(rows), prefixes: [] };
+    return { keys: keysOf(await this.repository.mediaUrlsOfExpired(db, workspaceId, days)), prefixes: [] };
   }
 
   /** Deletes the files; returns false (and logs why) when the store failed. */

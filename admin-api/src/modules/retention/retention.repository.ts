@@ -7,7 +7,18 @@ export interface PurgeCounts {
 }
 
 /** Deletes people's data: one contact on request, or everything past a workspace's retention. */
+// Any constant: only one API process at a time runs the retention pass.
+const RETENTION_LOCK_KEY = 7_263_510_044;
+
 export class RetentionRepository {
+  /** Takes the retention pass's lock until the transaction ends; false when another process holds it. */
+  async tryLockRun(tx: Queryable): Promise<boolean> {
+    const { rows } = await tx.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1) as locked', [
+      RETENTION_LOCK_KEY,
+    ]);
+    return rows[0]?.locked === true;
+  }
+
   async retentionDays(db: Queryable, workspaceId: string): Promise<number | null> {
     const { rows } = await db.query<{ retention_days: number | null }>(
       'select retention_days from workspaces where id = $1',
@@ -105,6 +116,32 @@ export class RetentionRepository {
       [workspaceId, days],
     );
     return { ...counts, messages: counts.messages + loose };
+  }
+
+  /** The media URLs of a contact's messages in a workspace (null: a message whose media has none). */
+  async mediaUrlsOfContact(db: Queryable, workspaceId: string, contact: string): Promise<(string | null)[]> {
+    const { rows } = await db.query<{ url: string | null }>(
+      `select body -> 'media' ->> 'url' as url from messages
+        where workspace_id = $1 and contact = $2 and body ? 'media'`,
+      [workspaceId, contact],
+    );
+    return rows.map((row) => row.url);
+  }
+
+  /** The media URLs of what `purgeExpired` deletes (same conditions). */
+  async mediaUrlsOfExpired(db: Queryable, workspaceId: string, days: number): Promise<(string | null)[]> {
+    const { rows } = await db.query<{ url: string | null }>(
+      `select m.body -> 'media' ->> 'url' as url from messages m
+         join conversations c on c.id = m.conversation_id
+        where c.workspace_id = $1 and c.status <> 'active' and c.ended_at < now() - make_interval(days => $2)
+          and m.body ? 'media'
+       union all
+       select body -> 'media' ->> 'url' from messages
+        where workspace_id = $1 and conversation_id is null and status <> 'received'
+          and created_at < now() - make_interval(days => $2) and body ? 'media'`,
+      [workspaceId, days],
+    );
+    return rows.map((row) => row.url);
   }
 
   async workspacesWithRetention(db: Queryable): Promise<{ id: string; days: number }[]> {

@@ -6,9 +6,6 @@ import type { MediaCleanup, MediaToDelete } from './media-cleanup.js';
 import type { PurgeCounts, RetentionRepository } from './retention.repository.js';
 import { withoutContact } from './without-contact.js';
 
-// Any constant: only one API process at a time runs the retention pass.
-const RETENTION_LOCK_KEY = 7_263_510_044;
-
 /** Data retention: per-workspace expiry of old conversations, and erasure of one contact on request. */
 export class RetentionService {
   constructor(
@@ -101,10 +98,7 @@ export class RetentionService {
     const total: PurgeCounts = { conversations: 0, messages: 0, responses: 0 };
     const files: MediaToDelete = { keys: [], prefixes: [] };
     await this.api.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ locked: boolean }>('select pg_try_advisory_xact_lock($1) as locked', [
-        RETENTION_LOCK_KEY,
-      ]);
-      if (rows[0]?.locked !== true) return;
+      if (!(await this.repository.tryLockRun(tx))) return;
       for (const workspace of await this.repository.workspacesWithRetention(tx)) {
         // Media: the expired conversations' files, named before their messages go.
         files.keys.push(...(await this.media.ofExpired(tx, workspace.id, workspace.days)).keys);

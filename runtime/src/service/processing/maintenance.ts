@@ -3,6 +3,7 @@ import type { RuntimeConfig } from '../config.js';
 import type { Logger } from '../ops/logger.js';
 import type { RuntimeMetrics } from '../ops/metrics.js';
 import type { OutboundDispatcher } from '../outbound/outbound-dispatcher.js';
+import type { ConversationRepository } from '../repositories/conversation-repository.js';
 import type { EffectRepository } from '../repositories/effect-repository.js';
 import type { InboxRepository } from '../repositories/inbox-repository.js';
 import type { OutboxRepository } from '../repositories/outbox-repository.js';
@@ -20,6 +21,7 @@ export interface MaintenanceDeps {
   outbox: OutboxRepository;
   timers: TimerRepository;
   effectRepository: EffectRepository;
+  conversations: ConversationRepository;
   metrics: RuntimeMetrics;
   logger: Logger;
 }
@@ -83,10 +85,7 @@ export class Maintenance {
         this.deps.config.staleEffectMs,
       );
     }
-    const { rows } = await db.query<{ count: number }>(
-      `select count(*)::int as count from conversations where status = 'active'`,
-    );
-    this.deps.metrics.activeConversations.set(rows[0]?.count ?? 0);
+    this.deps.metrics.activeConversations.set(await this.deps.conversations.activeCount(db));
     const depths = this.deps.processor.queueDepths();
     for (const [queue, depth] of Object.entries(depths)) this.deps.metrics.queueDepth.set({ queue }, depth);
     this.deps.metrics.queueDepth.set({ queue: 'outbox' }, await this.deps.outbox.queuedCount(db));

@@ -6,6 +6,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { type Request, type Response, Router } from 'express';
 import { HttpError } from '../../ops/http-error.js';
 import { requireToken } from '../../ops/ops-tokens.js';
+import type { ConversationRepository } from '../../repositories/conversation-repository.js';
 import type { NumberInfo } from '../../repositories/flow-repository.js';
 import type { ChannelHost } from '../channel.js';
 import type { SentLog } from './sent-log.js';
@@ -45,6 +46,7 @@ interface SimulatorRouteDeps {
   host: ChannelHost;
   bus: Bus;
   db: Db;
+  conversations: ConversationRepository;
   sentLog: SentLog;
   /** The runtime's own view of a number (the one it sends by), so both agree on its channel. */
   numberInfo: (numberId: string) => Promise<NumberInfo | null>;
@@ -136,19 +138,8 @@ export function simulatorRoutes(deps: SimulatorRouteDeps): Router {
     '/simulator/numbers/:numberId/contacts/:contact/messages',
     async (request: Request, response: Response) => {
       const numberId = await simulatorNumberOf(deps, request);
-      const { rows } = await deps.db.query<{
-        id: number;
-        direction: string;
-        body: unknown;
-        status: string;
-        idempotency_key: string | null;
-        created_at: Date;
-      }>(
-        `select id, direction, body, status, idempotency_key, created_at from messages
-       where number_id = $1 and contact = $2 order by id`,
-        [numberId, String(request.params.contact)],
-      );
-      response.json({ messages: rows });
+      const messages = await deps.conversations.transcript(deps.db, numberId, String(request.params.contact));
+      response.json({ messages });
     },
   );
 

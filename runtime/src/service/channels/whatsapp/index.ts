@@ -3,7 +3,9 @@ import { cipherPurposes, type Db, type MediaStore, resolveSecretKey, SecretCiphe
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
+import { FlowRepository } from '../../repositories/flow-repository.js';
 import type { ChannelHost } from '../channel.js';
+import { ConnectionStateRepository } from './connection-state-repository.js';
 import { fetchMedia, type MediaStorage, StoreMediaStorage } from './media-storage.js';
 import { LocalBackend, NumberOwnership, RedlockBackend } from './number-ownership.js';
 import { SentRepository } from './sent-repository.js';
@@ -76,6 +78,7 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
   };
   const repository = new SessionRepository();
   const sent = new SentRepository();
+  const connections = new ConnectionStateRepository();
   const ownership = new NumberOwnership({
     backend: deps.redis === null ? new LocalBackend() : new RedlockBackend(deps.redis),
     db,
@@ -91,9 +94,10 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
     config,
     ownership,
     store: new SessionStore({ db, repository, cipher: resolveCipher, owner, logger }),
-    recorder: new SessionRecorder({ db, bus: deps.bus, owner, logger }),
+    recorder: new SessionRecorder({ db, bus: deps.bus, connections, owner, logger }),
+    connections,
     sent,
-    media: deps.media ?? new StoreMediaStorage(db, deps.mediaStore),
+    media: deps.media ?? new StoreMediaStorage(db, deps.mediaStore, new FlowRepository()),
     clientFactory: deps.clientFactory ?? loadWaClient,
     metrics: deps.metrics,
     whatsappMetrics: new WhatsAppMetrics(deps.metrics.registry),

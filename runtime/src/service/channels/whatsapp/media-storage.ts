@@ -2,6 +2,7 @@ import { type Db, MEDIA_URL_PREFIX, type MediaStore, mediaKey } from '@parley/db
 import { request } from 'undici';
 import { dispatcherFor } from '../../../http/dispatchers.js';
 import { readCapped } from '../../../http/response-body.js';
+import type { FlowRepository } from '../../repositories/flow-repository.js';
 import { ChannelSendError } from '../channel.js';
 import type { WaMedia } from './wa-client.js';
 
@@ -20,6 +21,7 @@ export class StoreMediaStorage implements MediaStorage {
   constructor(
     private readonly db: Db,
     private readonly store: MediaStore,
+    private readonly numbers: FlowRepository,
   ) {}
 
   async put(
@@ -38,11 +40,7 @@ export class StoreMediaStorage implements MediaStorage {
   private async workspaceOf(numberId: string): Promise<string> {
     const known = this.workspaces.get(numberId);
     if (known !== undefined) return known;
-    const { rows } = await this.db.query<{ workspace_id: string }>(
-      'select workspace_id from numbers where id = $1',
-      [numberId],
-    );
-    const workspaceId = rows[0]?.workspace_id;
+    const workspaceId = (await this.numbers.numberInfo(this.db, numberId))?.workspaceId;
     if (workspaceId === undefined) throw new Error(`Number ${numberId} no longer exists`);
     this.workspaces.set(numberId, workspaceId);
     return workspaceId;

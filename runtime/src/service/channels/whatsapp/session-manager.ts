@@ -6,6 +6,7 @@ import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
 import type { ChannelHost } from '../channel.js';
 import { killTree, orphanedBrowsers } from './browser-processes.js';
+import type { ConnectionStateRepository } from './connection-state-repository.js';
 import { InboundPipeline } from './inbound-pipeline.js';
 import { LidResolver } from './lid-resolver.js';
 import type { MediaStorage } from './media-storage.js';
@@ -60,6 +61,7 @@ export interface SessionManagerDeps {
   ownership: NumberOwnership;
   store: SessionStore;
   recorder: SessionRecorder;
+  connections: ConnectionStateRepository;
   sent: SentRepository;
   media: MediaStorage;
   clientFactory: WaClientFactory;
@@ -166,23 +168,19 @@ export class SessionManager implements SendingPort {
     const { db, config } = this.deps;
     const owned = [...this.sessions.keys()];
     if (owned.length > 0) {
-      const { rows } = await db.query<{ id: string }>(
-        `select id from numbers where id = any($1::uuid[]) and channel = 'whatsapp' and desired_connected`,
-        [owned],
-      );
-      const wanted = new Set(rows.map((row) => row.id));
+      const wanted = await this.deps.connections.stillWanted(db, owned);
       for (const numberId of owned) {
         if (!wanted.has(numberId)) await this.letGo(numberId, 'Disconnected by an admin');
       }
     }
     let capacity = config.maxNumbersPerProcess - this.sessions.size;
     if (capacity <= 0 || this.stopping) return;
-    const { rows } = await db.query<{ id: string }>(
-      `select id from numbers where channel = 'whatsapp' and desired_connected and not (id = any($1::uuid[]))
-       order by updated_at limit $2`,
-      [[...this.sessions.keys()], capacity * 4 + 10],
+    const candidates = await this.deps.connections.wantedBesides(
+      db,
+      [...this.sessions.keys()],
+      capacity * 4 + 10,
     );
-    for (const { id } of rows) {
+    for (const id of candidates) {
       if (capacity <= 0 || this.stopping) break;
       const fence = await this.deps.ownership.tryAcquire(id);
       if (fence === null) continue;
@@ -232,8 +230,8 @@ export class SessionManager implements SendingPort {
   /** The number stopped wanting a browser (logged out, failed, nobody scanned): let go of it. */
   private async giveUp(numberId: string): Promise<void> {
     this.sessions.delete(numberId);
-    await this.deps.db
-      .query('update numbers set desired_connected = false, updated_at = now() where id = $1', [numberId])
+    await this.deps.connections
+      .wantDisconnected(this.deps.db, numberId)
       .catch((error: unknown) =>
         this.deps.logger.warn({ err: error, numberId }, 'could not clear desired_connected'),
       );
@@ -280,11 +278,7 @@ export class SessionManager implements SendingPort {
     };
     if (session !== undefined) return session.connect(login);
     this.pendingLogins.set(numberId, { login, at: this.now() });
-    await this.deps.db.query(
-      `update numbers set desired_connected = true, updated_at = now()
-       where id = $1 and channel = 'whatsapp' and not desired_connected`,
-      [numberId],
-    );
+    await this.deps.connections.wantConnected(this.deps.db, numberId);
     await this.scanNow();
   }
 
@@ -294,10 +288,7 @@ export class SessionManager implements SendingPort {
     if (fence === null) return;
     try {
       await this.deps.store.remove(numberId, profileDirOf(this.deps.config.profilesDir, numberId));
-      await this.deps.db.query(
-        'update numbers set desired_connected = false, updated_at = now() where id = $1',
-        [numberId],
-      );
+      await this.deps.connections.wantDisconnected(this.deps.db, numberId);
       await this.deps.recorder.transition(numberId, 'logged_out', 'Logged out by an admin', fence);
     } finally {
       await this.deps.ownership.release(numberId);

@@ -1,6 +1,7 @@
 import { type Bus, busChannels } from '@parley/bus';
 import type { Db } from '@parley/db';
 import type { Logger } from '../../ops/logger.js';
+import type { ConnectionStateRepository } from './connection-state-repository.js';
 import type { SessionState } from './session-state.js';
 
 /** What `busChannels.session(numberId)` carries: the admin UI shows it live. */
@@ -24,7 +25,14 @@ export interface SessionUpdate {
  */
 export class SessionRecorder {
   constructor(
-    private readonly deps: { db: Db; bus: Bus; owner: string; logger: Logger; now?: () => number },
+    private readonly deps: {
+      db: Db;
+      bus: Bus;
+      connections: ConnectionStateRepository;
+      owner: string;
+      logger: Logger;
+      now?: () => number;
+    },
   ) {}
 
   private now(): number {
@@ -37,18 +45,11 @@ export class SessionRecorder {
     detail: string | undefined,
     fence: number | null,
   ): Promise<void> {
-    const current = await this.deps.db.transaction(async (tx) => {
-      await tx.query(
-        `insert into session_events (workspace_id, number_id, state, detail, owner)
-         select workspace_id, id, $2, $3::jsonb, $4 from numbers where id = $1`,
-        [numberId, state, JSON.stringify(detail === undefined ? {} : { message: detail }), this.deps.owner],
-      );
-      const { rowCount } = await tx.query(
-        `update numbers set state = $2, updated_at = now() where id = $1
-           and ($3::bigint is null or exists (select 1 from whatsapp_leases l where l.number_id = $1 and l.fence = $3))`,
-        [numberId, state, fence],
-      );
-      return rowCount > 0;
+    const current = await this.deps.connections.record(this.deps.db, numberId, {
+      state,
+      detail,
+      owner: this.deps.owner,
+      fence,
     });
     if (current) await this.announce({ numberId, state, ...(detail === undefined ? {} : { detail }) });
   }
