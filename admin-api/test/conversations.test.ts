@@ -308,7 +308,7 @@ describe('conversations API', () => {
       contact: '+14155550300',
     });
     const woken: unknown[] = [];
-    const stop = await api.bus.subscribe(busChannels.inbound, (message) => woken.push(message));
+    const stop = await api.bus.subscribe(busChannels.inbound.name, (message) => woken.push(message));
     expect((await viewer.call('post', `/conversations/${id}/release`)).status).toBe(403);
     const released = await editor.call('post', `/conversations/${id}/release`);
     expect(released.status).toBe(202);

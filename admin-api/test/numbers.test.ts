@@ -1,12 +1,12 @@
-import { busChannels } from '@parley/bus';
+import { type BusChannel, busChannels, publish } from '@parley/bus';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeFlow } from './support/flows.js';
 import { type Client, startTestApi, type TestApi } from './support/test-api.js';
 
 /** Collects what is published on a bus channel. */
-async function record(api: TestApi, channel: string) {
+async function record(api: TestApi, channel: BusChannel) {
   const messages: Record<string, unknown>[] = [];
-  const stop = await api.bus.subscribe(channel, (message) =>
+  const stop = await api.bus.subscribe(channel.name, (message) =>
     messages.push(message as Record<string, unknown>),
   );
   return { messages, stop };
@@ -303,7 +303,7 @@ describe('numbers API', () => {
     const channel = busChannels.session(number.id);
     const listeners = () =>
       (api.bus as unknown as { emitter: { listenerCount(name: string): number } }).emitter.listenerCount(
-        channel,
+        channel.name,
       );
 
     const controller = new AbortController();
@@ -319,30 +319,39 @@ describe('numbers API', () => {
     expect(first.data).toMatchObject({ state: 'qr_pending', qr: 'data:image/png;base64,AAA' });
     expect(listeners()).toBe(1);
 
-    await api.bus.publish(channel, {
+    await publish(api.bus, channel, {
+      numberId: number.id,
       state: 'qr_pending',
       qr: 'data:image/png;base64,BBB',
-      at: '2026-11-22T10:00:00.000Z',
+      at: 1_790_000_000_000,
     });
-    await api.bus.publish(channel, { state: 'qr_pending', pairingCode: 'ABCD-EFGH', at: 1_790_000_000_000 });
-    await api.bus.publish(channel, {
+    // Not a session update (no state): dropped, never streamed.
+    await api.bus.publish(channel.name, { numberId: number.id, qr: 'data:image/png;base64,CCC', at: 1 });
+    await publish(api.bus, channel, {
+      numberId: number.id,
+      state: 'qr_pending',
+      pairingCode: 'ABCD-EFGH',
+      at: 1_790_000_001_000,
+    });
+    await publish(api.bus, channel, {
+      numberId: number.id,
       state: 'connected',
-      detail: { pushname: 'Shop' },
-      at: '2026-11-22T10:00:05.000Z',
+      detail: 'Linked as Shop',
+      at: 1_790_000_005_000,
     });
     expect(await events.next()).toEqual({
       event: 'state',
-      data: { state: 'qr_pending', qr: 'data:image/png;base64,BBB', at: '2026-11-22T10:00:00.000Z' },
+      data: { state: 'qr_pending', qr: 'data:image/png;base64,BBB', at: 1_790_000_000_000 },
     });
     expect((await events.next()).data).toEqual({
       state: 'qr_pending',
       pairingCode: 'ABCD-EFGH',
-      at: 1_790_000_000_000,
+      at: 1_790_000_001_000,
     });
     expect((await events.next()).data).toEqual({
       state: 'connected',
-      detail: { pushname: 'Shop' },
-      at: '2026-11-22T10:00:05.000Z',
+      detail: 'Linked as Shop',
+      at: 1_790_000_005_000,
     });
 
     controller.abort();

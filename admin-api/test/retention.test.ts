@@ -87,7 +87,7 @@ describe('retention and contact erasure', () => {
       [numberId, '+14155550130', api.workspaceId],
     );
     const published: unknown[] = [];
-    const unsubscribe = await api.bus.subscribe(busChannels.contactPurged, (message) =>
+    const unsubscribe = await api.bus.subscribe(busChannels.contactPurged.name, (message) =>
       published.push(message),
     );
     const reply = await api.admin.call('delete', `/contacts/${encodeURIComponent('+14155550130')}`);

@@ -237,7 +237,7 @@ describe('simulator API through a real runtime', () => {
     expect(conversation.status).toBe('handoff');
     expect((await viewer.call('post', `/conversations/${conversation.id}/release`)).status).toBe(403);
     expect((await other.call('post', `/conversations/${conversation.id}/release`)).status).toBe(404);
-    const inbound = await api.bus.subscribe(busChannels.inbound, () => undefined);
+    const inbound = await api.bus.subscribe(busChannels.inbound.name, () => undefined);
     const released = await editor.call('post', `/conversations/${conversation.id}/release`);
     await inbound();
     expect(released.status).toBe(202);
@@ -328,7 +328,9 @@ describe('simulator API when the runtime’s turn notifications are lost', () =>
     // The runtime's bus drops everything it publishes to simulator clients.
     const lossy: Bus = {
       publish: (channel, message) =>
-        channel.startsWith(busChannels.simulator('')) ? Promise.resolve() : api.bus.publish(channel, message),
+        channel.startsWith(busChannels.simulator('').name)
+          ? Promise.resolve()
+          : api.bus.publish(channel, message),
       subscribe: (channel, handler) => api.bus.subscribe(channel, handler),
       close: async () => undefined,
     };

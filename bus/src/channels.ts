@@ -1,40 +1,118 @@
-/** Bus channel names the API and the runtime agree on. */
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+/** One bus channel: its name and the one payload schema its publishers and subscribers share. */
+export interface BusChannel<S extends TSchema = TSchema> {
+  readonly name: string;
+  readonly schema: S;
+}
+
+/** The payload type of a channel. */
+export type PayloadOf<C extends BusChannel> = Static<C['schema']>;
+
+const channel = <S extends TSchema>(name: string, schema: S): BusChannel<S> => ({ name, schema });
+
+const ContactRef = Type.Object({ numberId: Type.String(), contact: Type.String() });
+
+/** A flow was published, or a number's flow changed (`flowId` null: it has none now). */
+export const FlowsChanged = Type.Object({
+  flowId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  numberId: Type.Optional(Type.String()),
+});
+
+/** A number's WhatsApp connection, as stored in `numbers.state` and `session_events`. */
+export const ConnectionStateSchema = Type.Union([
+  Type.Literal('disconnected'),
+  Type.Literal('starting'),
+  Type.Literal('qr_pending'),
+  Type.Literal('connected'),
+  Type.Literal('reconnecting'),
+  Type.Literal('logged_out'),
+  Type.Literal('failed'),
+]);
+export type ConnectionState = Static<typeof ConnectionStateSchema>;
+
+/** A connection change of a WhatsApp number: the admin UI shows it live. */
+export const SessionUpdateSchema = Type.Object({
+  numberId: Type.String(),
+  state: ConnectionStateSchema,
+  /** A QR code to scan, as a PNG data URL (never stored: it is a login secret). */
+  qr: Type.Optional(Type.String()),
+  /** The code to type on the phone ("Link with phone number"), never stored either. */
+  pairingCode: Type.Optional(Type.String()),
+  detail: Type.Optional(Type.String()),
+  /** When a reconnect is due (epoch ms). */
+  retryAt: Type.Optional(Type.Number()),
+  /** Epoch ms. */
+  at: Type.Number(),
+});
+export type SessionUpdate = Static<typeof SessionUpdateSchema>;
+
+/** An admin's request to the runtime driving a WhatsApp number. */
+export const SessionCommandSchema = Type.Object({
+  numberId: Type.String({
+    pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+  }),
+  command: Type.Union([Type.Literal('connect'), Type.Literal('logout')]),
+  method: Type.Optional(Type.Union([Type.Literal('qr'), Type.Literal('pairing_code')])),
+  /** The phone number to link by pairing code, as the admin typed it. */
+  phone: Type.Optional(Type.String()),
+});
+export type SessionCommand = Static<typeof SessionCommandSchema>;
+
+/** A bot message a simulator number "sent": the live test and tools show it as it goes out. */
+export const SimulatorDeliverySchema = Type.Object({
+  type: Type.Literal('message'),
+  numberId: Type.String(),
+  contact: Type.String(),
+  channelMessageId: Type.String(),
+  /** The engine's outbound message, as the channel was asked to send it. */
+  message: Type.Unknown(),
+  at: Type.Number(),
+});
+export type SimulatorDelivery = Static<typeof SimulatorDeliverySchema>;
+
+/** What a runtime publishes after each committed checkpoint of a simulator number. */
+export const SimulatorTurnSchema = Type.Object({
+  type: Type.Literal('turn'),
+  contact: Type.String(),
+  /** The inbound message rows the checkpoint handled. */
+  inboundIds: Type.Array(Type.Number()),
+  /** http_request calls the turn started; their results make further turns. */
+  pendingHttp: Type.Number(),
+  /** The replies the turn queued (absent when they did not fit on the bus). */
+  replies: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+  /** The conversation after the turn (null: the turn touched none; absent: did not fit). */
+  conversation: Type.Optional(
+    Type.Union([
+      Type.Object({
+        status: Type.String(),
+        answers: Type.Record(Type.String(), Type.Unknown()),
+        variables: Type.Record(Type.String(), Type.Unknown()),
+      }),
+      Type.Null(),
+    ]),
+  ),
+});
+export type SimulatorTurn = Static<typeof SimulatorTurnSchema>;
+
+const SimulatorMessage = Type.Union([SimulatorDeliverySchema, SimulatorTurnSchema]);
+
+/** The channels between the API and the runtimes, each with its payload. */
 export const busChannels = {
   /** A flow was published or (re)assigned to a number: runtimes reload which version answers. */
-  flows: 'flows',
-  /** The API recorded an inbound message itself (simulator sessions): `{ numberId, contact }`. */
-  inbound: 'inbound',
-  /** A simulator number's deliveries and turn ends. */
-  simulator: (numberId: string) => `sim:${numberId}`,
-  /** A WhatsApp number's session state changes (QR, connected, …). */
-  session: (numberId: string) => `session:${numberId}`,
-  /** A contact's data was erased: runtimes drop their cached state `{ numberId, contact }`. */
-  contactPurged: 'contact-purged',
-  /** A simulator session was deleted: runtimes drop its state and sent-log keys `{ numberId, contact }`. */
-  simulatorEnded: 'simulator-ended',
-  /** A sign-in session was revoked: API processes stop trusting its token `{ sessionId }`. */
-  sessionRevoked: 'session-revoked',
-  /** Admin requests to number sessions (connect, logout). */
-  sessionCommands: 'session-commands',
+  flows: channel('flows', FlowsChanged),
+  /** The API queued an inbound row itself (a simulator message, a hand-off release): runtimes pick it up. */
+  inbound: channel('inbound', ContactRef),
+  /** A simulator number's deliveries (message by message) and turn ends. */
+  simulator: (numberId: string) => channel(`sim:${numberId}`, SimulatorMessage),
+  /** A WhatsApp number's connection changes (QR, connected, …). */
+  session: (numberId: string) => channel(`session:${numberId}`, SessionUpdateSchema),
+  /** A contact's data was erased: runtimes drop their cached state. */
+  contactPurged: channel('contact-purged', ContactRef),
+  /** A simulator session was deleted: runtimes drop its state and sent-log keys. */
+  simulatorEnded: channel('simulator-ended', ContactRef),
+  /** A sign-in session was revoked: API processes stop trusting its token. */
+  sessionRevoked: channel('session-revoked', Type.Object({ sessionId: Type.String() })),
+  /** Admin requests to number connections (connect, logout). */
+  sessionCommands: channel('session-commands', SessionCommandSchema),
 } as const;
-
-/**
- * What a runtime publishes on `busChannels.simulator(numberId)` after each committed checkpoint of
- * a simulator number (besides the channel's message-by-message deliveries).
- */
-export interface SimulatorTurn {
-  type: 'turn';
-  contact: string;
-  /** The inbound message rows the checkpoint handled. */
-  inboundIds: number[];
-  /** http_request calls the turn started; their results make further turns. */
-  pendingHttp: number;
-  /** The replies the turn queued (absent when they did not fit on the bus). */
-  replies?: Record<string, unknown>[];
-  /** The conversation after the turn (null: the turn touched none; absent: did not fit). */
-  conversation?: {
-    status: string;
-    answers: Record<string, unknown>;
-    variables: Record<string, unknown>;
-  } | null;
-}

@@ -1,6 +1,17 @@
 export { BUS_MESSAGE_LIMIT, type Bus } from './bus.js';
-export { busChannels, type SimulatorTurn } from './channels.js';
+export {
+  type BusChannel,
+  busChannels,
+  type ConnectionState,
+  ConnectionStateSchema,
+  type PayloadOf,
+  type SessionCommand,
+  type SessionUpdate,
+  type SimulatorDelivery,
+  type SimulatorTurn,
+} from './channels.js';
 export { type ConnectedBus, connectBus, connectRedis } from './connect-bus.js';
 export { MemoryBus } from './memory-bus.js';
 export { PgBus } from './pg-bus.js';
 export { RedisBus } from './redis-bus.js';
+export { type MalformedMessageLogger, publish, subscribe } from './typed-bus.js';

@@ -34,7 +34,7 @@ describe('a runtime SIGKILLed under load', () => {
     ({ numberId } = await seedPublishedFlow(env.database.db, intakeFlow));
     port = await freePort();
     bus = await connectBus({ redisUrl: env.redis.url, prefix: env.redis.prefix, db: env.database.db });
-    await bus.bus.subscribe(busChannels.simulator(numberId), (message) => {
+    await bus.bus.subscribe(busChannels.simulator(numberId).name, (message) => {
       const delivery = message as { type?: string; channelMessageId?: string };
       if (delivery.type === 'message' && delivery.channelMessageId !== undefined)
         published.add(delivery.channelMessageId);

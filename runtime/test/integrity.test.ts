@@ -175,7 +175,7 @@ describe('integrity: nothing stuck, nothing repeated, nothing lost', () => {
          values ($1, $2, '+15557101', 'in', 'api-1', 'text', '{"text":"hi"}'::jsonb, 'received')`,
         [workspaceId, numberId],
       );
-      await bus.bus.publish(busChannels.inbound, { numberId, contact: '+15557101' });
+      await bus.bus.publish(busChannels.inbound.name, { numberId, contact: '+15557101' });
       await waitUntil(
         'both turns measured',
         async () => (await runtime.metric('parley_step_latency_seconds_count')) >= before + 2,

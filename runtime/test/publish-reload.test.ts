@@ -90,7 +90,7 @@ describe('publishing a new version to a running runtime', () => {
     // Until it is announced, the runtime keeps serving the assignment it cached.
     await say('+1555000C', 'hi', ['V1: your name?']);
     const receivers = await env.redis.redis.publish(
-      `${env.redis.prefix}${busChannels.flows}`,
+      `${env.redis.prefix}${busChannels.flows.name}`,
       JSON.stringify({ type: 'flow_published', workspaceId, flowId, versionId: v2 }),
     );
     expect(receivers).toBe(1);

@@ -78,7 +78,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'parley-e2e-'));
   numberId = (await seedPublishedFlow(db, { schemaVersion: 1 }, 'whatsapp')).numberId;
   await db.query('update numbers set desired_connected = true where id = $1', [numberId]);
-  await bus.subscribe(busChannels.session(numberId), (message) => updates.push(message as SessionUpdate));
+  await bus.subscribe(busChannels.session(numberId).name, (message) =>
+    updates.push(message as SessionUpdate),
+  );
 });
 
 afterAll(async () => {

@@ -69,7 +69,9 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'parley-wa-'));
   ({ numberId, workspaceId } = await seedPublishedFlow(db, { schemaVersion: 1 }, 'whatsapp'));
   await db.query('update numbers set desired_connected = true where id = $1', [numberId]);
-  await bus.subscribe(busChannels.session(numberId), (message) => updates.push(message as SessionUpdate));
+  await bus.subscribe(busChannels.session(numberId).name, (message) =>
+    updates.push(message as SessionUpdate),
+  );
   whatsapp = createWhatsApp({
     db,
     bus,
@@ -264,14 +266,14 @@ describe('WhatsApp session manager', () => {
   });
 
   it('offers a pairing code on request, and logs out on command', async () => {
-    await bus.publish(busChannels.sessionCommands, { numberId, command: 'logout' });
+    await bus.publish(busChannels.sessionCommands.name, { numberId, command: 'logout' });
     await until(() => updates.some((u) => u.state === 'logged_out'), 'logged out');
     expect(client().loggedOut).toBe(true);
     let row = await stateInDb();
     const deadline = Date.now() + 5_000;
     while (row?.desired_connected !== false && Date.now() < deadline) row = await stateInDb();
     expect(row).toEqual({ state: 'logged_out', desired_connected: false });
-    await bus.publish(busChannels.sessionCommands, {
+    await bus.publish(busChannels.sessionCommands.name, {
       numberId,
       command: 'connect',
       method: 'pairing_code',

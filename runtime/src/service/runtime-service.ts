@@ -6,7 +6,9 @@ import {
   type ConnectedBus,
   connectBus,
   connectRedis,
+  publish,
   type SimulatorTurn,
+  subscribe,
 } from '@parley/bus';
 import {
   cipherPurposes,
@@ -253,14 +255,12 @@ export class RuntimeService {
     };
     const message = Buffer.byteLength(JSON.stringify(full)) <= BUS_MESSAGE_LIMIT ? full : turn;
     // The API's live test also polls Postgres for the turn, so a lost notice only slows it down.
-    this.infra.bus
-      .publish(busChannels.simulator(committed.key.numberId), message)
-      .catch((error: unknown) =>
-        this.logger.warn(
-          { err: error, numberId: committed.key.numberId },
-          'could not announce a simulator turn; the live test reads it from the database',
-        ),
-      );
+    publish(this.infra.bus, busChannels.simulator(committed.key.numberId), message).catch((error: unknown) =>
+      this.logger.warn(
+        { err: error, numberId: committed.key.numberId },
+        'could not announce a simulator turn; the live test reads it from the database',
+      ),
+    );
   }
 
   /** Opens the database (migrating it), connects Redis, starts the loops and the HTTP server. */
@@ -284,35 +284,37 @@ export class RuntimeService {
   }
 
   private async begin(withServer: boolean): Promise<void> {
+    const { bus } = this.infra;
     this.unsubscribes.push(
-      await this.infra.bus.subscribe(busChannels.flows, () => this.directory.invalidate()),
-      await this.infra.bus.subscribe(busChannels.contactPurged, (message) => {
-        const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
-        if (typeof numberId === 'string' && typeof contact === 'string') {
+      await subscribe(bus, busChannels.flows, () => this.directory.invalidate(), this.logger),
+      await subscribe(
+        bus,
+        busChannels.contactPurged,
+        ({ numberId, contact }) => {
           Promise.all([
             this.infra.stateStore.delete(`${numberId}:${contact}`),
             this.infra.sentLog.forgetContact(numberId, contact),
           ]).catch((error: unknown) =>
             this.logger.error({ err: error, numberId }, 'could not erase a contact from Redis or memory'),
           );
-        }
-      }),
-      await this.infra.bus.subscribe(busChannels.simulatorEnded, (message) => {
-        const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
-        if (typeof numberId !== 'string' || typeof contact !== 'string') return;
-        Promise.all([
-          this.infra.stateStore.delete(`${numberId}:${contact}`),
-          this.infra.sentLog.forgetNumber(numberId),
-        ]).catch((error: unknown) =>
-          // Left behind, the keys still expire on their own (state and sent-log TTLs).
-          this.logger.warn({ err: error, numberId }, 'could not delete an ended simulator session’s keys'),
-        );
-      }),
-      await this.infra.bus.subscribe(busChannels.inbound, (message) => {
-        const { numberId, contact } = message as { numberId?: unknown; contact?: unknown };
-        if (typeof numberId === 'string' && typeof contact === 'string')
-          this.processor.schedule({ numberId, contact });
-      }),
+        },
+        this.logger,
+      ),
+      await subscribe(
+        bus,
+        busChannels.simulatorEnded,
+        ({ numberId, contact }) => {
+          Promise.all([
+            this.infra.stateStore.delete(`${numberId}:${contact}`),
+            this.infra.sentLog.forgetNumber(numberId),
+          ]).catch((error: unknown) =>
+            // Left behind, the keys still expire on their own (state and sent-log TTLs).
+            this.logger.warn({ err: error, numberId }, 'could not delete an ended simulator session’s keys'),
+          );
+        },
+        this.logger,
+      ),
+      await subscribe(bus, busChannels.inbound, (key) => this.processor.schedule(key), this.logger),
     );
     this.maintenance.start();
     await this.whatsapp?.start();
@@ -338,6 +340,7 @@ export class RuntimeService {
         bus: this.infra.bus,
         db: this.infra.db,
         conversations: new ConversationRepository(),
+        logger: this.logger,
         sentLog: this.infra.sentLog,
         numberInfo: (numberId) => this.directory.number(numberId),
         internalToken: this.config.tokens.internal,

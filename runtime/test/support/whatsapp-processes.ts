@@ -69,7 +69,7 @@ export class SessionWatch {
     const subscriber = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
     const watch = new SessionWatch(new RedisBus(publisher, subscriber, prefix), [publisher, subscriber]);
     for (const numberId of numberIds) {
-      await watch.bus.subscribe(busChannels.session(numberId), (message) =>
+      await watch.bus.subscribe(busChannels.session(numberId).name, (message) =>
         watch.updates.push(message as SessionUpdate),
       );
     }
@@ -107,7 +107,7 @@ export class SessionWatch {
 
   /** Sends an admin command to the runtimes (what the admin API does). */
   command(command: Record<string, unknown>): Promise<void> {
-    return this.bus.publish(busChannels.sessionCommands, command);
+    return this.bus.publish(busChannels.sessionCommands.name, command);
   }
 
   async close(): Promise<void> {

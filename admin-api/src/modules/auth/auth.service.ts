@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Bus, busChannels } from '@parley/bus';
+import { type Bus, busChannels, publish, subscribe } from '@parley/bus';
 import type { Db } from '@parley/db';
 import {
   createRemoteJWKSet,
@@ -94,7 +94,7 @@ export class AuthService {
     if (caller.sessionId === null) return;
     await this.repository.revokeSession(this.db, caller.sessionId);
     this.forgetSession(caller.sessionId);
-    await this.bus.publish(busChannels.sessionRevoked, { sessionId: caller.sessionId });
+    await publish(this.bus, busChannels.sessionRevoked, { sessionId: caller.sessionId });
   }
 
   /** A session was revoked (here or by another API process): its token stops working at once. */
@@ -104,10 +104,12 @@ export class AuthService {
 
   /** Listens for sessions other API processes revoke; resolves with the unsubscribe. */
   listenForRevocations(): Promise<() => Promise<void>> {
-    return this.bus.subscribe(busChannels.sessionRevoked, (message) => {
-      const sessionId = (message as { sessionId?: unknown } | null)?.sessionId;
-      if (typeof sessionId === 'string') this.forgetSession(sessionId);
-    });
+    return subscribe(
+      this.bus,
+      busChannels.sessionRevoked,
+      ({ sessionId }) => this.forgetSession(sessionId),
+      this.logger,
+    );
   }
 
   async me(caller: Caller): Promise<SignedIn['user'] & { workspaceId: string; role: Caller['role'] }> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { busChannels } from '@parley/bus';
+import { busChannels, publish } from '@parley/bus';
 import type { ApiContext } from '../../api-context.js';
 import { conflict, invalid, notFound } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
@@ -127,11 +127,12 @@ export class ConversationsService {
       });
       return found;
     });
-    await this.api.bus
-      .publish(busChannels.inbound, { numberId: conversation.numberId, contact: conversation.contact })
-      .catch((error: unknown) =>
-        this.api.logger.warn({ err: error }, 'could not announce a hand-off release'),
-      );
+    await publish(this.api.bus, busChannels.inbound, {
+      numberId: conversation.numberId,
+      contact: conversation.contact,
+    }).catch((error: unknown) =>
+      this.api.logger.warn({ err: error }, 'could not announce a hand-off release'),
+    );
     return { id: conversationId, releaseRequestedAt: requestedAt };
   }
 }

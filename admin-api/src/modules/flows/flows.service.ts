@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { busChannels } from '@parley/bus';
+import { busChannels, publish } from '@parley/bus';
 import {
   deriveForm,
   diffFlows,
@@ -67,14 +67,12 @@ export class FlowsService {
    * the notice picks it up when its cached assignment expires, so a failure is logged, not raised.
    */
   private async announce(flowId: string): Promise<void> {
-    await this.api.bus
-      .publish(busChannels.flows, { flowId })
-      .catch((error: unknown) =>
-        this.api.logger.warn(
-          { err: error, flowId },
-          'could not announce a flow change; runtimes reload it shortly',
-        ),
-      );
+    await publish(this.api.bus, busChannels.flows, { flowId }).catch((error: unknown) =>
+      this.api.logger.warn(
+        { err: error, flowId },
+        'could not announce a flow change; runtimes reload it shortly',
+      ),
+    );
   }
 
   async list(caller: Caller, search?: string) {

@@ -1,4 +1,11 @@
-import { busChannels } from '@parley/bus';
+import {
+  type BusChannel,
+  busChannels,
+  type PayloadOf,
+  publish,
+  type SessionUpdate,
+  subscribe,
+} from '@parley/bus';
 import { isE164Phone } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import { conflict, invalid, notFound, unprocessable } from '../../errors/domain-errors.js';
@@ -21,16 +28,13 @@ export interface SessionStateEvent {
 }
 
 /** A session message from the bus, kept to the fields clients are promised. */
-function sessionEventOf(message: unknown): SessionStateEvent | null {
-  if (message === null || typeof message !== 'object') return null;
-  const { state, qr, pairingCode, detail, at } = message as Record<string, unknown>;
-  if (typeof state !== 'string') return null;
+function sessionEventOf(update: SessionUpdate): SessionStateEvent {
   return {
-    state,
-    ...(typeof qr === 'string' ? { qr } : {}),
-    ...(typeof pairingCode === 'string' ? { pairingCode } : {}),
-    ...(detail === undefined ? {} : { detail }),
-    at: typeof at === 'string' || typeof at === 'number' ? at : new Date().toISOString(),
+    state: update.state,
+    ...(update.qr === undefined ? {} : { qr: update.qr }),
+    ...(update.pairingCode === undefined ? {} : { pairingCode: update.pairingCode }),
+    ...(update.detail === undefined ? {} : { detail: update.detail }),
+    at: update.at,
   };
 }
 
@@ -253,12 +257,16 @@ export class NumbersService {
   async streamSession(caller: Caller, numberId: string, open: () => EventStream): Promise<void> {
     let stream: EventStream | null = null;
     const early: SessionStateEvent[] = [];
-    const unsubscribe = await this.api.bus.subscribe(busChannels.session(numberId), (message) => {
-      const event = sessionEventOf(message);
-      if (event === null) return;
-      if (stream === null) early.push(event);
-      else stream.send('state', event);
-    });
+    const unsubscribe = await subscribe(
+      this.api.bus,
+      busChannels.session(numberId),
+      (update) => {
+        const event = sessionEventOf(update);
+        if (stream === null) early.push(event);
+        else stream.send('state', event);
+      },
+      this.api.logger,
+    );
     try {
       const [number, latest] = await Promise.all([
         this.repository.get(this.api.db, caller.workspaceId, numberId),
@@ -281,9 +289,9 @@ export class NumbersService {
   }
 
   /** Bus messages are notifications: runtimes also read the database, so a lost one is logged, not fatal. */
-  private async publish(channel: string, message: Record<string, unknown>): Promise<void> {
-    await this.api.bus.publish(channel, message).catch((error: unknown) => {
-      this.api.logger.warn({ err: error, channel }, 'could not publish on the bus');
+  private async publish<C extends BusChannel>(channel: C, message: PayloadOf<C>): Promise<void> {
+    await publish(this.api.bus, channel, message).catch((error: unknown) => {
+      this.api.logger.warn({ err: error, channel: channel.name }, 'could not publish on the bus');
     });
   }
 }

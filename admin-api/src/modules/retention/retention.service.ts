@@ -1,4 +1,4 @@
-import { busChannels } from '@parley/bus';
+import { busChannels, publish } from '@parley/bus';
 import type { ApiContext } from '../../api-context.js';
 import { unavailable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
@@ -81,14 +81,12 @@ export class RetentionService {
       );
     for (const numberId of numberIds) {
       // The rows are gone already; runtimes that miss this keep the contact's hot state until it expires.
-      await this.api.bus
-        .publish(busChannels.contactPurged, { numberId, contact })
-        .catch((error: unknown) =>
-          this.api.logger.error(
-            { err: error, numberId },
-            'could not tell runtimes to drop an erased contact’s cached state',
-          ),
-        );
+      await publish(this.api.bus, busChannels.contactPurged, { numberId, contact }).catch((error: unknown) =>
+        this.api.logger.error(
+          { err: error, numberId },
+          'could not tell runtimes to drop an erased contact’s cached state',
+        ),
+      );
     }
     return counts;
   }

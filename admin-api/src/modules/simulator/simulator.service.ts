@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { busChannels, type SimulatorTurn } from '@parley/bus';
+import { busChannels, publish, type SimulatorTurn } from '@parley/bus';
 import { Batcher, MEDIA_URL_PREFIX, mediaKey } from '@parley/db';
 import { LRUCache } from 'lru-cache';
 import type { ApiContext } from '../../api-context.js';
@@ -311,6 +311,7 @@ export class SimulatorService {
     const sessionId = session.id;
     const waiter = await TurnWaiter.start({
       bus: this.api.bus,
+      logger: this.api.logger,
       numberId: session.id,
       contact: session.contact,
       settled: (inboundId) =>
@@ -318,11 +319,12 @@ export class SimulatorService {
     });
     try {
       const inbound = await this.store(caller, session, message, idempotencyKey);
-      await this.api.bus
-        .publish(busChannels.inbound, { numberId: session.id, contact: session.contact })
-        .catch((error: unknown) =>
-          this.api.logger.warn({ err: error }, 'could not announce a simulator message'),
-        );
+      await publish(this.api.bus, busChannels.inbound, {
+        numberId: session.id,
+        contact: session.contact,
+      }).catch((error: unknown) =>
+        this.api.logger.warn({ err: error }, 'could not announce a simulator message'),
+      );
       try {
         const turns = await waiter.wait(inbound.id, this.turnTimeoutMs);
         if (turns === null) {
@@ -418,8 +420,8 @@ export class SimulatorService {
     });
     // Runtimes reload which numbers exist, and drop the session's keys (state, sent log) in Redis.
     const announcements = [
-      this.api.bus.publish(busChannels.flows, { numberId: sessionId }),
-      this.api.bus.publish(busChannels.simulatorEnded, { numberId: sessionId, contact: session.contact }),
+      publish(this.api.bus, busChannels.flows, { numberId: sessionId }),
+      publish(this.api.bus, busChannels.simulatorEnded, { numberId: sessionId, contact: session.contact }),
     ];
     await Promise.all(announcements).catch((error: unknown) =>
       // Unannounced, the keys still expire with their TTLs and the number is gone from Postgres.

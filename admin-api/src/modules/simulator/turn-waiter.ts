@@ -1,12 +1,14 @@
-import { type Bus, busChannels, type SimulatorTurn } from '@parley/bus';
-
-function isTurn(message: unknown): message is SimulatorTurn {
-  const turn = message as Partial<SimulatorTurn> | null;
-  return turn?.type === 'turn' && typeof turn.contact === 'string' && Array.isArray(turn.inboundIds);
-}
+import {
+  type Bus,
+  busChannels,
+  type MalformedMessageLogger,
+  type SimulatorTurn,
+  subscribe,
+} from '@parley/bus';
 
 export interface TurnWaiterOptions {
   bus: Bus;
+  logger: MalformedMessageLogger;
   numberId: string;
   contact: string;
   /** Reads Postgres: whether the inbound row is handled and no http call of the contact is pending. */
@@ -37,11 +39,16 @@ export class TurnWaiter {
   static async start(options: TurnWaiterOptions): Promise<TurnWaiter> {
     const waiter = new TurnWaiter(options);
     // Only turn ends matter here; the channel's deliveries (message by message) are for live views.
-    waiter.unsubscribe = await options.bus.subscribe(busChannels.simulator(options.numberId), (message) => {
-      if (!isTurn(message) || message.contact !== options.contact) return;
-      waiter.turns.push(message);
-      waiter.wake?.();
-    });
+    waiter.unsubscribe = await subscribe(
+      options.bus,
+      busChannels.simulator(options.numberId),
+      (message) => {
+        if (message.type !== 'turn' || message.contact !== options.contact) return;
+        waiter.turns.push(message);
+        waiter.wake?.();
+      },
+      options.logger,
+    );
     return waiter;
   }
 

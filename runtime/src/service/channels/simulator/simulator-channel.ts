@@ -1,16 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, busChannels } from '@parley/bus';
+import { type Bus, busChannels, publish, type SimulatorDelivery } from '@parley/bus';
 import type { Channel, OutboundEnvelope } from '../channel.js';
 import type { SentLog } from './sent-log.js';
-
-export interface SimulatorDelivery {
-  type: 'message';
-  numberId: string;
-  contact: string;
-  channelMessageId: string;
-  message: OutboundEnvelope['message'];
-  at: number;
-}
 
 /** The test channel: "sending" publishes the message to simulator clients (the admin UI, tests). */
 export class SimulatorChannel implements Channel {
@@ -38,7 +29,7 @@ export class SimulatorChannel implements Channel {
       message: envelope.message,
       at: Date.now(),
     };
-    await this.bus.publish(busChannels.simulator(envelope.numberId), delivery);
+    await publish(this.bus, busChannels.simulator(envelope.numberId), delivery);
     // Two sends of one key racing (a requeue after a stall) both publish; the log keeps the first.
     const first = await this.sentLog.record(envelope.numberId, envelope.idempotencyKey, channelMessageId);
     return { channelMessageId: first ?? channelMessageId };

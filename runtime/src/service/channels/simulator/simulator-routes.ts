@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { type Bus, busChannels } from '@parley/bus';
+import { type Bus, busChannels, subscribe } from '@parley/bus';
 import type { Db } from '@parley/db';
 import { createAjv } from '@parley/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import { type Request, type Response, Router } from 'express';
 import { HttpError } from '../../ops/http-error.js';
+import type { Logger } from '../../ops/logger.js';
 import { requireToken } from '../../ops/ops-tokens.js';
 import type { ConversationRepository } from '../../repositories/conversation-repository.js';
 import type { NumberInfo } from '../../repositories/flow-repository.js';
 import type { ChannelHost } from '../channel.js';
 import type { SentLog } from './sent-log.js';
-import type { SimulatorDelivery } from './simulator-channel.js';
 
 const InboundBody = Type.Object(
   {
@@ -48,6 +48,7 @@ interface SimulatorRouteDeps {
   db: Db;
   conversations: ConversationRepository;
   sentLog: SentLog;
+  logger: Logger;
   /** The runtime's own view of a number (the one it sends by), so both agree on its channel. */
   numberInfo: (numberId: string) => Promise<NumberInfo | null>;
   internalToken: string | undefined;
@@ -122,11 +123,15 @@ export function simulatorRoutes(deps: SimulatorRouteDeps): Router {
       connection: 'keep-alive',
     });
     response.write(': connected\n\n');
-    const unsubscribe = await deps.bus.subscribe(busChannels.simulator(numberId), (message) => {
-      const delivery = message as SimulatorDelivery;
-      if (contact !== undefined && delivery.contact !== contact) return;
-      response.write(`event: message\ndata: ${JSON.stringify(delivery)}\n\n`);
-    });
+    const unsubscribe = await subscribe(
+      deps.bus,
+      busChannels.simulator(numberId),
+      (message) => {
+        if (contact !== undefined && message.contact !== contact) return;
+        response.write(`event: message\ndata: ${JSON.stringify(message)}\n\n`);
+      },
+      deps.logger,
+    );
     const heartbeat = setInterval(() => response.write(': ping\n\n'), 15_000);
     request.on('close', () => {
       clearInterval(heartbeat);

@@ -18,7 +18,7 @@ import { WhatsAppChannel } from './whatsapp-channel.js';
 import type { WhatsAppConfig } from './whatsapp-config.js';
 import { WhatsAppMetrics } from './whatsapp-metrics.js';
 
-export type { SessionUpdate } from './session-recorder.js';
+export type { SessionUpdate } from '@parley/bus';
 export type { SessionState } from './session-state.js';
 export type { WaClient, WaClientFactory, WaClientOptions } from './wa-client.js';
 export { type WhatsAppConfig, whatsappConfigFromEnv } from './whatsapp-config.js';

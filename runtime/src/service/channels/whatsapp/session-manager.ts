@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type Bus, busChannels } from '@parley/bus';
+import { type Bus, busChannels, type SessionCommand, subscribe } from '@parley/bus';
 import type { Db } from '@parley/db';
 import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
@@ -21,29 +21,15 @@ import type { SendingPort } from './whatsapp-channel.js';
 import { profileDirOf, type WhatsAppConfig } from './whatsapp-config.js';
 import type { WhatsAppMetrics } from './whatsapp-metrics.js';
 
-/** An admin's request on `busChannels.sessionCommands`. */
-export interface SessionCommand {
-  numberId: string;
-  command: 'connect' | 'logout';
-  method?: 'qr' | 'pairing_code';
-  phone?: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Reads a command off the bus; null when it is not one. */
-export function parseSessionCommand(message: unknown): SessionCommand | null {
-  if (typeof message !== 'object' || message === null) return null;
-  const { numberId, command, method, phone } = message as Record<string, unknown>;
-  if (typeof numberId !== 'string' || !UUID.test(numberId)) return null;
-  if (command !== 'connect' && command !== 'logout') return null;
-  if (method !== undefined && method !== 'qr' && method !== 'pairing_code') return null;
-  const digits = typeof phone === 'string' ? phone.replace(/[^\d]/g, '') : undefined;
-  if (method === 'pairing_code' && (digits === undefined || digits.length < 6)) return null;
+/**
+ * How to link the device for a connect command; null when a pairing code is asked for without a
+ * phone number to pair (at least 6 digits once spaces and signs are dropped).
+ */
+export function loginOf(command: SessionCommand): LoginRequest | null {
+  const digits = command.phone?.replace(/[^\d]/g, '');
+  if (command.method === 'pairing_code' && (digits === undefined || digits.length < 6)) return null;
   return {
-    numberId,
-    command,
-    ...(method === undefined ? {} : { method }),
+    method: command.method ?? 'qr',
     ...(digits === undefined || digits === '' ? {} : { phone: digits }),
   };
 }
@@ -121,11 +107,16 @@ export class SessionManager implements SendingPort {
     for (const pid of orphans) await killTree(pid);
     if (orphans.length > 0)
       this.deps.logger.warn({ killed: orphans.length }, 'killed orphaned Chromium browsers');
-    this.unsubscribe = await this.deps.bus.subscribe(busChannels.sessionCommands, (message) => {
-      void this.onCommand(message).catch((error: unknown) =>
-        this.deps.logger.error({ err: error }, 'session command failed'),
-      );
-    });
+    this.unsubscribe = await subscribe(
+      this.deps.bus,
+      busChannels.sessionCommands,
+      (command) => {
+        void this.onCommand(command).catch((error: unknown) =>
+          this.deps.logger.error({ err: error }, 'session command failed'),
+        );
+      },
+      this.deps.logger,
+    );
     const { scanMs, memoryCheckMs } = this.deps.config;
     this.every(scanMs, () => this.scanNow());
     if (memoryCheckMs > 0) this.every(memoryCheckMs, () => this.checkHealth());
@@ -259,23 +250,19 @@ export class SessionManager implements SendingPort {
     void session?.leaseLost();
   }
 
-  private async onCommand(message: unknown): Promise<void> {
+  private async onCommand(command: SessionCommand): Promise<void> {
     if (this.stopping) return;
-    const command = parseSessionCommand(message);
-    if (command === null) {
-      this.deps.logger.warn({ message }, 'ignored a malformed session command');
-      return;
-    }
     const { numberId } = command;
     const session = this.sessions.get(numberId);
     if (command.command === 'logout') {
       if (session !== undefined) return session.logout();
       return this.logoutUnowned(numberId);
     }
-    const login: LoginRequest = {
-      method: command.method ?? 'qr',
-      ...(command.phone === undefined ? {} : { phone: command.phone }),
-    };
+    const login = loginOf(command);
+    if (login === null) {
+      this.deps.logger.warn({ numberId }, 'ignored a pairing-code connect without a phone number');
+      return;
+    }
     if (session !== undefined) return session.connect(login);
     this.pendingLogins.set(numberId, { login, at: this.now() });
     await this.deps.connections.wantConnected(this.deps.db, numberId);

@@ -1,22 +1,8 @@
-import { type Bus, busChannels } from '@parley/bus';
+import { type Bus, busChannels, publish, type SessionUpdate } from '@parley/bus';
 import type { Db } from '@parley/db';
 import type { Logger } from '../../ops/logger.js';
 import type { ConnectionStateRepository } from './connection-state-repository.js';
 import type { SessionState } from './session-state.js';
-
-/** What `busChannels.session(numberId)` carries: the admin UI shows it live. */
-export interface SessionUpdate {
-  numberId: string;
-  state: SessionState;
-  /** A QR code to scan, as a PNG data URL (never stored: it is a login secret). */
-  qr?: string;
-  /** The code to type on the phone ("Link with phone number"), never stored either. */
-  pairingCode?: string;
-  detail?: string;
-  /** When a reconnect is due (epoch ms). */
-  retryAt?: number;
-  at: number;
-}
 
 /**
  * Persists and publishes session transitions: a `session_events` row and `numbers.state` in one
@@ -56,13 +42,12 @@ export class SessionRecorder {
 
   /** Publishes without persisting (QR refreshes, pairing codes, reconnect attempts). */
   async announce(update: Omit<SessionUpdate, 'at'>): Promise<void> {
-    await this.deps.bus
-      .publish(busChannels.session(update.numberId), { ...update, at: this.now() } satisfies SessionUpdate)
-      .catch((error: unknown) =>
+    await publish(this.deps.bus, busChannels.session(update.numberId), { ...update, at: this.now() }).catch(
+      (error: unknown) =>
         this.deps.logger.warn(
           { err: error, numberId: update.numberId },
           'could not publish a session update',
         ),
-      );
+    );
   }
 }

@@ -1,24 +1,12 @@
+import { type ConnectionState, ConnectionStateSchema } from '@parley/bus';
 import { type BackoffPolicy, reconnectDelayMs } from './backoff.js';
 
 /** A number's WhatsApp session, as stored in `numbers.state` and `session_events`. */
-export type SessionState =
-  | 'disconnected'
-  | 'starting'
-  | 'qr_pending'
-  | 'connected'
-  | 'reconnecting'
-  | 'logged_out'
-  | 'failed';
+export type SessionState = ConnectionState;
 
-export const SESSION_STATES: readonly SessionState[] = [
-  'disconnected',
-  'starting',
-  'qr_pending',
-  'connected',
-  'reconnecting',
-  'logged_out',
-  'failed',
-];
+export const SESSION_STATES: readonly SessionState[] = ConnectionStateSchema.anyOf.map(
+  (state) => state.const,
+);
 
 /** What can happen to a session: the client's events, timers, and the manager's decisions. */
 export type SessionEvent =
