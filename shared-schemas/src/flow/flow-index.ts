@@ -7,7 +7,7 @@ export interface FlowIndex {
   nodeById: Map<string, FlowNode>;
   /** The edge leaving a node by a handle, keyed by `handleKey(source, handle)`. */
   edgeByHandle: Map<string, Edge>;
-  /** Variables asked by question nodes, in node order. */
+  /** Variables the nodes ask the contact for, in node order. */
   questionVariables: string[];
 }
 
@@ -25,7 +25,9 @@ export function indexFlow(document: FlowDocument): FlowIndex {
     if (!edgeByHandle.has(key)) edgeByHandle.set(key, edge);
   }
   const questionVariables = [
-    ...new Set(document.nodes.flatMap((node) => (node.type === 'question' ? [node.config.variable] : []))),
+    ...new Set(
+      document.nodes.flatMap((node) => nodeDefinition(node.type).asks?.(node.config).variable ?? []),
+    ),
   ];
   return { document, nodeById, edgeByHandle, questionVariables };
 }

@@ -1,7 +1,7 @@
-import type { FlowDocument, FlowNode } from '../flow/document.js';
+import type { FlowDocument } from '../flow/document.js';
+import { flowOrder } from '../flow/flow-order.js';
 import type { QuestionConfig } from '../nodes/question/index.js';
-import { isMultiChoice } from '../nodes/question/index.js';
-import { walkOrder } from '../validation/graph.js';
+import { nodeDefinition } from '../nodes/registry.js';
 
 export interface AnswersSchema {
   type: 'object';
@@ -27,60 +27,22 @@ export interface DerivedForm {
   questions: Record<string, QuestionConfig>;
 }
 
-/** The widget a question gets in the form when the author did not pick one. */
-function defaultWidget(config: QuestionConfig): string {
-  if (config.accept === 'media') return 'file';
-  if (config.accept === 'location') return 'location';
-  if (config.choices !== undefined) return isMultiChoice(config) ? 'checkboxes' : 'radio';
-  const format = (config.answer as { format?: unknown }).format;
-  if (format === 'email') return 'email';
-  if (format === 'phone') return 'phone';
-  if (format === 'date') return 'date';
-  if (config.answer.type === 'number' || config.answer.type === 'integer') return 'number';
-  return 'text';
-}
-
-function fieldUi(config: QuestionConfig): FieldUiSchema {
-  const ui = config.ui ?? {};
-  return {
-    'ui:widget': ui.widget ?? defaultWidget(config),
-    'ui:title': ui.label ?? config.prompt,
-    ...(ui.help === undefined ? {} : { 'ui:help': ui.help }),
-    ...(ui.placeholder === undefined ? {} : { 'ui:placeholder': ui.placeholder }),
-    ...(config.choices === undefined
-      ? {}
-      : { 'ui:options': { choices: config.choices.map(({ label, value }) => ({ label, value })) } }),
-  };
-}
-
 /**
  * The answers a flow collects as a JSON Schema object (one property per question variable) and a
  * ui_schema in the order a conversation meets the questions. The editor's form preview, the
  * runtime's answer checks and the export columns all come from this.
  */
 export function deriveForm(doc: FlowDocument): DerivedForm {
-  const byId = new Map<string, FlowNode>(doc.nodes.map((node) => [node.id, node]));
-  const walked = walkOrder(
-    doc.triggers.map((trigger) => trigger.target),
-    doc.edges,
-    byId,
-  );
-  const walkedSet = new Set(walked);
-  const ordered = [
-    ...walked.map((id) => byId.get(id) as FlowNode),
-    ...doc.nodes.filter((node) => !walkedSet.has(node.id)),
-  ];
   const properties: AnswersSchema['properties'] = {};
   const uiSchema: UiSchema = { 'ui:order': [] };
   const questions: Record<string, QuestionConfig> = {};
-  for (const node of ordered) {
-    if (node.type !== 'question' || Object.hasOwn(properties, node.config.variable)) continue;
-    const { variable, answer } = node.config;
-    const ui = fieldUi(node.config);
-    properties[variable] = { ...answer, title: ui['ui:title'] };
-    uiSchema[variable] = ui;
-    uiSchema['ui:order'].push(variable);
-    questions[variable] = node.config;
+  for (const node of flowOrder(doc)) {
+    const asked = nodeDefinition(node.type).asks?.(node.config);
+    if (asked === undefined || Object.hasOwn(properties, asked.variable)) continue;
+    properties[asked.variable] = { ...asked.answer, title: asked.field['ui:title'] };
+    uiSchema[asked.variable] = asked.field;
+    uiSchema['ui:order'].push(asked.variable);
+    questions[asked.variable] = asked.question;
   }
   return { answersSchema: { type: 'object', properties, additionalProperties: false }, uiSchema, questions };
 }

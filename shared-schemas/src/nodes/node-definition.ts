@@ -1,5 +1,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { FieldUiSchema } from '../form/derive-form.js';
 import type { Problem } from '../validation/problem.js';
+import type { QuestionConfig } from './question/index.js';
 
 /** An outgoing connection point of a node, as drawn in the editor. */
 export interface HandleSpec {
@@ -28,6 +30,16 @@ export interface NodeReferences {
   defines: string[];
 }
 
+/** A variable a node asks the contact for, as the answers form and the exports show it. */
+export interface AskedAnswer {
+  variable: string;
+  /** JSON Schema of the stored value. */
+  answer: { type: string } & Record<string, unknown>;
+  field: FieldUiSchema;
+  /** The question as the contact meets it, so a form preview reads answers exactly as the chat does. */
+  question: QuestionConfig;
+}
+
 export interface GraphCheckContext {
   /** Pointer of the node, e.g. `/nodes/3`. */
   pointer: string;
@@ -48,6 +60,23 @@ export interface NodeDefinition<S extends TSchema = TSchema> {
   defaults: () => Static<S>;
   handles: (config: Static<S>) => HandleSpec[];
   references: (config: Static<S>) => NodeReferences;
+  /** Nodes it continues at besides its connected outcomes (a "go to" target). */
+  successors?: (config: Static<S>) => string[];
+  /** The config with the node ids of `successors` renamed (a pasted copy points at the copies). */
+  retarget?: (config: Static<S>, rename: (id: string) => string) => Static<S>;
+  /**
+   * Whether the turn is over once the node ran: it waits (for the contact, a result or a timer) or
+   * finishes the conversation. A finishing node is where paths may end.
+   */
+  stops?: 'wait' | 'finish';
+  /** How many messages entering the node sends (none when absent). */
+  sends?: (config: Static<S>) => number;
+  /** The answer the node asks for and stores, if it asks one. */
+  asks?: (config: Static<S>) => AskedAnswer;
+  /** A short text to tell the node apart in reports. */
+  summary?: (config: Static<S>) => string | undefined;
+  /** A config field holding a record of secret values: stored encrypted, shown masked. */
+  secretRecord?: string;
   /** Rules beyond JSON Schema for one node (the graph layer calls it on structurally valid nodes). */
   check?: (config: Static<S>, ctx: GraphCheckContext) => Problem[];
 }

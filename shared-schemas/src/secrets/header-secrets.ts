@@ -1,5 +1,7 @@
+import { isNodeType, nodeDefinition } from '../nodes/registry.js';
+
 /**
- * Header values of http_request nodes are secrets (API keys, bearer tokens). These helpers walk a
+ * Header values of HTTP requests (a node's `secretRecord`) are secrets (API keys, bearer tokens). These helpers walk a
  * definition — any JSON, valid or not, since drafts may be half-edited — and replace header values
  * without touching anything else. They never see keys: encryption is the caller's (the API and the
  * runtime), masking is the same everywhere.
@@ -34,7 +36,7 @@ export function isStoredSecret(value: unknown): value is StoredSecret {
   return isObject(value) && typeof value.secret === 'string' && Object.keys(value).length === 1;
 }
 
-/** A copy of `definition` with every http_request header value replaced by `replace(value, at)`. */
+/** A copy of `definition` with every secret header value replaced by `replace(value, at)`. */
 export function mapHeaderValues(
   definition: unknown,
   replace: (value: unknown, at: HeaderAt) => unknown,
@@ -43,17 +45,19 @@ export function mapHeaderValues(
   return {
     ...definition,
     nodes: definition.nodes.map((node: unknown) => {
-      if (!isObject(node) || node.type !== 'http_request' || !isObject(node.config)) return node;
+      if (!isObject(node) || !isNodeType(node.type) || !isObject(node.config)) return node;
+      const field = nodeDefinition(node.type).secretRecord;
       const config = node.config;
-      if (!isObject(config.headers)) return node;
+      const secrets = field === undefined ? undefined : config[field];
+      if (field === undefined || !isObject(secrets)) return node;
       const nodeId = typeof node.id === 'string' ? node.id : '';
       const headers = Object.fromEntries(
-        Object.entries(config.headers).map(([header, value]) => [
+        Object.entries(secrets).map(([header, value]) => [
           header,
           replace(value, { nodeId, header, config }),
         ]),
       );
-      return { ...node, config: { ...config, headers } };
+      return { ...node, config: { ...config, [field]: headers } };
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { Edge, FlowDocument, FlowNode, Trigger } from '../flow/document.js';
 import { handleKey, handlesOf } from '../flow/flow-index.js';
+import { walkOrder } from '../flow/flow-order.js';
 import { nodeDefinition } from '../nodes/registry.js';
 import { patternProblem } from '../patterns/author-pattern.js';
 import { templatePaths } from '../templates/template.js';
@@ -103,8 +104,9 @@ function checkVariableTypes(nodes: Indexed<FlowNode>[]): Problem[] {
   const problems: Problem[] = [];
   const typeOf = new Map<string, { type: string; nodeId: string }>();
   for (const { index, item: node } of nodes) {
-    if (node.type !== 'question') continue;
-    const { variable, answer } = node.config;
+    const asked = nodeDefinition(node.type).asks?.(node.config);
+    if (asked === undefined) continue;
+    const { variable, answer } = asked;
     const first = typeOf.get(variable);
     if (first === undefined) {
       typeOf.set(variable, { type: answer.type, nodeId: node.id });
@@ -120,36 +122,17 @@ function checkVariableTypes(nodes: Indexed<FlowNode>[]): Problem[] {
   return problems;
 }
 
-/** Node ids in the order a walk from the triggers meets them (depth-first, outcomes in order). */
-export function walkOrder(starts: string[], edges: Edge[], nodes: Map<string, FlowNode>): string[] {
-  const edgeTargets = new Map<string, string>();
-  for (const edge of edges) {
-    const key = handleKey(edge.source, edge.sourceHandle);
-    if (!edgeTargets.has(key)) edgeTargets.set(key, edge.target);
-  }
-  const order: string[] = [];
-  const seen = new Set<string>();
-  const stack = [...starts].reverse();
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    const node = nodes.get(id);
-    if (node === undefined || seen.has(id)) continue;
-    seen.add(id);
-    order.push(id);
-    const next = handlesOf(node).flatMap((handle) => edgeTargets.get(handleKey(id, handle)) ?? []);
-    if (node.type === 'jump') next.push(node.config.target);
-    stack.push(...next.reverse());
-  }
-  return order;
-}
-
 function canReachFinish(edges: Edge[], nodes: Map<string, FlowNode>): Set<string> {
   const incoming = new Map<string, string[]>();
   const link = (from: string, to: string) => incoming.set(to, [...(incoming.get(to) ?? []), from]);
   for (const edge of edges) link(edge.source, edge.target);
-  for (const node of nodes.values()) if (node.type === 'jump') link(node.id, node.config.target);
+  for (const node of nodes.values()) {
+    for (const target of nodeDefinition(node.type).successors?.(node.config) ?? []) link(node.id, target);
+  }
   const reached = new Set<string>();
-  const stack = [...nodes.values()].filter((n) => n.type === 'end' || n.type === 'handoff').map((n) => n.id);
+  const stack = [...nodes.values()]
+    .filter((node) => nodeDefinition(node.type).stops === 'finish')
+    .map((node) => node.id);
   while (stack.length > 0) {
     const id = stack.pop() as string;
     if (reached.has(id)) continue;

@@ -1,4 +1,5 @@
 import type { FlowDocument, FlowNode } from '../flow/document.js';
+import { nodeDefinition } from '../nodes/registry.js';
 import { type Problem, warning } from './problem.js';
 
 /**
@@ -8,14 +9,13 @@ import { type Problem, warning } from './problem.js';
  */
 export const MAX_MESSAGES_PER_TURN = 50;
 
-/** Nodes after which the turn is over: they wait for an answer, a result or a timer, or finish. */
-const STOPS = new Set<FlowNode['type']>(['question', 'http_request', 'delay', 'end', 'handoff']);
-const WAITS = new Set<FlowNode['type']>(['question', 'http_request', 'delay']);
+/** Whether the turn is over after the node: it waits for an answer, a result or a timer, or finishes. */
+function stopsTurn(node: FlowNode): boolean {
+  return nodeDefinition(node.type).stops !== undefined;
+}
 
 function messagesSentBy(node: FlowNode): number {
-  if (node.type === 'message' || node.type === 'question') return 1;
-  if (node.type === 'end' || node.type === 'handoff') return node.config.text === undefined ? 0 : 1;
-  return 0;
+  return nodeDefinition(node.type).sends?.(node.config) ?? 0;
 }
 
 /**
@@ -28,7 +28,8 @@ function mostMessagesFrom(doc: FlowDocument): Map<string, number> {
   const next = new Map<string, string[]>();
   for (const edge of doc.edges) next.set(edge.source, [...(next.get(edge.source) ?? []), edge.target]);
   for (const node of doc.nodes) {
-    if (node.type === 'jump') next.set(node.id, [...(next.get(node.id) ?? []), node.config.target]);
+    const successors = nodeDefinition(node.type).successors?.(node.config) ?? [];
+    next.set(node.id, [...(next.get(node.id) ?? []), ...successors]);
   }
   const most = new Map<string, number>();
   const visiting = new Set<string>();
@@ -41,7 +42,7 @@ function mostMessagesFrom(doc: FlowDocument): Map<string, number> {
         stack.pop();
         continue;
       }
-      const children = STOPS.has(node.type) ? [] : (next.get(id) ?? []).filter((child) => byId.has(child));
+      const children = stopsTurn(node) ? [] : (next.get(id) ?? []).filter((child) => byId.has(child));
       const pending = children.filter((child) => !most.has(child) && !visiting.has(child));
       if (!visiting.has(id) && pending.length > 0) {
         visiting.add(id);
@@ -81,7 +82,13 @@ export function messageCapWarnings(doc: FlowDocument): Problem[] {
   doc.edges.forEach((edge) => {
     const source = indexOf.get(edge.source) ?? -1;
     const node = doc.nodes[source];
-    if (node === undefined || !WAITS.has(node.type) || warned.has(node.id) || !tooMany(edge.target)) return;
+    if (
+      node === undefined ||
+      nodeDefinition(node.type).stops !== 'wait' ||
+      warned.has(node.id) ||
+      !tooMany(edge.target)
+    )
+      return;
     warned.add(node.id);
     problems.push(
       warning(

@@ -1,4 +1,4 @@
-import { type FlowDocument, type FlowNode, handleKey, handlesOf } from '@parley/schemas';
+import { type FlowDocument, type FlowNode, flowOrder, nodeDefinition } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import type { VersionDefinition } from '../responses/responses.repository.js';
@@ -47,33 +47,8 @@ function short(text: string, length = 80): string {
 }
 
 function labelOf(node: FlowNode): string | null {
-  if (node.type === 'question') return short(node.config.ui?.label ?? node.config.prompt);
-  if (node.type === 'message' && node.config.text !== undefined) return short(node.config.text);
-  return null;
-}
-
-/** Node ids in the order a walk from the triggers meets them (outcomes in order), then the rest. */
-function flowOrder(document: FlowDocument): FlowNode[] {
-  const byId = new Map(document.nodes.map((node) => [node.id, node]));
-  const targets = new Map<string, string>();
-  for (const edge of document.edges) {
-    const key = handleKey(edge.source, edge.sourceHandle);
-    if (!targets.has(key)) targets.set(key, edge.target);
-  }
-  const order: FlowNode[] = [];
-  const seen = new Set<string>();
-  const stack = document.triggers.map((trigger) => trigger.target).reverse();
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    const node = byId.get(id);
-    if (node === undefined || seen.has(id)) continue;
-    seen.add(id);
-    order.push(node);
-    const next = handlesOf(node).flatMap((handle) => targets.get(handleKey(id, handle)) ?? []);
-    if (node.type === 'jump') next.push(node.config.target);
-    stack.push(...next.reverse());
-  }
-  return [...order, ...document.nodes.filter((node) => !seen.has(node.id))];
+  const summary = nodeDefinition(node.type).summary?.(node.config);
+  return summary === undefined ? null : short(summary);
 }
 
 /** Nodes of the given versions (newest first) in flow order, each once. */

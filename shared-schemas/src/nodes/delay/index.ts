@@ -21,4 +21,5 @@ export const delayNode = defineNode({
   defaults: () => ({ seconds: 5 }),
   handles: () => NEXT_HANDLE,
   references: noReferences,
+  stops: 'wait',
 });

@@ -21,4 +21,6 @@ export const endNode = defineNode({
   defaults: () => ({}),
   handles: () => [],
   references: (config) => textReferences('text', config.text),
+  stops: 'finish',
+  sends: (config) => (config.text === undefined ? 0 : 1),
 });

@@ -84,6 +84,8 @@ export const httpRequestNode = defineNode({
     reads: [],
     defines: config.saveAs === undefined ? [] : [config.saveAs],
   }),
+  stops: 'wait',
+  secretRecord: 'headers',
   // A marker with no saved value behind it (an imported export, a moved address) cannot be sent.
   check: (config, ctx) =>
     Object.entries(config.headers ?? {})

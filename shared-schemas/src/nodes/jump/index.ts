@@ -22,6 +22,8 @@ export const jumpNode = defineNode({
   defaults: () => ({ target: '' }),
   handles: () => [],
   references: noReferences,
+  successors: (config) => [config.target],
+  retarget: (config, rename) => ({ ...config, target: rename(config.target) }),
   check: (config, ctx) =>
     ctx.nodeIds.has(config.target)
       ? []

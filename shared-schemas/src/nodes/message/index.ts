@@ -51,6 +51,8 @@ export const messageNode = defineNode({
     reads: [],
     defines: [],
   }),
+  sends: () => 1,
+  summary: (config) => config.text,
   check: (config, ctx) =>
     config.text === undefined && config.media === undefined
       ? [error(`${ctx.pointer}/config`, 'A message needs a text, an attachment, or both.')]

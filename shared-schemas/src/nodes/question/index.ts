@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import type { FieldUiSchema } from '../../form/derive-form.js';
 import { compileAnswerSchema } from '../../validation/answer-validator.js';
 import { error, type Problem } from '../../validation/problem.js';
 import { defineNode } from '../node-definition.js';
@@ -99,6 +100,32 @@ function checkChoices(config: QuestionConfig, pointer: string): Problem[] {
   return problems;
 }
 
+/** The widget a question gets in the form when the author did not pick one. */
+function defaultWidget(config: QuestionConfig): string {
+  if (config.accept === 'media') return 'file';
+  if (config.accept === 'location') return 'location';
+  if (config.choices !== undefined) return isMultiChoice(config) ? 'checkboxes' : 'radio';
+  const format = (config.answer as { format?: unknown }).format;
+  if (format === 'email') return 'email';
+  if (format === 'phone') return 'phone';
+  if (format === 'date') return 'date';
+  if (config.answer.type === 'number' || config.answer.type === 'integer') return 'number';
+  return 'text';
+}
+
+function fieldUi(config: QuestionConfig): FieldUiSchema {
+  const ui = config.ui ?? {};
+  return {
+    'ui:widget': ui.widget ?? defaultWidget(config),
+    'ui:title': ui.label ?? config.prompt,
+    ...(ui.help === undefined ? {} : { 'ui:help': ui.help }),
+    ...(ui.placeholder === undefined ? {} : { 'ui:placeholder': ui.placeholder }),
+    ...(config.choices === undefined
+      ? {}
+      : { 'ui:options': { choices: config.choices.map(({ label, value }) => ({ label, value })) } }),
+  };
+}
+
 export const questionNode = defineNode({
   type: 'question',
   title: 'Question',
@@ -147,6 +174,15 @@ export const questionNode = defineNode({
     reads: [],
     defines: [config.variable],
   }),
+  stops: 'wait',
+  sends: () => 1,
+  asks: (config) => ({
+    variable: config.variable,
+    answer: config.answer,
+    field: fieldUi(config),
+    question: config,
+  }),
+  summary: (config) => config.ui?.label ?? config.prompt,
   check: (config, ctx) => {
     const compiled = compileAnswerSchema(config.answer);
     if (!compiled.ok) {
