@@ -1,12 +1,4 @@
-import {
-  compileAnswerSchema,
-  type FlowDocument,
-  type FlowIndex,
-  type FlowNode,
-  indexFlow,
-  validateFlow,
-} from '@parley/schemas';
-import type { ValidateFunction } from 'ajv';
+import { type FlowDocument, type FlowIndex, type FlowNode, indexFlow, validateFlow } from '@parley/schemas';
 
 export const DEFAULT_FALLBACK_TEXT = 'Sorry, something went wrong.';
 export const DEFAULT_RETRY_TEXT = 'Sorry, that is not a valid answer. Please try again.';
@@ -26,12 +18,11 @@ export interface ResolvedSettings {
   phoneCountryFromContact?: boolean;
 }
 
-/** A flow version made ready to run: indexed, defaults resolved, answer validators compiled once. */
+/** A flow version made ready to run: indexed, defaults resolved. */
 export interface CompiledFlow {
   document: FlowDocument;
   index: FlowIndex;
   settings: ResolvedSettings;
-  answerValidators: Map<string, ValidateFunction>;
 }
 
 export class InvalidFlowError extends Error {
@@ -64,13 +55,7 @@ function resolveSettings(document: FlowDocument): ResolvedSettings {
 export function compileFlow(input: unknown): CompiledFlow {
   const { errors, document } = validateFlow(input);
   if (document === undefined) throw new InvalidFlowError(errors);
-  const answerValidators = new Map<string, ValidateFunction>();
-  for (const node of document.nodes) {
-    if (node.type !== 'question') continue;
-    const compiled = compileAnswerSchema(node.config.answer);
-    if (compiled.ok) answerValidators.set(node.id, compiled.validate);
-  }
-  return { document, index: indexFlow(document), settings: resolveSettings(document), answerValidators };
+  return { document, index: indexFlow(document), settings: resolveSettings(document) };
 }
 
 export function nodeOf(flow: CompiledFlow, id: string): FlowNode | undefined {

@@ -1,8 +1,6 @@
-/** Where a conversation is stopped, waiting for something outside the engine. */
-export type Wait =
-  | { kind: 'answer'; nodeId: string; attempts: number }
-  | { kind: 'http'; nodeId: string; requestId: string }
-  | { kind: 'delay'; nodeId: string; until: number };
+import type { Wait } from './nodes/registry.js';
+
+export type { Wait };
 
 export type ConversationStatus = 'active' | 'completed' | 'failed' | 'handoff' | 'expired' | 'abandoned';
 

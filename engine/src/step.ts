@@ -1,11 +1,12 @@
 import type { Trigger } from '@parley/schemas';
-import { answerQuestion } from './answer.js';
 import type { CompiledFlow } from './compile-flow.js';
 import type { Effect, EngineEvent, HttpOutcome, OutboundMessage } from './events.js';
+import type { Resumption } from './nodes/node-executor.js';
+import { resumeOf, type Wait } from './nodes/registry.js';
 import type { ContactState, Conversation } from './state.js';
 import { dueTimer } from './timers.js';
 import { findTrigger } from './triggers.js';
-import { type EngineOptions, finishConversation, send, type Turn, targetOf } from './turn.js';
+import { type EngineOptions, failConversation, finishConversation, send, type Turn } from './turn.js';
 import { walk, walkNewTurn } from './walk.js';
 
 export interface StepResult {
@@ -41,6 +42,37 @@ function expire(turn: Turn, conversation: Conversation): void {
   finishConversation(turn, conversation, 'expired', 'no reply before the session timeout');
 }
 
+/** The node an ongoing conversation waits at, with how its type resumes. */
+function waitingAt(turn: Turn, conversation: Conversation) {
+  const wait = conversation.wait;
+  const node = wait === null ? undefined : turn.flow.index.nodeById.get(wait.nodeId);
+  const resume = node === undefined ? undefined : resumeOf(node);
+  if (wait === null || node === undefined || resume === undefined) return null;
+  return { node, wait, resume };
+}
+
+function resumeWith(turn: Turn, conversation: Conversation, resumption: Resumption<Wait>): void {
+  switch (resumption.kind) {
+    case 'continue':
+      if (resumption.sameTurn === true) {
+        conversation.wait = null;
+        walk(turn, conversation, resumption.nodeId);
+      } else {
+        walkNewTurn(turn, conversation, resumption.nodeId);
+      }
+      break;
+    case 'wait':
+      conversation.wait = resumption.wait;
+      break;
+    case 'fail':
+      failConversation(turn, conversation, resumption.reason);
+      break;
+    case 'ignore':
+      turn.log.push(resumption.reason);
+      break;
+  }
+}
+
 function onTimer(turn: Turn): void {
   for (
     let kind = dueTimer(turn.flow, turn.state, turn.now);
@@ -53,8 +85,10 @@ function onTimer(turn: Turn): void {
     } else if (kind === 'reminder') {
       conversation.reminderSent = true;
       send(turn, conversation, 'reminder', (turn.flow.settings.reminder as { text: string }).text);
-    } else if (conversation.wait?.kind === 'delay') {
-      walkNewTurn(turn, conversation, targetOf(turn.flow, conversation.wait.nodeId, 'next'));
+    } else {
+      const waiting = waitingAt(turn, conversation);
+      const resumption = waiting?.resume.onTimer?.(waiting.node, conversation, waiting.wait, turn);
+      if (resumption !== undefined) resumeWith(turn, conversation, resumption);
     }
   }
 }
@@ -85,8 +119,12 @@ function onMessage(turn: Turn, event: MessageEvent): void {
   if (interrupt !== undefined) {
     finishConversation(turn, conversation, 'abandoned', `restarted by trigger ${interrupt.id}`);
     startConversation(turn, interrupt, event.id);
-  } else if (conversation.wait?.kind === 'answer') {
-    answerQuestion(turn, conversation, conversation.wait, event);
+    return;
+  }
+  const waiting = waitingAt(turn, conversation);
+  const resumption = waiting?.resume.onReply?.(waiting.node, conversation, waiting.wait, event, turn);
+  if (resumption !== undefined) {
+    resumeWith(turn, conversation, resumption);
   } else {
     turn.log.push(
       `conversation ${conversation.id} is busy (${conversation.wait?.kind ?? 'running'}); message not answered`,
@@ -96,19 +134,19 @@ function onMessage(turn: Turn, event: MessageEvent): void {
 
 function onHttpResult(turn: Turn, requestId: string, result: HttpOutcome): void {
   const conversation = turn.state.conversation;
-  const wait = conversation?.wait;
-  if (conversation?.status !== 'active' || wait?.kind !== 'http' || wait.requestId !== requestId) {
+  const waiting = conversation?.status === 'active' ? waitingAt(turn, conversation) : null;
+  const resumption = waiting?.resume.onHttpResult?.(
+    waiting.node,
+    conversation as Conversation,
+    waiting.wait,
+    { requestId, result },
+    turn,
+  );
+  if (resumption === undefined) {
     turn.log.push(`http result ${requestId} arrived for no waiting request; ignored`);
-    return;
+  } else {
+    resumeWith(turn, conversation as Conversation, resumption);
   }
-  const node = turn.flow.index.nodeById.get(wait.nodeId);
-  if (node?.type === 'http_request' && node.config.saveAs !== undefined) {
-    conversation.variables[node.config.saveAs] = result;
-  }
-  conversation.wait = null;
-  const ok = result.status >= 200 && result.status < 300;
-  // The request is part of the turn that reached it: the loop guard keeps counting.
-  walk(turn, conversation, targetOf(turn.flow, wait.nodeId, ok ? 'success' : 'failure'));
 }
 
 function onRelease(turn: Turn): void {

@@ -1,20 +1,23 @@
 import type { CompiledFlow } from './compile-flow.js';
+import { resumeOf } from './nodes/registry.js';
 import type { ContactState } from './state.js';
 
-export type TimerKind = 'delay' | 'reminder' | 'expiry';
+/** `wait`: the own timer of the node the conversation waits at (a delay). */
+export type TimerKind = 'wait' | 'reminder' | 'expiry';
 
 /** The timers a conversation has, each with its due time (epoch ms). */
 export function pendingTimers(flow: CompiledFlow, state: ContactState): { kind: TimerKind; at: number }[] {
   const conversation = state.conversation;
-  if (conversation === null || conversation.status !== 'active') return [];
+  if (conversation === null || conversation.status !== 'active' || conversation.wait === null) return [];
+  const node = flow.index.nodeById.get(conversation.wait.nodeId);
+  const resume = node === undefined ? undefined : resumeOf(node);
+  if (resume === undefined) return [];
+  const timers: { kind: TimerKind; at: number }[] =
+    resume.timerAt === undefined ? [] : [{ kind: 'wait', at: resume.timerAt(conversation.wait) }];
+  // Reminder and expiry are about the contact's silence: only a node waiting for the contact is idle.
+  if (!resume.idle) return timers;
   const { sessionTimeoutMs, reminder } = flow.settings;
-  if (conversation.wait?.kind === 'delay') return [{ kind: 'delay', at: conversation.wait.until }];
-  // Reminder and expiry are about the contact's silence: a conversation waiting on its own delay
-  // (up to days) or on an http result is not idle, and must not expire before it resumes.
-  if (conversation.wait?.kind !== 'answer') return [];
-  const timers: { kind: TimerKind; at: number }[] = [
-    { kind: 'expiry', at: conversation.lastActivityAt + sessionTimeoutMs },
-  ];
+  timers.push({ kind: 'expiry', at: conversation.lastActivityAt + sessionTimeoutMs });
   if (reminder !== undefined && !conversation.reminderSent) {
     const at = conversation.lastActivityAt + reminder.afterMs;
     if (at < conversation.lastActivityAt + sessionTimeoutMs) timers.push({ kind: 'reminder', at });

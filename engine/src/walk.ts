@@ -1,16 +1,10 @@
-import { type FlowNode, MAX_MESSAGES_PER_TURN, type NodeType } from '@parley/schemas';
-import type { NodeExecutor } from './nodes/node-executor.js';
-import { executors } from './nodes/registry.js';
+import { MAX_MESSAGES_PER_TURN } from '@parley/schemas';
+import { runNode } from './nodes/registry.js';
 import type { Conversation } from './state.js';
 import { failConversation, finishConversation, type Turn, targetOf } from './turn.js';
 
-function execute(node: FlowNode, conversation: Conversation, turn: Turn) {
-  const run = executors[node.type] as NodeExecutor<NodeType>;
-  return run(node, conversation, turn);
-}
-
 /**
- * Runs nodes from `start` until one waits (question, http, delay) or the conversation finishes.
+ * Runs nodes from `start` until one waits (for an answer, a result or a timer) or the conversation finishes.
  * A null start means the outcome taken has no connection: the conversation completes quietly.
  */
 export function walk(turn: Turn, conversation: Conversation, start: string | null): void {
@@ -35,7 +29,7 @@ export function walk(turn: Turn, conversation: Conversation, start: string | nul
     }
     conversation.turnSteps += 1;
     turn.effects.push({ type: 'node_entered', conversationId: conversation.id, nodeId: node.id });
-    const transition = execute(node, conversation, turn);
+    const transition = runNode(node, conversation, turn);
     if (turn.overCap) {
       failConversation(
         turn,

@@ -1,5 +1,5 @@
 import { renderTemplate } from '@parley/schemas';
-import { scopeOf } from '../turn.js';
+import { scopeOf, targetOf } from '../turn.js';
 import type { NodeExecutor } from './node-executor.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -9,8 +9,14 @@ function looksLikeJson(template: string): boolean {
   return /^\s*[[{]/.test(template);
 }
 
+export interface HttpWait {
+  kind: 'http';
+  nodeId: string;
+  requestId: string;
+}
+
 /** Renders the request and hands it to the caller as an effect; the result comes back as an event. */
-export const runHttpRequest: NodeExecutor<'http_request'> = (node, conversation, turn) => {
+const run: NodeExecutor<'http_request', HttpWait>['run'] = (node, conversation, turn) => {
   const scope = scopeOf(turn, conversation);
   const { url, method, headers, body, timeoutMs } = node.config;
   conversation.effectSeq += 1;
@@ -36,4 +42,25 @@ export const runHttpRequest: NodeExecutor<'http_request'> = (node, conversation,
     },
   });
   return { kind: 'wait', wait: { kind: 'http', nodeId: node.id, requestId } };
+};
+
+export const httpRequestExecutor: NodeExecutor<'http_request', HttpWait> = {
+  run,
+  resume: {
+    // Waiting on its own request, the conversation is not idle and must not expire.
+    idle: false,
+    onHttpResult: (node, conversation, wait, { requestId, result }, turn) => {
+      if (wait.requestId !== requestId) {
+        return { kind: 'ignore', reason: `http result ${requestId} arrived for no waiting request; ignored` };
+      }
+      if (node.config.saveAs !== undefined) conversation.variables[node.config.saveAs] = result;
+      const ok = result.status >= 200 && result.status < 300;
+      // The request is part of the turn that reached it: the loop guard keeps counting.
+      return {
+        kind: 'continue',
+        nodeId: targetOf(turn.flow, node.id, ok ? 'success' : 'failure'),
+        sameTurn: true,
+      };
+    },
+  },
 };

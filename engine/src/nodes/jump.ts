@@ -1,3 +1,5 @@
 import type { NodeExecutor } from './node-executor.js';
 
-export const runJump: NodeExecutor<'jump'> = (node) => ({ kind: 'goto', nodeId: node.config.target });
+export const jumpExecutor: NodeExecutor<'jump'> = {
+  run: (node) => ({ kind: 'goto', nodeId: node.config.target }),
+};

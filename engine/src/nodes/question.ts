@@ -1,17 +1,81 @@
-import { renderTemplate } from '@parley/schemas';
-import { scopeOf, send } from '../turn.js';
-import type { NodeExecutor } from './node-executor.js';
+import { compileAnswerSchema, isMultiChoice, renderTemplate } from '@parley/schemas';
+import type { ValidateFunction } from 'ajv';
+import { parseAnswer } from '../answers/parse-answer.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_TEXT } from '../compile-flow.js';
+import { renderIn, scopeOf, send, targetOf } from '../turn.js';
+import type { NodeExecutor, NodeOf } from './node-executor.js';
 
-/** Asks the question; the answer arrives as a later event (see answer.ts). */
-export const runQuestion: NodeExecutor<'question'> = (node, conversation, turn) => {
-  const { prompt, choices, render } = node.config;
-  const text = renderTemplate(prompt, scopeOf(turn, conversation));
-  send(
-    turn,
-    conversation,
-    'prompt',
-    text,
-    choices === undefined ? {} : { choices, render: render ?? 'list' },
-  );
-  return { kind: 'wait', wait: { kind: 'answer', nodeId: node.id, attempts: 0 } };
+export interface QuestionWait {
+  kind: 'answer';
+  nodeId: string;
+  attempts: number;
+}
+
+/** Answer validators compiled once per question config (a flow version's nodes are never edited). */
+const validators = new WeakMap<NodeOf<'question'>['config'], ValidateFunction | null>();
+
+function validatorOf(node: NodeOf<'question'>): ValidateFunction | null {
+  let validate = validators.get(node.config);
+  if (validate === undefined) {
+    const compiled = compileAnswerSchema(node.config.answer);
+    validate = compiled.ok ? compiled.validate : null;
+    validators.set(node.config, validate);
+  }
+  return validate;
+}
+
+/** Asks the question, then handles the reply: store and go on, retry, or give up. */
+export const questionExecutor: NodeExecutor<'question', QuestionWait> = {
+  run: (node, conversation, turn) => {
+    const { prompt, choices, render } = node.config;
+    const text = renderTemplate(prompt, scopeOf(turn, conversation));
+    send(
+      turn,
+      conversation,
+      'prompt',
+      text,
+      choices === undefined ? {} : { choices, render: render ?? 'list' },
+    );
+    return { kind: 'wait', wait: { kind: 'answer', nodeId: node.id, attempts: 0 } };
+  },
+  resume: {
+    idle: true,
+    onReply: (node, conversation, wait, reply, turn) => {
+      const validate = validatorOf(node);
+      if (validate === null)
+        return { kind: 'fail', reason: `the answer settings of ${node.id} are not valid` };
+      const config = node.config;
+      const parsed = parseAnswer(config, reply, validate, turn.flow.settings.defaultCountry);
+      if (parsed.kind === 'valid') {
+        conversation.variables[config.variable] = parsed.value;
+        turn.effects.push({
+          type: 'answer_saved',
+          conversationId: conversation.id,
+          nodeId: node.id,
+          variable: config.variable,
+          value: parsed.value,
+        });
+        const choiceTarget =
+          parsed.choice !== undefined && !isMultiChoice(config)
+            ? targetOf(turn.flow, node.id, parsed.choice.id)
+            : null;
+        return { kind: 'continue', nodeId: choiceTarget ?? targetOf(turn.flow, node.id, 'next') };
+      }
+      if (parsed.kind === 'skip') return { kind: 'continue', nodeId: targetOf(turn.flow, node.id, 'next') };
+      const attempts = wait.attempts + 1;
+      if (attempts < (config.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
+        send(
+          turn,
+          conversation,
+          'retry',
+          renderIn(turn, conversation, config.retry?.message ?? DEFAULT_RETRY_TEXT),
+        );
+        return { kind: 'wait', wait: { ...wait, attempts } };
+      }
+      const invalidTarget = targetOf(turn.flow, node.id, 'invalid');
+      return invalidTarget === null
+        ? { kind: 'fail', reason: `no valid answer to ${node.id} after ${attempts} attempts` }
+        : { kind: 'continue', nodeId: invalidTarget };
+    },
+  },
 };
