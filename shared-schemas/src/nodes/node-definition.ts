@@ -9,9 +9,24 @@ export interface HandleSpec {
   label: string;
 }
 
+/**
+ * The widgets every settings form has. `own` is a field the node type's editor module draws itself
+ * (its `widgets`, keyed by field name).
+ */
+export type SettingsWidget =
+  | 'text'
+  | 'textarea'
+  | 'number'
+  | 'select'
+  | 'checkbox'
+  | 'keyValue'
+  | 'node'
+  | 'object'
+  | 'own';
+
 /** One field's hints for the generated settings form (rjsf-style keys). */
 export interface FieldUi {
-  'ui:widget'?: string;
+  'ui:widget'?: SettingsWidget;
   'ui:title'?: string;
   'ui:help'?: string;
   'ui:placeholder'?: string;

@@ -1,4 +1,4 @@
-import { type NodeConfigs, type NodeType, nodeDefinitions } from '@parley/schemas';
+import { type NodeConfigs, type NodeType, nodeDefinition, nodeDefinitions } from '@parley/schemas';
 import { nextId, nextIds } from '../ids';
 import {
   type BlockNode,
@@ -130,10 +130,9 @@ export function pasteClipboard(
   const rename = new Map(clipboard.nodes.map((node, index) => [node.id, nodeIds[index] as string]));
   const nodes = clipboard.nodes.map((node) => {
     const copy = structuredClone(node);
-    let config = copy.data.config as Record<string, unknown>;
-    if (copy.type === 'jump' && typeof config.target === 'string' && rename.has(config.target)) {
-      config = { ...config, target: rename.get(config.target) };
-    }
+    const retarget = nodeDefinition(copy.type).retarget;
+    const config =
+      retarget === undefined ? copy.data.config : retarget(copy.data.config, (id) => rename.get(id) ?? id);
     return {
       id: rename.get(node.id) as string,
       type: copy.type,

@@ -61,7 +61,7 @@ export const conditionNode = defineNode({
   settingsUi: {
     'ui:order': ['branches'],
     branches: {
-      'ui:widget': 'conditionBranches',
+      'ui:widget': 'own',
       'ui:title': 'Branches',
       'ui:help': 'Checked top to bottom.',
     },

@@ -140,8 +140,8 @@ export const questionNode = defineNode({
       'ui:help': 'The column name in exports; reuse it later as {{name}}.',
       'ui:placeholder': 'email',
     },
-    answer: { 'ui:widget': 'answerType', 'ui:title': 'Answer type' },
-    choices: { 'ui:widget': 'choices', 'ui:title': 'Choices' },
+    answer: { 'ui:widget': 'own', 'ui:title': 'Answer type' },
+    choices: { 'ui:widget': 'own', 'ui:title': 'Choices' },
     render: {
       'ui:widget': 'select',
       'ui:title': 'Show choices as',

@@ -57,7 +57,10 @@ export function BlockSettingsForm({ node, readOnly }: { node: BlockNode; readOnl
     [form, node.id, schema, updateConfig],
   );
 
-  const context = useMemo(() => ({ nodeId: node.id, readOnly, patch }), [node.id, readOnly, patch]);
+  const context = useMemo(
+    () => ({ nodeId: node.id, readOnly, patch, widgets: nodeUi(type).widgets ?? {} }),
+    [node.id, readOnly, patch, type],
+  );
   const hidden = new Set(nodeUi(type).hiddenFields?.(node.data.config) ?? []);
   const specs = nodeFieldSpecs(type).filter((spec) => !hidden.has(spec.name));
   const rootError = form.formState.errors.root?.message;

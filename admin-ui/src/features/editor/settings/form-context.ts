@@ -1,10 +1,13 @@
 import { createContext, useContext } from 'react';
+import type { NodeWidget } from '../nodes/node-ui';
 import type { FormValues } from './schema-form';
 
 /** What a settings widget may do besides editing its own field. */
 export interface SettingsFormContext {
   nodeId: string;
   readOnly: boolean;
+  /** The node type's own widgets, for fields whose `ui:widget` is `own`. */
+  widgets: Partial<Record<string, NodeWidget>>;
   /** Replaces several settings at once (answer type, choices): one undo step, one save. */
   patch: (changes: FormValues, field: string) => void;
 }

@@ -1,4 +1,11 @@
-import { createAjv, type FieldUi, type NodeType, nodeDefinition, problemsFromAjv } from '@parley/schemas';
+import {
+  createAjv,
+  type FieldUi,
+  type NodeType,
+  nodeDefinition,
+  problemsFromAjv,
+  type SettingsWidget,
+} from '@parley/schemas';
 import type { ValidateFunction } from 'ajv';
 import type { FieldErrors, Resolver } from 'react-hook-form';
 
@@ -25,7 +32,7 @@ export interface FieldSpec {
   name: string;
   schema: SchemaNode;
   required: boolean;
-  widget: string;
+  widget: SettingsWidget;
   title: string;
   help?: string;
   placeholder?: string;
@@ -79,7 +86,7 @@ function humanize(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
 }
 
-function inferWidget(schema: SchemaNode): string {
+function inferWidget(schema: SchemaNode): SettingsWidget {
   if (schema.enum) return 'select';
   if (schema.type === 'boolean') return 'checkbox';
   if (schema.type === 'number' || schema.type === 'integer') return 'number';

@@ -2,6 +2,8 @@ import { HelpCircle } from 'lucide-react';
 import { ANSWER_KINDS, answerKindOf } from '@/core/questions/answer-kinds';
 import type { NodeUi } from '../node-ui';
 import { truncate } from '../node-ui';
+import { AnswerTypeWidget } from './AnswerTypeWidget';
+import { ChoicesWidget } from './ChoicesWidget';
 
 export const questionUi: NodeUi<'question'> = {
   icon: HelpCircle,
@@ -11,5 +13,6 @@ export const questionUi: NodeUi<'question'> = {
     const kind = ANSWER_KINDS.find((item) => item.id === answerKindOf(config))?.label ?? 'Text';
     return `${kind} → {{${config.variable}}}`;
   },
+  widgets: { answer: AnswerTypeWidget, choices: ChoicesWidget },
   hiddenFields: (config) => ['accept', ...(config.choices === undefined ? ['choices', 'render'] : [])],
 };

@@ -1,9 +1,8 @@
+import type { SettingsWidget } from '@parley/schemas';
+import type { NodeWidget } from '../../nodes/node-ui';
 import { useSettingsContext } from '../form-context';
 import { type FieldSpec, fieldId, fieldSpecs } from '../schema-form';
-import { AnswerTypeWidget } from './AnswerTypeWidget';
-import { BranchesWidget } from './BranchesWidget';
 import { CheckboxWidget, NumberWidget, SelectWidget, TextWidget, useFieldError } from './basic';
-import { ChoicesWidget } from './ChoicesWidget';
 import { FieldShell } from './FieldShell';
 import { KeyValueWidget } from './KeyValueWidget';
 import { NodePickerWidget } from './NodePickerWidget';
@@ -29,30 +28,28 @@ function ObjectWidget({ spec }: { spec: FieldSpec }) {
   );
 }
 
+/** The field drawn by the node type's own widget; a missing one is a bug, not a reason for a text box. */
+function OwnWidget({ spec }: { spec: FieldSpec }) {
+  const { widgets } = useSettingsContext();
+  const Widget = widgets[spec.name];
+  if (Widget === undefined) throw new Error(`The node type has no widget for its field “${spec.name}”`);
+  return <Widget spec={spec} />;
+}
+
+const widgets: Record<SettingsWidget, NodeWidget> = {
+  text: TextWidget,
+  textarea: ({ spec }) => <TextWidget spec={spec} multiline />,
+  number: NumberWidget,
+  select: SelectWidget,
+  checkbox: CheckboxWidget,
+  keyValue: KeyValueWidget,
+  node: NodePickerWidget,
+  object: ObjectWidget,
+  own: OwnWidget,
+};
+
 /** The widget a field's ui_schema asks for (or its schema suggests). */
 export function FieldRenderer({ spec }: { spec: FieldSpec }) {
-  switch (spec.widget) {
-    case 'textarea':
-      return <TextWidget spec={spec} multiline />;
-    case 'number':
-      return <NumberWidget spec={spec} />;
-    case 'select':
-      return <SelectWidget spec={spec} />;
-    case 'checkbox':
-      return <CheckboxWidget spec={spec} />;
-    case 'keyValue':
-      return <KeyValueWidget spec={spec} />;
-    case 'choices':
-      return <ChoicesWidget spec={spec} />;
-    case 'conditionBranches':
-      return <BranchesWidget spec={spec} />;
-    case 'answerType':
-      return <AnswerTypeWidget spec={spec} />;
-    case 'node':
-      return <NodePickerWidget spec={spec} />;
-    case 'object':
-      return <ObjectWidget spec={spec} />;
-    default:
-      return <TextWidget spec={spec} />;
-  }
+  const Widget = widgets[spec.widget];
+  return <Widget spec={spec} />;
 }

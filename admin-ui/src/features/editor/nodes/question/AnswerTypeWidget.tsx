@@ -2,10 +2,10 @@ import type { QuestionConfig } from '@parley/schemas';
 import { useFormContext } from 'react-hook-form';
 import { Select } from '@/components/ui/select';
 import { ANSWER_KINDS, type AnswerKind, answerKindOf, applyAnswerKind } from '@/core/questions/answer-kinds';
-import { useSettingsContext } from '../form-context';
-import { type FieldSpec, type FormValues, fieldId } from '../schema-form';
-import { useFieldError } from './basic';
-import { FieldShell } from './FieldShell';
+import { useSettingsContext } from '../../settings/form-context';
+import { type FieldSpec, type FormValues, fieldId } from '../../settings/schema-form';
+import { useFieldError } from '../../settings/widgets/basic';
+import { FieldShell } from '../../settings/widgets/FieldShell';
 
 /** Picks what kind of answer a question takes; sets the answer schema, choices and form widget together. */
 export function AnswerTypeWidget({ spec }: { spec: FieldSpec }) {

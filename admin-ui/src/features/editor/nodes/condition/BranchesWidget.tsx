@@ -6,9 +6,9 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { nextId } from '@/core/ids';
-import { useSettingsContext } from '../form-context';
-import { type FieldSpec, fieldId } from '../schema-form';
-import { FieldShell } from './FieldShell';
+import { useSettingsContext } from '../../settings/form-context';
+import { type FieldSpec, fieldId } from '../../settings/schema-form';
+import { FieldShell } from '../../settings/widgets/FieldShell';
 
 interface Branch {
   id: string;

@@ -5,9 +5,9 @@ import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { slugify } from '@/core/ids';
 import { newChoice, withChoices } from '@/core/questions/answer-kinds';
-import { useSettingsContext } from '../form-context';
-import { type FieldSpec, fieldId } from '../schema-form';
-import { FieldShell } from './FieldShell';
+import { useSettingsContext } from '../../settings/form-context';
+import { type FieldSpec, fieldId } from '../../settings/schema-form';
+import { FieldShell } from '../../settings/widgets/FieldShell';
 
 /** The options of a choice question: label shown to people, value stored; each gets its own outcome. */
 export function ChoicesWidget({ spec }: { spec: FieldSpec }) {
