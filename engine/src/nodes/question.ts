@@ -1,7 +1,9 @@
 import { compileAnswerSchema, isMultiChoice, renderTemplate } from '@parley/schemas';
 import type { ValidateFunction } from 'ajv';
 import { parseAnswer } from '../answers/parse-answer.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_TEXT } from '../compile-flow.js';
+import { countryOfPhone } from '../answers/parse-phone.js';
+import { defaultRetryText } from '../answers/retry-text.js';
+import { DEFAULT_MAX_ATTEMPTS } from '../compile-flow.js';
 import { renderIn, scopeOf, send, targetOf } from '../turn.js';
 import type { NodeExecutor, NodeOf } from './node-executor.js';
 
@@ -45,7 +47,16 @@ export const questionExecutor: NodeExecutor<'question', QuestionWait> = {
       if (validate === null)
         return { kind: 'fail', reason: `the answer settings of ${node.id} are not valid` };
       const config = node.config;
-      const parsed = parseAnswer(config, reply, validate, turn.flow.settings.defaultCountry);
+      const { locale, timeZone, phoneCountryFromContact } = turn.flow.settings;
+      const defaultCountry =
+        (phoneCountryFromContact === true ? countryOfPhone(turn.state.contact.phone) : undefined) ??
+        turn.flow.settings.defaultCountry;
+      const parsed = parseAnswer(config, reply, validate, {
+        defaultCountry,
+        locale,
+        timeZone,
+        now: turn.now,
+      });
       if (parsed.kind === 'valid') {
         conversation.variables[config.variable] = parsed.value;
         turn.effects.push({
@@ -64,11 +75,17 @@ export const questionExecutor: NodeExecutor<'question', QuestionWait> = {
       if (parsed.kind === 'skip') return { kind: 'continue', nodeId: targetOf(turn.flow, node.id, 'next') };
       const attempts = wait.attempts + 1;
       if (attempts < (config.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
+        // The choices go out again, so the contact can pick instead of guessing how to write one.
         send(
           turn,
           conversation,
           'retry',
-          renderIn(turn, conversation, config.retry?.message ?? DEFAULT_RETRY_TEXT),
+          renderIn(
+            turn,
+            conversation,
+            config.retry?.message ?? defaultRetryText(config, { ...turn.flow.settings, defaultCountry }),
+          ),
+          config.choices === undefined ? {} : { choices: config.choices, render: config.render ?? 'list' },
         );
         return { kind: 'wait', wait: { ...wait, attempts } };
       }

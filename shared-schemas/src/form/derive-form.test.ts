@@ -189,6 +189,7 @@ describe('deriveForm', () => {
     expect(form(flow({ triggers: [anyMessage('done')], nodes: [END] }))).toEqual({
       answersSchema: { type: 'object', properties: {}, additionalProperties: false },
       uiSchema: { 'ui:order': [] },
+      questions: {},
     });
   });
 
