@@ -281,9 +281,29 @@ describe('parley validate', () => {
   });
 
   it('prints nothing and exits 0 for a clean flow', () => {
-    const result = parley(['validate', flowFile('greeting')]);
+    const result = parley(['validate', flowFile('extra-handoff')]);
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
+  });
+
+  it('prints warnings but exits 0 when nothing blocks publishing', () => {
+    const result = parley(['validate', flowFile('greeting')]);
+    expect(result.stdout).toBe(
+      '/nodes/1: warning: After 3 wrong answers the conversation ends with the fallback message (“Sorry, something went wrong.” unless the flow sets another). Connect “Invalid” to decide what happens instead.\n',
+    );
+    expect(result.status).toBe(0);
+  });
+
+  it('exits 1 for an empty flow, which can be saved as a draft but not published', () => {
+    const result = parley([
+      'validate',
+      writeTemp('empty.json', { schemaVersion: 1, name: 'Empty', triggers: [], nodes: [], edges: [] }),
+    ]);
+    expect(lines(result.stdout)).toEqual([
+      '/nodes: The flow has no blocks yet. Add the blocks of the conversation before publishing.',
+      '/triggers: Nothing starts this flow. Add a start (which messages begin it) before publishing.',
+    ]);
+    expect(result.status).toBe(1);
   });
 
   it('exits 1 with errors before warnings, each error as POINTER: message', () => {
@@ -331,6 +351,7 @@ describe('parley validate', () => {
         { id: 'e1', source: 'q', sourceHandle: 'next', target: 'c' },
         { id: 'e2', source: 'c', sourceHandle: 'b1', target: 'end' },
         { id: 'e3', source: 'c', sourceHandle: 'else', target: 'end' },
+        { id: 'e4', source: 'q', sourceHandle: 'invalid', target: 'end' },
       ],
     };
     const result = parley(['validate', writeTemp('lookahead.json', lookahead)]);

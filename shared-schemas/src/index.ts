@@ -1,3 +1,4 @@
+export { isPublicAddress, refusedHost } from './addresses/public-address.js';
 export * from './conditions/condition.schema.js';
 export { evaluateCondition, evaluateRule, looselyEqual } from './conditions/evaluate.js';
 export { diffFlows, type FlowChange } from './diff/diff-flows.js';
@@ -29,6 +30,7 @@ export { problemsFromAjv } from './validation/ajv-messages.js';
 export { type CompiledAnswer, compileAnswerSchema } from './validation/answer-validator.js';
 export { MAX_MESSAGES_PER_TURN } from './validation/message-cap.js';
 export type { Problem } from './validation/problem.js';
+export { publishProblems, validateForPublish } from './validation/publish-checks.js';
 export { settingsProblems } from './validation/settings.js';
 export { structuralProblems, type ValidationResult, validateFlow } from './validation/validate-flow.js';
 export { readPath, resolveValue, type ValueScope, variableOfPath } from './values/path.js';

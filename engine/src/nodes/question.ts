@@ -75,7 +75,9 @@ export const questionExecutor: NodeExecutor<'question', QuestionWait> = {
       if (parsed.kind === 'skip') return { kind: 'continue', nodeId: targetOf(turn.flow, node.id, 'next') };
       const attempts = wait.attempts + 1;
       if (attempts < (config.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
-        // The choices go out again, so the contact can pick instead of guessing how to write one.
+        // The choices go out again, so the contact can pick instead of guessing how to write one; flows
+        // from before locale-aware reading (neither locale nor time zone) keep their retries as they were.
+        const repeat = config.choices !== undefined && (locale !== undefined || timeZone !== undefined);
         send(
           turn,
           conversation,
@@ -85,7 +87,7 @@ export const questionExecutor: NodeExecutor<'question', QuestionWait> = {
             conversation,
             config.retry?.message ?? defaultRetryText(config, { ...turn.flow.settings, defaultCountry }),
           ),
-          config.choices === undefined ? {} : { choices: config.choices, render: config.render ?? 'list' },
+          repeat ? { choices: config.choices, render: config.render ?? 'list' } : {},
         );
         return { kind: 'wait', wait: { ...wait, attempts } };
       }

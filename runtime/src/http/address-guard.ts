@@ -1,26 +1,13 @@
 import { lookup } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { isPublicAddress } from '@parley/schemas';
 import { buildConnector } from 'undici';
-
-// ipaddr.js labels every IPv6 address outside its special ranges 'unicast', including unassigned
-// space such as the deprecated IPv4-compatible ::a.b.c.d form; only 2000::/3 is global unicast.
-const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
 
 export class BlockedAddressError extends Error {
   constructor(readonly address: string) {
     super(`address ${address} is private or loopback and not allowed`);
     this.name = 'BlockedAddressError';
   }
-}
-
-/** True only for addresses that are routable on the public internet. */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  // process() unwraps IPv4-mapped IPv6 (::ffff:127.0.0.1) so the IPv4 rules apply to it.
-  const ip = ipaddr.process(address);
-  if (ip.kind() === 'ipv4') return ip.range() === 'unicast';
-  return ip.range() === 'unicast' && ip.match(GLOBAL_UNICAST_V6);
 }
 
 // Resolves every address of the host and refuses them all if any one is not public, so the socket

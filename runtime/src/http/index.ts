@@ -1,4 +1,4 @@
-export { isPublicAddress } from './address-guard.js';
+export { isPublicAddress } from '@parley/schemas';
 export {
   type HttpOptions,
   type HttpRequestSpec,

@@ -55,6 +55,14 @@ export interface AskedAnswer {
   question: QuestionConfig;
 }
 
+/** What a publish check may ask about the rest of the flow. */
+export interface PublishCheckContext {
+  /** Pointer of the node, e.g. `/nodes/3`. */
+  pointer: string;
+  /** The question that asks for a variable, when one does. */
+  askedBy: (variable: string) => AskedAnswer | undefined;
+}
+
 export interface GraphCheckContext {
   /** Pointer of the node, e.g. `/nodes/3`. */
   pointer: string;
@@ -92,6 +100,16 @@ export interface NodeDefinition<S extends TSchema = TSchema> {
   summary?: (config: Static<S>) => string | undefined;
   /** A config field holding a record of secret values: stored encrypted, shown masked. */
   secretRecord?: string;
+  /**
+   * What goes wrong, in the contact's terms, when an outcome is left unconnected (a warning on the
+   * block): only outcomes whose loose end fails the conversation or silently skips something.
+   */
+  unconnected?: (config: Static<S>) => Partial<Record<string, string>>;
+  /**
+   * Rules that block publishing but not running: a stored flow that breaks one keeps running as it
+   * did, while a new version cannot be published with it (a comparison that can never match).
+   */
+  publishCheck?: (config: Static<S>, ctx: PublishCheckContext) => Problem[];
   /** Rules beyond JSON Schema for one node (the graph layer calls it on structurally valid nodes). */
   check?: (config: Static<S>, ctx: GraphCheckContext) => Problem[];
 }

@@ -173,6 +173,49 @@ function reachabilityWarnings(view: CleanView): Problem[] {
   return problems;
 }
 
+/** Outcomes left unconnected whose loose end fails the conversation or skips something silently. */
+function unconnectedWarnings(view: CleanView): Problem[] {
+  const connected = new Set(view.edges.map(({ item }) => `${item.source} ${item.sourceHandle}`));
+  const problems: Problem[] = [];
+  for (const { index, item: node } of view.nodes) {
+    const messages = nodeDefinition(node.type).unconnected?.(node.config) ?? {};
+    for (const [handle, message] of Object.entries(messages)) {
+      if (message !== undefined && !connected.has(`${node.id} ${handle}`)) {
+        problems.push(warning(`/nodes/${index}`, message));
+      }
+    }
+  }
+  return problems;
+}
+
+/** Two questions saving to one variable: the second answer silently replaces the first. */
+function sharedAnswerWarnings(nodes: Indexed<FlowNode>[]): Problem[] {
+  const firstAsker = new Map<string, FlowNode>();
+  const problems: Problem[] = [];
+  for (const { index, item: node } of nodes) {
+    const asked = nodeDefinition(node.type).asks?.(node.config);
+    if (asked === undefined) continue;
+    const first = firstAsker.get(asked.variable);
+    if (first === undefined) {
+      firstAsker.set(asked.variable, node);
+      continue;
+    }
+    // Different answer types are already an error of their own.
+    if (nodeDefinition(first.type).asks?.(first.config)?.answer.type !== asked.answer.type) continue;
+    problems.push(
+      warning(
+        `/nodes/${index}/config/variable`,
+        `“${nodeLabel(first)}” already saves its answer as “${asked.variable}”; this answer would replace it. Give this question its own variable.`,
+      ),
+    );
+  }
+  return problems;
+}
+
+function nodeLabel(node: FlowNode): string {
+  return nodeDefinition(node.type).summary?.(node.config) ?? node.id;
+}
+
 function unknownVariableWarnings(nodes: Indexed<FlowNode>[]): Problem[] {
   const defined = new Set(
     nodes.flatMap(({ item }) => nodeDefinition(item.type).references(item.config).defines),
@@ -282,6 +325,8 @@ export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] 
     ...checkVariableTypes(view.nodes),
     ...checkSettings(doc, isBroken),
     ...(graphComplete ? reachabilityWarnings(view) : []),
+    ...(graphComplete ? unconnectedWarnings(view) : []),
+    ...sharedAnswerWarnings(view.nodes),
     ...(graphComplete ? messageCapWarnings(doc) : []),
     ...(nodesComplete ? unknownVariableWarnings(view.nodes) : []),
   ];

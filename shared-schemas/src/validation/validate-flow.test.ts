@@ -21,7 +21,7 @@ function emailFlow() {
   return flow({
     triggers: [{ id: 't1', type: 'keyword', keywords: ['hi'], target: 'ask' }],
     nodes: [question('ask', 'email', { type: 'string', format: 'email' }), END],
-    edges: [edge('e1', 'ask', 'next', 'done')],
+    edges: [edge('e1', 'ask', 'next', 'done'), edge('e2', 'ask', 'invalid', 'done')],
   });
 }
 

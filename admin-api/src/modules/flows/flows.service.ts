@@ -10,6 +10,7 @@ import {
   type Problem,
   structuralProblems,
   validateFlow,
+  validateForPublish,
 } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import { conflict, notFound, preconditionFailed, unprocessable } from '../../errors/domain-errors.js';
@@ -179,7 +180,7 @@ export class FlowsService {
 
   async validate(caller: Caller, flowId: string) {
     const flow = await this.stored(caller, flowId);
-    const { errors, warnings } = validateFlow(this.opened(caller, flow));
+    const { errors, warnings } = validateForPublish(this.opened(caller, flow));
     return { errors: problemsView(errors), warnings: problemsView(warnings) };
   }
 
@@ -187,7 +188,7 @@ export class FlowsService {
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
       if (flow === null) throw notFound('Flow');
-      const { errors, warnings, document } = validateFlow(this.opened(caller, flow));
+      const { errors, warnings, document } = validateForPublish(this.opened(caller, flow));
       if (errors.length > 0 || document === undefined) {
         throw unprocessable('The flow has errors; fix them before publishing.', {
           errors: problemsView(errors),

@@ -28,6 +28,9 @@ describe('auto-layout', () => {
       'n2>n4',
       'n3>n5',
       'n4>n5',
+      'n1>help',
+      'n3>help',
+      'n4>help',
     ]);
   });
 

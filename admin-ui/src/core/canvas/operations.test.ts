@@ -72,7 +72,7 @@ describe('canvas operations', () => {
     expect(clipboard.edges).toHaveLength(1);
     const pasted = pasteClipboard(clipboard, canvas, { x: 40, y: 40 });
     expect(pasted.nodes.map((node) => node.id)).toEqual(['n6', 'n7']);
-    expect(pasted.edges).toEqual([{ id: 'e5', source: 'n6', sourceHandle: 'next', target: 'n7' }]);
+    expect(pasted.edges).toEqual([{ id: 'e8', source: 'n6', sourceHandle: 'next', target: 'n7' }]);
     expect(pasted.nodes[0]!.position).toEqual({ x: 380, y: 40 });
     const document = canvasToDocument({
       ...canvas,

@@ -18,7 +18,7 @@ describe('problems on the canvas', () => {
       nodeId: 'trigger:t1',
       message: 'Connect this start to the block where conversations begin.',
     });
-    expect(located.find((problem) => problem.pointer.startsWith('/edges/4'))?.nodeId).toBe('n4');
+    expect(located.find((problem) => problem.pointer.startsWith('/edges/7'))?.nodeId).toBe('n4');
   });
 
   it('lists errors before warnings per node, and leaves flow-wide problems unattached', () => {

@@ -85,6 +85,12 @@ export const appointmentRequest: FlowDocument = {
       position: { x: 1700, y: 0 },
       config: { text: 'Thanks! We’ll call {{phone}} to confirm your {{service}} on {{date}} ({{slot}}).' },
     },
+    {
+      id: 'help',
+      type: 'handoff',
+      position: { x: 1700, y: 220 },
+      config: { text: 'Let’s get a person to help. Someone from our team will answer you here soon.' },
+    },
   ],
   edges: [
     { id: 'e1', source: 'n1', sourceHandle: 'next', target: 'n2' },
@@ -92,5 +98,9 @@ export const appointmentRequest: FlowDocument = {
     { id: 'e3', source: 'n3', sourceHandle: 'next', target: 'n4' },
     { id: 'e4', source: 'n4', sourceHandle: 'next', target: 'n5' },
     { id: 'e5', source: 'n5', sourceHandle: 'next', target: 'n6' },
+    { id: 'e6', source: 'n2', sourceHandle: 'invalid', target: 'help' },
+    { id: 'e7', source: 'n3', sourceHandle: 'invalid', target: 'help' },
+    { id: 'e8', source: 'n4', sourceHandle: 'invalid', target: 'help' },
+    { id: 'e9', source: 'n5', sourceHandle: 'invalid', target: 'help' },
   ],
 };

@@ -61,6 +61,12 @@ export const customerSatisfaction: FlowDocument = {
       position: { x: 1020, y: 60 },
       config: { text: 'Thank you for your feedback! 🙏' },
     },
+    {
+      id: 'help',
+      type: 'handoff',
+      position: { x: 1020, y: 280 },
+      config: { text: 'Let’s get a person to help. Someone from our team will answer you here soon.' },
+    },
   ],
   edges: [
     { id: 'e1', source: 'n1', sourceHandle: 'next', target: 'n2' },
@@ -68,5 +74,8 @@ export const customerSatisfaction: FlowDocument = {
     { id: 'e3', source: 'n2', sourceHandle: 'else', target: 'n4' },
     { id: 'e4', source: 'n3', sourceHandle: 'next', target: 'n5' },
     { id: 'e5', source: 'n4', sourceHandle: 'next', target: 'n5' },
+    { id: 'e6', source: 'n1', sourceHandle: 'invalid', target: 'help' },
+    { id: 'e7', source: 'n3', sourceHandle: 'invalid', target: 'help' },
+    { id: 'e8', source: 'n4', sourceHandle: 'invalid', target: 'help' },
   ],
 };

@@ -65,11 +65,20 @@ export const leadCapture: FlowDocument = {
       position: { x: 1360, y: 0 },
       config: { text: 'Thanks {{name}}! We’ll email you at {{email}} within one business day.' },
     },
+    {
+      id: 'help',
+      type: 'handoff',
+      position: { x: 1360, y: 220 },
+      config: { text: 'Let’s get a person to help. Someone from our team will answer you here soon.' },
+    },
   ],
   edges: [
     { id: 'e1', source: 'n1', sourceHandle: 'next', target: 'n2' },
     { id: 'e2', source: 'n2', sourceHandle: 'next', target: 'n3' },
     { id: 'e3', source: 'n3', sourceHandle: 'next', target: 'n4' },
     { id: 'e4', source: 'n4', sourceHandle: 'next', target: 'n5' },
+    { id: 'e5', source: 'n2', sourceHandle: 'invalid', target: 'help' },
+    { id: 'e6', source: 'n3', sourceHandle: 'invalid', target: 'help' },
+    { id: 'e7', source: 'n4', sourceHandle: 'invalid', target: 'help' },
   ],
 };

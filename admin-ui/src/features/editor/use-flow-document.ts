@@ -1,4 +1,4 @@
-import { type FlowDocument, validateFlow } from '@parley/schemas';
+import { type FlowDocument, validateForPublish } from '@parley/schemas';
 import { useEffect, useMemo } from 'react';
 import { canvasToDocument, locateProblems } from '@/core/canvas';
 import { editorCanvas, useEditorStore } from '@/infrastructure/store/editor-store';
@@ -10,12 +10,15 @@ export function useFlowDocument(): FlowDocument {
   return useMemo(() => canvasToDocument(editorCanvas(useEditorStore.getState())), [revision, loadId]);
 }
 
-/** Runs `validateFlow` shortly after each change and puts the problems on the blocks and in the list. */
+/**
+ * Runs the publish validation shortly after each change and puts the problems on the blocks and in
+ * the list, so "No problems" means the flow can be published.
+ */
 export function useLiveValidation(document: FlowDocument): void {
   const setProblems = useEditorStore((state) => state.setProblems);
   useEffect(() => {
     const timer = setTimeout(() => {
-      const { errors, warnings } = validateFlow(document);
+      const { errors, warnings } = validateForPublish(document);
       setProblems(locateProblems(document, [...errors, ...warnings]));
     }, 150);
     return () => clearTimeout(timer);

@@ -2,10 +2,13 @@ import { type Static, Type } from '@sinclair/typebox';
 import {
   type ConditionItem,
   ConditionItem as ConditionItemSchema,
+  type ConditionRule,
 } from '../../conditions/condition.schema.js';
+import { looselyEqual } from '../../conditions/evaluate.js';
 import { patternProblem } from '../../patterns/author-pattern.js';
 import { error, type Problem } from '../../validation/problem.js';
-import { defineNode, type NodeReferences } from '../node-definition.js';
+import { variableOfPath } from '../../values/path.js';
+import { type AskedAnswer, defineNode, type NodeReferences } from '../node-definition.js';
 import { RESERVED_HANDLES } from '../shared.js';
 
 export const ConditionBranch = Type.Object(
@@ -52,6 +55,44 @@ function checkRule(rule: ConditionItem, pointer: string): Problem[] {
   return [];
 }
 
+const NUMBER_OPS = new Set(['eq', 'neq', 'gt', 'gte', 'lt', 'lte']);
+const CHOICE_OPS = new Set(['eq', 'neq', 'in', 'contains']);
+
+/** Why a rule on an asked variable can never work as written, in the admin's words; null when it can. */
+function mismatch(rule: ConditionRule, asked: AskedAnswer): string | null {
+  const { question, answer } = asked;
+  const name = `“${question.ui?.label ?? question.prompt}”`;
+  const outcome = rule.op === 'neq' ? 'always holds' : 'never matches';
+  const values = rule.op === 'in' && Array.isArray(rule.value) ? rule.value : [rule.value];
+  if (question.choices !== undefined && CHOICE_OPS.has(rule.op)) {
+    for (const value of values) {
+      if (question.choices.some((choice) => looselyEqual(choice.value, value))) continue;
+      const byLabel = question.choices.find((choice) => looselyEqual(choice.label, value));
+      if (byLabel !== undefined) {
+        return `“${String(value)}” is how a choice of ${name} reads, but the answer is stored as “${byLabel.value}”, so this rule ${outcome}. Pick the choice from the list.`;
+      }
+      const labels = question.choices.map((choice) => `“${choice.label}”`).join(', ');
+      return `“${String(value)}” is not one of the choices of ${name} (${labels}), so this rule ${outcome}.`;
+    }
+    return null;
+  }
+  if ((answer.type === 'number' || answer.type === 'integer') && NUMBER_OPS.has(rule.op)) {
+    const text = values.find(
+      (value) => typeof value !== 'number' && !/^\s*-?\d+(\.\d+)?\s*$/.test(String(value)),
+    );
+    if (text !== undefined) {
+      return `${name} stores a number, and “${String(text)}” is not one, so this rule ${outcome}.`;
+    }
+  }
+  if (answer.type === 'boolean' && (rule.op === 'eq' || rule.op === 'neq')) {
+    const other = values.find((value) => !looselyEqual(value, true) && !looselyEqual(value, false));
+    if (other !== undefined) {
+      return `${name} stores yes or no (true or false), not “${String(other)}”, so this rule ${outcome}.`;
+    }
+  }
+  return null;
+}
+
 export const conditionNode = defineNode({
   type: 'condition',
   title: 'Condition',
@@ -80,6 +121,17 @@ export const conditionNode = defineNode({
     ),
     defines: [],
   }),
+  publishCheck: (config, ctx) =>
+    config.branches.flatMap((branch, index) =>
+      Array.from(rulesOf(branch.when, `${ctx.pointer}/config/branches/${index}/when`)).flatMap(
+        ({ pointer, rule }) => {
+          if (!('var' in rule) || variableOfPath(rule.var) !== rule.var) return [];
+          const asked = ctx.askedBy(rule.var);
+          const reason = asked === undefined ? null : mismatch(rule, asked);
+          return reason === null ? [] : [error(`${pointer}/value`, reason)];
+        },
+      ),
+    ),
   check: (config, ctx) => {
     const problems: Problem[] = [];
     const seen = new Set<string>();

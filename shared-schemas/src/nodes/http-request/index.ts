@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { error } from '../../validation/problem.js';
+import { refusedHost } from '../../addresses/public-address.js';
+import { error, type Problem, warning } from '../../validation/problem.js';
 import { defineNode } from '../node-definition.js';
 import { VariableName } from '../shared.js';
 import { StringEnum } from '../string-enum.js';
@@ -87,8 +88,13 @@ export const httpRequestNode = defineNode({
   stops: 'wait',
   secretRecord: 'headers',
   // A marker with no saved value behind it (an imported export, a moved address) cannot be sent.
-  check: (config, ctx) =>
-    Object.entries(config.headers ?? {})
+  unconnected: () => ({
+    failure:
+      'When the request fails (the service is down, refuses it or takes too long), the conversation ends here without a word to the contact. Connect “Failure” to tell them.',
+  }),
+  check: (config, ctx) => [
+    ...refusedAddress(config.url, ctx.pointer),
+    ...Object.entries(config.headers ?? {})
       .filter(([, value]) => typeof value !== 'string')
       .map(([name]) =>
         error(
@@ -96,7 +102,23 @@ export const httpRequestNode = defineNode({
           `The value of header “${name}” is secret and has to be typed again: exported files leave secrets out, and a saved value stays behind when the address moves to another site.`,
         ),
       ),
+  ],
 });
+
+/**
+ * A warning for an address the runtime will refuse: private networks are off limits unless the
+ * deployment allows them, so without this the request would take Failure and nobody would know why.
+ */
+function refusedAddress(url: string, pointer: string): Problem[] {
+  const host = refusedHost(url);
+  if (host === null) return [];
+  return [
+    warning(
+      `${pointer}/config/url`,
+      `${host} is a private or local address. Parley refuses such requests unless the server allows private addresses (PARLEY_ALLOW_PRIVATE_HTTP), so this request would take Failure. Use the service's public address.`,
+    ),
+  ];
+}
 
 function escapeToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');

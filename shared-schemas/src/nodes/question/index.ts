@@ -76,6 +76,17 @@ export const QuestionConfig = Type.Object(
 export type QuestionConfig = Static<typeof QuestionConfig>;
 
 /** A multi-choice question stores an array of choice values. */
+/** A free-text question without rules: any text is an answer, so it never runs out of attempts on text. */
+function acceptsAnyText(config: QuestionConfig): boolean {
+  const { type, ...rules } = config.answer as { type: string } & Record<string, unknown>;
+  return (
+    type === 'string' &&
+    (config.accept ?? 'text') === 'text' &&
+    config.choices === undefined &&
+    Object.keys(rules).every((key) => key === 'title' || key === 'description')
+  );
+}
+
 export function isMultiChoice(config: QuestionConfig): boolean {
   return config.choices !== undefined && config.answer.type === 'array';
 }
@@ -183,6 +194,11 @@ export const questionNode = defineNode({
     question: config,
   }),
   summary: (config) => config.ui?.label ?? config.prompt,
+  unconnected: (config) => ({
+    invalid: acceptsAnyText(config)
+      ? undefined
+      : `After ${config.retry?.maxAttempts ?? 3} wrong answers the conversation ends with the fallback message (“Sorry, something went wrong.” unless the flow sets another). Connect “Invalid” to decide what happens instead.`,
+  }),
   check: (config, ctx) => {
     const compiled = compileAnswerSchema(config.answer);
     if (!compiled.ok) {

@@ -1,4 +1,4 @@
-import { diffFlows, type FlowChange, type FlowDocument, validateFlow } from '@parley/schemas';
+import { diffFlows, type FlowChange, type FlowDocument, validateForPublish } from '@parley/schemas';
 import { Minus, Pencil, Plus, Rocket } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
@@ -103,7 +103,7 @@ export function PublishDialog({
     (async () => {
       const saved = await saveNow();
       const document = canvasToDocument(editorCanvas(useEditorStore.getState()));
-      const { errors, warnings } = validateFlow(document);
+      const { errors, warnings } = validateForPublish(document);
       if (cancelled) return;
       if (!saved && useEditorStore.getState().saveStatus !== 'saved') {
         setCheck({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPublicAddress } from './address-guard.js';
+import { isPublicAddress, refusedHost } from './public-address.js';
 
 describe('isPublicAddress', () => {
   it.each(['8.8.8.8', '1.1.1.1', '2606:4700::1111', '2001:4860:4860::8888', '::ffff:8.8.8.8'])(
@@ -49,5 +49,22 @@ describe('isPublicAddress', () => {
     ['empty', ''],
   ])('refuses %s (%s)', (_label, address) => {
     expect(isPublicAddress(address)).toBe(false);
+  });
+});
+
+describe('refusedHost', () => {
+  it.each([
+    ['http://192.168.1.10/book', '192.168.1.10'],
+    ['http://localhost:8080/x', 'localhost'],
+    ['https://printer.local/x', 'printer.local'],
+    ['http://[::1]/x', '::1'],
+    ['http://169.254.169.254/latest/meta-data', '169.254.169.254'],
+    ['https://api.example.com/book', null],
+    ['https://8.8.8.8/', null],
+    ['https://{{host}}/book', null],
+    ['https://crm.example.com/{{id}}', null],
+    ['not a url', null],
+  ])('%s → %s', (url, expected) => {
+    expect(refusedHost(url)).toBe(expected);
   });
 });
