@@ -72,8 +72,8 @@ export class SentRepository {
   }
 
   /**
-   * Whether a choice question allows several answers: its flow version's question with these
-   * choices has an array answer. (The engine's outbound message carries the choices, not that.)
+   * Whether a choice question allows several answers: its flow version's node with these choices
+   * has an array answer. (The engine's outbound message carries the choices, not that.)
    */
   async isMultiChoice(db: Queryable, messageId: number, choices: Choice[]): Promise<boolean> {
     const { rows } = await db.query<{ multiple: boolean }>(
@@ -82,8 +82,7 @@ export class SentRepository {
          join conversations c on c.id = m.conversation_id
          join flow_versions fv on fv.id = c.flow_version_id
          cross join lateral jsonb_array_elements(fv.definition->'nodes') as node
-         where m.id = $1 and node->>'type' = 'question'
-           and node->'config'->'choices' = $2::jsonb
+         where m.id = $1 and node->'config'->'choices' = $2::jsonb
            and node->'config'->'answer'->>'type' = 'array'
        ) as multiple`,
       [messageId, JSON.stringify(choices)],
