@@ -73,13 +73,13 @@ export interface GraphCheckContext {
  * Everything shared-schemas knows about one node type. The runtime's executors and the editor's
  * canvas nodes are registries keyed by the same type, so a missing piece is a compile error.
  */
-export interface NodeDefinition<S extends TSchema = TSchema> {
+export interface NodeDefinition<S extends TSchema = TSchema, U extends SettingsUiSchema = SettingsUiSchema> {
   type: string;
   title: string;
   description: string;
   category: 'ask' | 'say' | 'logic' | 'integrate' | 'finish';
   configSchema: S;
-  settingsUi: SettingsUiSchema;
+  settingsUi: U;
   defaults: () => Static<S>;
   handles: (config: Static<S>) => HandleSpec[];
   references: (config: Static<S>) => NodeReferences;
@@ -114,6 +114,9 @@ export interface NodeDefinition<S extends TSchema = TSchema> {
   check?: (config: Static<S>, ctx: GraphCheckContext) => Problem[];
 }
 
-export function defineNode<S extends TSchema>(definition: NodeDefinition<S>): NodeDefinition<S> {
+/** Keeps the literal settings ui, so the editor can require a widget for each `own` field. */
+export function defineNode<S extends TSchema, U extends SettingsUiSchema>(
+  definition: NodeDefinition<S, U>,
+): NodeDefinition<S, U> {
   return definition;
 }

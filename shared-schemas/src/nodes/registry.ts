@@ -26,6 +26,16 @@ export const nodeDefinitions = {
 export type NodeType = keyof typeof nodeDefinitions;
 export const NODE_TYPES = Object.keys(nodeDefinitions) as NodeType[];
 
+/** The settings fields of a node type that its editor module draws with its own widget. */
+export type OwnWidgetFields<T extends NodeType> = {
+  [F in keyof (typeof nodeDefinitions)[T]['settingsUi']]: (typeof nodeDefinitions)[T]['settingsUi'][F] extends {
+    'ui:widget': 'own';
+  }
+    ? F
+    : never;
+}[keyof (typeof nodeDefinitions)[T]['settingsUi']] &
+  string;
+
 export type NodeConfigs = { [K in NodeType]: Static<(typeof nodeDefinitions)[K]['configSchema']> };
 
 export function isNodeType(type: unknown): type is NodeType {

@@ -1,4 +1,4 @@
-import type { NodeConfigs, NodeType } from '@parley/schemas';
+import type { NodeConfigs, NodeType, OwnWidgetFields } from '@parley/schemas';
 import type { LucideIcon } from 'lucide-react';
 import type { ComponentType } from 'react';
 import type { FieldSpec } from '../settings/schema-form';
@@ -7,7 +7,7 @@ import type { FieldSpec } from '../settings/schema-form';
 export type NodeWidget = ComponentType<{ spec: FieldSpec }>;
 
 /** How one node type looks in the editor: its icon and colour, what its card says, which settings it hides. */
-export interface NodeUi<T extends NodeType = NodeType> {
+interface NodeLook<T extends NodeType> {
   icon: LucideIcon;
   /** Classes of the icon chip (background and text colour). */
   accent: string;
@@ -17,9 +17,17 @@ export interface NodeUi<T extends NodeType = NodeType> {
   detail?: (config: NodeConfigs[T]) => string | null;
   /** Settings not shown as their own field (managed by another widget). */
   hiddenFields?: (config: NodeConfigs[T]) => string[];
-  /** The widgets of its settings fields whose `ui:widget` is `own`, by field name. */
-  widgets?: Partial<Record<keyof NodeConfigs[T] & string, NodeWidget>>;
 }
+
+/** A widget for each settings field whose `ui:widget` is `own`: one missing does not compile. */
+type OwnWidgets<T extends NodeType> = [OwnWidgetFields<T>] extends [never]
+  ? { widgets?: undefined }
+  : { widgets: Record<OwnWidgetFields<T>, NodeWidget> };
+
+export type NodeUi<T extends NodeType> = NodeLook<T> & OwnWidgets<T>;
+
+/** The editor module of any node type, for code that handles every node alike. */
+export type AnyNodeUi = NodeLook<NodeType> & { widgets?: Partial<Record<string, NodeWidget>> };
 
 export function truncate(text: string, length = 90): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;

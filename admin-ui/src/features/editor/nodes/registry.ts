@@ -6,7 +6,7 @@ import { handoffUi } from './handoff';
 import { httpRequestUi } from './http-request';
 import { jumpUi } from './jump';
 import { messageUi } from './message';
-import type { NodeUi } from './node-ui';
+import type { AnyNodeUi, NodeUi } from './node-ui';
 import { questionUi } from './question';
 import { setVariableUi } from './set-variable';
 
@@ -23,6 +23,6 @@ export const nodeUis: { [K in NodeType]: NodeUi<K> } = {
   end: endUi,
 };
 
-export function nodeUi(type: NodeType): NodeUi {
-  return nodeUis[type] as unknown as NodeUi;
+export function nodeUi(type: NodeType): AnyNodeUi {
+  return nodeUis[type] as unknown as AnyNodeUi;
 }
