@@ -4,7 +4,7 @@ import {
   block,
   choose,
   connect,
-  dropBlock,
+  dropNode,
   expectNoConsoleErrors,
   launchChromium,
   openPage,
@@ -45,7 +45,7 @@ describe('building a flow in the editor, as an admin does', () => {
     const settings = page.getByRole('complementary', { name: /settings/ });
 
     // 1. A message: dropped from the palette; the first block gets a Start.
-    await dropBlock(page, 'Send message', 460, 150);
+    await dropNode(page, 'Send message', 460, 150);
     await block(page, 'n1').waitFor();
     await page.locator('[data-testid="trigger-t1"]').waitFor();
     const message = settings.getByRole('textbox', { name: 'Message' });
@@ -53,7 +53,7 @@ describe('building a flow in the editor, as an admin does', () => {
     await block(page, 'n1').getByText('Welcome! Let’s get you set up.').waitFor();
 
     // 2. An email question with a retry.
-    await dropBlock(page, 'Question', 460, 340);
+    await dropNode(page, 'Question', 460, 340);
     await block(page, 'n2').waitFor();
     await settings.getByRole('textbox', { name: 'Question' }).fill('What’s your email?');
     await settings.getByRole('textbox', { name: 'Save answer as' }).fill('email');
@@ -67,7 +67,7 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.locator('.react-flow__edge').nth(1).waitFor();
 
     // 3. A plan question with two choices, each its own outcome.
-    await dropBlock(page, 'Question', 170, 470);
+    await dropNode(page, 'Question', 170, 470);
     await block(page, 'n3').waitFor();
     // Not connected yet: a warning appears on the block and in the list.
     await block(page, 'n3').locator('[data-testid="problem-badge"][data-severity="warning"]').waitFor();
@@ -91,7 +91,7 @@ describe('building a flow in the editor, as an admin does', () => {
     await connect(page, 'n2', 'next', 'n3');
 
     // 4. The end, reached from both choices.
-    await dropBlock(page, 'End', 480, 560);
+    await dropNode(page, 'End', 480, 560);
     await block(page, 'n4').waitFor();
     await settings
       .getByRole('textbox', { name: 'Last message' })
@@ -116,7 +116,7 @@ describe('building a flow in the editor, as an admin does', () => {
 
     // Undo and redo a new block; copy, paste and delete with the keyboard.
     await page.locator('.react-flow__pane').click({ position: { x: 600, y: 80 } });
-    await dropBlock(page, 'Wait', 620, 420);
+    await dropNode(page, 'Wait', 620, 420);
     await block(page, 'n5').waitFor();
     await page.locator('.react-flow__pane').click({ position: { x: 640, y: 80 } });
     await page.keyboard.press('Control+z');

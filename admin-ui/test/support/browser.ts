@@ -67,7 +67,7 @@ export async function choose(
 }
 
 /** Drags a block from the palette onto the canvas at a point of the canvas. */
-export async function dropBlock(page: Page, title: string, x: number, y: number): Promise<void> {
+export async function dropNode(page: Page, title: string, x: number, y: number): Promise<void> {
   await page
     .getByRole('button', { name: new RegExp(`^Add ${title}:`) })
     .dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });

@@ -1,8 +1,8 @@
 import { FLOW_SCHEMA_VERSION, type FlowDocument, type FlowNode, type Trigger } from '@parley/schemas';
 import {
-  type BlockNode,
   type Canvas,
   type CanvasEdge,
+  type CanvasFlowNode,
   type CanvasNode,
   isTriggerNode,
   TRIGGER_HANDLE,
@@ -16,7 +16,7 @@ export const TRIGGER_OFFSET = { x: -300, y: 0 };
 const TRIGGER_SPACING = 120;
 const GRID = { columns: 4, width: 320, height: 200 };
 
-function blockPosition(node: FlowNode, index: number) {
+function nodePosition(node: FlowNode, index: number) {
   if (node.position) return { x: node.position.x, y: node.position.y };
   return { x: (index % GRID.columns) * GRID.width, y: Math.floor(index / GRID.columns) * GRID.height };
 }
@@ -26,18 +26,18 @@ function blockPosition(node: FlowNode, index: number) {
  * only place where the canvas and the stored document meet.
  */
 export function documentToCanvas(doc: FlowDocument): Canvas {
-  const blocks: BlockNode[] = doc.nodes.map(
+  const flowNodes: CanvasFlowNode[] = doc.nodes.map(
     (node, index) =>
       ({
         id: node.id,
         type: node.type,
-        position: blockPosition(node, index),
+        position: nodePosition(node, index),
         data: { config: node.config },
-      }) as BlockNode,
+      }) as CanvasFlowNode,
   );
-  const positionOf = new Map(blocks.map((block) => [block.id, block.position]));
-  const left = Math.min(0, ...blocks.map((block) => block.position.x));
-  const top = Math.min(0, ...blocks.map((block) => block.position.y));
+  const positionOf = new Map(flowNodes.map((node) => [node.id, node.position]));
+  const left = Math.min(0, ...flowNodes.map((node) => node.position.x));
+  const top = Math.min(0, ...flowNodes.map((node) => node.position.y));
   const perTarget = new Map<string, number>();
   const triggers: TriggerNode[] = doc.triggers.map((trigger, index) => {
     const { target, ...rest } = trigger;
@@ -75,7 +75,7 @@ export function documentToCanvas(doc: FlowDocument): Canvas {
   ];
   return {
     meta: { name: doc.name, ...(doc.settings === undefined ? {} : { settings: doc.settings }) },
-    nodes: [...triggers, ...blocks],
+    nodes: [...triggers, ...flowNodes],
     edges,
   };
 }
@@ -85,7 +85,7 @@ function round(value: number): number {
 }
 
 /**
- * The canvas as a Flow Document: blocks in canvas order, triggers from the Start cards (their
+ * The canvas as a Flow Document: flowNodes in canvas order, triggers from the Start cards (their
  * target is where their edge leads, "" when it leads nowhere), edges without the trigger edges.
  */
 export function canvasToDocument(canvas: Canvas): FlowDocument {

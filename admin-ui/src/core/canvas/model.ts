@@ -11,7 +11,7 @@ import type {
 import type { Edge, Node } from '@xyflow/react';
 
 /** A block on the canvas: one node of the Flow Document, drawn by its type's component. */
-export type BlockNode<T extends NodeType = NodeType> = Node<{ config: NodeConfigs[T] }, T>;
+export type CanvasFlowNode<T extends NodeType = NodeType> = Node<{ config: NodeConfigs[T] }, T>;
 
 /** A trigger without its target (on the canvas, the target is where the Start card's edge leads). */
 export type TriggerSettings = Omit<KeywordTrigger, 'target'> | Omit<AnyMessageTrigger, 'target'>;
@@ -19,7 +19,7 @@ export type TriggerSettings = Omit<KeywordTrigger, 'target'> | Omit<AnyMessageTr
 /** A trigger on the canvas: a "Start" card whose one handle leads to the trigger's target. */
 export type TriggerNode = Node<{ trigger: TriggerSettings }, 'trigger'>;
 
-export type CanvasNode = BlockNode | TriggerNode;
+export type CanvasNode = CanvasFlowNode | TriggerNode;
 export type CanvasEdge = Edge;
 
 /** What the document holds besides its graph. */
@@ -42,7 +42,7 @@ export function isTriggerNode(node: CanvasNode): node is TriggerNode {
   return node.type === 'trigger';
 }
 
-export function isBlockNode(node: CanvasNode): node is BlockNode {
+export function isFlowNode(node: CanvasNode): node is CanvasFlowNode {
   return node.type !== 'trigger';
 }
 

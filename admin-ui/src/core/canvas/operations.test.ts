@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FLOW_TEMPLATES } from '../templates';
 import { canvasToDocument, documentToCanvas } from './convert';
-import { type BlockNode, isBlockNode } from './model';
+import { type CanvasFlowNode, isFlowNode } from './model';
 import {
   connect,
   copySelection,
-  createBlock,
+  createNode,
   createTrigger,
   pasteClipboard,
   pruneDanglingEdges,
@@ -15,9 +15,9 @@ const lead = () => documentToCanvas(FLOW_TEMPLATES[0]!.document);
 
 describe('canvas operations', () => {
   it('creates a block with its type defaults under the next free id', () => {
-    const block = createBlock('question', { x: 1, y: 2 }, ['n1', 'n7', 'trigger:t1']);
-    expect(block.id).toBe('n8');
-    expect(block.data.config).toMatchObject({
+    const node = createNode('question', { x: 1, y: 2 }, ['n1', 'n7', 'trigger:t1']);
+    expect(node.id).toBe('n8');
+    expect(node.data.config).toMatchObject({
       prompt: expect.any(String),
       variable: 'name',
       answer: { type: 'string' },
@@ -53,12 +53,12 @@ describe('canvas operations', () => {
     const canvas = lead();
     const edges = connect(canvas.nodes, canvas.edges, { source: 'n4', sourceHandle: 'c2', target: 'n5' });
     const nodes = canvas.nodes.map((node) => {
-      if (node.id !== 'n4' || !isBlockNode(node)) return node;
+      if (node.id !== 'n4' || !isFlowNode(node)) return node;
       const config = node.data.config as { choices: { id: string }[] };
       return {
         ...node,
         data: { config: { ...config, choices: config.choices.filter((choice) => choice.id !== 'c2') } },
-      } as BlockNode;
+      } as CanvasFlowNode;
     });
     const pruned = pruneDanglingEdges(nodes, edges);
     expect(pruned.some((edge) => edge.sourceHandle === 'c2')).toBe(false);
@@ -88,7 +88,7 @@ describe('canvas operations', () => {
       type: 'jump',
       position: { x: 0, y: 0 },
       data: { config: { target: 'n2' } },
-    } as BlockNode;
+    } as CanvasFlowNode;
     const canvas = lead();
     const withJump = { ...canvas, nodes: [...canvas.nodes, jump] };
     const pasted = pasteClipboard(copySelection(withJump, new Set(['n2', 'n9'])), withJump, { x: 0, y: 0 });

@@ -1,11 +1,11 @@
 import { type NodeConfigs, type NodeType, nodeDefinition, nodeDefinitions } from '@parley/schemas';
 import { nextId, nextIds } from '../ids';
 import {
-  type BlockNode,
   type Canvas,
   type CanvasEdge,
+  type CanvasFlowNode,
   type CanvasNode,
-  isBlockNode,
+  isFlowNode,
   isTriggerNode,
   TRIGGER_HANDLE,
   type TriggerNode,
@@ -14,13 +14,13 @@ import {
 } from './model';
 
 /** A new block of a type with its defaults, under a fresh id. */
-export function createBlock(
+export function createNode(
   type: NodeType,
   position: { x: number; y: number },
   taken: Iterable<string>,
-): BlockNode {
+): CanvasFlowNode {
   const config = nodeDefinitions[type].defaults() as NodeConfigs[typeof type];
-  return { id: nextId('n', taken), type, position, data: { config } } as BlockNode;
+  return { id: nextId('n', taken), type, position, data: { config } } as CanvasFlowNode;
 }
 
 /** The trigger ids in use (trigger cards are named `trigger:<id>`). */
@@ -60,7 +60,7 @@ export function connect(
 ): CanvasEdge[] {
   const source = nodes.find((node) => node.id === connection.source);
   const target = nodes.find((node) => node.id === connection.target);
-  if (source === undefined || target === undefined || !isBlockNode(target)) return edges;
+  if (source === undefined || target === undefined || !isFlowNode(target)) return edges;
   if (connection.sourceHandle === null || connection.sourceHandle === '') return edges;
   const kept = edges.filter(
     (edge) => !(edge.source === connection.source && edge.sourceHandle === connection.sourceHandle),
@@ -81,7 +81,7 @@ export function connect(
 export function pruneDanglingEdges(nodes: CanvasNode[], edges: CanvasEdge[]): CanvasEdge[] {
   const handles = new Map<string, Set<string>>();
   for (const node of nodes) {
-    if (isBlockNode(node)) {
+    if (isFlowNode(node)) {
       const definition = nodeDefinitions[node.type as NodeType] as unknown as {
         handles: (config: unknown) => { id: string }[];
       };
@@ -99,7 +99,7 @@ export function pruneDanglingEdges(nodes: CanvasNode[], edges: CanvasEdge[]): Ca
 
 /** What Ctrl+C keeps: the selected blocks and the connections between them. */
 export interface Clipboard {
-  nodes: BlockNode[];
+  nodes: CanvasFlowNode[];
   edges: CanvasEdge[];
 }
 
@@ -107,7 +107,9 @@ export function copySelection(
   canvas: Pick<Canvas, 'nodes' | 'edges'>,
   selected: ReadonlySet<string>,
 ): Clipboard {
-  const nodes = canvas.nodes.filter((node): node is BlockNode => isBlockNode(node) && selected.has(node.id));
+  const nodes = canvas.nodes.filter(
+    (node): node is CanvasFlowNode => isFlowNode(node) && selected.has(node.id),
+  );
   const ids = new Set(nodes.map((node) => node.id));
   const edges = canvas.edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target));
   return { nodes: structuredClone(nodes), edges: structuredClone(edges) };
@@ -121,7 +123,7 @@ export function pasteClipboard(
   clipboard: Clipboard,
   canvas: Pick<Canvas, 'nodes' | 'edges'>,
   offset: { x: number; y: number },
-): { nodes: BlockNode[]; edges: CanvasEdge[] } {
+): { nodes: CanvasFlowNode[]; edges: CanvasEdge[] } {
   const nodeIds = nextIds(
     'n',
     canvas.nodes.map((node) => node.id),
@@ -139,7 +141,7 @@ export function pasteClipboard(
       position: { x: copy.position.x + offset.x, y: copy.position.y + offset.y },
       data: { config },
       selected: true,
-    } as BlockNode;
+    } as CanvasFlowNode;
   });
   const edgeIds = nextIds(
     'e',

@@ -8,17 +8,17 @@ import {
 } from '@xyflow/react';
 import { create } from 'zustand';
 import {
-  type BlockNode,
   type Canvas,
   type CanvasEdge,
+  type CanvasFlowNode,
   type CanvasNode,
   type Clipboard,
   connect,
   copySelection,
-  createBlock,
+  createNode,
   createTrigger,
   type FlowMeta,
-  isBlockNode,
+  isFlowNode,
   isTriggerNode,
   type LocatedProblem,
   pasteClipboard,
@@ -65,7 +65,7 @@ export interface EditorState extends Canvas {
   onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<CanvasEdge>[]) => void;
   onConnect: (connection: Connection) => void;
-  addBlock: (type: NodeType, position: { x: number; y: number }) => string | null;
+  addNode: (type: NodeType, position: { x: number; y: number }) => string | null;
   updateConfig: (nodeId: string, config: unknown, field?: string) => void;
   updateTrigger: (nodeId: string, trigger: TriggerSettings, field?: string) => void;
   addTrigger: (position: { x: number; y: number }) => void;
@@ -202,20 +202,20 @@ export const useEditorStore = create<EditorState>((set, get) => {
       changed({ edges: next });
     },
 
-    addBlock: (type, position) => {
+    addNode: (type, position) => {
       if (get().readOnly) return null;
       record();
       const { nodes, edges } = get();
-      const block = createBlock(
+      const created = createNode(
         type,
         position,
         nodes.map((node) => node.id),
       );
       const deselected = nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
-      const additions: CanvasNode[] = [{ ...block, selected: true }];
+      const additions: CanvasNode[] = [{ ...created, selected: true }];
       let nextEdges = edges;
       if (!nodes.some(isTriggerNode)) {
-        const start = createTrigger({ nodes }, block.id, {
+        const start = createTrigger({ nodes }, created.id, {
           x: position.x + TRIGGER_OFFSET.x,
           y: position.y + TRIGGER_OFFSET.y,
         });
@@ -223,17 +223,17 @@ export const useEditorStore = create<EditorState>((set, get) => {
         if (start.edge) nextEdges = [...edges, start.edge];
       }
       changed({ nodes: [...deselected, ...additions], edges: nextEdges });
-      return block.id;
+      return created.id;
     },
 
     updateConfig: (nodeId, config, field) => {
       if (get().readOnly) return;
       const current = get().nodes.find((node) => node.id === nodeId);
-      if (current === undefined || !isBlockNode(current)) return;
+      if (current === undefined || !isFlowNode(current)) return;
       if (JSON.stringify(current.data.config) === JSON.stringify(config)) return;
       record(`config:${nodeId}:${field ?? '*'}`);
       const nodes = get().nodes.map((node) =>
-        node.id === nodeId ? ({ ...node, data: { ...node.data, config } } as BlockNode) : node,
+        node.id === nodeId ? ({ ...node, data: { ...node.data, config } } as CanvasFlowNode) : node,
       );
       changed({ nodes, edges: pruneDanglingEdges(nodes, get().edges) });
     },

@@ -33,7 +33,7 @@ export function FlowCanvas() {
   const onNodesChange = useEditorStore((state) => state.onNodesChange);
   const onEdgesChange = useEditorStore((state) => state.onEdgesChange);
   const onConnect = useEditorStore((state) => state.onConnect);
-  const addBlock = useEditorStore((state) => state.addBlock);
+  const addNode = useEditorStore((state) => state.addNode);
   const focus = useEditorStore((state) => state.focus);
   const flow = useReactFlow();
   // Fit an existing flow into view once; an empty one keeps the plain viewport, so that the
@@ -65,9 +65,9 @@ export function FlowCanvas() {
       if (!isNodeType(type)) return;
       event.preventDefault();
       const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      addBlock(type, { x: position.x - 130, y: position.y - 40 });
+      addNode(type, { x: position.x - 130, y: position.y - 40 });
     },
-    [flow, addBlock],
+    [flow, addNode],
   );
 
   // Dropping a connection anywhere on a block (not only on its dot) connects to that block.

@@ -2,7 +2,7 @@ import { type NodeType, nodeDefinition } from '@parley/schemas';
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { AlertTriangle, XCircle } from 'lucide-react';
 import { memo } from 'react';
-import type { BlockNode } from '@/core/canvas';
+import type { CanvasFlowNode } from '@/core/canvas';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
 import { useOverlayStore } from '../overlay-store';
@@ -64,7 +64,7 @@ function ProblemBadge({ nodeId }: { nodeId: string }) {
 }
 
 /** A block on the canvas, for every node type: header, summary, and one labelled handle per outcome. */
-function BlockCardView({ id, type, data, selected }: NodeProps<BlockNode>) {
+function NodeCardView({ id, type, data, selected }: NodeProps<CanvasFlowNode>) {
   const definition = nodeDefinition(type as NodeType);
   const ui = nodeUi(type as NodeType);
   const Icon = ui.icon;
@@ -141,4 +141,4 @@ function BlockCardView({ id, type, data, selected }: NodeProps<BlockNode>) {
   );
 }
 
-export const BlockCard = memo(BlockCardView);
+export const NodeCard = memo(NodeCardView);

@@ -17,7 +17,7 @@ const CATEGORIES = [
 
 /** The blocks an admin can add: drag one onto the canvas, or press it to add it in the middle. */
 export function Palette({ compact = false }: { compact?: boolean }) {
-  const addBlock = useEditorStore((state) => state.addBlock);
+  const addNode = useEditorStore((state) => state.addNode);
   const select = useEditorStore((state) => state.select);
   const flow = useReactFlow();
 
@@ -27,7 +27,7 @@ export function Palette({ compact = false }: { compact?: boolean }) {
       ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
       : { x: 0, y: 0 };
     const jitter = (useEditorStore.getState().nodes.length % 5) * 24;
-    const id = addBlock(type, { x: center.x - 130 + jitter, y: center.y - 50 + jitter });
+    const id = addNode(type, { x: center.x - 130 + jitter, y: center.y - 50 + jitter });
     if (id) select(id);
   };
 

@@ -1,7 +1,7 @@
 import { type NodeType, nodeDefinition } from '@parley/schemas';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { FormProvider, useForm } from 'react-hook-form';
-import type { BlockNode } from '@/core/canvas';
+import type { CanvasFlowNode } from '@/core/canvas';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { nodeUi } from '../nodes/registry';
 import { SettingsContext, type SettingsFormContext } from './form-context';
@@ -13,7 +13,7 @@ import { FieldRenderer } from './widgets/FieldRenderer';
  * is checked by ajv against the schema (errors show under the field) and goes straight into the
  * flow, where undo, autosave and the problems list pick it up.
  */
-export function BlockSettingsForm({ node, readOnly }: { node: BlockNode; readOnly: boolean }) {
+export function NodeSettingsForm({ node, readOnly }: { node: CanvasFlowNode; readOnly: boolean }) {
   const type = node.type as NodeType;
   const config = node.data.config as FormValues;
   const updateConfig = useEditorStore((state) => state.updateConfig);

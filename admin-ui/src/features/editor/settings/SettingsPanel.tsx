@@ -5,7 +5,7 @@ import { isTriggerNode } from '@/core/canvas';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
 import { nodeUi } from '../nodes/registry';
-import { BlockSettingsForm } from './BlockSettingsForm';
+import { NodeSettingsForm } from './NodeSettingsForm';
 import { TriggerSettingsForm } from './TriggerSettingsForm';
 
 /** The side panel of the selected block or Start card. */
@@ -89,7 +89,7 @@ export function SettingsPanel() {
         {trigger ? (
           <TriggerSettingsForm key={selected.id} node={selected} readOnly={readOnly} />
         ) : (
-          <BlockSettingsForm key={selected.id} node={selected} readOnly={readOnly} />
+          <NodeSettingsForm key={selected.id} node={selected} readOnly={readOnly} />
         )}
       </div>
     </aside>

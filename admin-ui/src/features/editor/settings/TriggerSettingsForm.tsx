@@ -7,7 +7,7 @@ import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { TRIGGER_HANDLE, type TriggerNode, type TriggerSettings } from '@/core/canvas';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
-import { useBlockOptions } from './widgets/NodePickerWidget';
+import { useNodeOptions } from './widgets/NodePickerWidget';
 
 interface TriggerForm {
   type: 'keyword' | 'any_message';
@@ -72,7 +72,7 @@ export function TriggerSettingsForm({ node, readOnly }: { node: TriggerNode; rea
     (state) =>
       state.edges.find((edge) => edge.source === node.id && edge.sourceHandle === TRIGGER_HANDLE)?.target,
   );
-  const options = useBlockOptions(null);
+  const options = useNodeOptions(null);
   const resolver = useMemo(() => triggerResolver(trigger.id), [trigger.id]);
   const form = useForm<TriggerForm>({ defaultValues: toForm(trigger), resolver, mode: 'onChange' });
   const committed = useRef(JSON.stringify(trigger));

@@ -1,6 +1,6 @@
 import { Controller, useFormContext } from 'react-hook-form';
 import { Select } from '@/components/ui/select';
-import { isBlockNode } from '@/core/canvas';
+import { isFlowNode } from '@/core/canvas';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { nodeUi } from '../../nodes/registry';
 import { useSettingsContext } from '../form-context';
@@ -9,10 +9,10 @@ import { useFieldError } from './basic';
 import { FieldShell } from './FieldShell';
 
 /** The blocks of the flow as options: "n3 · What’s your email?". */
-export function useBlockOptions(exclude: string | null) {
+export function useNodeOptions(exclude: string | null) {
   const nodes = useEditorStore((state) => state.nodes);
   return nodes
-    .filter(isBlockNode)
+    .filter(isFlowNode)
     .filter((node) => node.id !== exclude)
     .map((node) => ({
       value: node.id,
@@ -25,7 +25,7 @@ export function NodePickerWidget({ spec }: { spec: FieldSpec }) {
   const { nodeId, readOnly } = useSettingsContext();
   const id = fieldId(nodeId, spec.path);
   const error = useFieldError(spec.path);
-  const options = useBlockOptions(nodeId);
+  const options = useNodeOptions(nodeId);
   return (
     <FieldShell
       id={id}
