@@ -13,6 +13,14 @@ describe('problems on the canvas', () => {
     const located = locateProblems(document, errors);
     const prompt = located.find((problem) => problem.pointer === '/nodes/2/config/prompt');
     expect(prompt).toMatchObject({ nodeId: 'n3', where: 'Question' });
+    const choice = locateProblems(document, [
+      { pointer: '/nodes/2/config/choices/1/value', message: 'x', severity: 'error' },
+      { pointer: '/nodes/2/config/retry/maxAttempts', message: 'x', severity: 'error' },
+    ]);
+    expect(choice.map((problem) => problem.where)).toEqual([
+      'Choices › 2 › value',
+      'When the answer is not valid › maxAttempts',
+    ]);
     const trigger = located.find((problem) => problem.pointer === '/triggers/0/target');
     expect(trigger).toMatchObject({
       nodeId: 'trigger:t1',

@@ -1,4 +1,4 @@
-import type { FlowDocument, Problem } from '@parley/schemas';
+import { type FlowDocument, type FlowNode, isNodeType, nodeDefinition, type Problem } from '@parley/schemas';
 import { triggerNodeId } from './model';
 
 /** A validation problem with the canvas element it belongs to. */
@@ -9,14 +9,9 @@ export interface LocatedProblem extends Problem {
   where: string;
 }
 
+/** Names of the parts outside a node's own settings (those take their title from its form). */
 const FIELD_NAMES: Record<string, string> = {
   config: '',
-  prompt: 'Question',
-  variable: 'Save answer as',
-  answer: 'Answer type',
-  choices: 'Choices',
-  branches: 'Branches',
-  retry: 'Retry',
   text: 'Text',
   url: 'URL',
   target: 'Target',
@@ -32,6 +27,18 @@ function humanPath(tokens: string[]): string {
     .join(' › ');
 }
 
+/** Where in a node: the settings field by the title its form shows, then the rest of the path. */
+function whereInNode(node: FlowNode | undefined, tokens: string[]): string {
+  const [config, field, ...inner] = tokens;
+  const hints =
+    node === undefined || !isNodeType(node.type) || config !== 'config' || field === undefined
+      ? undefined
+      : nodeDefinition(node.type).settingsUi[field];
+  const title = hints === undefined || Array.isArray(hints) ? undefined : hints['ui:title'];
+  if (title === undefined) return humanPath(tokens);
+  return [title, humanPath(inner)].filter((part) => part !== '').join(' › ');
+}
+
 /** Attaches each problem to the block, Start card or connection source it points into. */
 export function locateProblems(doc: FlowDocument, problems: Problem[]): LocatedProblem[] {
   return problems.map((problem) => {
@@ -40,7 +47,7 @@ export function locateProblems(doc: FlowDocument, problems: Problem[]): LocatedP
     const index = Number(rawIndex);
     if (kind === 'nodes' && Number.isInteger(index)) {
       const node = doc.nodes[index];
-      return { ...problem, nodeId: node?.id ?? null, where: humanPath(rest) };
+      return { ...problem, nodeId: node?.id ?? null, where: whereInNode(node, rest) };
     }
     if (kind === 'triggers' && Number.isInteger(index)) {
       const trigger = doc.triggers[index];
