@@ -53,10 +53,10 @@ export function send(
   if (kind !== 'reminder') conversation.lastActivityAt = turn.now;
 }
 
-/** The current values of the flow's question variables that hold one. */
+/** The current values of the variables the flow asks for, those that hold one. */
 export function answersOf(flow: CompiledFlow, conversation: Conversation): Record<string, unknown> {
   const answers: Record<string, unknown> = {};
-  for (const variable of flow.index.questionVariables) {
+  for (const variable of flow.index.askedVariables) {
     const value = conversation.variables[variable];
     if (value !== undefined && value !== null) answers[variable] = value;
   }

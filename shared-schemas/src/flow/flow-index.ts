@@ -8,7 +8,7 @@ export interface FlowIndex {
   /** The edge leaving a node by a handle, keyed by `handleKey(source, handle)`. */
   edgeByHandle: Map<string, Edge>;
   /** Variables the nodes ask the contact for, in node order. */
-  questionVariables: string[];
+  askedVariables: string[];
 }
 
 /** The key of a node's outcome: unambiguous whatever the ids contain (`a` + `b c` is not `a b` + `c`). */
@@ -24,12 +24,12 @@ export function indexFlow(document: FlowDocument): FlowIndex {
     const key = handleKey(edge.source, edge.sourceHandle);
     if (!edgeByHandle.has(key)) edgeByHandle.set(key, edge);
   }
-  const questionVariables = [
+  const askedVariables = [
     ...new Set(
       document.nodes.flatMap((node) => nodeDefinition(node.type).asks?.(node.config).variable ?? []),
     ),
   ];
-  return { document, nodeById, edgeByHandle, questionVariables };
+  return { document, nodeById, edgeByHandle, askedVariables };
 }
 
 /** The ids of the handles a node can leave by. */
