@@ -87,8 +87,10 @@ function onTimer(turn: Turn): void {
       send(turn, conversation, 'reminder', (turn.flow.settings.reminder as { text: string }).text);
     } else {
       const waiting = waitingAt(turn, conversation);
-      const resumption = waiting?.resume.onTimer?.(waiting.node, conversation, waiting.wait, turn);
-      if (resumption !== undefined) resumeWith(turn, conversation, resumption);
+      const timer = waiting?.resume.timer;
+      // A 'wait' timer is pending only while a node that has one is waited at.
+      if (waiting === null || timer === undefined) return;
+      resumeWith(turn, conversation, timer.fire(waiting.node, conversation, waiting.wait, turn));
     }
   }
 }

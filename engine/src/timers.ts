@@ -13,7 +13,7 @@ export function pendingTimers(flow: CompiledFlow, state: ContactState): { kind: 
   const resume = node === undefined ? undefined : resumeOf(node);
   if (resume === undefined) return [];
   const timers: { kind: TimerKind; at: number }[] =
-    resume.timerAt === undefined ? [] : [{ kind: 'wait', at: resume.timerAt(conversation.wait) }];
+    resume.timer === undefined ? [] : [{ kind: 'wait', at: resume.timer.at(conversation.wait) }];
   // Reminder and expiry are about the contact's silence: only a node waiting for the contact is idle.
   if (!resume.idle) return timers;
   const { sessionTimeoutMs, reminder } = flow.settings;

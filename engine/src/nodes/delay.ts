@@ -22,10 +22,12 @@ export const delayExecutor: NodeExecutor<'delay', DelayWait> = {
   resume: {
     // Waiting on its own delay (up to days), the conversation is not idle and must not expire.
     idle: false,
-    timerAt: (wait) => wait.until,
-    onTimer: (node, _conversation, _wait, turn) => ({
-      kind: 'continue',
-      nodeId: targetOf(turn.flow, node.id, 'next'),
-    }),
+    timer: {
+      at: (wait) => wait.until,
+      fire: (node, _conversation, _wait, turn) => ({
+        kind: 'continue',
+        nodeId: targetOf(turn.flow, node.id, 'next'),
+      }),
+    },
   },
 };

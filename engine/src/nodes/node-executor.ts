@@ -36,9 +36,11 @@ export type NodeOf<T extends NodeType> = Extract<FlowNode, { type: T }>;
 export interface Resume<T extends NodeType, W extends WaitBase> {
   /** Whether the contact's silence counts while waiting here: the reminder and the session expiry apply. */
   idle: boolean;
-  /** When the node's own timer is due, if it has one. */
-  timerAt?(wait: W): number;
-  onTimer?(node: NodeOf<T>, conversation: Conversation, wait: W, turn: Turn): Resumption<W>;
+  /** The node's own timer, if it has one: when it is due and what it does then. */
+  timer?: {
+    at(wait: W): number;
+    fire(node: NodeOf<T>, conversation: Conversation, wait: W, turn: Turn): Resumption<W>;
+  };
   onReply?(node: NodeOf<T>, conversation: Conversation, wait: W, reply: Reply, turn: Turn): Resumption<W>;
   onHttpResult?(
     node: NodeOf<T>,
