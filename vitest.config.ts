@@ -1,14 +1,72 @@
-import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * Four tiers: `unit` needs no build and no service; `integration` needs the build, Postgres and
+ * Redis (and starts local processes); `browser` drives the built admin UI in Chromium; `e2e` runs
+ * the whole product, WhatsApp included, against the local WhatsApp Web stand-in.
+ *
+ * The unit tier imports the workspace packages from their sources, so it runs without a build;
+ * the other tiers import their dist/ as the product does (npm test builds first).
+ */
+const fromSources = [
+  { find: /^@parley\/schemas$/, replacement: here('./shared-schemas/src/index.ts') },
+  { find: /^@parley\/engine$/, replacement: here('./engine/src/index.ts') },
+  { find: /^@parley\/db$/, replacement: here('./db/src/index.ts') },
+  { find: /^@parley\/bus$/, replacement: here('./bus/src/index.ts') },
+  { find: /^@\//, replacement: here('./admin-ui/src/') },
+];
+
+/** Tiers that talk to Postgres and Redis check first that both answer. */
+const needsServices = ['test/global-setup.ts'];
 
 export default defineConfig({
   test: {
-    include: [
-      '{shared-schemas,engine,db,bus,runtime,admin-api,admin-ui}/src/**/*.test.ts',
-      '{runtime,admin-api,admin-ui}/test/**/*.test.ts',
-      'test/**/*.test.ts',
-    ],
-    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        resolve: { alias: fromSources },
+        test: {
+          name: 'unit',
+          include: [
+            '{shared-schemas,engine,db,bus,runtime,admin-api,admin-ui}/src/**/*.test.ts',
+            'test/configuration.test.ts',
+          ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{db,bus,runtime,admin-api}/test/**/*.test.ts', 'test/deploy-files.test.ts'],
+          exclude: [
+            ...configDefaults.exclude,
+            'runtime/test/whatsapp-*.test.ts',
+            'runtime/test/whatsapp-standin/**',
+          ],
+          globalSetup: needsServices,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['admin-ui/test/**/*.test.ts'], globalSetup: needsServices },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: [
+            'runtime/test/whatsapp-*.test.ts',
+            'runtime/test/whatsapp-standin/**/*.test.ts',
+            'test/{newcomer,public-doors}.test.ts',
+          ],
+          globalSetup: needsServices,
+        },
+      },
+    ],
   },
 });

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from './db.js';
-import { migrate } from './migrate.js';
-import { createPgDb } from './pg-db.js';
-import { createTestDatabase, seedPublishedFlow } from './testing.js';
+import type { Db } from '../src/db.js';
+import { migrate } from '../src/migrate.js';
+import { createPgDb } from '../src/pg-db.js';
+import { createTestDatabase, seedPublishedFlow } from '../src/testing.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

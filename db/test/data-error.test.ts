@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isDataError } from './data-error.js';
-import { createTestDatabase } from './testing.js';
+import { isDataError } from '../src/data-error.js';
+import { createTestDatabase } from '../src/testing.js';
 
 describe('isDataError', () => {
   it('recognises Postgres refusing the data, not an unreachable server', async () => {

@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from './db.js';
-import { MIGRATIONS_DIR, migrate, splitStatements } from './migrate.js';
-import { createPgDb } from './pg-db.js';
-import { createPgliteDb } from './pglite-db.js';
-import { createTestDatabase } from './testing.js';
+import type { Db } from '../src/db.js';
+import { MIGRATIONS_DIR, migrate, splitStatements } from '../src/migrate.js';
+import { createPgDb } from '../src/pg-db.js';
+import { createPgliteDb } from '../src/pglite-db.js';
+import { createTestDatabase } from '../src/testing.js';
 
 interface ShippedMigration {
   file: string;
