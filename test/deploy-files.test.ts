@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
-import { DiagnosticSeverity, validate } from 'dockerfile-utils';
+import { validate } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { parse } from 'yaml';
 
 /** No Docker engine runs here, so the deployment files are checked with a linter and the Compose schema. */

@@ -32,7 +32,7 @@ async function redisKeysMentioning(redis: Redis, prefix: string, needle: string)
               : type === 'set'
                 ? await redis.smembers(key)
                 : type === 'zset'
-                  ? await redis.zrange(key, 0, -1)
+                  ? await redis.zrange(key, '0', '-1')
                   : [`unread ${type}`];
       if ([key, ...values].some((value) => value?.includes(needle))) found.push(key);
     }

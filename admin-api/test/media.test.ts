@@ -209,7 +209,7 @@ describe.each(backends)('received files in $name', (backend) => {
     await new Promise((resolve) => setTimeout(resolve, LINK_TTL_MS + 1100));
     const late = await fetch(link as string);
     expect(late.status).toBe(410);
-    expect((await late.json()).error.message).toMatch(/expired/);
+    expect(((await late.json()) as { error: { message: string } }).error.message).toMatch(/expired/);
   });
 
   it('refuses a file over the limit, or of a type WhatsApp does not send, and stores nothing', async () => {

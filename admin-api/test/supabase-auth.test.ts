@@ -28,11 +28,11 @@ function hs256(sub: string, claims: JWTPayload, options: { exp?: boolean; secret
 describe('optional Supabase Auth', () => {
   let api: TestApi;
   let jwks: Server;
-  let privateKey: CryptoKey;
+  let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256');
-    privateKey = pair.privateKey as CryptoKey;
+    privateKey = pair.privateKey;
     const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
     // A stand-in for the Supabase project's published keys.
     jwks = createServer((request, response) => {

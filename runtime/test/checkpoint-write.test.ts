@@ -1,5 +1,5 @@
+import { initialState } from '@parley/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initialState } from '../src/engine/state.js';
 import { conversationUuid } from '../src/service/processing/conversation-id.js';
 import { type Checkpoint, CheckpointRepository } from '../src/service/repositories/checkpoint-repository.js';
 import { InboxRepository } from '../src/service/repositories/inbox-repository.js';

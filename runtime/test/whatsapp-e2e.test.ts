@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busChannels, MemoryBus } from '@parley/bus';
-import type { Db } from '@parley/db';
+import { type Db, LocalMediaStore } from '@parley/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../src/service/channels/channel.js';
 import { processesUsingProfile } from '../src/service/channels/whatsapp/browser-processes.js';
@@ -67,6 +67,7 @@ function runtimeOn(host: string): WhatsAppRuntime {
       join(dir, host),
     ),
     dataDir: join(dir, host),
+    mediaStore: new LocalMediaStore(join(dir, host, 'media')),
     metrics: new RuntimeMetrics({ defaultMetrics: false }),
     logger: createLogger('e2e', process.env.PARLEY_LOG_LEVEL ?? 'silent'),
   });
