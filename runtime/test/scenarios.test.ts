@@ -69,15 +69,14 @@ describe('parley test', () => {
     expect(result.status).toBe(0);
   });
 
-  if (existsSync(SHARED_SCENARIOS)) {
-    it('passes the shared public scenarios beside the repository', () => {
-      const files = jsonFiles(SHARED_SCENARIOS);
-      expect(files.length).toBeGreaterThan(0);
-      const result = parley(['test', ...files]);
-      expect(lines(result.stdout).at(-1)).toBe(`${files.length} passed, 0 failed`);
-      expect(result.status).toBe(0);
-    });
-  }
+  // Reported as skipped, not left out, on a checkout without that folder beside it.
+  it.skipIf(!existsSync(SHARED_SCENARIOS))('passes the shared public scenarios beside the repository', () => {
+    const files = jsonFiles(SHARED_SCENARIOS);
+    expect(files.length).toBeGreaterThan(0);
+    const result = parley(['test', ...files]);
+    expect(lines(result.stdout).at(-1)).toBe(`${files.length} passed, 0 failed`);
+    expect(result.status).toBe(0);
+  });
 
   it('fails a wrong scenario with exit 1 and a readable diff', () => {
     const scenario = JSON.parse(readFileSync(join(OWN_SCENARIOS, 'greeting.json'), 'utf8'));

@@ -2,7 +2,7 @@
  * Builders and checks shared by the unit tests (not part of the package build).
  * Documents are built as plain JSON on purpose: the validator must cope with anything.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
@@ -10,14 +10,19 @@ import type { Problem } from '../validation/problem.js';
 
 type Json = Record<string, unknown>;
 
-const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), 'scenarios');
+/** The conformance scenarios `parley test` runs: the one copy, kept with the runtime's tests. */
+export const SCENARIOS = join(dirname(fileURLToPath(import.meta.url)), '../../../runtime/test/scenarios');
 
-/** The Flow Documents of the public conformance scenarios (copied from /work/shared/scenarios). */
-export function scenarioFlows(): { file: string; flow: Json }[] {
-  return readdirSync(SCENARIOS)
-    .filter((file) => file.endsWith('.json'))
+/**
+ * The Flow Documents of the scenarios in `folder`. Throws when there are none, so a test fed from a
+ * folder that moved fails instead of quietly running no cases.
+ */
+export function scenarioFlows(folder = SCENARIOS): { file: string; flow: Json }[] {
+  const files = existsSync(folder) ? readdirSync(folder).filter((file) => file.endsWith('.json')) : [];
+  if (files.length === 0) throw new Error(`No scenario files (*.json) in ${folder}`);
+  return files
     .sort()
-    .map((file) => ({ file, flow: JSON.parse(readFileSync(join(SCENARIOS, file), 'utf8')).flow as Json }));
+    .map((file) => ({ file, flow: JSON.parse(readFileSync(join(folder, file), 'utf8')).flow as Json }));
 }
 
 export function node(id: string, type: string, config: unknown): Json {
