@@ -1,7 +1,7 @@
 import type { Db, Queryable } from '@parley/db';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type SeededFlow, seedConversation, seedFlow, uuidOf } from './support/results-seed.js';
 import { startTestApi, type TestApi } from './support/test-api.js';
 
@@ -402,6 +402,7 @@ describe('GET /flows/{id}/responses/export', () => {
       expect(whilePaused).toBeGreaterThan(0);
       expect(whilePaused).toBeLessThan(N / 2_000);
       controller.abort();
+      // Nothing happening has no event to await: these pauses give stray reads the time to show.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const afterAbort = chunkQueries;
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -436,11 +437,15 @@ describe('GET /flows/{id}/responses/export', () => {
     } finally {
       for (const controller of controllers) controller.abort();
     }
-    // Once they are gone, exports run again.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const again = await download(exportPath({ format: 'csv', version: '9' }));
-    expect(again.status).toBe(200);
-    await again.arrayBuffer();
+    // Once the server has seen them go, exports run again.
+    await vi.waitFor(
+      async () => {
+        const again = await download(exportPath({ format: 'csv', version: '9' }));
+        await again.arrayBuffer();
+        expect(again.status).toBe(200);
+      },
+      { timeout: 5_000, interval: 50 },
+    );
   });
 
   it('viewer allowed; another workspace’s flow is not found; bad format refused', async () => {

@@ -140,7 +140,6 @@ describe('building a flow in the editor, as an admin does', () => {
     expect(await page.locator('.react-flow__node').count()).toBe(5);
     await page.getByRole('button', { name: 'Tidy up the layout' }).click();
     await waitSaved(page);
-    await page.waitForTimeout(400);
     await screenshot(page, 'editor');
     await block(page, 'n3').click();
     await screenshot(page, 'editor-settings');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, apiLogin } from './support/api';
-import { choose, expectNoConsoleErrors, launchChromium, openPage, signIn } from './support/browser';
+import { choose, expectNoConsoleErrors, launchChromium, openPage, settled, signIn } from './support/browser';
 import { type ParleyServer, startParley } from './support/parley-server';
 
 const INVITEE = 'ines.invited@example.com';
@@ -17,7 +17,7 @@ let browser: Browser;
 let workspaceName: string;
 
 async function shot(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(250);
+  await settled(page);
   await page.screenshot({ path: join(SHOTS, `${name}.png`) });
 }
 

@@ -374,6 +374,7 @@ describe.skipIf(process.platform !== 'linux')('a WhatsApp number’s lifecycle i
     const [pollOfCy] = standin.sent().filter((m) => m.chatId === '15553000003@c.us' && m.poll !== undefined);
     await standin.votePoll((pollOfCy as { id: string }).id, cy, ['Large']);
     await waitForSentCount(standin, cy, 4, 20_000, logs);
+    // Time for a wrong extra message to show up: its absence has no event to await.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(sent(cy)).toEqual([ASK_NAME, ASK_PLAN, ASK_SIZE, 'Thanks Cy: basic, large.']);
     const restarts = watch.of(numberId, since).filter((u) => /too much memory/.test(u.detail ?? '')).length;

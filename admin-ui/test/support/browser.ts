@@ -49,9 +49,26 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole('heading', { name: 'Flows', exact: true }).waitFor();
 }
 
+/**
+ * Resolves once the page stands still: fonts loaded, no CSS animation or transition running, and
+ * the canvas viewport (animated by script when it fits or zooms) unchanged since the last frame.
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await page.waitForFunction(() => {
+    const state = window as unknown as { parleyLastViewport?: string };
+    const viewport = document.querySelector('.react-flow__viewport')?.getAttribute('style') ?? '';
+    const still =
+      viewport === state.parleyLastViewport &&
+      document.getAnimations().every((animation) => animation.playState !== 'running');
+    state.parleyLastViewport = viewport;
+    return still;
+  });
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.waitForTimeout(250);
+  await settled(page);
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
 }
 
