@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { isFlowNode, isTriggerNode } from '@/core/canvas';
+import { createEditorStore } from '../editor-store';
+import { ids, storeWithTemplate } from './test-store';
+
+describe('document slice', () => {
+  it('adds the first block with a Start card leading to it, selected, as an unsaved change', () => {
+    const store = createEditorStore();
+    store
+      .getState()
+      .load({ meta: { name: 'New' }, nodes: [], edges: [] }, { flowId: 'f', etag: '"1"', readOnly: false });
+    const id = store.getState().addNode('message', { x: 100, y: 100 });
+    const { nodes, edges, revision, saveStatus } = store.getState();
+    expect(nodes.filter(isTriggerNode)).toHaveLength(1);
+    expect(nodes.find((node) => node.id === id)).toMatchObject({ selected: true, type: 'message' });
+    expect(edges).toEqual([expect.objectContaining({ target: id, sourceHandle: 'start' })]);
+    expect(revision).toBe(1);
+    expect(saveStatus).toBe('dirty');
+  });
+
+  it('adds later blocks alone, and deselects the rest', () => {
+    const store = storeWithTemplate();
+    const before = store.getState().nodes.length;
+    store.getState().select('n1');
+    const id = store.getState().addNode('end', { x: 0, y: 0 });
+    const { nodes } = store.getState();
+    expect(nodes).toHaveLength(before + 1);
+    expect(nodes.filter((node) => node.selected).map((node) => node.id)).toEqual([id]);
+  });
+
+  it('changes a block’s settings only when they differ', () => {
+    const store = storeWithTemplate();
+    const block = store.getState().nodes.find(isFlowNode);
+    if (block === undefined) throw new Error('The template has no block');
+    const revision = store.getState().revision;
+    store.getState().updateConfig(block.id, block.data.config, 'prompt');
+    expect(store.getState().revision).toBe(revision);
+    store.getState().updateConfig(block.id, { ...(block.data.config as object), note: 'x' }, 'note');
+    expect(store.getState().revision).toBe(revision + 1);
+  });
+
+  it('deletes a node with every connection to or from it', () => {
+    const store = storeWithTemplate();
+    store.getState().deleteNode('n2');
+    const { nodes, edges } = store.getState();
+    expect(ids(nodes)).not.toContain('n2');
+    expect(edges.filter((edge) => edge.source === 'n2' || edge.target === 'n2')).toEqual([]);
+  });
+
+  it('deletes the selection, and does nothing when nothing is selected', () => {
+    const store = storeWithTemplate();
+    const revision = store.getState().revision;
+    store.getState().deleteSelection();
+    expect(store.getState().revision).toBe(revision);
+    store.getState().select('n3');
+    store.getState().deleteSelection();
+    expect(ids(store.getState().nodes)).not.toContain('n3');
+  });
+
+  it('lets the canvas move and select, but never remove, nodes; read-only, only select', () => {
+    const store = storeWithTemplate();
+    store.getState().onNodesChange([{ type: 'remove', id: 'n1' }]);
+    expect(ids(store.getState().nodes)).toContain('n1');
+    store.getState().onNodesChange([{ type: 'position', id: 'n1', position: { x: 7, y: 8 } }]);
+    expect(store.getState().nodes.find((node) => node.id === 'n1')?.position).toEqual({ x: 7, y: 8 });
+
+    store.getState().setReadOnly(true);
+    store.getState().onNodesChange([{ type: 'position', id: 'n1', position: { x: 0, y: 0 } }]);
+    store.getState().onNodesChange([{ type: 'select', id: 'n1', selected: true }]);
+    const n1 = store.getState().nodes.find((node) => node.id === 'n1');
+    expect(n1?.position).toEqual({ x: 7, y: 8 });
+    expect(n1?.selected).toBe(true);
+  });
+
+  it('refuses every edit of a read-only flow', () => {
+    const store = storeWithTemplate();
+    store.getState().setReadOnly(true);
+    const before = store.getState();
+    expect(store.getState().addNode('end', { x: 0, y: 0 })).toBeNull();
+    store.getState().deleteNode('n1');
+    store.getState().setMeta({ name: 'Renamed' });
+    store.getState().applyPositions(new Map([['n1', { x: 1, y: 1 }]]));
+    expect(store.getState().nodes).toBe(before.nodes);
+    expect(store.getState().meta).toBe(before.meta);
+    expect(store.getState().revision).toBe(before.revision);
+  });
+});

@@ -1,0 +1,186 @@
+import type { NodeType } from '@parley/schemas';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+} from '@xyflow/react';
+import {
+  type Canvas,
+  type CanvasEdge,
+  type CanvasFlowNode,
+  type CanvasNode,
+  connect,
+  createNode,
+  createTrigger,
+  type FlowMeta,
+  isFlowNode,
+  isTriggerNode,
+  pruneDanglingEdges,
+  TRIGGER_OFFSET,
+  type TriggerNode,
+  type TriggerSettings,
+} from '@/core/canvas';
+import type { GetEditor, SetEditor } from './editor-state';
+import type { Edits } from './history-slice';
+
+/** The flow on the canvas and every edit of it. */
+export interface DocumentSlice extends Canvas {
+  /** Bumped whenever the document (not just the view) changes. */
+  revision: number;
+  onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange<CanvasEdge>[]) => void;
+  onConnect: (connection: Connection) => void;
+  addNode: (type: NodeType, position: { x: number; y: number }) => string | null;
+  updateConfig: (nodeId: string, config: unknown, field?: string) => void;
+  updateTrigger: (nodeId: string, trigger: TriggerSettings, field?: string) => void;
+  addTrigger: (position: { x: number; y: number }) => void;
+  setMeta: (meta: FlowMeta, field?: string) => void;
+  deleteSelection: () => void;
+  deleteNode: (nodeId: string) => void;
+  applyPositions: (positions: Map<string, { x: number; y: number }>) => void;
+}
+
+export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits): DocumentSlice {
+  return {
+    meta: { name: '' },
+    nodes: [],
+    edges: [],
+    revision: 0,
+
+    onNodesChange: (changes) => {
+      const { readOnly, nodes } = get();
+      const allowed = readOnly
+        ? changes.filter((change) => change.type === 'select' || change.type === 'dimensions')
+        : changes.filter((change) => change.type !== 'remove');
+      if (allowed.length === 0) return;
+      const moves = allowed.filter((change) => change.type === 'position');
+      if (moves.some((change) => change.type === 'position' && change.dragging)) edits.dragStarted();
+      const next = applyNodeChanges(allowed, nodes);
+      const ended = moves.some((change) => change.type === 'position' && change.dragging === false);
+      if (ended && edits.dragEnded()) edits.commit({ nodes: next });
+      else set({ nodes: next });
+    },
+
+    onEdgesChange: (changes) => {
+      const allowed = changes.filter((change) => change.type === 'select');
+      if (allowed.length > 0) set({ edges: applyEdgeChanges(allowed, get().edges) });
+    },
+
+    onConnect: (connection) => {
+      if (get().readOnly) return;
+      const { nodes, edges } = get();
+      const next = connect(nodes, edges, connection);
+      if (next === edges) return;
+      edits.record();
+      edits.commit({ edges: next });
+    },
+
+    addNode: (type, position) => {
+      if (get().readOnly) return null;
+      edits.record();
+      const { nodes, edges } = get();
+      const block = createNode(
+        type,
+        position,
+        nodes.map((node) => node.id),
+      );
+      const deselected = nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
+      const additions: CanvasNode[] = [{ ...block, selected: true }];
+      let nextEdges = edges;
+      if (!nodes.some(isTriggerNode)) {
+        const start = createTrigger({ nodes }, block.id, {
+          x: position.x + TRIGGER_OFFSET.x,
+          y: position.y + TRIGGER_OFFSET.y,
+        });
+        additions.unshift(start.node);
+        if (start.edge) nextEdges = [...edges, start.edge];
+      }
+      edits.commit({ nodes: [...deselected, ...additions], edges: nextEdges });
+      return block.id;
+    },
+
+    updateConfig: (nodeId, config, field) => {
+      if (get().readOnly) return;
+      const current = get().nodes.find((node) => node.id === nodeId);
+      if (current === undefined || !isFlowNode(current)) return;
+      if (JSON.stringify(current.data.config) === JSON.stringify(config)) return;
+      edits.record(`config:${nodeId}:${field ?? '*'}`);
+      const nodes = get().nodes.map((node) =>
+        node.id === nodeId ? ({ ...node, data: { ...node.data, config } } as CanvasFlowNode) : node,
+      );
+      edits.commit({ nodes, edges: pruneDanglingEdges(nodes, get().edges) });
+    },
+
+    updateTrigger: (nodeId, trigger, field) => {
+      if (get().readOnly) return;
+      const current = get().nodes.find((node) => node.id === nodeId);
+      if (current === undefined || !isTriggerNode(current)) return;
+      if (JSON.stringify(current.data.trigger) === JSON.stringify(trigger)) return;
+      edits.record(`trigger:${nodeId}:${field ?? '*'}`);
+      edits.commit({
+        nodes: get().nodes.map((node) =>
+          node.id === nodeId ? ({ ...node, data: { trigger } } as TriggerNode) : node,
+        ),
+      });
+    },
+
+    addTrigger: (position) => {
+      if (get().readOnly) return;
+      edits.record();
+      const { nodes } = get();
+      const { node } = createTrigger({ nodes }, null, position);
+      edits.commit({
+        nodes: [
+          ...nodes.map((n) => (n.selected ? { ...n, selected: false } : n)),
+          { ...node, selected: true },
+        ],
+      });
+    },
+
+    setMeta: (meta, field) => {
+      if (get().readOnly) return;
+      if (JSON.stringify(meta) === JSON.stringify(get().meta)) return;
+      edits.record(`meta:${field ?? '*'}`);
+      edits.commit({ meta });
+    },
+
+    deleteSelection: () => {
+      if (get().readOnly) return;
+      const { nodes, edges } = get();
+      const doomed = new Set(nodes.filter((node) => node.selected).map((node) => node.id));
+      const doomedEdges = edges.filter(
+        (edge) => edge.selected || doomed.has(edge.source) || doomed.has(edge.target),
+      );
+      if (doomed.size === 0 && doomedEdges.length === 0) return;
+      edits.record();
+      const gone = new Set(doomedEdges.map((edge) => edge.id));
+      edits.commit({
+        nodes: nodes.filter((node) => !doomed.has(node.id)),
+        edges: edges.filter((edge) => !gone.has(edge.id)),
+      });
+    },
+
+    deleteNode: (nodeId) => {
+      if (get().readOnly) return;
+      edits.record();
+      const { nodes, edges } = get();
+      edits.commit({
+        nodes: nodes.filter((node) => node.id !== nodeId),
+        edges: edges.filter((edge) => edge.source !== nodeId && edge.target !== nodeId),
+      });
+    },
+
+    applyPositions: (positions) => {
+      if (get().readOnly) return;
+      edits.record();
+      edits.commit({
+        nodes: get().nodes.map((node) => {
+          const position = positions.get(node.id);
+          return position === undefined ? node : { ...node, position };
+        }),
+      });
+    },
+  };
+}
