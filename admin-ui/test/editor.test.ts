@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   block,
@@ -16,9 +16,15 @@ import { type ParleyServer, startParley } from './support/parley-server';
 
 let parley: ParleyServer;
 let browser: Browser;
+/** One page walks through every scenario below, in order: each builds on the flow the last left. */
+let page: Page;
+let errors: string[];
+let settings: Locator;
 
 beforeAll(async () => {
   [parley, browser] = await Promise.all([startParley(), launchChromium()]);
+  ({ page, errors } = await openPage(browser, parley.url));
+  settings = page.getByRole('complementary', { name: /settings/ });
 }, 90_000);
 
 afterAll(async () => {
@@ -27,8 +33,7 @@ afterAll(async () => {
 });
 
 describe('building a flow in the editor, as an admin does', () => {
-  it('signs in, builds message → email question → plan choice → end, fixes a problem, previews, publishes', async () => {
-    const { page, errors } = await openPage(browser, parley.url);
+  it('signs in and creates a blank flow', async () => {
     await page.goto('/');
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'sign-in');
@@ -42,8 +47,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.getByRole('radio', { name: /Blank/ }).click();
     await page.getByRole('button', { name: 'Create flow' }).click();
     await page.getByText('This flow is empty').waitFor();
-    const settings = page.getByRole('complementary', { name: /settings/ });
+  });
 
+  it('drops a message from the palette; the first block gets a Start', async () => {
     // 1. A message: dropped from the palette; the first block gets a Start.
     await dropNode(page, 'Send message', 460, 150);
     await block(page, 'n1').waitFor();
@@ -51,7 +57,9 @@ describe('building a flow in the editor, as an admin does', () => {
     const message = settings.getByRole('textbox', { name: 'Message' });
     await message.fill('Welcome! Let’s get you set up.');
     await block(page, 'n1').getByText('Welcome! Let’s get you set up.').waitFor();
+  });
 
+  it('adds an email question with a retry after the message', async () => {
     // 2. An email question with a retry.
     await dropNode(page, 'Question', 460, 340);
     await block(page, 'n2').waitFor();
@@ -65,7 +73,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await block(page, 'n2').getByText('Email → {{email}}').waitFor();
     await connect(page, 'n1', 'next', 'n2');
     await page.locator('.react-flow__edge').nth(1).waitFor();
+  });
 
+  it('adds a plan choice; a problem shows inline, on the block and in the list', async () => {
     // 3. A plan question with two choices, each its own outcome.
     await dropNode(page, 'Question', 170, 470);
     await block(page, 'n3').waitFor();
@@ -89,7 +99,9 @@ describe('building a flow in the editor, as an admin does', () => {
       .locator('[data-testid="problem-badge"][data-severity="error"]')
       .waitFor({ state: 'detached' });
     await connect(page, 'n2', 'next', 'n3');
+  });
 
+  it('ends the flow from both choices, with no problem left', async () => {
     // 4. The end, reached from both choices.
     await dropNode(page, 'End', 480, 560);
     await block(page, 'n4').waitFor();
@@ -100,7 +112,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await connect(page, 'n3', 'c2', 'n4');
     await page.getByTestId('problems-summary').filter({ hasText: 'No problems' }).waitFor();
     expect(await page.locator('.react-flow__edge').count()).toBe(5);
+  });
 
+  it('selects the block a problem is about from the problems list; undo reverts the edit', async () => {
     // The problems list selects the block it is about.
     await settings.getByRole('button', { name: 'Close settings' }).click();
     await block(page, 'n4').click();
@@ -113,7 +127,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.keyboard.press('Control+z');
     expect(await settings.getByRole('textbox', { name: 'Last message' }).inputValue()).toContain('Thanks!');
     await page.getByTestId('problems-summary').filter({ hasText: 'No problems' }).waitFor();
+  });
 
+  it('undoes and redoes a block; copies, pastes and deletes with the keyboard', async () => {
     // Undo and redo a new block; copy, paste and delete with the keyboard.
     await page.locator('.react-flow__pane').click({ position: { x: 600, y: 80 } });
     await dropNode(page, 'Wait', 620, 420);
@@ -133,7 +149,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.keyboard.press('Delete');
     await block(page, 'n5').waitFor({ state: 'detached' });
     await waitSaved(page);
+  });
 
+  it('keeps the saved draft across a reload, and tidies it up', async () => {
     // The draft was saved: it is all there after a reload.
     await page.reload();
     await block(page, 'n4').waitFor();
@@ -144,7 +162,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await block(page, 'n3').click();
     await screenshot(page, 'editor-settings');
     await block(page, 'n2').click();
+  });
 
+  it('previews the questions as a form that follows the flow', async () => {
     // The form preview: the questions as a form, computed locally, updating as the flow changes.
     await page.getByRole('button', { name: 'Preview form' }).click();
     const preview = page.getByRole('complementary', { name: 'Form preview' });
@@ -157,7 +177,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await preview.getByText('Sorry, that is not a valid answer. Please try again.').waitFor();
     await screenshot(page, 'form-preview');
     await page.getByRole('button', { name: 'Preview form' }).click();
+  });
 
+  it('publishes version 1, then shows a change as a readable difference', async () => {
     // Publish: the first version, then a change shows up as a readable difference.
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const publish = page.getByRole('dialog', { name: 'Publish version 1' });
@@ -174,7 +196,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await second.getByText('Message “n1”: text changed').waitFor();
     await screenshot(page, 'publish-diff');
     await second.getByRole('button', { name: 'Cancel' }).click();
+  });
 
+  it('lists the versions and shows version 1 read-only', async () => {
     // Version history: version 1 is live.
     await page.getByRole('button', { name: 'Versions' }).click();
     const history = page.getByRole('dialog', { name: 'Version history' });
@@ -185,7 +209,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await block(page, 'n1').getByText('Welcome! Let’s get you set up.').waitFor();
     await page.getByRole('button', { name: 'Back to the draft' }).click();
     await block(page, 'n1').getByText('Hi there!').waitFor();
+  });
 
+  it('chats with the draft in the live test, to the end', async () => {
     // Live test: chat with the draft through the simulator, to the end.
     await page.getByRole('button', { name: 'Live test' }).click();
     const live = page.getByRole('complementary', { name: 'Live test' });
@@ -210,7 +236,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await liveAnswers.getByText('ana@example.com').waitFor();
     await liveAnswers.getByText('pro', { exact: true }).waitFor();
     await screenshot(page, 'live-test');
+  });
 
+  it('shows that conversation in the analytics on the canvas', async () => {
     // The same conversation in the per-node analytics on the canvas (test data included).
     await page.getByRole('button', { name: 'Close live test' }).click();
     await page.getByRole('button', { name: 'Show analytics' }).click();
@@ -221,7 +249,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.getByTestId('analytics-n2').filter({ hasText: '1 reached1 answered0 dropped' }).waitFor();
     await screenshot(page, 'editor-analytics');
     await page.getByRole('button', { name: 'Show analytics' }).click();
+  });
 
+  it('lists the flow as published', async () => {
     // Back on the list: published, version 1.
     await page.getByRole('link', { name: 'Back to flows' }).click();
     await page
@@ -229,7 +259,9 @@ describe('building a flow in the editor, as an admin does', () => {
       .getByText('Published · v1')
       .waitFor();
     await screenshot(page, 'flows');
+  });
 
+  it('lists the responses, and exports them as CSV', async () => {
     // Responses: the live test's answers, with test data included; exported as CSV.
     await page.getByRole('link', { name: 'Responses' }).click();
     await page.getByRole('heading', { name: 'Choose a flow' }).waitFor();
@@ -258,14 +290,18 @@ describe('building a flow in the editor, as an admin does', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/,\+\d+,,0,completed,.*,ana@example\.com,pro$/);
     expect(file.suggestedFilename()).toMatch(/\.csv$/);
+  });
 
+  it('charts the funnel of that conversation', async () => {
     // Analytics: the funnel of the same conversation.
     await page.getByRole('tab', { name: 'Analytics' }).click();
     const stats = page.getByRole('region', { name: 'Analytics' });
     await stats.getByText('100%').waitFor();
     await stats.getByTestId('funnel-n2').getByText('Your email address?').waitFor();
     await screenshot(page, 'analytics');
+  });
 
+  it('filters the conversations and opens a transcript', async () => {
     // Conversations: the live test shows with test data; filtered by flow and status; its transcript.
     await page.getByRole('link', { name: 'Conversations' }).click();
     await page.getByRole('heading', { name: 'No conversations match' }).waitFor();
@@ -287,7 +323,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.keyboard.press('Escape');
     await choose(page, page, 'Status', 'With a person');
     await page.getByRole('heading', { name: 'No conversations match' }).waitFor();
+  });
 
+  it('adds a number, connects it, logs it out and deletes it', async () => {
     // Numbers: add one (the phone is checked inline), see its status, connect (the state comes live
     // from the event stream; without WhatsApp it does not get further than starting/reconnecting).
     await page.getByRole('link', { name: 'Numbers' }).click();
@@ -328,6 +366,9 @@ describe('building a flow in the editor, as an admin does', () => {
     await number.getByRole('button', { name: 'Delete +14155550123' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete number' }).click();
     await page.getByRole('heading', { name: 'No numbers yet' }).waitFor();
+  });
+
+  it('logged no error in the browser console', () => {
     expectNoConsoleErrors(errors);
-  }, 180_000);
+  });
 });
