@@ -32,6 +32,9 @@ export default defineConfig({
         resolve: { alias: fromSources },
         test: {
           name: 'unit',
+          // Files share a worker's modules instead of importing them afresh: a quarter of the time.
+          // Unit tests keep no global state (they restore timers and the environment they change).
+          isolate: false,
           include: [
             '{shared-schemas,engine,db,bus,runtime,admin-api,admin-ui}/src/**/*.test.ts',
             'test/configuration.test.ts',
