@@ -89,6 +89,7 @@ describe('sign-in throttling', () => {
         'The email or password is not right. After a wrong try, wait a few seconds before the next one.',
       details: null,
     });
+    // Waiting out the throttle is the behaviour under test.
     await sleep(1_100);
     expect((await signIn(api, email, PASSWORD)).status).toBe(200);
   });
@@ -100,6 +101,7 @@ describe('sign-in throttling', () => {
       const reply = await signIn(api, email, `wrong ${i}`);
       expect(reply.status).toBe(401);
       waits.push(reply.retryAfter ?? '');
+      // Waits out each Retry-After, as a client that follows it does.
       await sleep(Number(reply.retryAfter) * 1000 + 100);
     }
     expect(waits).toEqual(['1', '2', '4']);

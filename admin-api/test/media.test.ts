@@ -206,6 +206,7 @@ describe.each(backends)('received files in $name', (backend) => {
     const tampered = (link as string).replace(/signature=[^&]+/, 'signature=forged');
     expect((await fetch(tampered)).status).toBe(404);
 
+    // Outliving the link is the behaviour under test.
     await new Promise((resolve) => setTimeout(resolve, LINK_TTL_MS + 1100));
     const late = await fetch(link as string);
     expect(late.status).toBe(410);

@@ -79,6 +79,7 @@ describe('a runtime SIGKILLed under load', () => {
        group by direction, status order by 1, 2`,
       [numberId],
     );
+    // Down for a moment while the contacts keep writing: the outage is the behaviour under test.
     await new Promise((resolve) => setTimeout(resolve, 500));
     runtime = await start();
     const restartedAt = Date.now();

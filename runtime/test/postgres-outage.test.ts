@@ -56,6 +56,7 @@ describe('Postgres unreachable for a few seconds', () => {
     const atOutage = await processedInbound(env.database.db, numberId);
     await proxy.pause();
     const outageStarted = Date.now();
+    // Into the outage, which lasts OUTAGE_MS: its length is the behaviour under test.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const ready = await fetch(`${runtime.base}/readyz`, {
       headers: internalAuth,

@@ -94,6 +94,7 @@ describe('publishing a new version to a running runtime', () => {
       JSON.stringify({ type: 'flow_published', workspaceId, flowId, versionId: v2 }),
     );
     expect(receivers).toBe(1);
+    // The runtime only drops its cache on the announcement, which it does not report: a moment for it.
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     await say('+1555000B', 'hi', ['V2: your name?']);

@@ -71,6 +71,7 @@ describe('number ownership on Redis', () => {
     const a = process_('a', 600).ownership;
     const b = process_('b', 600).ownership;
     expect(await a.tryAcquire(numberId)).not.toBeNull();
+    // Outliving the lease's length is the behaviour under test.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(a.owns(numberId)).toBe(true);
     expect(await b.tryAcquire(numberId)).toBeNull();
@@ -145,6 +146,7 @@ describe('number ownership without Redis', () => {
     });
     expect(await local.tryAcquire(numberId)).toBe(1);
     expect(await local.tryAcquire(numberId)).toBe(1);
+    // Outliving the lease's length is the behaviour under test.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(local.owns(numberId)).toBe(true);
     expect(await local.isCurrent(numberId)).toBe(true);
