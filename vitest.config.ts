@@ -37,7 +37,7 @@ export default defineConfig({
           isolate: false,
           include: [
             '{shared-schemas,engine,db,bus,runtime,admin-api,admin-ui}/src/**/*.test.ts',
-            'test/configuration.test.ts',
+            'test/{configuration,test-tiers}.test.ts',
           ],
         },
       },
