@@ -37,7 +37,7 @@ export default defineConfig({
           isolate: false,
           include: [
             '{shared-schemas,engine,db,bus,runtime,admin-api,admin-ui}/src/**/*.test.ts',
-            'test/{configuration,test-tiers}.test.ts',
+            'test/{configuration,test-tiers,sql-in-repositories}.test.ts',
           ],
         },
       },
@@ -45,7 +45,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{db,bus,runtime,admin-api}/test/**/*.test.ts', 'test/deploy-files.test.ts'],
+          // The codebase checks (import rules, node types, the scaffolder) need no service but take a
+          // while: they build or cruise the whole tree.
+          include: [
+            '{db,bus,runtime,admin-api}/test/**/*.test.ts',
+            'test/{deploy-files,import-rules,node-types,new-node}.test.ts',
+          ],
           exclude: [
             ...configDefaults.exclude,
             'runtime/test/whatsapp-*.test.ts',

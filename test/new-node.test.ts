@@ -44,7 +44,7 @@ afterAll(() => {
 
 describe('npm run new:node', () => {
   it('refuses a bad, reserved or existing type name', () => {
-    for (const [name, reason] of [
+    for (const [name, reason] of <[string, string][]>[
       ['Send-Sticker', 'is not a node type name'],
       ['trigger', 'is reserved'],
       ['question', 'already exists'],

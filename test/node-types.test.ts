@@ -39,9 +39,9 @@ function isProduction(file: string): boolean {
 }
 
 /** Whether a type is the node types (or a union holding all of them): only then is a literal one. */
-function expectsNodeType(type: ts.Type | undefined): boolean {
-  if (type === undefined) return false;
-  const members = type.isUnion() ? type.types : [type];
+/** Whether the types together are (at least) the union of every node type. */
+function expectsNodeType(...types: (ts.Type | undefined)[]): boolean {
+  const members = types.flatMap((type) => (type === undefined ? [] : type.isUnion() ? type.types : [type]));
   const literals = new Set(members.flatMap((member) => (member.isStringLiteral() ? [member.value] : [])));
   return NODE_TYPES.every((nodeType) => literals.has(nodeType));
 }
@@ -57,17 +57,16 @@ function comparedWith(node: ts.Node, checker: ts.TypeChecker): ts.Type | undefin
 }
 
 /** The `type` a node-shaped object literal may take, for `{ type: 'end', ... }`. */
-function propertyExpects(node: ts.Node, checker: ts.TypeChecker): ts.Type | undefined {
+function propertyExpects(node: ts.Node, checker: ts.TypeChecker): ts.Type[] {
   const property = node.parent;
-  if (!ts.isPropertyAssignment(property) || property.name.getText() !== 'type') return undefined;
+  if (!ts.isPropertyAssignment(property) || property.name.getText() !== 'type') return [];
   const shape = checker.getContextualType(property.parent);
-  if (shape === undefined) return undefined;
+  if (shape === undefined) return [];
   const members = shape.isUnion() ? shape.types : [shape];
-  const types = members.flatMap((member) => {
+  return members.flatMap((member) => {
     const symbol = member.getProperty('type');
     return symbol === undefined ? [] : [checker.getTypeOfSymbol(symbol)];
   });
-  return types.length === 0 ? undefined : checker.getUnionType(types);
 }
 
 const equality = new Set([
@@ -101,9 +100,9 @@ function namedNodeTypes(pkg: string): string[] {
       if (
         (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) &&
         nodeTypes.has(node.text) &&
-        [checker.getContextualType(node), comparedWith(node, checker), propertyExpects(node, checker)].some(
-          expectsNodeType,
-        )
+        (expectsNodeType(checker.getContextualType(node)) ||
+          expectsNodeType(comparedWith(node, checker)) ||
+          expectsNodeType(...propertyExpects(node, checker)))
       ) {
         const { line } = source.getLineAndCharacterOfPosition(node.getStart());
         found.push(`${path.relative(root, file)}:${line + 1} names '${node.text}'`);

@@ -131,7 +131,7 @@ describe('how a flow reads answers', () => {
     await choose(dialog, page, 'Language and region', 'German (Germany) · de-DE');
     await dialog.getByLabel('Time zone').fill('Europe/Berlinn');
     await dialog.getByRole('button', { name: 'Save settings' }).click();
-    await dialog.getByText('"Europe/Berlinn" is not a time zone Parley knows.', { exact: false }).waitFor();
+    await dialog.getByText('“Europe/Berlinn” is not a time zone Parley knows.', { exact: false }).waitFor();
     await screenshot(page, 'flow-settings-time-zone-error');
     await dialog.getByLabel('Time zone').fill('Europe/Berlin');
     await dialog.getByRole('button', { name: 'Save settings' }).click();

@@ -125,7 +125,7 @@ describe('warnings about silent failures', () => {
     const warnings = pairs(validateFlow(doc).warnings);
     expect(warnings).toContainEqual([
       '/nodes/0/config/url',
-      expect.stringContaining('192.168.1.10 is a private or local address'),
+      expect.stringContaining('“192.168.1.10” is a private or local address'),
     ]);
     expect(warnings).toContainEqual(['/nodes/0', expect.stringContaining('Connect “Failure” to tell them.')]);
   });

@@ -31,7 +31,7 @@ export function settingsProblems(settings: FlowSettings | undefined): Problem[] 
     problems.push(
       error(
         '/settings/timeZone',
-        `"${settings.timeZone}" is not a time zone Parley knows. Use a name such as Europe/Berlin or America/Sao_Paulo.`,
+        `“${settings.timeZone}” is not a time zone Parley knows. Use a name such as Europe/Berlin or America/Sao_Paulo.`,
       ),
     );
   }
@@ -39,7 +39,7 @@ export function settingsProblems(settings: FlowSettings | undefined): Problem[] 
     problems.push(
       warning(
         '/settings/locale',
-        `"${settings.locale}" is not a language Parley knows, so dates and numbers are read as without a language. Use a code such as en-GB, de-DE or pt-BR.`,
+        `“${settings.locale}” is not a language Parley knows, so dates and numbers are read as without a language. Use a code such as en-GB, de-DE or pt-BR.`,
       ),
     );
   }
