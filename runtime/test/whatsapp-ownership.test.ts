@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '@parley/db';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LoginProfileRepository } from '../src/service/channels/whatsapp/login-profile-repository.js';
 import {
   LocalBackend,
   NotOwnerError,
   NumberOwnership,
   RedlockBackend,
 } from '../src/service/channels/whatsapp/number-ownership.js';
-import { SessionRepository } from '../src/service/channels/whatsapp/session-repository.js';
 import { seedPublishedFlow } from './support/seed.js';
 import { createTestDatabase, createTestRedis, TEST_REDIS_URL } from './support/test-env.js';
 
@@ -21,7 +21,7 @@ let prefix: string;
 let cleanup: () => Promise<void>;
 let admin: Redis;
 const connections: Redis[] = [];
-const repository = new SessionRepository();
+const repository = new LoginProfileRepository();
 
 beforeAll(async () => {
   ({ db, drop } = await createTestDatabase());

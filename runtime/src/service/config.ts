@@ -38,7 +38,7 @@ export interface RuntimeConfig {
   /** Send pacing for WhatsApp numbers (ban avoidance) and for simulator numbers. */
   whatsappSendPolicy: SendPolicy;
   simulatorSendPolicy: SendPolicy;
-  /** WhatsApp sessions (absent: no session manager). See docs/whatsapp.md. */
+  /** WhatsApp sessions (absent: no connection manager). See docs/whatsapp.md. */
   whatsapp?: WhatsAppConfig;
 }
 

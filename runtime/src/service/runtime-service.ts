@@ -137,7 +137,7 @@ export class RuntimeService {
   private readonly effects: EffectRunner;
   private readonly unsubscribes: (() => Promise<void>)[] = [];
   private readonly channels: Record<string, Channel | undefined>;
-  /** The WhatsApp session manager, unless disabled or a WhatsApp channel was passed in. */
+  /** The WhatsApp connection manager, unless disabled or a WhatsApp channel was passed in. */
   private readonly whatsapp: WhatsAppRuntime | null = null;
 
   private constructor(

@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '@parley/db';
-import type { SessionState } from './session-state.js';
+import type { ConnectionState } from './connection-state.js';
 
 /**
  * A number's WhatsApp connection as stored: its state (`numbers.state`, with its history in
@@ -13,7 +13,7 @@ export class ConnectionStateRepository {
   async record(
     db: Db,
     numberId: string,
-    transition: { state: SessionState; detail: string | undefined; owner: string; fence: number | null },
+    transition: { state: ConnectionState; detail: string | undefined; owner: string; fence: number | null },
   ): Promise<boolean> {
     const { state, detail, owner, fence } = transition;
     return db.transaction(async (tx) => {

@@ -5,24 +5,24 @@ import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
 import { FlowRepository } from '../../repositories/flow-repository.js';
 import type { ChannelHost } from '../channel.js';
+import { ConnectionManager, ownerName } from './connection-manager.js';
+import { ConnectionRecorder } from './connection-recorder.js';
 import { ConnectionStateRepository } from './connection-state-repository.js';
+import { LoginProfileRepository } from './login-profile-repository.js';
+import { LoginProfileStore } from './login-profile-store.js';
 import { fetchMedia, type MediaStorage, StoreMediaStorage } from './media-storage.js';
 import { LocalBackend, NumberOwnership, RedlockBackend } from './number-ownership.js';
 import { SentRepository } from './sent-repository.js';
-import { ownerName, SessionManager } from './session-manager.js';
-import { SessionRecorder } from './session-recorder.js';
-import { SessionRepository } from './session-repository.js';
-import { SessionStore } from './session-store.js';
 import type { WaClientFactory } from './wa-client.js';
 import { WhatsAppChannel } from './whatsapp-channel.js';
 import type { WhatsAppConfig } from './whatsapp-config.js';
 import { WhatsAppMetrics } from './whatsapp-metrics.js';
 
 export type { SessionUpdate } from '@parley/bus';
-export type { SessionState } from './session-state.js';
+export type { ConnectionState } from './connection-state.js';
 export type { WaClient, WaClientFactory, WaClientOptions } from './wa-client.js';
 export { type WhatsAppConfig, whatsappConfigFromEnv } from './whatsapp-config.js';
-export { SessionManager, WhatsAppChannel };
+export { ConnectionManager, WhatsAppChannel };
 
 export interface WhatsAppDeps {
   db: Db;
@@ -45,10 +45,10 @@ export interface WhatsAppDeps {
   onSendable?: (numberId: string) => void;
 }
 
-/** The WhatsApp side of a runtime: the channel for the dispatcher and the session manager. */
+/** The WhatsApp side of a runtime: the channel for the dispatcher and the connection manager. */
 export interface WhatsAppRuntime {
   channel: WhatsAppChannel;
-  manager: SessionManager;
+  manager: ConnectionManager;
   start(): Promise<void>;
   stop(): Promise<void>;
   describe(): Record<string, unknown>;
@@ -76,7 +76,7 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
       ))();
     return cipher;
   };
-  const repository = new SessionRepository();
+  const repository = new LoginProfileRepository();
   const sent = new SentRepository();
   const connections = new ConnectionStateRepository();
   const ownership = new NumberOwnership({
@@ -87,14 +87,14 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
     prefix: deps.prefix,
     leaseMs: config.leaseMs,
   });
-  const manager = new SessionManager({
+  const manager = new ConnectionManager({
     db,
     bus: deps.bus,
     host: deps.host,
     config,
     ownership,
-    store: new SessionStore({ db, repository, cipher: resolveCipher, owner, logger }),
-    recorder: new SessionRecorder({ db, bus: deps.bus, connections, owner, logger }),
+    store: new LoginProfileStore({ db, repository, cipher: resolveCipher, owner, logger }),
+    recorder: new ConnectionRecorder({ db, bus: deps.bus, connections, owner, logger }),
     connections,
     sent,
     media: deps.media ?? new StoreMediaStorage(db, deps.mediaStore, new FlowRepository()),

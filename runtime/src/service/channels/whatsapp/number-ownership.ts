@@ -2,7 +2,7 @@ import type { Db } from '@parley/db';
 import type { Redis } from 'ioredis';
 import Redlock, { type Lock } from 'redlock';
 import { MemoryLocker } from '../../adapters/memory-locker.js';
-import type { SessionRepository } from './session-repository.js';
+import type { LoginProfileRepository } from './login-profile-repository.js';
 
 /** Where leases are kept: Redlock on Redis across processes, or this process alone (embedded). */
 export interface LeaseBackend {
@@ -84,7 +84,7 @@ interface Held {
 export interface OwnershipDeps {
   backend: LeaseBackend;
   db: Db;
-  repository: SessionRepository;
+  repository: LoginProfileRepository;
   /** This process, as recorded in `whatsapp_leases.owner` and `session_events.owner`. */
   owner: string;
   prefix: string;

@@ -5,7 +5,7 @@ import type { SentPoll, SentRepository } from './sent-repository.js';
 import { chatIdOf, planOutbound, visibleTextOf, type WaOutboundPart } from './translate-outbound.js';
 import type { WaClient, WaMedia } from './wa-client.js';
 
-/** What the channel needs from the session manager. */
+/** What the channel needs from the connection manager. */
 export interface SendingPort {
   /** Connected and owned here. */
   canSend(numberId: string): boolean;

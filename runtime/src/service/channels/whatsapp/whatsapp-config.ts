@@ -25,7 +25,7 @@ export type WebCacheSetting =
   | { type: 'none' };
 
 export interface WhatsAppConfig {
-  /** Run the session manager (default on; with no number to connect it launches nothing). */
+  /** Run the connection manager (default on; with no number to connect it launches nothing). */
   enabled: boolean;
   chromiumPath: string;
   chromiumArgs: string[];

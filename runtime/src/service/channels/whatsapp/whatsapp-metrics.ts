@@ -1,5 +1,5 @@
 import { Gauge, type Registry } from 'prom-client';
-import { SESSION_STATES, type SessionState } from './session-state.js';
+import { CONNECTION_STATES, type ConnectionState } from './connection-state.js';
 
 /** Per-number gauges: `parley_whatsapp_state` (1 for the current state) and browser memory. */
 export class WhatsAppMetrics {
@@ -21,8 +21,8 @@ export class WhatsAppMetrics {
     });
   }
 
-  setState(numberId: string, state: SessionState): void {
-    for (const each of SESSION_STATES)
+  setState(numberId: string, state: ConnectionState): void {
+    for (const each of CONNECTION_STATES)
       this.state.set({ number: numberId, state: each }, each === state ? 1 : 0);
   }
 
@@ -33,7 +33,7 @@ export class WhatsAppMetrics {
 
   /** A number this process no longer drives. */
   forget(numberId: string): void {
-    for (const each of SESSION_STATES) this.state.remove({ number: numberId, state: each });
+    for (const each of CONNECTION_STATES) this.state.remove({ number: numberId, state: each });
     this.memory.remove({ number: numberId, kind: 'pss' });
     this.memory.remove({ number: numberId, kind: 'rss' });
   }

@@ -1,13 +1,13 @@
 import type { Db, Queryable } from '@parley/db';
 
-export interface StoredSession {
+export interface StoredLoginProfile {
   version: number;
   keyId: string;
   data: Buffer;
   savedAt: Date;
 }
 
-export interface SessionBlob {
+export interface LoginProfileBlob {
   keyId: string;
   data: Buffer;
   plainBytes: number;
@@ -16,9 +16,9 @@ export interface SessionBlob {
 const toBuffer = (value: unknown): Buffer =>
   Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array);
 
-/** The encrypted sessions (`whatsapp_sessions`) and the ownership fences (`whatsapp_leases`). */
-export class SessionRepository {
-  async load(db: Queryable, numberId: string): Promise<StoredSession | null> {
+/** The encrypted login profiles (`whatsapp_sessions`) and the ownership fences (`whatsapp_leases`). */
+export class LoginProfileRepository {
+  async load(db: Queryable, numberId: string): Promise<StoredLoginProfile | null> {
     const { rows } = await db.query<{
       version: string | number;
       key_id: string;
@@ -44,7 +44,7 @@ export class SessionRepository {
   async save(
     db: Db,
     numberId: string,
-    blob: SessionBlob,
+    blob: LoginProfileBlob,
     fence: number | null,
     savedBy: string,
     hooks: { beforeCommit?: () => Promise<void> } = {},
@@ -71,7 +71,7 @@ export class SessionRepository {
   }
 
   /** Re-encrypts a session in place (key rotation) unless it changed since it was read. */
-  async rekey(db: Queryable, numberId: string, version: number, blob: SessionBlob): Promise<boolean> {
+  async rekey(db: Queryable, numberId: string, version: number, blob: LoginProfileBlob): Promise<boolean> {
     const { rowCount } = await db.query(
       `update whatsapp_sessions set key_id = $3, data = $4, plain_bytes = $5
        where number_id = $1 and version = $2`,

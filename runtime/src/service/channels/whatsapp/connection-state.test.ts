@@ -1,27 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { reconnectDelayMs } from './backoff.js';
 import {
-  INITIAL_SESSION,
-  nextSession,
-  type SessionContext,
-  type SessionEvent,
-  type SessionState,
-} from './session-state.js';
+  type ConnectionContext,
+  type ConnectionEvent,
+  type ConnectionState,
+  INITIAL_CONNECTION,
+  nextConnection,
+} from './connection-state.js';
 
 const policy = { baseMs: 1000, maxMs: 60_000, maxReadyTimeouts: 3 };
 const half = () => 0.5;
-const at = (state: SessionState, extra: Partial<SessionContext> = {}): SessionContext => ({
-  ...INITIAL_SESSION,
+const at = (state: ConnectionState, extra: Partial<ConnectionContext> = {}): ConnectionContext => ({
+  ...INITIAL_CONNECTION,
   state,
   ...extra,
 });
-const step = (context: SessionContext, event: SessionEvent) => nextSession(context, event, policy, half);
-const types = (context: SessionContext, event: SessionEvent) =>
+const step = (context: ConnectionContext, event: ConnectionEvent) =>
+  nextConnection(context, event, policy, half);
+const types = (context: ConnectionContext, event: ConnectionEvent) =>
   step(context, event).actions.map((a) => a.type);
 
 describe('session state machine', () => {
   it('goes disconnected → starting → qr_pending → connected', () => {
-    const starting = step(INITIAL_SESSION, { type: 'start' });
+    const starting = step(INITIAL_CONNECTION, { type: 'start' });
     expect(starting.context.state).toBe('starting');
     expect(starting.actions.map((a) => a.type)).toEqual(['launch', 'arm_ready_timer']);
     const qr = step(starting.context, { type: 'login_requested', hadSession: false });
@@ -114,7 +115,7 @@ describe('session state machine', () => {
   });
 
   it('restarts a browser whose ready never comes, then gives up after maxReadyTimeouts', () => {
-    let context = step(INITIAL_SESSION, { type: 'start' }).context;
+    let context = step(INITIAL_CONNECTION, { type: 'start' }).context;
     for (let i = 1; i < policy.maxReadyTimeouts; i++) {
       const t = step(context, { type: 'ready_timeout' });
       expect(t.context).toMatchObject({ state: 'reconnecting', readyTimeouts: i });

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cipherPurposes, type Db, deriveSecretKey, SecretCipher } from '@parley/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SessionRepository } from '../src/service/channels/whatsapp/session-repository.js';
-import { SessionStore, SessionUnreadableError } from '../src/service/channels/whatsapp/session-store.js';
+import { LoginProfileRepository } from '../src/service/channels/whatsapp/login-profile-repository.js';
+import {
+  LoginProfileStore,
+  LoginProfileUnreadableError,
+} from '../src/service/channels/whatsapp/login-profile-store.js';
 import { createLogger } from '../src/service/ops/logger.js';
 import { seedPublishedFlow } from './support/seed.js';
 import { createTestDatabase } from './support/test-env.js';
@@ -19,7 +22,7 @@ let db: Db;
 let drop: () => Promise<void>;
 let dir: string;
 let numberId: string;
-const repository = new SessionRepository();
+const repository = new LoginProfileRepository();
 const logger = createLogger('test', 'silent');
 
 beforeAll(async () => {
@@ -34,9 +37,9 @@ beforeEach(async () => {
   return () => rm(dir, { recursive: true, force: true });
 });
 
-function store(secret = NEW_KEY, previous?: string): SessionStore {
+function store(secret = NEW_KEY, previous?: string): LoginProfileStore {
   const cipher = SecretCipher.fromSecrets(cipherPurposes.whatsappSession, secret, previous);
-  return new SessionStore({ db, repository, cipher: async () => cipher, owner: 'test', logger });
+  return new LoginProfileStore({ db, repository, cipher: async () => cipher, owner: 'test', logger });
 }
 
 async function writeProfile(profileDir: string, content: string): Promise<void> {
@@ -48,7 +51,7 @@ async function writeProfile(profileDir: string, content: string): Promise<void> 
 
 const readLog = (profileDir: string) => readFile(join(profileDir, IDB, '000003.log'), 'utf8');
 
-describe('SessionStore on Postgres', () => {
+describe('LoginProfileStore on Postgres', () => {
   it('restores a saved session on another host, encrypted at rest', async () => {
     const hostA = join(dir, 'a', 'session-n');
     await writeProfile(hostA, 'keys of the linked device');
@@ -115,7 +118,7 @@ describe('SessionStore on Postgres', () => {
     await writeProfile(profile, 'rotate me');
     await store(OLD_KEY).save(numberId, profile, null);
     await expect(store(NEW_KEY).prepare(numberId, join(dir, 'x'))).rejects.toBeInstanceOf(
-      SessionUnreadableError,
+      LoginProfileUnreadableError,
     );
     expect(await store(NEW_KEY, OLD_KEY).prepare(numberId, join(dir, 'y'))).toBe('restored');
     expect(await readLog(join(dir, 'y'))).toBe('rotate me');
@@ -135,7 +138,7 @@ describe('SessionStore on Postgres', () => {
       [numberId],
     );
     await expect(store().prepare(numberId, join(dir, 'fresh'))).rejects.toBeInstanceOf(
-      SessionUnreadableError,
+      LoginProfileUnreadableError,
     );
   });
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Db, SecretCipher } from '@parley/db';
 import type { Logger } from '../../ops/logger.js';
 import { removeLeftovers, replaceDirAtomic, writeFileAtomic } from './atomic-file.js';
+import type { LoginProfileRepository } from './login-profile-repository.js';
 import { hasSessionFiles, packProfile, unpackProfile } from './profile-pack.js';
-import type { SessionRepository } from './session-repository.js';
 
 /** Which stored version a profile folder derives from (written atomically inside the folder). */
 const MARKER = '.parley-session.json';
@@ -21,16 +21,16 @@ export function hasSavedSession(from: PreparedFrom): boolean {
   return from === 'local' || from === 'restored';
 }
 
-export class SessionUnreadableError extends Error {
+export class LoginProfileUnreadableError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'SessionUnreadableError';
+    this.name = 'LoginProfileUnreadableError';
   }
 }
 
-export interface SessionStoreDeps {
+export interface LoginProfileStoreDeps {
   db: Db;
-  repository: SessionRepository;
+  repository: LoginProfileRepository;
   /** Resolved on first use (embedded mode creates its key file only when a session is saved). */
   cipher: () => Promise<SecretCipher>;
   /** Who saves (recorded with each save). */
@@ -51,19 +51,19 @@ const writeMarker = (profileDir: string, version: number) =>
   writeFileAtomic(join(profileDir, MARKER), JSON.stringify({ version }));
 
 /**
- * Session storage. The source of truth is one encrypted row per number in Postgres
+ * The browser login profile of each number (the WhatsApp Web login). The source of truth is one encrypted row per number in Postgres
  * (`whatsapp_sessions`): the profile's IndexedDB and Local Storage, packed, gzipped, AES-256-GCM.
  * Chromium runs on a plaintext working copy (whatsapp-web.js LocalAuth) that exists only while the
  * number runs here: it is restored from the row before launch, saved back after `ready`, every
  * `backupInterval` and once the browser has closed, then removed. After a crash the working copy
  * is kept when it derives from the latest row (it is newer), so a restart needs no QR either way.
  */
-export class SessionStore {
-  constructor(private readonly deps: SessionStoreDeps) {}
+export class LoginProfileStore {
+  constructor(private readonly deps: LoginProfileStoreDeps) {}
 
   /**
    * Makes `profileDir` hold the number's latest session before a launch. Returns where it came
-   * from; throws SessionUnreadableError when the stored session cannot be decrypted (never
+   * from; throws LoginProfileUnreadableError when the stored session cannot be decrypted (never
    * silently replaced by a new login: the key may just be misconfigured).
    */
   async prepare(numberId: string, profileDir: string): Promise<PreparedFrom> {
@@ -88,7 +88,7 @@ export class SessionStore {
     try {
       ({ plain, current } = cipher.decrypt(stored.data, numberId));
     } catch (error) {
-      throw new SessionUnreadableError((error as Error).message);
+      throw new LoginProfileUnreadableError((error as Error).message);
     }
     await replaceDirAtomic(profileDir, async (fresh) => {
       await unpackProfile(plain, fresh);

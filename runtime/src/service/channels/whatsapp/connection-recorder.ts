@@ -1,15 +1,15 @@
 import { type Bus, busChannels, publish, type SessionUpdate } from '@parley/bus';
 import type { Db } from '@parley/db';
 import type { Logger } from '../../ops/logger.js';
+import type { ConnectionState } from './connection-state.js';
 import type { ConnectionStateRepository } from './connection-state-repository.js';
-import type { SessionState } from './session-state.js';
 
 /**
- * Persists and publishes session transitions: a `session_events` row and `numbers.state` in one
+ * Persists and publishes connection transitions: a `session_events` row and `numbers.state` in one
  * transaction, then the bus. `numbers.state` is only written while the writer's fence is current,
  * so an owner that lost the number cannot overwrite what the new owner reports.
  */
-export class SessionRecorder {
+export class ConnectionRecorder {
   constructor(
     private readonly deps: {
       db: Db;
@@ -27,7 +27,7 @@ export class SessionRecorder {
 
   async transition(
     numberId: string,
-    state: SessionState,
+    state: ConnectionState,
     detail: string | undefined,
     fence: number | null,
   ): Promise<void> {

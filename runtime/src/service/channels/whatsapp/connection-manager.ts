@@ -6,15 +6,15 @@ import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
 import type { ChannelHost } from '../channel.js';
 import { killTree, orphanedBrowsers } from './browser-processes.js';
+import type { ConnectionRecorder } from './connection-recorder.js';
 import type { ConnectionStateRepository } from './connection-state-repository.js';
 import { InboundPipeline } from './inbound-pipeline.js';
 import { LidResolver } from './lid-resolver.js';
+import type { LoginProfileStore } from './login-profile-store.js';
 import type { MediaStorage } from './media-storage.js';
+import { type LoginRequest, NumberConnection } from './number-connection.js';
 import type { NumberOwnership } from './number-ownership.js';
-import { type LoginRequest, NumberSession } from './number-session.js';
 import type { SentPoll, SentRepository } from './sent-repository.js';
-import type { SessionRecorder } from './session-recorder.js';
-import type { SessionStore } from './session-store.js';
 import { receiptOfAck } from './translate-inbound.js';
 import type { WaClient, WaClientFactory } from './wa-client.js';
 import type { SendingPort } from './whatsapp-channel.js';
@@ -39,14 +39,14 @@ export function ownerName(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
 
-export interface SessionManagerDeps {
+export interface ConnectionManagerDeps {
   db: Db;
   bus: Bus;
   host: ChannelHost;
   config: WhatsAppConfig;
   ownership: NumberOwnership;
-  store: SessionStore;
-  recorder: SessionRecorder;
+  store: LoginProfileStore;
+  recorder: ConnectionRecorder;
   connections: ConnectionStateRepository;
   sent: SentRepository;
   media: MediaStorage;
@@ -63,14 +63,14 @@ export interface SessionManagerDeps {
 const PENDING_LOGIN_MS = 10 * 60_000;
 
 /**
- * The WhatsApp numbers of this process. Every `scanMs` it lets go of the numbers no longer wanted
- * and takes unowned numbers with `desired_connected` (up to PARLEY_MAX_NUMBERS_PER_PROCESS),
- * each under its lease; handles admins' commands (connect by QR or pairing code, logout); measures
+ * Manages the connections of this process's WhatsApp numbers. Every `scanMs` it lets go of the
+ * numbers no longer wanted and takes unowned numbers with `desired_connected` (up to
+ * PARLEY_MAX_NUMBERS_PER_PROCESS), each under its lease; handles admins' commands (connect by QR or pairing code, logout); measures
  * each browser and restarts it when too big; and on shutdown closes every browser (saving the
  * sessions) before releasing the leases.
  */
-export class SessionManager implements SendingPort {
-  private readonly sessions = new Map<string, NumberSession>();
+export class ConnectionManager implements SendingPort {
+  private readonly sessions = new Map<string, NumberConnection>();
   private readonly pendingLogins = new Map<string, { login: LoginRequest; at: number }>();
   private readonly pipeline: InboundPipeline;
   private readonly lids = new LidResolver();
@@ -81,7 +81,7 @@ export class SessionManager implements SendingPort {
   private stopping = false;
   private readonly now: () => number;
 
-  constructor(private readonly deps: SessionManagerDeps) {
+  constructor(private readonly deps: ConnectionManagerDeps) {
     this.now = deps.now ?? Date.now;
     const { config } = deps;
     this.pipeline = new InboundPipeline({
@@ -188,9 +188,9 @@ export class SessionManager implements SendingPort {
     }
   }
 
-  private open(numberId: string): NumberSession {
+  private open(numberId: string): NumberConnection {
     const { deps } = this;
-    const session = new NumberSession({
+    const session = new NumberConnection({
       numberId,
       config: deps.config,
       ownership: deps.ownership,
@@ -324,7 +324,7 @@ export class SessionManager implements SendingPort {
   }
 
   /** The session of a number this process drives (tests, diagnostics). */
-  session(numberId: string): NumberSession | undefined {
+  session(numberId: string): NumberConnection | undefined {
     return this.sessions.get(numberId);
   }
 

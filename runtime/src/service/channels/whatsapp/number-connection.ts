@@ -1,19 +1,23 @@
 import QRCode from 'qrcode';
 import type { Logger } from '../../ops/logger.js';
 import { clearOrphans, killTree, type TreeMemory, treeMemory } from './browser-processes.js';
-import type { NumberOwnership } from './number-ownership.js';
-import type { SessionRecorder } from './session-recorder.js';
+import type { ConnectionRecorder } from './connection-recorder.js';
 import {
-  INITIAL_SESSION,
+  type ConnectionAction,
+  type ConnectionContext,
+  type ConnectionEvent,
+  type ConnectionPolicy,
+  type ConnectionState,
+  INITIAL_CONNECTION,
   isRunning,
-  nextSession,
-  type SessionAction,
-  type SessionContext,
-  type SessionEvent,
-  type SessionPolicy,
-  type SessionState,
-} from './session-state.js';
-import { hasSavedSession, type SessionStore, SessionUnreadableError } from './session-store.js';
+  nextConnection,
+} from './connection-state.js';
+import {
+  hasSavedSession,
+  type LoginProfileStore,
+  LoginProfileUnreadableError,
+} from './login-profile-store.js';
+import type { NumberOwnership } from './number-ownership.js';
 import type { WaClient, WaClientFactory, WaIncoming, WaVote } from './wa-client.js';
 import { profileDirOf, type WhatsAppConfig } from './whatsapp-config.js';
 import type { WhatsAppMetrics } from './whatsapp-metrics.js';
@@ -25,12 +29,12 @@ export interface LoginRequest {
   phone?: string;
 }
 
-export interface NumberSessionDeps {
+export interface NumberConnectionDeps {
   numberId: string;
   config: WhatsAppConfig;
   ownership: NumberOwnership;
-  store: SessionStore;
-  recorder: SessionRecorder;
+  store: LoginProfileStore;
+  recorder: ConnectionRecorder;
   metrics: WhatsAppMetrics;
   clientFactory: WaClientFactory;
   onMessage: (numberId: string, client: WaClient, message: WaIncoming) => void;
@@ -71,13 +75,13 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 type TimerName = 'ready' | 'qr' | 'reconnect' | 'backup';
 
 /**
- * Drives one number: its whatsapp-web.js client through the session state machine. Events are
+ * Drives one number's connection: its whatsapp-web.js client through the connection state machine. Events are
  * handled one at a time (`dispatch`); the browser's launch runs in the background (a page that
  * never loads must not block the `ready` timeout that will close it), and closing never waits
  * in the browser-action queue.
  */
-export class NumberSession {
-  private context: SessionContext = INITIAL_SESSION;
+export class NumberConnection {
+  private context: ConnectionContext = INITIAL_CONNECTION;
   private client: WaClient | null = null;
   private hadSession = false;
   private login: LoginRequest = { method: 'qr' };
@@ -86,11 +90,11 @@ export class NumberSession {
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
   private chain: Promise<void> = Promise.resolve();
   private readonly profileDir: string;
-  private readonly policy: SessionPolicy;
+  private readonly policy: ConnectionPolicy;
   private readonly now: () => number;
   memory: TreeMemory | null = null;
 
-  constructor(private readonly deps: NumberSessionDeps) {
+  constructor(private readonly deps: NumberConnectionDeps) {
     this.profileDir = profileDirOf(deps.config.profilesDir, deps.numberId);
     this.policy = {
       baseMs: deps.config.reconnectBaseMs,
@@ -104,7 +108,7 @@ export class NumberSession {
     return this.deps.numberId;
   }
 
-  get state(): SessionState {
+  get state(): ConnectionState {
     return this.context.state;
   }
 
@@ -114,7 +118,7 @@ export class NumberSession {
   }
 
   /** Handles an event after the ones before it; resolves once its actions are done. */
-  dispatch(event: SessionEvent): Promise<void> {
+  dispatch(event: ConnectionEvent): Promise<void> {
     return this.serial(() => this.apply(event));
   }
 
@@ -126,9 +130,9 @@ export class NumberSession {
     return run;
   }
 
-  private async apply(event: SessionEvent): Promise<void> {
+  private async apply(event: ConnectionEvent): Promise<void> {
     const before = this.context.state;
-    const transition = nextSession(this.context, event, this.policy, this.deps.random);
+    const transition = nextConnection(this.context, event, this.policy, this.deps.random);
     this.context = transition.context;
     const { state } = this.context;
     if (state !== before) {
@@ -154,7 +158,7 @@ export class NumberSession {
     }
   }
 
-  private async perform(action: SessionAction, detail: string | undefined): Promise<void> {
+  private async perform(action: ConnectionAction, detail: string | undefined): Promise<void> {
     switch (action.type) {
       case 'launch':
         return this.launch();
@@ -193,7 +197,7 @@ export class NumberSession {
     }
   }
 
-  private arm(name: TimerName, ms: number, event: SessionEvent): void {
+  private arm(name: TimerName, ms: number, event: ConnectionEvent): void {
     clearTimeout(this.timers.get(name));
     const timer = setTimeout(() => {
       this.timers.delete(name);
@@ -239,11 +243,11 @@ export class NumberSession {
     const killed = await clearOrphans(this.profileDir);
     if (killed > 0)
       this.deps.logger.warn({ numberId: this.numberId, killed }, 'killed orphaned Chromium processes');
-    let prepared: Awaited<ReturnType<SessionStore['prepare']>>;
+    let prepared: Awaited<ReturnType<LoginProfileStore['prepare']>>;
     try {
       prepared = await this.deps.store.prepare(this.numberId, this.profileDir);
     } catch (error) {
-      if (error instanceof SessionUnreadableError)
+      if (error instanceof LoginProfileUnreadableError)
         return this.apply({ type: 'session_unreadable', error: error.message });
       return this.apply({ type: 'init_failed', error: messageOf(error), fatal: false });
     }
@@ -283,7 +287,7 @@ export class NumberSession {
   }
 
   /** An event of a client, dropped when that client has been replaced by the time it is handled. */
-  private fromClient(client: WaClient, event: SessionEvent): void {
+  private fromClient(client: WaClient, event: ConnectionEvent): void {
     void this.serial(async () => {
       if (this.client === client) await this.apply(event);
     });

@@ -1,15 +1,15 @@
 import { type ConnectionState, ConnectionStateSchema } from '@parley/bus';
 import { type BackoffPolicy, reconnectDelayMs } from './backoff.js';
 
-/** A number's WhatsApp session, as stored in `numbers.state` and `session_events`. */
-export type SessionState = ConnectionState;
+/** A number's WhatsApp connection, as stored in `numbers.state` and `session_events` (schema on the bus). */
+export type { ConnectionState };
 
-export const SESSION_STATES: readonly SessionState[] = ConnectionStateSchema.anyOf.map(
+export const CONNECTION_STATES: readonly ConnectionState[] = ConnectionStateSchema.anyOf.map(
   (state) => state.const,
 );
 
-/** What can happen to a session: the client's events, timers, and the manager's decisions. */
-export type SessionEvent =
+/** What can happen to a connection: the client's events, timers, and the manager's decisions. */
+export type ConnectionEvent =
   /** Connect (admin, or this process took the number). */
   | { type: 'start' }
   /** A reconnect's backoff has passed. */
@@ -35,7 +35,7 @@ export type SessionEvent =
   | { type: 'session_unreadable'; error: string };
 
 /** Work the number's driver does for a transition, in order. */
-export type SessionAction =
+export type ConnectionAction =
   | { type: 'launch' }
   /** Close the browser: `kill` at once (ownership lost), `backup` the session once it is closed. */
   | { type: 'close'; kill: boolean; backup: boolean }
@@ -50,8 +50,8 @@ export type SessionAction =
   /** Stop trying (desired_connected = false) and let go of the number. */
   | { type: 'give_up' };
 
-export interface SessionContext {
-  state: SessionState;
+export interface ConnectionContext {
+  state: ConnectionState;
   /** Failed attempts since the last `ready` (drives the backoff). */
   attempts: number;
   /** Consecutive launches whose `ready` never came. */
@@ -60,18 +60,18 @@ export interface SessionContext {
   linkDown?: boolean;
 }
 
-export interface SessionPolicy extends BackoffPolicy {
+export interface ConnectionPolicy extends BackoffPolicy {
   maxReadyTimeouts: number;
 }
 
 export interface Transition {
-  context: SessionContext;
-  actions: SessionAction[];
+  context: ConnectionContext;
+  actions: ConnectionAction[];
   /** Why, for the session event and the admin. */
   detail?: string;
 }
 
-export const INITIAL_SESSION: SessionContext = { state: 'disconnected', attempts: 0, readyTimeouts: 0 };
+export const INITIAL_CONNECTION: ConnectionContext = { state: 'disconnected', attempts: 0, readyTimeouts: 0 };
 
 /** Reasons WhatsApp gives that mean the device was unlinked: a new QR is needed. */
 const LOGGED_OUT_REASONS = new Set(['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE']);
@@ -83,30 +83,35 @@ const FATAL_REASONS: Record<string, string> = {
   PROXYBLOCK: 'WhatsApp refused the connection (proxy blocked)',
 };
 
-const RUNNING: ReadonlySet<SessionState> = new Set(['starting', 'qr_pending', 'connected', 'reconnecting']);
+const RUNNING: ReadonlySet<ConnectionState> = new Set([
+  'starting',
+  'qr_pending',
+  'connected',
+  'reconnecting',
+]);
 
-export function isRunning(state: SessionState): boolean {
+export function isRunning(state: ConnectionState): boolean {
   return RUNNING.has(state);
 }
 
-const close = (options: Partial<{ kill: boolean; backup: boolean }> = {}): SessionAction => ({
+const close = (options: Partial<{ kill: boolean; backup: boolean }> = {}): ConnectionAction => ({
   type: 'close',
   kill: options.kill ?? false,
   backup: options.backup ?? false,
 });
 
 function to(
-  context: SessionContext,
-  state: SessionState,
-  actions: SessionAction[],
+  context: ConnectionContext,
+  state: ConnectionState,
+  actions: ConnectionAction[],
   detail?: string,
 ): Transition {
   return { context: { ...context, state }, actions, ...(detail === undefined ? {} : { detail }) };
 }
 
 function retry(
-  context: SessionContext,
-  policy: SessionPolicy,
+  context: ConnectionContext,
+  policy: ConnectionPolicy,
   detail: string,
   random: () => number,
 ): Transition {
@@ -122,9 +127,9 @@ function retry(
   };
 }
 
-const unchanged = (context: SessionContext): Transition => ({ context, actions: [] });
+const unchanged = (context: ConnectionContext): Transition => ({ context, actions: [] });
 
-const loggedOut = (context: SessionContext, detail: string): Transition =>
+const loggedOut = (context: ConnectionContext, detail: string): Transition =>
   to(
     context,
     'logged_out',
@@ -132,18 +137,18 @@ const loggedOut = (context: SessionContext, detail: string): Transition =>
     detail,
   );
 
-const failed = (context: SessionContext, detail: string): Transition =>
+const failed = (context: ConnectionContext, detail: string): Transition =>
   to(context, 'failed', [{ type: 'clear_timers' }, close(), { type: 'give_up' }], detail);
 
 /**
- * The session state machine: `disconnected → starting → qr_pending → connected`, `connected →
+ * The connection state machine: `disconnected → starting → qr_pending → connected`, `connected →
  * reconnecting → connected`, `→ logged_out` (a new QR is needed), `→ failed`. Pure: the caller
  * persists and publishes the new state and performs the actions in order.
  */
-export function nextSession(
-  context: SessionContext,
-  event: SessionEvent,
-  policy: SessionPolicy,
+export function nextConnection(
+  context: ConnectionContext,
+  event: ConnectionEvent,
+  policy: ConnectionPolicy,
   random: () => number = Math.random,
 ): Transition {
   const transition = step(context, event, policy, random);
@@ -156,9 +161,9 @@ export function nextSession(
 }
 
 function step(
-  context: SessionContext,
-  event: SessionEvent,
-  policy: SessionPolicy,
+  context: ConnectionContext,
+  event: ConnectionEvent,
+  policy: ConnectionPolicy,
   random: () => number,
 ): Transition {
   const { state } = context;
