@@ -107,7 +107,7 @@ async function connectInfrastructure(
 export interface RuntimeServiceOptions {
   /** An already open (and migrated) database, e.g. the all-in-one start's PGlite; its owner closes it. */
   db?: Db;
-  /** A bus shared with the API in the same process. */
+  /** A bus shared with the API in the same process; its owner closes it. */
   bus?: Bus;
   logger?: Logger;
   /** Extra channels by kind (the WhatsApp channel plugs in here). */
@@ -385,7 +385,6 @@ export class RuntimeService {
     await this.dispatcher.stop();
     await Promise.allSettled(this.unsubscribes.map((unsubscribe) => unsubscribe()));
     await this.infra.locker.close();
-    await this.infra.bus.close();
     await closed;
     await this.infra.close();
     this.logger.info('runtime stopped');
