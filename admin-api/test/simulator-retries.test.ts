@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { busChannels, type SimulatorInbound } from '@parley/bus';
 import { createPgDb } from '@parley/db';
 import { TEST_POSTGRES_URL } from '@parley/db/testing';
 import type { RuntimeService } from '@parley/runtime';
@@ -177,7 +178,7 @@ describe('retrying writes with an Idempotency-Key', () => {
   });
 });
 
-describe('a message stored just before Postgres stops answering', () => {
+describe('a message recorded just before Postgres stops answering', () => {
   let api: TestApi;
   let runtime: RuntimeService | undefined;
   const admin = createPgDb({ connectionString: TEST_POSTGRES_URL, max: 1 });
@@ -207,13 +208,39 @@ describe('a message stored just before Postgres stops answering', () => {
     });
     const id = session.body.id;
     const key = randomUUID();
-    // No runtime yet: the API stores the message and waits for a reply that cannot come.
+    // A runtime that records the message as the runtime's inbox does, confirms it, and then
+    // never answers (it stopped before the turn).
+    const receipts: string[] = [];
+    const stopStandIn = await api.bus.subscribe(busChannels.simulatorInbound.name, (payload) => {
+      const message = payload as SimulatorInbound;
+      void api.db
+        .query(
+          `insert into messages (workspace_id, number_id, contact, direction, wa_message_id, type, body, status)
+           select workspace_id, id, $2, 'in', $3, 'text', $4::jsonb, 'received' from numbers where id = $1
+           on conflict do nothing`,
+          [
+            message.numberId,
+            message.contact,
+            message.id,
+            JSON.stringify({ text: message.text, contactName: message.contactName, sentAt: message.sentAt }),
+          ],
+        )
+        .then(() =>
+          api.bus.publish(busChannels.simulatorReceipts(message.numberId).name, {
+            id: message.id,
+            result: 'accepted',
+          }),
+        )
+        .then(() => receipts.push(message.id));
+    });
     const sending = sayWithKey(api, api.admin, id, 'hi', key);
-    for (let tries = 0; (await inboundTexts(api, id)).length === 0; tries += 1) {
-      if (tries > 200) throw new Error('the message was never stored');
+    for (let tries = 0; receipts.length === 0; tries += 1) {
+      if (tries > 200) throw new Error('the message was never recorded');
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    // Postgres goes away: no new connections, and the open ones are cut.
+    await stopStandIn();
+    // The API reads its row back at once; then Postgres goes away: no new connections, the open ones cut.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     await admin.query(`alter database ${database} with allow_connections false`);
     await admin.query(
       'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',

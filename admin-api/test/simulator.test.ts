@@ -374,22 +374,18 @@ describe('simulator API without a runtime', () => {
     await api?.close();
   });
 
-  it('answers 202 "stored, reply pending" with a clear message when no runtime answers in time', async () => {
+  it('answers 503 with a clear message when no runtime records the message, and stores nothing', async () => {
     const flow = await api.admin.call('post', '/flows', { name: 'Intake', definition: intakeFlow() });
     const session = await api.admin.call('post', '/simulator/sessions', { flowId: flow.body.id });
     const started = Date.now();
     const reply = await api.admin.call('post', `/simulator/sessions/${session.body.id}/messages`, {
       text: 'hi',
     });
-    expect(reply.status).toBe(202);
-    expect(reply.body).toMatchObject({ stored: true, replyPending: true });
-    expect(reply.body.message).toMatch(/runtime did not answer/);
+    expect(reply.status).toBe(503);
+    expect(reply.body.error.message).toMatch(/No runtime confirmed your message.*same Idempotency-Key/);
     expect(Date.now() - started).toBeLessThan(5000);
-    // The message stays in the inbox for a runtime to pick up.
-    const { rows } = await api.db.query(
-      `select status, body->>'text' as text from messages where number_id = $1`,
-      [session.body.id],
-    );
-    expect(rows).toEqual([{ status: 'received', text: 'hi' }]);
+    // Only runtimes write the inbox: without one, nothing was written.
+    const { rows } = await api.db.query('select 1 from messages where number_id = $1', [session.body.id]);
+    expect(rows).toEqual([]);
   });
 });

@@ -95,16 +95,54 @@ export const SimulatorTurnSchema = Type.Object({
 });
 export type SimulatorTurn = Static<typeof SimulatorTurnSchema>;
 
+/** A simulator contact's message, handed by the API to the runtimes, which record it (as a channel would). */
+export const SimulatorInboundSchema = Type.Object({
+  numberId: Type.String(),
+  contact: Type.String(),
+  /** The message id: a runtime records each id once. */
+  id: Type.String(),
+  contactName: Type.Optional(Type.String()),
+  text: Type.Optional(Type.String()),
+  media: Type.Optional(
+    Type.Object({
+      url: Type.String(),
+      mimeType: Type.String(),
+      name: Type.Optional(Type.String()),
+      size: Type.Number(),
+    }),
+  ),
+  location: Type.Optional(
+    Type.Object({ lat: Type.Number(), lng: Type.Number(), name: Type.Optional(Type.String()) }),
+  ),
+  /** Epoch ms. */
+  sentAt: Type.Number(),
+});
+export type SimulatorInbound = Static<typeof SimulatorInboundSchema>;
+
+/**
+ * A runtime's answer to a simulator message: recorded now (`accepted`), recorded before
+ * (`duplicate`), or not a simulator number (`refused`: the session ended).
+ */
+export const SimulatorReceiptSchema = Type.Object({
+  id: Type.String(),
+  result: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate'), Type.Literal('refused')]),
+});
+export type SimulatorReceipt = Static<typeof SimulatorReceiptSchema>;
+
 const SimulatorMessage = Type.Union([SimulatorDeliverySchema, SimulatorTurnSchema]);
 
 /** The channels between the API and the runtimes, each with its payload. */
 export const busChannels = {
   /** A flow was published or (re)assigned to a number: runtimes reload which version answers. */
   flows: channel('flows', FlowsChanged),
-  /** The API queued an inbound row itself (a simulator message, a hand-off release): runtimes pick it up. */
+  /** The API queued an inbound row itself (a hand-off release): runtimes pick the contact up. */
   inbound: channel('inbound', ContactRef),
   /** A simulator number's deliveries (message by message) and turn ends. */
   simulator: (numberId: string) => channel(`sim:${numberId}`, SimulatorMessage),
+  /** A simulator contact's message for the runtimes to record and answer. */
+  simulatorInbound: channel('simulator-inbound', SimulatorInboundSchema),
+  /** The runtimes' receipts for a simulator number's messages. */
+  simulatorReceipts: (numberId: string) => channel(`sim-receipt:${numberId}`, SimulatorReceiptSchema),
   /** A WhatsApp number's connection changes (QR, connected, …). */
   session: (numberId: string) => channel(`session:${numberId}`, SessionUpdateSchema),
   /** A contact's data was erased: runtimes drop their cached state. */

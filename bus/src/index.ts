@@ -8,6 +8,8 @@ export {
   type SessionCommand,
   type SessionUpdate,
   type SimulatorDelivery,
+  type SimulatorInbound,
+  type SimulatorReceipt,
   type SimulatorTurn,
 } from './channels.js';
 export { type ConnectedBus, connectBus, connectRedis } from './connect-bus.js';

@@ -7,6 +7,7 @@ import {
   connectBus,
   connectRedis,
   publish,
+  type SimulatorInbound,
   type SimulatorTurn,
   subscribe,
 } from '@parley/bus';
@@ -139,6 +140,7 @@ export class RuntimeService {
   private readonly channels: Record<string, Channel | undefined>;
   /** The WhatsApp connection manager, unless disabled or a WhatsApp channel was passed in. */
   private readonly whatsapp: WhatsAppRuntime | null = null;
+  private readonly flowRepository = new FlowRepository();
 
   private constructor(
     readonly config: RuntimeConfig,
@@ -150,7 +152,7 @@ export class RuntimeService {
     const outbox = new OutboxRepository();
     const headerCipher = lazyCipher(config, cipherPurposes.headerValue);
     const effectRepository = new EffectRepository(headerCipher);
-    this.directory = new FlowDirectory(db, new FlowRepository(), headerCipher, config.flowCacheTtlMs);
+    this.directory = new FlowDirectory(db, this.flowRepository, headerCipher, config.flowCacheTtlMs);
     const simulator = new SimulatorChannel(infra.bus, infra.sentLog);
     this.channels = { simulator, ...options.channels };
     this.dispatcher = new OutboundDispatcher({
@@ -263,6 +265,23 @@ export class RuntimeService {
     );
   }
 
+  /**
+   * Records a simulator contact's message the API handed over, like any channel's, and answers
+   * with a receipt. Every runtime gets it: the message id makes the first one record it and the
+   * others report a duplicate. No receipt on failure: the API says so, and a retry is safe.
+   */
+  private async receiveSimulated(message: SimulatorInbound): Promise<void> {
+    const { numberId, id } = message;
+    try {
+      // Not the cached view: a session another API process just deleted must be refused now.
+      const info = await this.flowRepository.numberInfo(this.infra.db, numberId);
+      const result = info?.channel === 'simulator' ? await this.host.receive(message) : 'refused';
+      await publish(this.infra.bus, busChannels.simulatorReceipts(numberId), { id, result });
+    } catch (error) {
+      this.logger.warn({ err: error, numberId }, 'could not record a simulator message');
+    }
+  }
+
   /** Opens the database (migrating it), connects Redis, starts the loops and the HTTP server. */
   static async start(config: RuntimeConfig, options: RuntimeServiceOptions = {}): Promise<RuntimeService> {
     // Checked before anything opens, so a refused start leaves nothing behind.
@@ -315,6 +334,12 @@ export class RuntimeService {
         this.logger,
       ),
       await subscribe(bus, busChannels.inbound, (key) => this.processor.schedule(key), this.logger),
+      await subscribe(
+        bus,
+        busChannels.simulatorInbound,
+        (message) => void this.receiveSimulated(message),
+        this.logger,
+      ),
     );
     this.maintenance.start();
     await this.whatsapp?.start();

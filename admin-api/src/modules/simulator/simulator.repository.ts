@@ -41,17 +41,6 @@ function storedMessage(row: MessageRow): StoredMessage {
   };
 }
 
-/** A contact's message for the inbox; `waMessageId` is unique (the rows come back by it). */
-export interface InboundMessageRow {
-  workspaceId: string;
-  numberId: string;
-  contact: string;
-  waMessageId: string;
-  /** What the runtime records for a channel's message: text, media or location. */
-  type: 'text' | 'media' | 'location';
-  body: Record<string, unknown>;
-}
-
 /** An inbound row as stored: this request's, or the one an earlier try of it stored. */
 export interface StoredInbound {
   id: number;
@@ -125,51 +114,19 @@ export class SimulatorRepository {
     };
   }
 
-  /**
-   * Puts contacts' messages in the runtime's inbox (as a channel would), many sessions' in one
-   * statement. Returns each one's row, the row an earlier try stored under the same message id (a
-   * retry with an Idempotency-Key), or null when its session's number is gone (the session ended).
-   */
-  async insertInbound(db: Queryable, rows: InboundMessageRow[]): Promise<(StoredInbound | null)[]> {
-    const { rows: stored } = await db.query<{
-      id: string;
-      number_id: string;
-      wa_message_id: string;
-      text: string | null;
-    }>(
-      `with x as (
-         select * from jsonb_to_recordset($1::jsonb)
-           as x(workspace_id uuid, number_id uuid, contact text, wa_message_id text, type text, body jsonb)
-       ), inserted as (
-         insert into messages (workspace_id, number_id, contact, direction, wa_message_id, type, body, status)
-         select n.workspace_id, n.id, x.contact, 'in', x.wa_message_id, x.type, x.body, 'received'
-         from x join numbers n on n.id = x.number_id and n.workspace_id = x.workspace_id and n.channel = 'simulator'
-         on conflict (number_id, direction, wa_message_id) where wa_message_id is not null do nothing
-         returning id, number_id, wa_message_id, body ->> 'text' as text
-       )
-       select id, number_id, wa_message_id, text from inserted
-       union all
-       select m.id, m.number_id, m.wa_message_id, m.body ->> 'text' from x
-       join messages m on m.number_id = x.number_id and m.workspace_id = x.workspace_id
-         and m.direction = 'in' and m.wa_message_id = x.wa_message_id`,
-      [
-        JSON.stringify(
-          rows.map((row) => ({
-            workspace_id: row.workspaceId,
-            number_id: row.numberId,
-            contact: row.contact,
-            wa_message_id: row.waMessageId,
-            type: row.type,
-            body: row.body,
-          })),
-        ),
-      ],
+  /** A contact's message on the number by its message id, once a runtime recorded it. */
+  async inboundByMessageId(
+    db: Queryable,
+    numberId: string,
+    messageId: string,
+  ): Promise<StoredInbound | null> {
+    const { rows } = await db.query<{ id: string; text: string | null }>(
+      `select id, body ->> 'text' as text from messages
+       where number_id = $1 and direction = 'in' and wa_message_id = $2`,
+      [numberId, messageId],
     );
-    // The statement's snapshot does not see its own inserts, so each row comes back once.
-    const byId = new Map(
-      stored.map((row) => [`${row.number_id} ${row.wa_message_id}`, { id: Number(row.id), text: row.text }]),
-    );
-    return rows.map((row) => byId.get(`${row.numberId} ${row.waMessageId}`) ?? null);
+    const row = rows[0];
+    return row === undefined ? null : { id: Number(row.id), text: row.text };
   }
 
   /**

@@ -143,7 +143,8 @@ export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] 
         200: { description: 'The bot’s replies and the conversation after them', schema: Reply },
         202: { description: 'The message is stored; the reply is not ready yet', schema: Pending },
         503: {
-          description: 'The database did not answer; the message may not be stored (retry with the same key)',
+          description:
+            'No runtime recorded the message (none is running, or the database did not answer); it may not be stored: retry with the same key',
         },
       },
       handler: async ({ caller, params, body, idempotencyKey }) =>

@@ -1,20 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { busChannels, publish, type SimulatorTurn } from '@parley/bus';
-import { Batcher, MEDIA_URL_PREFIX, mediaKey } from '@parley/db';
+import { MEDIA_URL_PREFIX, mediaKey } from '@parley/db';
 import { LRUCache } from 'lru-cache';
 import type { ApiContext } from '../../api-context.js';
-import {
-  DomainError,
-  invalid,
-  notFound,
-  tooLarge,
-  unavailable,
-  unprocessable,
-} from '../../errors/domain-errors.js';
+import { invalid, notFound, tooLarge, unavailable, unprocessable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type { FlowsService } from '../flows/flows.service.js';
+import { handOver } from './inbound-handover.js';
 import type {
-  InboundMessageRow,
   SessionRecord,
   SimulatorRepository,
   StoredInbound,
@@ -25,6 +18,8 @@ import { TurnWaiter } from './turn-waiter.js';
 /** The contact a session talks as when none is given (a fictional number). */
 export const DEFAULT_SIMULATOR_CONTACT = '+15555550100';
 export const DEFAULT_TURN_TIMEOUT_MS = 15_000;
+/** How long a message waits for a runtime to record it (at most the turn timeout). */
+const RECEIPT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
 
 /** The types WhatsApp delivers as media messages, which the live test accepts too. */
@@ -163,8 +158,6 @@ function replyFromTurns(turns: SimulatorTurn[]) {
  */
 export class SimulatorService {
   private readonly sessions = new LRUCache<string, SessionRecord>({ max: 5_000, ttl: 10 * 60_000 });
-  /** Messages sent while an insert runs go to Postgres together in the next one. */
-  private readonly inbox: Batcher<InboundMessageRow, StoredInbound | null>;
 
   constructor(
     private readonly api: ApiContext,
@@ -172,9 +165,7 @@ export class SimulatorService {
     private readonly flows: FlowsService,
     private readonly turnTimeoutMs = DEFAULT_TURN_TIMEOUT_MS,
     private readonly maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES,
-  ) {
-    this.inbox = new Batcher((rows) => repository.insertInbound(api.db, rows));
-  }
+  ) {}
 
   async create(
     caller: Caller,
@@ -347,44 +338,59 @@ export class SimulatorService {
     }
   }
 
-  /** Stores the contact's message, or finds the one an earlier try with the same key stored. */
+  /**
+   * Hands the contact's message to the runtimes, which record it, and reads the row back: this
+   * request's, or the one an earlier try with the same key recorded.
+   */
   private async store(
     caller: Caller,
     session: SessionRecord,
     message: ContactMessage,
     idempotencyKey: string | null,
   ): Promise<StoredInbound> {
-    const text = 'text' in message ? message.text : undefined;
-    let inbound: StoredInbound | null;
-    try {
-      inbound = await this.inbox.submit({
-        workspaceId: caller.workspaceId,
+    // The same key (of the same user) names the same message, so a retry cannot store it twice.
+    const id =
+      idempotencyKey === null
+        ? `sim-in-${randomUUID()}`
+        : `sim-in-key-${createHash('sha256').update(`${caller.userId} ${idempotencyKey}`).digest('hex')}`;
+    const read = () => this.repository.inboundByMessageId(this.api.db, session.id, id);
+    const outcome = await handOver(
+      {
         numberId: session.id,
         contact: session.contact,
-        // The same key (of the same user) names the same message, so a retry cannot store it twice.
-        waMessageId:
-          idempotencyKey === null
-            ? `sim-in-${randomUUID()}`
-            : `sim-in-key-${createHash('sha256').update(`${caller.userId} ${idempotencyKey}`).digest('hex')}`,
-        type: 'media' in message ? 'media' : 'location' in message ? 'location' : 'text',
-        // What the runtime stores for a channel's message (its inboundBody).
-        body: {
-          ...message,
-          ...(session.contactName === null ? {} : { contactName: session.contactName }),
-          sentAt: Date.now(),
-        },
-      });
-    } catch (error) {
-      if (error instanceof DomainError) throw error;
-      this.api.logger.warn({ err: error, sessionId: session.id }, 'could not store a simulator message');
-      throw unavailable(
-        'The database did not answer, so your message may not have been saved. Send it again with the same Idempotency-Key: it is never stored twice.',
-      );
-    }
-    if (inbound === null) {
+        id,
+        ...message,
+        ...(session.contactName === null ? {} : { contactName: session.contactName }),
+        sentAt: Date.now(),
+      },
+      {
+        bus: this.api.bus,
+        logger: this.api.logger,
+        recorded: async () => (await read()) !== null,
+        timeoutMs: Math.min(this.turnTimeoutMs, RECEIPT_TIMEOUT_MS),
+      },
+    );
+    if (outcome === 'refused') {
       this.sessions.delete(sessionKey(caller, session.id));
       throw notFound('Simulator session');
     }
+    if (outcome === 'unanswered') {
+      throw unavailable(
+        'No runtime confirmed your message, so it may not have been saved. Check that a runtime is running and shares this database and message bus, then send it again with the same Idempotency-Key: it is never stored twice.',
+      );
+    }
+    let inbound: StoredInbound | null;
+    try {
+      inbound = await read();
+    } catch (error) {
+      this.api.logger.warn({ err: error, sessionId: session.id }, 'could not read back a simulator message');
+      throw unavailable(
+        'Your message was recorded, but the database did not answer when reading it back. Send it again with the same Idempotency-Key: it is never stored twice.',
+      );
+    }
+    if (inbound === null)
+      throw new Error(`A runtime recorded simulator message ${id}, but it is not in Postgres`);
+    const text = 'text' in message ? message.text : undefined;
     if ((inbound.text ?? undefined) !== text) {
       throw unprocessable(
         'This Idempotency-Key was already used for a different message. Use a new key for a new message.',
