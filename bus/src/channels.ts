@@ -14,7 +14,7 @@ const channel = <S extends TSchema>(name: string, schema: S): BusChannel<S> => (
 const ContactRef = Type.Object({ numberId: Type.String(), contact: Type.String() });
 
 /** A flow was published, or a number's flow changed (`flowId` null: it has none now). */
-export const FlowsChanged = Type.Object({
+const FlowsChanged = Type.Object({
   flowId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   numberId: Type.Optional(Type.String()),
 });

@@ -25,7 +25,7 @@ import type { WhatsAppMetrics } from './whatsapp-metrics.js';
  * How to link the device for a connect command; null when a pairing code is asked for without a
  * phone number to pair (at least 6 digits once spaces and signs are dropped).
  */
-export function loginOf(command: SessionCommand): LoginRequest | null {
+function loginOf(command: SessionCommand): LoginRequest | null {
   const digits = command.phone?.replace(/[^\d]/g, '');
   if (command.method === 'pairing_code' && (digits === undefined || digits.length < 6)) return null;
   return {
