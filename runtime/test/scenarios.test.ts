@@ -13,7 +13,6 @@ const RUNTIME = fileURLToPath(new URL('..', import.meta.url));
 const REPO = resolve(RUNTIME, '..');
 const BIN = join(RUNTIME, 'bin', 'parley.js');
 const OWN_SCENARIOS = join(RUNTIME, 'test', 'scenarios');
-const SHARED_SCENARIOS = resolve(REPO, '..', 'shared', 'scenarios');
 
 function parley(args: string[], input?: string): SpawnSyncReturns<string> {
   const result = spawnSync(process.execPath, [BIN, ...args], {
@@ -66,15 +65,6 @@ describe('parley test', () => {
     const result = parley(['test', ...files]);
     const out = lines(result.stdout);
     expect(out.filter((line) => !line.startsWith('✓ ')).join('\n')).toBe(`${files.length} passed, 0 failed`);
-    expect(result.status).toBe(0);
-  });
-
-  // Reported as skipped, not left out, on a checkout without that folder beside it.
-  it.skipIf(!existsSync(SHARED_SCENARIOS))('passes the shared public scenarios beside the repository', () => {
-    const files = jsonFiles(SHARED_SCENARIOS);
-    expect(files.length).toBeGreaterThan(0);
-    const result = parley(['test', ...files]);
-    expect(lines(result.stdout).at(-1)).toBe(`${files.length} passed, 0 failed`);
     expect(result.status).toBe(0);
   });
 
