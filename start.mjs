@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // Build on first start (a fresh clone after `npm ci`), not on every start.
-const built = ['shared-schemas', 'engine', 'db', 'bus', 'runtime', 'admin-api'].every((name) =>
+const built = ['shared-schemas', 'contract', 'engine', 'db', 'bus', 'runtime', 'admin-api'].every((name) =>
   existsSync(new URL(`./${name}/dist/index.js`, import.meta.url)),
 );
 if (!built || !existsSync(new URL('./admin-ui/dist/index.html', import.meta.url))) {

@@ -1,5 +1,6 @@
 import type { Bus } from '@parley/bus';
 import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, ping, SecretCipher } from '@parley/db';
+import { TooLarge } from '@parley/contract';
 import cors from 'cors';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';
@@ -7,7 +8,6 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiContext } from './api-context.js';
 import type { ApiConfig } from './config.js';
-import { tooLarge } from './errors/domain-errors.js';
 import { clientAddress } from './http/client-address.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { loadShedding } from './http/load-shedding.js';
@@ -189,7 +189,7 @@ export function createApi(options: ApiOptions): Api {
     uploadJson(request, response, (error?: unknown) =>
       next(
         (error as { type?: string } | undefined)?.type === 'entity.too.large'
-          ? tooLarge(
+          ? new TooLarge(
               `The file is larger than ${Math.round(maxUpload / 104857.6) / 10} MB, the most that can be sent. Send a smaller file.`,
             )
           : error,

@@ -1,8 +1,9 @@
+import type { ConversationStatus } from '@parley/schemas';
 import type { Wait } from './nodes/registry.js';
 
 export type { Wait };
 
-export type ConversationStatus = 'active' | 'completed' | 'failed' | 'handoff' | 'expired' | 'abandoned';
+export type { ConversationStatus };
 
 export interface Contact {
   name?: string;

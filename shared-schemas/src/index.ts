@@ -1,6 +1,7 @@
 export { isPublicAddress, refusedHost } from './addresses/public-address.js';
 export * from './conditions/condition.schema.js';
 export { evaluateCondition, evaluateRule, looselyEqual } from './conditions/evaluate.js';
+export { CONVERSATION_STATUSES, type ConversationStatus } from './conversation/status.js';
 export { diffFlows, type FlowChange } from './diff/diff-flows.js';
 export * from './flow/document.js';
 export * from './flow/flow-index.js';

@@ -1,32 +1,18 @@
+import { DomainError, errorBody, errorHeaders, errorStatus } from '@parley/contract';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { DomainError } from '../errors/domain-errors.js';
-
-const STATUS: Record<DomainError['kind'], number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  gone: 410,
-  precondition_failed: 412,
-  too_large: 413,
-  unprocessable: 422,
-  rate_limited: 429,
-  unavailable: 503,
-};
 
 /** The only place errors become HTTP: `{ error: { code, message, details } }`, never a stack trace. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _request, response, _next) => {
     if (response.headersSent) {
+      // A streamed answer (a download, an export) failed after it began: cut it short.
+      logger.warn({ err: error }, 'a response failed after it started');
       response.destroy();
       return;
     }
     if (error instanceof DomainError) {
-      response
-        .status(STATUS[error.kind])
-        .json({ error: { code: error.kind, message: error.message, details: error.details ?? null } });
+      response.status(errorStatus(error)).set(errorHeaders(error)).json(errorBody(error));
       return;
     }
     const http = error as { status?: number; type?: string };

@@ -1,9 +1,9 @@
+import { Forbidden, Invalid } from '@parley/contract';
 import { createAjv, problemsFromAjv } from '@parley/schemas';
 import type { TSchema } from '@sinclair/typebox';
 import type { ValidateFunction } from 'ajv';
 import { type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
-import { DomainError, forbidden, invalid } from '../errors/domain-errors.js';
 import {
   type IdempotencyService,
   readIdempotencyKey,
@@ -59,7 +59,7 @@ function checkStorable(value: unknown, where: keyof typeof PLACES): void {
     const pointer = `/${where}${item.pointer}`;
     if (typeof item.value === 'string') {
       if (bad(item.value)) {
-        throw invalid(`Some ${PLACES[where]} of the request are not valid.`, [
+        throw new Invalid(`Some ${PLACES[where]} of the request are not valid.`, [
           { pointer, message: 'Must not contain NUL characters or invalid Unicode.' },
         ]);
       }
@@ -67,13 +67,13 @@ function checkStorable(value: unknown, where: keyof typeof PLACES): void {
     }
     if (item.value === null || typeof item.value !== 'object') continue;
     if (item.depth >= MAX_INPUT_DEPTH) {
-      throw invalid(`The ${PLACES[where]} of the request are nested too deeply.`, [
+      throw new Invalid(`The ${PLACES[where]} of the request are nested too deeply.`, [
         { pointer, message: `Must not nest more than ${MAX_INPUT_DEPTH} levels deep.` },
       ]);
     }
     for (const [key, child] of Object.entries(item.value)) {
       if (bad(key)) {
-        throw invalid(`Some ${PLACES[where]} of the request are not valid.`, [
+        throw new Invalid(`Some ${PLACES[where]} of the request are not valid.`, [
           { pointer, message: 'Names must not contain NUL characters or invalid Unicode.' },
         ]);
       }
@@ -90,7 +90,7 @@ function checkFinite(value: Record<string, unknown>, where: keyof typeof PLACES)
   for (const [name, item] of Object.entries(value)) {
     const items = Array.isArray(item) ? item : [item];
     if (items.some((entry) => typeof entry === 'number' && !Number.isFinite(entry))) {
-      throw invalid(`Some ${PLACES[where]} of the request are not valid.`, [
+      throw new Invalid(`Some ${PLACES[where]} of the request are not valid.`, [
         { pointer: `/${where}/${escapePointer(name)}`, message: 'Must be a finite number.' },
       ]);
     }
@@ -117,7 +117,7 @@ function check(validate: ValidateFunction | null, value: unknown, where: keyof t
     pointer: `/${where}${pointer === '/' ? '' : pointer}`,
     message,
   }));
-  throw invalid(`Some ${PLACES[where]} of the request are not valid.`, problems);
+  throw new Invalid(`Some ${PLACES[where]} of the request are not valid.`, problems);
 }
 
 /** `/flows/{id}` → `/flows/:id`. */
@@ -155,7 +155,7 @@ export function mountRoutes(
         caller = await authenticate.user(request);
       } else if (definition.access !== 'public') {
         const member = await authenticate.caller(request);
-        if (ROLE_RANK[member.role] < ROLE_RANK[definition.access]) throw forbidden();
+        if (ROLE_RANK[member.role] < ROLE_RANK[definition.access]) throw new Forbidden();
         caller = member;
       }
       const params = { ...request.params };
@@ -169,7 +169,9 @@ export function mountRoutes(
       // A request without a body (no content-type) is read as `{}`: optional-only bodies may be left out.
       const body: unknown = definition.body === undefined ? request.body : (request.body ?? {});
       if (definition.body === undefined && !isEmptyBody(body)) {
-        throw invalid('This request takes no body.', [{ pointer: '/body', message: 'Leave the body out.' }]);
+        throw new Invalid('This request takes no body.', [
+          { pointer: '/body', message: 'Leave the body out.' },
+        ]);
       }
       if (definition.body !== undefined) {
         checkStorable(body, 'body');
@@ -216,7 +218,7 @@ export function mountRoutes(
           'response does not match its schema',
         );
         if (strictResponses) {
-          throw new DomainError('invalid', 'Response does not match the API schema', {
+          throw new Invalid('Response does not match the API schema', {
             errors: validate.errors,
           });
         }

@@ -1,3 +1,4 @@
+import { RateLimited } from '@parley/contract';
 import type { Redis } from 'ioredis';
 import {
   type RateLimiterAbstract,
@@ -5,7 +6,6 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
-import { DomainError } from '../errors/domain-errors.js';
 
 export interface CounterOptions {
   points: number;
@@ -52,9 +52,10 @@ export class RateLimiter {
       await this.api.consume(key);
     } catch (result) {
       if (result instanceof RateLimiterRes) {
-        throw new DomainError('rate_limited', 'Too many requests. Wait a moment and try again.', {
-          retryAfterSeconds: Math.ceil(result.msBeforeNext / 1000),
-        });
+        throw new RateLimited(
+          'Too many requests. Wait a moment and try again.',
+          Math.ceil(result.msBeforeNext / 1000),
+        );
       }
       throw result;
     }

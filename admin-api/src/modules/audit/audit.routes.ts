@@ -1,6 +1,6 @@
+import { InvalidCursor } from '@parley/contract';
 import { Type } from '@sinclair/typebox';
 import type { ApiContext } from '../../api-context.js';
-import { invalid } from '../../errors/domain-errors.js';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { CursorQuery, Page, Timestamp, Uuid } from '../../http/schemas.js';
 
@@ -33,9 +33,7 @@ export function auditRoutes(api: ApiContext): RouteDefinition[] {
         const limit = query.limit ?? 50;
         const before = query.cursor === undefined || query.cursor === '' ? undefined : Number(query.cursor);
         if (before !== undefined && !(Number.isSafeInteger(before) && before > 0)) {
-          throw invalid('The cursor is not valid; start again from the first page.', [
-            { pointer: '/query/cursor', message: 'Use the nextCursor of a previous page.' },
-          ]);
+          throw new InvalidCursor();
         }
         const items = await api.audit.list(api.db, caller.workspaceId, {
           limit,

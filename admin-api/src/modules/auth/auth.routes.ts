@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
 import type { ApiContext } from '../../api-context.js';
-import { SignInRefused } from '../../errors/sign-in-refused.js';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { Role, Uuid } from '../../http/schemas.js';
 
@@ -34,15 +33,10 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
         },
         429: { description: 'Too many sign-in attempts from this client' },
       },
-      handler: async ({ body, ip, response }) => {
-        try {
-          return { status: 200, body: await api.auth.login(body.email, body.password, ip) };
-        } catch (error) {
-          if (error instanceof SignInRefused)
-            response.setHeader('Retry-After', String(error.retryAfterSeconds));
-          throw error;
-        }
-      },
+      handler: async ({ body, ip }) => ({
+        status: 200,
+        body: await api.auth.login(body.email, body.password, ip),
+      }),
     }),
     route({
       method: 'post',

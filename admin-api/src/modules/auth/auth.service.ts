@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Bus, busChannels, publish, subscribe } from '@parley/bus';
+import { Forbidden, NotFound, SignInRefused, Unauthenticated } from '@parley/contract';
 import type { Db } from '@parley/db';
 import {
   createRemoteJWKSet,
@@ -10,8 +11,6 @@ import {
   jwtVerify,
 } from 'jose';
 import type { Logger } from 'pino';
-import { forbidden, notFound, unauthenticated } from '../../errors/domain-errors.js';
-import { SignInRefused } from '../../errors/sign-in-refused.js';
 import type { Caller, SignedInUser } from '../../http/route.js';
 import type { AuthRepository, Membership } from './auth.repository.js';
 import { CallerCache } from './caller-cache.js';
@@ -32,7 +31,7 @@ export interface SupabaseAuthSettings {
 
 function bearerToken(authorization: string | undefined): string {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-  if (token === undefined) throw unauthenticated();
+  if (token === undefined) throw new Unauthenticated();
   return token;
 }
 
@@ -129,17 +128,17 @@ export class AuthService {
   ): Promise<Caller> {
     const token = bearerToken(authorization);
     const workspaceId = workspaceHeader === undefined || workspaceHeader === '' ? null : workspaceHeader;
-    if (workspaceId !== null && !UUID.test(workspaceId)) throw notFound('Workspace');
+    if (workspaceId !== null && !UUID.test(workspaceId)) throw new NotFound('Workspace');
     const cached = this.callers.get(token, workspaceId);
     if (cached !== undefined) return cached;
     const { identity, access } = await this.session(token, workspaceId);
     // Signed in but in no workspace: 403, not 401, so clients keep the session and offer the invitations.
     if (access.membership === null)
       throw workspaceId === null
-        ? forbidden(
+        ? new Forbidden(
             'You are not a member of any workspace yet. Accept an invitation, or ask an admin to add you.',
           )
-        : notFound('Workspace');
+        : new NotFound('Workspace');
     const caller: Caller = {
       userId: identity.userId,
       email: access.email,
@@ -160,7 +159,7 @@ export class AuthService {
   /** A token's user and session, refused unless the session is still valid. */
   private async session(token: string, workspaceId: string | null) {
     const identity = (await this.tokens.verify(token)) ?? (await this.supabaseIdentity(token));
-    if (identity === null) throw unauthenticated('Your session is not valid. Sign in again.');
+    if (identity === null) throw new Unauthenticated('Your session is not valid. Sign in again.');
     const access = await this.repository.sessionAccess(
       this.db,
       identity.sessionId,
@@ -168,7 +167,7 @@ export class AuthService {
       workspaceId,
     );
     if (access === null || !access.sessionValid)
-      throw unauthenticated('Your session has ended. Sign in again.');
+      throw new Unauthenticated('Your session has ended. Sign in again.');
     return { identity, access };
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { RateLimited } from '@parley/contract';
 import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import { DomainError } from '../../errors/domain-errors.js';
 import { clientAddress } from '../../http/client-address.js';
 import { createCounter } from '../../http/rate-limit.js';
 
@@ -88,10 +88,9 @@ export class LoginThrottle {
       await this.clients.consume(client);
     } catch (result) {
       if (!(result instanceof RateLimiterRes)) throw result;
-      throw new DomainError(
-        'rate_limited',
+      throw new RateLimited(
         'Too many sign-in attempts from your network. Wait a minute and try again.',
-        { retryAfterSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)) },
+        Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
       );
     }
   }

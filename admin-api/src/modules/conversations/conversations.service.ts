@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { busChannels, publish } from '@parley/bus';
+import { Conflict, ConversationNotFound, Invalid, InvalidCursor } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
-import { conflict, invalid, notFound } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type {
   ConversationDetail,
@@ -33,9 +33,7 @@ export function decodeCursor(cursor: string): PagePosition {
   } catch {
     // falls through to the error below
   }
-  throw invalid('The cursor is not valid; start again from the first page.', [
-    { pointer: '/query/cursor', message: 'Use the nextCursor of a previous page.' },
-  ]);
+  throw new InvalidCursor();
 }
 
 /** Conversations: browse with filters, read transcripts, end hand-offs. */
@@ -56,7 +54,7 @@ export class ConversationsService {
       filters.to !== undefined &&
       Date.parse(filters.from) > Date.parse(filters.to)
     ) {
-      throw invalid('“from” must not be after “to”.', [
+      throw new Invalid('“from” must not be after “to”.', [
         { pointer: '/query/from', message: 'Must not be after “to”.' },
       ]);
     }
@@ -72,7 +70,7 @@ export class ConversationsService {
     ConversationDetail & { messages: TranscriptMessage[]; messageCount: number; truncated: boolean }
   > {
     const conversation = await this.repository.get(this.api.db, caller.workspaceId, conversationId);
-    if (conversation === null) throw notFound('Conversation');
+    if (conversation === null) throw new ConversationNotFound();
     const { messages, total } = await this.repository.transcript(
       this.api.db,
       caller.workspaceId,
@@ -90,20 +88,20 @@ export class ConversationsService {
     const requestedAt = new Date().toISOString();
     const conversation = await this.api.db.transaction(async (tx) => {
       const found = await this.repository.get(tx, caller.workspaceId, conversationId, true);
-      if (found === null) throw notFound('Conversation');
+      if (found === null) throw new ConversationNotFound();
       if (found.status !== 'handoff') {
-        throw conflict('Only a conversation handed off to a human can be released.', {
+        throw new Conflict('Only a conversation handed off to a human can be released.', {
           status: found.status,
         });
       }
       if (found.releasedAt !== null) {
-        throw conflict('This hand-off was already released: the bot answers this contact again.', {
+        throw new Conflict('This hand-off was already released: the bot answers this contact again.', {
           status: found.status,
           releasedAt: found.releasedAt,
         });
       }
       if (await this.repository.hasLaterConversation(tx, found)) {
-        throw conflict('This hand-off is over: the contact has started a new conversation since.', {
+        throw new Conflict('This hand-off is over: the contact has started a new conversation since.', {
           status: found.status,
         });
       }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { IdParams } from '../../http/schemas.js';
 import { filtersOf, ResponseFilterQuery } from '../responses/responses.routes.js';
-import type { ExportService } from './export.service.js';
+import type { ExportFormat, ExportService } from './export.service.js';
 
 const ExportQuery = Type.Object({
   format: Type.Optional(
@@ -18,6 +18,12 @@ const ExportQuery = Type.Object({
   ),
   ...ResponseFilterQuery,
 });
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ndjson: 'application/x-ndjson; charset=utf-8',
+};
 
 const DESCRIPTION = [
   'Downloads the responses of a flow (same filters as the list) as a file, streamed in constant memory.',
@@ -50,14 +56,20 @@ export function exportRoutes(exports: ExportService): RouteDefinition[] {
           contentType: 'text/csv',
         },
       },
-      handler: async ({ caller, params, query, response }) => {
-        await exports.stream(
+      handler: async ({ caller, params, query, request, response }) => {
+        const file = await exports.open(
           caller,
           params.id,
           filtersOf(query),
           { format: query.format ?? 'csv', maskPhone: query.maskPhone ?? false },
-          response,
+          `${request.protocol}://${request.get('host')}`,
         );
+        response.status(200).set({
+          'content-type': CONTENT_TYPES[file.format],
+          'content-disposition': `attachment; filename="${file.fileName}"`,
+          'cache-control': 'no-store',
+        });
+        await file.writeTo(response);
         return 'streamed';
       },
     }),

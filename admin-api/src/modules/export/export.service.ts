@@ -1,10 +1,9 @@
 import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { RateLimited } from '@parley/contract';
 import ExcelJS from 'exceljs';
-import type { Response } from 'express';
 import Papa from 'papaparse';
 import type { ApiContext } from '../../api-context.js';
-import { DomainError } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type { MediaService } from '../media/media.service.js';
 import type { AnswerColumn } from '../responses/answer-columns.js';
@@ -23,12 +22,6 @@ import { maskPersonalData } from './mask-personal.js';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'ndjson';
 
-export const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  ndjson: 'application/x-ndjson; charset=utf-8',
-};
-
 /** Rows read per FETCH (and written per write): memory stays at about one chunk. */
 export const EXPORT_CHUNK_ROWS = 2_000;
 
@@ -38,7 +31,7 @@ export const EXPORT_CHUNK_ROWS = 2_000;
  */
 export const MAX_CONCURRENT_EXPORTS = 3;
 
-/** The HTTP response as a sink: writes that wait for 'drain', and whether the client went away. */
+/** The output as a sink: writes that wait for 'drain', and whether the client went away. */
 class Sink {
   closed = false;
   private readonly onClose: Promise<void>;
@@ -146,6 +139,14 @@ export function exportFileName(flowName: string, format: ExportFormat, now = new
   return `${slug}-responses-${now.toISOString().slice(0, 10)}.${format}`;
 }
 
+/** An export that passed its checks: its file name, and the writing of its rows to an output. */
+export interface ResponsesExport {
+  fileName: string;
+  format: ExportFormat;
+  /** Writes the whole file to `out`; a failure midway is logged and cuts `out` short. */
+  writeTo(out: Writable): Promise<void>;
+}
+
 /** Streams a flow's responses as CSV, XLSX or NDJSON in constant memory. */
 export class ExportService {
   private running = 0;
@@ -159,39 +160,20 @@ export class ExportService {
   ) {}
 
   /**
-   * Writes the export to `response`. Checks (the flow is in the caller's workspace, not too many
-   * exports running) happen before anything is written, so they still answer with a JSON error.
-   * Then rows are read a chunk at a time and each chunk is written (waiting for the socket to
-   * drain) before the next is handed over; a client that disconnects stops the reading at the next
-   * chunk boundary, and the cursor and its transaction are closed.
+   * Checks the export (the flow is in the caller's workspace, not too many exports running) and
+   * records it, before anything is written, so a refusal is still a plain error. Stored files
+   * become signed links under `mediaOrigin`. The export's slot is taken until `writeTo` finishes.
    */
-  async stream(
+  async open(
     caller: Caller,
     flowId: string,
     filters: ResponseFilters,
     options: RowOptions & { format: ExportFormat },
-    response: Response,
-  ): Promise<void> {
+    mediaOrigin: string,
+  ): Promise<ResponsesExport> {
     const flow = await this.responses.flow(caller, flowId);
-    if (this.running >= this.limits.maxConcurrent) {
-      throw new DomainError('rate_limited', 'Several exports are already running. Try again in a minute.');
-    }
-    this.running += 1;
-    try {
-      await this.run(caller, flow, filters, options, response);
-    } finally {
-      this.running -= 1;
-    }
-  }
-
-  private async run(
-    caller: Caller,
-    flow: FlowRef,
-    filters: ResponseFilters,
-    options: RowOptions & { format: ExportFormat },
-    response: Response,
-  ): Promise<void> {
-    const flowId = flow.id;
+    if (this.running >= this.limits.maxConcurrent)
+      throw new RateLimited('Several exports are already running. Try again in a minute.');
     const columns = await this.responses.columns(caller, flowId, filters.includeTest);
     await this.api.audit.record(this.api.db, {
       workspaceId: caller.workspaceId,
@@ -201,26 +183,44 @@ export class ExportService {
       entityId: flowId,
       after: { format: options.format, maskPhone: options.maskPhone, filters },
     });
+    this.running += 1;
+    return {
+      fileName: exportFileName(flow.name, options.format),
+      format: options.format,
+      writeTo: async (out) => {
+        try {
+          await this.write(caller, flow, filters, options, columns, mediaOrigin, out);
+        } finally {
+          this.running -= 1;
+        }
+      },
+    };
+  }
 
-    const sink = new Sink(response);
-    response.status(200);
-    response.setHeader('content-type', EXPORT_CONTENT_TYPES[options.format]);
-    response.setHeader(
-      'content-disposition',
-      `attachment; filename="${exportFileName(flow.name, options.format)}"`,
-    );
-    response.setHeader('cache-control', 'no-store');
+  /**
+   * Rows are read a chunk at a time and each chunk is written (waiting for the output to drain)
+   * before the next is handed over; an output that closes (the client went away) stops the reading
+   * at the next chunk boundary, and the cursor and its transaction are closed.
+   */
+  private async write(
+    caller: Caller,
+    flow: FlowRef,
+    filters: ResponseFilters,
+    options: RowOptions & { format: ExportFormat },
+    columns: AnswerColumn[],
+    mediaOrigin: string,
+    out: Writable,
+  ): Promise<void> {
+    const flowId = flow.id;
+    const sink = new Sink(out);
     const writer =
       options.format === 'csv'
         ? csvWriter(sink, columns, options)
         : options.format === 'xlsx'
           ? xlsxWriter(sink, columns, options)
           : ndjsonWriter(sink, options);
-
-    // Stored files become signed links, so the export opens them without signing in (for a while).
-    const origin = `${response.req.protocol}://${response.req.get('host')}`;
     const linked = (record: ResponseRecord) =>
-      withMediaLinks(record, (key) => this.media.signedUrl(origin, key));
+      withMediaLinks(record, (key) => this.media.signedUrl(mediaOrigin, key));
     let rows = 0;
     try {
       await writer.start();
@@ -248,10 +248,9 @@ export class ExportService {
       }
       await writer.end();
     } catch (error) {
-      if (!response.headersSent) throw error;
-      // Too late for a JSON error: cut the transfer so the client sees an incomplete download.
+      // The file has begun: cut it so the client sees an incomplete download, not a shorter file.
       this.api.logger.error({ err: error, flowId, format: options.format, rows }, 'export failed midway');
-      response.destroy();
+      out.destroy();
     }
   }
 }

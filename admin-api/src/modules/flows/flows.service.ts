@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { busChannels, publish } from '@parley/bus';
 import {
+  Conflict,
+  DraftConflict,
+  FlowNotFound,
+  NotFound,
+  PreconditionFailed,
+  Unprocessable,
+  VersionNotFound,
+} from '@parley/contract';
+import {
   deriveForm,
   diffFlows,
   type FlowChange,
@@ -13,7 +22,6 @@ import {
   validateForPublish,
 } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
-import { conflict, notFound, preconditionFailed, unprocessable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import { blankFlow } from './blank-flow.js';
 import type { FlowRecord, FlowsRepository, ServingNumber, VersionRecord } from './flows.repository.js';
@@ -92,7 +100,7 @@ export class FlowsService {
   /** The flow as stored: its draft's header values encrypted. */
   private async stored(caller: Caller, flowId: string): Promise<FlowRecord> {
     const flow = await this.repository.get(this.api.db, caller.workspaceId, flowId);
-    if (flow === null) throw notFound('Flow');
+    if (flow === null) throw new FlowNotFound();
     return flow;
   }
 
@@ -129,7 +137,7 @@ export class FlowsService {
   ): Promise<FlowView & { warnings: { pointer: string; message: string }[] }> {
     const structural = structuralProblems(document);
     if (structural.length > 0)
-      throw unprocessable('This file is not a valid Parley flow.', { errors: problemsView(structural) });
+      throw new Unprocessable('This file is not a valid Parley flow.', { errors: problemsView(structural) });
     const { errors, warnings } = validateFlow(document);
     const created = await this.create(caller, nameIn(document, 'Imported flow'), document);
     return { ...created, warnings: problemsView([...errors, ...warnings]) };
@@ -142,12 +150,12 @@ export class FlowsService {
     definition: unknown,
   ): Promise<{ etag: string }> {
     if (etag === undefined)
-      throw preconditionFailed(
+      throw new PreconditionFailed(
         'Send the draft’s etag in If-Match so another editor’s save is not overwritten.',
       );
     return this.api.db.transaction(async (tx) => {
       const current = await this.repository.get(tx, caller.workspaceId, flowId);
-      if (current === null) throw notFound('Flow');
+      if (current === null) throw new FlowNotFound();
       const draft = this.secrets.seal(caller.workspaceId, definition, current.draft);
       const saved = await this.repository.saveDraft(
         tx,
@@ -158,7 +166,7 @@ export class FlowsService {
         nameIn(definition, current.name),
       );
       if (saved === null) {
-        throw preconditionFailed(
+        throw new DraftConflict(
           'Someone else saved this flow in the meantime. Reload it to see their changes.',
           {
             currentEtag: (await this.repository.get(tx, caller.workspaceId, flowId))?.draftEtag ?? null,
@@ -187,10 +195,15 @@ export class FlowsService {
   async publish(caller: Caller, flowId: string): Promise<{ version: number }> {
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
+<<<<<<< HEAD
       if (flow === null) throw notFound('Flow');
       const { errors, warnings, document } = validateForPublish(this.opened(caller, flow));
+=======
+      if (flow === null) throw new FlowNotFound();
+      const { errors, warnings, document } = validateFlow(this.opened(caller, flow));
+>>>>>>> 6aa976b (contract: @parley/contract with named domain errors shared by API and runtime)
       if (errors.length > 0 || document === undefined) {
-        throw unprocessable('The flow has errors; fix them before publishing.', {
+        throw new Unprocessable('The flow has errors; fix them before publishing.', {
           errors: problemsView(errors),
           warnings: problemsView(warnings),
         });
@@ -252,7 +265,7 @@ export class FlowsService {
   private async storedVersion(caller: Caller, flowId: string, version: number) {
     await this.stored(caller, flowId);
     const found = await this.repository.version(this.api.db, flowId, version);
-    if (found === null) throw notFound(`Version ${version}`);
+    if (found === null) throw new VersionNotFound(version);
     return found;
   }
 
@@ -280,15 +293,15 @@ export class FlowsService {
   ): Promise<{ version: number }> {
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
-      if (flow === null) throw notFound('Flow');
+      if (flow === null) throw new FlowNotFound();
       const target = await this.repository.version(tx, flowId, version);
-      if (target === null) throw notFound(`Version ${version}`);
+      if (target === null) throw new VersionNotFound(version);
       if (etag === undefined)
-        throw preconditionFailed(
+        throw new PreconditionFailed(
           'Send the draft’s etag in If-Match: rolling back replaces the draft, and another editor’s save must not be lost.',
         );
       if (flow.draftEtag !== etag.replaceAll('"', '')) {
-        throw preconditionFailed(
+        throw new DraftConflict(
           'Someone else saved this flow in the meantime, and rolling back would replace their draft. Reload it, then roll back again.',
           { currentEtag: flow.draftEtag },
         );
@@ -334,10 +347,10 @@ export class FlowsService {
   async remove(caller: Caller, flowId: string, confirmed: boolean): Promise<void> {
     await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
-      if (flow === null) throw notFound('Flow');
+      if (flow === null) throw new FlowNotFound();
       const numbers = await this.repository.servingNumbers(tx, caller.workspaceId, flowId);
       if (numbers.length > 0 && !confirmed) {
-        throw conflict(
+        throw new Conflict(
           `Deleting this flow silences ${numbers.map(numberName).join(', ')}: ${numbers.length === 1 ? 'that number stops' : 'those numbers stop'} answering until you assign another flow. Confirm to delete it anyway.`,
           { numbers: numbers.map((number) => ({ ...number, display: numberName(number) })) },
         );
@@ -371,8 +384,8 @@ export class FlowsService {
       const deletedAt = await this.repository.restore(tx, caller.workspaceId, flowId);
       if (deletedAt === null) {
         if ((await this.repository.get(tx, caller.workspaceId, flowId)) !== null)
-          throw conflict('This flow is not deleted.');
-        throw notFound('Deleted flow');
+          throw new Conflict('This flow is not deleted.');
+        throw new NotFound('Deleted flow');
       }
       const restored = (await this.repository.get(tx, caller.workspaceId, flowId)) as FlowRecord;
       await this.api.audit.record(tx, {
@@ -411,7 +424,7 @@ export class FlowsService {
     const flow = await this.stored(caller, flowId);
     const { errors } = validateFlow(this.opened(caller, flow));
     if (errors.length > 0)
-      throw unprocessable('The draft has errors; fix them to test it.', { errors: problemsView(errors) });
+      throw new Unprocessable('The draft has errors; fix them to test it.', { errors: problemsView(errors) });
     return this.repository.snapshotDraft(
       this.api.db,
       caller.workspaceId,

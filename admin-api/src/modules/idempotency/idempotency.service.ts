@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { Conflict, Invalid, Unprocessable } from '@parley/contract';
 import type { Db } from '@parley/db';
 import type { Logger } from 'pino';
-import { conflict, invalid, unprocessable } from '../../errors/domain-errors.js';
 import type { IdempotencyRepository, KeyScope, StoredResult } from './idempotency.repository.js';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -25,7 +25,7 @@ export function requestHash(method: string, path: string, body: unknown): string
 export function readIdempotencyKey(value: string | undefined): string | null {
   if (value === undefined || value === '') return null;
   if (!KEY_PATTERN.test(value)) {
-    throw invalid('The Idempotency-Key header is not valid.', [
+    throw new Invalid('The Idempotency-Key header is not valid.', [
       {
         pointer: '/headers/idempotency-key',
         message: 'Must be 1 to 255 printable characters without spaces, like a UUID.',
@@ -90,7 +90,7 @@ export class IdempotencyService {
   private async earlier(scope: KeyScope, hash: string): Promise<IdempotentResult> {
     const record = await this.repository.find(this.db, scope);
     if (record !== null && record.requestHash !== hash) {
-      throw unprocessable(
+      throw new Unprocessable(
         'This Idempotency-Key was already used for a different request. Use a new key for a new request.',
       );
     }
@@ -100,7 +100,7 @@ export class IdempotencyService {
 }
 
 function stillRunning() {
-  return conflict(
+  return new Conflict(
     'A request with this Idempotency-Key is still being handled. Wait for its answer, or try again in a few seconds.',
   );
 }

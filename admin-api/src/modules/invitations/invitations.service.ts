@@ -1,15 +1,18 @@
+import { DomainError } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
-import { DomainError } from '../../errors/domain-errors.js';
 import type { SignedInUser } from '../../http/route.js';
 import type { InvitationsRepository } from './invitations.repository.js';
 import type { JoinedWorkspace, ReceivedInvitation } from './invitations.schemas.js';
 
-// Another person's, expired, withdrawn and already answered invitations all read the same.
-const gone = () =>
-  new DomainError(
-    'not_found',
-    'This invitation was not found. It may have expired, been withdrawn, or already been answered.',
-  );
+/** Another person's, expired, withdrawn and already answered invitations all read the same. */
+class InvitationNotFound extends DomainError {
+  constructor() {
+    super(
+      'not_found',
+      'This invitation was not found. It may have expired, been withdrawn, or already been answered.',
+    );
+  }
+}
 
 /** The invited person's side: their invitations, accepting and declining them. */
 export class InvitationsService {
@@ -25,7 +28,7 @@ export class InvitationsService {
   accept(user: SignedInUser, id: string): Promise<JoinedWorkspace> {
     return this.api.db.transaction(async (tx) => {
       const invitation = await this.invitations.answer(tx, id, user.email, 'accepted');
-      if (invitation === null) throw gone();
+      if (invitation === null) throw new InvitationNotFound();
       const joined = await this.invitations.join(tx, invitation.workspaceId, user.userId, invitation.role);
       await this.api.audit.record(tx, {
         workspaceId: invitation.workspaceId,
@@ -42,7 +45,7 @@ export class InvitationsService {
   decline(user: SignedInUser, id: string): Promise<void> {
     return this.api.db.transaction(async (tx) => {
       const invitation = await this.invitations.answer(tx, id, user.email, 'declined');
-      if (invitation === null) throw gone();
+      if (invitation === null) throw new InvitationNotFound();
       await this.api.audit.record(tx, {
         workspaceId: invitation.workspaceId,
         // No user id: the inviting workspace learns nothing about someone who did not join.

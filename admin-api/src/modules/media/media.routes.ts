@@ -1,6 +1,23 @@
+import { pipeline } from 'node:stream/promises';
+import { downloadName, type StoredMedia } from '@parley/db';
 import { Type } from '@sinclair/typebox';
+import type { Response } from 'express';
 import { type RouteDefinition, route } from '../../http/route.js';
 import type { MediaService } from './media.service.js';
+
+/** Types a browser may show in place: pictures, sound and video that cannot run script. */
+const INLINE_TYPES: ReadonlySet<string> = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/gif',
+  'image/webp',
+  'audio/ogg',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/aac',
+  'video/mp4',
+  'video/3gpp',
+]);
 
 const KeyParams = Type.Object({
   workspaceId: Type.String({ format: 'uuid' }),
@@ -16,6 +33,25 @@ const FILE_DESCRIPTION =
 
 const keyOf = (params: { workspaceId: string; folder: string; file: string }) =>
   `${params.workspaceId}/${params.folder}/${params.file}`;
+
+/**
+ * Streams a file. Only pictures, sound and video of safe types are shown in place; anything else
+ * (HTML, SVG, PDF…) is a download, and nosniff plus a sandboxing CSP keep a browser from running it.
+ * A client that goes away or a store that fails mid-file cuts the response (the error middleware logs it).
+ */
+async function sendFile(response: Response, key: string, media: StoredMedia): Promise<void> {
+  const type = media.mimeType.split(';')[0]?.trim().toLowerCase() ?? '';
+  const inline = INLINE_TYPES.has(type);
+  response.status(200).set({
+    'content-type': inline ? type : 'application/octet-stream',
+    'content-length': String(media.size),
+    'content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${downloadName(key)}"`,
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; sandbox",
+    'cache-control': 'private, max-age=300',
+  });
+  await pipeline(media.body, response);
+}
 
 export function mediaRoutes(media: MediaService): RouteDefinition[] {
   return [
@@ -33,7 +69,7 @@ export function mediaRoutes(media: MediaService): RouteDefinition[] {
       },
       handler: async ({ caller, params, response }) => {
         const { key, media: file } = await media.open(caller, keyOf(params));
-        await media.send(response, key, file);
+        await sendFile(response, key, file);
         return 'streamed';
       },
     }),
@@ -53,7 +89,7 @@ export function mediaRoutes(media: MediaService): RouteDefinition[] {
       },
       handler: async ({ params, query, response }) => {
         const { key, media: file } = await media.openSigned(keyOf(params), query.expires, query.signature);
-        await media.send(response, key, file);
+        await sendFile(response, key, file);
         return 'streamed';
       },
     }),

@@ -6,9 +6,9 @@ import {
   type SessionUpdate,
   subscribe,
 } from '@parley/bus';
+import { Conflict, Invalid, NumberNotFound, Unprocessable } from '@parley/contract';
 import { isE164Phone } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
-import { conflict, invalid, notFound, unprocessable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type { EventStream } from '../../http/sse.js';
 import type { NumberRecord, NumbersRepository, SessionEventRecord } from './numbers.repository.js';
@@ -65,13 +65,13 @@ export class NumbersService {
 
   async get(caller: Caller, numberId: string): Promise<NumberRecord> {
     const number = await this.repository.get(this.api.db, caller.workspaceId, numberId);
-    if (number === null) throw notFound('Number');
+    if (number === null) throw new NumberNotFound();
     return number;
   }
 
   async create(caller: Caller, phone: string, label: string | undefined): Promise<NumberRecord> {
     if (!isE164Phone(phone)) {
-      throw invalid('The phone number must be in international format, like +14155550123.', [
+      throw new Invalid('The phone number must be in international format, like +14155550123.', [
         {
           pointer: '/body/phone',
           message: 'Must be a valid phone number in E.164 format (+ and country code).',
@@ -80,7 +80,7 @@ export class NumbersService {
     }
     return this.api.db.transaction(async (tx) => {
       const id = await this.repository.create(tx, caller.workspaceId, phone, label ?? null);
-      if (id === null) throw conflict(`The number ${phone} is already registered in this workspace.`);
+      if (id === null) throw new Conflict(`The number ${phone} is already registered in this workspace.`);
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
         userId: caller.userId,
@@ -100,7 +100,7 @@ export class NumbersService {
   ): Promise<NumberRecord> {
     return this.api.db.transaction(async (tx) => {
       const before = await this.repository.get(tx, caller.workspaceId, numberId, true);
-      if (before === null) throw notFound('Number');
+      if (before === null) throw new NumberNotFound();
       await this.repository.update(tx, caller.workspaceId, numberId, changes);
       const after = (await this.repository.get(tx, caller.workspaceId, numberId)) as NumberRecord;
       await this.api.audit.record(tx, {
@@ -123,9 +123,9 @@ export class NumbersService {
   async remove(caller: Caller, numberId: string): Promise<void> {
     await this.api.db.transaction(async (tx) => {
       const number = await this.repository.get(tx, caller.workspaceId, numberId, true);
-      if (number === null) throw notFound('Number');
+      if (number === null) throw new NumberNotFound();
       if (number.desiredConnected || LIVE_STATES.has(number.state)) {
-        throw conflict('This number is connected (or connecting). Log it out before deleting it.', {
+        throw new Conflict('This number is connected (or connecting). Log it out before deleting it.', {
           state: number.state,
           desiredConnected: number.desiredConnected,
         });
@@ -150,7 +150,7 @@ export class NumbersService {
     options: { method?: ConnectMethod; phone?: string },
   ): Promise<NumberRecord> {
     if (options.phone !== undefined && !isE164Phone(options.phone)) {
-      throw invalid('The phone number must be in international format, like +14155550123.', [
+      throw new Invalid('The phone number must be in international format, like +14155550123.', [
         {
           pointer: '/body/phone',
           message: 'Must be a valid phone number in E.164 format (+ and country code).',
@@ -159,7 +159,7 @@ export class NumbersService {
     }
     const number = await this.api.db.transaction(async (tx) => {
       const found = await this.repository.get(tx, caller.workspaceId, numberId, true);
-      if (found === null) throw notFound('Number');
+      if (found === null) throw new NumberNotFound();
       await this.repository.setDesiredConnected(tx, caller.workspaceId, numberId, true);
       await this.repository.recordSessionEvent(tx, caller.workspaceId, numberId, 'connect_requested', {
         userId: caller.userId,
@@ -193,7 +193,7 @@ export class NumbersService {
   async logout(caller: Caller, numberId: string): Promise<NumberRecord> {
     const number = await this.api.db.transaction(async (tx) => {
       const found = await this.repository.get(tx, caller.workspaceId, numberId, true);
-      if (found === null) throw notFound('Number');
+      if (found === null) throw new NumberNotFound();
       await this.repository.setDesiredConnected(tx, caller.workspaceId, numberId, false);
       await this.repository.recordSessionEvent(tx, caller.workspaceId, numberId, 'logout_requested', {
         userId: caller.userId,
@@ -217,18 +217,18 @@ export class NumbersService {
   async assignFlow(caller: Caller, numberId: string, flowId: string | null): Promise<NumberRecord> {
     const number = await this.api.db.transaction(async (tx) => {
       const before = await this.repository.get(tx, caller.workspaceId, numberId, true);
-      if (before === null) throw notFound('Number');
+      if (before === null) throw new NumberNotFound();
       if (flowId === null) {
         await this.repository.unassignFlow(tx, caller.workspaceId, numberId);
       } else {
         const flow = await this.repository.assignableFlow(tx, caller.workspaceId, flowId);
         if (flow === null) {
-          throw unprocessable('There is no such flow in this workspace.', {
+          throw new Unprocessable('There is no such flow in this workspace.', {
             errors: [{ pointer: '/body/flowId', message: 'No flow with this id in this workspace.' }],
           });
         }
         if (flow.publishedVersion === null) {
-          throw unprocessable(`Publish “${flow.name}” before assigning it to a number.`, {
+          throw new Unprocessable(`Publish “${flow.name}” before assigning it to a number.`, {
             errors: [{ pointer: '/body/flowId', message: 'This flow has no published version.' }],
           });
         }
@@ -272,7 +272,7 @@ export class NumbersService {
         this.repository.get(this.api.db, caller.workspaceId, numberId),
         this.repository.latestSessionEvent(this.api.db, caller.workspaceId, numberId),
       ]);
-      if (number === null) throw notFound('Number');
+      if (number === null) throw new NumberNotFound();
       const opened = open();
       opened.onClose(() => {
         // The stream is closed either way; a failed unsubscribe only leaves a handler with no listener.

@@ -1,5 +1,5 @@
+import { FlowNotFound, InvalidCursor } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
-import { invalid, notFound } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import { type AnswerColumn, answerColumns } from './answer-columns.js';
 import type {
@@ -48,9 +48,7 @@ export function decodeCursor(cursor: string): ResponsePosition {
   } catch {
     // falls through to the error below
   }
-  throw invalid('The cursor is not valid; start again from the first page.', [
-    { pointer: '/query/cursor', message: 'Use the nextCursor of a previous page.' },
-  ]);
+  throw new InvalidCursor();
 }
 
 /** Answers of a flow's conversations: completed responses and partial ones, with their columns. */
@@ -63,7 +61,7 @@ export class ResponsesService {
   /** The flow, if it is in the caller's workspace (another workspace's flow is not found). */
   async flow(caller: Caller, flowId: string): Promise<FlowRef> {
     const flow = await this.repository.flow(this.api.db, caller.workspaceId, flowId);
-    if (flow === null) throw notFound('Flow');
+    if (flow === null) throw new FlowNotFound();
     return flow;
   }
 

@@ -1,6 +1,6 @@
 import { busChannels, publish } from '@parley/bus';
+import { Unavailable } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
-import { unavailable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type { MediaCleanup, MediaToDelete } from './media-cleanup.js';
 import type { PurgeCounts, RetentionRepository } from './retention.repository.js';
@@ -76,7 +76,7 @@ export class RetentionService {
     });
     // Media: files go once the rows are gone; a retry of the erasure deletes the contact's folder again.
     if (!(await this.media.delete(files)))
-      throw unavailable(
+      throw new Unavailable(
         'The contact’s conversations were erased, but some of their files could not be deleted from storage. Erase the contact again to delete the remaining files.',
       );
     for (const numberId of numberIds) {

@@ -1,9 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { busChannels, publish, type SimulatorTurn } from '@parley/bus';
+import {
+  DomainError,
+  Invalid,
+  SimulatorSessionNotFound,
+  TooLarge,
+  Unavailable,
+  Unprocessable,
+} from '@parley/contract';
 import { MEDIA_URL_PREFIX, mediaKey } from '@parley/db';
 import { LRUCache } from 'lru-cache';
 import type { ApiContext } from '../../api-context.js';
-import { invalid, notFound, tooLarge, unavailable, unprocessable } from '../../errors/domain-errors.js';
 import type { Caller } from '../../http/route.js';
 import type { FlowsService } from '../flows/flows.service.js';
 import { handOver } from './inbound-handover.js';
@@ -47,20 +54,20 @@ export const UPLOAD_TYPES = [
 /** An upload's bytes from base64, refused with a plain reason when it is empty, too large or not base64. */
 export function decodeUpload(data: string, mimeType: string, maxBytes: number): Buffer {
   if (!UPLOAD_TYPES.includes(mimeType))
-    throw unprocessable(
+    throw new Unprocessable(
       `Files of type ${mimeType} cannot be sent. Send a picture, a video, a sound, a PDF or an office document.`,
     );
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw invalid('The file is not base64-encoded.');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data)) throw new Invalid('The file is not base64-encoded.');
   const megabytes = Math.round((maxBytes / 1048576) * 10) / 10;
   // Checked before decoding, so an oversized upload is never held twice in memory.
   if (Math.floor((data.length * 3) / 4) > maxBytes + 2)
-    throw tooLarge(
+    throw new TooLarge(
       `The file is larger than ${megabytes} MB, the most that can be sent. Send a smaller file.`,
     );
   const bytes = Buffer.from(data, 'base64');
-  if (bytes.length === 0) throw invalid('The file is empty.');
+  if (bytes.length === 0) throw new Invalid('The file is empty.');
   if (bytes.length > maxBytes)
-    throw tooLarge(
+    throw new TooLarge(
       `The file is larger than ${megabytes} MB, the most that can be sent. Send a smaller file.`,
     );
   return bytes;
@@ -212,7 +219,7 @@ export class SimulatorService {
     const cached = this.sessions.get(key);
     if (cached !== undefined) return cached;
     const session = await this.repository.get(this.api.db, caller.workspaceId, sessionId);
-    if (session === null) throw notFound('Simulator session');
+    if (session === null) throw new SimulatorSessionNotFound();
     this.sessions.set(key, session);
     return session;
   }
@@ -372,10 +379,10 @@ export class SimulatorService {
     );
     if (outcome === 'refused') {
       this.sessions.delete(sessionKey(caller, session.id));
-      throw notFound('Simulator session');
+      throw new SimulatorSessionNotFound();
     }
     if (outcome === 'unanswered') {
-      throw unavailable(
+      throw new Unavailable(
         'No runtime confirmed your message, so it may not have been saved. Check that a runtime is running and shares this database and message bus, then send it again with the same Idempotency-Key: it is never stored twice.',
       );
     }
@@ -384,7 +391,7 @@ export class SimulatorService {
       inbound = await read();
     } catch (error) {
       this.api.logger.warn({ err: error, sessionId: session.id }, 'could not read back a simulator message');
-      throw unavailable(
+      throw new Unavailable(
         'Your message was recorded, but the database did not answer when reading it back. Send it again with the same Idempotency-Key: it is never stored twice.',
       );
     }
@@ -392,7 +399,7 @@ export class SimulatorService {
       throw new Error(`A runtime recorded simulator message ${id}, but it is not in Postgres`);
     const text = 'text' in message ? message.text : undefined;
     if ((inbound.text ?? undefined) !== text) {
-      throw unprocessable(
+      throw new Unprocessable(
         'This Idempotency-Key was already used for a different message. Use a new key for a new message.',
       );
     }
@@ -413,7 +420,7 @@ export class SimulatorService {
     const session = await this.api.db.transaction(async (tx) => {
       const session = await this.repository.get(tx, caller.workspaceId, sessionId);
       if (session === null || !(await this.repository.remove(tx, caller.workspaceId, sessionId)))
-        throw notFound('Simulator session');
+        throw new SimulatorSessionNotFound();
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
         userId: caller.userId,

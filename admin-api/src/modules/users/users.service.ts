@@ -1,5 +1,5 @@
+import { Conflict, NotFound } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
-import { conflict, notFound } from '../../errors/domain-errors.js';
 import type { Caller, Role } from '../../http/route.js';
 import { hashPassword } from '../auth/password.js';
 import type { InvitationsRepository } from '../invitations/invitations.repository.js';
@@ -35,7 +35,7 @@ export class UsersService {
     const passwordHash = await hashPassword(password);
     return this.api.db.transaction(async (tx) => {
       if (await this.users.isMember(tx, caller.workspaceId, email)) {
-        throw conflict(`${email} is already a member of this workspace.`);
+        throw new Conflict(`${email} is already a member of this workspace.`);
       }
       await this.users.createAccountIfNew(tx, email, passwordHash);
       const invitation = await this.invitations.create(tx, {
@@ -46,7 +46,7 @@ export class UsersService {
         validDays: INVITATION_VALID_DAYS,
       });
       if (invitation === null) {
-        throw conflict(`${email} is already invited. Revoke that invitation to send a new one.`);
+        throw new Conflict(`${email} is already invited. Revoke that invitation to send a new one.`);
       }
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
@@ -63,7 +63,7 @@ export class UsersService {
   revoke(caller: Caller, id: string): Promise<void> {
     return this.api.db.transaction(async (tx) => {
       const revoked = await this.invitations.revoke(tx, caller.workspaceId, id);
-      if (revoked === null) throw notFound('Invitation');
+      if (revoked === null) throw new NotFound('Invitation');
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
         userId: caller.userId,

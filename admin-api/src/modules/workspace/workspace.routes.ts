@@ -1,6 +1,6 @@
+import { NotFound } from '@parley/contract';
 import { Type } from '@sinclair/typebox';
 import type { ApiContext } from '../../api-context.js';
-import { notFound } from '../../errors/domain-errors.js';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { Uuid } from '../../http/schemas.js';
 import type { SigningSecrets } from './signing-secrets.js';
@@ -22,7 +22,7 @@ export function workspaceRoutes(
 ): RouteDefinition[] {
   const load = async (workspaceId: string) => {
     const workspace = await workspaces.get(api.db, workspaceId);
-    if (workspace === null) throw notFound('Workspace');
+    if (workspace === null) throw new NotFound('Workspace');
     return workspace;
   };
   return [

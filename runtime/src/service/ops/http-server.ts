@@ -1,15 +1,16 @@
 import type { Server } from 'node:http';
+import { DomainError, errorBody, errorHeaders, errorStatus } from '@parley/contract';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
-import { HttpError } from './http-error.js';
 import type { Logger } from './logger.js';
 
-/** Maps errors to `{ error: { code, message, details } }`; never a stack trace to the client. */
+/**
+ * Maps errors to `{ error: { code, message, details } }` as the admin API does (domain errors by
+ * their kind); never a stack trace to the client.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _request, response, _next) => {
-    if (error instanceof HttpError) {
-      response
-        .status(error.status)
-        .json({ error: { code: error.code, message: error.message, details: error.details ?? null } });
+    if (error instanceof DomainError) {
+      response.status(errorStatus(error)).set(errorHeaders(error)).json(errorBody(error));
       return;
     }
     const status =
@@ -25,17 +26,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       response.status(400).json({
         error: { code: 'invalid_json', message: 'The request body is not valid JSON', details: null },
       });
-      return;
-    }
-    if ((error as Error).name === 'ShuttingDownError') {
-      response.setHeader('retry-after', '1');
-      response
-        .status(503)
-        .json({ error: { code: 'shutting_down', message: (error as Error).message, details: null } });
-      return;
-    }
-    if ((error as Error).name === 'UnknownNumberError') {
-      response.status(404).json({ error: { code: 'not_found', message: 'No such number', details: null } });
       return;
     }
     logger.error({ err: error }, 'request failed');

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { Forbidden, Unauthenticated } from '@parley/contract';
 import type { Request, RequestHandler } from 'express';
 import ipaddr from 'ipaddr.js';
-import { HttpError } from './http-error.js';
 
 /** The shared secrets of the runtime's HTTP endpoints (PARLEY_INTERNAL_TOKEN, PARLEY_METRICS_TOKEN). */
 export interface OpsTokens {
@@ -53,17 +53,14 @@ export function requireToken(tokens: (string | undefined)[], setting: string, wh
   const configured = tokens.some((token) => token !== undefined);
   return (request, response, next) => {
     if (!configured) {
-      throw new HttpError(
-        403,
-        'endpoint_off',
+      throw new Forbidden(
         `${what} are off: set ${setting} and send it as "Authorization: Bearer <token>".`,
+        'endpoint_off',
       );
     }
     if (!carriesToken(request, tokens)) {
       response.setHeader('www-authenticate', 'Bearer');
-      throw new HttpError(
-        401,
-        'unauthorized',
+      throw new Unauthenticated(
         `${what} need the token from ${setting}, sent as "Authorization: Bearer <token>".`,
       );
     }

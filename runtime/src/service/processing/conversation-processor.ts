@@ -28,6 +28,7 @@ import { CheckpointBuilder } from './checkpoint-builder.js';
 import { conversationUuid } from './conversation-id.js';
 import type { FlowDirectory, RunnableVersion } from './flow-directory.js';
 import { inboundBody, inboundEvent, isStaleInbound } from './inbound-event.js';
+import { ShuttingDownError, UnknownNumberError } from './processing-errors.js';
 import { retrying } from './retrying.js';
 
 export interface ContactKey {
@@ -48,21 +49,6 @@ export interface Committed {
   conversation: Pick<ConversationRow, 'status' | 'answers' | 'variables'> | null;
   httpRequests: HttpRequestEffect[];
   timerDueAt: number | null;
-}
-
-/** A message arrived after shutdown began: the sender should retry (another runtime will take it). */
-export class ShuttingDownError extends Error {
-  constructor() {
-    super('The runtime is shutting down; send the message again');
-    this.name = 'ShuttingDownError';
-  }
-}
-
-export class UnknownNumberError extends Error {
-  constructor(readonly numberId: string) {
-    super(`Number ${numberId} is not known`);
-    this.name = 'UnknownNumberError';
-  }
 }
 
 export interface ProcessorDeps {

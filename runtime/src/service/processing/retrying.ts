@@ -1,7 +1,9 @@
 import { isDataError } from '@parley/db';
+import { InvalidFlowError } from '@parley/engine';
 import type { Logger } from '../ops/logger.js';
 import type { RuntimeMetrics } from '../ops/metrics.js';
 import { VersionConflictError } from '../repositories/checkpoint-repository.js';
+import { UnknownNumberError } from './processing-errors.js';
 
 export interface RetryOptions {
   what: string;
@@ -17,10 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Errors that no retry can fix (an unknown number, data Postgres refuses): thrown at once. */
 function isPermanent(error: unknown): boolean {
-  return (
-    isDataError(error) ||
-    (error instanceof Error && (error.name === 'UnknownNumberError' || error.name === 'InvalidFlowError'))
-  );
+  return isDataError(error) || error instanceof UnknownNumberError || error instanceof InvalidFlowError;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, busChannels, subscribe } from '@parley/bus';
+import { Conflict, Invalid, NumberNotFound } from '@parley/contract';
 import type { Db } from '@parley/db';
 import { createAjv } from '@parley/schemas';
 import { type Static, Type } from '@sinclair/typebox';
@@ -60,14 +61,14 @@ interface SimulatorRouteDeps {
  */
 async function simulatorNumberOf(deps: SimulatorRouteDeps, request: Request): Promise<string> {
   const numberId = String(request.params.numberId);
-  if (!UUID.test(numberId)) throw new HttpError(404, 'not_found', 'No such number');
+  if (!UUID.test(numberId)) throw new NumberNotFound();
   const info = await deps.numberInfo(numberId);
-  if (info === null) throw new HttpError(404, 'not_found', 'No such number');
+  if (info === null) throw new NumberNotFound();
   if (info.channel !== 'simulator') {
-    throw new HttpError(
-      409,
-      'not_a_simulator_number',
+    throw new Conflict(
       'This is a WhatsApp number: the simulator only talks to simulator numbers.',
+      undefined,
+      'not_a_simulator_number',
     );
   }
   return numberId;
@@ -88,7 +89,7 @@ export function simulatorRoutes(deps: SimulatorRouteDeps): Router {
   router.post('/simulator/numbers/:numberId/messages', async (request: Request, response: Response) => {
     const numberId = await simulatorNumberOf(deps, request);
     if (!validateInbound(request.body)) {
-      throw new HttpError(400, 'invalid_request', 'The message is not valid', validateInbound.errors);
+      throw new Invalid('The message is not valid', validateInbound.errors);
     }
     const body = request.body;
     if (
@@ -97,7 +98,7 @@ export function simulatorRoutes(deps: SimulatorRouteDeps): Router {
       body.location === undefined &&
       body.choiceIds === undefined
     ) {
-      throw new HttpError(400, 'invalid_request', 'A message needs text, media, a location or choiceIds');
+      throw new Invalid('A message needs text, media, a location or choiceIds');
     }
     const id = body.id ?? `sim-in-${randomUUID()}`;
     const result = await deps.host.receive({

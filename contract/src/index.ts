@@ -1,0 +1,3 @@
+export * from './common.js';
+export * from './enums.js';
+export * from './errors.js';
