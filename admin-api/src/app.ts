@@ -1,6 +1,6 @@
 import type { Bus } from '@parley/bus';
-import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, ping, SecretCipher } from '@parley/db';
 import { TooLarge } from '@parley/contract';
+import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, ping, SecretCipher } from '@parley/db';
 import cors from 'cors';
 import express, { type Express, type Request } from 'express';
 import helmet from 'helmet';

@@ -1,3 +1,4 @@
+import { SessionState } from '@parley/contract';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /** One bus channel: its name and the one payload schema its publishers and subscribers share. */
@@ -19,16 +20,8 @@ const FlowsChanged = Type.Object({
   numberId: Type.Optional(Type.String()),
 });
 
-/** A number's WhatsApp connection, as stored in `numbers.state` and `session_events`. */
-export const ConnectionStateSchema = Type.Union([
-  Type.Literal('disconnected'),
-  Type.Literal('starting'),
-  Type.Literal('qr_pending'),
-  Type.Literal('connected'),
-  Type.Literal('reconnecting'),
-  Type.Literal('logged_out'),
-  Type.Literal('failed'),
-]);
+/** A number's WhatsApp connection, as stored in `numbers.state` and `session_events`: the contract's list. */
+export const ConnectionStateSchema = SessionState;
 export type ConnectionState = Static<typeof ConnectionStateSchema>;
 
 /** A connection change of a WhatsApp number: the admin UI shows it live. */

@@ -1,5 +1,5 @@
+import { ErrorBody } from '@parley/contract';
 import { acceptsIdempotencyKey, type RouteDefinition } from './route.js';
-import { ErrorBody } from './schemas.js';
 
 const ERROR_RESPONSES: Record<number, string> = {
   400: 'The request is not valid',

@@ -1,7 +1,7 @@
+import type { Role } from '@parley/contract';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { Request, Response } from 'express';
 
-export type Role = 'viewer' | 'editor' | 'admin';
 /**
  * Who may call a route: anyone, any signed-in user (member of a workspace or not: answering an
  * invitation), or a member of the workspace with at least this role.

@@ -3,7 +3,7 @@
  * runtime would have written): a flow with two published versions asking different questions.
  */
 import type { Queryable } from '@parley/db';
-import { deriveForm, type FlowDocument } from '@parley/schemas';
+import { type ConversationStatus, deriveForm, type FlowDocument } from '@parley/schemas';
 
 const question = (
   id: string,
@@ -161,7 +161,7 @@ export interface ConversationSeed {
   versionId: string;
   contact: string;
   contactName?: string | null;
-  status: 'active' | 'completed' | 'failed' | 'handoff' | 'expired' | 'abandoned';
+  status: ConversationStatus;
   answers?: Record<string, unknown>;
   currentNode?: string | null;
   isTest?: boolean;

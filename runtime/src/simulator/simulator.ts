@@ -1,5 +1,6 @@
 import type { CompiledFlow, EngineEvent, OutboundMessage } from '@parley/engine';
 import { answersOf, type Contact, type ContactState, initialState, nextTimerAt, step } from '@parley/engine';
+import type { ConversationStatus } from '@parley/schemas';
 import { performHttpRequest } from '../http/index.js';
 import type { ScriptLine } from './script-line.js';
 
@@ -11,7 +12,7 @@ export interface SimulatorOptions {
 }
 
 export interface SimulationResult {
-  status: 'none' | 'active' | 'completed' | 'failed' | 'handoff' | 'expired' | 'abandoned';
+  status: 'none' | ConversationStatus;
   answers: Record<string, unknown>;
   variables: Record<string, unknown>;
 }

@@ -1,62 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { AnalyticsQuery, FlowAnalytics, IdParams } from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { IdParams } from '../../http/schemas.js';
 import type { AnalyticsService } from './analytics.service.js';
-
-const Count = Type.Integer({ minimum: 0 });
-
-const AnalyticsQuery = Type.Object({
-  version: Type.Optional(
-    Type.Integer({
-      minimum: 0,
-      maximum: 2_147_483_647,
-      description: 'Only conversations of this flow version',
-    }),
-  ),
-  from: Type.Optional(
-    Type.String({ format: 'date-time', description: 'Conversations started at or after this time' }),
-  ),
-  to: Type.Optional(
-    Type.String({ format: 'date-time', description: 'Conversations started before this time' }),
-  ),
-  includeTest: Type.Optional(
-    Type.Boolean({ default: false, description: 'Include simulator (test) conversations' }),
-  ),
-});
-
-const NodeFunnel = Type.Object({
-  nodeId: Type.String(),
-  type: Type.Union([Type.String(), Type.Null()], {
-    description: 'Node type; null for a node no listed version has',
-  }),
-  label: Type.Union([Type.String(), Type.Null()], {
-    description: 'A question’s label or prompt, a message’s text',
-  }),
-  reached: Count,
-  answered: Count,
-  droppedHere: Count,
-  waitingHere: Count,
-});
-
-const AnalyticsBody = Type.Object({
-  starts: Count,
-  completions: Count,
-  completionRate: Type.Number({ minimum: 0, maximum: 1 }),
-  medianSecondsToComplete: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
-  byStatus: Type.Object({
-    active: Count,
-    completed: Count,
-    failed: Count,
-    handoff: Type.Integer({ minimum: 0, description: 'Hand-offs still waiting for a person' }),
-    handoffReleased: Type.Integer({
-      minimum: 0,
-      description: 'Hand-offs a person released: ended, not waiting',
-    }),
-    expired: Count,
-    abandoned: Count,
-  }),
-  nodes: Type.Array(NodeFunnel),
-});
 
 const DESCRIPTION = [
   'The cohort is the flow’s conversations that started in [from, to) (of one version with version; simulator',
@@ -85,7 +29,7 @@ export function analyticsRoutes(analytics: AnalyticsService): RouteDefinition[] 
       access: 'viewer',
       params: IdParams,
       query: AnalyticsQuery,
-      responses: { 200: { description: 'The funnel', schema: AnalyticsBody } },
+      responses: { 200: { description: 'The funnel', schema: FlowAnalytics } },
       handler: async ({ caller, params, query }) => ({
         status: 200,
         body: await analytics.flowAnalytics(caller, params.id, {

@@ -1,18 +1,16 @@
-import { type FlowDocument, type FlowNode, flowOrder, nodeDefinition } from '@parley/schemas';
+import {
+  CONVERSATION_STATUSES,
+  type FlowDocument,
+  type FlowNode,
+  flowOrder,
+  nodeDefinition,
+} from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import type { VersionDefinition } from '../responses/responses.repository.js';
 import type { ResponsesService } from '../responses/responses.service.js';
 import type { AnalyticsFilters, AnalyticsRepository } from './analytics.repository.js';
 
-export const CONVERSATION_STATUSES = [
-  'active',
-  'completed',
-  'failed',
-  'handoff',
-  'expired',
-  'abandoned',
-] as const;
 /** Ends that are a drop-off: the contact went quiet, started over, or the flow failed. */
 const DROP_STATUSES = new Set(['expired', 'abandoned', 'failed']);
 

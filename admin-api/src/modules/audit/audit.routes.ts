@@ -1,23 +1,6 @@
-import { InvalidCursor } from '@parley/contract';
-import { Type } from '@sinclair/typebox';
+import { AuditPage, AuditQuery, InvalidCursor } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { CursorQuery, Page, Timestamp, Uuid } from '../../http/schemas.js';
-
-const AuditItem = Type.Object({
-  id: Type.Integer(),
-  userId: Type.Union([Uuid, Type.Null()]),
-  userEmail: Type.Union([Type.String(), Type.Null()]),
-  action: Type.String(),
-  entity: Type.String(),
-  entityId: Type.Union([Type.String(), Type.Null()]),
-  before: Type.Unknown(),
-  after: Type.Unknown(),
-  at: Timestamp,
-});
-
-const AuditPage = Page(AuditItem);
-const AuditQuery = Type.Object({ ...CursorQuery, entity: Type.Optional(Type.String({ maxLength: 50 })) });
 
 export function auditRoutes(api: ApiContext): RouteDefinition[] {
   return [

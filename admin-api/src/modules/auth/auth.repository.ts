@@ -1,5 +1,5 @@
+import type { Role } from '@parley/contract';
 import type { Queryable } from '@parley/db';
-import type { Role } from '../../http/route.js';
 
 export interface UserRecord {
   id: string;

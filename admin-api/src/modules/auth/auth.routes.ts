@@ -1,10 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { LoginBody, LoginResult, Me } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { Role, Uuid } from '../../http/schemas.js';
-
-const Workspace = Type.Object({ workspaceId: Uuid, workspaceName: Type.String(), role: Role });
-const User = Type.Object({ id: Uuid, email: Type.String(), workspaces: Type.Array(Workspace) });
 
 export function authRoutes(api: ApiContext): RouteDefinition[] {
   return [
@@ -19,15 +15,9 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
         'attempts per minute across all emails (429).',
       tag: 'auth',
       access: 'public',
-      body: Type.Object(
-        {
-          email: Type.String({ minLength: 3, maxLength: 320 }),
-          password: Type.String({ minLength: 1, maxLength: 1000 }),
-        },
-        { additionalProperties: false },
-      ),
+      body: LoginBody,
       responses: {
-        200: { description: 'Signed in', schema: Type.Object({ token: Type.String(), user: User }) },
+        200: { description: 'Signed in', schema: LoginResult },
         401: {
           description: 'Wrong email or password, or too soon after a wrong one (`Retry-After` says when)',
         },
@@ -59,7 +49,7 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
       responses: {
         200: {
           description: 'The caller',
-          schema: Type.Composite([User, Type.Object({ workspaceId: Uuid, role: Role })]),
+          schema: Me,
         },
       },
       handler: async ({ caller }) => ({ status: 200, body: await api.auth.me(caller) }),

@@ -1,6 +1,5 @@
+import { type ConversationStatus, TRANSCRIPT_LIMIT } from '@parley/contract';
 import type { Queryable } from '@parley/db';
-
-export type ConversationStatus = 'active' | 'completed' | 'failed' | 'handoff' | 'expired' | 'abandoned';
 
 export interface ConversationRecord {
   id: string;
@@ -26,9 +25,6 @@ export interface ConversationDetail extends ConversationRecord {
   answers: Record<string, unknown>;
   endReason: string | null;
 }
-
-/** The most messages a transcript returns: the newest ones, where a person picks up a conversation. */
-export const TRANSCRIPT_LIMIT = 5_000;
 
 export interface TranscriptMessage {
   id: number;

@@ -1,23 +1,7 @@
-import { Type } from '@sinclair/typebox';
+import { type ExportFormat, ExportQuery, IdParams } from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { IdParams } from '../../http/schemas.js';
-import { filtersOf, ResponseFilterQuery } from '../responses/responses.routes.js';
-import type { ExportFormat, ExportService } from './export.service.js';
-
-const ExportQuery = Type.Object({
-  format: Type.Optional(
-    Type.Union([Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('ndjson')], { default: 'csv' }),
-  ),
-  maskPhone: Type.Optional(
-    Type.Boolean({
-      default: false,
-      description:
-        'Mask personal data: contacts and phone answers +15550100101 → +1555•••0101 (first and last 4 digits kept), ' +
-        'contact names Ann Lee → A•••, email answers ann@example.com → a•••@•••.com. Other answers are not masked.',
-    }),
-  ),
-  ...ResponseFilterQuery,
-});
+import { filtersOf } from '../responses/responses.routes.js';
+import type { ExportService } from './export.service.js';
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { RateLimited } from '@parley/contract';
+import { type ExportFormat, RateLimited } from '@parley/contract';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { ApiContext } from '../../api-context.js';
@@ -19,8 +19,6 @@ import {
   xlsxRow,
 } from './export-cells.js';
 import { maskPersonalData } from './mask-personal.js';
-
-export type ExportFormat = 'csv' | 'xlsx' | 'ndjson';
 
 /** Rows read per FETCH (and written per write): memory stays at about one chunk. */
 export const EXPORT_CHUNK_ROWS = 2_000;

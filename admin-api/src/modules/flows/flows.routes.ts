@@ -1,67 +1,24 @@
-import { Type } from '@sinclair/typebox';
+import {
+  CreateFlowBody,
+  DeleteFlowQuery,
+  DiffParams,
+  DraftBody,
+  Flow,
+  FlowDefinition,
+  FlowDiff,
+  FlowList,
+  FlowSearchQuery,
+  FlowValidation,
+  FlowVersionDetail,
+  FlowVersionList,
+  IdParams,
+  ImportedFlow,
+  Published,
+  SavedDraft,
+  VersionParams,
+} from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { IdParams, Timestamp, Uuid, VersionNumber } from '../../http/schemas.js';
 import type { FlowsService } from './flows.service.js';
-
-const Definition = Type.Object(
-  {},
-  { additionalProperties: true, description: 'A Flow Document v1 (see docs/flow-format.md)' },
-);
-const ProblemSchema = Type.Object({ pointer: Type.String(), message: Type.String() });
-const FlowSummary = Type.Object({
-  id: Uuid,
-  name: Type.String(),
-  publishedVersion: Type.Union([Type.Integer(), Type.Null()]),
-  updatedAt: Timestamp,
-  deletedAt: Type.Optional(Timestamp),
-});
-const Flow = Type.Object({
-  id: Uuid,
-  name: Type.String(),
-  draft: Type.Object({ definition: Type.Unknown(), etag: Type.String() }),
-  publishedVersion: Type.Union([Type.Integer(), Type.Null()]),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
-const Version = Type.Object({
-  id: Uuid,
-  version: Type.Integer(),
-  status: Type.Union([Type.Literal('published'), Type.Literal('archived'), Type.Literal('draft')]),
-  checksum: Type.String(),
-  createdBy: Type.Union([Uuid, Type.Null()]),
-  createdAt: Timestamp,
-  publishedAt: Type.Union([Timestamp, Type.Null()]),
-});
-const VersionParams = Type.Object({ id: Uuid, v: VersionNumber });
-const DiffParams = Type.Object({ id: Uuid, a: VersionNumber, b: VersionNumber });
-const Change = Type.Object({
-  kind: Type.String(),
-  entity: Type.String(),
-  id: Type.Union([Type.String(), Type.Null()]),
-  field: Type.Optional(Type.String()),
-  before: Type.Optional(Type.Unknown()),
-  after: Type.Optional(Type.Unknown()),
-  description: Type.String(),
-});
-const CreateBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 200 }), definition: Type.Optional(Definition) },
-  { additionalProperties: false },
-);
-const DraftBody = Type.Object({ definition: Definition }, { additionalProperties: false });
-const SearchQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200 })),
-  deleted: Type.Optional(
-    Type.Boolean({ default: false, description: 'List deleted flows instead (they can be restored)' }),
-  ),
-});
-const DeleteQuery = Type.Object({
-  confirm: Type.Optional(
-    Type.Boolean({
-      default: false,
-      description: 'Required when numbers answer with this flow: they go silent until given another',
-    }),
-  ),
-});
 
 export function flowRoutes(flows: FlowsService): RouteDefinition[] {
   return [
@@ -71,11 +28,11 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       summary: 'List the flows of the workspace (search by name with q; deleted=true: the deleted ones)',
       tag: 'flows',
       access: 'viewer',
-      query: SearchQuery,
+      query: FlowSearchQuery,
       responses: {
         200: {
           description: 'Flows, most recently changed (or deleted) first',
-          schema: Type.Object({ items: Type.Array(FlowSummary) }),
+          schema: FlowList,
         },
       },
       handler: async ({ caller, query }) => ({
@@ -91,7 +48,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       summary: 'Create a flow (blank, or from a definition)',
       tag: 'flows',
       access: 'editor',
-      body: CreateBody,
+      body: CreateFlowBody,
       responses: { 201: { description: 'Created', schema: Flow } },
       handler: async ({ caller, body }) => ({
         status: 201,
@@ -104,11 +61,11 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       summary: 'Import a Flow Document as a new flow',
       tag: 'flows',
       access: 'editor',
-      body: Definition,
+      body: FlowDefinition,
       responses: {
         201: {
           description: 'Imported',
-          schema: Type.Composite([Flow, Type.Object({ warnings: Type.Array(ProblemSchema) })]),
+          schema: ImportedFlow,
         },
         422: { description: 'Not a readable Flow Document' },
       },
@@ -136,7 +93,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       params: IdParams,
       body: DraftBody,
       responses: {
-        200: { description: 'Saved', schema: Type.Object({ etag: Type.String() }) },
+        200: { description: 'Saved', schema: SavedDraft },
         412: { description: 'Someone else saved in the meantime, or If-Match is missing' },
       },
       handler: async ({ caller, params, body, request }) => {
@@ -154,7 +111,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       responses: {
         200: {
           description: 'Problems',
-          schema: Type.Object({ errors: Type.Array(ProblemSchema), warnings: Type.Array(ProblemSchema) }),
+          schema: FlowValidation,
         },
       },
       handler: async ({ caller, params }) => ({ status: 200, body: await flows.validate(caller, params.id) }),
@@ -167,7 +124,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       access: 'editor',
       params: IdParams,
       responses: {
-        201: { description: 'Published', schema: Type.Object({ version: Type.Integer() }) },
+        201: { description: 'Published', schema: Published },
         422: { description: 'The draft has errors (details.errors)' },
       },
       handler: async ({ caller, params }) => ({ status: 201, body: await flows.publish(caller, params.id) }),
@@ -179,7 +136,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       tag: 'flows',
       access: 'viewer',
       params: IdParams,
-      responses: { 200: { description: 'Versions', schema: Type.Object({ items: Type.Array(Version) }) } },
+      responses: { 200: { description: 'Versions', schema: FlowVersionList } },
       handler: async ({ caller, params }) => ({
         status: 200,
         body: { items: await flows.versions(caller, params.id) },
@@ -195,7 +152,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       responses: {
         200: {
           description: 'The version',
-          schema: Type.Composite([Version, Type.Object({ definition: Type.Unknown() })]),
+          schema: FlowVersionDetail,
         },
       },
       handler: async ({ caller, params }) => ({
@@ -213,7 +170,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       responses: {
         200: {
           description: 'Changes',
-          schema: Type.Object({ from: Type.Integer(), to: Type.Integer(), changes: Type.Array(Change) }),
+          schema: FlowDiff,
         },
       },
       handler: async ({ caller, params }) => ({
@@ -232,7 +189,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       access: 'editor',
       params: VersionParams,
       responses: {
-        201: { description: 'Published', schema: Type.Object({ version: Type.Integer() }) },
+        201: { description: 'Published', schema: Published },
         412: { description: 'Someone else saved the draft in the meantime, or If-Match is missing' },
       },
       handler: async ({ caller, params, request }) => ({
@@ -247,7 +204,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       tag: 'flows',
       access: 'viewer',
       params: IdParams,
-      responses: { 200: { description: 'The Flow Document', schema: Definition } },
+      responses: { 200: { description: 'The Flow Document', schema: FlowDefinition } },
       handler: async ({ caller, params }) => {
         const { name, definition } = await flows.exportDraft(caller, params.id);
         const file = `${name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'flow'}.json`;
@@ -278,7 +235,7 @@ export function flowRoutes(flows: FlowsService): RouteDefinition[] {
       tag: 'flows',
       access: 'editor',
       params: IdParams,
-      query: DeleteQuery,
+      query: DeleteFlowQuery,
       responses: {
         204: { description: 'Deleted' },
         409: { description: 'Numbers answer with this flow (details.numbers); repeat with confirm=true' },

@@ -1,6 +1,5 @@
+import type { JoinedWorkspace, ReceivedInvitation, Role, SentInvitation } from '@parley/contract';
 import type { Queryable } from '@parley/db';
-import type { Role } from '../../http/route.js';
-import type { JoinedWorkspace, ReceivedInvitation, SentInvitation } from './invitations.schemas.js';
 
 const OPEN = 'accepted_at is null and declined_at is null';
 

@@ -1,7 +1,5 @@
-import { Type } from '@sinclair/typebox';
+import { IdParams, JoinedWorkspace, ReceivedInvitationList } from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { IdParams } from '../../http/schemas.js';
-import { JoinedWorkspace, ReceivedInvitation } from './invitations.schemas.js';
 import type { InvitationsService } from './invitations.service.js';
 
 /** The invited person's routes: any signed-in user, whether or not they belong to a workspace yet. */
@@ -14,7 +12,7 @@ export function invitationRoutes(invitations: InvitationsService): RouteDefiniti
       tag: 'invitations',
       access: 'signed_in',
       responses: {
-        200: { description: 'Invitations', schema: Type.Object({ items: Type.Array(ReceivedInvitation) }) },
+        200: { description: 'Invitations', schema: ReceivedInvitationList },
       },
       handler: async ({ caller }) => ({ status: 200, body: { items: await invitations.mine(caller) } }),
     }),

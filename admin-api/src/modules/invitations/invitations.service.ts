@@ -1,8 +1,8 @@
+import type { JoinedWorkspace, ReceivedInvitation } from '@parley/contract';
 import { DomainError } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
 import type { SignedInUser } from '../../http/route.js';
 import type { InvitationsRepository } from './invitations.repository.js';
-import type { JoinedWorkspace, ReceivedInvitation } from './invitations.schemas.js';
 
 /** Another person's, expired, withdrawn and already answered invitations all read the same. */
 class InvitationNotFound extends DomainError {

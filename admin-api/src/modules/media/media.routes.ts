@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
+import { MediaKeyParams, SignedMediaQuery } from '@parley/contract';
 import { downloadName, type StoredMedia } from '@parley/db';
-import { Type } from '@sinclair/typebox';
 import type { Response } from 'express';
 import { type RouteDefinition, route } from '../../http/route.js';
 import type { MediaService } from './media.service.js';
@@ -19,15 +19,6 @@ const INLINE_TYPES: ReadonlySet<string> = new Set([
   'video/3gpp',
 ]);
 
-const KeyParams = Type.Object({
-  workspaceId: Type.String({ format: 'uuid' }),
-  folder: Type.String({ pattern: '^[0-9a-f]{32}$' }),
-  file: Type.String({ minLength: 38, maxLength: 160, pattern: '^[A-Za-z0-9._-]+$' }),
-});
-const SignedQuery = Type.Object({
-  expires: Type.Integer({ minimum: 0 }),
-  signature: Type.String({ minLength: 1, maxLength: 100 }),
-});
 const FILE_DESCRIPTION =
   'Pictures, sound and video of common types are served inline; every other type as an attachment (application/octet-stream), always with X-Content-Type-Options: nosniff.';
 
@@ -62,7 +53,7 @@ export function mediaRoutes(media: MediaService): RouteDefinition[] {
       description: FILE_DESCRIPTION,
       tag: 'media',
       access: 'viewer',
-      params: KeyParams,
+      params: MediaKeyParams,
       responses: {
         200: { description: 'The file', contentType: 'application/octet-stream' },
         404: { description: 'No such file in this workspace' },
@@ -80,8 +71,8 @@ export function mediaRoutes(media: MediaService): RouteDefinition[] {
       description: `Links in exports work for PARLEY_MEDIA_LINK_DAYS (7 days by default). ${FILE_DESCRIPTION}`,
       tag: 'media',
       access: 'public',
-      params: KeyParams,
-      query: SignedQuery,
+      params: MediaKeyParams,
+      query: SignedMediaQuery,
       responses: {
         200: { description: 'The file', contentType: 'application/octet-stream' },
         404: { description: 'No such file, or the signature does not match' },

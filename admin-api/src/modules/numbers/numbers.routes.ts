@@ -1,89 +1,15 @@
-import { Type } from '@sinclair/typebox';
+import {
+  AssignFlowBody,
+  ConnectBody,
+  CreateNumberBody,
+  IdParams,
+  NumberList,
+  UpdateNumberBody,
+  WhatsAppNumber,
+} from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { IdParams, Timestamp, Uuid } from '../../http/schemas.js';
 import { openEventStream } from '../../http/sse.js';
 import type { NumbersService } from './numbers.service.js';
-
-const PHONE_MESSAGE = 'Must be a phone number in international format, like +14155550123.';
-const Phone = Type.String({ format: 'phone', maxLength: 20, 'x-message': PHONE_MESSAGE });
-
-const SessionState = Type.String({
-  description: 'disconnected, starting, qr_pending, connected, reconnecting, logged_out or failed',
-});
-const NumberView = Type.Object({
-  id: Uuid,
-  phone: Type.String(),
-  label: Type.Union([Type.String(), Type.Null()]),
-  channel: Type.Union([Type.Literal('whatsapp'), Type.Literal('simulator')]),
-  state: SessionState,
-  desiredConnected: Type.Boolean({ description: 'Whether an admin asked for this number to be connected' }),
-  settings: Type.Object({}, { additionalProperties: true }),
-  flow: Type.Union([
-    Type.Object({
-      id: Uuid,
-      name: Type.String(),
-      publishedVersion: Type.Union([Type.Integer(), Type.Null()]),
-    }),
-    Type.Null(),
-  ]),
-  createdAt: Timestamp,
-  updatedAt: Timestamp,
-});
-const CreateBody = Type.Object(
-  { phone: Phone, label: Type.Optional(Type.String({ maxLength: 100 })) },
-  { additionalProperties: false },
-);
-const UpdateBody = Type.Object(
-  {
-    label: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-    settings: Type.Optional(
-      Type.Object(
-        {
-          sendPerSecond: Type.Optional(
-            Type.Union([Type.Number({ minimum: 0.05, maximum: 20 }), Type.Null()], {
-              description: 'Replies this number sends per second on average (default PARLEY_SEND_PER_SECOND)',
-            }),
-          ),
-          sendBurst: Type.Optional(
-            Type.Union([Type.Integer({ minimum: 1, maximum: 50 }), Type.Null()], {
-              description:
-                'Replies it may send back to back before the pace applies (default PARLEY_SEND_BURST)',
-            }),
-          ),
-        },
-        {
-          // Only settings the runtime applies are accepted: an unknown one is refused, never stored and ignored.
-          additionalProperties: false,
-          description:
-            'Merged into the stored settings; a key set to null is removed (back to the default). Runtimes apply them within PARLEY_FLOW_CACHE_TTL_MS.',
-        },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-const ConnectBody = Type.Object(
-  {
-    method: Type.Optional(Type.Union([Type.Literal('qr'), Type.Literal('pairing_code')])),
-    phone: Type.Optional(
-      Type.String({
-        format: 'phone',
-        maxLength: 20,
-        'x-message': PHONE_MESSAGE,
-        description: 'For a pairing code: the phone to pair (default: the number’s own)',
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-const AssignBody = Type.Object(
-  {
-    flowId: Type.Union([Uuid, Type.Null()], {
-      description: 'A published flow of the workspace, or null for none',
-    }),
-  },
-  { additionalProperties: false },
-);
 
 export function numberRoutes(numbers: NumbersService): RouteDefinition[] {
   return [
@@ -93,7 +19,7 @@ export function numberRoutes(numbers: NumbersService): RouteDefinition[] {
       summary: 'The WhatsApp numbers of the workspace, with their session state and flow',
       tag: 'numbers',
       access: 'viewer',
-      responses: { 200: { description: 'Numbers', schema: Type.Object({ items: Type.Array(NumberView) }) } },
+      responses: { 200: { description: 'Numbers', schema: NumberList } },
       handler: async ({ caller }) => ({ status: 200, body: { items: await numbers.list(caller) } }),
     }),
     route({
@@ -102,9 +28,9 @@ export function numberRoutes(numbers: NumbersService): RouteDefinition[] {
       summary: 'Register a WhatsApp number (E.164)',
       tag: 'numbers',
       access: 'admin',
-      body: CreateBody,
+      body: CreateNumberBody,
       responses: {
-        201: { description: 'Registered', schema: NumberView },
+        201: { description: 'Registered', schema: WhatsAppNumber },
         409: { description: 'The workspace already has this number' },
       },
       handler: async ({ caller, body }) => ({
@@ -119,7 +45,7 @@ export function numberRoutes(numbers: NumbersService): RouteDefinition[] {
       tag: 'numbers',
       access: 'viewer',
       params: IdParams,
-      responses: { 200: { description: 'The number', schema: NumberView } },
+      responses: { 200: { description: 'The number', schema: WhatsAppNumber } },
       handler: async ({ caller, params }) => ({ status: 200, body: await numbers.get(caller, params.id) }),
     }),
     route({
@@ -129,8 +55,8 @@ export function numberRoutes(numbers: NumbersService): RouteDefinition[] {
       tag: 'numbers',
       access: 'admin',
       params: IdParams,
-      body: UpdateBody,
-      responses: { 200: { description: 'Changed', schema: NumberView } },
+      body: UpdateNumberBody,
+      responses: { 200: { description: 'Changed', schema: WhatsAppNumber } },
       handler: async ({ caller, params, body }) => ({
         status: 200,
         body: await numbers.update(caller, params.id, {
@@ -163,7 +89,7 @@ export function numberRoutes(numbers: NumbersService): RouteDefinition[] {
       access: 'admin',
       params: IdParams,
       body: ConnectBody,
-      responses: { 202: { description: 'Requested', schema: NumberView } },
+      responses: { 202: { description: 'Requested', schema: WhatsAppNumber } },
       handler: async ({ caller, params, body }) => ({
         status: 202,
         body: await numbers.connect(caller, params.id, {
@@ -179,7 +105,7 @@ export function numberRoutes(numbers: NumbersService): RouteDefinition[] {
       tag: 'numbers',
       access: 'admin',
       params: IdParams,
-      responses: { 202: { description: 'Requested', schema: NumberView } },
+      responses: { 202: { description: 'Requested', schema: WhatsAppNumber } },
       handler: async ({ caller, params }) => ({ status: 202, body: await numbers.logout(caller, params.id) }),
     }),
     route({
@@ -189,9 +115,9 @@ export function numberRoutes(numbers: NumbersService): RouteDefinition[] {
       tag: 'numbers',
       access: 'editor',
       params: IdParams,
-      body: AssignBody,
+      body: AssignFlowBody,
       responses: {
-        200: { description: 'Assigned', schema: NumberView },
+        200: { description: 'Assigned', schema: WhatsAppNumber },
         422: { description: 'No such flow in the workspace, or it has no published version' },
       },
       handler: async ({ caller, params, body }) => ({

@@ -1,7 +1,7 @@
+import type { ResponseStatusFilter } from '@parley/contract';
 import type { Queryable } from '@parley/db';
 
 /** Which answers: completed responses, partial ones (unfinished conversations with answers), or both. */
-export type ResponseStatusFilter = 'completed' | 'partial' | 'all';
 
 export interface ResponseFilters {
   status: ResponseStatusFilter;

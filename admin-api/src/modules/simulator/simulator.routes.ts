@@ -1,105 +1,15 @@
-import { Type } from '@sinclair/typebox';
+import {
+  CreateSimulatorBody,
+  IdParams,
+  SimulatorFileBody,
+  SimulatorLocationBody,
+  SimulatorMessageBody,
+  SimulatorPending,
+  SimulatorReply,
+  SimulatorSession,
+} from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { IdParams, Timestamp, Uuid, VersionNumber } from '../../http/schemas.js';
 import { type SimulatorService, UPLOAD_TYPES } from './simulator.service.js';
-
-const Status = Type.String({
-  description:
-    'The contact’s latest conversation: none, active, completed, failed, handoff, expired or abandoned',
-});
-const Choice = Type.Object(
-  { id: Type.String(), label: Type.String(), value: Type.Unknown() },
-  { additionalProperties: true },
-);
-const messageFields = {
-  text: Type.String(),
-  choices: Type.Optional(Type.Array(Choice)),
-  media: Type.Optional(Type.Object({}, { additionalProperties: true, description: '{url, kind, caption?}' })),
-  render: Type.Optional(Type.Union([Type.Literal('list'), Type.Literal('poll')])),
-};
-const BotMessage = Type.Object(messageFields);
-const TranscriptEntry = Type.Object({
-  direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
-  ...messageFields,
-  status: Type.String({
-    description: 'in: received, processed; out: queued, sending, sent, delivered, read, failed',
-  }),
-  at: Timestamp,
-});
-const Variables = Type.Record(Type.String(), Type.Unknown());
-const Session = Type.Object({
-  id: Uuid,
-  flowId: Uuid,
-  version: Type.Union([Type.Integer(), Type.Literal('draft')]),
-  contact: Type.Object({ phone: Type.String(), name: Type.Optional(Type.String()) }),
-  messages: Type.Array(TranscriptEntry),
-  truncated: Type.Boolean({
-    description: 'Earlier messages were left out: only the latest 5,000 are returned',
-  }),
-  status: Status,
-  answers: Variables,
-  variables: Variables,
-});
-const CreateBody = Type.Object(
-  {
-    flowId: Uuid,
-    version: Type.Optional(
-      Type.Union([VersionNumber, Type.Literal('draft')], {
-        default: 'draft',
-        description: 'A published version number, or "draft" (a snapshot of the current draft)',
-      }),
-    ),
-    contact: Type.Optional(
-      Type.Object(
-        {
-          name: Type.Optional(Type.String({ maxLength: 200 })),
-          phone: Type.Optional(
-            Type.String({
-              format: 'phone',
-              maxLength: 20,
-              'x-message': 'Must be a phone number in international format, like +14155550123.',
-            }),
-          ),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-const MessageBody = Type.Object(
-  { text: Type.String({ minLength: 1, maxLength: 4096 }) },
-  { additionalProperties: false },
-);
-const FileBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    mimeType: Type.String({ minLength: 1, maxLength: 100 }),
-    data: Type.String({ minLength: 1, description: 'The file’s bytes, base64-encoded' }),
-    caption: Type.Optional(Type.String({ maxLength: 1024 })),
-  },
-  { additionalProperties: false },
-);
-const LocationBody = Type.Object(
-  {
-    lat: Type.Number({ minimum: -90, maximum: 90, 'x-message': 'Latitude must be between -90 and 90.' }),
-    lng: Type.Number({ minimum: -180, maximum: 180, 'x-message': 'Longitude must be between -180 and 180.' }),
-    name: Type.Optional(Type.String({ maxLength: 200 })),
-  },
-  { additionalProperties: false },
-);
-const Reply = Type.Object({
-  messages: Type.Array(BotMessage),
-  status: Status,
-  answers: Variables,
-  variables: Variables,
-});
-
-const Pending = Type.Object({
-  stored: Type.Literal(true),
-  replyPending: Type.Literal(true),
-  message: Type.String({ description: 'Why the reply is not here yet, in plain words' }),
-});
 
 export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] {
   return [
@@ -109,9 +19,9 @@ export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] 
       summary: 'Start a live test of a flow’s draft (or of a version) through the runtime',
       tag: 'simulator',
       access: 'editor',
-      body: CreateBody,
+      body: CreateSimulatorBody,
       responses: {
-        201: { description: 'The session', schema: Session },
+        201: { description: 'The session', schema: SimulatorSession },
         422: { description: 'The draft has errors (details.errors)' },
       },
       handler: async ({ caller, body }) => ({
@@ -126,7 +36,7 @@ export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] 
       tag: 'simulator',
       access: 'editor',
       params: IdParams,
-      responses: { 200: { description: 'The session', schema: Session } },
+      responses: { 200: { description: 'The session', schema: SimulatorSession } },
       handler: async ({ caller, params }) => ({ status: 200, body: await simulator.get(caller, params.id) }),
     }),
     route({
@@ -136,12 +46,12 @@ export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] 
       tag: 'simulator',
       access: 'editor',
       params: IdParams,
-      body: MessageBody,
+      body: SimulatorMessageBody,
       description:
         'Send an Idempotency-Key with each typed message and reuse it when retrying: the message is stored once and the retry gets its reply. A 202 means the message is stored but its reply is not ready (the runtime did not answer within 15 s, or the database failed after storing it): it appears in the transcript, and a retry with the same key returns it once it is there.',
       responses: {
-        200: { description: 'The bot’s replies and the conversation after them', schema: Reply },
-        202: { description: 'The message is stored; the reply is not ready yet', schema: Pending },
+        200: { description: 'The bot’s replies and the conversation after them', schema: SimulatorReply },
+        202: { description: 'The message is stored; the reply is not ready yet', schema: SimulatorPending },
         503: {
           description:
             'No runtime recorded the message (none is running, or the database did not answer); it may not be stored: retry with the same key',
@@ -158,10 +68,10 @@ export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] 
       tag: 'simulator',
       access: 'editor',
       params: IdParams,
-      body: FileBody,
+      body: SimulatorFileBody,
       responses: {
-        200: { description: 'The bot’s replies and the conversation after them', schema: Reply },
-        202: { description: 'The message is stored; the reply is not ready yet', schema: Pending },
+        200: { description: 'The bot’s replies and the conversation after them', schema: SimulatorReply },
+        202: { description: 'The message is stored; the reply is not ready yet', schema: SimulatorPending },
         413: { description: 'The file is too large (the message names the limit)' },
         422: { description: 'This type of file cannot be sent' },
       },
@@ -175,10 +85,10 @@ export function simulatorRoutes(simulator: SimulatorService): RouteDefinition[] 
       tag: 'simulator',
       access: 'editor',
       params: IdParams,
-      body: LocationBody,
+      body: SimulatorLocationBody,
       responses: {
-        200: { description: 'The bot’s replies and the conversation after them', schema: Reply },
-        202: { description: 'The message is stored; the reply is not ready yet', schema: Pending },
+        200: { description: 'The bot’s replies and the conversation after them', schema: SimulatorReply },
+        202: { description: 'The message is stored; the reply is not ready yet', schema: SimulatorPending },
       },
       handler: async ({ caller, params, body, idempotencyKey }) =>
         simulator.send(caller, params.id, { location: body }, idempotencyKey),

@@ -5,6 +5,7 @@ import {
   Invalid,
   SimulatorSessionNotFound,
   TooLarge,
+  TRANSCRIPT_LIMIT,
   Unavailable,
   Unprocessable,
 } from '@parley/contract';
@@ -72,9 +73,6 @@ export function decodeUpload(data: string, mimeType: string, maxBytes: number): 
     );
   return bytes;
 }
-/** The most messages a session's transcript returns (the latest; `truncated` says when some are left out). */
-export const TRANSCRIPT_LIMIT = 5_000;
-
 /** What the contact sends: text, a file (with an optional caption) or a location. */
 export type ContactMessage =
   | { text: string }

@@ -1,10 +1,6 @@
-import { Type } from '@sinclair/typebox';
+import { IdParams, InviteBody, MemberList, SentInvitation, SentInvitationList } from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { IdParams, Role, Timestamp, Uuid } from '../../http/schemas.js';
-import { SentInvitation } from '../invitations/invitations.schemas.js';
 import type { UsersService } from './users.service.js';
-
-const Member = Type.Object({ id: Uuid, email: Type.String(), role: Role, joinedAt: Timestamp });
 
 export function userRoutes(users: UsersService): RouteDefinition[] {
   return [
@@ -14,7 +10,7 @@ export function userRoutes(users: UsersService): RouteDefinition[] {
       summary: 'Members of the workspace and their roles',
       tag: 'users',
       access: 'admin',
-      responses: { 200: { description: 'Members', schema: Type.Object({ items: Type.Array(Member) }) } },
+      responses: { 200: { description: 'Members', schema: MemberList } },
       handler: async ({ caller }) => ({ status: 200, body: { items: await users.list(caller) } }),
     }),
     route({
@@ -27,18 +23,7 @@ export function userRoutes(users: UsersService): RouteDefinition[] {
         'password; an existing account keeps its own password.',
       tag: 'users',
       access: 'admin',
-      body: Type.Object(
-        {
-          email: Type.String({ format: 'email', maxLength: 320 }),
-          password: Type.String({
-            minLength: 10,
-            maxLength: 1000,
-            description: 'At least 10 characters; used only if the email has no account yet',
-          }),
-          role: Role,
-        },
-        { additionalProperties: false },
-      ),
+      body: InviteBody,
       responses: {
         201: { description: 'Invited', schema: SentInvitation },
         409: { description: 'Already a member, or already invited' },
@@ -57,7 +42,7 @@ export function userRoutes(users: UsersService): RouteDefinition[] {
       responses: {
         200: {
           description: 'Pending invitations',
-          schema: Type.Object({ items: Type.Array(SentInvitation) }),
+          schema: SentInvitationList,
         },
       },
       handler: async ({ caller }) => ({ status: 200, body: { items: await users.invitationsOf(caller) } }),

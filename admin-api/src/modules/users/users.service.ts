@@ -1,9 +1,9 @@
+import type { Role, SentInvitation } from '@parley/contract';
 import { Conflict, NotFound } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
-import type { Caller, Role } from '../../http/route.js';
+import type { Caller } from '../../http/route.js';
 import { hashPassword } from '../auth/password.js';
 import type { InvitationsRepository } from '../invitations/invitations.repository.js';
-import type { SentInvitation } from '../invitations/invitations.schemas.js';
 import type { Member, UsersRepository } from './users.repository.js';
 
 /** How long an invitation can be accepted. */

@@ -1,19 +1,8 @@
-import { NotFound } from '@parley/contract';
-import { Type } from '@sinclair/typebox';
+import { NotFound, UpdateWorkspaceBody, WorkspaceView } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
 import { type RouteDefinition, route } from '../../http/route.js';
-import { Uuid } from '../../http/schemas.js';
 import type { SigningSecrets } from './signing-secrets.js';
 import type { WorkspaceRepository } from './workspace.repository.js';
-
-const Workspace = Type.Object({
-  id: Uuid,
-  name: Type.String(),
-  retentionDays: Type.Union([Type.Integer(), Type.Null()]),
-  hasSigningSecret: Type.Boolean({
-    description: 'Whether http_request calls are signed (x-parley-signature)',
-  }),
-});
 
 export function workspaceRoutes(
   api: ApiContext,
@@ -32,7 +21,7 @@ export function workspaceRoutes(
       summary: 'The current workspace and its settings',
       tag: 'workspace',
       access: 'viewer',
-      responses: { 200: { description: 'The workspace', schema: Workspace } },
+      responses: { 200: { description: 'The workspace', schema: WorkspaceView } },
       handler: async ({ caller }) => ({ status: 200, body: await load(caller.workspaceId) }),
     }),
     route({
@@ -41,16 +30,8 @@ export function workspaceRoutes(
       summary: 'Rename the workspace, or set the secret that signs http_request calls (null removes it)',
       tag: 'workspace',
       access: 'admin',
-      body: Type.Object(
-        {
-          name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          signingSecret: Type.Optional(
-            Type.Union([Type.String({ minLength: 16, maxLength: 200 }), Type.Null()]),
-          ),
-        },
-        { additionalProperties: false },
-      ),
-      responses: { 200: { description: 'Saved', schema: Workspace } },
+      body: UpdateWorkspaceBody,
+      responses: { 200: { description: 'Saved', schema: WorkspaceView } },
       handler: async ({ caller, body }) => {
         await api.db.transaction(async (tx) => {
           const before = await workspaces.get(tx, caller.workspaceId);

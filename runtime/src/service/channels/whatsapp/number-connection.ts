@@ -1,3 +1,4 @@
+import type { SessionState } from '@parley/contract';
 import QRCode from 'qrcode';
 import type { Logger } from '../../ops/logger.js';
 import { clearOrphans, killTree, type TreeMemory, treeMemory } from './browser-processes.js';

@@ -1,3 +1,4 @@
+import { SESSION_STATES, type SessionState } from '@parley/contract';
 import { Gauge, type Registry } from 'prom-client';
 import { CONNECTION_STATES, type ConnectionState } from './connection-state.js';
 

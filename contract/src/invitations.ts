@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Role, Timestamp, Uuid } from '../../http/schemas.js';
+import { Timestamp, Uuid } from './common.js';
+import { Role } from './enums.js';
 
 /**
  * An invitation as the inviting admin sees it: the same whether or not the email already has an
@@ -13,6 +14,7 @@ export const SentInvitation = Type.Object({
   expiresAt: Timestamp,
 });
 export type SentInvitation = Static<typeof SentInvitation>;
+export const SentInvitationList = Type.Object({ items: Type.Array(SentInvitation) });
 
 /** An invitation as the invited person sees it. */
 export const ReceivedInvitation = Type.Object({
@@ -25,6 +27,7 @@ export const ReceivedInvitation = Type.Object({
   expiresAt: Timestamp,
 });
 export type ReceivedInvitation = Static<typeof ReceivedInvitation>;
+export const ReceivedInvitationList = Type.Object({ items: Type.Array(ReceivedInvitation) });
 
 /** The workspace joined by accepting. */
 export const JoinedWorkspace = Type.Object({ workspaceId: Uuid, workspaceName: Type.String(), role: Role });

@@ -1,0 +1,63 @@
+/** Request and response schemas of GET /flows/{id}/analytics. */
+import { type Static, Type } from '@sinclair/typebox';
+import { CONVERSATION_STATUSES, type ConversationStatus } from './enums.js';
+
+const Count = Type.Integer({ minimum: 0 });
+/** A count per conversation status: a new status is a new field. */
+const statusCounts = Object.fromEntries(CONVERSATION_STATUSES.map((status) => [status, Count])) as Record<
+  ConversationStatus,
+  typeof Count
+>;
+
+export const AnalyticsQuery = Type.Object({
+  version: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 2_147_483_647,
+      description: 'Only conversations of this flow version',
+    }),
+  ),
+  from: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Conversations started at or after this time' }),
+  ),
+  to: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Conversations started before this time' }),
+  ),
+  includeTest: Type.Optional(
+    Type.Boolean({ default: false, description: 'Include simulator (test) conversations' }),
+  ),
+});
+
+export const NodeFunnel = Type.Object({
+  nodeId: Type.String(),
+  type: Type.Union([Type.String(), Type.Null()], {
+    description: 'Node type; null for a node no listed version has',
+  }),
+  label: Type.Union([Type.String(), Type.Null()], {
+    description: 'A question’s label or prompt, a message’s text',
+  }),
+  reached: Count,
+  answered: Count,
+  droppedHere: Count,
+  waitingHere: Count,
+});
+
+export const FlowAnalytics = Type.Object({
+  starts: Count,
+  completions: Count,
+  completionRate: Type.Number({ minimum: 0, maximum: 1 }),
+  medianSecondsToComplete: Type.Union([Type.Number({ minimum: 0 }), Type.Null()]),
+  byStatus: Type.Object({
+    ...statusCounts,
+    handoff: Type.Integer({ minimum: 0, description: 'Hand-offs still waiting for a person' }),
+    handoffReleased: Type.Integer({
+      minimum: 0,
+      description: 'Hand-offs a person released: ended, not waiting',
+    }),
+  }),
+  nodes: Type.Array(NodeFunnel),
+});
+
+export type NodeFunnel = Static<typeof NodeFunnel>;
+export type FlowAnalytics = Static<typeof FlowAnalytics>;
+export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
