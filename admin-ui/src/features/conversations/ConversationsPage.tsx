@@ -1,3 +1,10 @@
+import {
+  CONVERSATION_STATUSES,
+  type ConversationFilters,
+  type ConversationItem,
+  type ConversationMessage,
+  type ConversationStatus,
+} from '@parley/contract';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { MessagesSquare } from 'lucide-react';
 import { useState } from 'react';
@@ -8,14 +15,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
-import {
-  api,
-  type ConversationFilters,
-  type ConversationItem,
-  type ConversationMessage,
-  type ConversationStatus,
-  errorMessage,
-} from '@/infrastructure/api';
+import { api, errorMessage } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { cn } from '@/lib/cn';
 import { formatDateTime } from '@/lib/format';
@@ -231,7 +231,7 @@ export function ConversationsPage() {
             onValueChange={setStatus}
             options={[
               { value: ANY, label: 'Any status' },
-              ...Object.entries(STATUS_LABEL).map(([value, label]) => ({ value, label })),
+              ...CONVERSATION_STATUSES.map((value) => ({ value, label: STATUS_LABEL[value] })),
             ]}
           />
           <DayRangeFilter idPrefix="conv" days={days} inputClassName="w-36" />

@@ -1,3 +1,4 @@
+import type { Flow } from '@parley/contract';
 import { useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
 import { Eye } from 'lucide-react';
@@ -7,7 +8,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
 import { documentToCanvas } from '@/core/canvas';
-import { api, errorMessage, type Flow } from '@/infrastructure/api';
+import { api, errorMessage } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { AnalyticsBar } from './analytics/AnalyticsBar';

@@ -1,5 +1,5 @@
+import type { NodeFunnel } from '@parley/contract';
 import { create } from 'zustand';
-import type { NodeFunnel } from '@/infrastructure/api';
 
 /** What is drawn over the canvas blocks: where the live test is, and the per-node analytics. */
 export interface OverlayState {

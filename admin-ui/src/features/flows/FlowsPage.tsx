@@ -1,3 +1,4 @@
+import type { FlowSummary, SilencedNumber } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   ArchiveRestore,
@@ -28,7 +29,7 @@ import { Input } from '@/components/ui/input';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { TableHeader } from '@/components/ui/table-header';
 import { toast } from '@/components/ui/toast';
-import { ApiError, api, errorMessage, type FlowSummary, type SilencedNumber } from '@/infrastructure/api';
+import { ApiError, api, errorMessage } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { formatWhen } from '@/lib/format';
 import { NewFlowDialog } from './NewFlowDialog';

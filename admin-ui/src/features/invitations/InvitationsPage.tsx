@@ -1,3 +1,4 @@
+import type { ReceivedInvitation } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { MailOpen } from 'lucide-react';
 import { Navigate, useNavigate } from 'react-router';
@@ -7,7 +8,7 @@ import { Card } from '@/components/ui/card';
 import { FormAlert } from '@/components/ui/form-messages';
 import { ErrorState, LoadingState, Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
-import { api, errorMessage, type ReceivedInvitation } from '@/infrastructure/api';
+import { api, errorMessage } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
 import { formatWhen } from '@/lib/format';
 

@@ -1,3 +1,4 @@
+import type { SessionEvent, SessionState, WhatsAppNumber } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { LogOut, Phone, Plus, QrCode, Smartphone, Trash2 } from 'lucide-react';
 import { useEffect, useState } from 'react';
@@ -19,14 +20,7 @@ import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
-import {
-  api,
-  errorMessage,
-  type SessionEvent,
-  type SessionState,
-  streamEvents,
-  type WhatsAppNumber,
-} from '@/infrastructure/api';
+import { api, errorMessage, streamEvents } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 
 const E164 = /^\+[1-9]\d{6,14}$/;

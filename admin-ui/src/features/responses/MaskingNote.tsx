@@ -1,4 +1,4 @@
-import type { AnswerColumn } from '@/infrastructure/api';
+import type { AnswerColumn } from '@parley/contract';
 
 const EXAMPLES = { phone: '+1555•••0101', email: 'a•••@•••.com' } as const;
 

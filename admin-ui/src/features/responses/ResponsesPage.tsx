@@ -1,3 +1,11 @@
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type FlowAnalytics,
+  RESPONSE_STATUS_FILTERS,
+  type ResponseFilters,
+  type ResponseStatusFilter,
+} from '@parley/contract';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { BarChart3, Download, Inbox, Table2 } from 'lucide-react';
 import { useState } from 'react';
@@ -10,16 +18,16 @@ import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
-import {
-  api,
-  download,
-  type ExportFormat,
-  errorMessage,
-  type FlowAnalytics,
-  type ResponseFilters,
-} from '@/infrastructure/api';
+import { api, download, errorMessage } from '@/infrastructure/api';
 import { formatDateTime, formatDuration, formatPercent } from '@/lib/format';
 import { MaskingNote } from './MaskingNote';
+
+const STATUS_FILTER_LABEL: Record<ResponseStatusFilter, string> = {
+  completed: 'Completed',
+  partial: 'Partial (unfinished)',
+  all: 'All',
+};
+const FORMAT_LABEL: Record<ExportFormat, string> = { csv: 'CSV', xlsx: 'XLSX', ndjson: 'NDJSON' };
 
 const ALL = 'all';
 
@@ -110,7 +118,7 @@ export function ResponsesPage() {
   const flowId = params.get('flow') ?? '';
   const tab = params.get('tab') === 'analytics' ? 'analytics' : 'table';
   const [version, setVersion] = useState(ALL);
-  const [status, setStatus] = useState<NonNullable<ResponseFilters['status']>>('completed');
+  const [status, setStatus] = useState<ResponseStatusFilter>('completed');
   const days = useDayRange();
   const [includeTest, setIncludeTest] = useState(false);
   const [maskPhone, setMaskPhone] = useState(false);
@@ -222,12 +230,11 @@ export function ResponsesPage() {
                   label="Status"
                   className="w-40"
                   value={status}
-                  onValueChange={(value) => setStatus(value as typeof status)}
-                  options={[
-                    { value: 'completed', label: 'Completed' },
-                    { value: 'partial', label: 'Partial (unfinished)' },
-                    { value: 'all', label: 'All' },
-                  ]}
+                  onValueChange={(value) => setStatus(value as ResponseStatusFilter)}
+                  options={RESPONSE_STATUS_FILTERS.map((value) => ({
+                    value,
+                    label: STATUS_FILTER_LABEL[value],
+                  }))}
                 />
               )}
               <DayRangeFilter idPrefix="responses" days={days} inputClassName="w-40" />
@@ -266,7 +273,7 @@ export function ResponsesPage() {
               {tab === 'table' && (
                 <div className="ml-auto flex items-center gap-2">
                   <CheckboxField label="Mask personal data" checked={maskPhone} onChange={setMaskPhone} />
-                  {(['csv', 'xlsx', 'ndjson'] as const).map((format) => (
+                  {EXPORT_FORMATS.map((format) => (
                     <Button
                       key={format}
                       size="sm"
@@ -275,7 +282,7 @@ export function ResponsesPage() {
                       onClick={() => void exportAs(format)}
                     >
                       {exporting === format ? <Spinner label="Exporting" /> : <Download aria-hidden />}
-                      {format === 'ndjson' ? 'NDJSON' : format.toUpperCase()}
+                      {FORMAT_LABEL[format]}
                     </Button>
                   ))}
                 </div>

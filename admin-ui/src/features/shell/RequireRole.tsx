@@ -1,7 +1,7 @@
+import type { Role } from '@parley/contract';
 import { ShieldAlert } from 'lucide-react';
 import { Outlet } from 'react-router';
 import { EmptyState } from '@/components/ui/states';
-import type { Role } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 
 /** A screen for admins (or editors) only; others are told why they cannot see it. */

@@ -1,3 +1,4 @@
+import { ROLES, type Role, type SentInvitation } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { UserPlus, Users } from 'lucide-react';
 import { useState } from 'react';
@@ -21,19 +22,15 @@ import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/states';
 import { TableHeader } from '@/components/ui/table-header';
 import { toast } from '@/components/ui/toast';
-import { api, errorMessage, type Role, type SentInvitation } from '@/infrastructure/api';
+import { api, errorMessage } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
 import { formatWhen } from '@/lib/format';
 
-const ROLES: { value: Role; label: string; description: string }[] = [
-  {
-    value: 'viewer',
-    label: 'Viewer',
-    description: 'Sees flows, conversations and responses; changes nothing.',
-  },
-  { value: 'editor', label: 'Editor', description: 'Builds, publishes and tests flows; connects numbers.' },
-  { value: 'admin', label: 'Admin', description: 'Everything, plus adding people.' },
-];
+const ROLE_INFO: Record<Role, { label: string; description: string }> = {
+  viewer: { label: 'Viewer', description: 'Sees flows, conversations and responses; changes nothing.' },
+  editor: { label: 'Editor', description: 'Builds, publishes and tests flows; connects numbers.' },
+  admin: { label: 'Admin', description: 'Everything, plus adding people.' },
+};
 
 interface AddUserForm {
   email: string;
@@ -122,13 +119,13 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
                   id="user-role"
                   value={field.value}
                   onValueChange={(value) => field.onChange(value as Role)}
-                  options={ROLES.map(({ value, label }) => ({ value, label }))}
+                  options={ROLES.map((value) => ({ value, label: ROLE_INFO[value].label }))}
                   aria-describedby="user-role-help"
                 />
               )}
             />
             <p id="user-role-help" className="text-xs text-muted-foreground">
-              {ROLES.find((item) => item.value === role)?.description}
+              {ROLE_INFO[role].description}
             </p>
           </div>
           {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
@@ -187,9 +184,7 @@ function PendingInvitations() {
               <tr key={invitation.id} className="border-b last:border-0">
                 <td className="px-4 py-3 font-medium">{invitation.email}</td>
                 <td className="px-4 py-3">
-                  <Badge variant="outline">
-                    {ROLES.find((item) => item.value === invitation.role)?.label}
-                  </Badge>
+                  <Badge variant="outline">{ROLE_INFO[invitation.role].label}</Badge>
                 </td>
                 <td className="px-4 py-3 text-muted-foreground">
                   {formatWhen(invitation.invitedAt)}
@@ -268,7 +263,7 @@ export function UsersPage() {
                               : 'secondary'
                         }
                       >
-                        {ROLES.find((item) => item.value === member.role)?.label}
+                        {ROLE_INFO[member.role].label}
                       </Badge>
                     </td>
                     <td className="px-4 py-3 text-muted-foreground">{formatWhen(member.joinedAt)}</td>

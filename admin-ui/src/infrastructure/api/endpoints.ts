@@ -1,31 +1,33 @@
-import type { FlowDocument } from '@parley/schemas';
-import { request } from './client';
 import type {
-  AnswerColumn,
   ConversationDetail,
   ConversationFilters,
-  ConversationItem,
+  ConversationPage,
   ExportFormat,
   Flow,
   FlowAnalytics,
   FlowSummary,
   FlowVersion,
+  FlowVersionDetail,
+  ImportedFlow,
+  JoinedWorkspace,
+  LoginResult,
   Me,
   Member,
-  Membership,
-  Page,
-  ProblemView,
+  Published,
   ReceivedInvitation,
+  ReleaseResult,
   ResponseFilters,
-  ResponseItem,
+  ResponsePage,
   Role,
+  SavedDraft,
   SentInvitation,
   SimulatorPending,
   SimulatorReply,
   SimulatorSession,
-  User,
   WhatsAppNumber,
-} from './types';
+} from '@parley/contract';
+import type { FlowDocument } from '@parley/schemas';
+import { request } from './client';
 
 const enc = encodeURIComponent;
 
@@ -42,7 +44,7 @@ export function queryString(params: Record<string, string | number | boolean | u
 /** Every Admin API call the UI makes, typed. */
 export const api = {
   login: (email: string, password: string) =>
-    request<{ token: string; user: User }>('/auth/login', {
+    request<LoginResult>('/auth/login', {
       method: 'POST',
       body: { email, password },
       anonymous: true,
@@ -57,27 +59,23 @@ export const api = {
       (r) => r.data,
     ),
   importFlow: (definition: unknown) =>
-    request<Flow & { warnings: ProblemView[] }>('/flows/import', { method: 'POST', body: definition }).then(
-      (r) => r.data,
-    ),
+    request<ImportedFlow>('/flows/import', { method: 'POST', body: definition }).then((r) => r.data),
   getFlow: (id: string) => request<Flow>(`/flows/${enc(id)}`).then((r) => r.data),
   saveDraft: (id: string, etag: string, definition: FlowDocument) =>
-    request<{ etag: string }>(`/flows/${enc(id)}/draft`, {
+    request<SavedDraft>(`/flows/${enc(id)}/draft`, {
       method: 'PUT',
       body: { definition },
       headers: { 'if-match': `"${etag}"` },
     }).then((r) => r.data),
   publish: (id: string) =>
-    request<{ version: number }>(`/flows/${enc(id)}/publish`, { method: 'POST' }).then((r) => r.data),
+    request<Published>(`/flows/${enc(id)}/publish`, { method: 'POST' }).then((r) => r.data),
   versions: (id: string) =>
     request<{ items: FlowVersion[] }>(`/flows/${enc(id)}/versions`).then((r) => r.data.items),
   version: (id: string, version: number) =>
-    request<FlowVersion & { definition: FlowDocument }>(`/flows/${enc(id)}/versions/${version}`).then(
-      (r) => r.data,
-    ),
+    request<FlowVersionDetail>(`/flows/${enc(id)}/versions/${version}`).then((r) => r.data),
   /** Rolling back replaces the draft: `etag` is the draft's, as on a save (412 when someone saved since). */
   rollback: (id: string, version: number, etag: string) =>
-    request<{ version: number }>(`/flows/${enc(id)}/versions/${version}/rollback`, {
+    request<Published>(`/flows/${enc(id)}/versions/${version}/rollback`, {
       method: 'POST',
       headers: { 'if-match': `"${etag}"` },
     }).then((r) => r.data),
@@ -102,7 +100,7 @@ export const api = {
     request<void>(`/users/invitations/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
   myInvitations: () => request<{ items: ReceivedInvitation[] }>('/invitations').then((r) => r.data.items),
   acceptInvitation: (id: string) =>
-    request<Membership>(`/invitations/${enc(id)}/accept`, { method: 'POST' }).then((r) => r.data),
+    request<JoinedWorkspace>(`/invitations/${enc(id)}/accept`, { method: 'POST' }).then((r) => r.data),
   declineInvitation: (id: string) =>
     request<void>(`/invitations/${enc(id)}/decline`, { method: 'POST' }).then((r) => r.data),
 
@@ -158,15 +156,15 @@ export const api = {
     request<void>(`/numbers/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
 
   listConversations: (filters: ConversationFilters, cursor?: string) =>
-    request<Page<ConversationItem>>(
+    request<ConversationPage>(
       `/conversations${queryString({ ...filters, includeTest: filters.includeTest || undefined, cursor, limit: 25 })}`,
     ).then((r) => r.data),
   conversation: (id: string) => request<ConversationDetail>(`/conversations/${enc(id)}`).then((r) => r.data),
   releaseConversation: (id: string) =>
-    request<{ id: string }>(`/conversations/${enc(id)}/release`, { method: 'POST' }).then((r) => r.data),
+    request<ReleaseResult>(`/conversations/${enc(id)}/release`, { method: 'POST' }).then((r) => r.data),
 
   responses: (flowId: string, filters: ResponseFilters, cursor?: string) =>
-    request<Page<ResponseItem> & { columns: AnswerColumn[] }>(
+    request<ResponsePage>(
       `/flows/${enc(flowId)}/responses${queryString({ ...filters, includeTest: filters.includeTest || undefined, cursor, limit: 25 })}`,
     ).then((r) => r.data),
   exportPath: (flowId: string, filters: ResponseFilters, format: ExportFormat, maskPhone: boolean) =>

@@ -1,4 +1,3 @@
 export { ApiError, download, errorMessage, streamEvents } from './client';
 export { api } from './endpoints';
 export { newIdempotencyKey } from './idempotency-key';
-export type * from './types';

@@ -1,5 +1,5 @@
+import type { Me, Role } from '@parley/contract';
 import { create } from 'zustand';
-import type { Me, Role } from '../api/types';
 
 const TOKEN_KEY = 'parley.token';
 const WORKSPACE_KEY = 'parley.workspace';

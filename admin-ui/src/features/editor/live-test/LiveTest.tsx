@@ -1,3 +1,4 @@
+import type { BotMessage, Problem, SimulatorReply } from '@parley/contract';
 import { MessageCircle, RotateCcw, Send, X } from 'lucide-react';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -5,15 +6,7 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Spinner } from '@/components/ui/states';
-import {
-  ApiError,
-  api,
-  type BotMessage,
-  errorMessage,
-  newIdempotencyKey,
-  type ProblemView,
-  type SimulatorReply,
-} from '@/infrastructure/api';
+import { ApiError, api, errorMessage, newIdempotencyKey } from '@/infrastructure/api';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
 import { useOverlayStore } from '../overlay-store';
@@ -164,7 +157,7 @@ function VariablesTable({ title, values }: { title: string; values: Record<strin
 export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => void }) {
   const [sessionId, setSessionId] = useState<string | null>(null);
   const [starting, setStarting] = useState(true);
-  const [startError, setStartError] = useState<{ message: string; problems: ProblemView[] } | null>(null);
+  const [startError, setStartError] = useState<{ message: string; problems: Problem[] } | null>(null);
   const [entries, setEntries] = useState<ChatEntry[]>([]);
   const [status, setStatus] = useState<Status>('none');
   const [answers, setAnswers] = useState<Record<string, unknown>>({});
@@ -204,7 +197,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
       setSessionId(null);
       const problems =
         error instanceof ApiError && error.status === 422
-          ? ((error.details as { errors?: ProblemView[] } | null)?.errors ?? [])
+          ? ((error.details as { errors?: Problem[] } | null)?.errors ?? [])
           : [];
       setStartError({
         message:

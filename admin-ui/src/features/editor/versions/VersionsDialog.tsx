@@ -1,3 +1,4 @@
+import type { FlowVersion } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Eye, History, RotateCcw } from 'lucide-react';
 import { useState } from 'react';
@@ -7,7 +8,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
-import { api, errorMessage, type FlowVersion } from '@/infrastructure/api';
+import { api, errorMessage } from '@/infrastructure/api';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { formatWhen } from '@/lib/format';
 
