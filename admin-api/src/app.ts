@@ -1,5 +1,5 @@
 import type { Bus } from '@parley/bus';
-import { TooLarge } from '@parley/contract';
+import { TooLarge, NoSuchEndpoint } from '@parley/contract';
 import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, ping, SecretCipher } from '@parley/db';
 import cors from 'cors';
 import express, { type Express, type Request } from 'express';
@@ -232,9 +232,7 @@ export function createApi(options: ApiOptions): Api {
       new IdempotencyService(db, new IdempotencyRepository(), logger),
     ),
   );
-  api.use((_request, response) => {
-    response.status(404).json({ error: { code: 'not_found', message: 'No such endpoint.', details: null } });
-  });
+  api.use((_request, _response, next) => next(new NoSuchEndpoint()));
 
   const app = express();
   app.disable('x-powered-by');

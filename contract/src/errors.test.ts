@@ -11,6 +11,8 @@ import {
   Forbidden,
   Invalid,
   InvalidCursor,
+  NoSuchEndpoint,
+  Overloaded,
   RateLimited,
   SignInRefused,
   Unavailable,
@@ -53,5 +55,9 @@ describe('domain errors', () => {
     });
     expect(errorHeaders(new SignInRefused(2))).toEqual({ 'retry-after': '2' });
     expect(errorHeaders(new FlowNotFound())).toEqual({});
+    const overloaded = new Overloaded(2);
+    expect([errorStatus(overloaded), errorHeaders(overloaded)]).toEqual([503, { 'retry-after': '2' }]);
+    expect(errorBody(overloaded).error.details).toEqual({ retryAfterSeconds: 2 });
+    expect(errorStatus(new NoSuchEndpoint())).toBe(404);
   });
 });

@@ -108,6 +108,24 @@ export class Unavailable extends DomainError {
   }
 }
 
+/** A path no route answers. */
+export class NoSuchEndpoint extends DomainError {
+  constructor() {
+    super('not_found', 'No such endpoint.');
+  }
+}
+
+/** The server is saturated and refused the request before doing anything; retrying later is safe. */
+export class Overloaded extends Unavailable {
+  constructor(retryAfterSeconds: number) {
+    super(
+      `Parley is busy right now and could not take this request. Nothing was changed; try again in ${retryAfterSeconds} seconds.`,
+      { retryAfterSeconds },
+    );
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 export class FlowNotFound extends NotFound {
   constructor() {
     super('Flow');

@@ -1,3 +1,4 @@
+import { Overloaded } from '@parley/contract';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
@@ -47,16 +48,7 @@ export function loadShedding(config: LoadSheddingConfig, logger: Logger): Reques
         loggedAt = now;
         shed = 0;
       }
-      response
-        .status(503)
-        .set('retry-after', String(RETRY_AFTER_SECONDS))
-        .json({
-          error: {
-            code: 'unavailable',
-            message: `Parley is busy right now and could not take this request. Nothing was changed; try again in ${RETRY_AFTER_SECONDS} seconds.`,
-            details: { retryAfterSeconds: RETRY_AFTER_SECONDS },
-          },
-        });
+      next(new Overloaded(RETRY_AFTER_SECONDS));
       return;
     }
     inFlight += 1;

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { DomainError, errorBody, errorHeaders, errorStatus } from '@parley/contract';
+import { DomainError, errorBody, errorHeaders, errorStatus, NoSuchEndpoint } from '@parley/contract';
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express';
 import type { Logger } from './logger.js';
 
@@ -41,9 +41,7 @@ export function createApp(routers: Router[], logger: Logger, bodyLimit = '256kb'
   app.disable('x-powered-by');
   app.use(express.json({ limit: bodyLimit }));
   for (const router of routers) app.use(router);
-  app.use((_request, response) => {
-    response.status(404).json({ error: { code: 'not_found', message: 'No such endpoint', details: null } });
-  });
+  app.use((_request, _response, next) => next(new NoSuchEndpoint()));
   app.use(errorHandler(logger));
   return app;
 }
