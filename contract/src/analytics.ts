@@ -1,6 +1,7 @@
 /** Request and response schemas of GET /flows/{id}/analytics. */
 import { type Static, Type } from '@sinclair/typebox';
-import { CONVERSATION_STATUSES, type ConversationStatus } from './enums.js';
+import { CONVERSATION_STATUSES } from './enum-values.js';
+import type { ConversationStatus } from './enums.js';
 
 const Count = Type.Integer({ minimum: 0 });
 /** A count per conversation status: a new status is a new field. */

@@ -3,6 +3,7 @@ export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './conversations.js';
+export * from './enum-values.js';
 export * from './enums.js';
 export * from './errors.js';
 export * from './flows.js';

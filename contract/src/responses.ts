@@ -1,7 +1,8 @@
 /** Request and response schemas of the responses list and its exports. */
 import { type Static, Type } from '@sinclair/typebox';
 import { CursorQuery, Timestamp, Uuid } from './common.js';
-import { ConversationStatus, EXPORT_FORMATS, literalUnion, RESPONSE_STATUS_FILTERS } from './enums.js';
+import { EXPORT_FORMATS, RESPONSE_STATUS_FILTERS } from './enum-values.js';
+import { ConversationStatus, literalUnion } from './enums.js';
 
 /** The filters the list, the exports and (partly) the analytics share. */
 export const ResponseFilterQuery = {

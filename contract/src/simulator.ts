@@ -1,7 +1,8 @@
 /** Request and response schemas of the /simulator routes (the editor’s live test). */
 import { type Static, Type } from '@sinclair/typebox';
 import { Timestamp, Uuid, VersionNumber } from './common.js';
-import { CONVERSATION_STATUSES, literalUnion, MessageDirection } from './enums.js';
+import { CONVERSATION_STATUSES } from './enum-values.js';
+import { literalUnion, MessageDirection } from './enums.js';
 
 /** The contact's latest conversation's status, or none before the first message. */
 export const SimulatorStatus = literalUnion(['none', ...CONVERSATION_STATUSES], {

@@ -1,0 +1,32 @@
+/**
+ * The values of the shared enums as plain arrays, with nothing else in the module: the UI's filters
+ * and label maps import them without pulling TypeBox (or the Flow Document's validator) into the
+ * first bundle. enums.ts has their types and TypeBox unions.
+ */
+export { CONVERSATION_STATUSES } from '@parley/schemas/conversation-status';
+
+/** Roles in a workspace, lowest first. */
+export const ROLES = ['viewer', 'editor', 'admin'] as const;
+
+/** A number's WhatsApp session, as stored in `numbers.state` and `session_events`. */
+export const SESSION_STATES = [
+  'disconnected',
+  'starting',
+  'qr_pending',
+  'connected',
+  'reconnecting',
+  'logged_out',
+  'failed',
+] as const;
+
+/** Where a number's messages go: WhatsApp, or the simulator (tests and the live test). */
+export const CHANNELS = ['whatsapp', 'simulator'] as const;
+
+export const FLOW_VERSION_STATUSES = ['draft', 'published', 'archived'] as const;
+
+export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
+
+/** Which responses a list or export holds: completed conversations, unfinished ones, or both. */
+export const RESPONSE_STATUS_FILTERS = ['completed', 'partial', 'all'] as const;
+
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'ndjson'] as const;
