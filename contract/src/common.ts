@@ -1,4 +1,4 @@
-import { type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
@@ -17,6 +17,7 @@ export const ErrorBody = Type.Object(
   },
   { $id: 'Error' },
 );
+export type ErrorBody = Static<typeof ErrorBody>;
 
 /** A page of items with the cursor of the next page (null on the last one). */
 export const Page = <T extends TSchema>(item: T) =>

@@ -1,4 +1,8 @@
+import type { ErrorBody } from '@parley/contract';
 import { sessionStore } from '../store/session-store';
+
+/** The API's error body, read defensively: a proxy in between may answer with anything. */
+type ErrorPayload = Partial<ErrorBody['error']>;
 
 /** An API failure, with a message a person can read. */
 export class ApiError extends Error {
@@ -67,8 +71,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     payload = null;
   }
   if (!response.ok) {
-    const error = (payload as { error?: { code?: string; message?: string; details?: unknown } } | null)
-      ?.error;
+    const error = (payload as { error?: ErrorPayload } | null)?.error;
     const status = response.status;
     if (status === 401 && !options.anonymous) {
       sessionStore.getState().signOut(error?.message ?? 'Your session has ended. Sign in again.');
@@ -90,9 +93,9 @@ function sessionHeaders(): Record<string, string> {
 }
 
 async function failure(response: Response): Promise<ApiError> {
-  let error: { code?: string; message?: string; details?: unknown } | undefined;
+  let error: ErrorPayload | undefined;
   try {
-    error = ((await response.json()) as { error?: typeof error }).error;
+    error = ((await response.json()) as { error?: ErrorPayload }).error;
   } catch {
     error = undefined;
   }
