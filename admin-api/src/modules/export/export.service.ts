@@ -172,16 +172,23 @@ export class ExportService {
     const flow = await this.responses.flow(caller, flowId);
     if (this.running >= this.limits.maxConcurrent)
       throw new RateLimited('Several exports are already running. Try again in a minute.');
-    const columns = await this.responses.columns(caller, flowId, filters.includeTest);
-    await this.api.audit.record(this.api.db, {
-      workspaceId: caller.workspaceId,
-      userId: caller.userId,
-      action: 'responses.export',
-      entity: 'flow',
-      entityId: flowId,
-      after: { format: options.format, maskPhone: options.maskPhone, filters },
-    });
+    // Taken before the next await, so exports opened at the same moment cannot all pass the check.
     this.running += 1;
+    let columns: AnswerColumn[];
+    try {
+      columns = await this.responses.columns(caller, flowId, filters.includeTest);
+      await this.api.audit.record(this.api.db, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'responses.export',
+        entity: 'flow',
+        entityId: flowId,
+        after: { format: options.format, maskPhone: options.maskPhone, filters },
+      });
+    } catch (error) {
+      this.running -= 1;
+      throw error;
+    }
     return {
       fileName: exportFileName(flow.name, options.format),
       format: options.format,
