@@ -1,7 +1,7 @@
 /**
- * The values of the shared enums as plain arrays, with nothing else in the module: the UI's filters
- * and label maps import them without pulling TypeBox (or the Flow Document's validator) into the
- * first bundle. enums.ts has their types and TypeBox unions.
+ * The values of the shared enums as plain arrays (and checks on them), with no other code: the UI's
+ * filters and label maps import them without pulling TypeBox (or the Flow Document's validator)
+ * into the first bundle. enums.ts has their types and TypeBox unions.
  */
 export { CONVERSATION_STATUSES } from '@parley/schemas/conversation-status';
 
@@ -18,6 +18,13 @@ export const SESSION_STATES = [
   'logged_out',
   'failed',
 ] as const;
+
+const LIVE_SESSION_STATES: readonly string[] = ['starting', 'qr_pending', 'connected', 'reconnecting'];
+
+/** Whether a runtime is driving (or about to drive) a number's session in this state. */
+export function isLiveSession(state: string): boolean {
+  return LIVE_SESSION_STATES.includes(state);
+}
 
 /** Where a number's messages go: WhatsApp, or the simulator (tests and the live test). */
 export const CHANNELS = ['whatsapp', 'simulator'] as const;

@@ -6,15 +6,12 @@ import {
   type SessionUpdate,
   subscribe,
 } from '@parley/bus';
-import { Conflict, Invalid, NumberNotFound, Unprocessable } from '@parley/contract';
+import { Conflict, Invalid, isLiveSession, NumberNotFound, Unprocessable } from '@parley/contract';
 import { isE164Phone } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import type { EventStream } from '../../http/sse.js';
 import type { NumberRecord, NumbersRepository, SessionEventRecord } from './numbers.repository.js';
-
-/** States in which a runtime is driving (or about to drive) the number's WhatsApp session. */
-const LIVE_STATES = new Set(['starting', 'qr_pending', 'connected', 'reconnecting']);
 
 export type ConnectMethod = 'qr' | 'pairing_code';
 
@@ -124,7 +121,7 @@ export class NumbersService {
     await this.api.db.transaction(async (tx) => {
       const number = await this.repository.get(tx, caller.workspaceId, numberId, true);
       if (number === null) throw new NumberNotFound();
-      if (number.desiredConnected || LIVE_STATES.has(number.state)) {
+      if (number.desiredConnected || isLiveSession(number.state)) {
         throw new Conflict('This number is connected (or connecting). Log it out before deleting it.', {
           state: number.state,
           desiredConnected: number.desiredConnected,

@@ -1,4 +1,4 @@
-import type { SessionEvent, SessionState, WhatsAppNumber } from '@parley/contract';
+import { isLiveSession, type SessionEvent, type SessionState, type WhatsAppNumber } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { LogOut, Phone, Plus, QrCode, Smartphone, Trash2 } from 'lucide-react';
 import { useEffect, useState } from 'react';
@@ -254,8 +254,7 @@ function NumberRow({
     onError: (error) => toast.error('Could not delete the number', errorMessage(error)),
   });
 
-  const live =
-    state === 'connected' || state === 'starting' || state === 'qr_pending' || state === 'reconnecting';
+  const live = isLiveSession(state);
   const flowLabelId = `number-flow-${number.id}-label`;
   return (
     <li

@@ -1,4 +1,5 @@
 import { type ConnectionState, ConnectionStateSchema } from '@parley/bus';
+import { isLiveSession, type SessionState } from '@parley/contract';
 import { type BackoffPolicy, reconnectDelayMs } from './backoff.js';
 
 /** A number's WhatsApp connection, as stored in `numbers.state` and `session_events` (schema on the bus). */
@@ -83,17 +84,6 @@ const FATAL_REASONS: Record<string, string> = {
   PROXYBLOCK: 'WhatsApp refused the connection (proxy blocked)',
 };
 
-const RUNNING: ReadonlySet<ConnectionState> = new Set([
-  'starting',
-  'qr_pending',
-  'connected',
-  'reconnecting',
-]);
-
-export function isRunning(state: ConnectionState): boolean {
-  return RUNNING.has(state);
-}
-
 const close = (options: Partial<{ kill: boolean; backup: boolean }> = {}): ConnectionAction => ({
   type: 'close',
   kill: options.kill ?? false,
@@ -167,7 +157,7 @@ function step(
   random: () => number,
 ): Transition {
   const { state } = context;
-  const running = isRunning(state);
+  const running = isLiveSession(state);
   switch (event.type) {
     case 'start':
       if (running) return unchanged(context);

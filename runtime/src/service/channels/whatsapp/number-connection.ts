@@ -1,4 +1,4 @@
-import type { SessionState } from '@parley/contract';
+import { isLiveSession, type SessionState } from '@parley/contract';
 import QRCode from 'qrcode';
 import type { Logger } from '../../ops/logger.js';
 import { clearOrphans, killTree, type TreeMemory, treeMemory } from './browser-processes.js';
@@ -10,7 +10,6 @@ import {
   type ConnectionPolicy,
   type ConnectionState,
   INITIAL_CONNECTION,
-  isRunning,
   nextConnection,
 } from './connection-state.js';
 import {
@@ -373,7 +372,7 @@ export class NumberConnection {
   async connect(login: LoginRequest): Promise<void> {
     await this.serial(async () => {
       const { state } = this.context;
-      if (!isRunning(state)) {
+      if (!isLiveSession(state)) {
         this.login = login;
         await this.apply({ type: 'start' });
         return;
