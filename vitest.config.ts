@@ -13,6 +13,11 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
  */
 const fromSources = [
   { find: /^@parley\/schemas$/, replacement: here('./shared-schemas/src/index.ts') },
+  {
+    find: /^@parley\/schemas\/conversation-status$/,
+    replacement: here('./shared-schemas/src/conversation/status.ts'),
+  },
+  { find: /^@parley\/contract$/, replacement: here('./contract/src/index.ts') },
   { find: /^@parley\/engine$/, replacement: here('./engine/src/index.ts') },
   { find: /^@parley\/db$/, replacement: here('./db/src/index.ts') },
   { find: /^@parley\/bus$/, replacement: here('./bus/src/index.ts') },
@@ -36,7 +41,7 @@ export default defineConfig({
           // Unit tests keep no global state (they restore timers and the environment they change).
           isolate: false,
           include: [
-            '{shared-schemas,engine,db,bus,runtime,admin-api,admin-ui}/src/**/*.test.ts',
+            '{shared-schemas,contract,engine,db,bus,runtime,admin-api,admin-ui}/src/**/*.test.ts',
             'test/{configuration,test-tiers,sql-in-repositories}.test.ts',
           ],
         },
@@ -49,7 +54,7 @@ export default defineConfig({
           // while: they build or cruise the whole tree.
           include: [
             '{db,bus,runtime,admin-api}/test/**/*.test.ts',
-            'test/{deploy-files,import-rules,node-types,new-node}.test.ts',
+            'test/{contract-enums,deploy-files,import-rules,node-types,new-node}.test.ts',
           ],
           exclude: [
             ...configDefaults.exclude,

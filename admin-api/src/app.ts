@@ -1,5 +1,5 @@
 import type { Bus } from '@parley/bus';
-import { TooLarge, NoSuchEndpoint } from '@parley/contract';
+import { NoSuchEndpoint, TooLarge } from '@parley/contract';
 import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, ping, SecretCipher } from '@parley/db';
 import cors from 'cors';
 import express, { type Express, type Request } from 'express';

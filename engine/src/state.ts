@@ -1,9 +1,7 @@
 import type { ConversationStatus } from '@parley/schemas';
 import type { Wait } from './nodes/registry.js';
 
-export type { Wait };
-
-export type { ConversationStatus };
+export type { ConversationStatus, Wait };
 
 export interface Contact {
   name?: string;

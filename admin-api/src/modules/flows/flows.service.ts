@@ -195,13 +195,8 @@ export class FlowsService {
   async publish(caller: Caller, flowId: string): Promise<{ version: number }> {
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
-<<<<<<< HEAD
-      if (flow === null) throw notFound('Flow');
-      const { errors, warnings, document } = validateForPublish(this.opened(caller, flow));
-=======
       if (flow === null) throw new FlowNotFound();
-      const { errors, warnings, document } = validateFlow(this.opened(caller, flow));
->>>>>>> 6aa976b (contract: @parley/contract with named domain errors shared by API and runtime)
+      const { errors, warnings, document } = validateForPublish(this.opened(caller, flow));
       if (errors.length > 0 || document === undefined) {
         throw new Unprocessable('The flow has errors; fix them before publishing.', {
           errors: problemsView(errors),

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { busChannels, publish, type SimulatorTurn } from '@parley/bus';
 import {
-  DomainError,
   Invalid,
   SimulatorSessionNotFound,
   TooLarge,

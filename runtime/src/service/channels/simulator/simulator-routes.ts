@@ -5,7 +5,6 @@ import type { Db } from '@parley/db';
 import { createAjv } from '@parley/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import { type Request, type Response, Router } from 'express';
-import { HttpError } from '../../ops/http-error.js';
 import type { Logger } from '../../ops/logger.js';
 import { requireToken } from '../../ops/ops-tokens.js';
 import type { ConversationRepository } from '../../repositories/conversation-repository.js';
