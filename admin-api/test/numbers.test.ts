@@ -178,6 +178,12 @@ describe('numbers API', () => {
     });
     const { rows } = await api.db.query('select flow_id from number_flows where number_id = $1', [number.id]);
     expect(rows).toEqual([{ flow_id: publishedFlowId }]);
+    // The flows list says which flows reach anyone: one number answers with Intake now.
+    const servingOf = async (flowId: string) =>
+      (await viewer.call('get', '/flows')).body.items.find((f: { id: string }) => f.id === flowId)
+        .servingNumbers;
+    expect(await servingOf(publishedFlowId)).toBe(1);
+    expect(await servingOf(draftFlowId)).toBe(0);
 
     const unpublished = await editor.call('put', `/numbers/${number.id}/flow`, { flowId: draftFlowId });
     expect(unpublished.status).toBe(422);
@@ -197,6 +203,7 @@ describe('numbers API', () => {
 
     const cleared = await editor.call('put', `/numbers/${number.id}/flow`, { flowId: null });
     expect(cleared.body.flow).toBeNull();
+    expect(await servingOf(publishedFlowId)).toBe(0);
     expect(
       (await api.db.query('select 1 from number_flows where number_id = $1', [number.id])).rowCount,
     ).toBe(0);

@@ -185,8 +185,9 @@ describe('building a flow in the editor, as an admin does', () => {
     const publish = page.getByRole('dialog', { name: 'Publish version 1' });
     await publish.getByText('This is the first version of this flow').waitFor();
     await publish.getByRole('button', { name: 'Publish version 1' }).click();
-    await page.getByText('Version 1 is live').waitFor();
-    await page.getByText('Live: version 1').waitFor();
+    await page.getByText('Version 1 is published').waitFor();
+    await page.getByText('Next step: connect a WhatsApp number to run it', { exact: false }).waitFor();
+    await page.getByText('Published: version 1').waitFor();
 
     await block(page, 'n1').click();
     await settings.getByRole('textbox', { name: 'Message' }).fill('Hi there! Let’s get you set up.');

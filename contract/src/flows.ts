@@ -17,6 +17,8 @@ export const FlowSummary = Type.Object({
   publishedVersion: Type.Union([Type.Integer(), Type.Null()]),
   updatedAt: Timestamp,
   deletedAt: Type.Optional(Timestamp),
+  /** How many numbers answer with the flow (listed flows; a published flow on none reaches no one). */
+  servingNumbers: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export const Flow = Type.Object({
   id: Uuid,

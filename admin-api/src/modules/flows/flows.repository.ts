@@ -62,14 +62,21 @@ function toFlow(row: FlowRow): FlowRecord {
 
 /** SQL for flows and their versions; every query is scoped to a workspace. */
 export class FlowsRepository {
-  async list(db: Queryable, workspaceId: string, search: string | undefined): Promise<FlowRecord[]> {
-    const { rows } = await db.query<FlowRow>(
-      `select ${FLOW_COLUMNS} from flows f
+  /** The workspace's flows, each with how many numbers answer with it. */
+  async list(
+    db: Queryable,
+    workspaceId: string,
+    search: string | undefined,
+  ): Promise<(FlowRecord & { servingNumbers: number })[]> {
+    const { rows } = await db.query<FlowRow & { serving_numbers: number }>(
+      `select ${FLOW_COLUMNS},
+         (select count(*)::int from number_flows nf where nf.flow_id = f.id) as serving_numbers
+       from flows f
        where f.workspace_id = $1 and f.deleted_at is null and ($2::text is null or f.name ilike '%' || $2 || '%')
        order by f.updated_at desc limit 500`,
       [workspaceId, search ?? null],
     );
-    return rows.map(toFlow);
+    return rows.map((row) => ({ ...toFlow(row), servingNumbers: row.serving_numbers }));
   }
 
   async get(db: Queryable, workspaceId: string, flowId: string, lock = false): Promise<FlowRecord | null> {

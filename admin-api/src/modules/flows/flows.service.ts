@@ -90,6 +90,7 @@ export class FlowsService {
       name: flow.name,
       publishedVersion: flow.publishedVersion,
       updatedAt: flow.updatedAt,
+      servingNumbers: flow.servingNumbers,
     }));
   }
 

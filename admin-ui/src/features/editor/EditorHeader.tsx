@@ -159,7 +159,7 @@ export function EditorHeader(props: EditorHeaderProps) {
           {props.publishedVersion === null ? (
             <span className="text-[11px] text-muted-foreground">Not published yet</span>
           ) : (
-            <span className="text-[11px] text-emerald-700">Live: version {props.publishedVersion}</span>
+            <span className="text-[11px] text-emerald-700">Published: version {props.publishedVersion}</span>
           )}
           <span className="text-[11px] text-slate-300" aria-hidden>
             •

@@ -273,11 +273,7 @@ export function FlowsPage() {
                       </Link>
                     </td>
                     <td className="px-4 py-3">
-                      {flow.publishedVersion === null ? (
-                        <Badge variant="secondary">Draft, not published</Badge>
-                      ) : (
-                        <Badge variant="success">Published · v{flow.publishedVersion}</Badge>
-                      )}
+                      <FlowStatus flow={flow} />
                     </td>
                     <td className="px-4 py-3 text-muted-foreground">{formatWhen(flow.updatedAt)}</td>
                     <td className="px-4 py-2 text-right">
@@ -406,5 +402,27 @@ function DeletedFlows({
         </tbody>
       </table>
     </Card>
+  );
+}
+
+/** Whether a flow reaches anyone: a published flow that no number answers with is not live. */
+function FlowStatus({ flow }: { flow: FlowSummary }) {
+  if (flow.publishedVersion === null) return <Badge variant="secondary">Draft, not published</Badge>;
+  if (flow.servingNumbers === 0) {
+    return (
+      <span className="inline-flex flex-wrap items-center gap-2">
+        <Badge variant="warning">Published · v{flow.publishedVersion} · no number</Badge>
+        <Link to="/numbers" className="text-xs text-primary hover:underline">
+          Connect a number to run it
+        </Link>
+      </span>
+    );
+  }
+  const numbers = flow.servingNumbers === 1 ? '1 number' : `${flow.servingNumbers} numbers`;
+  return (
+    <Badge variant="success">
+      Live · v{flow.publishedVersion}
+      {flow.servingNumbers === undefined ? '' : ` on ${numbers}`}
+    </Badge>
   );
 }

@@ -135,9 +135,19 @@ export function PublishDialog({
     setPublishing(true);
     try {
       const { version } = await api.publish(flowId);
+      // Published is not live: say so when no number answers with the flow yet, and what to do.
+      // When the numbers cannot be read, the message says to check instead of claiming either way.
+      const served = await api.listNumbers().then(
+        (numbers) => numbers.some((number) => number.flow?.id === flowId),
+        () => null,
+      );
       toast.success(
-        `Version ${version} is live`,
-        'New conversations use it; running ones finish on their version.',
+        served === true ? `Version ${version} is live` : `Version ${version} is published`,
+        served === true
+          ? 'New conversations use it; running ones finish on their version.'
+          : served === false
+            ? 'Next step: connect a WhatsApp number to run it (Numbers, in the sidebar), and choose this flow for it.'
+            : 'Check under Numbers that a WhatsApp number runs it.',
       );
       onPublished(version);
       onOpenChange(false);
