@@ -1,4 +1,3 @@
-import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { Edge, FlowDocument, FlowNode, Trigger } from '../flow/document.js';
 import { handleKey, handlesOf } from '../flow/flow-index.js';
 import { walkOrder } from '../flow/flow-order.js';
@@ -245,32 +244,6 @@ function unknownVariableWarnings(nodes: Indexed<FlowNode>[]): Problem[] {
   return problems;
 }
 
-function checkSettings(doc: FlowDocument, isBroken: IsBroken): Problem[] {
-  const settings = doc.settings;
-  if (settings === undefined || isBroken('/settings')) return [];
-  const problems: Problem[] = [];
-  if (settings.defaultCountry !== undefined && !isSupportedCountry(settings.defaultCountry)) {
-    problems.push(
-      error(
-        '/settings/defaultCountry',
-        `“${settings.defaultCountry}” is not a country phone numbers are known for.`,
-      ),
-    );
-  }
-  if (
-    settings.reminder !== undefined &&
-    settings.reminder.afterMinutes >= (settings.sessionTimeoutMinutes ?? 30)
-  ) {
-    problems.push(
-      warning(
-        '/settings/reminder/afterMinutes',
-        'The reminder would come after the chat has already expired, so it is never sent.',
-      ),
-    );
-  }
-  return problems;
-}
-
 /** The parts of the document that passed the structural check, with their original indexes. */
 interface CleanView {
   triggers: Indexed<Trigger>[];
@@ -323,7 +296,6 @@ export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] 
     ...checkEdges(view),
     ...checkTriggers(view),
     ...checkVariableTypes(view.nodes),
-    ...checkSettings(doc, isBroken),
     ...(graphComplete ? reachabilityWarnings(view) : []),
     ...(graphComplete ? unconnectedWarnings(view) : []),
     ...sharedAnswerWarnings(view.nodes),

@@ -1,3 +1,4 @@
+import { isSupportedCountry } from 'libphonenumber-js/max';
 import type { FlowSettings } from '../flow/document.js';
 import { error, type Problem, warning } from './problem.js';
 
@@ -21,12 +22,32 @@ function isLocale(tag: string): boolean {
 }
 
 /**
- * What JSON Schema cannot tell about the flow's settings. An unknown time zone is an error (the
+ * What JSON Schema cannot tell about the flow's settings: a country phones are known for, a
+ * reminder before expiry, a real time zone and locale. An unknown time zone is an error (the
  * setting is new, so no stored flow has one); an unknown locale only a warning, because flows
  * carried free-text locales before Parley read them.
  */
 export function settingsProblems(settings: FlowSettings | undefined): Problem[] {
   const problems: Problem[] = [];
+  if (settings?.defaultCountry !== undefined && !isSupportedCountry(settings.defaultCountry)) {
+    problems.push(
+      error(
+        '/settings/defaultCountry',
+        `“${settings.defaultCountry}” is not a country phone numbers are known for.`,
+      ),
+    );
+  }
+  if (
+    settings?.reminder !== undefined &&
+    settings.reminder.afterMinutes >= (settings.sessionTimeoutMinutes ?? 30)
+  ) {
+    problems.push(
+      warning(
+        '/settings/reminder/afterMinutes',
+        'The reminder would come after the chat has already expired, so it is never sent.',
+      ),
+    );
+  }
   if (settings?.timeZone !== undefined && !isTimeZone(settings.timeZone)) {
     problems.push(
       error(
