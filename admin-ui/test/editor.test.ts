@@ -110,8 +110,12 @@ describe('building a flow in the editor, as an admin does', () => {
       .fill('Thanks! We’ll email {{email}} about the {{plan}} plan.');
     await connect(page, 'n3', 'c1', 'n4');
     await connect(page, 'n3', 'c2', 'n4');
+    // Both questions can run out of attempts: the editor says what happens then, until it is decided.
+    await page.getByTestId('problems-summary').filter({ hasText: '2 warnings' }).waitFor();
+    await connect(page, 'n2', 'invalid', 'n4');
+    await connect(page, 'n3', 'invalid', 'n4');
     await page.getByTestId('problems-summary').filter({ hasText: 'No problems' }).waitFor();
-    expect(await page.locator('.react-flow__edge').count()).toBe(5);
+    expect(await page.locator('.react-flow__edge').count()).toBe(7);
   });
 
   it('selects the block a problem is about from the problems list; undo reverts the edit', async () => {
@@ -174,7 +178,8 @@ describe('building a flow in the editor, as an admin does', () => {
     await preview.getByRole('textbox', { name: 'Your email address?' }).waitFor();
     await preview.getByRole('textbox', { name: 'Your email address?' }).fill('not-an-email');
     await preview.getByRole('button', { name: 'Check answers' }).click();
-    await preview.getByText('Sorry, that is not a valid answer. Please try again.').waitFor();
+    // The preview refuses what the chat refuses, with the question's own retry message.
+    await preview.getByText('That doesn’t look like an email. Try again?').waitFor();
     await screenshot(page, 'form-preview');
     await page.getByRole('button', { name: 'Preview form' }).click();
   });

@@ -95,7 +95,7 @@ describe('fieldSpecs', () => {
       {
         path: 'retry.message',
         title: 'Retry message',
-        help: 'Default: “Sorry, that is not a valid answer. Please try again.”',
+        help: 'Leave empty for one that says what is expected, e.g. “Please write a date, for example 14/07/2025.”',
       },
       { path: 'retry.afterMinutes', title: 'After (minutes)', help: undefined },
     ]);
