@@ -101,6 +101,11 @@ export interface NodeDefinition<S extends TSchema = TSchema, U extends SettingsU
   /** A config field holding a record of secret values: stored encrypted, shown masked. */
   secretRecord?: string;
   /**
+   * The defaults of a new node placed in a flow that already defines `defined` variables, when they
+   * must differ (a new question does not save over an earlier answer).
+   */
+  freshDefaults?: (defined: ReadonlySet<string>) => Static<S>;
+  /**
    * What goes wrong, in the contact's terms, when an outcome is left unconnected (a warning on the
    * block): only outcomes whose loose end fails the conversation or silently skips something.
    */

@@ -15,13 +15,23 @@ const lead = () => documentToCanvas(FLOW_TEMPLATES[0]!.document);
 
 describe('canvas operations', () => {
   it('creates a block with its type defaults under the next free id', () => {
-    const node = createNode('question', { x: 1, y: 2 }, ['n1', 'n7', 'trigger:t1']);
-    expect(node.id).toBe('n8');
+    const node = createNode('question', { x: 1, y: 2 }, []);
+    expect(node.id).toBe('n1');
     expect(node.data.config).toMatchObject({
       prompt: expect.any(String),
       variable: 'name',
       answer: { type: 'string' },
     });
+  });
+
+  it('gives a new question a variable no other block defines, so no answer is saved over', () => {
+    const canvas = lead();
+    const taken = canvas.nodes.map((node) => node.id);
+    const first = createNode('question', { x: 0, y: 0 }, canvas.nodes);
+    expect(first.id).toBe(`n${taken.filter((id) => /^n\d+$/.test(id)).length + 1}`);
+    expect((first.data.config as { variable: string }).variable).toBe('answer_2');
+    const second = createNode('question', { x: 0, y: 0 }, [...canvas.nodes, first]);
+    expect((second.data.config as { variable: string }).variable).toBe('answer_3');
   });
 
   it('creates an any-message Start card leading to a block', () => {

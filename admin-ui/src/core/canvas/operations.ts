@@ -13,14 +13,31 @@ import {
   triggerNodeId,
 } from './model';
 
-/** A new block of a type with its defaults, under a fresh id. */
+/**
+ * A new block of a type with its defaults, under a fresh id; `existing` are the canvas's nodes, so
+ * a new question saves under a variable no other node defines.
+ */
 export function createNode(
   type: NodeType,
   position: { x: number; y: number },
-  taken: Iterable<string>,
+  existing: CanvasNode[],
 ): CanvasFlowNode {
-  const config = nodeDefinitions[type].defaults() as NodeConfigs[typeof type];
-  return { id: nextId('n', taken), type, position, data: { config } } as CanvasFlowNode;
+  const definition = nodeDefinitions[type];
+  const defined = new Set(
+    existing
+      .filter(isFlowNode)
+      .flatMap((node) => nodeDefinition(node.type).references(node.data.config as never).defines),
+  );
+  const config = (definition.freshDefaults?.(defined) ?? definition.defaults()) as NodeConfigs[typeof type];
+  return {
+    id: nextId(
+      'n',
+      existing.map((node) => node.id),
+    ),
+    type,
+    position,
+    data: { config },
+  } as CanvasFlowNode;
 }
 
 /** The trigger ids in use (trigger cards are named `trigger:<id>`). */

@@ -168,6 +168,15 @@ export const questionNode = defineNode({
     ui: { 'ui:title': 'Form preview' },
   },
   defaults: () => ({ prompt: 'What is your name?', variable: 'name', answer: { type: 'string' as const } }),
+  freshDefaults: (defined) => {
+    let variable = 'name';
+    for (let n = 2; defined.has(variable); n += 1) variable = `answer_${n}`;
+    return {
+      prompt: variable === 'name' ? 'What is your name?' : 'Your question?',
+      variable,
+      answer: { type: 'string' as const },
+    };
+  },
   handles: (config) => [
     { id: 'next', label: 'Next' },
     ...(config.choices !== undefined && !isMultiChoice(config)

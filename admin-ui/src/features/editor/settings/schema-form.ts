@@ -54,7 +54,8 @@ const NESTED_TITLES: Record<string, string> = {
 
 const NESTED_HELP: Record<string, string> = {
   maxAttempts: 'Default 3. After the last one the flow follows “Invalid”.',
-  message: 'Leave empty for one that says what is expected, e.g. “Please write a date, for example 14/07/2025.”',
+  message:
+    'Leave empty for one that says what is expected, e.g. “Please write a date, for example 14/07/2025.”',
 };
 
 /** Words for the values of enum fields (anything missing is shown as is). */

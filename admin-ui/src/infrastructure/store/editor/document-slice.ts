@@ -81,11 +81,7 @@ export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits
       if (get().readOnly) return null;
       edits.record();
       const { nodes, edges } = get();
-      const block = createNode(
-        type,
-        position,
-        nodes.map((node) => node.id),
-      );
+      const block = createNode(type, position, nodes);
       const deselected = nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
       const additions: CanvasNode[] = [{ ...block, selected: true }];
       let nextEdges = edges;
