@@ -1,11 +1,14 @@
-import { CONDITION_OPS, type ConditionItem, type ConditionOp, type ConditionRule } from '@parley/schemas';
+import type { ConditionItem, ConditionOp, ConditionRule } from '@parley/schemas';
 import { Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { get, useFormContext } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
+import { isFlowNode } from '@/core/canvas';
 import { nextId } from '@/core/ids';
+import { type FlowVariable, flowVariables, operatorsFor } from '@/core/variables/flow-variables';
+import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { useSettingsContext } from '../../settings/form-context';
 import { type FieldSpec, fieldId } from '../../settings/schema-form';
 import { FieldShell } from '../../settings/widgets/FieldShell';
@@ -91,6 +94,42 @@ function RuleValueInput({
   );
 }
 
+const CHOICE_OPS = new Set<ConditionOp>(['eq', 'neq', 'contains']);
+
+/** A rule's value picked from the question's choices, by label; the rule stores the choice's value. */
+function ChoiceValueSelect({
+  label,
+  rule,
+  variable,
+  onChange,
+}: {
+  label: string;
+  rule: ConditionRule;
+  variable: FlowVariable;
+  onChange: (value: unknown) => void;
+}) {
+  const choices = variable.question?.choices ?? [];
+  const current = choices.find((choice) => String(choice.value) === String(rule.value));
+  return (
+    <Select
+      className="h-8 text-xs"
+      aria-label={label}
+      value={current === undefined ? undefined : String(current.value)}
+      placeholder="Pick one of the choices"
+      onValueChange={(picked) => onChange(choices.find((choice) => String(choice.value) === picked)?.value)}
+      options={choices.map((choice) => ({ value: String(choice.value), label: choice.label }))}
+    />
+  );
+}
+
+/** The variables the flow defines (from the blocks on the canvas), for the rules' pickers. */
+function useFlowVariables(): FlowVariable[] {
+  const nodes = useEditorStore((state) => state.nodes);
+  return flowVariables(
+    nodes.filter(isFlowNode).map((node) => ({ type: node.type, config: node.data.config })),
+  );
+}
+
 /** Branches of a condition: each a list of rules joined by “all” or “any”, checked top to bottom. */
 export function BranchesWidget({ spec }: { spec: FieldSpec }) {
   const { watch, formState } = useFormContext();
@@ -102,6 +141,8 @@ export function BranchesWidget({ spec }: { spec: FieldSpec }) {
     commit(branches.map((b, i) => (i === index ? branch : b)));
   const errorAt = (path: string) =>
     (get(formState.errors, path) as { message?: string } | undefined)?.message;
+  const variables = useFlowVariables();
+  const variablesList = `${id}-variables`;
 
   return (
     <FieldShell
@@ -110,6 +151,11 @@ export function BranchesWidget({ spec }: { spec: FieldSpec }) {
       help={`${spec.help ?? ''} If none holds, the flow follows “Else”.`.trim()}
       group
     >
+      <datalist id={variablesList}>
+        {variables.map((variable) => (
+          <option key={variable.name} value={variable.name} label={`${variable.kind} · ${variable.from}`} />
+        ))}
+      </datalist>
       {branches.map((branch, index) => {
         const group = flatGroup(branch.when);
         const prefix = `${id}-${branch.id}`;
@@ -176,6 +222,10 @@ export function BranchesWidget({ spec }: { spec: FieldSpec }) {
                     });
                   };
                   const rulePath = `branches.${index}.when.${group.mode}.${r}`;
+                  const variable = variables.find((item) => item.name === rule.var);
+                  const operators = operatorsFor(variable);
+                  const offered = operators.includes(rule.op) ? operators : [...operators, rule.op];
+                  const byChoice = variable?.question?.choices !== undefined && CHOICE_OPS.has(rule.op);
                   const error =
                     errorAt(`${rulePath}.var`) ?? errorAt(`${rulePath}.value`) ?? errorAt(rulePath);
                   return (
@@ -187,7 +237,8 @@ export function BranchesWidget({ spec }: { spec: FieldSpec }) {
                         <Input
                           className="h-8 text-xs"
                           aria-label={`Variable of rule ${r + 1}, branch ${index + 1}`}
-                          placeholder="variable"
+                          placeholder="Pick a variable"
+                          list={variablesList}
                           value={rule.var}
                           onChange={(event) => setRule({ ...rule, var: event.target.value })}
                         />
@@ -197,7 +248,7 @@ export function BranchesWidget({ spec }: { spec: FieldSpec }) {
                           disabled={readOnly}
                           aria-label={`Comparison of rule ${r + 1}, branch ${index + 1}`}
                           onValueChange={(op) => setRule(withOp(rule, op as ConditionOp))}
-                          options={CONDITION_OPS.map((op) => ({ value: op, label: OP_LABELS[op] }))}
+                          options={offered.map((op) => ({ value: op, label: OP_LABELS[op] }))}
                         />
                         <Button
                           variant="ghost"
@@ -215,7 +266,20 @@ export function BranchesWidget({ spec }: { spec: FieldSpec }) {
                           <Trash2 aria-hidden />
                         </Button>
                       </div>
-                      {!NO_VALUE.has(rule.op) && (
+                      {variable !== undefined && (
+                        <p className="text-[11px] text-muted-foreground">
+                          {variable.kind} · {variable.from}
+                        </p>
+                      )}
+                      {byChoice && variable !== undefined && (
+                        <ChoiceValueSelect
+                          label={`Value of rule ${r + 1}, branch ${index + 1}`}
+                          rule={rule}
+                          variable={variable}
+                          onChange={(value) => setRule({ ...rule, value })}
+                        />
+                      )}
+                      {!NO_VALUE.has(rule.op) && !byChoice && (
                         <RuleValueInput
                           key={rule.op}
                           label={`Value of rule ${r + 1}, branch ${index + 1}`}
