@@ -134,11 +134,20 @@ describe('how a flow reads answers', () => {
     await dialog.getByText('“Europe/Berlinn” is not a time zone Parley knows.', { exact: false }).waitFor();
     await screenshot(page, 'flow-settings-time-zone-error');
     await dialog.getByLabel('Time zone').fill('Europe/Berlin');
+    // A stop word without its reply is refused in words, then saved once the reply is there.
+    await dialog.getByLabel('Stop words').fill('STOP, cancel');
+    await dialog.getByRole('button', { name: 'Save settings' }).click();
+    await dialog.getByText('Write the reply to these words.').waitFor();
+    await dialog.getByLabel('Reply to a stop word').fill('Okay, no more messages. Write hi to start again.');
     await dialog.getByRole('button', { name: 'Save settings' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    await expect
-      .poll(draft, { timeout: 10_000 })
-      .toMatchObject({ locale: 'de-DE', timeZone: 'Europe/Berlin' });
+    await expect.poll(draft, { timeout: 10_000 }).toMatchObject({
+      locale: 'de-DE',
+      timeZone: 'Europe/Berlin',
+      replies: {
+        stop: { words: ['STOP', 'cancel'], text: 'Okay, no more messages. Write hi to start again.' },
+      },
+    });
     expectNoConsoleErrors(errors);
     await context.close();
   }, 60_000);

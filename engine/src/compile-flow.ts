@@ -16,6 +16,7 @@ export interface ResolvedSettings {
   locale?: string;
   timeZone?: string;
   phoneCountryFromContact?: boolean;
+  replies?: NonNullable<FlowDocument['settings']>['replies'];
 }
 
 /** A flow version made ready to run: indexed, defaults resolved. */
@@ -48,6 +49,7 @@ function resolveSettings(document: FlowDocument): ResolvedSettings {
     ...(settings.locale === undefined ? {} : { locale: settings.locale }),
     ...(settings.timeZone === undefined ? {} : { timeZone: settings.timeZone }),
     ...(settings.phoneCountryFromContact === true ? { phoneCountryFromContact: true } : {}),
+    ...(settings.replies === undefined ? {} : { replies: settings.replies }),
   };
 }
 

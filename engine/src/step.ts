@@ -95,13 +95,46 @@ function onTimer(turn: Turn): void {
   }
 }
 
+/** Whether the whole message is one of the words (any case, surrounding spaces ignored). */
+function isOneOf(text: string | undefined, words: string[] | undefined): boolean {
+  const said = text?.trim().toLocaleLowerCase();
+  return (
+    said !== undefined &&
+    said !== '' &&
+    (words ?? []).some((word) => word.trim().toLocaleLowerCase() === said)
+  );
+}
+
+/**
+ * The flow's stop and help words, answered before anything else and never stored as an answer:
+ * stop ends the conversation, help explains and the question keeps waiting. Replies go with the
+ * contact's latest conversation; a contact who never had one is only logged.
+ */
+function onReplyWord(turn: Turn, event: MessageEvent): boolean {
+  const { stop, help } = turn.flow.settings.replies ?? {};
+  const word = isOneOf(event.text, stop?.words) ? stop : isOneOf(event.text, help?.words) ? help : undefined;
+  if (word === undefined) return false;
+  const conversation = turn.state.conversation;
+  if (conversation === null) {
+    turn.log.push(`"${event.text}" has a built-in reply, but there is no conversation to answer in`);
+    return true;
+  }
+  send(turn, conversation, 'message', word.text);
+  if (word === stop && conversation.status === 'active') {
+    finishConversation(turn, conversation, 'abandoned', 'the contact wrote a stop word');
+  }
+  return true;
+}
+
 function onMessage(turn: Turn, event: MessageEvent): void {
   if (event.contact !== undefined) turn.state.contact = { ...turn.state.contact, ...event.contact };
+  let expiredNow = false;
   if (
     turn.state.conversation?.status === 'active' &&
     dueTimer(turn.flow, turn.state, turn.now) === 'expiry'
   ) {
     expire(turn, turn.state.conversation);
+    expiredNow = true;
   }
   const conversation = turn.state.conversation;
   const triggers = turn.flow.document.triggers;
@@ -109,10 +142,21 @@ function onMessage(turn: Turn, event: MessageEvent): void {
     turn.log.push(`conversation ${conversation.id} is with a human; the bot stays silent`);
     return;
   }
+  if (onReplyWord(turn, event)) return;
   if (conversation?.status !== 'active') {
     const trigger = findTrigger(triggers, event.text, false);
-    if (trigger === undefined) turn.log.push('no trigger matches; no reply');
-    else startConversation(turn, trigger, event.id);
+    if (trigger !== undefined) {
+      startConversation(turn, trigger, event.id);
+      return;
+    }
+    const afterEnd = turn.flow.settings.replies?.afterEnd;
+    // Right after an expiry that already said so, a second message would only repeat it.
+    const saidExpired = expiredNow && turn.flow.settings.expiredText !== undefined;
+    if (conversation !== null && afterEnd !== undefined && !saidExpired) {
+      send(turn, conversation, 'message', afterEnd);
+    } else {
+      turn.log.push('no trigger matches; no reply');
+    }
     return;
   }
   conversation.lastActivityAt = turn.now;

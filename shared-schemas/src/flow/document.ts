@@ -6,6 +6,15 @@ export const FLOW_SCHEMA_VERSION = 1;
 
 export const Position = Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false });
 
+/** Whole-message words (any case) and the reply they get. */
+const ReplyWords = Type.Object(
+  {
+    words: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 20 }),
+    text: Type.String({ minLength: 1, maxLength: 4096 }),
+  },
+  { additionalProperties: false },
+);
+
 export const FlowSettings = Type.Object(
   {
     sessionTimeoutMinutes: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 43200 })),
@@ -26,6 +35,20 @@ export const FlowSettings = Type.Object(
         pattern: '^[A-Z]{2}$',
         'x-message': 'Use a two-letter country code such as US, BR or DE.',
       }),
+    ),
+    /**
+     * Built-in replies, so a contact is never left without an answer: words that stop or explain
+     * (never stored as answers) and a reply to a message after the conversation has ended.
+     */
+    replies: Type.Optional(
+      Type.Object(
+        {
+          stop: Type.Optional(ReplyWords),
+          help: Type.Optional(ReplyWords),
+          afterEnd: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+        },
+        { additionalProperties: false },
+      ),
     ),
     /** Read a phone answer without a country code as a number of the contact's own country. */
     phoneCountryFromContact: Type.Optional(Type.Boolean()),

@@ -34,6 +34,11 @@ interface SettingsForm {
   locale: string;
   timeZone: string;
   phoneCountryFromContact: boolean;
+  stopWords: string;
+  stopText: string;
+  helpWords: string;
+  helpText: string;
+  afterEndText: string;
 }
 
 /** The select's value for "no locale": Radix selects cannot hold an empty value. */
@@ -53,7 +58,41 @@ const FIELD_OF: Record<string, keyof SettingsForm> = {
   '/timeZone': 'timeZone',
   '/settings/locale': 'locale',
   '/settings/timeZone': 'timeZone',
+  '/replies/stop/words': 'stopWords',
+  '/replies/stop/text': 'stopText',
+  '/replies/stop': 'stopText',
+  '/replies/help/words': 'helpWords',
+  '/replies/help/text': 'helpText',
+  '/replies/help': 'helpText',
+  '/replies/afterEnd': 'afterEndText',
 };
+
+/** What to say when one half of a pair is filled in and the other is not. */
+const MISSING: Partial<Record<keyof SettingsForm, string>> = {
+  reminderAfterMinutes: 'Required for a reminder.',
+  reminderText: 'Required for a reminder.',
+  stopWords: 'Add the words this reply answers.',
+  stopText: 'Write the reply to these words.',
+  helpWords: 'Add the words this reply answers.',
+  helpText: 'Write the reply to these words.',
+};
+
+/** "STOP, cancel" → ["STOP", "cancel"]; nothing when empty. */
+function wordsOf(text: string): string[] | undefined {
+  const words = text
+    .split(',')
+    .map((word) => word.trim())
+    .filter((word) => word !== '');
+  return words.length === 0 ? undefined : words;
+}
+
+/** One built-in reply: both parts, or none when both are empty (a half-filled one fails validation). */
+function replyWords(words: string, text: string): { words?: string[]; text?: string } | undefined {
+  const list = wordsOf(words);
+  const reply = text.trim() === '' ? undefined : text;
+  if (list === undefined && reply === undefined) return undefined;
+  return { words: list, text: reply };
+}
 
 function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowSettings {
   const number = (text: string) => (text.trim() === '' ? undefined : Number(text.replace(',', '.')));
@@ -67,6 +106,7 @@ function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowS
     locale: _f,
     timeZone: _g,
     phoneCountryFromContact: _h,
+    replies: _i,
     ...rest
   } = base ?? {};
   const reminderAfter = number(values.reminderAfterMinutes);
@@ -84,6 +124,14 @@ function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowS
     locale: values.locale === NO_LOCALE ? undefined : values.locale,
     timeZone: text(values.timeZone.trim()),
     phoneCountryFromContact: values.phoneCountryFromContact ? true : undefined,
+    replies: (() => {
+      const replies = {
+        stop: replyWords(values.stopWords, values.stopText),
+        help: replyWords(values.helpWords, values.helpText),
+        afterEnd: text(values.afterEndText),
+      };
+      return Object.values(replies).every((part) => part === undefined) ? undefined : replies;
+    })(),
   };
   return JSON.parse(JSON.stringify(settings)) as FlowSettings;
 }
@@ -99,6 +147,11 @@ function toForm(settings: FlowSettings | undefined): SettingsForm {
     locale: settings?.locale ?? NO_LOCALE,
     timeZone: settings?.timeZone ?? '',
     phoneCountryFromContact: settings?.phoneCountryFromContact === true,
+    stopWords: settings?.replies?.stop?.words.join(', ') ?? '',
+    stopText: settings?.replies?.stop?.text ?? '',
+    helpWords: settings?.replies?.help?.words.join(', ') ?? '',
+    helpText: settings?.replies?.help?.text ?? '',
+    afterEndText: settings?.replies?.afterEnd ?? '',
   };
 }
 
@@ -129,7 +182,10 @@ export function FlowSettingsDialog({
       const pointer = missing ? `${problem.pointer}/${missing}` : problem.pointer;
       const field = FIELD_OF[pointer];
       if (field && !errors[field])
-        errors[field] = { type: 'schema', message: missing ? 'Required for a reminder.' : problem.message };
+        errors[field] = {
+          type: 'schema',
+          message: missing ? (MISSING[field] ?? problem.message) : problem.message,
+        };
     }
     return { values: {}, errors };
   };
@@ -265,6 +321,33 @@ export function FlowSettingsDialog({
               true,
             )}
             {field('expiredText', 'When a chat expires', 'Optional.', true)}
+            <fieldset className="flex flex-col gap-3 rounded-md border p-3">
+              <legend className="px-1 text-sm font-medium">
+                So contacts are never left without an answer
+              </legend>
+              <div className="grid grid-cols-[10rem_1fr] gap-3">
+                {field(
+                  'stopWords',
+                  'Stop words',
+                  'Comma-separated, e.g. STOP, cancel.',
+                  false,
+                  'STOP, cancel',
+                )}
+                {field(
+                  'stopText',
+                  'Reply to a stop word',
+                  'Ends the conversation; never stored as an answer.',
+                )}
+                {field('helpWords', 'Help words', 'Comma-separated, e.g. HELP.', false, 'HELP')}
+                {field('helpText', 'Reply to a help word', 'The question keeps waiting.')}
+              </div>
+              {field(
+                'afterEndText',
+                'After the conversation has ended',
+                'Sent when a message matches no start, e.g. “This conversation has ended — write hi to start again.”',
+                true,
+              )}
+            </fieldset>
           </fieldset>
           <DialogFooter>
             <Button variant="outline" onClick={() => onOpenChange(false)}>
