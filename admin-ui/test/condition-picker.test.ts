@@ -131,6 +131,18 @@ describe('a condition on a choice question', () => {
     expect(draft.definition.nodes.find((node) => node.id === 'route')?.config).toMatchObject({
       branches: [{ when: { all: [{ var: 'service', op: 'eq', value: 'emergency' }] } }],
     });
+    // A block can be named; the canvas shows the name and the document keeps it.
+    await block(page, 'service').click();
+    await settings.getByLabel('Name', { exact: true }).fill('Service choice');
+    await block(page, 'service').getByText('Service choice').waitFor();
+    await waitSaved(page);
+    const named = await apiCall<{ draft: { definition: { nodes: { id: string; label?: string }[] } } }>(
+      parley.url,
+      token,
+      'GET',
+      `/flows/${flowId}`,
+    );
+    expect(named.draft.definition.nodes.find((node) => node.id === 'service')?.label).toBe('Service choice');
     expectNoConsoleErrors(errors);
     await context.close();
   }, 60_000);

@@ -199,7 +199,7 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     const second = page.getByRole('dialog', { name: 'Publish version 2' });
     await second.getByText('Changes since version 1').waitFor();
-    await second.getByText('Message “n1”: text changed').waitFor();
+    await second.getByText('Send message “Hi there! Let’s get you set up.”: “Message” changed').waitFor();
     await screenshot(page, 'publish-diff');
     await second.getByRole('button', { name: 'Cancel' }).click();
   });

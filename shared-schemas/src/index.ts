@@ -6,6 +6,7 @@ export { diffFlows, type FlowChange } from './diff/diff-flows.js';
 export * from './flow/document.js';
 export * from './flow/flow-index.js';
 export { flowOrder, walkOrder } from './flow/flow-order.js';
+export { nodeName } from './flow/node-name.js';
 export * from './form/derive-form.js';
 export type { HttpRequestConfig } from './nodes/http-request/index.js';
 export { SavedSecret } from './nodes/http-request/index.js';

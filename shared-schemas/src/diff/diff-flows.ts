@@ -1,4 +1,6 @@
 import type { Edge, FlowDocument, FlowNode, Trigger } from '../flow/document.js';
+import { nodeName } from '../flow/node-name.js';
+import { nodeDefinition } from '../nodes/registry.js';
 import { maskHeaderValues, SAVED_SECRET } from '../secrets/header-secrets.js';
 
 export interface FlowChange {
@@ -9,7 +11,7 @@ export interface FlowChange {
   field?: string;
   before?: unknown;
   after?: unknown;
-  /** A sentence for people: "Question “n2”: prompt changed". */
+  /** A sentence for people: "Question “Preferred date”: the retry message changed". */
   description: string;
 }
 
@@ -36,13 +38,61 @@ function fieldChanges(
   return equal(before, after) ? [] : [{ field: pointer || '/', before, after }];
 }
 
-function nodeLabel(node: FlowNode): string {
-  const kind = node.type.replace('_', ' ');
-  return `${kind.charAt(0).toUpperCase()}${kind.slice(1)} “${node.id}”`;
+/** "maxAttempts" → "max attempts". */
+function words(key: string): string {
+  return key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-function edgeLabel(edge: Edge): string {
-  return `connection ${edge.source} (${edge.sourceHandle}) → ${edge.target}`;
+/** The settings of a flow, named as the flow settings dialog names them. */
+const SETTING_NAMES: Record<string, string> = {
+  sessionTimeoutMinutes: 'when a chat expires',
+  fallbackText: 'the message when something goes wrong',
+  maxStepsPerTurn: 'the step limit',
+  reminder: 'the reminder',
+  expiredText: 'the message when a chat expires',
+  defaultCountry: 'the default phone country',
+  locale: 'the language and region',
+  timeZone: 'the time zone',
+  phoneCountryFromContact: 'reading phones in the contact’s country',
+  replies: 'the built-in replies',
+};
+
+/** A changed field of a node in words: its form title ("“Question”"), or "the retry message". */
+function fieldName(node: FlowNode, field: string): string {
+  const parts = field
+    .replace(/^\/(config\/)?/, '')
+    .split('/')
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const [top = '', ...rest] = parts;
+  if (rest.length > 0)
+    return `the ${words(top)} ${rest
+      .filter((part) => !/^\d+$/.test(part))
+      .map(words)
+      .join(' ')}`.trim();
+  const hint = nodeDefinition(node.type).settingsUi[top];
+  const title = hint !== undefined && !Array.isArray(hint) ? hint['ui:title'] : undefined;
+  return title === undefined ? `the ${words(top)}` : `“${title}”`;
+}
+
+function triggerName(trigger: Trigger): string {
+  return 'keywords' in trigger && Array.isArray(trigger.keywords)
+    ? `start on “${trigger.keywords.join(', ')}”`
+    : 'start on any message';
+}
+
+/** A connection named by the nodes it joins and the outcome it leaves by. */
+function edgeName(edge: Edge, nodes: Map<string, FlowNode>): string {
+  const source = nodes.get(edge.source);
+  const target = nodes.get(edge.target);
+  const outcome =
+    source === undefined
+      ? edge.sourceHandle
+      : (nodeDefinition(source.type)
+          .handles(source.config as never)
+          .find((handle) => handle.id === edge.sourceHandle)?.label ?? edge.sourceHandle);
+  const from = source === undefined ? `“${edge.source}”` : nodeName(source);
+  const to = target === undefined ? `“${edge.target}”` : nodeName(target);
+  return `connection from ${from} (${outcome}) to ${to}`;
 }
 
 function diffById<T extends { id: string }>(
@@ -51,6 +101,8 @@ function diffById<T extends { id: string }>(
   entity: FlowChange['entity'],
   label: (item: T) => string,
   ignore: (field: string) => boolean = () => false,
+  field: (item: T, field: string) => string = (_item, pointer) =>
+    `the ${words(pointer.split('/').pop() ?? '')}`,
 ): FlowChange[] {
   const beforeById = new Map(before.map((item) => [item.id, item]));
   const afterById = new Map(after.map((item) => [item.id, item]));
@@ -77,7 +129,7 @@ function diffById<T extends { id: string }>(
         entity,
         id: item.id,
         ...change,
-        description: `${label(item)}: ${change.field.replace(/^\/(config\/)?/, '').replaceAll('/', '.')} changed`,
+        description: `${label(item)}: ${field(item, change.field)} changed`,
       });
     }
   }
@@ -135,15 +187,21 @@ export function diffFlows(before: FlowDocument, after: FlowDocument): FlowChange
       entity: 'settings',
       id: null,
       ...change,
-      description: `Setting ${change.field.slice(1).replaceAll('/', '.')} changed`,
+      description: `Flow setting: ${SETTING_NAMES[change.field.split('/')[1] ?? ''] ?? words(change.field.split('/')[1] ?? '')} changed`,
     });
   }
-  changes.push(...diffById<Trigger>(before.triggers, after.triggers, 'trigger', (t) => `trigger “${t.id}”`));
+  changes.push(...diffById<Trigger>(before.triggers, after.triggers, 'trigger', triggerName));
   changes.push(
-    ...diffById<FlowNode>(before.nodes, after.nodes, 'node', nodeLabel, (field) =>
-      field.startsWith('/position'),
+    ...diffById<FlowNode>(
+      before.nodes,
+      after.nodes,
+      'node',
+      nodeName,
+      (field) => field.startsWith('/position'),
+      fieldName,
     ).map(hideHeaderValues),
   );
-  changes.push(...diffById<Edge>(before.edges, after.edges, 'edge', edgeLabel));
+  const nodes = new Map([...before.nodes, ...after.nodes].map((node) => [node.id, node]));
+  changes.push(...diffById<Edge>(before.edges, after.edges, 'edge', (edge) => edgeName(edge, nodes)));
   return changes;
 }

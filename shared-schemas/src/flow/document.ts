@@ -90,7 +90,14 @@ export type Trigger = KeywordTrigger | AnyMessageTrigger;
 export const TRIGGER_TYPES = ['keyword', 'any_message'] as const;
 
 export type FlowNode = {
-  [K in NodeType]: { id: string; type: K; position?: Static<typeof Position>; config: NodeConfigs[K] };
+  [K in NodeType]: {
+    id: string;
+    type: K;
+    /** The node's name as people read it on the canvas, in problems, diffs and the funnel. */
+    label?: string;
+    position?: Static<typeof Position>;
+    config: NodeConfigs[K];
+  };
 }[NodeType];
 
 /**
@@ -116,6 +123,7 @@ const NodeSchema = Type.Unsafe<FlowNode>({
       enum: NODE_TYPES,
       'x-message': `Unknown node type. Known types: ${NODE_TYPES.join(', ')}.`,
     },
+    label: Type.String({ minLength: 1, maxLength: 80 }),
     position: Position,
     config: Type.Object({}),
   },

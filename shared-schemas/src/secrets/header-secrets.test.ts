@@ -57,9 +57,9 @@ describe('header secrets', () => {
     const changes = diffFlows(before, after);
     expect(JSON.stringify(changes)).not.toMatch(/sk_live|gone-value|new-value/);
     expect(changes.map((change) => change.description).sort()).toEqual([
-      'Http request “call”: header Authorization value changed',
-      'Http request “call”: header New added',
-      'Http request “call”: header Old removed',
+      'HTTP request “https://crm.example.com/leads”: header Authorization value changed',
+      'HTTP request “https://crm.example.com/leads”: header New added',
+      'HTTP request “https://crm.example.com/leads”: header Old removed',
     ]);
     const added = diffFlows(withHeaders({}) as unknown as FlowDocument, {
       ...before,

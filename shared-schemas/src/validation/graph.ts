@@ -1,6 +1,7 @@
 import type { Edge, FlowDocument, FlowNode, Trigger } from '../flow/document.js';
 import { handleKey, handlesOf } from '../flow/flow-index.js';
 import { walkOrder } from '../flow/flow-order.js';
+import { nodeName } from '../flow/node-name.js';
 import { nodeDefinition } from '../nodes/registry.js';
 import { patternProblem } from '../patterns/author-pattern.js';
 import { templatePaths } from '../templates/template.js';
@@ -204,15 +205,11 @@ function sharedAnswerWarnings(nodes: Indexed<FlowNode>[]): Problem[] {
     problems.push(
       warning(
         `/nodes/${index}/config/variable`,
-        `“${nodeLabel(first)}” already saves its answer as “${asked.variable}”; this answer would replace it. Give this question its own variable.`,
+        `${nodeName(first)} already saves its answer as “${asked.variable}”; this answer would replace it. Give this question its own variable.`,
       ),
     );
   }
   return problems;
-}
-
-function nodeLabel(node: FlowNode): string {
-  return nodeDefinition(node.type).summary?.(node.config) ?? node.id;
 }
 
 function unknownVariableWarnings(nodes: Indexed<FlowNode>[]): Problem[] {

@@ -139,7 +139,7 @@ describe('warnings about silent failures', () => {
     expect(pairs(validateFlow(doc).warnings)).toEqual([
       [
         '/nodes/1/config/variable',
-        '“Your name?” already saves its answer as “name”; this answer would replace it. Give this question its own variable.',
+        'Question “Your name?” already saves its answer as “name”; this answer would replace it. Give this question its own variable.',
       ],
     ]);
   });

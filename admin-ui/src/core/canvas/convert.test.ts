@@ -12,6 +12,12 @@ describe('canvas ⇄ Flow Document', () => {
     },
   );
 
+  it('keeps a node’s label through the canvas', () => {
+    const document = structuredClone(FLOW_TEMPLATES[0]!.document);
+    document.nodes[1] = { ...document.nodes[1]!, label: 'Name' } as (typeof document.nodes)[number];
+    expect(canvasToDocument(documentToCanvas(document))).toEqual(document);
+  });
+
   it('draws each trigger as a Start card connected to its target, left of it', () => {
     const document = FLOW_TEMPLATES[0]!.document;
     const canvas = documentToCanvas(document);

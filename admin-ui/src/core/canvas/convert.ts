@@ -32,7 +32,7 @@ export function documentToCanvas(doc: FlowDocument): Canvas {
         id: node.id,
         type: node.type,
         position: nodePosition(node, index),
-        data: { config: node.config },
+        data: node.label === undefined ? { config: node.config } : { config: node.config, label: node.label },
       }) as CanvasFlowNode,
   );
   const positionOf = new Map(flowNodes.map((node) => [node.id, node.position]));
@@ -113,6 +113,7 @@ export function canvasToDocument(canvas: Canvas): FlowDocument {
       nodes.push({
         id: node.id,
         type: node.type,
+        ...(node.data.label === undefined ? {} : { label: node.data.label }),
         position: { x: round(node.position.x), y: round(node.position.y) },
         config: node.data.config,
       } as FlowNode);

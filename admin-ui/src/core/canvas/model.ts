@@ -11,7 +11,11 @@ import type {
 import type { Edge, Node } from '@xyflow/react';
 
 /** A block on the canvas: one node of the Flow Document, drawn by its type's component. */
-export type CanvasFlowNode<T extends NodeType = NodeType> = Node<{ config: NodeConfigs[T] }, T>;
+/** A block on the canvas: its settings and, when the author named it, its label. */
+export type CanvasFlowNode<T extends NodeType = NodeType> = Node<
+  { config: NodeConfigs[T]; label?: string },
+  T
+>;
 
 /** A trigger without its target (on the canvas, the target is where the Start card's edge leads). */
 export type TriggerSettings = Omit<KeywordTrigger, 'target'> | Omit<AnyMessageTrigger, 'target'>;

@@ -1,7 +1,9 @@
 import { nodeDefinition } from '@parley/schemas';
 import { AlertTriangle, PlayCircle, Trash2, X, XCircle } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import { isTriggerNode } from '@/core/canvas';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { isFlowNode, isTriggerNode } from '@/core/canvas';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
 import { nodeUi } from '../nodes/registry';
@@ -18,6 +20,7 @@ export function SettingsPanel() {
   const problems = useEditorStore((state) => (selected ? state.problemsByNode.get(selected.id) : undefined));
   const select = useEditorStore((state) => state.select);
   const deleteNode = useEditorStore((state) => state.deleteNode);
+  const updateLabel = useEditorStore((state) => state.updateLabel);
   if (selected === undefined) return null;
 
   const trigger = isTriggerNode(selected);
@@ -63,6 +66,22 @@ export function SettingsPanel() {
         </Button>
       </header>
       <div className="flex-1 overflow-y-auto px-4 py-4">
+        {!trigger && isFlowNode(selected) && (
+          <div className="mb-4 flex flex-col gap-1.5">
+            <Label htmlFor={`node-label-${selected.id}`}>Name</Label>
+            <Input
+              id={`node-label-${selected.id}`}
+              value={selected.data.label ?? ''}
+              placeholder="e.g. Preferred date"
+              disabled={readOnly}
+              aria-describedby={`node-label-${selected.id}-help`}
+              onChange={(event) => updateLabel(selected.id, event.target.value)}
+            />
+            <p id={`node-label-${selected.id}-help`} className="text-xs text-muted-foreground">
+              How this block is named on the canvas, in problems, changes and the funnel.
+            </p>
+          </div>
+        )}
         {problems && problems.length > 0 && (
           <ul aria-label="Problems with this block" className="mb-4 flex flex-col gap-1.5">
             {problems.map((problem) => (

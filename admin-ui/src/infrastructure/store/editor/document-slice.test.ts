@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isFlowNode, isTriggerNode } from '@/core/canvas';
-import { createEditorStore } from '../editor-store';
+import { canvasToDocument, isFlowNode, isTriggerNode } from '@/core/canvas';
+import { createEditorStore, editorCanvas } from '../editor-store';
 import { ids, storeWithTemplate } from './test-store';
 
 describe('document slice', () => {
@@ -83,5 +83,23 @@ describe('document slice', () => {
     expect(store.getState().nodes).toBe(before.nodes);
     expect(store.getState().meta).toBe(before.meta);
     expect(store.getState().revision).toBe(before.revision);
+  });
+});
+
+describe('naming a block', () => {
+  it('sets and removes a label, kept in the document', () => {
+    const store = storeWithTemplate();
+    store.getState().updateLabel('n2', 'Name');
+    const labelOf = () =>
+      canvasToDocument(editorCanvas(store.getState())).nodes.find((node) => node.id === 'n2')?.label;
+    expect(labelOf()).toBe('Name');
+    store.getState().updateLabel('n2', '  ');
+    expect(labelOf()).toBeUndefined();
+    // Typing a name is one undo step, like typing in any field.
+    store.getState().undo();
+    expect(labelOf()).toBeUndefined();
+    expect(canvasToDocument(editorCanvas(store.getState())).nodes).toEqual(
+      canvasToDocument(editorCanvas(storeWithTemplate().getState())).nodes,
+    );
   });
 });

@@ -34,6 +34,8 @@ export interface DocumentSlice extends Canvas {
   onConnect: (connection: Connection) => void;
   addNode: (type: NodeType, position: { x: number; y: number }) => string | null;
   updateConfig: (nodeId: string, config: unknown, field?: string) => void;
+  /** Names a block for people (an empty name removes it). */
+  updateLabel: (nodeId: string, label: string) => void;
   updateTrigger: (nodeId: string, trigger: TriggerSettings, field?: string) => void;
   addTrigger: (position: { x: number; y: number }) => void;
   setMeta: (meta: FlowMeta, field?: string) => void;
@@ -107,6 +109,21 @@ export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits
         node.id === nodeId ? ({ ...node, data: { ...node.data, config } } as CanvasFlowNode) : node,
       );
       edits.commit({ nodes, edges: pruneDanglingEdges(nodes, get().edges) });
+    },
+
+    updateLabel: (nodeId, label) => {
+      if (get().readOnly) return;
+      const current = get().nodes.find((node) => node.id === nodeId);
+      if (current === undefined || !isFlowNode(current)) return;
+      const next = label.trim() === '' ? undefined : label;
+      if (current.data.label === next) return;
+      edits.record(`label:${nodeId}`);
+      const nodes = get().nodes.map((node) => {
+        if (node.id !== nodeId || !isFlowNode(node)) return node;
+        const { label: _old, ...data } = node.data;
+        return { ...node, data: next === undefined ? data : { ...data, label: next } } as CanvasFlowNode;
+      });
+      edits.commit({ nodes });
     },
 
     updateTrigger: (nodeId, trigger, field) => {

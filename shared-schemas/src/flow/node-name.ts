@@ -1,0 +1,17 @@
+import { nodeDefinition } from '../nodes/registry.js';
+import type { FlowNode } from './document.js';
+
+const MAX = 60;
+
+/**
+ * A node as people name it: its type and its label, else its summary or the first text it sends
+ * ("Question “Preferred date”"), never a bare id unless the node has nothing else to show.
+ */
+export function nodeName(node: Pick<FlowNode, 'id' | 'type' | 'config' | 'label'>): string {
+  const definition = nodeDefinition(node.type);
+  const config = node.config as never;
+  const text =
+    node.label ?? definition.summary?.(config) ?? definition.references(config).templates[0]?.text ?? node.id;
+  const short = text.length > MAX ? `${text.slice(0, MAX - 1)}…` : text;
+  return `${definition.title} “${short}”`;
+}
