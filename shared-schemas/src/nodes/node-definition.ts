@@ -105,6 +105,8 @@ export interface NodeDefinition<S extends TSchema = TSchema, U extends SettingsU
    * must differ (a new question does not save over an earlier answer).
    */
   freshDefaults?: (defined: ReadonlySet<string>) => Static<S>;
+  /** Outcomes that leave some of the node's variables unset (a question's Invalid, a failed request). */
+  unsetOn?: (config: Static<S>) => Partial<Record<string, string[]>>;
   /**
    * What goes wrong, in the contact's terms, when an outcome is left unconnected (a warning on the
    * block): only outcomes whose loose end fails the conversation or silently skips something.

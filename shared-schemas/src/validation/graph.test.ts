@@ -325,6 +325,27 @@ describe('graph warnings', () => {
         '/nodes/2/config/text',
         '“nick” is never set by a question, Set variable or HTTP request, so it will be empty.',
       ],
+      [
+        '/nodes/2/config/text',
+        '“name” may be empty here: on some path to this block nothing has set it yet (for example after wrong answers, a skipped question or a failed request).',
+      ],
+    ]);
+  });
+
+  it('warns when a template reads a variable some path leaves unset, such as a failed request', () => {
+    const doc = flow({
+      triggers: [anyMessage('call')],
+      nodes: [
+        node('call', 'http_request', { url: 'https://x.example/book', saveAs: 'crm' }),
+        node('bye', 'end', { text: 'Your reference is {{crm.body.ref}}.' }),
+      ],
+      edges: [edge('e1', 'call', 'success', 'bye'), edge('e2', 'call', 'failure', 'bye')],
+    });
+    expect(warnings(doc)).toEqual([
+      [
+        '/nodes/1/config/text',
+        '“crm” may be empty here: on some path to this block nothing has set it yet (for example after wrong answers, a skipped question or a failed request).',
+      ],
     ]);
   });
 
@@ -342,10 +363,11 @@ describe('graph warnings', () => {
       edges: [
         edge('e1', 'set', 'next', 'call'),
         edge('e2', 'call', 'success', 'ask'),
-        edge('e3', 'call', 'failure', 'bye'),
+        edge('e3', 'call', 'failure', 'oops'),
         edge('e4', 'ask', 'next', 'bye'),
       ],
     });
+    (doc.nodes as unknown[]).push(node('oops', 'end', { text: 'Sorry, try later.' }));
     expect(validateFlow(doc)).toMatchObject({ errors: [], warnings: [] });
   });
 

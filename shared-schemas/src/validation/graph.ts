@@ -212,6 +212,82 @@ function sharedAnswerWarnings(nodes: Indexed<FlowNode>[]): Problem[] {
   return problems;
 }
 
+/**
+ * The variables set on every path from a start to each node (undefined for nodes no start reaches):
+ * what a node has defined leaves by all its outcomes but those its definition says leave it unset.
+ */
+function definedOnEveryPath(view: CleanView): Map<string, Set<string>> {
+  const incoming = new Map<string, { from: string; handle: string | null }[]>();
+  const arrive = (target: string, from: string, handle: string | null) =>
+    incoming.set(target, [...(incoming.get(target) ?? []), { from, handle }]);
+  for (const { item } of view.edges) arrive(item.target, item.source, item.sourceHandle);
+  for (const { item: node } of view.nodes) {
+    for (const next of nodeDefinition(node.type).successors?.(node.config) ?? []) arrive(next, node.id, null);
+  }
+  const starts = new Set(view.triggers.map(({ item }) => item.target));
+  const defined = new Map<string, Set<string>>();
+  const leaving = (node: FlowNode, handle: string | null): Set<string> | undefined => {
+    const before = defined.get(node.id);
+    if (before === undefined) return undefined;
+    const definition = nodeDefinition(node.type);
+    const unset = new Set(handle === null ? [] : (definition.unsetOn?.(node.config)[handle] ?? []));
+    const own = definition.references(node.config).defines.filter((name) => !unset.has(name));
+    return new Set([...before, ...own]);
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const { item: node } of view.nodes) {
+      const sets = (incoming.get(node.id) ?? []).flatMap(({ from, handle }) => {
+        const source = view.byId.get(from);
+        const set = source === undefined ? undefined : leaving(source, handle);
+        return set === undefined ? [] : [set];
+      });
+      if (starts.has(node.id)) sets.push(new Set());
+      if (sets.length === 0) continue;
+      const [first, ...rest] = sets as [Set<string>, ...Set<string>[]];
+      const meet = new Set([...first].filter((name) => rest.every((set) => set.has(name))));
+      const old = defined.get(node.id);
+      if (old === undefined || old.size !== meet.size || [...meet].some((name) => !old.has(name))) {
+        defined.set(node.id, meet);
+        changed = true;
+      }
+    }
+  }
+  return defined;
+}
+
+/** A template that reads a variable some path to its node has not set: it would print empty. */
+function maybeUnsetWarnings(view: CleanView): Problem[] {
+  const everywhere = new Set(
+    view.nodes.flatMap(({ item }) => nodeDefinition(item.type).references(item.config).defines),
+  );
+  const defined = definedOnEveryPath(view);
+  const problems: Problem[] = [];
+  for (const { index, item: node } of view.nodes) {
+    const before = defined.get(node.id);
+    if (before === undefined) continue;
+    const refs = nodeDefinition(node.type).references(node.config);
+    // Only what is sent: a condition may test on purpose whether a variable is set.
+    const reads = refs.templates.flatMap(({ pointer, text }) =>
+      templatePaths(text).map((path) => ({ pointer, path })),
+    );
+    const reported = new Set<string>();
+    for (const { pointer, path } of reads) {
+      const variable = variableOfPath(path);
+      if (variable === null || !everywhere.has(variable) || before.has(variable)) continue;
+      if (refs.defines.includes(variable) || reported.has(`${pointer} ${variable}`)) continue;
+      reported.add(`${pointer} ${variable}`);
+      problems.push(
+        warning(
+          `/nodes/${index}/config${pointer}`,
+          `“${variable}” may be empty here: on some path to this block nothing has set it yet (for example after wrong answers, a skipped question or a failed request).`,
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
 function unknownVariableWarnings(nodes: Indexed<FlowNode>[]): Problem[] {
   const defined = new Set(
     nodes.flatMap(({ item }) => nodeDefinition(item.type).references(item.config).defines),
@@ -298,5 +374,6 @@ export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] 
     ...sharedAnswerWarnings(view.nodes),
     ...(graphComplete ? messageCapWarnings(doc) : []),
     ...(nodesComplete ? unknownVariableWarnings(view.nodes) : []),
+    ...(graphComplete ? maybeUnsetWarnings(view) : []),
   ];
 }

@@ -88,6 +88,8 @@ export const httpRequestNode = defineNode({
   stops: 'wait',
   secretRecord: 'headers',
   // A marker with no saved value behind it (an imported export, a moved address) cannot be sent.
+  // A failed request still stores its outcome, but not the answer the next blocks expect.
+  unsetOn: (config) => (config.saveAs === undefined ? {} : { failure: [config.saveAs] }),
   unconnected: () => ({
     failure:
       'When the request fails (the service is down, refuses it or takes too long), the conversation ends here without a word to the contact. Connect “Failure” to tell them.',

@@ -203,6 +203,10 @@ export const questionNode = defineNode({
     question: config,
   }),
   summary: (config) => config.ui?.label ?? config.prompt,
+  unsetOn: (config) => ({
+    invalid: [config.variable],
+    ...(config.skippable === true ? { next: [config.variable] } : {}),
+  }),
   unconnected: (config) => ({
     invalid: acceptsAnyText(config)
       ? undefined
