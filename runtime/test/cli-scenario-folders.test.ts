@@ -36,3 +36,20 @@ describe('parley test with folders', () => {
     expect(result.status).toBe(1);
   });
 });
+
+describe('parley validate given a scenario', () => {
+  it('says to run parley test instead of listing the scenario’s fields as flow problems', () => {
+    const result = spawnSync(
+      process.execPath,
+      [BIN, 'validate', join(RUNTIME, 'test', 'scenarios', 'greeting.json')],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(result.stdout).toBe(
+      'This is a scenario (a flow with a scripted conversation): run `parley test` on it.\n',
+    );
+    expect(result.status).toBe(1);
+  });
+});

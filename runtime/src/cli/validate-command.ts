@@ -1,4 +1,5 @@
 import { validateForPublish } from '@parley/schemas';
+import { scenarioProblem } from '../scenarios/index.js';
 import { problemLine } from './problem-lines.js';
 import { readJsonFile } from './read-json-file.js';
 
@@ -7,7 +8,13 @@ import { readJsonFile } from './read-json-file.js';
  * rules that block publishing, so a flow it passes can be published.
  */
 export async function validateCommand(path: string, out: (line: string) => void): Promise<number> {
-  const { errors, warnings } = validateForPublish(await readJsonFile(path));
+  const input = await readJsonFile(path);
+  // A scenario holds a flow; reporting its fields as unknown flow settings would only confuse.
+  if (scenarioProblem(input) === null) {
+    out('This is a scenario (a flow with a scripted conversation): run `parley test` on it.');
+    return 1;
+  }
+  const { errors, warnings } = validateForPublish(input);
   for (const problem of [...errors, ...warnings]) out(problemLine(problem));
   return errors.length > 0 ? 1 : 0;
 }
