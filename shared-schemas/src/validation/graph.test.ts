@@ -282,7 +282,7 @@ describe('broken parts do not cause bogus graph problems', () => {
 describe('graph warnings', () => {
   it('warns about a node nothing leads to', () => {
     expect(warnings(base({ nodes: [node('lonely', 'end', {})] }))).toEqual([
-      ['/nodes/2', 'Node “lonely” can never be reached: no trigger or connection leads to it.'],
+      ['/nodes/2', 'End “lonely” can never be reached: no start or connection leads to it.'],
     ]);
   });
 
@@ -301,8 +301,11 @@ describe('graph warnings', () => {
       edges: [edge('e1', 'hi', 'next', 'wait')],
     });
     expect(warnings(doc)).toEqual([
-      ['/nodes/0', 'From node “hi” no path reaches an End or Hand-off; conversations stop there silently.'],
-      ['/nodes/1', 'From node “wait” no path reaches an End or Hand-off; conversations stop there silently.'],
+      [
+        '/nodes/0',
+        'From Send message “Hi” no path reaches an End or Hand-off; conversations stop there silently.',
+      ],
+      ['/nodes/1', 'From Wait “wait” no path reaches an End or Hand-off; conversations stop there silently.'],
     ]);
   });
 

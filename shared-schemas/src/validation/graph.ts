@@ -158,14 +158,14 @@ function reachabilityWarnings(view: CleanView): Problem[] {
       problems.push(
         warning(
           `/nodes/${index}`,
-          `Node “${node.id}” can never be reached: no trigger or connection leads to it.`,
+          `${nodeName(node)} can never be reached: no start or connection leads to it.`,
         ),
       );
     } else if (!finishing.has(node.id)) {
       problems.push(
         warning(
           `/nodes/${index}`,
-          `From node “${node.id}” no path reaches an End or Hand-off; conversations stop there silently.`,
+          `From ${nodeName(node)} no path reaches an End or Hand-off; conversations stop there silently.`,
         ),
       );
     }
