@@ -305,7 +305,10 @@ describe('graph warnings', () => {
         '/nodes/0',
         'From Send message “Hi” no path reaches an End or Hand-off; conversations stop there silently.',
       ],
-      ['/nodes/1', 'From Wait “wait” no path reaches an End or Hand-off; conversations stop there silently.'],
+      [
+        '/nodes/1',
+        'From Wait “1 second” no path reaches an End or Hand-off; conversations stop there silently.',
+      ],
     ]);
   });
 

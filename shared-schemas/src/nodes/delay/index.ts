@@ -19,7 +19,16 @@ export const delayNode = defineNode({
     seconds: { 'ui:widget': 'number', 'ui:title': 'Seconds', 'ui:help': 'Up to 7 days.' },
   },
   defaults: () => ({ seconds: 5 }),
+  summary: (config) => duration(config.seconds),
   handles: () => NEXT_HANDLE,
   references: noReferences,
   stops: 'wait',
 });
+
+/** A wait in words: "30 seconds", "1.5 min", "2 h", "3 days". */
+function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  if (seconds < 3600) return `${Math.round(seconds / 6) / 10} min`;
+  if (seconds < 86400) return `${Math.round(seconds / 360) / 10} h`;
+  return `${Math.round(seconds / 8640) / 10} days`;
+}
