@@ -143,6 +143,18 @@ describe('a condition on a choice question', () => {
       `/flows/${flowId}`,
     );
     expect(named.draft.definition.nodes.find((node) => node.id === 'service')?.label).toBe('Service choice');
+
+    // "Click to add" puts the new block below the selected one, connected from its free outcome.
+    await page.getByRole('button', { name: /^Add Send message:/ }).click();
+    await block(page, 'n1').waitFor();
+    await waitSaved(page);
+    const added = await apiCall<{
+      draft: { definition: { edges: { source: string; sourceHandle: string; target: string }[] } };
+    }>(parley.url, token, 'GET', `/flows/${flowId}`);
+    expect(added.draft.definition.edges).toContainEqual(
+      expect.objectContaining({ source: 'service', sourceHandle: 'c1', target: 'n1' }),
+    );
+    await screenshot(page, 'click-to-add-connected');
     expectNoConsoleErrors(errors);
     await context.close();
   }, 60_000);

@@ -94,6 +94,34 @@ export function connect(
   ];
 }
 
+/** How far below a block a new one goes when added after it. */
+const BELOW_GAP = 60;
+const DEFAULT_HEIGHT = 120;
+
+/**
+ * Where a block added after `afterId` goes: below it, and connected from its first outcome that
+ * has no connection yet (none when every outcome is taken). Undefined when there is no such block.
+ */
+export function placeAfter(
+  nodes: CanvasNode[],
+  edges: CanvasEdge[],
+  afterId: string,
+): { position: { x: number; y: number }; from: { source: string; sourceHandle: string } | null } | undefined {
+  const after = nodes.find((node) => node.id === afterId);
+  if (after === undefined || !isFlowNode(after)) return undefined;
+  const taken = new Set(edges.filter((edge) => edge.source === afterId).map((edge) => edge.sourceHandle));
+  const free = nodeDefinition(after.type)
+    .handles(after.data.config as never)
+    .find((handle) => !taken.has(handle.id));
+  return {
+    position: {
+      x: after.position.x,
+      y: after.position.y + (after.measured?.height ?? DEFAULT_HEIGHT) + BELOW_GAP,
+    },
+    from: free === undefined ? null : { source: afterId, sourceHandle: free.id },
+  };
+}
+
 /** Removes edges whose outcome no longer exists on their source block (a deleted choice or branch). */
 export function pruneDanglingEdges(nodes: CanvasNode[], edges: CanvasEdge[]): CanvasEdge[] {
   const handles = new Map<string, Set<string>>();

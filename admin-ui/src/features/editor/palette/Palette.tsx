@@ -15,9 +15,12 @@ const CATEGORIES = [
   { id: 'finish', title: 'Finish' },
 ] as const;
 
-/** The blocks an admin can add: drag one onto the canvas, or press it to add it in the middle. */
+/**
+ * The blocks an admin can add: drag one onto the canvas, or press it to add it below the selected
+ * block, connected from its free outcome (in the middle when nothing is selected).
+ */
 export function Palette({ compact = false }: { compact?: boolean }) {
-  const addNode = useEditorStore((state) => state.addNode);
+  const addNodeAfterSelection = useEditorStore((state) => state.addNodeAfterSelection);
   const select = useEditorStore((state) => state.select);
   const flow = useReactFlow();
 
@@ -27,7 +30,7 @@ export function Palette({ compact = false }: { compact?: boolean }) {
       ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
       : { x: 0, y: 0 };
     const jitter = (useEditorStore.getState().nodes.length % 5) * 24;
-    const id = addNode(type, { x: center.x - 130 + jitter, y: center.y - 50 + jitter });
+    const id = addNodeAfterSelection(type, { x: center.x - 130 + jitter, y: center.y - 50 + jitter });
     if (id) select(id);
   };
 

@@ -103,3 +103,36 @@ describe('naming a block', () => {
     );
   });
 });
+
+describe('adding a block after the selected one', () => {
+  it('puts it below and connects it from the first free outcome, as one undoable edit', () => {
+    const store = storeWithTemplate();
+    const n4 = store.getState().nodes.find((node) => node.id === 'n4');
+    if (n4 === undefined) throw new Error('The template has no n4');
+    store.getState().select('n4');
+    const before = store.getState().edges.length;
+    const id = store.getState().addNodeAfterSelection('message', { x: 999, y: 999 });
+    const { nodes, edges } = store.getState();
+    const added = nodes.find((node) => node.id === id);
+    expect(added?.position.x).toBe(n4.position.x);
+    expect(added?.position.y).toBeGreaterThan(n4.position.y);
+    // n4 (a choice question) has Next and its choices connected or not: the first free one is used.
+    const from = edges.find((edge) => edge.target === id);
+    expect(from?.source).toBe('n4');
+    expect(
+      edges.filter((edge) => edge.source === 'n4' && edge.sourceHandle === from?.sourceHandle),
+    ).toHaveLength(1);
+    expect(edges).toHaveLength(before + 1);
+    store.getState().undo();
+    expect(store.getState().nodes.some((node) => node.id === id)).toBe(false);
+    expect(store.getState().edges).toHaveLength(before);
+  });
+
+  it('adds at the given place, unconnected, when no single block is selected', () => {
+    const store = storeWithTemplate();
+    store.getState().select(null);
+    const id = store.getState().addNodeAfterSelection('end', { x: 5, y: 6 });
+    expect(store.getState().nodes.find((node) => node.id === id)?.position).toEqual({ x: 5, y: 6 });
+    expect(store.getState().edges.some((edge) => edge.target === id)).toBe(false);
+  });
+});

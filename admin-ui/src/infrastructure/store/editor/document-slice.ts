@@ -17,6 +17,7 @@ import {
   type FlowMeta,
   isFlowNode,
   isTriggerNode,
+  placeAfter,
   pruneDanglingEdges,
   TRIGGER_OFFSET,
   type TriggerNode,
@@ -32,7 +33,16 @@ export interface DocumentSlice extends Canvas {
   onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<CanvasEdge>[]) => void;
   onConnect: (connection: Connection) => void;
-  addNode: (type: NodeType, position: { x: number; y: number }) => string | null;
+  addNode: (
+    type: NodeType,
+    position: { x: number; y: number },
+    connectFrom?: { source: string; sourceHandle: string },
+  ) => string | null;
+  /**
+   * Adds a block below the one selected, connected from its first free outcome; with no single block
+   * selected, at `fallback`. Returns the new block's id.
+   */
+  addNodeAfterSelection: (type: NodeType, fallback: { x: number; y: number }) => string | null;
   updateConfig: (nodeId: string, config: unknown, field?: string) => void;
   /** Names a block for people (an empty name removes it). */
   updateLabel: (nodeId: string, label: string) => void;
@@ -79,7 +89,7 @@ export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits
       edits.commit({ edges: next });
     },
 
-    addNode: (type, position) => {
+    addNode: (type, position, connectFrom) => {
       if (get().readOnly) return null;
       edits.record();
       const { nodes, edges } = get();
@@ -95,8 +105,20 @@ export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits
         additions.unshift(start.node);
         if (start.edge) nextEdges = [...edges, start.edge];
       }
-      edits.commit({ nodes: [...deselected, ...additions], edges: nextEdges });
+      const nextNodes = [...deselected, ...additions];
+      // One edit: undo removes the block and its connection together.
+      if (connectFrom !== undefined)
+        nextEdges = connect(nextNodes, nextEdges, { ...connectFrom, target: block.id });
+      edits.commit({ nodes: nextNodes, edges: nextEdges });
       return block.id;
+    },
+
+    addNodeAfterSelection: (type, fallback) => {
+      const { nodes, edges } = get();
+      const selected = nodes.filter((node) => node.selected);
+      const place =
+        selected.length === 1 ? placeAfter(nodes, edges, (selected[0] as CanvasNode).id) : undefined;
+      return get().addNode(type, place?.position ?? fallback, place?.from ?? undefined);
     },
 
     updateConfig: (nodeId, config, field) => {
