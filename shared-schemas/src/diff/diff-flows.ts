@@ -57,6 +57,11 @@ const SETTING_NAMES: Record<string, string> = {
   replies: 'the built-in replies',
 };
 
+/** A setting in words; one Parley does not know by its key, spaced out. */
+function settingName(key: string): string {
+  return Object.hasOwn(SETTING_NAMES, key) ? (SETTING_NAMES[key] as string) : words(key);
+}
+
 /** A changed field of a node in words: its form title ("“Question”"), or "the retry message". */
 function fieldName(node: FlowNode, field: string): string {
   const parts = field
@@ -187,7 +192,7 @@ export function diffFlows(before: FlowDocument, after: FlowDocument): FlowChange
       entity: 'settings',
       id: null,
       ...change,
-      description: `Flow setting: ${SETTING_NAMES[change.field.split('/')[1] ?? ''] ?? words(change.field.split('/')[1] ?? '')} changed`,
+      description: `Flow setting: ${settingName(change.field.split('/')[1] ?? '')} changed`,
     });
   }
   changes.push(...diffById<Trigger>(before.triggers, after.triggers, 'trigger', triggerName));

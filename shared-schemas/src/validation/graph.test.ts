@@ -355,6 +355,15 @@ describe('graph warnings', () => {
     ]);
   });
 
+  it('reads outcomes named like object properties as outcomes, not as the language’s own', () => {
+    const doc = flow({
+      triggers: [anyMessage('ask')],
+      nodes: [question('ask', 'name', { type: 'integer' }), node('bye', 'end', { text: '{{name}}' })],
+      edges: [edge('e1', 'ask', 'constructor', 'bye'), edge('e2', 'ask', '__proto__', 'bye')],
+    });
+    expect(() => validateFlow(doc)).not.toThrow();
+  });
+
   it('does not warn about contact.*, flow.* or variables set by any node type', () => {
     const doc = flow({
       triggers: [anyMessage('set')],

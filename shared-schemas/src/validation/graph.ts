@@ -230,7 +230,9 @@ function definedOnEveryPath(view: CleanView): Map<string, Set<string>> {
     const before = defined.get(node.id);
     if (before === undefined) return undefined;
     const definition = nodeDefinition(node.type);
-    const unset = new Set(handle === null ? [] : (definition.unsetOn?.(node.config)[handle] ?? []));
+    const unsetOn = definition.unsetOn?.(node.config) ?? {};
+    // Own keys only: a handle written "constructor" must not find Object's.
+    const unset = new Set(handle !== null && Object.hasOwn(unsetOn, handle) ? (unsetOn[handle] ?? []) : []);
     const own = definition.references(node.config).defines.filter((name) => !unset.has(name));
     return new Set([...before, ...own]);
   };
