@@ -81,8 +81,9 @@ const JARGON = [
 export function expectReadable(message: string): void {
   expect(message, 'message starts like a sentence').toMatch(/^[A-Z“]/);
   expect(message.length, 'message has some words').toBeGreaterThan(10);
-  // What the author typed is quoted “like this” and may contain anything.
-  const ownWords = message.replaceAll(/“[^”]*”/g, '“…”');
+  // What the author typed is quoted “like this”, and allowed values "like this": both may contain
+  // anything (a JSON type is called "null").
+  const ownWords = message.replaceAll(/“[^”]*”|"[^"]*"/g, '“…”');
   for (const pattern of JARGON) expect(ownWords, `message free of ${pattern}`).not.toMatch(pattern);
 }
 
