@@ -33,6 +33,6 @@ export { type CompiledAnswer, compileAnswerSchema } from './validation/answer-va
 export { MAX_MESSAGES_PER_TURN } from './validation/message-cap.js';
 export type { Problem } from './validation/problem.js';
 export { publishProblems, validateForPublish } from './validation/publish-checks.js';
-export { settingsProblems } from './validation/settings.js';
+export { isKnownLocale, settingsProblems } from './validation/settings.js';
 export { structuralProblems, type ValidationResult, validateFlow } from './validation/validate-flow.js';
 export { readPath, resolveValue, type ValueScope, variableOfPath } from './values/path.js';

@@ -1,3 +1,5 @@
+import { isKnownLocale } from '@parley/schemas';
+
 /**
  * What a flow's locale says about how people write dates and numbers, read from the platform's
  * Intl data rather than kept in tables of our own.
@@ -13,13 +15,7 @@ export function languageOf(locale: string): string {
  * reports as a warning on the flow) reads like a flow without a locale.
  */
 export function usableLocale(locale: string | undefined): string | undefined {
-  if (locale === undefined) return undefined;
-  try {
-    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 ? locale : undefined;
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
+  return locale !== undefined && isKnownLocale(locale) ? locale : undefined;
 }
 
 /** Whether people in this locale write the day before the month (14/07 rather than 07/14). */

@@ -5,7 +5,7 @@ import type { ConditionItem, ConditionRule } from './condition.schema.js';
 const NUMERIC = /^\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*$/;
 
 /** A number, or a string that reads as one; null otherwise. */
-function asNumber(value: unknown): number | null {
+export function asNumber(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string' && NUMERIC.test(value)) return Number(value);
   return null;

@@ -12,7 +12,8 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-function isLocale(tag: string): boolean {
+/** Whether Intl knows how to read a locale tag (a malformed one is not an error, just unknown). */
+export function isKnownLocale(tag: string): boolean {
   try {
     return Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0;
   } catch (problem) {
@@ -56,7 +57,7 @@ export function settingsProblems(settings: FlowSettings | undefined): Problem[] 
       ),
     );
   }
-  if (settings?.locale !== undefined && !isLocale(settings.locale)) {
+  if (settings?.locale !== undefined && !isKnownLocale(settings.locale)) {
     problems.push(
       warning(
         '/settings/locale',

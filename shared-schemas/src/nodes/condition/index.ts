@@ -4,7 +4,7 @@ import {
   ConditionItem as ConditionItemSchema,
   type ConditionRule,
 } from '../../conditions/condition.schema.js';
-import { looselyEqual } from '../../conditions/evaluate.js';
+import { asNumber, looselyEqual } from '../../conditions/evaluate.js';
 import { patternProblem } from '../../patterns/author-pattern.js';
 import { error, type Problem } from '../../validation/problem.js';
 import { variableOfPath } from '../../values/path.js';
@@ -77,9 +77,7 @@ function mismatch(rule: ConditionRule, asked: AskedAnswer): string | null {
     return null;
   }
   if ((answer.type === 'number' || answer.type === 'integer') && NUMBER_OPS.has(rule.op)) {
-    const text = values.find(
-      (value) => typeof value !== 'number' && !/^\s*-?\d+(\.\d+)?\s*$/.test(String(value)),
-    );
+    const text = values.find((value) => asNumber(value) === null);
     if (text !== undefined) {
       return `${name} stores a number, and “${String(text)}” is not one, so this rule ${outcome}.`;
     }
