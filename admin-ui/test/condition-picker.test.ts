@@ -2,6 +2,7 @@
  * A condition on a choice question, built as an admin does: pick the variable, pick the choice by
  * its label, and the rule stores the choice's value — the emergency route that used to never match.
  */
+import type { FlowDocument } from '@parley/schemas';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, apiLogin } from './support/api';
@@ -84,6 +85,13 @@ beforeAll(async () => {
   ).id;
 }, 90_000);
 
+/** The saved draft, as the API returns it. */
+async function draft(): Promise<FlowDocument> {
+  return (
+    await apiCall<{ draft: { definition: FlowDocument } }>(parley.url, token, 'GET', `/flows/${flowId}`)
+  ).draft.definition;
+}
+
 afterAll(async () => {
   await browser?.close();
   await parley?.stop();
@@ -122,13 +130,7 @@ describe('a condition on a choice question', () => {
     await waitSaved(page);
     await page.getByTestId('problems-summary').filter({ hasText: 'No problems' }).waitFor();
     await screenshot(page, 'condition-choice-picker');
-    const { draft } = await apiCall<{ draft: { definition: { nodes: { id: string; config: unknown }[] } } }>(
-      parley.url,
-      token,
-      'GET',
-      `/flows/${flowId}`,
-    );
-    expect(draft.definition.nodes.find((node) => node.id === 'route')?.config).toMatchObject({
+    expect((await draft()).nodes.find((node) => node.id === 'route')?.config).toMatchObject({
       branches: [{ when: { all: [{ var: 'service', op: 'eq', value: 'emergency' }] } }],
     });
     // A block can be named; the canvas shows the name and the document keeps it.
@@ -136,22 +138,13 @@ describe('a condition on a choice question', () => {
     await settings.getByLabel('Name', { exact: true }).fill('Service choice');
     await block(page, 'service').getByText('Service choice').waitFor();
     await waitSaved(page);
-    const named = await apiCall<{ draft: { definition: { nodes: { id: string; label?: string }[] } } }>(
-      parley.url,
-      token,
-      'GET',
-      `/flows/${flowId}`,
-    );
-    expect(named.draft.definition.nodes.find((node) => node.id === 'service')?.label).toBe('Service choice');
+    expect((await draft()).nodes.find((node) => node.id === 'service')?.label).toBe('Service choice');
 
     // "Click to add" puts the new block below the selected one, connected from its free outcome.
     await page.getByRole('button', { name: /^Add Send message:/ }).click();
     await block(page, 'n1').waitFor();
     await waitSaved(page);
-    const added = await apiCall<{
-      draft: { definition: { edges: { source: string; sourceHandle: string; target: string }[] } };
-    }>(parley.url, token, 'GET', `/flows/${flowId}`);
-    expect(added.draft.definition.edges).toContainEqual(
+    expect((await draft()).edges).toContainEqual(
       expect.objectContaining({ source: 'service', sourceHandle: 'c1', target: 'n1' }),
     );
     await screenshot(page, 'click-to-add-connected');
