@@ -797,6 +797,9 @@ export class WhatsAppStandin {
   /** The connection comes back (OPENING → CONNECTED); held traffic flows. */
   async reconnect(): Promise<void> {
     this.linkUp = true;
+    // A page that lost to another session is finished: the server never talks to it again, and
+    // the next page learns from its welcome that the link is up.
+    if (this.active?.state === 'CONFLICT') return;
     await this.commandTolerant('link', { up: true });
     void this.flush();
   }

@@ -149,6 +149,12 @@ export class NumberConnection {
             'could not record a session transition',
           ),
         );
+    } else if (transition.detail !== undefined) {
+      // A retry within the same state (a launch that failed while reconnecting) still says why.
+      this.deps.logger.warn(
+        { numberId: this.numberId, state, detail: transition.detail },
+        'WhatsApp session',
+      );
     }
     const produced = this.context;
     for (const action of transition.actions) {
