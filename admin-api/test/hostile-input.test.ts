@@ -703,6 +703,16 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         await must('delete', `/users/invitations/${id}`);
         return { id, kind: 'delete' };
       },
+      'PATCH /users/{id}': async () => {
+        const id = (await (await api.member('viewer')).call('get', '/me')).body.id;
+        await must('patch', `/users/${id}`, { role: 'editor' });
+        return { id, kind: 'update', action: 'member.role_change' };
+      },
+      'DELETE /users/{id}': async () => {
+        const id = (await (await api.member('viewer')).call('get', '/me')).body.id;
+        await must('delete', `/users/${id}`);
+        return { id, kind: 'delete', action: 'member.remove' };
+      },
       'POST /flows': async () => ({
         id: (await must('post', '/flows', { name: 'Audited new' })).id,
         kind: 'create',

@@ -68,6 +68,8 @@ interface Workspace {
   owner: string;
   /** An open invitation to join it, addressed to nobody in these tests. */
   invitation: string;
+  /** The user id of that admin: a member of it. */
+  member: string;
   /** The media key of a file its contact sent. */
   file: string;
 }
@@ -164,6 +166,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     session: session.id,
     owner,
     invitation: invitation.id,
+    member: (await must(owner, 'get', '/me')).id,
   };
 }
 
@@ -176,7 +179,7 @@ async function snapshot(workspaceId: string) {
        (select json_agg(json_build_object('id', id, 'label', label, 'desired', desired_connected, 'settings', settings) order by id) from numbers where workspace_id = $1) as numbers,
        (select json_agg(json_build_object('id', id, 'status', status) order by id) from conversations where workspace_id = $1) as conversations,
        (select count(*)::int from messages where workspace_id = $1) as messages,
-       (select count(*)::int from workspace_members where workspace_id = $1) as members,
+       (select json_agg(json_build_object('user', user_id, 'role', role) order by user_id) from workspace_members where workspace_id = $1) as members,
        (select json_agg(id order by id) from workspace_invitations where workspace_id = $1 and accepted_at is null and declined_at is null) as invitations,
        (select to_jsonb(w) - 'created_at' - 'updated_at' from workspaces w where id = $1) as workspace`,
     [workspaceId],
@@ -218,7 +221,9 @@ function valuesFor(path: string, workspace: Workspace): Record<string, string | 
           ? workspace.session
           : path.startsWith('/invitations/') || path.startsWith('/users/invitations/')
             ? workspace.invitation
-            : undefined;
+            : path.startsWith('/users/')
+              ? workspace.member
+              : undefined;
   if (path.includes('{id}') && id === undefined) throw new Error(`no fixture for {id} in ${path}: add one`);
   const [workspaceId, folder, file] = workspace.file.split('/') as [string, string, string];
   return {
@@ -247,6 +252,14 @@ const throwaway = {
     (await must(home.owner, 'post', '/simulator/sessions', { flowId: home.flow })).id as string,
   handoff: async () => (await seedConversation(home.id, home.number, home.flow, 'handoff')).id,
   contact: () => seedConversation(home.id, home.number, home.flow, 'completed'),
+  /** A viewer who joined the home workspace: theirs to lose. */
+  member: async () => {
+    const email = `member-${randomUUID()}@example.com`;
+    const invited = await must(home.owner, 'post', '/users', { email, password: PASSWORD, role: 'viewer' });
+    const token = await login(email);
+    await must(token, 'post', `/invitations/${invited.id}/accept`);
+    return (await must(token, 'get', '/me')).id as string;
+  },
   invitation: async () =>
     (
       await must(home.owner, 'post', '/users', {
@@ -337,6 +350,14 @@ const PLANS: Record<string, Planner> = {
   // Revoking: a throwaway invitation at home; the other workspace's own one (which must stay open).
   'DELETE /users/invitations/{id}': async (_operation, { workspace, foreign }) => ({
     values: { id: foreign ? workspace.invitation : await throwaway.invitation() },
+  }),
+  // Changing or removing a member: a throwaway member at home; the other workspace's admin (who stays).
+  'PATCH /users/{id}': async (_operation, { workspace, foreign }) => ({
+    values: { id: foreign ? workspace.member : await throwaway.member() },
+    body: { role: 'editor' },
+  }),
+  'DELETE /users/{id}': async (_operation, { workspace, foreign }) => ({
+    values: { id: foreign ? workspace.member : await throwaway.member() },
   }),
   'DELETE /flows/{id}': deleting(() => throwaway.flow(), 'flows'),
   'DELETE /numbers/{id}': deleting(() => throwaway.number(), 'numbers'),
@@ -438,6 +459,8 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /me': 'viewer',
       'GET /users': 'admin',
       'POST /users': 'admin',
+      'PATCH /users/{id}': 'admin',
+      'DELETE /users/{id}': 'admin',
       'GET /users/invitations': 'admin',
       'DELETE /users/invitations/{id}': 'admin',
       'GET /invitations': 'signed_in',

@@ -144,6 +144,8 @@ export const busChannels = {
   simulatorEnded: channel('simulator-ended', ContactRef),
   /** A sign-in session was revoked: API processes stop trusting its token. */
   sessionRevoked: channel('session-revoked', Type.Object({ sessionId: Type.String() })),
+  /** A person's role changed or they left a workspace: API processes re-read their access. */
+  accessChanged: channel('access-changed', Type.Object({ userId: Type.String() })),
   /** Admin requests to number connections (connect, logout). */
   sessionCommands: channel('session-commands', SessionCommandSchema),
 } as const;

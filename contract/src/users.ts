@@ -18,4 +18,7 @@ export const InviteBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const UpdateMemberBody = Type.Object({ role: Role }, { additionalProperties: false });
+
 export type Member = Static<typeof Member>;
+export type UpdateMemberBody = Static<typeof UpdateMemberBody>;

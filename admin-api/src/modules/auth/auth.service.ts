@@ -101,14 +101,31 @@ export class AuthService {
     this.callers.forgetSession(sessionId);
   }
 
-  /** Listens for sessions other API processes revoke; resolves with the unsubscribe. */
-  listenForRevocations(): Promise<() => Promise<void>> {
-    return subscribe(
-      this.bus,
-      busChannels.sessionRevoked,
-      ({ sessionId }) => this.forgetSession(sessionId),
-      this.logger,
-    );
+  /** A person's role or membership changed: every API process checks their access again at once. */
+  async accessChanged(userId: string): Promise<void> {
+    this.callers.forgetUser(userId);
+    await publish(this.bus, busChannels.accessChanged, { userId });
+  }
+
+  /** Listens for sessions and access other API processes revoke; resolves with the unsubscribe. */
+  async listenForRevocations(): Promise<() => Promise<void>> {
+    const stops = await Promise.all([
+      subscribe(
+        this.bus,
+        busChannels.sessionRevoked,
+        ({ sessionId }) => this.forgetSession(sessionId),
+        this.logger,
+      ),
+      subscribe(
+        this.bus,
+        busChannels.accessChanged,
+        ({ userId }) => this.callers.forgetUser(userId),
+        this.logger,
+      ),
+    ]);
+    return async () => {
+      await Promise.all(stops.map((stop) => stop()));
+    };
   }
 
   async me(caller: Caller): Promise<SignedIn['user'] & { workspaceId: string; role: Caller['role'] }> {

@@ -28,8 +28,16 @@ export class CallerCache {
   }
 
   forgetSession(sessionId: string): void {
+    this.forgetWhere((caller) => caller.sessionId === sessionId);
+  }
+
+  forgetUser(userId: string): void {
+    this.forgetWhere((caller) => caller.userId === userId);
+  }
+
+  private forgetWhere(matches: (caller: Caller) => boolean): void {
     for (const [key, caller] of this.entries.entries()) {
-      if (caller.sessionId === sessionId) this.entries.delete(key);
+      if (matches(caller)) this.entries.delete(key);
     }
   }
 }

@@ -1,12 +1,5 @@
-import type { Role } from '@parley/contract';
+import type { Member, Role } from '@parley/contract';
 import type { Queryable } from '@parley/db';
-
-export interface Member {
-  id: string;
-  email: string;
-  role: Role;
-  joinedAt: string;
-}
 
 /** Workspace membership SQL. */
 export class UsersRepository {
@@ -22,6 +15,42 @@ export class UsersRepository {
       role: row.role,
       joinedAt: row.created_at.toISOString(),
     }));
+  }
+
+  /** The workspace's admins, locked until the transaction ends: two admins demoting each other wait in turn. */
+  async lockAdmins(tx: Queryable, workspaceId: string): Promise<string[]> {
+    const { rows } = await tx.query<{ user_id: string }>(
+      `select user_id from workspace_members where workspace_id = $1 and role = 'admin' for update`,
+      [workspaceId],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
+  async member(tx: Queryable, workspaceId: string, userId: string): Promise<Member | null> {
+    const { rows } = await tx.query<{ id: string; email: string; role: Role; created_at: Date }>(
+      `select u.id, u.email, m.role, m.created_at from workspace_members m join users u on u.id = m.user_id
+       where m.workspace_id = $1 and m.user_id = $2 for update of m`,
+      [workspaceId, userId],
+    );
+    const row = rows[0];
+    return row === undefined
+      ? null
+      : { id: row.id, email: row.email, role: row.role, joinedAt: row.created_at.toISOString() };
+  }
+
+  async setRole(tx: Queryable, workspaceId: string, userId: string, role: Role): Promise<void> {
+    await tx.query('update workspace_members set role = $3 where workspace_id = $1 and user_id = $2', [
+      workspaceId,
+      userId,
+      role,
+    ]);
+  }
+
+  async remove(tx: Queryable, workspaceId: string, userId: string): Promise<void> {
+    await tx.query('delete from workspace_members where workspace_id = $1 and user_id = $2', [
+      workspaceId,
+      userId,
+    ]);
   }
 
   /** Whether the account with this email is a member of the workspace (the admin sees members anyway). */

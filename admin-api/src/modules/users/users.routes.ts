@@ -1,4 +1,12 @@
-import { IdParams, InviteBody, MemberList, SentInvitation, SentInvitationList } from '@parley/contract';
+import {
+  IdParams,
+  InviteBody,
+  Member,
+  MemberList,
+  SentInvitation,
+  SentInvitationList,
+  UpdateMemberBody,
+} from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
 import type { UsersService } from './users.service.js';
 
@@ -32,6 +40,47 @@ export function userRoutes(users: UsersService): RouteDefinition[] {
         status: 201,
         body: await users.invite(caller, body.email, body.password, body.role),
       }),
+    }),
+    route({
+      method: 'patch',
+      path: '/users/{id}',
+      summary: 'Change a member’s role',
+      description:
+        'Takes effect on the member’s next request, on every API process. The workspace always keeps ' +
+        'an admin: the only admin cannot be given another role.',
+      tag: 'users',
+      access: 'admin',
+      params: IdParams,
+      body: UpdateMemberBody,
+      responses: {
+        200: { description: 'The member with the new role', schema: Member },
+        404: { description: 'No such member' },
+        409: { description: 'The only admin of the workspace' },
+      },
+      handler: async ({ caller, params, body }) => ({
+        status: 200,
+        body: await users.changeRole(caller, params.id, body.role),
+      }),
+    }),
+    route({
+      method: 'delete',
+      path: '/users/{id}',
+      summary: 'Remove a person from the workspace',
+      description:
+        'Their next request to this workspace is refused, on every API process. Their account, their ' +
+        'other workspaces and their past actions in the audit log stay. The only admin cannot be removed.',
+      tag: 'users',
+      access: 'admin',
+      params: IdParams,
+      responses: {
+        204: { description: 'Removed' },
+        404: { description: 'No such member' },
+        409: { description: 'The only admin of the workspace' },
+      },
+      handler: async ({ caller, params }) => {
+        await users.remove(caller, params.id);
+        return { status: 204 };
+      },
     }),
     route({
       method: 'get',

@@ -1,10 +1,11 @@
-import type { Role, SentInvitation } from '@parley/contract';
+import type { Member, Role, SentInvitation } from '@parley/contract';
 import { Conflict, NotFound } from '@parley/contract';
+import type { Queryable } from '@parley/db';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import { hashPassword } from '../auth/password.js';
 import type { InvitationsRepository } from '../invitations/invitations.repository.js';
-import type { Member, UsersRepository } from './users.repository.js';
+import type { UsersRepository } from './users.repository.js';
 
 /** How long an invitation can be accepted. */
 export const INVITATION_VALID_DAYS = 14;
@@ -60,6 +61,62 @@ export class UsersService {
     });
   }
 
+  /** Gives a member another role; the workspace always keeps an admin. */
+  async changeRole(caller: Caller, userId: string, role: Role): Promise<Member> {
+    const changed = await this.api.db.transaction(async (tx) => {
+      const { member, admins } = await this.lockedMember(tx, caller, userId);
+      if (member.role === role) return member;
+      if (member.role === 'admin') keepAnAdmin(caller, member, admins, 'change the role of');
+      await this.users.setRole(tx, caller.workspaceId, userId, role);
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'member.role_change',
+        entity: 'user',
+        entityId: userId,
+        before: { email: member.email, role: member.role },
+        after: { email: member.email, role },
+      });
+      return { ...member, role };
+    });
+    await this.api.auth.accessChanged(userId);
+    return changed;
+  }
+
+  /**
+   * Takes a person out of the workspace: their next request here is refused, on every API process.
+   * Their account, their other workspaces and what they did (the audit log) stay.
+   */
+  async remove(caller: Caller, userId: string): Promise<void> {
+    await this.api.db.transaction(async (tx) => {
+      const { member, admins } = await this.lockedMember(tx, caller, userId);
+      if (member.role === 'admin') keepAnAdmin(caller, member, admins, 'remove');
+      await this.users.remove(tx, caller.workspaceId, userId);
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'member.remove',
+        entity: 'user',
+        entityId: userId,
+        before: { email: member.email, role: member.role },
+      });
+    });
+    await this.api.auth.accessChanged(userId);
+  }
+
+  /** The member, and the workspace's admins, locked until the transaction ends. */
+  private async lockedMember(
+    tx: Queryable,
+    caller: Caller,
+    userId: string,
+  ): Promise<{ member: Member; admins: string[] }> {
+    // Admins are locked first, in every change, so two admins demoting each other wait in turn.
+    const admins = await this.users.lockAdmins(tx, caller.workspaceId);
+    const member = await this.users.member(tx, caller.workspaceId, userId);
+    if (member === null) throw new NotFound('This person');
+    return { member, admins };
+  }
+
   revoke(caller: Caller, id: string): Promise<void> {
     return this.api.db.transaction(async (tx) => {
       const revoked = await this.invitations.revoke(tx, caller.workspaceId, id);
@@ -74,4 +131,15 @@ export class UsersService {
       });
     });
   }
+}
+
+/** Refuses a change that would leave the workspace with no admin. */
+function keepAnAdmin(caller: Caller, member: Member, admins: string[], doing: string): void {
+  if (admins.some((id) => id !== member.id)) return;
+  const self = member.id === caller.userId;
+  throw new Conflict(
+    `You cannot ${doing} ${self ? 'yourself' : member.email}: ${self ? 'you are' : 'they are'} the only admin of this workspace. Make someone else an admin first.`,
+    undefined,
+    'last_admin',
+  );
 }
