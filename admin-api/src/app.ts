@@ -14,6 +14,7 @@ import { loadShedding } from './http/load-shedding.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { buildOpenApi } from './http/openapi.js';
 import { RateLimiter } from './http/rate-limit.js';
+import { checkRoleTable } from './http/role-table.js';
 import type { Caller, RouteDefinition } from './http/route.js';
 import { AnalyticsRepository } from './modules/analytics/analytics.repository.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
@@ -160,6 +161,7 @@ export function createApi(options: ApiOptions): Api {
     ...workspaceRoutes(context, workspaces, signingSecrets),
     ...mediaRoutes(media),
   ];
+  checkRoleTable(routes);
   const openapi = buildOpenApi(routes, API_VERSION);
   // Ended with the bus when the process shuts down.
   context.auth

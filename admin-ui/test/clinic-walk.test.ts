@@ -102,7 +102,7 @@ describe('a clinic’s booking flow, built from a blank canvas', () => {
     const connected = (source: string, target: string) =>
       saved.edges.some((edge) => edge.source === source && edge.target === target);
     expect(connected('n1', 'n2') && connected('n2', 'n3') && connected('n3', 'n4')).toBe(true);
-    const y = (id: string) => saved.nodes.find((node) => node.id === id)?.position.y ?? Number.NaN;
+    const y = (id: string) => saved.nodes.find((node) => node.id === id)?.position?.y ?? Number.NaN;
     expect(y('n2')).toBeGreaterThan(y('n1'));
     expect(y('n3')).toBeGreaterThan(y('n2'));
     const variables = saved.nodes

@@ -12,6 +12,7 @@ export * from './media.js';
 export * from './numbers.js';
 export * from './responses.js';
 export * from './retention.js';
+export * from './roles.js';
 export * from './simulator.js';
 export * from './users.js';
 export * from './workspace.js';

@@ -1,4 +1,4 @@
-import { Forbidden, Invalid } from '@parley/contract';
+import { atLeast, Forbidden, Invalid } from '@parley/contract';
 import { createAjv, problemsFromAjv } from '@parley/schemas';
 import type { TSchema } from '@sinclair/typebox';
 import type { ValidateFunction } from 'ajv';
@@ -12,7 +12,6 @@ import {
 import {
   acceptsIdempotencyKey,
   type Caller,
-  ROLE_RANK,
   type RouteDefinition,
   type RouteResult,
   type SignedInUser,
@@ -155,7 +154,7 @@ export function mountRoutes(
         caller = await authenticate.user(request);
       } else if (definition.access !== 'public') {
         const member = await authenticate.caller(request);
-        if (ROLE_RANK[member.role] < ROLE_RANK[definition.access]) throw new Forbidden();
+        if (!atLeast(member.role, definition.access)) throw new Forbidden();
         caller = member;
       }
       const params = { ...request.params };

@@ -8,8 +8,6 @@ import type { Request, Response } from 'express';
  */
 export type Access = 'public' | 'signed_in' | Role;
 
-export const ROLE_RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
-
 /** A signed-in user, whether or not they belong to any workspace. */
 export interface SignedInUser {
   userId: string;

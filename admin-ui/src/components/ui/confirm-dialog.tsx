@@ -21,8 +21,9 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
         <AlertDialog.Overlay className="fixed inset-0 z-50 bg-slate-900/40" />
         <AlertDialog.Content className="fixed left-1/2 top-1/2 z-50 flex w-full max-w-md -translate-x-1/2 -translate-y-1/2 flex-col gap-3 rounded-lg border bg-card p-6 shadow-xl">
           <AlertDialog.Title className="text-lg font-semibold">{props.title}</AlertDialog.Title>
-          <AlertDialog.Description className="text-sm text-muted-foreground">
-            {props.description}
+          {/* A div, so a description may hold lists and paragraphs. */}
+          <AlertDialog.Description asChild>
+            <div className="text-sm text-muted-foreground">{props.description}</div>
           </AlertDialog.Description>
           <div className="flex justify-end gap-2 pt-2">
             <AlertDialog.Cancel asChild>

@@ -1,12 +1,13 @@
-import { ROLES, type Role, type SentInvitation } from '@parley/contract';
+import { type Member, ROLE_TITLES, ROLES, type Role, roleAdds, type SentInvitation } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { UserPlus, Users } from 'lucide-react';
+import { UserMinus, UserPlus, Users } from 'lucide-react';
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { PageHeader } from '@/components/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import {
   Dialog,
   DialogContent,
@@ -26,11 +27,23 @@ import { api, errorMessage } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
 import { formatWhen } from '@/lib/format';
 
-const ROLE_INFO: Record<Role, { label: string; description: string }> = {
-  viewer: { label: 'Viewer', description: 'Sees flows, conversations and responses; changes nothing.' },
-  editor: { label: 'Editor', description: 'Builds, publishes and tests flows; connects numbers.' },
-  admin: { label: 'Admin', description: 'Everything, plus adding people.' },
-};
+/** "a viewer", "an editor", "an admin". */
+const aRole = (role: Role) => `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${ROLE_TITLES[role].toLowerCase()}`;
+
+/** What a role may do, from the role table the API enforces. */
+function RoleDescription({ role, id }: { role: Role; id?: string }) {
+  const below = ROLES[ROLES.indexOf(role) - 1];
+  return (
+    <div id={id} className="text-xs text-muted-foreground">
+      <p>{below === undefined ? 'Can:' : `Everything ${aRole(below)} can, and:`}</p>
+      <ul className="mt-1 list-disc pl-4">
+        {roleAdds(role).map((does) => (
+          <li key={does}>{does}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 interface AddUserForm {
   email: string;
@@ -119,14 +132,12 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
                   id="user-role"
                   value={field.value}
                   onValueChange={(value) => field.onChange(value as Role)}
-                  options={ROLES.map((value) => ({ value, label: ROLE_INFO[value].label }))}
+                  options={ROLES.map((value) => ({ value, label: ROLE_TITLES[value] }))}
                   aria-describedby="user-role-help"
                 />
               )}
             />
-            <p id="user-role-help" className="text-xs text-muted-foreground">
-              {ROLE_INFO[role].description}
-            </p>
+            <RoleDescription id="user-role-help" role={role} />
           </div>
           {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
           <DialogFooter>
@@ -184,7 +195,7 @@ function PendingInvitations() {
               <tr key={invitation.id} className="border-b last:border-0">
                 <td className="px-4 py-3 font-medium">{invitation.email}</td>
                 <td className="px-4 py-3">
-                  <Badge variant="outline">{ROLE_INFO[invitation.role].label}</Badge>
+                  <Badge variant="outline">{ROLE_TITLES[invitation.role]}</Badge>
                 </td>
                 <td className="px-4 py-3 text-muted-foreground">
                   {formatWhen(invitation.invitedAt)}
@@ -214,9 +225,67 @@ function PendingInvitations() {
   );
 }
 
+type TeamChange = { kind: 'role'; member: Member; role: Role } | { kind: 'remove'; member: Member };
+
+/** Confirms a change of role or a removal, then makes it. */
+function ConfirmTeamChange({ change, onDone }: { change: TeamChange | null; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const me = useSession((state) => state.me);
+  const apply = useMutation({
+    mutationFn: async (next: TeamChange) => {
+      if (next.kind === 'role') await api.changeRole(next.member.id, next.role);
+      else await api.removeMember(next.member.id);
+    },
+    onSuccess: (_done, next) => {
+      queryClient.invalidateQueries({ queryKey: ['users'] });
+      toast.success(
+        next.kind === 'role'
+          ? `${next.member.email} is now ${aRole(next.role)}`
+          : `${next.member.email} was removed`,
+        next.kind === 'role'
+          ? 'The new role holds from their next click.'
+          : 'They can no longer open this workspace.',
+      );
+      onDone();
+    },
+    onError: (error) => {
+      toast.error('Nothing was changed', errorMessage(error));
+      onDone();
+    },
+  });
+  if (change === null) return null;
+  const self = change.member.id === me?.id;
+  const who = self ? 'yourself' : change.member.email;
+  return (
+    <ConfirmDialog
+      open
+      onOpenChange={(open) => !open && onDone()}
+      title={
+        change.kind === 'role' ? `Make ${who} ${aRole(change.role)}?` : `Remove ${who} from this workspace?`
+      }
+      description={
+        change.kind === 'role' ? (
+          <RoleDescription role={change.role} />
+        ) : (
+          <>
+            {self ? 'You' : 'They'} lose access to this workspace at once. {self ? 'Your' : 'Their'} account,
+            other workspaces and past actions in the audit log stay; an admin can invite{' '}
+            {self ? 'you' : 'them'} again.
+          </>
+        )
+      }
+      confirmLabel={change.kind === 'role' ? `Make ${ROLE_TITLES[change.role].toLowerCase()}` : 'Remove'}
+      destructive={change.kind === 'remove'}
+      busy={apply.isPending}
+      onConfirm={() => apply.mutate(change)}
+    />
+  );
+}
+
 export function UsersPage() {
   const me = useSession((state) => state.me);
   const [adding, setAdding] = useState(false);
+  const [change, setChange] = useState<TeamChange | null>(null);
   const users = useQuery({ queryKey: ['users', me?.workspaceId], queryFn: api.listUsers });
   return (
     <>
@@ -243,7 +312,7 @@ export function UsersPage() {
         ) : (
           <Card className="overflow-hidden">
             <table className="w-full text-sm">
-              <TableHeader columns={['Email', 'Role', 'Joined']} />
+              <TableHeader columns={['Email', 'Role', 'Joined', { label: 'Actions', hidden: true }]} />
               <tbody>
                 {users.data.map((member) => (
                   <tr key={member.id} className="border-b last:border-0">
@@ -254,19 +323,26 @@ export function UsersPage() {
                       )}
                     </td>
                     <td className="px-4 py-3">
-                      <Badge
-                        variant={
-                          member.role === 'admin'
-                            ? 'default'
-                            : member.role === 'editor'
-                              ? 'success'
-                              : 'secondary'
+                      <Select
+                        value={member.role}
+                        aria-label={`Role of ${member.email}`}
+                        onValueChange={(role) =>
+                          role !== member.role && setChange({ kind: 'role', member, role: role as Role })
                         }
-                      >
-                        {ROLE_INFO[member.role].label}
-                      </Badge>
+                        options={ROLES.map((value) => ({ value, label: ROLE_TITLES[value] }))}
+                      />
                     </td>
                     <td className="px-4 py-3 text-muted-foreground">{formatWhen(member.joinedAt)}</td>
+                    <td className="px-4 py-3 text-right">
+                      <Button
+                        variant="outline"
+                        size="sm"
+                        aria-label={`Remove ${member.email}`}
+                        onClick={() => setChange({ kind: 'remove', member })}
+                      >
+                        <UserMinus aria-hidden /> Remove
+                      </Button>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -276,6 +352,7 @@ export function UsersPage() {
         <PendingInvitations />
       </div>
       <AddUserDialog open={adding} onOpenChange={setAdding} />
+      <ConfirmTeamChange change={change} onDone={() => setChange(null)} />
     </>
   );
 }

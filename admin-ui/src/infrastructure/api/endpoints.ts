@@ -95,6 +95,9 @@ export const api = {
     request<SentInvitation>('/users', { method: 'POST', body: { email, password, role } }).then(
       (r) => r.data,
     ),
+  changeRole: (id: string, role: Role) =>
+    request<Member>(`/users/${enc(id)}`, { method: 'PATCH', body: { role } }).then((r) => r.data),
+  removeMember: (id: string) => request<void>(`/users/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
   sentInvitations: () => request<{ items: SentInvitation[] }>('/users/invitations').then((r) => r.data.items),
   revokeInvitation: (id: string) =>
     request<void>(`/users/invitations/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),

@@ -1,4 +1,4 @@
-import type { Me, Role } from '@parley/contract';
+import { atLeast, type Me, type Role } from '@parley/contract';
 import { create } from 'zustand';
 
 const TOKEN_KEY = 'parley.token';
@@ -60,9 +60,7 @@ export const sessionStore = create<SessionState>((set) => ({
 
 export const useSession = sessionStore;
 
-const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
-
 /** Whether the signed-in user's role in the current workspace is at least `role`. */
 export function hasRole(me: Me | null, role: Role): boolean {
-  return me !== null && RANK[me.role] >= RANK[role];
+  return me !== null && atLeast(me.role, role);
 }

@@ -1,0 +1,132 @@
+/**
+ * What each role may do: one table, read by the API (which refuses to start when a route's access
+ * disagrees with it) and by the admin UI (which describes the roles from it).
+ */
+import type { Role } from './enums.js';
+
+/** Each role may do what the roles below it may. */
+export const ROLE_RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+
+export const atLeast = (role: Role, needed: Role): boolean => ROLE_RANK[role] >= ROLE_RANK[needed];
+
+export const ROLE_TITLES: Record<Role, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin' };
+
+export interface Capability {
+  /** The least role that may do it. */
+  role: Role;
+  /** What it lets a person do, as the users page says it. */
+  does: string;
+  /** The API operations (`METHOD /path`) it covers. */
+  operations: readonly string[];
+}
+
+export const CAPABILITIES: readonly Capability[] = [
+  {
+    role: 'viewer',
+    does: 'See flows, their versions and what changed between them',
+    operations: [
+      'GET /flows',
+      'GET /flows/{id}',
+      'POST /flows/{id}/validate',
+      'GET /flows/{id}/versions',
+      'GET /flows/{id}/versions/{v}',
+      'GET /flows/{id}/versions/{a}/diff/{b}',
+      'GET /flows/{id}/export',
+    ],
+  },
+  {
+    role: 'viewer',
+    does: 'Read conversations, responses and analytics, and export responses',
+    operations: [
+      'GET /conversations',
+      'GET /conversations/{id}',
+      'GET /flows/{id}/responses',
+      'GET /flows/{id}/responses/export',
+      'GET /flows/{id}/analytics',
+      'GET /media/{workspaceId}/{folder}/{file}',
+    ],
+  },
+  {
+    role: 'viewer',
+    does: 'See the WhatsApp numbers and whether they are connected',
+    operations: ['GET /numbers', 'GET /numbers/{id}', 'GET /numbers/{id}/events'],
+  },
+  {
+    role: 'viewer',
+    does: 'See their own account and the workspace, and sign out',
+    operations: ['GET /me', 'GET /workspace', 'POST /auth/logout'],
+  },
+  {
+    role: 'editor',
+    does: 'Build, import, copy, delete and restore flows',
+    operations: [
+      'POST /flows',
+      'POST /flows/import',
+      'PUT /flows/{id}/draft',
+      'POST /flows/{id}/duplicate',
+      'DELETE /flows/{id}',
+      'POST /flows/{id}/restore',
+    ],
+  },
+  {
+    role: 'editor',
+    does: 'Publish flows and go back to an earlier version',
+    operations: ['POST /flows/{id}/publish', 'POST /flows/{id}/versions/{v}/rollback'],
+  },
+  {
+    role: 'editor',
+    does: 'Try flows in the live test',
+    operations: [
+      'POST /simulator/sessions',
+      'GET /simulator/sessions/{id}',
+      'DELETE /simulator/sessions/{id}',
+      'POST /simulator/sessions/{id}/messages',
+      'POST /simulator/sessions/{id}/files',
+      'POST /simulator/sessions/{id}/locations',
+    ],
+  },
+  {
+    role: 'editor',
+    does: 'Choose which flow a number runs, and hand conversations back to the bot',
+    operations: ['PUT /numbers/{id}/flow', 'POST /conversations/{id}/release'],
+  },
+  {
+    role: 'admin',
+    does: 'Add and remove people and change their roles',
+    operations: [
+      'GET /users',
+      'POST /users',
+      'PATCH /users/{id}',
+      'DELETE /users/{id}',
+      'GET /users/invitations',
+      'DELETE /users/invitations/{id}',
+    ],
+  },
+  {
+    role: 'admin',
+    does: 'Add, connect, log out and delete WhatsApp numbers',
+    operations: [
+      'POST /numbers',
+      'PATCH /numbers/{id}',
+      'DELETE /numbers/{id}',
+      'POST /numbers/{id}/connect',
+      'POST /numbers/{id}/logout',
+    ],
+  },
+  {
+    role: 'admin',
+    does: 'Change the workspace’s settings and how long data is kept, and erase a contact’s data',
+    operations: [
+      'PATCH /workspace',
+      'GET /workspace/retention',
+      'PUT /workspace/retention',
+      'DELETE /contacts/{phone}',
+    ],
+  },
+  { role: 'admin', does: 'Read the audit log', operations: ['GET /audit'] },
+];
+
+/** What a role adds to the role below it, in words. */
+export function roleAdds(role: Role): string[] {
+  return CAPABILITIES.filter((capability) => capability.role === role).map((capability) => capability.does);
+}
