@@ -12,7 +12,15 @@ export type { HttpRequestConfig } from './nodes/http-request/index.js';
 export { SavedSecret } from './nodes/http-request/index.js';
 export type { MessageConfig } from './nodes/message/index.js';
 export type * from './nodes/node-definition.js';
-export { type Choice, isMultiChoice, type QuestionConfig } from './nodes/question/index.js';
+export {
+  addDays,
+  DateLimit,
+  type DateLimitValue,
+  isCalendarDate,
+  parseDateLimit,
+  resolveDateLimit,
+} from './nodes/question/date-limit.js';
+export { type Choice, isDateQuestion, isMultiChoice, type QuestionConfig } from './nodes/question/index.js';
 export * from './nodes/registry.js';
 export { RESERVED_HANDLES } from './nodes/shared.js';
 export { searchPattern } from './patterns/author-pattern.js';

@@ -36,15 +36,20 @@ export function numberSeparators(locale: string): { decimal: string; group: stri
   };
 }
 
-/** A date written the locale's way, for examples in messages ("14/07/2025", "14.07.2025"). */
-export function exampleDate(locale: string | undefined): string {
-  if (locale === undefined) return '2025-07-14';
+/** A `YYYY-MM-DD` date written the locale's way ("14/07/2025", "14.07.2025"); as is without a locale. */
+export function formatDate(date: string, locale: string | undefined): string {
+  if (locale === undefined) return date;
   return new Intl.DateTimeFormat(locale, {
     day: '2-digit',
     month: '2-digit',
     year: 'numeric',
     timeZone: 'UTC',
-  }).format(new Date(Date.UTC(2025, 6, 14)));
+  }).format(new Date(`${date}T00:00:00Z`));
+}
+
+/** A date written the locale's way, for examples in messages ("14/07/2025", "14.07.2025"). */
+export function exampleDate(locale: string | undefined): string {
+  return formatDate('2025-07-14', locale);
 }
 
 /** A number written the locale's way, for examples in messages ("1,500.5", "1.500,5"). */

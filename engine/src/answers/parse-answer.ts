@@ -1,6 +1,7 @@
 import { type Choice, isMultiChoice, type QuestionConfig } from '@parley/schemas';
 import type { ValidateFunction } from 'ajv';
 import type { InboundLocation, InboundMedia } from '../events.js';
+import { isOutsideDateLimits } from './date-limits.js';
 import { usableLocale } from './locale.js';
 import { matchChoice, matchChoices } from './match-choice.js';
 import { parseBoolean } from './parse-boolean.js';
@@ -25,11 +26,14 @@ export interface AnswerReading {
   now?: number;
 }
 
-/** A reply read against a question: a value to store (and the handle to leave by), a skip, or invalid. */
+/**
+ * A reply read against a question: a value to store (and the handle to leave by), a skip, or
+ * invalid (a date read fine but before the earliest or after the latest date says so).
+ */
 export type ParsedAnswer =
   | { kind: 'valid'; value: unknown; choice?: Choice }
   | { kind: 'skip' }
-  | { kind: 'invalid' };
+  | { kind: 'invalid'; outsideDates?: true };
 
 const INVALID: ParsedAnswer = { kind: 'invalid' };
 
@@ -120,5 +124,11 @@ export function parseAnswer(
   if (config.skippable === true && trimmed.text?.toLocaleLowerCase() === 'skip') return { kind: 'skip' };
   const found = candidate(config, trimmed, { ...reading, locale: usableLocale(reading.locale) });
   if (found === null || !validate(found.value)) return INVALID;
+  if (
+    typeof found.value === 'string' &&
+    isOutsideDateLimits(config, found.value, { now: reading.now ?? 0, timeZone: reading.timeZone })
+  ) {
+    return { kind: 'invalid', outsideDates: true };
+  }
   return { kind: 'valid', ...found };
 }

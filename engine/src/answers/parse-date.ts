@@ -1,3 +1,4 @@
+import { isCalendarDate } from '@parley/schemas';
 import * as chrono from 'chrono-node';
 import { dayFirst, languageOf } from './locale.js';
 
@@ -61,13 +62,6 @@ function referenceIn(now: number, timeZone: string | undefined): Date {
 
 function isoOf(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
-/** A real calendar date (no 31 February). */
-function isCalendarDate(text: string): boolean {
-  const [year, month, day] = text.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /**

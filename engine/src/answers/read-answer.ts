@@ -31,5 +31,5 @@ export function readAnswer(config: QuestionConfig, reply: Reply, reading: Answer
   const parsed = parseAnswer(config, reply, validate, reading);
   if (parsed.kind === 'valid') return { ok: true, value: parsed.value };
   if (parsed.kind === 'skip') return { ok: true, skipped: true };
-  return { ok: false, message: config.retry?.message ?? defaultRetryText(config, reading) };
+  return { ok: false, message: config.retry?.message ?? defaultRetryText(config, reading, parsed) };
 }

@@ -1,11 +1,15 @@
 import { isMultiChoice, type QuestionConfig } from '@parley/schemas';
 import { DEFAULT_RETRY_TEXT } from '../compile-flow.js';
+import { dateLimitsText } from './date-limits.js';
 import { exampleDate, exampleNumber, usableLocale } from './locale.js';
+import type { ParsedAnswer } from './parse-answer.js';
 
 interface ReadingSettings {
   locale?: string;
   timeZone?: string;
   defaultCountry?: string;
+  /** The time of the reply (epoch ms), for the day date limits count from. */
+  now?: number;
 }
 
 function range(minimum: number | undefined, maximum: number | undefined, locale: string | undefined): string {
@@ -64,10 +68,23 @@ function expectation(
 /**
  * The retry message when the question sets none. Flows that set a locale or a time zone get one that
  * says what is expected ("Please write a date, for example 14/07/2025."); flows from before Parley
- * read locales keep the general DEFAULT_RETRY_TEXT, unchanged.
+ * read locales keep the general DEFAULT_RETRY_TEXT, unchanged. A date question with earliest or
+ * latest dates always says which dates it takes, and a date read fine but out of them is not
+ * called misunderstood.
  */
-export function defaultRetryText(config: QuestionConfig, settings: ReadingSettings): string {
+export function defaultRetryText(
+  config: QuestionConfig,
+  settings: ReadingSettings,
+  refused: ParsedAnswer = { kind: 'invalid' },
+): string {
+  const locale = usableLocale(settings.locale);
+  const dates = dateLimitsText(config, { now: settings.now ?? 0, timeZone: settings.timeZone, locale });
+  if (dates !== null) {
+    return refused.kind === 'invalid' && refused.outsideDates === true
+      ? dates
+      : `Sorry, I didn't understand that. ${dates}`;
+  }
   if (settings.locale === undefined && settings.timeZone === undefined) return DEFAULT_RETRY_TEXT;
-  const expected = expectation(config, usableLocale(settings.locale), settings.defaultCountry);
+  const expected = expectation(config, locale, settings.defaultCountry);
   return expected === null ? DEFAULT_RETRY_TEXT : `Sorry, I didn't understand that. ${expected}`;
 }

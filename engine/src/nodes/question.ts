@@ -85,7 +85,8 @@ export const questionExecutor: NodeExecutor<'question', QuestionWait> = {
           renderIn(
             turn,
             conversation,
-            config.retry?.message ?? defaultRetryText(config, { ...turn.flow.settings, defaultCountry }),
+            config.retry?.message ??
+              defaultRetryText(config, { ...turn.flow.settings, defaultCountry, now: turn.now }, parsed),
           ),
           repeat ? { choices: config.choices, render: config.render ?? 'list' } : {},
         );

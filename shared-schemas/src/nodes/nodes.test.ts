@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anyMessage, edge, expectReadable, flow, node, pairs } from '../__fixtures__/flows.js';
+import type { Problem } from '../validation/problem.js';
 import { validateFlow } from '../validation/validate-flow.js';
 import { NODE_TYPES, type NodeType, nodeDefinition, nodeDefinitions } from './registry.js';
 
@@ -201,6 +202,81 @@ describe('structural messages', () => {
     ]);
     expect(errorsOf('question', { prompt: 'Q', variable: 'q', answer: {} })).toEqual([
       ['/nodes/0/config/answer', '“type” is required.'],
+    ]);
+  });
+});
+
+describe('earliest and latest dates of a question', () => {
+  const dateQuestion = (limits: Record<string, unknown>) => ({
+    prompt: 'Which day?',
+    variable: 'day',
+    answer: { type: 'string', format: 'date' },
+    ...limits,
+  });
+  const problemsOf = (config: unknown) => validateFlow(withNode('question', config));
+  const aboutLimits = (problems: Problem[]) => problems.filter((p) => /earliest|latest/.test(p.pointer));
+
+  it('accepts today, days from today and fixed dates', () => {
+    for (const limits of [
+      { earliest: 'today' },
+      { earliest: 'today+1', latest: 'today+30' },
+      { latest: 'today-1' },
+      { earliest: '2026-07-01', latest: '2026-08-31' },
+      { earliest: 'today', latest: '2026-01-01' },
+    ]) {
+      const result = problemsOf(dateQuestion(limits));
+      expect(result.errors, JSON.stringify(limits)).toEqual([]);
+      expect(aboutLimits(result.warnings), JSON.stringify(limits)).toEqual([]);
+    }
+  });
+
+  it('blocks publishing when the earliest date is after the latest', () => {
+    for (const limits of [
+      { earliest: 'today+7', latest: 'today' },
+      { earliest: '2026-09-01', latest: '2026-08-31' },
+    ]) {
+      const errors = problemsOf(dateQuestion(limits)).errors;
+      expect(pairs(errors)).toEqual([
+        [
+          '/nodes/0/config/earliest',
+          'The earliest date is after the latest date, so no date could be accepted. Swap them or change one.',
+        ],
+      ]);
+      expectReadable(errors[0]?.message ?? '');
+    }
+  });
+
+  it('explains a limit that is not a date it can read', () => {
+    const errors = problemsOf(dateQuestion({ earliest: 'tomorrow', latest: '2026-02-30' })).errors;
+    expect(pairs(errors)).toEqual([
+      [
+        '/nodes/0/config/earliest',
+        'Write today, today+7 (a week from today), today-1 (yesterday) or a date such as 2026-07-14.',
+      ],
+    ]);
+    const unreal = problemsOf(dateQuestion({ latest: '2026-02-30' })).errors;
+    expect(pairs(unreal)).toEqual([
+      [
+        '/nodes/0/config/latest',
+        '“2026-02-30” is not a real date. Write it as year-month-day, such as 2026-07-14.',
+      ],
+    ]);
+    for (const problem of [...errors, ...unreal]) expectReadable(problem.message);
+  });
+
+  it('warns that limits on a question that does not ask for a date are ignored', () => {
+    const result = problemsOf({
+      prompt: 'Name?',
+      variable: 'name',
+      answer: { type: 'string' },
+      earliest: 'today',
+    });
+    expect(result.errors).toEqual([]);
+    expect(pairs(aboutLimits(result.warnings))).toEqual([
+      [
+        '/nodes/0/config/earliest',
+        'The earliest and latest dates only apply to a question whose answer is a date; they are ignored here. Make the answer a date, or clear them.',
+      ],
     ]);
   });
 });

@@ -1,10 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FieldUiSchema } from '../../form/derive-form.js';
 import { compileAnswerSchema } from '../../validation/answer-validator.js';
-import { error, type Problem } from '../../validation/problem.js';
+import { error, type Problem, warning } from '../../validation/problem.js';
 import { defineNode } from '../node-definition.js';
 import { RESERVED_HANDLES, VariableName } from '../shared.js';
 import { StringEnum } from '../string-enum.js';
+import { DateLimit, isCalendarDate, parseDateLimit } from './date-limit.js';
 
 export const ANSWER_TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object'] as const;
 
@@ -59,6 +60,9 @@ export const QuestionConfig = Type.Object(
       ),
     ),
     skippable: Type.Optional(Type.Boolean()),
+    /** For a date answer: the earliest and latest date accepted, counted in the flow's time zone. */
+    earliest: Type.Optional(DateLimit),
+    latest: Type.Optional(DateLimit),
     ui: Type.Optional(
       Type.Object(
         {
@@ -89,6 +93,60 @@ function acceptsAnyText(config: QuestionConfig): boolean {
 
 export function isMultiChoice(config: QuestionConfig): boolean {
   return config.choices !== undefined && config.answer.type === 'array';
+}
+
+/** A question answered with a date written in a text (where earliest and latest apply). */
+export function isDateQuestion(config: QuestionConfig): boolean {
+  return (
+    (config.accept ?? 'text') === 'text' &&
+    config.choices === undefined &&
+    (config.answer as { format?: unknown }).format === 'date'
+  );
+}
+
+/** Earliest and latest: real dates, on a date question, in order. */
+function checkDateLimits(config: QuestionConfig, pointer: string): Problem[] {
+  const { earliest, latest } = config;
+  if (earliest === undefined && latest === undefined) return [];
+  const field = earliest === undefined ? 'latest' : 'earliest';
+  if (!isDateQuestion(config)) {
+    return [
+      warning(
+        `${pointer}/config/${field}`,
+        'The earliest and latest dates only apply to a question whose answer is a date; they are ignored here. Make the answer a date, or clear them.',
+      ),
+    ];
+  }
+  const problems: Problem[] = [];
+  for (const [name, limit] of [
+    ['earliest', earliest],
+    ['latest', latest],
+  ] as const) {
+    const parsed = limit === undefined ? undefined : parseDateLimit(limit);
+    if (parsed?.kind === 'fixed' && !isCalendarDate(parsed.date)) {
+      problems.push(
+        error(
+          `${pointer}/config/${name}`,
+          `“${parsed.date}” is not a real date. Write it as year-month-day, such as 2026-07-14.`,
+        ),
+      );
+    }
+  }
+  if (problems.length > 0 || earliest === undefined || latest === undefined) return problems;
+  const from = parseDateLimit(earliest);
+  const to = parseDateLimit(latest);
+  // A fixed date against a relative one depends on the day of the reply, so only like limits compare.
+  const inverted =
+    (from.kind === 'fixed' && to.kind === 'fixed' && from.date > to.date) ||
+    (from.kind === 'relative' && to.kind === 'relative' && from.days > to.days);
+  return inverted
+    ? [
+        error(
+          `${pointer}/config/earliest`,
+          'The earliest date is after the latest date, so no date could be accepted. Swap them or change one.',
+        ),
+      ]
+    : [];
 }
 
 function checkChoices(config: QuestionConfig, pointer: string): Problem[] {
@@ -144,7 +202,19 @@ export const questionNode = defineNode({
   category: 'ask',
   configSchema: QuestionConfig,
   settingsUi: {
-    'ui:order': ['prompt', 'variable', 'answer', 'choices', 'render', 'accept', 'retry', 'skippable', 'ui'],
+    'ui:order': [
+      'prompt',
+      'variable',
+      'answer',
+      'earliest',
+      'latest',
+      'choices',
+      'render',
+      'accept',
+      'retry',
+      'skippable',
+      'ui',
+    ],
     prompt: { 'ui:widget': 'textarea', 'ui:title': 'Question', 'ui:placeholder': 'What is your email?' },
     variable: {
       'ui:title': 'Save answer as',
@@ -152,6 +222,17 @@ export const questionNode = defineNode({
       'ui:placeholder': 'email',
     },
     answer: { 'ui:widget': 'own', 'ui:title': 'Answer type' },
+    earliest: {
+      'ui:title': 'Earliest date',
+      'ui:help':
+        'For a date answer: today, today+1 for tomorrow, or a date such as 2026-07-14. Leave empty for no limit.',
+      'ui:placeholder': 'today',
+    },
+    latest: {
+      'ui:title': 'Latest date',
+      'ui:help': 'For a date answer: today, today+30 for a month ahead, or a date such as 2026-12-31.',
+      'ui:placeholder': 'today+30',
+    },
     choices: { 'ui:widget': 'own', 'ui:title': 'Choices' },
     render: {
       'ui:widget': 'select',
@@ -240,6 +321,7 @@ export const questionNode = defineNode({
     if (config.render === 'poll' && config.choices === undefined) {
       problems.push(error(`${ctx.pointer}/config/render`, 'A poll needs choices.'));
     }
+    problems.push(...checkDateLimits(config, ctx.pointer));
     return problems;
   },
 });
