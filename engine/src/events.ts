@@ -40,7 +40,8 @@ export type OutboundKind = 'message' | 'prompt' | 'retry' | 'reminder' | 'expire
 /** A message for the contact, channel-neutral: the WhatsApp channel decides how choices look. */
 export interface OutboundMessage {
   kind: OutboundKind;
-  conversationId: string;
+  /** Null for the reply to a message that started no conversation (`replies.noMatch`). */
+  conversationId: string | null;
   text: string;
   choices?: Choice[];
   render?: 'list' | 'poll';

@@ -36,6 +36,8 @@ export interface ContactState {
   v: typeof STATE_VERSION;
   contact: Contact;
   conversation: Conversation | null;
+  /** When the contact last got the reply to a message that started nothing (it goes out once a day). */
+  noMatchRepliedAt?: number;
 }
 
 export function initialState(contact: Contact = {}): ContactState {

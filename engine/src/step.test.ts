@@ -500,6 +500,59 @@ describe('conversations: ids, start and end effects', () => {
   });
 });
 
+describe('the reply to a message that starts nothing', () => {
+  const HOUR = 60 * MINUTE;
+  const flow = (replies: Json) =>
+    flowOf({
+      triggers: [{ id: 'menu', type: 'keyword', keywords: ['menu'], target: 'q1' }],
+      nodes: [question('q1', 'name', 'Name?'), end('end', 'Thanks.')],
+      edges: chain('q1', 'end'),
+      settings: { replies },
+    });
+  const noMatch = 'Hi! Write MENU to see what I can do.';
+
+  it('is off unless the flow sets it', () => {
+    const [first] = run(flow({}), [[T0, text('w1', 'hello')]]);
+    expect(first?.outbound).toEqual([]);
+    expect(first?.state).toEqual(initialState({ name: 'Ana', phone: '+15550100001' }));
+  });
+
+  it('answers a first-time contact outside any conversation, at most once a day', () => {
+    const results = run(flow({ noMatch }), [
+      [T0, text('w1', 'hello')],
+      [T0 + 23 * HOUR, text('w2', 'hello?')],
+      [T0 + 24 * HOUR, text('w3', 'anyone?')],
+    ]);
+    expect(results.map((result) => result.outbound)).toEqual([
+      [{ kind: 'message', conversationId: null, text: noMatch }],
+      [],
+      [{ kind: 'message', conversationId: null, text: noMatch }],
+    ]);
+    expect(results.map((result) => result.state.conversation)).toEqual([null, null, null]);
+    expect(results.flatMap((result) => result.effects)).toEqual([]);
+    expect(last(results).state.noMatchRepliedAt).toBe(T0 + 24 * HOUR);
+  });
+
+  it('leaves a trigger word, and a conversation that has ended with an after-end reply, alone', () => {
+    const results = run(flow({ noMatch, afterEnd: 'That chat is over: write MENU again.' }), [
+      [T0, text('w1', 'menu')],
+      [T0 + 1, text('w2', 'Ana')],
+      [T0 + 2, text('w3', 'thanks!')],
+    ]);
+    expect(results.map(texts)).toEqual([['Name?'], ['Thanks.'], ['That chat is over: write MENU again.']]);
+  });
+
+  it('answers after an ended conversation when the flow has no after-end reply', () => {
+    const results = run(flow({ noMatch }), [
+      [T0, text('w1', 'menu')],
+      [T0 + 1, text('w2', 'Ana')],
+      [T0 + 2, text('w3', 'thanks!')],
+    ]);
+    expect(last(results).outbound).toEqual([{ kind: 'message', conversationId: null, text: noMatch }]);
+    expect(last(results).state.conversation?.status).toBe('completed');
+  });
+});
+
 describe('the step limit', () => {
   it('counts the question that waits: exactly maxStepsPerTurn nodes fit in a turn', () => {
     const nodes = [message('m1', 'One.'), message('m2', 'Two.'), question('q', 'a', 'Three?')];

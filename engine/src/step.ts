@@ -126,6 +126,29 @@ function onReplyWord(turn: Turn, event: MessageEvent): boolean {
   return true;
 }
 
+/** How often one contact gets the reply to a message that starts nothing, so a chatty contact is not flooded. */
+const NO_MATCH_REPLY_EVERY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A message that matches no trigger, from a contact without an open conversation (never had one,
+ * or one ended and there is no after-end reply): the flow's no-match reply, at most once a day
+ * per contact. It belongs to no conversation and starts none.
+ */
+function replyToNoMatch(turn: Turn): void {
+  const text = turn.flow.settings.replies?.noMatch;
+  if (text === undefined) {
+    turn.log.push('no trigger matches; no reply');
+    return;
+  }
+  const last = turn.state.noMatchRepliedAt;
+  if (last !== undefined && turn.now - last < NO_MATCH_REPLY_EVERY_MS) {
+    turn.log.push('no trigger matches; the no-match reply already went out in the last 24 hours');
+    return;
+  }
+  turn.state.noMatchRepliedAt = turn.now;
+  turn.outbound.push({ kind: 'message', conversationId: null, text });
+}
+
 function onMessage(turn: Turn, event: MessageEvent): void {
   if (event.contact !== undefined) turn.state.contact = { ...turn.state.contact, ...event.contact };
   let expiredNow = false;
@@ -154,8 +177,8 @@ function onMessage(turn: Turn, event: MessageEvent): void {
     const saidExpired = expiredNow && turn.flow.settings.expiredText !== undefined;
     if (conversation !== null && afterEnd !== undefined && !saidExpired) {
       send(turn, conversation, 'message', afterEnd);
-    } else {
-      turn.log.push('no trigger matches; no reply');
+    } else if (!saidExpired) {
+      replyToNoMatch(turn);
     }
     return;
   }

@@ -38,7 +38,8 @@ export const FlowSettings = Type.Object(
     ),
     /**
      * Built-in replies, so a contact is never left without an answer: words that stop or explain
-     * (never stored as answers) and a reply to a message after the conversation has ended.
+     * (never stored as answers), a reply to a message after the conversation has ended, and one to
+     * a message that starts nothing (it answers everyone who writes, so it is off unless set).
      */
     replies: Type.Optional(
       Type.Object(
@@ -46,6 +47,7 @@ export const FlowSettings = Type.Object(
           stop: Type.Optional(ReplyWords),
           help: Type.Optional(ReplyWords),
           afterEnd: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+          noMatch: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
         },
         { additionalProperties: false },
       ),

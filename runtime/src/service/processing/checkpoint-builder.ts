@@ -145,7 +145,7 @@ export class CheckpointBuilder {
       const { conversationId: engineId, ...body } = message;
       this.outboundSeq += 1;
       this.checkpoint.outbound.push({
-        conversationId: this.uuid(engineId),
+        conversationId: engineId === null ? null : this.uuid(engineId),
         idempotencyKey: `${idempotencyKeyPrefix(this.ctx.numberId, this.ctx.contact)}${this.ctx.expectedVersion + 1}:${this.outboundSeq}`,
         type: message.media === undefined ? 'text' : 'media',
         body,

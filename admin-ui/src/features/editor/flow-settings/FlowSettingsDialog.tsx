@@ -39,6 +39,8 @@ interface SettingsForm {
   helpWords: string;
   helpText: string;
   afterEndText: string;
+  noMatchOn: boolean;
+  noMatchText: string;
 }
 
 /** The select's value for "no locale": Radix selects cannot hold an empty value. */
@@ -65,6 +67,7 @@ const FIELD_OF: Record<string, keyof SettingsForm> = {
   '/replies/help/text': 'helpText',
   '/replies/help': 'helpText',
   '/replies/afterEnd': 'afterEndText',
+  '/replies/noMatch': 'noMatchText',
 };
 
 /** What to say when one half of a pair is filled in and the other is not. */
@@ -129,6 +132,8 @@ function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowS
         stop: replyWords(values.stopWords, values.stopText),
         help: replyWords(values.helpWords, values.helpText),
         afterEnd: text(values.afterEndText),
+        // Turned on without a text, it stays in the settings empty, so validation asks for one.
+        noMatch: values.noMatchOn ? values.noMatchText.trim() : undefined,
       };
       return Object.values(replies).every((part) => part === undefined) ? undefined : replies;
     })(),
@@ -152,6 +157,8 @@ function toForm(settings: FlowSettings | undefined): SettingsForm {
     helpWords: settings?.replies?.help?.words.join(', ') ?? '',
     helpText: settings?.replies?.help?.text ?? '',
     afterEndText: settings?.replies?.afterEnd ?? '',
+    noMatchOn: settings?.replies?.noMatch !== undefined,
+    noMatchText: settings?.replies?.noMatch ?? '',
   };
 }
 
@@ -178,6 +185,10 @@ export function FlowSettingsDialog({
       return Object.keys(errors).length === 0 ? { values, errors: {} } : { values: {}, errors };
     }
     for (const problem of problemsFromAjv(validateSettings.errors)) {
+      if (problem.pointer === '/replies/noMatch') {
+        errors.noMatchText = { type: 'schema', message: 'Write the reply, or turn it off.' };
+        continue;
+      }
       const missing = /^“(.+)” is required\.$/.exec(problem.message)?.[1];
       const pointer = missing ? `${problem.pointer}/${missing}` : problem.pointer;
       const field = FIELD_OF[pointer];
@@ -194,6 +205,7 @@ export function FlowSettingsDialog({
     if (open) form.reset(toForm(useEditorStore.getState().meta.settings));
   }, [open, form]);
   const { errors } = form.formState;
+  const noMatchOn = form.watch('noMatchOn');
 
   const field = (
     name: keyof SettingsForm,
@@ -347,6 +359,38 @@ export function FlowSettingsDialog({
                 'Sent when a message matches no start, e.g. “This conversation has ended — write hi to start again.”',
                 true,
               )}
+              <div className="flex items-start gap-2">
+                <Controller
+                  control={form.control}
+                  name="noMatchOn"
+                  render={({ field: control }) => (
+                    <Checkbox
+                      id="flow-settings-noMatchOn"
+                      checked={control.value}
+                      onCheckedChange={(checked) => control.onChange(checked === true)}
+                      disabled={readOnly}
+                      aria-describedby="flow-settings-noMatchOn-warning"
+                    />
+                  )}
+                />
+                <div className="flex flex-col gap-1">
+                  <Label htmlFor="flow-settings-noMatchOn" className="leading-snug">
+                    Answer messages that start nothing
+                  </Label>
+                  <p id="flow-settings-noMatchOn-warning" className="text-xs text-muted-foreground">
+                    This answers everyone who writes to this number, friends and family too if it is also
+                    someone’s own phone. Each person gets it at most once a day.
+                  </p>
+                </div>
+              </div>
+              {noMatchOn &&
+                field(
+                  'noMatchText',
+                  'Reply to a message that starts nothing',
+                  'For example “Hi! Write MENU to see what I can do.”',
+                  true,
+                  'Hi! Write MENU to see what I can do.',
+                )}
             </fieldset>
           </fieldset>
           <DialogFooter>
