@@ -658,6 +658,8 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
     const NOT_AUDITED: Record<string, string> = {
       'POST /auth/login': 'signing in',
       'POST /auth/logout': 'signing out',
+      'POST /auth/logout-everywhere': 'signing out',
+      'POST /auth/password': 'the person’s own account, not workspace data',
       'POST /flows/{id}/validate': 'reads only',
       'POST /simulator/sessions/{id}/messages': 'test traffic, stored as test data',
       'POST /simulator/sessions/{id}/files': 'test traffic, stored as test data',

@@ -252,14 +252,15 @@ const throwaway = {
     (await must(home.owner, 'post', '/simulator/sessions', { flowId: home.flow })).id as string,
   handoff: async () => (await seedConversation(home.id, home.number, home.flow, 'handoff')).id,
   contact: () => seedConversation(home.id, home.number, home.flow, 'completed'),
-  /** A viewer who joined the home workspace: theirs to lose. */
-  member: async () => {
+  /** A person who joined the home workspace with a role, signed in: theirs to lose. */
+  signedIn: async (role: Role = 'viewer') => {
     const email = `member-${randomUUID()}@example.com`;
-    const invited = await must(home.owner, 'post', '/users', { email, password: PASSWORD, role: 'viewer' });
+    const invited = await must(home.owner, 'post', '/users', { email, password: PASSWORD, role });
     const token = await login(email);
     await must(token, 'post', `/invitations/${invited.id}/accept`);
-    return (await must(token, 'get', '/me')).id as string;
+    return { id: (await must(token, 'get', '/me')).id as string, token };
   },
+  member: async () => (await throwaway.signedIn()).id,
   invitation: async () =>
     (
       await must(home.owner, 'post', '/users', {
@@ -307,6 +308,13 @@ const PLANS: Record<string, Planner> = {
   'POST /auth/login': async () => ({ body: { email: users.viewer.email, password: PASSWORD } }),
   'POST /auth/logout': async (_operation, { role }) =>
     role === null ? {} : { token: await login(users[role].email) },
+  // Acting on one's own account: a throwaway person's, so the matrix's own sessions stay.
+  'POST /auth/logout-everywhere': async (_operation, { role }) =>
+    role === null ? {} : { token: (await throwaway.signedIn(role)).token },
+  'POST /auth/password': async (_operation, { role }) => ({
+    body: { currentPassword: PASSWORD, newPassword: 'another long enough password' },
+    ...(role === null ? {} : { token: (await throwaway.signedIn(role)).token }),
+  }),
   'POST /users': async () => ({
     body: { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' },
   }),
@@ -456,6 +464,8 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     expect(Object.fromEntries(operations.map((operation) => [operation.key, operation.access]))).toEqual({
       'POST /auth/login': 'public',
       'POST /auth/logout': 'viewer',
+      'POST /auth/logout-everywhere': 'signed_in',
+      'POST /auth/password': 'signed_in',
       'GET /me': 'viewer',
       'GET /users': 'admin',
       'POST /users': 'admin',
@@ -596,7 +606,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
         const reply = await call(
           'X-Workspace-Id of a workspace not theirs',
           plan,
-          users.admin.token,
+          plan.token ?? users.admin.token,
           other.id,
         );
         if (operation.access === 'signed_in') expectSuccess(reply, "another workspace's header");

@@ -12,6 +12,14 @@ export const LoginBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 1000 }),
+    newPassword: Type.String({ minLength: 10, maxLength: 1000, description: 'At least 10 characters' }),
+  },
+  { additionalProperties: false },
+);
+export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
 export const LoginResult = Type.Object({ token: Type.String(), user: User });
 /** The signed-in user, with the workspace they act in and their role there. */
 export const Me = Type.Composite([User, Type.Object({ workspaceId: Uuid, role: Role })]);

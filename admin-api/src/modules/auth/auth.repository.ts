@@ -55,6 +55,29 @@ export class AuthRepository {
     return (rows[0] as { id: string }).id;
   }
 
+  async userById(db: Queryable, id: string): Promise<UserRecord | null> {
+    const { rows } = await db.query<{ id: string; email: string; password_hash: string | null }>(
+      'select id, email, password_hash from users where id = $1',
+      [id],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { id: row.id, email: row.email, passwordHash: row.password_hash };
+  }
+
+  async setPassword(db: Queryable, userId: string, passwordHash: string): Promise<void> {
+    await db.query('update users set password_hash = $2 where id = $1', [userId, passwordHash]);
+  }
+
+  /** Ends a user's sessions, but `keep`; returns the ids it ended. */
+  async revokeSessionsOf(db: Queryable, userId: string, keep: string | null): Promise<string[]> {
+    const { rows } = await db.query<{ id: string }>(
+      `update auth_sessions set revoked_at = now()
+       where user_id = $1 and revoked_at is null and ($2::uuid is null or id <> $2::uuid) returning id`,
+      [userId, keep],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async revokeSession(db: Queryable, sessionId: string): Promise<void> {
     await db.query('update auth_sessions set revoked_at = now() where id = $1 and revoked_at is null', [
       sessionId,

@@ -1,4 +1,4 @@
-import { LoginBody, LoginResult, Me } from '@parley/contract';
+import { ChangePasswordBody, LoginBody, LoginResult, Me } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
 import { type RouteDefinition, route } from '../../http/route.js';
 
@@ -37,6 +37,39 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
       responses: { 204: { description: 'Signed out' } },
       handler: async ({ caller }) => {
         await api.auth.logout(caller);
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/logout-everywhere',
+      summary: 'Sign out on every device: all of the caller’s tokens stop working at once',
+      tag: 'auth',
+      access: 'signed_in',
+      responses: { 204: { description: 'Signed out everywhere' } },
+      handler: async ({ caller }) => {
+        await api.auth.signOutEverywhere(caller);
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/password',
+      summary: 'Change your own password',
+      description:
+        'Checks the current password (wrong ones are throttled like signing in) and ends the caller’s ' +
+        'other sessions; this one stays signed in.',
+      tag: 'auth',
+      access: 'signed_in',
+      body: ChangePasswordBody,
+      responses: {
+        204: { description: 'Changed' },
+        400: { description: 'The current password is not right' },
+        409: { description: 'The password is managed by Supabase Auth' },
+        429: { description: 'Too many wrong passwords (`Retry-After` says when to try again)' },
+      },
+      handler: async ({ caller, body, ip }) => {
+        await api.auth.changePassword(caller, body.currentPassword, body.newPassword, ip);
         return { status: 204 };
       },
     }),

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { type Bus, busChannels, publish, subscribe } from '@parley/bus';
-import { Forbidden, NotFound, SignInRefused, Unauthenticated } from '@parley/contract';
+import {
+  Conflict,
+  Forbidden,
+  Invalid,
+  NotFound,
+  RateLimited,
+  SignInRefused,
+  Unauthenticated,
+} from '@parley/contract';
 import type { Db } from '@parley/db';
 import {
   createRemoteJWKSet,
@@ -94,6 +102,45 @@ export class AuthService {
     await this.repository.revokeSession(this.db, caller.sessionId);
     this.forgetSession(caller.sessionId);
     await publish(this.bus, busChannels.sessionRevoked, { sessionId: caller.sessionId });
+  }
+
+  /**
+   * Changes the caller's own password after checking the current one (throttled like signing in),
+   * and ends their other sessions: someone who knew the old password is signed out everywhere.
+   */
+  async changePassword(user: SignedInUser, current: string, next: string, client: string): Promise<void> {
+    const account = await this.repository.userById(this.db, user.userId);
+    if (account === null || account.passwordHash === null || user.sessionId === null) {
+      throw new Conflict('Your password is managed where you sign in (Supabase): change it there.');
+    }
+    const turn = await this.throttle.reserve(`user:${account.id}`, client);
+    if (!turn.granted) {
+      throw new RateLimited(
+        `Too many wrong passwords. Try again in ${turn.waitSeconds} seconds.`,
+        turn.waitSeconds,
+      );
+    }
+    if (!(await verifyPassword(account.passwordHash, current))) {
+      await this.throttle.failed(turn);
+      throw new Invalid('Your current password is not right.', {
+        errors: [{ pointer: '/currentPassword', message: 'This is not your current password.' }],
+      });
+    }
+    await this.throttle.succeeded(turn);
+    await this.repository.setPassword(this.db, account.id, await hashPassword(next));
+    await this.endSessions(await this.repository.revokeSessionsOf(this.db, account.id, user.sessionId));
+  }
+
+  /** Ends every session of the caller, this one included, on every API process. */
+  async signOutEverywhere(user: SignedInUser): Promise<void> {
+    await this.endSessions(await this.repository.revokeSessionsOf(this.db, user.userId, null));
+  }
+
+  private async endSessions(sessionIds: string[]): Promise<void> {
+    for (const sessionId of sessionIds) {
+      this.forgetSession(sessionId);
+      await publish(this.bus, busChannels.sessionRevoked, { sessionId });
+    }
   }
 
   /** A session was revoked (here or by another API process): its token stops working at once. */
