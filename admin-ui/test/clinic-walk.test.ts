@@ -89,10 +89,13 @@ describe('a clinic’s booking flow, built from a blank canvas', () => {
     await clickToAdd('Question');
     await block(page, 'n2').waitFor();
     await settings().getByRole('textbox', { name: 'Question' }).fill('What is your name?');
+    // A text question offers no date limits.
+    expect(await settings().getByRole('textbox', { name: 'Earliest date' }).count()).toBe(0);
     await clickToAdd('Question');
     await block(page, 'n3').waitFor();
     await settings().getByRole('textbox', { name: 'Question' }).fill('Which day suits you?');
     await choose(settings(), page, 'Answer type', 'Date');
+    await settings().getByRole('textbox', { name: 'Earliest date' }).waitFor();
     await clickToAdd('End');
     await block(page, 'n4').waitFor();
     await settings().getByRole('textbox', { name: 'Last message' }).fill('See you then!');

@@ -1,3 +1,4 @@
+import { isDateQuestion } from '@parley/schemas';
 import { HelpCircle } from 'lucide-react';
 import { ANSWER_KINDS, answerKindOf } from '@/core/questions/answer-kinds';
 import type { NodeUi } from '../node-ui';
@@ -14,5 +15,12 @@ export const questionUi: NodeUi<'question'> = {
     return `${kind} → {{${config.variable}}}`;
   },
   widgets: { answer: AnswerTypeWidget, choices: ChoicesWidget },
-  hiddenFields: (config) => ['accept', ...(config.choices === undefined ? ['choices', 'render'] : [])],
+  hiddenFields: (config) => [
+    'accept',
+    ...(config.choices === undefined ? ['choices', 'render'] : []),
+    // Date limits only on a date question (or where some are set, so they can be cleared).
+    ...(isDateQuestion(config) || config.earliest !== undefined || config.latest !== undefined
+      ? []
+      : ['earliest', 'latest']),
+  ],
 };
