@@ -15,6 +15,21 @@ export const CONDITION_OPS = [
   'matches',
 ] as const;
 
+/** How each comparison reads to an admin, in the editor and in its messages. */
+export const CONDITION_OP_WORDS: Record<(typeof CONDITION_OPS)[number], string> = {
+  eq: 'is',
+  neq: 'is not',
+  contains: 'contains',
+  gt: 'is greater than',
+  gte: 'is at least',
+  lt: 'is less than',
+  lte: 'is at most',
+  in: 'is one of',
+  is_set: 'has a value',
+  is_empty: 'is empty',
+  matches: 'matches pattern',
+};
+
 export const ConditionOp = StringEnum(
   CONDITION_OPS,
   `Unknown comparison. Use one of: ${CONDITION_OPS.join(', ')}.`,

@@ -157,8 +157,14 @@ describe('graph errors', () => {
       ],
     });
     expect(errors(base({ nodes: [cond] }))).toEqual([
-      ['/nodes/2/config/branches/0/id', '“else” is reserved; give the branch another id.'],
-      ['/nodes/2/config/branches/2/id', 'Two branches are called “b”; branch ids must differ.'],
+      [
+        '/nodes/2/config/branches/0/id',
+        'A branch cannot be called “else”: Parley uses that name for its own outcomes. Rename the branch in the flow file.',
+      ],
+      [
+        '/nodes/2/config/branches/2/id',
+        'Two branches are called “b”. Give each branch its own name in the flow file.',
+      ],
     ]);
   });
 

@@ -77,6 +77,14 @@ describe('validateForPublish', () => {
     );
   });
 
+  it('refuses “is one of” with an empty list, which a draft may hold while it is being built', () => {
+    const empty = booking({ var: 'other', op: 'in', value: [] });
+    expect(validateFlow(empty).errors).toEqual([]);
+    expect(pairs(validateForPublish(empty).errors)).toEqual([
+      ['/nodes/1/config/branches/0/when/value', '“is one of” needs at least one value to compare with.'],
+    ]);
+  });
+
   it('accepts rules that can match: by value, numbers as text, checks on nested or unknown paths', () => {
     for (const rule of [
       { var: 'service', op: 'eq', value: 'emergency' },

@@ -180,9 +180,12 @@ describe('node-level structural errors', () => {
       ],
     };
     expect(errors(withNodes(node('c', 'condition', config)))).toEqual([
-      ['/nodes/0/config/branches/0/when/all/0', 'The comparison “eq” needs a value to compare with.'],
-      ['/nodes/0/config/branches/1/when/all/0/value', '“in” needs a list of values.'],
-      ['/nodes/0/config/branches/2/when/all/0/value', '“matches” needs a pattern (text).'],
+      ['/nodes/0/config/branches/0/when/all/0', '“is” needs a value to compare with.'],
+      [
+        '/nodes/0/config/branches/1/when/all/0/value',
+        '“is one of” needs at least one value to compare with.',
+      ],
+      ['/nodes/0/config/branches/2/when/all/0/value', '“matches pattern” needs a pattern, written as text.'],
       ['/nodes/0/config/branches/3/when/all/0/value', "This pattern can't be used: a “[” is never closed."],
     ]);
   });

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import {
+  CONDITION_OP_WORDS,
   type ConditionItem,
   ConditionItem as ConditionItemSchema,
   type ConditionRule,
@@ -37,18 +38,20 @@ function* rulesOf(item: ConditionItem, pointer: string): Generator<{ pointer: st
   }
 }
 
+const EMPTY_LIST = '“is one of” needs at least one value to compare with.';
+
 function checkRule(rule: ConditionItem, pointer: string): Problem[] {
   if ('all' in rule || 'any' in rule) return [];
   const needsValue = rule.op !== 'is_set' && rule.op !== 'is_empty';
   if (needsValue && rule.value === undefined) {
-    return [error(pointer, `The comparison “${rule.op}” needs a value to compare with.`)];
+    return [error(pointer, `“${CONDITION_OP_WORDS[rule.op]}” needs a value to compare with.`)];
   }
   if (rule.op === 'in' && !Array.isArray(rule.value)) {
-    return [error(`${pointer}/value`, '“in” needs a list of values.')];
+    return [error(`${pointer}/value`, EMPTY_LIST)];
   }
   if (rule.op === 'matches') {
     if (typeof rule.value !== 'string')
-      return [error(`${pointer}/value`, '“matches” needs a pattern (text).')];
+      return [error(`${pointer}/value`, '“matches pattern” needs a pattern, written as text.')];
     const problem = patternProblem(rule.value, { ignoreCase: true });
     if (problem !== null) return [error(`${pointer}/value`, `This pattern can't be used: ${problem}`)];
   }
@@ -123,7 +126,12 @@ export const conditionNode = defineNode({
     config.branches.flatMap((branch, index) =>
       Array.from(rulesOf(branch.when, `${ctx.pointer}/config/branches/${index}/when`)).flatMap(
         ({ pointer, rule }) => {
-          if (!('var' in rule) || variableOfPath(rule.var) !== rule.var) return [];
+          if (!('var' in rule)) return [];
+          // An empty list runs (it never matches), so a stored flow keeps working; publishing waits.
+          if (rule.op === 'in' && Array.isArray(rule.value) && rule.value.length === 0) {
+            return [error(`${pointer}/value`, EMPTY_LIST)];
+          }
+          if (variableOfPath(rule.var) !== rule.var) return [];
           const asked = ctx.askedBy(rule.var);
           const reason = asked === undefined ? null : mismatch(rule, asked);
           return reason === null ? [] : [error(`${pointer}/value`, reason)];
@@ -136,10 +144,18 @@ export const conditionNode = defineNode({
     for (const [index, branch] of config.branches.entries()) {
       const pointer = `${ctx.pointer}/config/branches/${index}`;
       if (RESERVED_HANDLES.has(branch.id)) {
-        problems.push(error(`${pointer}/id`, `“${branch.id}” is reserved; give the branch another id.`));
+        problems.push(
+          error(
+            `${pointer}/id`,
+            `A branch cannot be called “${branch.id}”: Parley uses that name for its own outcomes. Rename the branch in the flow file.`,
+          ),
+        );
       } else if (seen.has(branch.id)) {
         problems.push(
-          error(`${pointer}/id`, `Two branches are called “${branch.id}”; branch ids must differ.`),
+          error(
+            `${pointer}/id`,
+            `Two branches are called “${branch.id}”. Give each branch its own name in the flow file.`,
+          ),
         );
       }
       seen.add(branch.id);
