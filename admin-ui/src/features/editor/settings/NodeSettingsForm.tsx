@@ -6,6 +6,7 @@ import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { nodeUi } from '../nodes/registry';
 import { SettingsContext, type SettingsFormContext } from './form-context';
 import { type FormValues, nodeFieldSpecs, nodeResolver, pruneValues, type SchemaNode } from './schema-form';
+import { fieldRoles } from './template-fields';
 import { FieldRenderer } from './widgets/FieldRenderer';
 
 /**
@@ -58,7 +59,13 @@ export function NodeSettingsForm({ node, readOnly }: { node: CanvasFlowNode; rea
   );
 
   const context = useMemo(
-    () => ({ nodeId: node.id, readOnly, patch, widgets: nodeUi(type).widgets ?? {} }),
+    () => ({
+      nodeId: node.id,
+      readOnly,
+      patch,
+      widgets: nodeUi(type).widgets ?? {},
+      roles: fieldRoles(type),
+    }),
     [node.id, readOnly, patch, type],
   );
   const hidden = new Set(nodeUi(type).hiddenFields?.(node.data.config) ?? []);

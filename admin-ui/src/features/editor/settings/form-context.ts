@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import type { NodeWidget } from '../nodes/node-ui';
 import type { FormValues } from './schema-form';
+import type { FieldRoles } from './template-fields';
 
 /** What a settings widget may do besides editing its own field. */
 export interface SettingsFormContext {
@@ -8,6 +9,8 @@ export interface SettingsFormContext {
   readOnly: boolean;
   /** The node type's own widgets, for fields whose `ui:widget` is `own`. */
   widgets: Partial<Record<string, NodeWidget>>;
+  /** Which fields hold `{{…}}` templates and which name a stored variable. */
+  roles: FieldRoles;
   /** Replaces several settings at once (answer type, choices): one undo step, one save. */
   patch: (changes: FormValues, field: string) => void;
 }

@@ -17,6 +17,7 @@ export interface SchemaNode {
   required?: string[];
   patternProperties?: Record<string, SchemaNode>;
   additionalProperties?: boolean | SchemaNode;
+  anyOf?: SchemaNode[];
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;

@@ -6,6 +6,8 @@ import { CheckboxWidget, NumberWidget, SelectWidget, TextWidget, useFieldError }
 import { FieldShell } from './FieldShell';
 import { KeyValueWidget } from './KeyValueWidget';
 import { NodePickerWidget } from './NodePickerWidget';
+import { TemplateTextWidget } from './TemplateTextWidget';
+import { VariableNameWidget } from './VariableNameWidget';
 
 /** A group of settings (retry, attachment, form preview) with its own fields inside. */
 function ObjectWidget({ spec }: { spec: FieldSpec }) {
@@ -36,9 +38,18 @@ function OwnWidget({ spec }: { spec: FieldSpec }) {
   return <Widget spec={spec} />;
 }
 
+/** A text field: a template gets the variable picker, a stored variable's name the names in use. */
+function TextField({ spec, multiline }: { spec: FieldSpec; multiline?: boolean }) {
+  const { roles } = useSettingsContext();
+  if (roles.templates.has(spec.path))
+    return <TemplateTextWidget spec={spec} multiline={multiline === true} />;
+  if (roles.names.has(spec.path)) return <VariableNameWidget spec={spec} />;
+  return <TextWidget spec={spec} multiline={multiline === true} />;
+}
+
 const widgets: Record<SettingsWidget, NodeWidget> = {
-  text: TextWidget,
-  textarea: ({ spec }) => <TextWidget spec={spec} multiline />,
+  text: TextField,
+  textarea: ({ spec }) => <TextField spec={spec} multiline />,
   number: NumberWidget,
   select: SelectWidget,
   checkbox: CheckboxWidget,

@@ -2,10 +2,13 @@ import { isSavedSecret, SAVED_SECRET } from '@parley/schemas';
 import { KeyRound, Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { Controller, useFormContext } from 'react-hook-form';
+import { TemplateField } from '@/components/template-field';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
+import type { FlowVariable } from '@/core/variables/flow-variables';
 import { useSettingsContext } from '../form-context';
 import { type FieldSpec, fieldId } from '../schema-form';
+import { useFlowVariables } from '../use-flow-variables';
 import { useFieldError } from './basic';
 import { FieldShell } from './FieldShell';
 
@@ -18,11 +21,14 @@ function KeyValueRows({
   value,
   onChange,
   readOnly,
+  variables,
 }: {
   id: string;
   value: Record<string, HeaderValue> | undefined;
   onChange: (value: Record<string, HeaderValue> | undefined) => void;
   readOnly: boolean;
+  /** The flow's variables when the values are templates. */
+  variables: readonly FlowVariable[] | null;
 }) {
   const [rows, setRows] = useState<Row[]>(() =>
     Object.entries(value ?? {}).map(([key, text]) => ({
@@ -49,7 +55,18 @@ function KeyValueRows({
               update(rows.map((r, i) => (i === index ? { ...r, key: event.target.value } : r)))
             }
           />
-          {typeof row.value === 'string' ? (
+          {typeof row.value === 'string' && variables !== null ? (
+            <TemplateField
+              compact
+              aria-label={`Value of header ${index + 1}`}
+              name={`the value of header ${index + 1}`}
+              placeholder="Bearer …"
+              value={row.value}
+              variables={variables}
+              disabled={readOnly}
+              onChange={(text) => update(rows.map((r, i) => (i === index ? { ...r, value: text } : r)))}
+            />
+          ) : typeof row.value === 'string' ? (
             <Input
               aria-label={`Value of header ${index + 1}`}
               placeholder="Bearer …"
@@ -106,9 +123,11 @@ function KeyValueRows({
 
 export function KeyValueWidget({ spec }: { spec: FieldSpec }) {
   const { control } = useFormContext();
-  const { nodeId, readOnly } = useSettingsContext();
+  const { nodeId, readOnly, roles } = useSettingsContext();
   const id = fieldId(nodeId, spec.path);
   const error = useFieldError(spec.path);
+  const variables = useFlowVariables();
+  const templates = roles.templates.has(`${spec.path}.*`);
   return (
     <FieldShell id={id} title={spec.title} help={spec.help} error={error} group>
       <Controller
@@ -120,6 +139,7 @@ export function KeyValueWidget({ spec }: { spec: FieldSpec }) {
             value={field.value as Record<string, HeaderValue> | undefined}
             onChange={field.onChange}
             readOnly={readOnly}
+            variables={templates ? variables : null}
           />
         )}
       />
