@@ -1,37 +1,28 @@
-import type { ConditionItem, ConditionOp, ConditionRule } from '@parley/schemas';
+import {
+  CONDITION_OP_WORDS,
+  type ConditionItem,
+  type ConditionOp,
+  type ConditionRule,
+} from '@parley/schemas';
 import { Plus, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import { get, useFormContext } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
-import { isFlowNode } from '@/core/canvas';
 import { nextId } from '@/core/ids';
-import { type FlowVariable, flowVariables, operatorsFor } from '@/core/variables/flow-variables';
-import { useEditorStore } from '@/infrastructure/store/editor-store';
+import { type FlowVariable, operatorsFor } from '@/core/variables/flow-variables';
 import { useSettingsContext } from '../../settings/form-context';
 import { type FieldSpec, fieldId } from '../../settings/schema-form';
+import { useFlowVariables } from '../../settings/use-flow-variables';
 import { FieldShell } from '../../settings/widgets/FieldShell';
+import { ChoiceChecklist, ValueList } from './RuleValueLists';
 
 interface Branch {
   id: string;
   label?: string;
   when: ConditionItem;
 }
-
-const OP_LABELS: Record<ConditionOp, string> = {
-  eq: 'is',
-  neq: 'is not',
-  contains: 'contains',
-  gt: 'is greater than',
-  gte: 'is at least',
-  lt: 'is less than',
-  lte: 'is at most',
-  in: 'is one of',
-  is_set: 'has a value',
-  is_empty: 'is empty',
-  matches: 'matches pattern',
-};
 
 const NO_VALUE = new Set<ConditionOp>(['is_set', 'is_empty']);
 const NUMERIC = new Set<ConditionOp>(['gt', 'gte', 'lt', 'lte']);
@@ -84,7 +75,7 @@ function RuleValueInput({
     <Input
       className="h-8 text-xs"
       aria-label={label}
-      placeholder={rule.op === 'in' ? 'a, b, c' : 'value'}
+      placeholder="value"
       value={text}
       onChange={(event) => {
         setText(event.target.value);
@@ -119,14 +110,6 @@ function ChoiceValueSelect({
       onValueChange={(picked) => onChange(choices.find((choice) => String(choice.value) === picked)?.value)}
       options={choices.map((choice) => ({ value: String(choice.value), label: choice.label }))}
     />
-  );
-}
-
-/** The variables the flow defines (from the blocks on the canvas), for the rules' pickers. */
-function useFlowVariables(): FlowVariable[] {
-  const nodes = useEditorStore((state) => state.nodes);
-  return flowVariables(
-    nodes.filter(isFlowNode).map((node) => ({ type: node.type, config: node.data.config })),
   );
 }
 
@@ -248,7 +231,7 @@ export function BranchesWidget({ spec }: { spec: FieldSpec }) {
                           disabled={readOnly}
                           aria-label={`Comparison of rule ${r + 1}, branch ${index + 1}`}
                           onValueChange={(op) => setRule(withOp(rule, op as ConditionOp))}
-                          options={offered.map((op) => ({ value: op, label: OP_LABELS[op] }))}
+                          options={offered.map((op) => ({ value: op, label: CONDITION_OP_WORDS[op] }))}
                         />
                         <Button
                           variant="ghost"
@@ -271,6 +254,21 @@ export function BranchesWidget({ spec }: { spec: FieldSpec }) {
                           {variable.kind} · {variable.from}
                         </p>
                       )}
+                      {rule.op === 'in' && variable?.question?.choices !== undefined && (
+                        <ChoiceChecklist
+                          label={`Values of rule ${r + 1}, branch ${index + 1}`}
+                          choices={variable.question.choices}
+                          value={rule.value}
+                          onChange={(value) => setRule({ ...rule, value })}
+                        />
+                      )}
+                      {rule.op === 'in' && variable?.question?.choices === undefined && (
+                        <ValueList
+                          label={`rule ${r + 1}, branch ${index + 1}`}
+                          value={rule.value}
+                          onChange={(value) => setRule({ ...rule, value })}
+                        />
+                      )}
                       {byChoice && variable !== undefined && (
                         <ChoiceValueSelect
                           label={`Value of rule ${r + 1}, branch ${index + 1}`}
@@ -279,7 +277,7 @@ export function BranchesWidget({ spec }: { spec: FieldSpec }) {
                           onChange={(value) => setRule({ ...rule, value })}
                         />
                       )}
-                      {!NO_VALUE.has(rule.op) && !byChoice && (
+                      {!NO_VALUE.has(rule.op) && !byChoice && rule.op !== 'in' && (
                         <RuleValueInput
                           key={rule.op}
                           label={`Value of rule ${r + 1}, branch ${index + 1}`}
