@@ -119,6 +119,14 @@ describe('pruneValues', () => {
     });
   });
 
+  it('drops an optional text left empty, and keeps a required one', () => {
+    expect(pruneValues({ prompt: '', mode: '' }, schema)).toEqual({ prompt: '' });
+    expect(pruneValues({ prompt: 'Hi', retry: { message: '', maxAttempts: 2 } }, schema)).toEqual({
+      prompt: 'Hi',
+      retry: { maxAttempts: 2 },
+    });
+  });
+
   it('removes an optional group left blank instead of storing {}', () => {
     expect(pruneValues({ prompt: 'Hi', retry: { message: '', maxAttempts: undefined } }, schema)).toEqual({
       prompt: 'Hi',

@@ -145,8 +145,8 @@ function isBlank(value: unknown): boolean {
 }
 
 /**
- * The form's values as a config: unset values dropped, and optional groups left empty (no retry
- * settings, no attachment) removed instead of stored as `{}`.
+ * The form's values as a config: unset values and optional texts left empty dropped, and optional
+ * groups left empty (no retry settings, no attachment) removed instead of stored as `{}`.
  */
 export function pruneValues(value: unknown, schema: SchemaNode | undefined): unknown {
   if (Array.isArray(value)) return value.map((item) => pruneValues(item, undefined));
@@ -155,8 +155,9 @@ export function pruneValues(value: unknown, schema: SchemaNode | undefined): unk
   for (const [key, raw] of Object.entries(value)) {
     if (raw === undefined || (typeof raw === 'number' && Number.isNaN(raw))) continue;
     const child = schema?.properties?.[key];
-    const pruned = pruneValues(raw, child);
     const required = schema?.required?.includes(key) ?? false;
+    if (raw === '' && child !== undefined && !required) continue;
+    const pruned = pruneValues(raw, child);
     if (!required && child?.type === 'object' && isBlank(pruned)) continue;
     out[key] = pruned;
   }

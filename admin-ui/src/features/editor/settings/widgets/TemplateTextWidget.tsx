@@ -24,8 +24,7 @@ export function TemplateTextWidget({ spec, multiline }: { spec: FieldSpec; multi
             name={spec.title}
             multiline={multiline === true}
             value={(field.value as string | undefined) ?? ''}
-            // An optional text left empty is not stored at all.
-            onChange={(text) => field.onChange(text === '' && !spec.required ? undefined : text)}
+            onChange={field.onChange}
             variables={variables}
             placeholder={spec.placeholder}
             disabled={readOnly}

@@ -40,7 +40,7 @@ export function VariableNameWidget({ spec }: { spec: FieldSpec }) {
           <NameCombobox
             id={id}
             value={(field.value as string | undefined) ?? ''}
-            onChange={(name) => field.onChange(name === '' && !spec.required ? undefined : name)}
+            onChange={field.onChange}
             names={names}
             placeholder={spec.placeholder}
             disabled={readOnly}
