@@ -138,9 +138,13 @@ describe('picking variables in the settings', () => {
     await search.fill('which');
     await list.getByRole('option', { name: /^service/ }).click();
     await expect.poll(() => url.inputValue()).toBe('https://crm.example.com/leads?service={{service}}');
+    // A new name typed in “Save response as” stays as typed, though it starts like “segment”.
+    const saveAs = settings.getByRole('combobox', { name: 'Save response as' });
+    await saveAs.fill('seg');
+    await page.keyboard.press('Enter');
     await expect
       .poll(() => savedConfig('n2'), { timeout: 10_000 })
-      .toMatchObject({ url: 'https://crm.example.com/leads?service={{service}}' });
+      .toMatchObject({ url: 'https://crm.example.com/leads?service={{service}}', saveAs: 'seg' });
 
     // Set variable: a name that cannot be used says why in plain words; an existing one is picked.
     await addBlock(page, 'Set variable', 'n3');
@@ -156,7 +160,7 @@ describe('picking variables in the settings', () => {
     expect(await names.getByRole('option').allTextContents()).toEqual([
       'serviceone of 3 choices · Which service?',
       'segmentvalue · Set variable',
-      'responsevalue · HTTP request',
+      'segvalue · HTTP request',
     ]);
     await names.getByRole('option', { name: /^segment/ }).click();
     await expect.poll(() => name.inputValue()).toBe('segment');

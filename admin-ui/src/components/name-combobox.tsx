@@ -71,13 +71,15 @@ export function NameCombobox({ value, onChange, names, disabled, ...inputProps }
         onFocus={() => {
           setTyped(false);
           setOpen(true);
+          setActive(-1);
         }}
         onBlur={() => setOpen(false)}
         onChange={(event) => {
           onChange(event.target.value);
           setTyped(true);
           setOpen(true);
-          setActive(0);
+          // Nothing is picked until an arrow key says so: Enter keeps a new name as typed.
+          setActive(-1);
         }}
         onKeyDown={onKeyDown}
       />

@@ -75,6 +75,8 @@ export function TemplateField({
       before?.start === found?.start && before?.query === found?.query ? before : found,
     );
     if (found?.start !== typing?.start) setActive(0);
+    // Once that `{{` is gone, a new one in its place opens the list again.
+    if (found === null) setDismissed(null);
   };
 
   const pick = (variable: FlowVariable) => {
