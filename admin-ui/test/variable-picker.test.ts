@@ -138,13 +138,28 @@ describe('picking variables in the settings', () => {
     await search.fill('which');
     await list.getByRole('option', { name: /^service/ }).click();
     await expect.poll(() => url.inputValue()).toBe('https://crm.example.com/leads?service={{service}}');
+    // A header value is a template too: the icon beside it opens the same list.
+    await settings.getByRole('button', { name: 'Add header' }).click();
+    await settings.getByRole('textbox', { name: 'Name of header 1' }).fill('X-Segment');
+    await settings.getByRole('button', { name: 'Insert a variable in the value of header 1' }).click();
+    await search.fill('seg');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => settings.getByRole('textbox', { name: 'Value of header 1' }).inputValue())
+      .toBe('{{segment}}');
+
     // A new name typed in “Save response as” stays as typed, though it starts like “segment”.
     const saveAs = settings.getByRole('combobox', { name: 'Save response as' });
     await saveAs.fill('seg');
     await page.keyboard.press('Enter');
     await expect
       .poll(() => savedConfig('n2'), { timeout: 10_000 })
-      .toMatchObject({ url: 'https://crm.example.com/leads?service={{service}}', saveAs: 'seg' });
+      .toMatchObject({
+        url: 'https://crm.example.com/leads?service={{service}}',
+        // Saved header values are secrets: the API shows that one is saved, never what it is.
+        headers: { 'X-Segment': { secret: true } },
+        saveAs: 'seg',
+      });
 
     // Set variable: a name that cannot be used says why in plain words; an existing one is picked.
     await addBlock(page, 'Set variable', 'n3');

@@ -48,6 +48,8 @@ function KeyValueRows({
       {rows.map((row, index) => (
         <div key={index} className="flex items-center gap-2">
           <Input
+            // The value may hold a variable and its button: it gets the wider part of the row.
+            className="w-2/5 shrink-0"
             aria-label={`Name of header ${index + 1}`}
             placeholder="Authorization"
             value={row.key}
