@@ -1,19 +1,11 @@
 import { Controller, useFormContext } from 'react-hook-form';
 import { NameCombobox } from '@/components/name-combobox';
+import { suggestedName } from '@/core/variables/variable-name';
 import { useSettingsContext } from '../form-context';
 import { type FieldSpec, fieldId } from '../schema-form';
 import { useFlowVariables } from '../use-flow-variables';
 import { useFieldError } from './basic';
 import { describedBy, FieldShell } from './FieldShell';
-
-/** A name that could be written as a variable name: a suggestion for a name that cannot. */
-export function suggestedName(text: string): string {
-  const name = text
-    .trim()
-    .replace(/[^A-Za-z0-9_]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  return /^[0-9]/.test(name) ? `_${name}` : name;
-}
 
 /** The words shown for a name the schema refuses: what to do, with a name that would work. */
 function nameMessage(name: string, error: string | undefined): string | undefined {
