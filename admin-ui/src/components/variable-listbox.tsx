@@ -6,8 +6,8 @@ import { cn } from '@/lib/cn';
 export const optionId = (listId: string, index: number) => `${listId}-option-${index}`;
 
 /**
- * Which option of a list is active (-1: none yet), moved with the arrow keys. `onKey` handles the
- * keys that move it and answers whether it did.
+ * Which option of a list is active (-1: none yet), moved with the arrow keys (Home and End stay the
+ * text's). `onKey` handles the keys that move it and answers whether it did.
  */
 export function useActiveOption(count: number) {
   const [active, setActive] = useState(0);
@@ -16,8 +16,6 @@ export function useActiveOption(count: number) {
     if (count === 0) return false;
     if (key === 'ArrowDown') setActive(current < 0 ? 0 : (current + 1) % count);
     else if (key === 'ArrowUp') setActive(current <= 0 ? count - 1 : current - 1);
-    else if (key === 'Home') setActive(0);
-    else if (key === 'End') setActive(count - 1);
     else return false;
     return true;
   };
