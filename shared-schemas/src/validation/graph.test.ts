@@ -31,44 +31,59 @@ describe('graph errors', () => {
 
   it('reports a duplicate node id at the later node', () => {
     expect(errors(base({ nodes: [node('ask', 'end', {})] }))).toEqual([
-      ['/nodes/2/id', 'Another node already has the id “ask”; ids must be unique.'],
+      [
+        '/nodes/2/id',
+        'This block is a copy that shares its identity with another block, so connections cannot tell them apart. Delete it and add it again.',
+      ],
     ]);
   });
 
   it('reports a duplicate edge id at the later edge', () => {
     const doc = base({ nodes: [node('oops', 'end', {})], edges: [edge('e1', 'ask', 'invalid', 'oops')] });
     expect(errors(doc)).toEqual([
-      ['/edges/1/id', 'Another connection already has the id “e1”; ids must be unique.'],
+      ['/edges/1/id', 'This connection is a copy of another one. Delete it and connect the blocks again.'],
     ]);
   });
 
   it('reports a duplicate trigger id at the later trigger', () => {
     expect(errors(base({ triggers: [anyMessage('ask')] }))).toEqual([
-      ['/triggers/1/id', 'Another trigger already has the id “t1”; ids must be unique.'],
+      ['/triggers/1/id', 'This start is a copy of another one. Delete it and add the start again.'],
     ]);
   });
 
   it('reports each duplicate once, however many copies there are', () => {
     const doc = base({ nodes: [node('done', 'end', {}), node('done', 'end', {})] });
     expect(errors(doc)).toEqual([
-      ['/nodes/2/id', 'Another node already has the id “done”; ids must be unique.'],
-      ['/nodes/3/id', 'Another node already has the id “done”; ids must be unique.'],
+      [
+        '/nodes/2/id',
+        'This block is a copy that shares its identity with another block, so connections cannot tell them apart. Delete it and add it again.',
+      ],
+      [
+        '/nodes/3/id',
+        'This block is a copy that shares its identity with another block, so connections cannot tell them apart. Delete it and add it again.',
+      ],
     ]);
   });
 
   it('reports an edge from and to a node that does not exist', () => {
     expect(errors(base({ edges: [edge('e2', 'ghost', 'next', 'phantom')] }))).toEqual([
-      ['/edges/1/source', 'This connection starts at node “ghost”, which does not exist.'],
-      ['/edges/1/target', 'This connection leads to node “phantom”, which does not exist.'],
+      ['/edges/1/source', 'This connection starts at a block that no longer exists. Delete the connection.'],
+      [
+        '/edges/1/target',
+        'This connection leads to a block that no longer exists. Connect it to another block.',
+      ],
     ]);
   });
 
   it('reports an edge from a handle the node does not have, naming the ones it has', () => {
     expect(errors(base({ edges: [edge('e2', 'ask', 'yes', 'done')] }))).toEqual([
-      ['/edges/1/sourceHandle', 'Node “ask” has no outcome “yes” (its outcomes are next, invalid).'],
+      [
+        '/edges/1/sourceHandle',
+        'A connection leaves Question “Your name?” from an outcome it no longer has (a removed choice or branch). Delete the connection, or connect one of its outcomes instead.',
+      ],
     ]);
     expect(errors(base({ edges: [edge('e2', 'done', 'next', 'ask')] }))).toEqual([
-      ['/edges/1/sourceHandle', 'Node “done” has no outcome “next” (it has none).'],
+      ['/edges/1/sourceHandle', 'End has no outcomes, so nothing can follow it. Delete this connection.'],
     ]);
   });
 
@@ -81,7 +96,10 @@ describe('graph errors', () => {
     );
     const doc = base({ nodes: [multi], edges: [edge('e2', 'pick', 'c1', 'done')] });
     expect(errors(doc)).toEqual([
-      ['/edges/1/sourceHandle', 'Node “pick” has no outcome “c1” (its outcomes are next, invalid).'],
+      [
+        '/edges/1/sourceHandle',
+        'A connection leaves Question “Your toppings?” from an outcome it no longer has (a removed choice or branch). Delete the connection, or connect one of its outcomes instead.',
+      ],
     ]);
   });
 
@@ -108,13 +126,19 @@ describe('graph errors', () => {
   it('reports two edges leaving the same handle, at the second', () => {
     const doc = base({ nodes: [node('other', 'end', {})], edges: [edge('e2', 'ask', 'next', 'other')] });
     expect(errors(doc)).toEqual([
-      ['/edges/1/sourceHandle', 'Outcome “next” of node “ask” is connected twice; keep one connection.'],
+      [
+        '/edges/1/sourceHandle',
+        'Outcome “Next” of Question “Your name?” is connected twice; keep one connection.',
+      ],
     ]);
   });
 
   it('reports a trigger whose target does not exist', () => {
     expect(errors(base({ triggers: [anyMessage('nowhere', 't2')] }))).toEqual([
-      ['/triggers/1/target', 'This trigger starts at node “nowhere”, which does not exist.'],
+      [
+        '/triggers/1/target',
+        'This start leads to a block that no longer exists. Connect it to the block where conversations begin.',
+      ],
     ]);
   });
 
@@ -122,7 +146,7 @@ describe('graph errors', () => {
     const jumpTo = (target: string) =>
       base({ nodes: [node('again', 'jump', { target })], edges: [edge('e2', 'ask', 'invalid', 'again')] });
     expect(errors(jumpTo('missing'))).toEqual([
-      ['/nodes/2/config/target', 'Goes to node “missing”, which does not exist.'],
+      ['/nodes/2/config/target', 'The block it goes to no longer exists. Pick the block to go to.'],
     ]);
     expect(validateFlow(jumpTo('ask'))).toMatchObject({ errors: [], warnings: [] });
   });
@@ -132,7 +156,10 @@ describe('graph errors', () => {
     (id) => {
       const q = question('plan', 'plan', { type: 'string' }, { choices: [{ id, label: 'A', value: 'a' }] });
       expect(errors(base({ nodes: [q] }))).toEqual([
-        ['/nodes/2/config/choices/0/id', `“${id}” is reserved; give the choice another id.`],
+        [
+          '/nodes/2/config/choices/0/id',
+          'Choice “A” is stored under a name the flow keeps for its own outcomes. Remove it and add the choice again.',
+        ],
       ]);
     },
   );
@@ -143,7 +170,10 @@ describe('graph errors', () => {
       { id: 'c1', label: 'B', value: 'b' },
     ];
     expect(errors(base({ nodes: [question('plan', 'plan', { type: 'string' }, { choices })] }))).toEqual([
-      ['/nodes/2/config/choices/1/id', 'Two choices are called “c1”; choice ids must differ.'],
+      [
+        '/nodes/2/config/choices/1/id',
+        'Choice “B” is a copy that shares its identity with another choice. Remove it and add the choice again.',
+      ],
     ]);
   });
 
@@ -159,11 +189,11 @@ describe('graph errors', () => {
     expect(errors(base({ nodes: [cond] }))).toEqual([
       [
         '/nodes/2/config/branches/0/id',
-        'A branch cannot be called “else”: Parley uses that name for its own outcomes. Rename the branch in the flow file.',
+        'Branch 1 is stored under a name the flow keeps for its own outcomes. Remove it and add the branch again.',
       ],
       [
         '/nodes/2/config/branches/2/id',
-        'Two branches are called “b”. Give each branch its own name in the flow file.',
+        'Branch 3 is a copy that shares its identity with another branch. Remove it and add the branch again.',
       ],
     ]);
   });
@@ -175,7 +205,7 @@ describe('graph errors', () => {
     expect(errors(doc)).toEqual([
       [
         '/nodes/3/config/answer/type',
-        '“age” is also asked by node “age1” as integer; one variable needs one answer type.',
+        'Question “Your age?” also saves its answer as “age”, but as a whole number; one variable takes one kind of answer. Give this question its own variable.',
       ],
     ]);
   });
@@ -288,7 +318,7 @@ describe('broken parts do not cause bogus graph problems', () => {
 describe('graph warnings', () => {
   it('warns about a node nothing leads to', () => {
     expect(warnings(base({ nodes: [node('lonely', 'end', {})] }))).toEqual([
-      ['/nodes/2', 'End “lonely” can never be reached: no start or connection leads to it.'],
+      ['/nodes/2', 'End can never be reached: no start or connection leads to it.'],
     ]);
   });
 

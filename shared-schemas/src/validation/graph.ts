@@ -21,18 +21,30 @@ function usable<T>(items: T[], kind: string, isBroken: IsBroken): Indexed<T>[] {
   return items.flatMap((item, index) => (isBroken(`/${kind}/${index}`) ? [] : [{ index, item }]));
 }
 
-function duplicateIds(items: Indexed<{ id: string }>[], kind: string, noun: string): Problem[] {
+/** What to tell the admin when two parts of a kind share an id (only an imported file can do that). */
+const DUPLICATE_ID: Record<string, string> = {
+  nodes:
+    'This block is a copy that shares its identity with another block, so connections cannot tell them apart. Delete it and add it again.',
+  edges: 'This connection is a copy of another one. Delete it and connect the blocks again.',
+  triggers: 'This start is a copy of another one. Delete it and add the start again.',
+};
+
+function duplicateIds(items: Indexed<{ id: string }>[], kind: string): Problem[] {
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const { index, item } of items) {
-    if (seen.has(item.id)) {
-      problems.push(
-        error(`/${kind}/${index}/id`, `Another ${noun} already has the id “${item.id}”; ids must be unique.`),
-      );
-    }
+    if (seen.has(item.id)) problems.push(error(`/${kind}/${index}/id`, DUPLICATE_ID[kind] as string));
     seen.add(item.id);
   }
   return problems;
+}
+
+/** An outcome as the block shows it: a choice or branch by its label. */
+function outcomeName(node: FlowNode, handle: string): string {
+  const found = nodeDefinition(node.type)
+    .handles(node.config)
+    .find((candidate) => candidate.id === handle);
+  return found?.label ?? handle;
 }
 
 function checkEdges(view: CleanView): Problem[] {
@@ -43,17 +55,19 @@ function checkEdges(view: CleanView): Problem[] {
     const source = view.byId.get(edge.source);
     if (!view.allIds.has(edge.source)) {
       problems.push(
-        error(`${at}/source`, `This connection starts at node “${edge.source}”, which does not exist.`),
+        error(
+          `${at}/source`,
+          'This connection starts at a block that no longer exists. Delete the connection.',
+        ),
       );
     } else if (source !== undefined) {
-      const handles = handlesOf(source);
-      if (!handles.includes(edge.sourceHandle)) {
-        const list =
-          handles.length === 0 ? 'it has none' : `its outcomes are ${[...new Set(handles)].join(', ')}`;
+      if (!handlesOf(source).includes(edge.sourceHandle)) {
         problems.push(
           error(
             `${at}/sourceHandle`,
-            `Node “${edge.source}” has no outcome “${edge.sourceHandle}” (${list}).`,
+            handlesOf(source).length === 0
+              ? `${nodeName(source)} has no outcomes, so nothing can follow it. Delete this connection.`
+              : `A connection leaves ${nodeName(source)} from an outcome it no longer has (a removed choice or branch). Delete the connection, or connect one of its outcomes instead.`,
           ),
         );
       }
@@ -62,7 +76,7 @@ function checkEdges(view: CleanView): Problem[] {
         problems.push(
           error(
             `${at}/sourceHandle`,
-            `Outcome “${edge.sourceHandle}” of node “${edge.source}” is connected twice; keep one connection.`,
+            `Outcome “${outcomeName(source, edge.sourceHandle)}” of ${nodeName(source)} is connected twice; keep one connection.`,
           ),
         );
       }
@@ -70,7 +84,10 @@ function checkEdges(view: CleanView): Problem[] {
     }
     if (!view.allIds.has(edge.target)) {
       problems.push(
-        error(`${at}/target`, `This connection leads to node “${edge.target}”, which does not exist.`),
+        error(
+          `${at}/target`,
+          'This connection leads to a block that no longer exists. Connect it to another block.',
+        ),
       );
     }
   }
@@ -84,7 +101,7 @@ function checkTriggers(view: CleanView): Problem[] {
       problems.push(
         error(
           `/triggers/${index}/target`,
-          `This trigger starts at node “${trigger.target}”, which does not exist.`,
+          'This start leads to a block that no longer exists. Connect it to the block where conversations begin.',
         ),
       );
     }
@@ -100,21 +117,31 @@ function checkTriggers(view: CleanView): Problem[] {
   return problems;
 }
 
+/** Answer types in the admin's words. */
+const ANSWER_KIND: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'yes or no',
+  array: 'a list of choices',
+  object: 'a file or a location',
+};
+
 function checkVariableTypes(nodes: Indexed<FlowNode>[]): Problem[] {
   const problems: Problem[] = [];
-  const typeOf = new Map<string, { type: string; nodeId: string }>();
+  const typeOf = new Map<string, { type: string; node: FlowNode }>();
   for (const { index, item: node } of nodes) {
     const asked = nodeDefinition(node.type).asks?.(node.config);
     if (asked === undefined) continue;
     const { variable, answer } = asked;
     const first = typeOf.get(variable);
     if (first === undefined) {
-      typeOf.set(variable, { type: answer.type, nodeId: node.id });
+      typeOf.set(variable, { type: answer.type, node });
     } else if (first.type !== answer.type) {
       problems.push(
         error(
           `/nodes/${index}/config/answer/type`,
-          `“${variable}” is also asked by node “${first.nodeId}” as ${first.type}; one variable needs one answer type.`,
+          `${nodeName(first.node)} also saves its answer as “${variable}”, but as ${ANSWER_KIND[first.type] ?? first.type}; one variable takes one kind of answer. Give this question its own variable.`,
         ),
       );
     }
@@ -358,9 +385,9 @@ export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] 
   const graphComplete =
     nodesComplete && view.edges.length === doc.edges.length && view.triggers.length === doc.triggers.length;
   return [
-    ...duplicateIds(view.nodes, 'nodes', 'node'),
-    ...duplicateIds(view.edges, 'edges', 'connection'),
-    ...duplicateIds(view.triggers, 'triggers', 'trigger'),
+    ...duplicateIds(view.nodes, 'nodes'),
+    ...duplicateIds(view.edges, 'edges'),
+    ...duplicateIds(view.triggers, 'triggers'),
     ...view.nodes.flatMap(
       ({ index, item }) =>
         nodeDefinition(item.type).check?.(item.config, {

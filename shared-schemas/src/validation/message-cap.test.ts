@@ -57,7 +57,10 @@ describe('messages per turn', () => {
   it('warns at the question after which a path sends too many', () => {
     const doc = chain(1, MAX_MESSAGES_PER_TURN + 1);
     expect(capWarnings(doc)).toEqual([
-      expect.objectContaining({ pointer: '/nodes/1', message: expect.stringMatching(/^After node “q”/) }),
+      expect.objectContaining({
+        pointer: '/nodes/1',
+        message: expect.stringMatching(/^After Question “City\?”/),
+      }),
     ]);
   });
 

@@ -1,4 +1,5 @@
 import type { FlowDocument, FlowNode } from '../flow/document.js';
+import { nodeName } from '../flow/node-name.js';
 import { nodeDefinition } from '../nodes/registry.js';
 import { type Problem, warning } from './problem.js';
 
@@ -93,7 +94,7 @@ export function messageCapWarnings(doc: FlowDocument): Problem[] {
     problems.push(
       warning(
         `/nodes/${source}`,
-        `After node “${node.id}” a path sends more than ${MAX_MESSAGES_PER_TURN} messages at once. ${advice}`,
+        `After ${nodeName(node)} a path sends more than ${MAX_MESSAGES_PER_TURN} messages at once. ${advice}`,
       ),
     );
   });

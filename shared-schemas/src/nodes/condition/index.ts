@@ -147,14 +147,14 @@ export const conditionNode = defineNode({
         problems.push(
           error(
             `${pointer}/id`,
-            `A branch cannot be called “${branch.id}”: Parley uses that name for its own outcomes. Rename the branch in the flow file.`,
+            `Branch ${index + 1} is stored under a name the flow keeps for its own outcomes. Remove it and add the branch again.`,
           ),
         );
       } else if (seen.has(branch.id)) {
         problems.push(
           error(
             `${pointer}/id`,
-            `Two branches are called “${branch.id}”. Give each branch its own name in the flow file.`,
+            `Branch ${index + 1} is a copy that shares its identity with another branch. Remove it and add the branch again.`,
           ),
         );
       }

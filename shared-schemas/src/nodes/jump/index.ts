@@ -27,5 +27,10 @@ export const jumpNode = defineNode({
   check: (config, ctx) =>
     ctx.nodeIds.has(config.target)
       ? []
-      : [error(`${ctx.pointer}/config/target`, `Goes to node “${config.target}”, which does not exist.`)],
+      : [
+          error(
+            `${ctx.pointer}/config/target`,
+            'The block it goes to no longer exists. Pick the block to go to.',
+          ),
+        ],
 });

@@ -156,9 +156,19 @@ function checkChoices(config: QuestionConfig, pointer: string): Problem[] {
   for (const [index, choice] of (config.choices ?? []).entries()) {
     const at = `${pointer}/config/choices/${index}`;
     if (RESERVED_HANDLES.has(choice.id)) {
-      problems.push(error(`${at}/id`, `“${choice.id}” is reserved; give the choice another id.`));
+      problems.push(
+        error(
+          `${at}/id`,
+          `Choice “${choice.label}” is stored under a name the flow keeps for its own outcomes. Remove it and add the choice again.`,
+        ),
+      );
     } else if (ids.has(choice.id)) {
-      problems.push(error(`${at}/id`, `Two choices are called “${choice.id}”; choice ids must differ.`));
+      problems.push(
+        error(
+          `${at}/id`,
+          `Choice “${choice.label}” is a copy that shares its identity with another choice. Remove it and add the choice again.`,
+        ),
+      );
     }
     ids.add(choice.id);
     const stored = isMultiChoice(config) ? [choice.value] : choice.value;
