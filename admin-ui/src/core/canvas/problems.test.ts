@@ -1,4 +1,4 @@
-import { type Problem, validateFlow } from '@parley/schemas';
+import { nodeName, type Problem, validateFlow } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
 import { FLOW_TEMPLATES } from '../templates';
 import { locateProblems, problemsByNode } from './problems';
@@ -13,20 +13,42 @@ describe('problems on the canvas', () => {
     const located = locateProblems(document, errors);
     const prompt = located.find((problem) => problem.pointer === '/nodes/2/config/prompt');
     expect(prompt).toMatchObject({ nodeId: 'n3', where: 'Question' });
+    expect(prompt?.block).toBe(nodeName(document.nodes[2]!));
     const choice = locateProblems(document, [
       { pointer: '/nodes/2/config/choices/1/value', message: 'x', severity: 'error' },
       { pointer: '/nodes/2/config/retry/maxAttempts', message: 'x', severity: 'error' },
     ]);
     expect(choice.map((problem) => problem.where)).toEqual([
-      'Choices › 2 › value',
-      'When the answer is not valid › maxAttempts',
+      'Choices › 2 › Saved as',
+      'When the answer is not valid › Attempts',
     ]);
     const trigger = located.find((problem) => problem.pointer === '/triggers/0/target');
     expect(trigger).toMatchObject({
       nodeId: 'trigger:t1',
       message: 'Connect this start to the block where conversations begin.',
     });
-    expect(located.find((problem) => problem.pointer.startsWith('/edges/7'))?.nodeId).toBe('n4');
+    const edge = located.find((problem) => problem.pointer.startsWith('/edges/7'));
+    expect(edge).toMatchObject({ nodeId: 'n4', block: nodeName(document.nodes[3]!) });
+    expect(trigger?.block).toBe('Start (Message is “hi”, “hello”, “start”)');
+  });
+
+  it('names a block by its label, and a missing setting by its title', () => {
+    const document = structuredClone(FLOW_TEMPLATES[0]!.document);
+    const asked = document.nodes[1]!;
+    document.nodes[1] = { ...asked, label: 'Ask the name' };
+    const { prompt: _gone, ...config } = asked.config as { prompt: string };
+    document.nodes[2] = { ...document.nodes[2]!, config } as never;
+    const located = locateProblems(document, validateFlow(document).errors);
+    expect(located).toContainEqual(
+      expect.objectContaining({
+        nodeId: 'n3',
+        block: 'Question',
+        where: 'Question',
+        message: 'Must be filled in.',
+      }),
+    );
+    const labelled = locateProblems(document, [{ pointer: '/nodes/1', message: 'x', severity: 'warning' }]);
+    expect(labelled[0]?.block).toBe('Question “Ask the name”');
   });
 
   it('lists errors before warnings per node, and leaves flow-wide problems unattached', () => {

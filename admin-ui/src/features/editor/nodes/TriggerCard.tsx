@@ -1,17 +1,9 @@
 import { Handle, type NodeProps, Position } from '@xyflow/react';
 import { PlayCircle, XCircle } from 'lucide-react';
 import { memo } from 'react';
-import { TRIGGER_HANDLE, type TriggerNode } from '@/core/canvas';
+import { describeTrigger, TRIGGER_HANDLE, type TriggerNode } from '@/core/canvas';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
-
-export function describeTrigger(trigger: TriggerNode['data']['trigger']): string {
-  if (trigger.type === 'any_message') return 'Any message';
-  const words = trigger.keywords.map((keyword) => `“${keyword}”`).join(', ');
-  const match = trigger.match ?? 'exact';
-  if (match === 'regex') return `Matches ${words}`;
-  return match === 'contains' ? `Message contains ${words}` : `Message is ${words}`;
-}
 
 /** A Start card: when a conversation begins (a keyword or any message), and where it goes. */
 function TriggerCardView({ id, data, selected }: NodeProps<TriggerNode>) {

@@ -25,11 +25,7 @@ export function ProblemList({
               aria-label={problem.severity === 'error' ? 'Error' : 'Warning'}
             />
             <span className="min-w-0">
-              {problem.nodeId && (
-                <span className="font-medium text-slate-800">
-                  {problem.nodeId.replace('trigger:', 'Start ')}:{' '}
-                </span>
-              )}
+              {problem.block && <span className="font-medium text-slate-800">{problem.block}: </span>}
               {problem.where && <span className="text-muted-foreground">{problem.where} — </span>}
               {problem.message}
             </span>

@@ -7,6 +7,7 @@ const problem = (nodeId: string | null, severity: 'error' | 'warning', message: 
   message,
   severity,
   nodeId,
+  block: null,
   where: '',
 });
 

@@ -8,7 +8,9 @@ describe('save slice', () => {
     store.getState().deleteNode('n1');
     store
       .getState()
-      .setProblems([{ pointer: '/nodes/0', message: 'x', severity: 'error', nodeId: 'n2', where: '' }]);
+      .setProblems([
+        { pointer: '/nodes/0', message: 'x', severity: 'error', nodeId: 'n2', block: null, where: '' },
+      ]);
     store.getState().setSave({ saveStatus: 'error', saveError: 'offline' });
     store
       .getState()
