@@ -14,6 +14,19 @@ describe('matchChoice', () => {
     expect(matchChoice(drinks, '  sparkling WATER ')?.id).toBe('c3');
   });
 
+  it('matches a choice stored as its label by label, value or number alike', () => {
+    const services: Choice[] = [
+      { id: 'c1', label: 'Cleaning & check-up', value: 'Cleaning & check-up' },
+      { id: 'c2', label: 'Whitening', value: 'Whitening' },
+    ];
+    expect(matchChoice(services, 'cleaning & CHECK-UP')?.id).toBe('c1');
+    expect(matchChoice(services, '2')?.id).toBe('c2');
+    expect(matchChoices(services, 'Whitening, 1')?.map((choice) => choice.value)).toEqual([
+      'Whitening',
+      'Cleaning & check-up',
+    ]);
+  });
+
   it('matches a value, case-insensitively', () => {
     expect(matchChoice(drinks, 'Hot_Tea')?.id).toBe('c1');
     expect(matchChoice(drinks, 'water')?.id).toBe('c3');

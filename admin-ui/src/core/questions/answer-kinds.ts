@@ -50,8 +50,8 @@ export function choiceAnswer(kind: 'single_choice' | 'multi_choice', choices: Ch
 }
 
 const DEFAULT_CHOICES: Choice[] = [
-  { id: 'c1', label: 'Option 1', value: 'option_1' },
-  { id: 'c2', label: 'Option 2', value: 'option_2' },
+  { id: 'c1', label: 'Option 1', value: 'Option 1' },
+  { id: 'c2', label: 'Option 2', value: 'Option 2' },
 ];
 
 const WIDGETS: Record<AnswerKind, NonNullable<QuestionConfig['ui']>['widget']> = {
@@ -112,14 +112,27 @@ export function withChoices(config: QuestionConfig, choices: Choice[]): Question
   return { ...config, choices, answer: choiceAnswer(kind, choices) };
 }
 
-/** A new choice for a list, with a fresh id and a value made from its label. */
+/**
+ * A new choice for a list, with a fresh id, stored as its label (so answers, templates and exports
+ * read as the contact saw them), numbered when another choice already stores that.
+ */
 export function newChoice(existing: Choice[], label: string): Choice {
   const id = nextId(
     'c',
     existing.map((choice) => choice.id),
   );
-  let value = slugify(label);
   const values = new Set(existing.map((choice) => String(choice.value)));
-  for (let n = 2; values.has(value); n++) value = `${slugify(label)}_${n}`;
+  let value = label;
+  for (let n = 2; values.has(value); n++) value = `${label} (${n})`;
   return { id, label, value };
+}
+
+/**
+ * A choice after its label changed: a value that followed the label (stored as the label, or as
+ * its slug in older flows) follows it still; a value the admin wrote stays.
+ */
+export function relabelChoice(choice: Choice, label: string): Choice {
+  if (String(choice.value) === choice.label) return { ...choice, label, value: label };
+  if (String(choice.value) === slugify(choice.label)) return { ...choice, label, value: slugify(label) };
+  return { ...choice, label };
 }

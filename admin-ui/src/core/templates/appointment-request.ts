@@ -26,11 +26,11 @@ export const appointmentRequest: FlowDocument = {
       config: {
         prompt: 'Which service do you need?',
         variable: 'service',
-        answer: answer({ type: 'string', enum: ['consultation', 'follow_up', 'check_up'] }),
+        answer: answer({ type: 'string', enum: ['Consultation', 'Follow-up', 'Check-up'] }),
         choices: [
-          { id: 'c1', label: 'Consultation', value: 'consultation' },
-          { id: 'c2', label: 'Follow-up', value: 'follow_up' },
-          { id: 'c3', label: 'Check-up', value: 'check_up' },
+          { id: 'c1', label: 'Consultation', value: 'Consultation' },
+          { id: 'c2', label: 'Follow-up', value: 'Follow-up' },
+          { id: 'c3', label: 'Check-up', value: 'Check-up' },
         ],
         render: 'list',
         ui: { widget: 'radio', label: 'Service' },
@@ -55,10 +55,10 @@ export const appointmentRequest: FlowDocument = {
       config: {
         prompt: 'Morning or afternoon?',
         variable: 'slot',
-        answer: answer({ type: 'string', enum: ['morning', 'afternoon'] }),
+        answer: answer({ type: 'string', enum: ['Morning', 'Afternoon'] }),
         choices: [
-          { id: 'c1', label: 'Morning', value: 'morning' },
-          { id: 'c2', label: 'Afternoon', value: 'afternoon' },
+          { id: 'c1', label: 'Morning', value: 'Morning' },
+          { id: 'c2', label: 'Afternoon', value: 'Afternoon' },
         ],
         render: 'poll',
         ui: { widget: 'radio', label: 'Time of day' },

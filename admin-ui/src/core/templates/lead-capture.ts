@@ -49,11 +49,11 @@ export const leadCapture: FlowDocument = {
       config: {
         prompt: 'What are you interested in?',
         variable: 'interest',
-        answer: answer({ type: 'string', enum: ['pricing', 'demo', 'other'] }),
+        answer: answer({ type: 'string', enum: ['Pricing', 'A demo', 'Something else'] }),
         choices: [
-          { id: 'c1', label: 'Pricing', value: 'pricing' },
-          { id: 'c2', label: 'A demo', value: 'demo' },
-          { id: 'c3', label: 'Something else', value: 'other' },
+          { id: 'c1', label: 'Pricing', value: 'Pricing' },
+          { id: 'c2', label: 'A demo', value: 'A demo' },
+          { id: 'c3', label: 'Something else', value: 'Something else' },
         ],
         render: 'list',
         ui: { widget: 'radio', label: 'Interested in' },

@@ -1,4 +1,4 @@
-import { deriveForm, validateFlow } from '@parley/schemas';
+import { type Choice, deriveForm, validateFlow } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
 import { blankDocument, FLOW_TEMPLATES, fromTemplate } from '.';
 
@@ -29,5 +29,13 @@ describe('built-in templates', () => {
     const blank = blankDocument('Empty');
     expect(validateFlow(blank).errors).toEqual([]);
     expect(blank.nodes).toEqual([]);
+  });
+
+  it('store each choice as its label, so answers and exports read as the contact saw them', () => {
+    const choices = FLOW_TEMPLATES.flatMap((template) =>
+      template.document.nodes.flatMap((node) => (node.config as { choices?: Choice[] }).choices ?? []),
+    );
+    expect(choices.length).toBeGreaterThan(0);
+    for (const choice of choices) expect(choice.value).toBe(choice.label);
   });
 });

@@ -3,8 +3,7 @@ import { Plus, Trash2 } from 'lucide-react';
 import { get, useFormContext } from 'react-hook-form';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
-import { slugify } from '@/core/ids';
-import { newChoice, withChoices } from '@/core/questions/answer-kinds';
+import { newChoice, relabelChoice, withChoices } from '@/core/questions/answer-kinds';
 import { useSettingsContext } from '../../settings/form-context';
 import { type FieldSpec, fieldId } from '../../settings/schema-form';
 import { FieldShell } from '../../settings/widgets/FieldShell';
@@ -51,11 +50,7 @@ export function ChoicesWidget({ spec }: { spec: FieldSpec }) {
                   aria-invalid={labelError ? true : undefined}
                   value={choice.label}
                   placeholder="Label"
-                  onChange={(event) => {
-                    const label = event.target.value;
-                    const auto = String(choice.value) === slugify(choice.label);
-                    edit(index, auto ? { label, value: slugify(label) } : { label });
-                  }}
+                  onChange={(event) => edit(index, relabelChoice(choice, event.target.value))}
                 />
                 <Button
                   variant="ghost"
