@@ -1,3 +1,4 @@
+import type { QuestionConfig } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
 import { canvasToDocument, isFlowNode, isTriggerNode } from '@/core/canvas';
 import { createEditorStore, editorCanvas } from '../editor-store';
@@ -134,5 +135,46 @@ describe('adding a block after the selected one', () => {
     const id = store.getState().addNodeAfterSelection('end', { x: 5, y: 6 });
     expect(store.getState().nodes.find((node) => node.id === id)?.position).toEqual({ x: 5, y: 6 });
     expect(store.getState().edges.some((edge) => edge.target === id)).toBe(false);
+  });
+
+  describe('a new question’s variable', () => {
+    const configOf = (store: ReturnType<typeof storeWithTemplate>, id: string) =>
+      (store.getState().nodes.find((node) => node.id === id)?.data as { config: QuestionConfig }).config;
+    const type = (
+      store: ReturnType<typeof storeWithTemplate>,
+      id: string,
+      changes: Partial<QuestionConfig>,
+      field: string,
+    ) => store.getState().updateConfig(id, { ...configOf(store, id), ...changes }, field);
+
+    it('follows its prompt, apart from the names other blocks save under; one undo takes both back', () => {
+      const store = storeWithTemplate();
+      const id = store.getState().addNode('question', { x: 0, y: 0 }) as string;
+      const before = configOf(store, id);
+      type(store, id, { prompt: 'What is your name, please?' }, 'prompt');
+      // The template already saves a “name”.
+      expect(configOf(store, id)).toMatchObject({ prompt: 'What is your name, please?', variable: 'name_2' });
+      type(store, id, { prompt: 'Which city do you live in?' }, 'prompt');
+      expect(configOf(store, id).variable).toBe('city_live');
+      store.getState().undo();
+      expect(configOf(store, id)).toEqual(before);
+    });
+
+    it('stays as the admin wrote it once they edit it', () => {
+      const store = storeWithTemplate();
+      const id = store.getState().addNode('question', { x: 0, y: 0 }) as string;
+      type(store, id, { variable: 'home_town' }, 'variable');
+      type(store, id, { prompt: 'Which city do you live in?' }, 'prompt');
+      expect(configOf(store, id).variable).toBe('home_town');
+    });
+
+    it('of a question the flow already had stays, whatever its prompt becomes', () => {
+      const store = storeWithTemplate();
+      const asked = store.getState().nodes.find((node) => node.type === 'question');
+      if (asked === undefined) throw new Error('The template asks nothing');
+      const variable = configOf(store, asked.id).variable;
+      type(store, asked.id, { prompt: 'Which city do you live in?' }, 'prompt');
+      expect(configOf(store, asked.id).variable).toBe(variable);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { NodeType } from '@parley/schemas';
+import { type NodeType, nodeDefinition, type QuestionConfig } from '@parley/schemas';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -23,6 +23,7 @@ import {
   type TriggerNode,
   type TriggerSettings,
 } from '@/core/canvas';
+import { variableFromPrompt } from '@/core/questions/variable-from-prompt';
 import type { GetEditor, SetEditor } from './editor-state';
 import type { Edits } from './history-slice';
 
@@ -30,6 +31,11 @@ import type { Edits } from './history-slice';
 export interface DocumentSlice extends Canvas {
   /** Bumped whenever the document (not just the view) changes. */
   revision: number;
+  /**
+   * Questions added since the flow was loaded whose variable still follows their prompt: it does
+   * until the admin writes the variable's name themselves.
+   */
+  promptNamed: ReadonlySet<string>;
   onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<CanvasEdge>[]) => void;
   onConnect: (connection: Connection) => void;
@@ -54,12 +60,27 @@ export interface DocumentSlice extends Canvas {
   applyPositions: (positions: Map<string, { x: number; y: number }>) => void;
 }
 
+/** A question's settings with its variable named after its prompt, apart from what other blocks save. */
+function withVariableFromPrompt(nodes: CanvasNode[], nodeId: string, config: QuestionConfig): QuestionConfig {
+  const taken = new Set(
+    nodes
+      .filter((node) => isFlowNode(node) && node.id !== nodeId)
+      .flatMap(
+        (node) =>
+          nodeDefinition(node.type as NodeType).references((node as CanvasFlowNode).data.config as never)
+            .defines,
+      ),
+  );
+  return { ...config, variable: variableFromPrompt(config.prompt, taken) };
+}
+
 export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits): DocumentSlice {
   return {
     meta: { name: '' },
     nodes: [],
     edges: [],
     revision: 0,
+    promptNamed: new Set(),
 
     onNodesChange: (changes) => {
       const { readOnly, nodes } = get();
@@ -110,6 +131,7 @@ export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits
       if (connectFrom !== undefined)
         nextEdges = connect(nextNodes, nextEdges, { ...connectFrom, target: block.id });
       edits.commit({ nodes: nextNodes, edges: nextEdges });
+      if (type === 'question') set({ promptNamed: new Set([...get().promptNamed, block.id]) });
       return block.id;
     },
 
@@ -127,8 +149,17 @@ export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits
       if (current === undefined || !isFlowNode(current)) return;
       if (JSON.stringify(current.data.config) === JSON.stringify(config)) return;
       edits.record(`config:${nodeId}:${field ?? '*'}`);
+      const follows = get().promptNamed.has(nodeId);
+      if (follows && field === 'variable') {
+        set({ promptNamed: new Set([...get().promptNamed].filter((id) => id !== nodeId)) });
+      }
+      // In the same edit, so one undo takes back the prompt and the name it gave.
+      const next =
+        follows && field === 'prompt'
+          ? withVariableFromPrompt(get().nodes, nodeId, config as QuestionConfig)
+          : config;
       const nodes = get().nodes.map((node) =>
-        node.id === nodeId ? ({ ...node, data: { ...node.data, config } } as CanvasFlowNode) : node,
+        node.id === nodeId ? ({ ...node, data: { ...node.data, config: next } } as CanvasFlowNode) : node,
       );
       edits.commit({ nodes, edges: pruneDanglingEdges(nodes, get().edges) });
     },

@@ -46,6 +46,7 @@ export function createSaveSlice(set: SetEditor, get: GetEditor, edits: Edits): S
         problems: [],
         problemsByNode: new Map(),
         focus: null,
+        promptNamed: new Set(),
       });
     },
 
