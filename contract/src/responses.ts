@@ -74,10 +74,19 @@ export const ExportQuery = Type.Object({
         'contact names Ann Lee → A•••, email answers ann@example.com → a•••@•••.com. Other answers are not masked.',
     }),
   ),
+  choiceLabels: Type.Optional(
+    Type.Boolean({
+      default: false,
+      description:
+        'Write the answers of choice questions by the label the contact picked (“Cleaning & check-up”) ' +
+        'instead of the stored value; a value no version offers any more stays as stored.',
+    }),
+  ),
   ...ResponseFilterQuery,
 });
 
 export type ResponseListQuery = Static<typeof ResponseListQuery>;
+export type ExportQuery = Static<typeof ExportQuery>;
 export type AnswerColumn = Static<typeof AnswerColumn>;
 export type ResponseItem = Static<typeof ResponseItem>;
 export type ResponsePage = Static<typeof ResponsePage>;

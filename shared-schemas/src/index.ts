@@ -3,6 +3,7 @@ export * from './conditions/condition.schema.js';
 export { evaluateCondition, evaluateRule, looselyEqual } from './conditions/evaluate.js';
 export { CONVERSATION_STATUSES, type ConversationStatus } from './conversation/status.js';
 export { diffFlows, type FlowChange } from './diff/diff-flows.js';
+export { answerByLabel, type ChoiceLabels, choiceLabels } from './flow/choice-labels.js';
 export * from './flow/document.js';
 export * from './flow/flow-index.js';
 export { flowOrder, walkOrder } from './flow/flow-order.js';

@@ -20,6 +20,7 @@ const DESCRIPTION = [
   'such as +15550100101, negative numbers) stay as they are.',
   'xlsx: one sheet "Responses" with the same columns; numbers stay numbers; text cells are never formulas.',
   'ndjson: one JSON object per line, shaped like the items of GET /flows/{id}/responses, answers as stored.',
+  'choiceLabels=true writes the answers of choice questions, in every format, by the label the contact picked.',
 ].join(' ');
 
 export function exportRoutes(exports: ExportService): RouteDefinition[] {
@@ -45,7 +46,11 @@ export function exportRoutes(exports: ExportService): RouteDefinition[] {
           caller,
           params.id,
           filtersOf(query),
-          { format: query.format ?? 'csv', maskPhone: query.maskPhone ?? false },
+          {
+            format: query.format ?? 'csv',
+            maskPhone: query.maskPhone ?? false,
+            choiceLabels: query.choiceLabels ?? false,
+          },
           `${request.protocol}://${request.get('host')}`,
         );
         response.status(200).set({

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ExportFormat, RateLimited } from '@parley/contract';
+import { answerByLabel, type ChoiceLabels, choiceLabels, type FlowDocument } from '@parley/schemas';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 import type { ApiContext } from '../../api-context.js';
@@ -125,6 +126,19 @@ function xlsxWriter(sink: Sink, columns: AnswerColumn[], options: RowOptions): F
   };
 }
 
+export type ExportOptions = RowOptions & { format: ExportFormat; choiceLabels: boolean };
+
+/** The record with its choice answers written by their labels. */
+function byLabel(record: ResponseRecord, labels: ChoiceLabels): ResponseRecord {
+  const answers = Object.fromEntries(
+    Object.entries(record.answers).map(([variable, value]) => [
+      variable,
+      answerByLabel(labels, variable, value),
+    ]),
+  );
+  return { ...record, answers };
+}
+
 /** A file name from the flow's name: `lead-intake-responses-2026-11-22.csv`. */
 export function exportFileName(flowName: string, format: ExportFormat, now = new Date()): string {
   const slug =
@@ -166,7 +180,7 @@ export class ExportService {
     caller: Caller,
     flowId: string,
     filters: ResponseFilters,
-    options: RowOptions & { format: ExportFormat },
+    options: ExportOptions,
     mediaOrigin: string,
   ): Promise<ResponsesExport> {
     const flow = await this.responses.flow(caller, flowId);
@@ -175,15 +189,30 @@ export class ExportService {
     // Taken before the next await, so exports opened at the same moment cannot all pass the check.
     this.running += 1;
     let columns: AnswerColumn[];
+    let labels: ChoiceLabels | null = null;
     try {
       columns = await this.responses.columns(caller, flowId, filters.includeTest);
+      if (options.choiceLabels) {
+        const versions = await this.responses.repository.definitions(
+          this.api.db,
+          caller.workspaceId,
+          flowId,
+          filters.includeTest,
+        );
+        labels = choiceLabels(versions.map(({ definition }) => definition as FlowDocument));
+      }
       await this.api.audit.record(this.api.db, {
         workspaceId: caller.workspaceId,
         userId: caller.userId,
         action: 'responses.export',
         entity: 'flow',
         entityId: flowId,
-        after: { format: options.format, maskPhone: options.maskPhone, filters },
+        after: {
+          format: options.format,
+          maskPhone: options.maskPhone,
+          choiceLabels: options.choiceLabels,
+          filters,
+        },
       });
     } catch (error) {
       this.running -= 1;
@@ -194,7 +223,7 @@ export class ExportService {
       format: options.format,
       writeTo: async (out) => {
         try {
-          await this.write(caller, flow, filters, options, columns, mediaOrigin, out);
+          await this.write(caller, flow, filters, options, columns, labels, mediaOrigin, out);
         } finally {
           this.running -= 1;
         }
@@ -211,8 +240,9 @@ export class ExportService {
     caller: Caller,
     flow: FlowRef,
     filters: ResponseFilters,
-    options: RowOptions & { format: ExportFormat },
+    options: ExportOptions,
     columns: AnswerColumn[],
+    labels: ChoiceLabels | null,
     mediaOrigin: string,
     out: Writable,
   ): Promise<void> {
@@ -226,6 +256,7 @@ export class ExportService {
           : ndjsonWriter(sink, options);
     const linked = (record: ResponseRecord) =>
       withMediaLinks(record, (key) => this.media.signedUrl(mediaOrigin, key));
+    const labelled = (record: ResponseRecord) => (labels === null ? record : byLabel(record, labels));
     let rows = 0;
     try {
       await writer.start();
@@ -238,7 +269,9 @@ export class ExportService {
         async (chunk) => {
           if (sink.closed) return false;
           await writer.rows(
-            chunk.map((record) => linked(options.maskPhone ? maskPersonalData(record, columns) : record)),
+            chunk.map((record) =>
+              linked(labelled(options.maskPhone ? maskPersonalData(record, columns) : record)),
+            ),
           );
           rows += chunk.length;
           return !sink.closed;

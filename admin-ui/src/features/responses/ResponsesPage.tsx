@@ -122,6 +122,7 @@ export function ResponsesPage() {
   const days = useDayRange();
   const [includeTest, setIncludeTest] = useState(false);
   const [maskPhone, setMaskPhone] = useState(false);
+  const [choiceLabels, setChoiceLabels] = useState(false);
   const [exporting, setExporting] = useState<ExportFormat | null>(null);
 
   // Deleted flows too: their answers stay readable and exportable.
@@ -164,7 +165,7 @@ export function ResponsesPage() {
     setExporting(format);
     try {
       const name = await download(
-        api.exportPath(flowId, filters, format, maskPhone),
+        api.exportPath(flowId, filters, format, { maskPhone, choiceLabels }),
         `responses.${format === 'ndjson' ? 'ndjson' : format}`,
       );
       toast.success('Export ready', `${name} was downloaded.`);
@@ -272,6 +273,11 @@ export function ResponsesPage() {
               </div>
               {tab === 'table' && (
                 <div className="ml-auto flex items-center gap-2">
+                  <CheckboxField
+                    label="Choices as people saw them"
+                    checked={choiceLabels}
+                    onChange={setChoiceLabels}
+                  />
                   <CheckboxField label="Mask personal data" checked={maskPhone} onChange={setMaskPhone} />
                   {EXPORT_FORMATS.map((format) => (
                     <Button

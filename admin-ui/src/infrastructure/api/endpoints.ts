@@ -3,6 +3,7 @@ import type {
   ConversationFilters,
   ConversationPage,
   ExportFormat,
+  ExportQuery,
   Flow,
   FlowAnalytics,
   FlowSummary,
@@ -170,8 +171,13 @@ export const api = {
     request<ResponsePage>(
       `/flows/${enc(flowId)}/responses${queryString({ ...filters, includeTest: filters.includeTest || undefined, cursor, limit: 25 })}`,
     ).then((r) => r.data),
-  exportPath: (flowId: string, filters: ResponseFilters, format: ExportFormat, maskPhone: boolean) =>
-    `/flows/${enc(flowId)}/responses/export${queryString({ ...filters, includeTest: filters.includeTest || undefined, format, maskPhone: maskPhone || undefined })}`,
+  exportPath: (
+    flowId: string,
+    filters: ResponseFilters,
+    format: ExportFormat,
+    { maskPhone, choiceLabels }: Required<Pick<ExportQuery, 'maskPhone' | 'choiceLabels'>>,
+  ) =>
+    `/flows/${enc(flowId)}/responses/export${queryString({ ...filters, includeTest: filters.includeTest || undefined, format, maskPhone: maskPhone || undefined, choiceLabels: choiceLabels || undefined })}`,
   analytics: (flowId: string, filters: Omit<ResponseFilters, 'status'>) =>
     request<FlowAnalytics>(
       `/flows/${enc(flowId)}/analytics${queryString({ ...filters, includeTest: filters.includeTest || undefined })}`,
