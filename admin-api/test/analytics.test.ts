@@ -163,7 +163,20 @@ const node = (
   answered: number,
   droppedHere: number,
   waitingHere = 0,
-) => ({ nodeId, type, label, reached, answered, droppedHere, waitingHere });
+) => ({ nodeId, type, label, name: NAMES[nodeId] ?? null, reached, answered, droppedHere, waitingHere });
+
+/** How the funnel names each step: as the editor does, never by its id (h_help is in no version). */
+const NAMES: Record<string, string> = {
+  m1: 'Send message “Hi!”',
+  q_name: 'Question “Full name”',
+  q_plan: 'Question “Plan”',
+  q_tags: 'Question “Interests”',
+  q_rating: 'Question “Rating”',
+  q_location: 'Question “Where are you”',
+  end: 'End “Thanks!”',
+  q_email: 'Question “Email”',
+  q_status: 'Question “Marital status”',
+};
 
 describe('GET /flows/{id}/analytics', () => {
   it('counts the funnel of every non-test conversation by hand', async () => {

@@ -37,6 +37,10 @@ export const NodeFunnel = Type.Object({
   label: Type.Union([Type.String(), Type.Null()], {
     description: 'A question’s label or prompt, a message’s text',
   }),
+  name: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'The step as people name it: its type and its label or text (Question “Preferred date”), never its id; null for a node no listed version has',
+  }),
   reached: Count,
   answered: Count,
   droppedHere: Count,

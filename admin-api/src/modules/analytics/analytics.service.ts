@@ -4,6 +4,7 @@ import {
   type FlowNode,
   flowOrder,
   nodeDefinition,
+  nodeName,
 } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
@@ -18,6 +19,8 @@ export interface NodeFunnel {
   nodeId: string;
   type: string | null;
   label: string | null;
+  /** How people name the step (nodeName), never its id; null for a node no listed version has. */
+  name: string | null;
   reached: number;
   answered: number;
   droppedHere: number;
@@ -37,6 +40,7 @@ export interface FlowAnalytics {
 interface NodeInfo {
   type: string;
   label: string | null;
+  name: string;
 }
 
 function short(text: string, length = 80): string {
@@ -60,7 +64,9 @@ function knownNodes(versions: VersionDefinition[]): Map<string, NodeInfo> {
       continue;
     }
     for (const node of ordered) {
-      if (!nodes.has(node.id)) nodes.set(node.id, { type: node.type, label: labelOf(node) });
+      if (!nodes.has(node.id)) {
+        nodes.set(node.id, { type: node.type, label: labelOf(node), name: nodeName(node) });
+      }
     }
   }
   return nodes;
@@ -106,6 +112,7 @@ export class AnalyticsService {
           nodeId,
           type: info?.type ?? null,
           label: info?.label ?? null,
+          name: info?.name ?? null,
           reached: 0,
           answered: 0,
           droppedHere: 0,

@@ -79,10 +79,7 @@ function Analytics({ data }: { data: FlowAnalytics }) {
               {data.nodes.map((node) => (
                 <tr key={node.nodeId} className="border-t" data-testid={`funnel-${node.nodeId}`}>
                   <td className="max-w-72 px-4 py-2">
-                    <span className="block truncate">{node.label ?? node.nodeId}</span>
-                    <span className="text-xs text-muted-foreground">
-                      {node.type ?? 'step'} · {node.nodeId}
-                    </span>
+                    <span className="block truncate">{node.name ?? 'A step no longer in this flow'}</span>
                   </td>
                   <td className="px-4 py-2">
                     <div className="flex items-center gap-2">
