@@ -274,6 +274,30 @@ describe('conversations API', () => {
     expect((await viewer.call('get', '/conversations/123')).status).toBe(400);
   });
 
+  it('names the step and the choices of a transcript as people read them', async () => {
+    const id = await seed({
+      numberId: numberA,
+      flowId: flowA,
+      versionId: versionA,
+      startedAt: '2026-01-21T10:00:00.000Z',
+      status: 'failed',
+      contact: '+14155550260',
+    });
+    await api.db.query(
+      `update conversations set current_node = 'n3', answers = '{"email":"a@b.co","plan":"pro"}',
+         end_reason = 'no valid answer to n3 after 3 attempts' where id = $1`,
+      [id],
+    );
+    const reply = await viewer.call('get', `/conversations/${id}`);
+    expect(reply.body).toMatchObject({
+      currentNode: 'n3',
+      currentStep: 'Question “Pick a plan”',
+      answers: { email: 'a@b.co', plan: 'pro' },
+      answersByLabel: { email: 'a@b.co', plan: 'Pro' },
+      endReason: 'no valid answer to Question “Pick a plan” after 3 attempts',
+    });
+  });
+
   it('says when a transcript is cut: the last 5,000 messages of how many', async () => {
     const id = await seed({
       numberId: numberA,

@@ -39,7 +39,16 @@ export const ConversationDetail = Type.Object({
   ...conversationFields,
   variables: Type.Record(Type.String(), Type.Unknown()),
   answers: Type.Record(Type.String(), Type.Unknown()),
-  endReason: Nullable(Type.String()),
+  endReason: Nullable(Type.String({ description: 'Why it failed, blocks named as people name them' })),
+  currentStep: Nullable(
+    Type.String({
+      description:
+        'The block it waits at or stopped at, as people name it (Question “Preferred date”); null when none',
+    }),
+  ),
+  answersByLabel: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'The answers with each choice written by the label the contact picked',
+  }),
   messages: Type.Array(ConversationMessage, {
     description: `The conversation’s messages, oldest first: the last ${TRANSCRIPT_LIMIT} when it has more`,
   }),

@@ -165,6 +165,16 @@ export class ConversationsRepository {
     };
   }
 
+  /** The Flow Document of the version the conversation runs (or ran). */
+  async definition(db: Queryable, workspaceId: string, conversationId: string): Promise<unknown> {
+    const { rows } = await db.query<{ definition: unknown }>(
+      `select v.definition from conversations c join flow_versions v on v.id = c.flow_version_id
+       where c.id = $1 and c.workspace_id = $2`,
+      [conversationId, workspaceId],
+    );
+    return rows[0]?.definition ?? null;
+  }
+
   /**
    * The conversation's last `TRANSCRIPT_LIMIT` messages in both directions (and admin control
    * events), oldest first, and how many it has in all: a longer transcript is cut, and says so.

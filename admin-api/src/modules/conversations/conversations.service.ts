@@ -11,6 +11,7 @@ import type {
   PagePosition,
   TranscriptMessage,
 } from './conversations.repository.js';
+import { answersByLabel, readableEndReason, stepName } from './transcript-names.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -67,16 +68,29 @@ export class ConversationsService {
     caller: Caller,
     conversationId: string,
   ): Promise<
-    ConversationDetail & { messages: TranscriptMessage[]; messageCount: number; truncated: boolean }
+    ConversationDetail & {
+      currentStep: string | null;
+      answersByLabel: Record<string, unknown>;
+      messages: TranscriptMessage[];
+      messageCount: number;
+      truncated: boolean;
+    }
   > {
     const conversation = await this.repository.get(this.api.db, caller.workspaceId, conversationId);
     if (conversation === null) throw new ConversationNotFound();
-    const { messages, total } = await this.repository.transcript(
-      this.api.db,
-      caller.workspaceId,
-      conversationId,
-    );
-    return { ...conversation, messages, messageCount: total, truncated: messages.length < total };
+    const [{ messages, total }, definition] = await Promise.all([
+      this.repository.transcript(this.api.db, caller.workspaceId, conversationId),
+      this.repository.definition(this.api.db, caller.workspaceId, conversationId),
+    ]);
+    return {
+      ...conversation,
+      endReason: readableEndReason(definition, conversation.endReason),
+      currentStep: stepName(definition, conversation.currentNode),
+      answersByLabel: answersByLabel(definition, conversation.answers),
+      messages,
+      messageCount: total,
+      truncated: messages.length < total,
+    };
   }
 
   /**

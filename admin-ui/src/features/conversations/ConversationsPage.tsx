@@ -59,6 +59,14 @@ function messageText(message: ConversationMessage): string {
   return `[${message.type}]`;
 }
 
+/** An answer as people read it: a list of choices joined, anything else that is not text as JSON. */
+function answerText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number'))
+    return value.join(', ');
+  return JSON.stringify(value);
+}
+
 function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
   const me = useSession((state) => state.me);
   const queryClient = useQueryClient();
@@ -133,6 +141,14 @@ function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
                 {conversation.data.endReason && (
                   <p className="mt-1 text-muted-foreground">{conversation.data.endReason}</p>
                 )}
+                {conversation.data.currentStep && conversation.data.status !== 'completed' && (
+                  <p className="mt-1" data-testid="current-step">
+                    <span className="text-muted-foreground">
+                      {conversation.data.endedAt === null ? 'Waiting at' : 'Stopped at'}:
+                    </span>{' '}
+                    {conversation.data.currentStep}
+                  </p>
+                )}
               </div>
               {conversation.data.status === 'handoff' &&
                 conversation.data.releasedAt === null &&
@@ -141,9 +157,9 @@ function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
                     Hand back to the bot
                   </Button>
                 )}
-              {(['answers', 'variables'] as const).map((key) => (
-                <section key={key} aria-label={key === 'answers' ? 'Answers' : 'Variables'}>
-                  <p className="mb-1 font-semibold">{key === 'answers' ? 'Answers' : 'Variables'}</p>
+              {(['answersByLabel', 'variables'] as const).map((key) => (
+                <section key={key} aria-label={key === 'variables' ? 'Variables' : 'Answers'}>
+                  <p className="mb-1 font-semibold">{key === 'variables' ? 'Variables' : 'Answers'}</p>
                   {Object.keys(conversation.data[key]).length === 0 ? (
                     <p className="text-muted-foreground">None.</p>
                   ) : (
@@ -151,9 +167,7 @@ function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
                       {Object.entries(conversation.data[key]).map(([name, value]) => (
                         <div key={name} className="contents">
                           <dt className="font-mono text-slate-500">{name}</dt>
-                          <dd className="truncate">
-                            {typeof value === 'string' ? value : JSON.stringify(value)}
-                          </dd>
+                          <dd className="truncate">{answerText(value)}</dd>
                         </div>
                       ))}
                     </dl>
