@@ -79,8 +79,9 @@ describe('exports with choice answers by label', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(await response.arrayBuffer());
     const sheet = workbook.getWorksheet('Responses');
-    const header = (sheet?.getRow(1).values as unknown[]).slice(1);
-    const first = (sheet?.getRow(2).values as unknown[]).slice(1);
+    if (sheet === undefined) throw new Error('The workbook has no Responses sheet');
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const first = (sheet.getRow(2).values as unknown[]).slice(1);
     const cell = (column: string) => first[header.indexOf(column)];
     expect([cell('plan'), cell('tags'), cell('rating')]).toEqual(['Pro', 'News, Events', 5]);
   });

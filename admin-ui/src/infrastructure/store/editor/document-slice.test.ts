@@ -138,8 +138,11 @@ describe('adding a block after the selected one', () => {
   });
 
   describe('a new question’s variable', () => {
-    const configOf = (store: ReturnType<typeof storeWithTemplate>, id: string) =>
-      (store.getState().nodes.find((node) => node.id === id)?.data as { config: QuestionConfig }).config;
+    const configOf = (store: ReturnType<typeof storeWithTemplate>, id: string) => {
+      const node = store.getState().nodes.find((candidate) => candidate.id === id);
+      if (node === undefined || !isFlowNode(node)) throw new Error(`No block ${id}`);
+      return node.data.config as QuestionConfig;
+    };
     const type = (
       store: ReturnType<typeof storeWithTemplate>,
       id: string,
