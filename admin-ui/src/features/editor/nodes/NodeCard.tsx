@@ -98,7 +98,7 @@ function NodeCardView({ id, type, data, selected }: NodeProps<CanvasFlowNode>) {
           <Icon className="size-3.5" aria-hidden />
         </span>
         <span className="text-xs font-semibold text-slate-800">{definition.title}</span>
-        <span className="truncate text-[11px] text-muted-foreground">{data.label ?? id}</span>
+        {data.label && <span className="truncate text-[11px] text-muted-foreground">{data.label}</span>}
         <ProblemBadge nodeId={id} />
       </div>
       <div className="px-3 py-2.5">

@@ -46,9 +46,7 @@ export function SettingsPanel() {
           <Icon className="size-4" aria-hidden />
         </span>
         <div className="min-w-0 flex-1">
-          <h2 className="text-sm font-semibold">
-            {title} <span className="font-normal text-muted-foreground">{trigger ? '' : selected.id}</span>
-          </h2>
+          <h2 className="text-sm font-semibold">{title}</h2>
           <p className="text-xs text-muted-foreground">{description}</p>
         </div>
         {!readOnly && (
