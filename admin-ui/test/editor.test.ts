@@ -237,11 +237,11 @@ describe('building a flow in the editor, as an admin does', () => {
     await live.getByText('Which plan would you like?').waitFor();
     await page.locator('.react-flow__node[data-id="n3"] [data-live="true"]').waitFor();
     await live.getByRole('button', { name: 'Reply 2: Pro' }).click();
-    await live.getByText('Thanks! We’ll email ana@example.com about the pro plan.').waitFor();
+    await live.getByText('Thanks! We’ll email ana@example.com about the Pro plan.').waitFor();
     await live.getByTestId('live-status').filter({ hasText: 'Completed' }).waitFor();
     const liveAnswers = live.getByRole('region', { name: 'Answers' });
     await liveAnswers.getByText('ana@example.com').waitFor();
-    await liveAnswers.getByText('pro', { exact: true }).waitFor();
+    await liveAnswers.getByText('Pro', { exact: true }).waitFor();
     await screenshot(page, 'live-test');
   });
 
@@ -277,7 +277,7 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.getByRole('checkbox', { name: 'Include test data' }).click();
     const table = page.getByRole('table', { name: 'Responses' });
     const row = table.getByRole('row', { name: /ana@example\.com/ });
-    await row.getByRole('cell', { name: 'pro', exact: true }).waitFor();
+    await row.getByRole('cell', { name: 'Pro', exact: true }).waitFor();
     await table.getByRole('columnheader', { name: 'email' }).waitFor();
     await table.getByRole('columnheader', { name: 'plan' }).waitFor();
     await screenshot(page, 'responses');
@@ -295,7 +295,7 @@ describe('building a flow in the editor, as an admin does', () => {
       'conversation_id,contact,contact_name,version,status,started_at,completed_at,email,plan',
     );
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatch(/,\+\d+,,0,completed,.*,ana@example\.com,pro$/);
+    expect(lines[1]).toMatch(/,\+\d+,,0,completed,.*,ana@example\.com,Pro$/);
     expect(file.suggestedFilename()).toMatch(/\.csv$/);
   });
 
@@ -325,7 +325,7 @@ describe('building a flow in the editor, as an admin does', () => {
       .getByRole('list', { name: 'Transcript' })
       .getByText('ana@example.com', { exact: true })
       .waitFor();
-    await transcript.getByRole('region', { name: 'Answers' }).getByText('pro', { exact: true }).waitFor();
+    await transcript.getByRole('region', { name: 'Answers' }).getByText('Pro', { exact: true }).waitFor();
     await screenshot(page, 'transcript');
     await page.keyboard.press('Escape');
     await choose(page, page, 'Status', 'With a person');
