@@ -418,7 +418,10 @@ describe('answer schema fragments', () => {
 
   it('reports media and location questions that cannot work', () => {
     expect(answerErrors({ type: 'string' }, { accept: 'media' })).toEqual([
-      ['/nodes/0/config/answer/type', 'A question that accepts media needs answer type object.'],
+      [
+        '/nodes/0/config/answer/type',
+        'A question that takes a file or photo saves it whole. Pick “File or photo” as its answer type again.',
+      ],
     ]);
     expect(
       answerErrors(
@@ -427,7 +430,10 @@ describe('answer schema fragments', () => {
       ),
     ).toEqual([
       ['/nodes/0/config/choices/0/value', 'The answer settings do not accept the value “a”.'],
-      ['/nodes/0/config/choices', 'A question that accepts location cannot have choices.'],
+      [
+        '/nodes/0/config/choices',
+        'A question that takes a location cannot have choices. Pick “Location” as its answer type again.',
+      ],
     ]);
     expect(answerErrors({ type: 'string' }, { render: 'poll' })).toEqual([
       ['/nodes/0/config/render', 'A poll needs choices.'],

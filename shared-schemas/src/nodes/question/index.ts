@@ -148,6 +148,9 @@ function checkDateLimits(config: QuestionConfig, pointer: string): Problem[] {
       ]
     : [];
 }
+/** What a question that accepts more than text takes, and the answer type the editor names for it. */
+const TAKES = { media: 'a file or photo', location: 'a location' } as const;
+const KIND = { media: 'File or photo', location: 'Location' } as const;
 
 function checkChoices(config: QuestionConfig, pointer: string): Problem[] {
   const problems: Problem[] = [];
@@ -317,14 +320,17 @@ export const questionNode = defineNode({
     const accept = config.accept ?? 'text';
     if (accept !== 'text' && config.choices !== undefined) {
       problems.push(
-        error(`${ctx.pointer}/config/choices`, `A question that accepts ${accept} cannot have choices.`),
+        error(
+          `${ctx.pointer}/config/choices`,
+          `A question that takes ${TAKES[accept]} cannot have choices. Pick “${KIND[accept]}” as its answer type again.`,
+        ),
       );
     }
     if (accept !== 'text' && config.answer.type !== 'object') {
       problems.push(
         error(
           `${ctx.pointer}/config/answer/type`,
-          `A question that accepts ${accept} needs answer type object.`,
+          `A question that takes ${TAKES[accept]} saves it whole. Pick “${KIND[accept]}” as its answer type again.`,
         ),
       );
     }
