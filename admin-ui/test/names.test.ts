@@ -119,8 +119,11 @@ describe('names people read', () => {
     const settings = page.getByRole('complementary', { name: /settings/ });
     const prompt = settings.getByRole('textbox', { name: 'Question' });
     const variable = settings.getByRole('textbox', { name: 'Save answer as' });
-    await prompt.fill('What is your name?');
+    // Typed key by key: the name follows every keystroke and no keystroke is lost.
+    await prompt.fill('');
+    await prompt.pressSequentially('What is your name?');
     await expect.poll(() => variable.inputValue()).toBe('name');
+    expect(await prompt.inputValue()).toBe('What is your name?');
     await prompt.fill('Which service would you like?');
     await expect.poll(() => variable.inputValue()).toBe('service');
     // Once the admin writes the name, it stays.
