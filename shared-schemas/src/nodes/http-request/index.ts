@@ -117,7 +117,7 @@ function refusedAddress(url: string, pointer: string): Problem[] {
   return [
     warning(
       `${pointer}/config/url`,
-      `“${host}” is a private or local address. Parley refuses such requests unless the server allows private addresses (PARLEY_ALLOW_PRIVATE_HTTP), so this request would take Failure. Use the service's public address.`,
+      `“${host}” is a private or local address. Parley refuses such requests unless whoever runs Parley allows private addresses, so this request would take Failure. Use the service's public address.`,
     ),
   ];
 }
