@@ -72,6 +72,7 @@ describe('simulator API through a real runtime', () => {
 
     expect(await say(id, 'hi')).toEqual({
       messages: [{ text: 'Hi Ann!' }, { text: 'What’s your email?' }],
+      notes: [],
       status: 'active',
       answers: {},
       variables: {},
@@ -90,12 +91,14 @@ describe('simulator API through a real runtime', () => {
           render: 'list',
         },
       ],
+      notes: [],
       status: 'active',
       answers: { email: 'ann@example.com' },
       variables: { email: 'ann@example.com' },
     });
     expect(await say(id, '2')).toEqual({
       messages: [{ text: 'Thanks, Ann!' }],
+      notes: [],
       status: 'completed',
       answers: { email: 'ann@example.com', plan: 'pro' },
       variables: { email: 'ann@example.com', plan: 'pro' },
@@ -281,6 +284,7 @@ describe('simulator API through a real runtime', () => {
     const id = await startSession(flowId);
     expect(await say(id, 'hi')).toEqual({
       messages: [{ text: long('a') }, { text: long('b') }],
+      notes: [],
       status: 'completed',
       answers: {},
       variables: {},
@@ -352,6 +356,7 @@ describe('simulator API when the runtime’s turn notifications are lost', () =>
       api.admin.call('post', `/simulator/sessions/${session.body.id}/messages`, { text });
     expect((await say('hi')).body).toEqual({
       messages: [{ text: 'Hi Cy!' }, { text: 'What’s your email?' }],
+      notes: [],
       status: 'active',
       answers: {},
       variables: {},

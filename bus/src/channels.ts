@@ -1,4 +1,4 @@
-import { SessionState } from '@parley/contract';
+import { SessionState, TurnNote } from '@parley/contract';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /** One bus channel: its name and the one payload schema its publishers and subscribers share. */
@@ -74,6 +74,8 @@ export const SimulatorTurnSchema = Type.Object({
   pendingHttp: Type.Number(),
   /** The replies the turn queued (absent when they did not fit on the bus). */
   replies: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
+  /** What the admin should know about the turn, placed among `replies` (absent with them). */
+  notes: Type.Optional(Type.Array(TurnNote)),
   /** The conversation after the turn (null: the turn touched none; absent: did not fit). */
   conversation: Type.Optional(
     Type.Union([

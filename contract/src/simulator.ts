@@ -98,8 +98,24 @@ export const SimulatorLocationBody = Type.Object(
   },
   { additionalProperties: false },
 );
+/** Something the admin should know about a step of the test, which the contact does not see. */
+export const TurnNote = Type.Object({
+  kind: literalUnion(['http_failed', 'answer_refused', 'ended_with_fallback', 'empty_variable'], {
+    description: 'What the note is about',
+  }),
+  text: Type.String({ description: 'What happened and why, in plain words, naming the block' }),
+  nodeId: Type.String({ description: 'The block it is about' }),
+  after: Type.Integer({
+    minimum: 0,
+    description: 'How many of the reply’s messages come before it (where it goes between them)',
+  }),
+});
 export const SimulatorReply = Type.Object({
   messages: Type.Array(BotMessage),
+  notes: Type.Array(TurnNote, {
+    description:
+      'What the admin should know about the steps that made the reply (failed requests, refused answers…)',
+  }),
   status: SimulatorStatus,
   answers: Variables,
   variables: Variables,
@@ -116,4 +132,5 @@ export type BotMessage = Static<typeof BotMessage>;
 export type TranscriptEntry = Static<typeof TranscriptEntry>;
 export type SimulatorSession = Static<typeof SimulatorSession>;
 export type SimulatorReply = Static<typeof SimulatorReply>;
+export type TurnNote = Static<typeof TurnNote>;
 export type SimulatorPending = Static<typeof SimulatorPending>;

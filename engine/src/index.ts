@@ -3,6 +3,7 @@ export type { AnswerReading, Reply } from './answers/parse-answer.js';
 export { type ReadAnswer, readAnswer } from './answers/read-answer.js';
 export { type CompiledFlow, compileFlow, InvalidFlowError, type ResolvedSettings } from './compile-flow.js';
 export type * from './events.js';
+export type { TurnNote } from './notes.js';
 export * from './state.js';
 export { type StepResult, step } from './step.js';
 export { nextTimerAt } from './timers.js';

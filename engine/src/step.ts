@@ -3,6 +3,7 @@ import type { CompiledFlow } from './compile-flow.js';
 import type { Effect, EngineEvent, HttpOutcome, OutboundMessage } from './events.js';
 import type { Resumption } from './nodes/node-executor.js';
 import { resumeOf, type Wait } from './nodes/registry.js';
+import type { TurnNote } from './notes.js';
 import type { ContactState, Conversation } from './state.js';
 import { dueTimer } from './timers.js';
 import { findTrigger } from './triggers.js';
@@ -15,6 +16,8 @@ export interface StepResult {
   effects: Effect[];
   /** Why things happened that the contact does not see (silence, stale results, failures). */
   log: string[];
+  /** The same, in plain words for the admin, for what an admin can act on (failed calls, refused answers). */
+  notes: TurnNote[];
 }
 
 type MessageEvent = Extract<EngineEvent, { type: 'message' }>;
@@ -246,6 +249,7 @@ export function step(
     outbound: [],
     effects: [],
     log: [],
+    notes: [],
     overCap: false,
   };
   switch (event.type) {
@@ -262,5 +266,11 @@ export function step(
       onRelease(turn);
       break;
   }
-  return { state: turn.state, outbound: turn.outbound, effects: turn.effects, log: turn.log };
+  return {
+    state: turn.state,
+    outbound: turn.outbound,
+    effects: turn.effects,
+    log: turn.log,
+    notes: turn.notes,
+  };
 }

@@ -1,6 +1,7 @@
 import { handleKey, MAX_MESSAGES_PER_TURN, renderTemplate, type ValueScope } from '@parley/schemas';
 import type { CompiledFlow } from './compile-flow.js';
 import type { Effect, OutboundKind, OutboundMessage } from './events.js';
+import type { TurnNote } from './notes.js';
 import type { ContactState, Conversation, ConversationStatus } from './state.js';
 
 export interface EngineOptions {
@@ -17,6 +18,8 @@ export interface Turn {
   outbound: OutboundMessage[];
   effects: Effect[];
   log: string[];
+  /** What the admin should know about the turn (the live test shows these). */
+  notes: TurnNote[];
   /** A message was held back: the turn already sent MAX_MESSAGES_PER_TURN (the walk then fails it). */
   overCap: boolean;
 }

@@ -1,5 +1,6 @@
-import { MAX_MESSAGES_PER_TURN } from '@parley/schemas';
+import { MAX_MESSAGES_PER_TURN, nodeName } from '@parley/schemas';
 import { runNode } from './nodes/registry.js';
+import { addNote } from './notes.js';
 import type { Conversation } from './state.js';
 import { failConversation, finishConversation, type Turn, targetOf } from './turn.js';
 
@@ -15,6 +16,14 @@ export function walk(turn: Turn, conversation: Conversation, start: string | nul
       return;
     }
     if (conversation.turnSteps >= turn.flow.settings.maxStepsPerTurn) {
+      const at = turn.flow.index.nodeById.get(nextId);
+      if (at !== undefined)
+        addNote(
+          turn,
+          'ended_with_fallback',
+          at,
+          `The flow went through ${turn.flow.settings.maxStepsPerTurn} blocks in a row without waiting for the contact (a loop?), so it stopped at ${nodeName(at)} and ended with the fallback message.`,
+        );
       failConversation(
         turn,
         conversation,
@@ -31,6 +40,12 @@ export function walk(turn: Turn, conversation: Conversation, start: string | nul
     turn.effects.push({ type: 'node_entered', conversationId: conversation.id, nodeId: node.id });
     const transition = runNode(node, conversation, turn);
     if (turn.overCap) {
+      addNote(
+        turn,
+        'ended_with_fallback',
+        node,
+        `${nodeName(node)} would send more than ${MAX_MESSAGES_PER_TURN} messages in a row, so the conversation ended with the fallback message.`,
+      );
       failConversation(
         turn,
         conversation,

@@ -1,4 +1,5 @@
 import { renderTemplate } from '@parley/schemas';
+import { addNote, httpFailureText } from '../notes.js';
 import { scopeOf, targetOf } from '../turn.js';
 import type { NodeExecutor } from './node-executor.js';
 
@@ -55,12 +56,10 @@ export const httpRequestExecutor: NodeExecutor<'http_request', HttpWait> = {
       }
       if (node.config.saveAs !== undefined) conversation.variables[node.config.saveAs] = result;
       const ok = result.status >= 200 && result.status < 300;
+      const target = targetOf(turn.flow, node.id, ok ? 'success' : 'failure');
+      if (!ok) addNote(turn, 'http_failed', node, httpFailureText(node, result, target !== null));
       // The request is part of the turn that reached it: the loop guard keeps counting.
-      return {
-        kind: 'continue',
-        nodeId: targetOf(turn.flow, node.id, ok ? 'success' : 'failure'),
-        sameTurn: true,
-      };
+      return { kind: 'continue', nodeId: target, sameTurn: true };
     },
   },
 };

@@ -1,4 +1,5 @@
 import { renderTemplate } from '@parley/schemas';
+import { addNote, emptyNames, emptyVariableText } from '../notes.js';
 import { scopeOf, send } from '../turn.js';
 import type { NodeExecutor } from './node-executor.js';
 
@@ -14,6 +15,8 @@ export const messageExecutor: NodeExecutor<'message'> = {
       text === undefined ? '' : renderTemplate(text, scope),
       media === undefined ? {} : { media: { ...media, ...caption } },
     );
+    const empty = emptyNames(`${text ?? ''} ${media?.caption ?? ''}`, scope);
+    if (empty.length > 0) addNote(turn, 'empty_variable', node, emptyVariableText(node, empty));
     return { kind: 'follow', handle: 'next' };
   },
 };

@@ -1,9 +1,10 @@
-import { compileAnswerSchema, isMultiChoice, renderTemplate } from '@parley/schemas';
+import { compileAnswerSchema, isMultiChoice, nodeName, renderTemplate } from '@parley/schemas';
 import type { ValidateFunction } from 'ajv';
 import { parseAnswer } from '../answers/parse-answer.js';
 import { countryOfPhone } from '../answers/parse-phone.js';
 import { defaultRetryText } from '../answers/retry-text.js';
 import { DEFAULT_MAX_ATTEMPTS } from '../compile-flow.js';
+import { addNote, wentOnBy } from '../notes.js';
 import { renderIn, scopeOf, send, targetOf } from '../turn.js';
 import type { NodeExecutor, NodeOf } from './node-executor.js';
 
@@ -74,7 +75,15 @@ export const questionExecutor: NodeExecutor<'question', QuestionWait> = {
       }
       if (parsed.kind === 'skip') return { kind: 'continue', nodeId: targetOf(turn.flow, node.id, 'next') };
       const attempts = wait.attempts + 1;
-      if (attempts < (config.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
+      const maxAttempts = config.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+      const refused = `${nodeName(node)} did not accept ${reply.text === undefined ? 'the answer' : `the answer “${reply.text}”`}`;
+      if (attempts < maxAttempts) {
+        addNote(
+          turn,
+          'answer_refused',
+          node,
+          `${refused}, so its retry message was sent (try ${attempts + 1} of ${maxAttempts}).`,
+        );
         // The choices go out again, so the contact can pick instead of guessing how to write one; flows
         // from before locale-aware reading (neither locale nor time zone) keep their retries as they were.
         const repeat = config.choices !== undefined && (locale !== undefined || timeZone !== undefined);
@@ -93,6 +102,21 @@ export const questionExecutor: NodeExecutor<'question', QuestionWait> = {
         return { kind: 'wait', wait: { ...wait, attempts } };
       }
       const invalidTarget = targetOf(turn.flow, node.id, 'invalid');
+      if (invalidTarget === null) {
+        addNote(
+          turn,
+          'ended_with_fallback',
+          node,
+          `${refused} after ${attempts} tries, and its “Invalid” outcome is not connected, so the conversation ended with the fallback message.`,
+        );
+      } else {
+        addNote(
+          turn,
+          'answer_refused',
+          node,
+          `${refused} after ${attempts} tries. ${wentOnBy(node, 'invalid', true)}`,
+        );
+      }
       return invalidTarget === null
         ? { kind: 'fail', reason: `no valid answer to ${node.id} after ${attempts} attempts` }
         : { kind: 'continue', nodeId: invalidTarget };

@@ -5,7 +5,7 @@ import { buildConnector } from 'undici';
 
 export class BlockedAddressError extends Error {
   constructor(readonly address: string) {
-    super(`address ${address} is private or loopback and not allowed`);
+    super(`The request to ${address} was refused: Parley does not call private network addresses`);
     this.name = 'BlockedAddressError';
   }
 }

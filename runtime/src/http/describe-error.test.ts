@@ -21,7 +21,7 @@ describe('describeError', () => {
 
   it('passes the guard refusal through unchanged', () => {
     expect(describeError(new BlockedAddressError('10.0.0.1'), 'intranet.test')).toBe(
-      'address 10.0.0.1 is private or loopback and not allowed',
+      'The request to 10.0.0.1 was refused: Parley does not call private network addresses',
     );
   });
 

@@ -347,14 +347,20 @@ describe('private-address guard (allowPrivate: false)', () => {
   it('refuses a hostname that resolves to loopback, after DNS and before connecting', async () => {
     const server = await startServer((_req, res) => res.end('reached'));
     const result = await performHttpRequest(get(`http://localhost:${server.port}/`), guarded);
-    expect(result).toEqual({ status: 0, error: 'address 127.0.0.1 is private or loopback and not allowed' });
+    expect(result).toEqual({
+      status: 0,
+      error: 'The request to 127.0.0.1 was refused: Parley does not call private network addresses',
+    });
     expect(server.connections()).toBe(0);
   });
 
   it('refuses IPv6 loopback', async () => {
     const server = await startServer((_req, res) => res.end('reached'), '::1');
     const result = await performHttpRequest(get(`${server.origin}/`), guarded);
-    expect(result).toEqual({ status: 0, error: 'address ::1 is private or loopback and not allowed' });
+    expect(result).toEqual({
+      status: 0,
+      error: 'The request to ::1 was refused: Parley does not call private network addresses',
+    });
     expect(server.connections()).toBe(0);
   });
 
@@ -368,7 +374,10 @@ describe('private-address guard (allowPrivate: false)', () => {
     const server = await startServer((_req, res) => res.end('reached'));
     const connect = vi.spyOn(net.Socket.prototype, 'connect');
     const result = await performHttpRequest(get(template.replace('PORT', String(server.port))), guarded);
-    expect(result).toEqual({ status: 0, error: `address ${address} is private or loopback and not allowed` });
+    expect(result).toEqual({
+      status: 0,
+      error: `The request to ${address} was refused: Parley does not call private network addresses`,
+    });
     expect(connect).not.toHaveBeenCalled();
     expect(server.connections()).toBe(0);
   });
@@ -388,7 +397,10 @@ describe('private-address guard (allowPrivate: false)', () => {
       throw new Error('test attempted a real connection');
     });
     const result = await performHttpRequest(get(url), guarded);
-    expect(result).toEqual({ status: 0, error: `address ${address} is private or loopback and not allowed` });
+    expect(result).toEqual({
+      status: 0,
+      error: `The request to ${address} was refused: Parley does not call private network addresses`,
+    });
     expect(connect).not.toHaveBeenCalled();
   });
 });

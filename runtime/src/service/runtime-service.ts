@@ -253,6 +253,7 @@ export class RuntimeService {
     const full: SimulatorTurn = {
       ...turn,
       replies: committed.outbound,
+      notes: committed.notes,
       conversation: committed.conversation,
     };
     const message = Buffer.byteLength(JSON.stringify(full)) <= BUS_MESSAGE_LIMIT ? full : turn;

@@ -5,6 +5,7 @@ import {
   SimulatorSessionNotFound,
   TooLarge,
   TRANSCRIPT_LIMIT,
+  type TurnNote,
   Unavailable,
   Unprocessable,
 } from '@parley/contract';
@@ -111,6 +112,7 @@ export type SendResult =
       status: 200;
       body: {
         messages: BotMessage[];
+        notes: TurnNote[];
         status: string;
         answers: Record<string, unknown>;
         variables: Record<string, unknown>;
@@ -148,11 +150,14 @@ function replyFromTurns(turns: SimulatorTurn[]) {
   const conversation = turns.at(-1)?.conversation;
   if (conversation === undefined || conversation === null) return null;
   const messages: BotMessage[] = [];
+  const notes: TurnNote[] = [];
   for (const turn of turns) {
     if (!Array.isArray(turn.replies)) return null;
+    // A turn's notes count its own replies; the reply has the earlier turns' first.
+    notes.push(...(turn.notes ?? []).map((note) => ({ ...note, after: messages.length + note.after })));
     messages.push(...turn.replies.map(botMessage));
   }
-  return { messages, ...conversation };
+  return { messages, notes, ...conversation };
 }
 
 /**
@@ -409,7 +414,8 @@ export class SimulatorService {
       this.repository.repliesTo(this.api.db, session.id, session.contact, inboundId),
       this.outcome(session),
     ]);
-    return { messages: replies.map((message) => botMessage(message.body)), ...outcome };
+    // Notes are not stored: a reply read back from Postgres goes without them.
+    return { messages: replies.map((message) => botMessage(message.body)), notes: [], ...outcome };
   }
 
   async remove(caller: Caller, sessionId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { Batcher, type Db, isDataError } from '@parley/db';
-import type { EngineEvent, HttpRequestEffect } from '@parley/engine';
+import type { EngineEvent, HttpRequestEffect, TurnNote } from '@parley/engine';
 import {
   type ContactState,
   type Conversation,
@@ -48,6 +48,8 @@ export interface Committed {
   /** The contact's current conversation as written, or null when the checkpoint did not touch one. */
   conversation: Pick<ConversationRow, 'status' | 'answers' | 'variables'> | null;
   httpRequests: HttpRequestEffect[];
+  /** What the admin should know about the checkpoint's steps, placed among `outbound`. */
+  notes: TurnNote[];
   timerDueAt: number | null;
 }
 
@@ -287,6 +289,8 @@ export class ConversationProcessor {
     let pinned = loaded.flowVersionId;
     let timerFlow: RunnableVersion | null = null;
     const httpRequests: HttpRequestEffect[] = [];
+    const notes: TurnNote[] = [];
+    let sent = 0;
     const stale = pending.filter(isStaleInbound);
     for (const row of stale) {
       builder.skip(row.id);
@@ -332,6 +336,9 @@ export class ConversationProcessor {
           line,
         );
       }
+      // A step's notes count its own messages; the checkpoint's queue has the earlier steps' first.
+      notes.push(...result.notes.map((note) => ({ ...note, after: sent + note.after })));
+      sent += result.outbound.length;
       httpRequests.push(
         ...result.effects.filter((effect): effect is HttpRequestEffect => effect.type === 'http_request'),
       );
@@ -371,6 +378,7 @@ export class ConversationProcessor {
           ? null
           : { status: current.status, answers: current.answers, variables: current.variables },
       httpRequests,
+      notes,
       timerDueAt,
     });
   }
