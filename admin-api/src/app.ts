@@ -47,6 +47,7 @@ import { MediaService } from './modules/media/media.service.js';
 import { NumbersRepository } from './modules/numbers/numbers.repository.js';
 import { numberRoutes } from './modules/numbers/numbers.routes.js';
 import { NumbersService } from './modules/numbers/numbers.service.js';
+import { policyRoutes } from './modules/policy/policy.routes.js';
 import { ResponsesRepository } from './modules/responses/responses.repository.js';
 import { responseRoutes } from './modules/responses/responses.routes.js';
 import { ResponsesService } from './modules/responses/responses.service.js';
@@ -160,6 +161,7 @@ export function createApi(options: ApiOptions): Api {
     ...retentionRoutes(retention),
     ...workspaceRoutes(context, workspaces, signingSecrets),
     ...mediaRoutes(media),
+    ...policyRoutes(config),
   ];
   checkRoleTable(routes);
   const openapi = buildOpenApi(routes, API_VERSION);

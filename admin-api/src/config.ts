@@ -42,6 +42,11 @@ export interface ApiConfig {
   mediaMaxBytes?: number;
   /** How long a media link in an export works (PARLEY_MEDIA_LINK_DAYS, default 7 days). */
   mediaLinkTtlMs?: number;
+  /**
+   * PARLEY_ALLOW_PRIVATE_HTTP=1, as the runtimes are started with: publish checks and the editor
+   * then do not warn about private addresses (default: they do, as the runtimes refuse them).
+   */
+  allowPrivateHttp?: boolean;
 }
 
 /** API settings from the environment; `secret` is the resolved PARLEY_SECRET_KEY. */
@@ -75,6 +80,8 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
     simulatorTimeoutMs: envNumber(env, 'PARLEY_SIMULATOR_TIMEOUT_MS', 15_000),
     mediaMaxBytes: envNumber(env, 'PARLEY_MEDIA_MAX_MB', 16) * 1024 * 1024,
     mediaLinkTtlMs: envNumber(env, 'PARLEY_MEDIA_LINK_DAYS', 7) * 24 * 3600_000,
+    // The runtime reads the same variable the same way (exactly "1").
+    allowPrivateHttp: env.PARLEY_ALLOW_PRIVATE_HTTP === '1',
   };
 }
 

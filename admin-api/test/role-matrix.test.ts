@@ -500,6 +500,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'POST /numbers/{id}/logout': 'admin',
       'PUT /numbers/{id}/flow': 'editor',
       'GET /numbers/{id}/events': 'viewer',
+      'GET /policy': 'viewer',
       'POST /simulator/sessions': 'editor',
       'GET /simulator/sessions/{id}': 'editor',
       'DELETE /simulator/sessions/{id}': 'editor',

@@ -10,6 +10,7 @@ export * from './flows.js';
 export * from './invitations.js';
 export * from './media.js';
 export * from './numbers.js';
+export * from './policy.js';
 export * from './responses.js';
 export * from './retention.js';
 export * from './roles.js';

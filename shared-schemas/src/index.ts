@@ -40,6 +40,7 @@ export { createAjv, formatPhone, isE164Phone } from './validation/ajv.js';
 export { problemsFromAjv } from './validation/ajv-messages.js';
 export { type CompiledAnswer, compileAnswerSchema } from './validation/answer-validator.js';
 export { MAX_MESSAGES_PER_TURN } from './validation/message-cap.js';
+export type { ValidationOptions } from './validation/options.js';
 export type { Problem } from './validation/problem.js';
 export { publishProblems, validateForPublish } from './validation/publish-checks.js';
 export { isKnownLocale, settingsProblems } from './validation/settings.js';

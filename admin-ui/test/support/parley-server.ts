@@ -30,9 +30,9 @@ function freePort(): Promise<number> {
 
 /**
  * The real product as `npm start` runs it (node start.mjs: API, runtime and the built admin UI on one
- * port), on a fresh embedded database in a temporary directory.
+ * port), on a fresh embedded database in a temporary directory; `env` adds settings.
  */
-export async function startParley(): Promise<ParleyServer> {
+export async function startParley(env: Record<string, string> = {}): Promise<ParleyServer> {
   if (!existsSync(join(ROOT, 'admin-ui/dist/index.html'))) {
     throw new Error('admin-ui/dist is missing: run `npm run build` first (npm test does).');
   }
@@ -51,6 +51,7 @@ export async function startParley(): Promise<ParleyServer> {
       PARLEY_LOGIN_PER_MINUTE: '100',
       DATABASE_URL: '',
       REDIS_URL: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

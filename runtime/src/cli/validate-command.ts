@@ -1,4 +1,5 @@
 import { validateForPublish } from '@parley/schemas';
+import { allowPrivateHttpFromEnv } from '../http/index.js';
 import { scenarioProblem } from '../scenarios/index.js';
 import { problemLine } from './problem-lines.js';
 import { readJsonFile } from './read-json-file.js';
@@ -14,7 +15,8 @@ export async function validateCommand(path: string, out: (line: string) => void)
     out('This is a scenario (a flow with a scripted conversation): run `parley test` on it.');
     return 1;
   }
-  const { errors, warnings } = validateForPublish(input);
+  // Warns about private addresses only where a runtime of this environment would refuse them.
+  const { errors, warnings } = validateForPublish(input, { allowPrivateHttp: allowPrivateHttpFromEnv() });
   for (const problem of [...errors, ...warnings]) out(problemLine(problem));
   return errors.length > 0 ? 1 : 0;
 }

@@ -67,6 +67,8 @@ export interface GraphCheckContext {
   /** Pointer of the node, e.g. `/nodes/3`. */
   pointer: string;
   nodeIds: ReadonlySet<string>;
+  /** The deployment lets http_request call private network addresses (PARLEY_ALLOW_PRIVATE_HTTP=1). */
+  allowPrivateHttp: boolean;
 }
 
 /**

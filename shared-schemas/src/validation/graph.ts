@@ -7,6 +7,7 @@ import { patternProblem } from '../patterns/author-pattern.js';
 import { templatePaths } from '../templates/template.js';
 import { variableOfPath } from '../values/path.js';
 import { messageCapWarnings } from './message-cap.js';
+import type { ValidationOptions } from './options.js';
 import { error, type Problem, warning } from './problem.js';
 
 /** Tells whether a part of the document already failed the structural check (graph rules skip it). */
@@ -379,7 +380,11 @@ function cleanView(doc: FlowDocument, isBroken: IsBroken): CleanView {
  * Warnings that depend on every node (reachability, unknown variables) wait until no node, edge or
  * trigger is structurally broken: a broken part would make them report things that are not so.
  */
-export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] {
+export function validateGraph(
+  doc: FlowDocument,
+  isBroken: IsBroken,
+  options: ValidationOptions = {},
+): Problem[] {
   const view = cleanView(doc, isBroken);
   const nodesComplete = view.nodes.length === doc.nodes.length;
   const graphComplete =
@@ -393,6 +398,7 @@ export function validateGraph(doc: FlowDocument, isBroken: IsBroken): Problem[] 
         nodeDefinition(item.type).check?.(item.config, {
           pointer: `/nodes/${index}`,
           nodeIds: view.allIds,
+          allowPrivateHttp: options.allowPrivateHttp === true,
         }) ?? [],
     ),
     ...checkEdges(view),

@@ -136,6 +136,11 @@ describe('warnings about silent failures', () => {
       expect.stringContaining('“192.168.1.10” is a private or local address'),
     ]);
     expect(warnings).toContainEqual(['/nodes/0', expect.stringContaining('Connect “Failure” to tell them.')]);
+    // Where the deployment allows private addresses, the request will be made: nothing to warn about.
+    expect(pairs(validateForPublish(doc, { allowPrivateHttp: true }).warnings)).not.toContainEqual([
+      '/nodes/0/config/url',
+      expect.anything(),
+    ]);
   });
 
   it('warns when two questions save to one variable', () => {

@@ -1,6 +1,7 @@
 import type { FlowDocument } from '../flow/document.js';
 import type { AskedAnswer } from '../nodes/node-definition.js';
 import { nodeDefinition } from '../nodes/registry.js';
+import type { ValidationOptions } from './options.js';
 import { error, type Problem } from './problem.js';
 import { type ValidationResult, validateFlow } from './validate-flow.js';
 
@@ -43,8 +44,8 @@ export function publishProblems(doc: FlowDocument): Problem[] {
  * Validation plus the publish rules: what `parley validate`, the editor and the publish route
  * report, so a flow that says "no problems" can be published and works.
  */
-export function validateForPublish(input: unknown): ValidationResult {
-  const result = validateFlow(input);
+export function validateForPublish(input: unknown, options: ValidationOptions = {}): ValidationResult {
+  const result = validateFlow(input, options);
   if (result.document === undefined) return result;
   const blocking = publishProblems(result.document);
   return blocking.length === 0 ? result : { errors: blocking, warnings: result.warnings };

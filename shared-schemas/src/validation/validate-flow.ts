@@ -3,6 +3,7 @@ import { FlowDocumentSchema } from '../flow/document.js';
 import { createAjv } from './ajv.js';
 import { problemsFromAjv } from './ajv-messages.js';
 import { validateGraph } from './graph.js';
+import type { ValidationOptions } from './options.js';
 import type { Problem } from './problem.js';
 import { settingsProblems } from './settings.js';
 
@@ -30,11 +31,11 @@ export function structuralProblems(input: unknown): Problem[] {
  * Validates a Flow Document in two layers: JSON Schema, then graph rules. Parts that fail the
  * schema are skipped by the graph rules, so every remaining problem is still reported at once.
  */
-export function validateFlow(input: unknown): ValidationResult {
+export function validateFlow(input: unknown, options: ValidationOptions = {}): ValidationResult {
   const structural = structuralProblems(input);
   const broken = structural.map((problem) => problem.pointer);
   const isBroken = (pointer: string) => broken.some((at) => at === pointer || at.startsWith(`${pointer}/`));
-  const graph = hasArrays(input) ? validateGraph(input, isBroken) : [];
+  const graph = hasArrays(input) ? validateGraph(input, isBroken, options) : [];
   const settings = hasArrays(input) && !isBroken('/settings') ? settingsProblems(input.settings) : [];
   const problems = [...structural, ...graph, ...settings];
   const errors = problems.filter((problem) => problem.severity === 'error');

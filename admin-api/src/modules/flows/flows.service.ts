@@ -18,6 +18,7 @@ import {
   maskHeaderValues,
   type Problem,
   structuralProblems,
+  type ValidationOptions,
   validateFlow,
   validateForPublish,
 } from '@parley/schemas';
@@ -70,6 +71,11 @@ export class FlowsService {
     private readonly repository: FlowsRepository,
     private readonly secrets: HeaderSecrets,
   ) {}
+
+  /** Validation follows what the runtimes allow, so it warns only about what they will refuse. */
+  private deployment(): ValidationOptions {
+    return { allowPrivateHttp: this.api.config.allowPrivateHttp === true };
+  }
 
   /**
    * Tells runtimes which flow changed. The change is committed either way; a runtime that misses
@@ -139,7 +145,7 @@ export class FlowsService {
     const structural = structuralProblems(document);
     if (structural.length > 0)
       throw new Unprocessable('This file is not a valid Parley flow.', { errors: problemsView(structural) });
-    const { errors, warnings } = validateFlow(document);
+    const { errors, warnings } = validateFlow(document, this.deployment());
     const created = await this.create(caller, nameIn(document, 'Imported flow'), document);
     return { ...created, warnings: problemsView([...errors, ...warnings]) };
   }
@@ -189,7 +195,7 @@ export class FlowsService {
 
   async validate(caller: Caller, flowId: string) {
     const flow = await this.stored(caller, flowId);
-    const { errors, warnings } = validateForPublish(this.opened(caller, flow));
+    const { errors, warnings } = validateForPublish(this.opened(caller, flow), this.deployment());
     return { errors: problemsView(errors), warnings: problemsView(warnings) };
   }
 
@@ -197,7 +203,7 @@ export class FlowsService {
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
       if (flow === null) throw new FlowNotFound();
-      const { errors, warnings, document } = validateForPublish(this.opened(caller, flow));
+      const { errors, warnings, document } = validateForPublish(this.opened(caller, flow), this.deployment());
       if (errors.length > 0 || document === undefined) {
         throw new Unprocessable('The flow has errors; fix them before publishing.', {
           errors: problemsView(errors),

@@ -2,6 +2,7 @@ import type {
   ConversationDetail,
   ConversationFilters,
   ConversationPage,
+  DeploymentPolicy,
   ExportFormat,
   ExportQuery,
   Flow,
@@ -52,6 +53,7 @@ export const api = {
     }).then((r) => r.data),
   logout: () => request<void>('/auth/logout', { method: 'POST' }).then((r) => r.data),
   me: () => request<Me>('/me').then((r) => r.data),
+  policy: () => request<DeploymentPolicy>('/policy').then((r) => r.data),
 
   listFlows: (q?: string) =>
     request<{ items: FlowSummary[] }>(`/flows${q ? `?q=${enc(q)}` : ''}`).then((r) => r.data.items),

@@ -95,7 +95,7 @@ export const httpRequestNode = defineNode({
       'When the request fails (the service is down, refuses it or takes too long), the conversation ends here without a word to the contact. Connect “Failure” to tell them.',
   }),
   check: (config, ctx) => [
-    ...refusedAddress(config.url, ctx.pointer),
+    ...(ctx.allowPrivateHttp ? [] : refusedAddress(config.url, ctx.pointer)),
     ...Object.entries(config.headers ?? {})
       .filter(([, value]) => typeof value !== 'string')
       .map(([name]) =>
@@ -108,8 +108,8 @@ export const httpRequestNode = defineNode({
 });
 
 /**
- * A warning for an address the runtime will refuse: private networks are off limits unless the
- * deployment allows them, so without this the request would take Failure and nobody would know why.
+ * A warning for an address the runtime will refuse (checked only where the deployment refuses
+ * private networks): without it the request would take Failure and nobody would know why.
  */
 function refusedAddress(url: string, pointer: string): Problem[] {
   const host = refusedHost(url);
@@ -117,7 +117,7 @@ function refusedAddress(url: string, pointer: string): Problem[] {
   return [
     warning(
       `${pointer}/config/url`,
-      `“${host}” is a private or local address. Parley refuses such requests unless whoever runs Parley allows private addresses, so this request would take Failure. Use the service's public address.`,
+      `“${host}” is a private or local address, and this Parley server does not call those, so this request would take Failure. Use the service's public address, or ask whoever runs Parley to allow private addresses.`,
     ),
   ];
 }

@@ -1,5 +1,5 @@
-import type { BotMessage, Problem, SimulatorReply } from '@parley/contract';
-import { MessageCircle, RotateCcw, Send, X } from 'lucide-react';
+import type { BotMessage, Problem, SimulatorReply, TurnNote } from '@parley/contract';
+import { Info, MessageCircle, RotateCcw, Send, X } from 'lucide-react';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '@/components/ui/badge';
@@ -17,6 +17,50 @@ interface ChatEntry extends BotMessage {
   key: number;
   direction: 'in' | 'out';
   at: string;
+}
+
+/** A line for the admin between the bubbles: what happened that the contact does not see. */
+interface NoteEntry {
+  key: number;
+  note: TurnNote;
+}
+
+type Entry = ChatEntry | NoteEntry;
+
+const isNote = (entry: Entry): entry is NoteEntry => 'note' in entry;
+
+/** The reply's messages with its notes put where they happened. */
+function replyEntries(reply: SimulatorReply, nextKey: () => number): Entry[] {
+  const at = new Date().toISOString();
+  const entries: Entry[] = [];
+  const notesAfter = (count: number) =>
+    reply.notes.filter((note) => note.after === count).map((note) => ({ key: nextKey(), note }));
+  entries.push(...notesAfter(0));
+  reply.messages.forEach((bot, index) => {
+    entries.push({ ...bot, key: nextKey(), direction: 'out', at });
+    entries.push(...notesAfter(index + 1));
+  });
+  // A note placed past the last message (it should not be) still shows, at the end.
+  entries.push(
+    ...reply.notes
+      .filter((note) => note.after > reply.messages.length)
+      .map((note) => ({ key: nextKey(), note })),
+  );
+  return entries;
+}
+
+function NoteLine({ note }: { note: TurnNote }) {
+  return (
+    <li className="my-1 flex justify-center" data-testid="live-note" data-kind={note.kind}>
+      <p className="flex max-w-[92%] items-start gap-1.5 rounded-md border border-amber-200 bg-amber-50/95 px-2.5 py-1.5 text-[12px] leading-snug text-amber-950 shadow-sm">
+        <Info className="mt-0.5 size-3.5 shrink-0 text-amber-700" aria-hidden />
+        <span>
+          <span className="sr-only">Note for you: </span>
+          {note.text}
+        </span>
+      </p>
+    </li>
+  );
 }
 
 type Status = SimulatorReply['status'];
@@ -158,7 +202,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   const [sessionId, setSessionId] = useState<string | null>(null);
   const [starting, setStarting] = useState(true);
   const [startError, setStartError] = useState<{ message: string; problems: Problem[] } | null>(null);
-  const [entries, setEntries] = useState<ChatEntry[]>([]);
+  const [entries, setEntries] = useState<Entry[]>([]);
   const [status, setStatus] = useState<Status>('none');
   const [answers, setAnswers] = useState<Record<string, unknown>>({});
   const [variables, setVariables] = useState<Record<string, unknown>>({});
@@ -253,11 +297,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
         return;
       }
       setUnanswered(null);
-      const at = new Date().toISOString();
-      setEntries((current) => [
-        ...current,
-        ...reply.messages.map((bot) => ({ ...bot, key: nextKey.current++, direction: 'out' as const, at })),
-      ]);
+      setEntries((current) => [...current, ...replyEntries(reply, () => nextKey.current++)]);
       setStatus(reply.status);
       setAnswers(reply.answers);
       setVariables(reply.variables);
@@ -310,7 +350,9 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     void send(text);
   };
 
-  const lastBot = [...entries].reverse().find((entry) => entry.direction === 'out');
+  const lastBot = [...entries]
+    .reverse()
+    .find((entry): entry is ChatEntry => !isNote(entry) && entry.direction === 'out');
   const info = STATUS[status];
 
   return (
@@ -371,14 +413,18 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
               </div>
             )}
             <ol ref={list} className="flex flex-col gap-1.5" aria-label="Messages" aria-live="polite">
-              {entries.map((entry) => (
-                <Bubble
-                  key={entry.key}
-                  entry={entry}
-                  interactive={entry === lastBot && status === 'active' && !sending}
-                  onPick={(reply) => void send(reply)}
-                />
-              ))}
+              {entries.map((entry) =>
+                isNote(entry) ? (
+                  <NoteLine key={entry.key} note={entry.note} />
+                ) : (
+                  <Bubble
+                    key={entry.key}
+                    entry={entry}
+                    interactive={entry === lastBot && status === 'active' && !sending}
+                    onPick={(reply) => void send(reply)}
+                  />
+                ),
+              )}
               {sending && (
                 <li className="flex justify-start">
                   <span className="rounded-lg bg-white px-3 py-1.5 text-xs text-slate-500 shadow-sm">

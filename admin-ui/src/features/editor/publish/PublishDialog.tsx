@@ -103,7 +103,7 @@ export function PublishDialog({
     (async () => {
       const saved = await saveNow();
       const document = canvasToDocument(editorCanvas(useEditorStore.getState()));
-      const { errors, warnings } = validateForPublish(document);
+      const { errors, warnings } = validateForPublish(document, useEditorStore.getState().validation);
       if (cancelled) return;
       if (!saved && useEditorStore.getState().saveStatus !== 'saved') {
         setCheck({
