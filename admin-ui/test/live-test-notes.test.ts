@@ -83,6 +83,9 @@ describe('notes in the live test', () => {
       lines.findIndex((line) => line.includes('Sorry, we cannot check')),
     );
     await screenshot(page, 'live-test-http-failure');
+    // From the note to the block it is about, to fix it.
+    await note.getByRole('button', { name: 'Show the block' }).click();
+    await page.getByRole('complementary', { name: 'HTTP request settings' }).waitFor();
     expectNoConsoleErrors(errors);
     await context.close();
   }, 60_000);

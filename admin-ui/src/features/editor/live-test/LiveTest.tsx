@@ -49,14 +49,21 @@ function replyEntries(reply: SimulatorReply, nextKey: () => number): Entry[] {
   return entries;
 }
 
-function NoteLine({ note }: { note: TurnNote }) {
+function NoteLine({ note, onShow }: { note: TurnNote; onShow: (nodeId: string) => void }) {
   return (
     <li className="my-1 flex justify-center" data-testid="live-note" data-kind={note.kind}>
       <p className="flex max-w-[92%] items-start gap-1.5 rounded-md border border-amber-200 bg-amber-50/95 px-2.5 py-1.5 text-[12px] leading-snug text-amber-950 shadow-sm">
         <Info className="mt-0.5 size-3.5 shrink-0 text-amber-700" aria-hidden />
         <span>
           <span className="sr-only">Note for you: </span>
-          {note.text}
+          {note.text}{' '}
+          <button
+            type="button"
+            onClick={() => onShow(note.nodeId)}
+            className="cursor-pointer font-medium text-amber-800 underline underline-offset-2 hover:text-amber-950"
+          >
+            Show the block
+          </button>
         </span>
       </p>
     </li>
@@ -220,6 +227,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   const list = useRef<HTMLOListElement>(null);
   const input = useRef<HTMLInputElement>(null);
   const setLiveNode = useOverlayStore((state) => state.setLiveNode);
+  const select = useEditorStore((state) => state.select);
 
   const start = useCallback(async () => {
     setStarting(true);
@@ -415,7 +423,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
             <ol ref={list} className="flex flex-col gap-1.5" aria-label="Messages" aria-live="polite">
               {entries.map((entry) =>
                 isNote(entry) ? (
-                  <NoteLine key={entry.key} note={entry.note} />
+                  <NoteLine key={entry.key} note={entry.note} onShow={(nodeId) => select(nodeId, true)} />
                 ) : (
                   <Bubble
                     key={entry.key}
