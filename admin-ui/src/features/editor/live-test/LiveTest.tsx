@@ -32,21 +32,15 @@ const isNote = (entry: Entry): entry is NoteEntry => 'note' in entry;
 /** The reply's messages with its notes put where they happened. */
 function replyEntries(reply: SimulatorReply, nextKey: () => number): Entry[] {
   const at = new Date().toISOString();
-  const entries: Entry[] = [];
-  const notesAfter = (count: number) =>
+  const notesAt = (count: number): Entry[] =>
     reply.notes.filter((note) => note.after === count).map((note) => ({ key: nextKey(), note }));
-  entries.push(...notesAfter(0));
-  reply.messages.forEach((bot, index) => {
-    entries.push({ ...bot, key: nextKey(), direction: 'out', at });
-    entries.push(...notesAfter(index + 1));
-  });
-  // A note placed past the last message (it should not be) still shows, at the end.
-  entries.push(
-    ...reply.notes
-      .filter((note) => note.after > reply.messages.length)
-      .map((note) => ({ key: nextKey(), note })),
-  );
-  return entries;
+  return [
+    ...notesAt(0),
+    ...reply.messages.flatMap((bot, index) => [
+      { ...bot, key: nextKey(), direction: 'out' as const, at },
+      ...notesAt(index + 1),
+    ]),
+  ];
 }
 
 function NoteLine({ note, onShow }: { note: TurnNote; onShow: (nodeId: string) => void }) {
