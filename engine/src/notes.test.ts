@@ -104,6 +104,32 @@ describe('notes for the admin', () => {
     ]);
   });
 
+  it('tell which way the flow went when Invalid is connected', () => {
+    const age = {
+      id: 'age',
+      type: 'question',
+      config: {
+        prompt: 'How old are you?',
+        variable: 'age',
+        answer: { type: 'number' },
+        retry: { maxAttempts: 1 },
+      },
+    };
+    const [, gaveUp] = run(
+      [age, sorry],
+      [{ id: 'e1', source: 'age', sourceHandle: 'invalid', target: 'sorry' }],
+      [hi, { type: 'message', id: 'm2', text: 'old' }],
+    );
+    expect(gaveUp?.notes).toEqual([
+      {
+        kind: 'answer_refused',
+        nodeId: 'age',
+        after: 0,
+        text: 'Question “How old are you?” did not accept the answer “old” after 1 try. The flow went on by “Invalid”.',
+      },
+    ]);
+  });
+
   it('tell which variables a message showed empty, after the message', () => {
     const [started] = run(
       [

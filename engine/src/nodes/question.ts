@@ -102,19 +102,20 @@ export const questionExecutor: NodeExecutor<'question', QuestionWait> = {
         return { kind: 'wait', wait: { ...wait, attempts } };
       }
       const invalidTarget = targetOf(turn.flow, node.id, 'invalid');
+      const tries = attempts === 1 ? '1 try' : `${attempts} tries`;
       if (invalidTarget === null) {
         addNote(
           turn,
           'ended_with_fallback',
           node,
-          `${refused} after ${attempts} tries, and its “Invalid” outcome is not connected, so the conversation ended with the fallback message.`,
+          `${refused} after ${tries}, and its “Invalid” outcome is not connected, so the conversation ended with the fallback message.`,
         );
       } else {
         addNote(
           turn,
           'answer_refused',
           node,
-          `${refused} after ${attempts} tries. ${wentOnBy(node, 'invalid', true)}`,
+          `${refused} after ${tries}. ${wentOnBy(node, 'invalid', true)}`,
         );
       }
       return invalidTarget === null
