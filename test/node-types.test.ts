@@ -27,8 +27,8 @@ const OWN = [
   'admin-ui/src/features/editor/nodes/registry.ts',
 ];
 
-/** Flow documents written out as data: the starter flow and the editor's templates. */
-const DATA = ['admin-api/src/modules/flows/blank-flow.ts', 'admin-ui/src/core/templates/'];
+/** Flow documents written out as data: the starter flow and the flow templates. */
+const DATA = ['admin-api/src/modules/flows/blank-flow.ts', 'shared-schemas/src/flow-templates/'];
 
 function isProduction(file: string): boolean {
   return (

@@ -1,6 +1,6 @@
+import { leadCapture } from '@parley/schemas';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leadCapture } from '../src/core/templates/lead-capture';
 import { apiCall, apiLogin } from './support/api';
 import {
   block,

@@ -8,6 +8,15 @@ export * from './flow/document.js';
 export * from './flow/flow-index.js';
 export { flowOrder, walkOrder } from './flow/flow-order.js';
 export { nodeName } from './flow/node-name.js';
+export { appointmentRequest } from './flow-templates/appointment-request.js';
+export { customerSatisfaction } from './flow-templates/customer-satisfaction.js';
+export {
+  blankDocument,
+  FLOW_TEMPLATES,
+  type FlowTemplate,
+  fromTemplate,
+} from './flow-templates/index.js';
+export { leadCapture } from './flow-templates/lead-capture.js';
 export * from './form/derive-form.js';
 export type { HttpRequestConfig } from './nodes/http-request/index.js';
 export { SavedSecret } from './nodes/http-request/index.js';

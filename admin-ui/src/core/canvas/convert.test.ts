@@ -1,6 +1,5 @@
-import { validateFlow } from '@parley/schemas';
+import { FLOW_TEMPLATES, validateFlow } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
-import { FLOW_TEMPLATES } from '../templates';
 import { canvasToDocument, documentToCanvas } from './convert';
 import { isTriggerNode, triggerNodeId } from './model';
 

@@ -1,5 +1,5 @@
+import { FLOW_TEMPLATES } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
-import { FLOW_TEMPLATES } from '../templates';
 import { documentToCanvas } from './convert';
 import { autoLayout, DEFAULT_SIZE, layoutInput, TRIGGER_SIZE } from './layout';
 

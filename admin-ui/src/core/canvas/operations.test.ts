@@ -1,5 +1,5 @@
+import { FLOW_TEMPLATES } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
-import { FLOW_TEMPLATES } from '../templates';
 import { canvasToDocument, documentToCanvas } from './convert';
 import { type CanvasFlowNode, isFlowNode } from './model';
 import {

@@ -1,6 +1,5 @@
-import { nodeName, type Problem, validateFlow } from '@parley/schemas';
+import { FLOW_TEMPLATES, nodeName, type Problem, validateFlow } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
-import { FLOW_TEMPLATES } from '../templates';
 import { locateProblems, problemsByNode } from './problems';
 
 describe('problems on the canvas', () => {

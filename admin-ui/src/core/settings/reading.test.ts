@@ -1,6 +1,5 @@
-import { validateFlow } from '@parley/schemas';
+import { blankDocument, validateFlow } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
-import { blankDocument } from '../templates';
 import { localeName, localeOptions, READING_LOCALES, readingLocaleFor, withReadingSettings } from './reading';
 
 describe('reading settings of new flows', () => {

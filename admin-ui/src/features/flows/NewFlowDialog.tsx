@@ -1,3 +1,4 @@
+import { blankDocument, FLOW_TEMPLATES, fromTemplate } from '@parley/schemas';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { FileText, LayoutTemplate } from 'lucide-react';
 import { Controller, useForm } from 'react-hook-form';
@@ -17,7 +18,6 @@ import { Label } from '@/components/ui/label';
 import { Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
 import { withReadingSettings } from '@/core/settings/reading';
-import { blankDocument, FLOW_TEMPLATES, fromTemplate } from '@/core/templates';
 import { api, errorMessage } from '@/infrastructure/api';
 import { cn } from '@/lib/cn';
 

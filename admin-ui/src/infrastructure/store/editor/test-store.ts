@@ -1,5 +1,5 @@
+import { FLOW_TEMPLATES } from '@parley/schemas';
 import { documentToCanvas } from '@/core/canvas';
-import { FLOW_TEMPLATES } from '@/core/templates';
 import { createEditorStore } from '../editor-store';
 
 /** A fresh editor store with the first template loaded, editable. */

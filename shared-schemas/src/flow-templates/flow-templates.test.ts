@@ -1,6 +1,8 @@
-import { type Choice, deriveForm, validateFlow } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
-import { blankDocument, FLOW_TEMPLATES, fromTemplate } from '.';
+import { deriveForm } from '../form/derive-form.js';
+import type { Choice } from '../nodes/question/index.js';
+import { validateFlow } from '../validation/validate-flow.js';
+import { blankDocument, FLOW_TEMPLATES, fromTemplate } from './index.js';
 
 describe('built-in templates', () => {
   it.each(FLOW_TEMPLATES.map((template) => [template.id, template] as const))(

@@ -1,5 +1,5 @@
-import type { FlowDocument } from '@parley/schemas';
-import { answer } from './answer';
+import type { FlowDocument } from '../flow/document.js';
+import { answer } from './answer.js';
 
 /** Greets, asks name, email (with a retry) and what the lead is interested in. */
 export const leadCapture: FlowDocument = {

@@ -1,4 +1,4 @@
-import type { QuestionConfig } from '@parley/schemas';
+import type { QuestionConfig } from '../nodes/question/index.js';
 
 /**
  * A question's answer schema: any JSON Schema keywords beside the required `type` (the generated

@@ -1,5 +1,5 @@
-import type { FlowDocument } from '@parley/schemas';
-import { answer } from './answer';
+import type { FlowDocument } from '../flow/document.js';
+import { answer } from './answer.js';
 
 /** Asks for a service, a day, a time of day and a phone number to confirm on. */
 export const appointmentRequest: FlowDocument = {

@@ -1,5 +1,5 @@
-import type { FlowDocument } from '@parley/schemas';
-import { answer } from './answer';
+import type { FlowDocument } from '../flow/document.js';
+import { answer } from './answer.js';
 
 /** A 1–5 score, then a follow-up question that depends on it. */
 export const customerSatisfaction: FlowDocument = {

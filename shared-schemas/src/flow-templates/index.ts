@@ -1,7 +1,7 @@
-import type { FlowDocument } from '@parley/schemas';
-import { appointmentRequest } from './appointment-request';
-import { customerSatisfaction } from './customer-satisfaction';
-import { leadCapture } from './lead-capture';
+import type { FlowDocument } from '../flow/document.js';
+import { appointmentRequest } from './appointment-request.js';
+import { customerSatisfaction } from './customer-satisfaction.js';
+import { leadCapture } from './lead-capture.js';
 
 export interface FlowTemplate {
   id: string;
@@ -23,7 +23,7 @@ export function blankDocument(name: string): FlowDocument {
 }
 
 /** The built-in starting points offered when creating a flow. */
-export const FLOW_TEMPLATES: FlowTemplate[] = [
+export const FLOW_TEMPLATES: readonly FlowTemplate[] = [
   {
     id: 'lead-capture',
     title: 'Lead capture',
