@@ -198,9 +198,11 @@ async function firstHour(env: Record<string, string>) {
   expect(again.status).toBe(200);
   const token2 = again.body.token as string;
   const flows = await call(second.base, token2, 'GET', '/flows');
-  expect(flows.body.items).toEqual([
-    expect.objectContaining({ id: flowId, name: flow.name, publishedVersion: 1 }),
-  ]);
+  // The flow, beside the sample draft the workspace started with.
+  expect(flows.body.items).toEqual(
+    expect.arrayContaining([expect.objectContaining({ id: flowId, name: flow.name, publishedVersion: 1 })]),
+  );
+  expect(flows.body.items).toHaveLength(2);
   const versions = await call(second.base, token2, 'GET', `/flows/${flowId}/versions`);
   expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([1]);
   const responses = await call(

@@ -122,9 +122,10 @@ export function createApi(options: ApiOptions): Api {
   };
   const cipherFor = (purpose: (typeof cipherPurposes)[keyof typeof cipherPurposes]) =>
     SecretCipher.fromSecrets(purpose, config.secretKey, config.previousSecretKey);
+  const flowsRepository = new FlowsRepository();
   const flows = new FlowsService(
     context,
-    new FlowsRepository(),
+    flowsRepository,
     new HeaderSecrets(cipherFor(cipherPurposes.headerValue), logger),
   );
   const media = new MediaService(context);
@@ -280,7 +281,7 @@ export function createApi(options: ApiOptions): Api {
       };
       if (encrypted.signingSecrets + encrypted.definitions > 0)
         logger.info(encrypted, 'encrypted secrets stored in clear or under the previous key');
-      return bootstrapAdmin(db, accounts, config.adminEmail, config.adminPassword);
+      return bootstrapAdmin(db, accounts, flowsRepository, config.adminEmail, config.adminPassword);
     },
     scheduleRetention: (intervalMs = 3_600_000) => retention.schedule(intervalMs),
     runRetention: () => retention.runRetention(),

@@ -38,7 +38,8 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await screenshot(page, 'sign-in');
     await signIn(page, parley.adminEmail, parley.adminPassword);
-    await page.getByRole('heading', { name: 'No flows yet' }).waitFor();
+    // A new workspace starts with a sample draft to look at.
+    await page.getByRole('link', { name: 'Sample: appointment request' }).waitFor();
 
     // A new, blank flow.
     await page.getByRole('button', { name: 'New flow' }).click();

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@parley/db';
+import type { FlowsRepository } from '../flows/flows.repository.js';
+import { SAMPLE_FLOW_NAME, sampleFlow } from '../flows/sample-flow.js';
 import type { AuthRepository } from './auth.repository.js';
 import { hashPassword } from './password.js';
 
@@ -12,11 +14,14 @@ export interface BootstrapResult {
 
 /**
  * On a database without users: the first admin (PARLEY_ADMIN_EMAIL / PARLEY_ADMIN_PASSWORD, or a
- * generated password printed once) and their workspace.
+ * generated password printed once) and their workspace, which starts with a sample draft flow. The
+ * sample is created with the workspace, in the same transaction, and never again: once the admin
+ * deletes it, it stays deleted.
  */
 export async function bootstrapAdmin(
   db: Db,
   repository: AuthRepository,
+  flows: FlowsRepository,
   email: string,
   password: string | undefined,
 ): Promise<BootstrapResult> {
@@ -32,6 +37,7 @@ export async function bootstrapAdmin(
     );
     const workspaceId = await repository.createWorkspace(tx, 'My workspace');
     await repository.addMember(tx, workspaceId, userId, 'admin');
+    await flows.create(tx, workspaceId, SAMPLE_FLOW_NAME, sampleFlow(), userId);
     return { email, generatedPassword: generated, created: true };
   });
 }
