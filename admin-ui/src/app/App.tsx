@@ -16,6 +16,8 @@ import { queryClient } from './query-client';
 
 // The editor (React Flow, ajv, layout) is loaded only when a flow is opened.
 const EditorPage = lazy(() => import('@/features/editor').then((module) => ({ default: module.EditorPage })));
+// Help carries the markdown renderer: loaded when opened.
+const DocsPage = lazy(() => import('@/features/docs').then((module) => ({ default: module.DocsPage })));
 
 export function App() {
   return (
@@ -24,6 +26,15 @@ export function App() {
         <BrowserRouter>
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
+            {/* Outside RequireSession: help reads the same signed in or not. */}
+            <Route
+              path="/docs/:page?"
+              element={
+                <Suspense fallback={<LoadingState label="Opening help…" />}>
+                  <DocsPage />
+                </Suspense>
+              }
+            />
             {/* Outside RequireSession: someone in no workspace yet answers invitations here. */}
             <Route path="/invitations" element={<InvitationsPage />} />
             <Route element={<RequireSession />}>

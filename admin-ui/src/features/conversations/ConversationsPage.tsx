@@ -211,7 +211,7 @@ export function ConversationsPage() {
   return (
     <>
       <PageHeader title="Conversations" description="Every conversation with your flows, newest first." />
-      <div className="flex flex-col gap-4 px-8 py-5">
+      <div className="flex flex-col gap-4 px-4 py-4 md:px-8 md:py-5">
         <div className="flex flex-wrap items-end gap-3">
           <FilterSelect
             id="conv-number"
@@ -267,7 +267,7 @@ export function ConversationsPage() {
           </EmptyState>
         ) : (
           <>
-            <div className="overflow-hidden rounded-lg border bg-card">
+            <div className="relative overflow-x-auto rounded-lg border bg-card">
               <table className="w-full text-sm" aria-label="Conversations">
                 <thead className="bg-muted/60 text-left text-xs text-muted-foreground">
                   <tr>

@@ -184,8 +184,8 @@ export function FlowsPage() {
         description="Conversations your WhatsApp numbers run. Edit a draft, then publish it as a new version."
         actions={actions}
       />
-      <div className="flex flex-col gap-4 px-8 py-6">
-        <div className="flex items-center gap-3">
+      <div className="flex flex-col gap-4 px-4 py-4 md:px-8 md:py-6">
+        <div className="flex flex-wrap items-center gap-3">
           <div className="relative w-full max-w-sm">
             <Search
               className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-muted-foreground"
@@ -251,13 +251,13 @@ export function FlowsPage() {
             </EmptyState>
           )
         ) : (
-          <Card className="overflow-hidden">
+          <Card className="relative overflow-x-auto">
             <table className="w-full text-sm">
               <TableHeader
                 columns={[
                   'Name',
                   'Status',
-                  'Last changed',
+                  { label: 'Last changed', className: 'max-md:hidden' },
                   { label: 'Actions', hidden: true, className: 'w-12' },
                 ]}
               />
@@ -275,7 +275,9 @@ export function FlowsPage() {
                     <td className="px-4 py-3">
                       <FlowStatus flow={flow} />
                     </td>
-                    <td className="px-4 py-3 text-muted-foreground">{formatWhen(flow.updatedAt)}</td>
+                    <td className="px-4 py-3 text-muted-foreground max-md:hidden">
+                      {formatWhen(flow.updatedAt)}
+                    </td>
                     <td className="px-4 py-2 text-right">
                       <DropdownMenu>
                         <DropdownMenuTrigger asChild>
@@ -375,7 +377,7 @@ function DeletedFlows({
       </EmptyState>
     );
   return (
-    <Card className="overflow-hidden">
+    <Card className="relative overflow-x-auto">
       <table className="w-full text-sm">
         <TableHeader columns={['Name', 'Deleted', { label: 'Actions', hidden: true }]} />
         <tbody>

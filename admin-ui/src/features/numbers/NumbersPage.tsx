@@ -258,7 +258,7 @@ function NumberRow({
   const flowLabelId = `number-flow-${number.id}-label`;
   return (
     <li
-      className="flex items-center gap-4 rounded-lg border bg-card px-4 py-3"
+      className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border bg-card px-4 py-3 md:flex-nowrap"
       data-testid={`number-${number.phone}`}
     >
       <span className="flex size-9 items-center justify-center rounded-full bg-accent text-primary">
@@ -269,7 +269,7 @@ function NumberRow({
         <p className="truncate text-xs text-muted-foreground">{number.label ?? 'No name'}</p>
       </div>
       <StateBadge state={state} />
-      <div className="flex w-56 flex-col gap-1">
+      <div className="flex w-56 flex-col gap-1 max-md:w-full">
         <span id={flowLabelId} className="sr-only">
           Flow on {number.phone}
         </span>
@@ -367,7 +367,7 @@ export function NumbersPage() {
           )
         }
       />
-      <div className="px-8 py-5">
+      <div className="px-4 py-4 md:px-8 md:py-5">
         {numbers.isPending ? (
           <LoadingState label="Loading numbers…" />
         ) : numbers.isError ? (

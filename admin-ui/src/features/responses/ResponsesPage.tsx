@@ -58,7 +58,7 @@ function Analytics({ data }: { data: FlowAnalytics }) {
         <Stat label="Completion rate" value={formatPercent(data.completionRate)} />
         <Stat label="Median time to complete" value={formatDuration(data.medianSecondsToComplete)} />
       </div>
-      <div className="rounded-lg border bg-card">
+      <div className="relative overflow-x-auto rounded-lg border bg-card">
         <h2 className="border-b px-4 py-2.5 text-sm font-semibold">Drop-off by step</h2>
         {data.nodes.length === 0 ? (
           <p className="px-4 py-6 text-center text-sm text-muted-foreground">
@@ -184,9 +184,9 @@ export function ResponsesPage() {
         title="Responses"
         description="The answers people gave in your flows, ready to filter, export and analyse."
       />
-      <div className="flex flex-col gap-4 px-8 py-5">
+      <div className="flex flex-col gap-4 px-4 py-4 md:px-8 md:py-5">
         <div className="flex flex-wrap items-end gap-3">
-          <div className="flex w-64 flex-col gap-1.5">
+          <div className="flex w-64 flex-col gap-1.5 max-md:w-full">
             <Label id="responses-flow-label" htmlFor="responses-flow">
               Flow
             </Label>
@@ -247,7 +247,7 @@ export function ResponsesPage() {
           </EmptyState>
         ) : (
           <>
-            <div className="flex flex-wrap items-center gap-2 border-b pb-3">
+            <div className="flex flex-wrap items-center gap-2 border-b pb-3 *:shrink-0">
               <div role="tablist" aria-label="View" className="flex gap-1 rounded-md bg-muted p-1">
                 <Button
                   role="tab"
@@ -320,7 +320,7 @@ export function ResponsesPage() {
               </EmptyState>
             ) : (
               <>
-                <div className="overflow-x-auto rounded-lg border bg-card">
+                <div className="relative overflow-x-auto rounded-lg border bg-card">
                   <table className="w-full text-sm" aria-label="Responses">
                     <thead className="bg-muted/60 text-left text-xs text-muted-foreground">
                       <tr>

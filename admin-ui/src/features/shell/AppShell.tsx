@@ -1,9 +1,23 @@
+import type { Me } from '@parley/contract';
+import * as DialogPrimitive from '@radix-ui/react-dialog';
 import { useQueryClient } from '@tanstack/react-query';
-import { ChevronsUpDown, GitBranch, LogOut, MessagesSquare, Phone, Table2, Users } from 'lucide-react';
-import type { ReactNode } from 'react';
+import {
+  ChevronsUpDown,
+  GitBranch,
+  LifeBuoy,
+  LogOut,
+  Menu,
+  MessagesSquare,
+  Phone,
+  Table2,
+  Users,
+  X,
+} from 'lucide-react';
+import { type ReactNode, useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { Logo } from '@/components/logo';
 import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -17,6 +31,7 @@ import { Select } from '@/components/ui/select';
 import { api } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { cn } from '@/lib/cn';
+import { useIsPhone } from '@/lib/use-is-phone';
 
 const NAV = [
   { to: '/flows', label: 'Flows', icon: GitBranch },
@@ -27,22 +42,22 @@ const NAV = [
 
 const ROLE_LABEL = { admin: 'Admin', editor: 'Editor', viewer: 'Viewer' } as const;
 
-/**
- * The frame around every screen but the editor: navigation, workspace and account. `banner` is
- * composed by the app so that the shell does not depend on other features.
- */
-export function AppShell({ banner }: { banner?: ReactNode }) {
-  const me = useSession((state) => state.me);
+const NAV_LINK =
+  'flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-muted hover:text-foreground';
+const NAV_LINK_ACTIVE = 'bg-accent text-accent-foreground hover:bg-accent';
+
+/** Workspace, navigation, help and account: the sidebar on a large screen, the menu on a phone. */
+function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
   const switchWorkspace = useSession((state) => state.switchWorkspace);
   const signOut = useSession((state) => state.signOut);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  if (me === null) return null;
 
   const onSwitch = (workspaceId: string) => {
     if (workspaceId === me.workspaceId) return;
     queryClient.clear();
     switchWorkspace(workspaceId);
+    onNavigate?.();
     navigate('/flows');
   };
 
@@ -56,77 +71,138 @@ export function AppShell({ banner }: { banner?: ReactNode }) {
   const links = hasRole(me, 'admin') ? [...NAV, { to: '/users', label: 'Users', icon: Users } as const] : NAV;
 
   return (
-    <div className="flex h-full">
-      <aside className="flex w-60 shrink-0 flex-col border-r bg-card">
-        <div className="px-5 py-4">
-          <Logo className="text-lg" />
-        </div>
-        <div className="px-3 pb-3">
-          <Label
-            id="workspace-label"
-            htmlFor="workspace"
-            className="mb-1.5 block px-2 text-xs text-muted-foreground"
+    <>
+      <div className="px-5 py-4">
+        <Logo className="text-lg" />
+      </div>
+      <div className="px-3 pb-3">
+        <Label
+          id="workspace-label"
+          htmlFor="workspace"
+          className="mb-1.5 block px-2 text-xs text-muted-foreground"
+        >
+          Workspace
+        </Label>
+        <Select
+          id="workspace"
+          value={me.workspaceId}
+          onValueChange={onSwitch}
+          options={me.workspaces.map((workspace) => ({
+            value: workspace.workspaceId,
+            label: workspace.workspaceName,
+          }))}
+          disabled={me.workspaces.length < 2}
+        />
+      </div>
+      <nav aria-label="Main" className="flex flex-1 flex-col gap-0.5 px-3">
+        {links.map(({ to, label, icon: Icon }) => (
+          <NavLink
+            key={to}
+            to={to}
+            onClick={onNavigate}
+            className={({ isActive }) => cn(NAV_LINK, isActive && NAV_LINK_ACTIVE)}
           >
-            Workspace
-          </Label>
-          <Select
-            id="workspace"
-            value={me.workspaceId}
-            onValueChange={onSwitch}
-            options={me.workspaces.map((workspace) => ({
-              value: workspace.workspaceId,
-              label: workspace.workspaceName,
-            }))}
-            disabled={me.workspaces.length < 2}
-          />
-        </div>
-        <nav aria-label="Main" className="flex flex-1 flex-col gap-0.5 px-3">
-          {links.map(({ to, label, icon: Icon }) => (
-            <NavLink
-              key={to}
-              to={to}
-              className={({ isActive }) =>
-                cn(
-                  'flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-muted hover:text-foreground',
-                  isActive && 'bg-accent text-accent-foreground hover:bg-accent',
-                )
-              }
+            <Icon className="size-4" aria-hidden />
+            {label}
+          </NavLink>
+        ))}
+        <NavLink
+          to="/docs"
+          onClick={onNavigate}
+          className={({ isActive }) => cn(NAV_LINK, 'mb-2 mt-auto', isActive && NAV_LINK_ACTIVE)}
+        >
+          <LifeBuoy className="size-4" aria-hidden />
+          Help
+        </NavLink>
+      </nav>
+      <div className="border-t p-3">
+        <DropdownMenu>
+          <DropdownMenuTrigger
+            className="flex w-full items-center gap-3 rounded-md px-2 py-2 text-left hover:bg-muted"
+            aria-label="Account menu"
+          >
+            <span
+              className="flex size-8 shrink-0 items-center justify-center rounded-full bg-emerald-100 text-sm font-semibold uppercase text-emerald-800"
+              aria-hidden
             >
-              <Icon className="size-4" aria-hidden />
-              {label}
-            </NavLink>
-          ))}
-        </nav>
-        <div className="border-t p-3">
-          <DropdownMenu>
-            <DropdownMenuTrigger
-              className="flex w-full items-center gap-3 rounded-md px-2 py-2 text-left hover:bg-muted"
-              aria-label="Account menu"
-            >
-              <span
-                className="flex size-8 shrink-0 items-center justify-center rounded-full bg-emerald-100 text-sm font-semibold uppercase text-emerald-800"
-                aria-hidden
+              {me.email.charAt(0)}
+            </span>
+            <span className="min-w-0 flex-1">
+              <span className="block truncate text-sm font-medium">{me.email}</span>
+              <span className="block text-xs text-muted-foreground">{ROLE_LABEL[me.role]}</span>
+            </span>
+            <ChevronsUpDown className="size-4 text-muted-foreground" aria-hidden />
+          </DropdownMenuTrigger>
+          <DropdownMenuContent align="end" className="w-56">
+            <DropdownMenuLabel>
+              Signed in as <Badge variant="secondary">{ROLE_LABEL[me.role]}</Badge>
+            </DropdownMenuLabel>
+            <DropdownMenuSeparator />
+            <DropdownMenuItem onSelect={onSignOut}>
+              <LogOut aria-hidden /> Sign out
+            </DropdownMenuItem>
+          </DropdownMenuContent>
+        </DropdownMenu>
+      </div>
+    </>
+  );
+}
+
+/** A phone's top bar: the sidebar folds into a menu that slides in from the left. */
+function PhoneMenu({ me }: { me: Me }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <header className="flex h-14 shrink-0 items-center gap-2 border-b bg-card px-2">
+      <DialogPrimitive.Root open={open} onOpenChange={setOpen}>
+        <DialogPrimitive.Trigger asChild>
+          <Button variant="ghost" size="icon" aria-label="Open the menu">
+            <Menu aria-hidden />
+          </Button>
+        </DialogPrimitive.Trigger>
+        <DialogPrimitive.Portal>
+          <DialogPrimitive.Overlay className="fixed inset-0 z-50 bg-slate-900/40" />
+          <DialogPrimitive.Content
+            aria-describedby={undefined}
+            className="fixed inset-y-0 left-0 z-50 flex w-72 max-w-[85vw] flex-col overflow-y-auto bg-card shadow-xl"
+          >
+            <DialogPrimitive.Title className="sr-only">Menu</DialogPrimitive.Title>
+            <DialogPrimitive.Close asChild>
+              <Button
+                variant="ghost"
+                size="icon-sm"
+                className="absolute right-3 top-4"
+                aria-label="Close the menu"
               >
-                {me.email.charAt(0)}
-              </span>
-              <span className="min-w-0 flex-1">
-                <span className="block truncate text-sm font-medium">{me.email}</span>
-                <span className="block text-xs text-muted-foreground">{ROLE_LABEL[me.role]}</span>
-              </span>
-              <ChevronsUpDown className="size-4 text-muted-foreground" aria-hidden />
-            </DropdownMenuTrigger>
-            <DropdownMenuContent align="end" className="w-56">
-              <DropdownMenuLabel>
-                Signed in as <Badge variant="secondary">{ROLE_LABEL[me.role]}</Badge>
-              </DropdownMenuLabel>
-              <DropdownMenuSeparator />
-              <DropdownMenuItem onSelect={onSignOut}>
-                <LogOut aria-hidden /> Sign out
-              </DropdownMenuItem>
-            </DropdownMenuContent>
-          </DropdownMenu>
-        </div>
-      </aside>
+                <X aria-hidden />
+              </Button>
+            </DialogPrimitive.Close>
+            <Sidebar me={me} onNavigate={() => setOpen(false)} />
+          </DialogPrimitive.Content>
+        </DialogPrimitive.Portal>
+      </DialogPrimitive.Root>
+      <Logo />
+    </header>
+  );
+}
+
+/**
+ * The frame around every screen but the editor: navigation, workspace and account. `banner` is
+ * composed by the app so that the shell does not depend on other features.
+ */
+export function AppShell({ banner }: { banner?: ReactNode }) {
+  const me = useSession((state) => state.me);
+  const isPhone = useIsPhone();
+  if (me === null) return null;
+
+  return (
+    <div className="flex h-full flex-col md:flex-row">
+      {isPhone ? (
+        <PhoneMenu me={me} />
+      ) : (
+        <aside className="flex w-60 shrink-0 flex-col border-r bg-card">
+          <Sidebar me={me} />
+        </aside>
+      )}
       <main className="flex min-w-0 flex-1 flex-col overflow-y-auto">
         {banner}
         <Outlet />

@@ -298,7 +298,7 @@ export function UsersPage() {
           </Button>
         }
       />
-      <div className="px-8 py-6">
+      <div className="px-4 py-4 md:px-8 md:py-6">
         {users.isPending ? (
           <LoadingState label="Loading people…" />
         ) : users.isError ? (
