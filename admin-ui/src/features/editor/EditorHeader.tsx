@@ -141,7 +141,7 @@ export function EditorHeader(props: EditorHeaderProps) {
           <ArrowLeft aria-hidden />
         </Link>
       </Button>
-      <div className="flex min-w-0 flex-col">
+      <div className="flex min-w-0 flex-col max-md:flex-1">
         <label htmlFor="flow-name-input" className="sr-only">
           Flow name
         </label>
@@ -153,7 +153,7 @@ export function EditorHeader(props: EditorHeaderProps) {
             const { meta, setMeta } = useEditorStore.getState();
             setMeta({ ...meta, name: event.target.value }, 'name');
           }}
-          className="w-64 truncate rounded px-1.5 py-0.5 text-sm font-semibold hover:bg-muted focus:bg-card focus:outline-none focus:ring-2 focus:ring-ring"
+          className="w-64 truncate rounded px-1.5 max-md:w-full py-0.5 text-sm font-semibold hover:bg-muted focus:bg-card focus:outline-none focus:ring-2 focus:ring-ring"
         />
         <div className="flex items-center gap-2 px-1.5">
           {props.publishedVersion === null ? (
@@ -167,7 +167,8 @@ export function EditorHeader(props: EditorHeaderProps) {
           <SaveStatus />
         </div>
       </div>
-      <div className="ml-auto flex items-center gap-0.5">
+      {/* On a phone the flow is only looked at: the tools need a larger screen. */}
+      <div className="ml-auto flex items-center gap-0.5 max-md:hidden">
         {props.canEdit && props.viewing === null && (
           <>
             <ToolButton

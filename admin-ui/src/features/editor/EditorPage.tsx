@@ -1,7 +1,7 @@
 import type { Flow } from '@parley/contract';
 import { useQuery } from '@tanstack/react-query';
 import { ReactFlowProvider } from '@xyflow/react';
-import { Eye } from 'lucide-react';
+import { ClipboardList, Eye, MessageCircle, SlidersHorizontal } from 'lucide-react';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { Button } from '@/components/ui/button';
@@ -11,10 +11,14 @@ import { documentToCanvas } from '@/core/canvas';
 import { api, errorMessage } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
+import { cn } from '@/lib/cn';
+import { isPhoneScreen } from '@/lib/use-is-phone';
 import { AnalyticsBar } from './analytics/AnalyticsBar';
 import { FlowCanvas } from './canvas/FlowCanvas';
 import { EditorHeader } from './EditorHeader';
 import { FlowSettingsDialog } from './flow-settings/FlowSettingsDialog';
+import { type DockItem, PanelDock } from './layout/PanelDock';
+import { usePanels } from './layout/panel-store';
 import { LiveTest } from './live-test/LiveTest';
 import { Palette } from './palette/Palette';
 import { ProblemsPanel } from './problems/ProblemsPanel';
@@ -42,10 +46,12 @@ function loadDraft(flow: Flow, canEdit: boolean): void {
 function Workspace({
   flowId,
   canEdit,
+  phone,
   initialPublished,
 }: {
   flowId: string;
   canEdit: boolean;
+  phone: boolean;
   initialPublished: number | null;
 }) {
   const document = useFlowDocument();
@@ -60,7 +66,28 @@ function Workspace({
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const anySelected = useEditorStore((state) => state.nodes.some((node) => node.selected));
-  const compactPalette = panel !== null && anySelected;
+  const oneSelected = useEditorStore((state) => state.nodes.filter((node) => node.selected).length === 1);
+  const folded = usePanels((state) => state.folded);
+  const togglePanel = usePanels((state) => state.toggle);
+  const unfold = usePanels((state) => state.unfold);
+  // A panel the admin asks for shows, even if it was folded when last closed.
+  const openPanel = (next: 'preview' | 'live' | null) => {
+    if (next !== null) unfold(next);
+    setPanel(next);
+  };
+  // Beside an open side panel and a block's settings, the palette narrows to icons on its own.
+  const crowded = panel !== null && anySelected;
+  const dock: DockItem[] = [
+    ...(oneSelected
+      ? [{ panel: 'settings', name: 'block settings', short: 'Block', icon: SlidersHorizontal } as const]
+      : []),
+    ...(previewOpen
+      ? [{ panel: 'preview', name: 'form preview', short: 'Form', icon: ClipboardList } as const]
+      : []),
+    ...(liveTestOpen
+      ? [{ panel: 'live', name: 'live test', short: 'Test', icon: MessageCircle } as const]
+      : []),
+  ];
 
   useEffect(() => startAutosave(), []);
   useEffect(() => {
@@ -100,19 +127,28 @@ function Workspace({
         viewing={viewing}
         publishedVersion={publishedVersion}
         previewOpen={previewOpen}
-        onTogglePreview={() => setPanel(previewOpen ? null : 'preview')}
+        onTogglePreview={() => openPanel(previewOpen ? null : 'preview')}
         liveTestOpen={liveTestOpen}
-        onToggleLiveTest={() => setPanel(liveTestOpen ? null : 'live')}
+        onToggleLiveTest={() => openPanel(liveTestOpen ? null : 'live')}
         analyticsOn={analyticsOn}
         onToggleAnalytics={() => setAnalyticsOn(!analyticsOn)}
         onOpenSettings={() => setSettingsOpen(true)}
         onOpenVersions={() => setVersionsOpen(true)}
         onPublish={() => setPublishOpen(true)}
       />
+      {phone && (
+        <p role="note" className="border-b bg-amber-50 px-4 py-2 text-sm text-amber-900">
+          Editing needs a larger screen. You can look around this flow here; open it on a computer to change
+          it.
+        </p>
+      )}
       <div className="flex min-h-0 flex-1">
         {canEdit && viewing === null && (
-          <div className={compactPalette ? 'w-[60px] shrink-0' : 'w-[232px] shrink-0'}>
-            <Palette compact={compactPalette} />
+          <div className={crowded || folded.palette ? 'w-[60px] shrink-0' : 'w-[232px] shrink-0'}>
+            <Palette
+              compact={crowded || folded.palette}
+              onToggleCompact={crowded ? undefined : () => togglePanel('palette')}
+            />
           </div>
         )}
         <div className="relative min-w-0 flex-1">
@@ -139,13 +175,31 @@ function Workspace({
           <FlowCanvas />
           <ProblemsPanel />
         </div>
-        <SettingsPanel />
+        {/* On a phone the settings rise from the bottom over the canvas instead of taking its width. */}
+        <div
+          className={cn(
+            phone && oneSelected
+              ? 'fixed inset-x-0 bottom-0 z-30 h-[55%] shadow-xl [&>aside]:w-full [&>aside]:border-t'
+              : 'contents',
+            folded.settings && !phone && 'hidden',
+          )}
+        >
+          <SettingsPanel />
+        </div>
         {previewOpen && (
-          <Suspense fallback={<LoadingState label="Opening the form preview…" />}>
-            <FormPreview document={document} onClose={() => setPanel(null)} />
-          </Suspense>
+          <div className={folded.preview ? 'hidden' : 'contents'}>
+            <Suspense fallback={<LoadingState label="Opening the form preview…" />}>
+              <FormPreview document={document} onClose={() => setPanel(null)} />
+            </Suspense>
+          </div>
         )}
-        {liveTestOpen && <LiveTest flowId={flowId} onClose={() => setPanel(null)} />}
+        {/* Folded, the live test stays mounted so that its conversation goes on. */}
+        {liveTestOpen && (
+          <div className={folded.live ? 'hidden' : 'contents'}>
+            <LiveTest flowId={flowId} onClose={() => setPanel(null)} />
+          </div>
+        )}
+        {!phone && <PanelDock items={dock} />}
       </div>
       <ConflictDialog />
       <FlowSettingsDialog open={settingsOpen} onOpenChange={setSettingsOpen} />
@@ -173,7 +227,9 @@ function Workspace({
 export function EditorPage() {
   const { flowId = '' } = useParams();
   const me = useSession((state) => state.me);
-  const canEdit = hasRole(me, 'editor');
+  // Settled when the flow opens: turning a tablet mid-edit must not reload the draft read only.
+  const [phone] = useState(isPhoneScreen);
+  const canEdit = hasRole(me, 'editor') && !phone;
   const loadedFlow = useEditorStore((state) => state.flowId);
   const [drawError, setDrawError] = useState<string | null>(null);
   const flow = useQuery({
@@ -217,6 +273,7 @@ export function EditorPage() {
         key={flowId}
         flowId={flowId}
         canEdit={canEdit}
+        phone={phone}
         initialPublished={flow.data.publishedVersion}
       />
     </ReactFlowProvider>

@@ -12,9 +12,11 @@ import { MousePointerClick } from 'lucide-react';
 import { type DragEvent, useCallback, useEffect, useRef } from 'react';
 import type { CanvasNode } from '@/core/canvas';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
+import { isPhoneScreen } from '@/lib/use-is-phone';
 import { nodeTypes } from '../nodes/node-types';
 import { PALETTE_MIME } from '../palette/Palette';
 import { useEditorShortcuts } from './use-editor-shortcuts';
+import { useKeepSelectionInView } from './use-keep-selection-in-view';
 
 const MINIMAP_COLORS: Record<string, string> = {
   trigger: '#34d399',
@@ -24,6 +26,12 @@ const MINIMAP_COLORS: Record<string, string> = {
   end: '#10b981',
   handoff: '#fb7185',
 };
+
+const MINIMAP_MIN_CANVAS = 560;
+
+const FIT = { padding: 0.2, maxZoom: 1 };
+// A whole flow fitted into a phone's width is too small to read: a phone shows part of it, readable, to pan.
+const PHONE_FIT = { ...FIT, minZoom: 0.6 };
 
 /** The graph: blocks, Start cards and connections, edited by drag and drop. */
 export function FlowCanvas() {
@@ -39,6 +47,9 @@ export function FlowCanvas() {
   // Fit an existing flow into view once; an empty one keeps the plain viewport, so that the
   // first block dropped does not zoom the canvas under the admin's hands.
   const fitOnOpen = useRef(nodes.length > 0).current;
+  const fitOptions = useRef(isPhoneScreen() ? PHONE_FIT : FIT).current;
+  const frame = useRef<HTMLDivElement>(null);
+  const width = useKeepSelectionInView(frame);
   useEditorShortcuts();
 
   useEffect(() => {
@@ -91,7 +102,7 @@ export function FlowCanvas() {
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the drop target of palette drags; the keyboard way is pressing a palette block.
-    <div className="relative h-full w-full" onDragOver={onDragOver} onDrop={onDrop}>
+    <div ref={frame} className="relative h-full w-full" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<CanvasNode>
         nodes={nodes}
         edges={edges}
@@ -107,7 +118,7 @@ export function FlowCanvas() {
         multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
         selectionKeyCode="Shift"
         fitView={fitOnOpen}
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        fitViewOptions={fitOptions}
         minZoom={0.1}
         maxZoom={2}
         onlyRenderVisibleElements={nodes.length > 200}
@@ -117,15 +128,18 @@ export function FlowCanvas() {
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#cbd5e1" />
         <Controls showInteractive={false} position="bottom-left" aria-label="Zoom controls" />
-        <MiniMap
-          pannable
-          zoomable
-          position="bottom-right"
-          style={{ width: 160, height: 110 }}
-          ariaLabel="Overview of the flow"
-          nodeColor={(node) => MINIMAP_COLORS[node.type ?? ''] ?? '#94a3b8'}
-          nodeBorderRadius={6}
-        />
+        {/* On a narrow canvas the overview would cover the blocks it shows. */}
+        {width >= MINIMAP_MIN_CANVAS && (
+          <MiniMap
+            pannable
+            zoomable
+            position="bottom-right"
+            style={{ width: 160, height: 110 }}
+            ariaLabel="Overview of the flow"
+            nodeColor={(node) => MINIMAP_COLORS[node.type ?? ''] ?? '#94a3b8'}
+            nodeBorderRadius={6}
+          />
+        )}
       </ReactFlow>
       {nodes.length === 0 && (
         <div className="pointer-events-none absolute inset-0 flex items-center justify-center">

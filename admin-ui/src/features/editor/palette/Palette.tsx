@@ -1,6 +1,7 @@
 import { NODE_TYPES, type NodeType, nodeDefinitions } from '@parley/schemas';
 import { useReactFlow } from '@xyflow/react';
-import { GripVertical } from 'lucide-react';
+import { GripVertical, PanelLeftClose, PanelLeftOpen } from 'lucide-react';
+import { Button } from '@/components/ui/button';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
 import { nodeUi } from '../nodes/registry';
@@ -17,9 +18,16 @@ const CATEGORIES = [
 
 /**
  * The blocks an admin can add: drag one onto the canvas, or press it to add it below the selected
- * block, connected from its free outcome (in the middle when nothing is selected).
+ * block, connected from its free outcome (in the middle when nothing is selected). Compact, only
+ * the icons show; `onToggleCompact` offers a button to switch.
  */
-export function Palette({ compact = false }: { compact?: boolean }) {
+export function Palette({
+  compact = false,
+  onToggleCompact,
+}: {
+  compact?: boolean;
+  onToggleCompact?: (() => void) | undefined;
+}) {
   const addNodeAfterSelection = useEditorStore((state) => state.addNodeAfterSelection);
   const select = useEditorStore((state) => state.select);
   const flow = useReactFlow();
@@ -36,8 +44,32 @@ export function Palette({ compact = false }: { compact?: boolean }) {
 
   return (
     <nav aria-label="Blocks" className="flex h-full flex-col overflow-y-auto border-r bg-card">
-      <div className={cn('pb-2 pt-4', compact ? 'px-2 text-center' : 'px-4')}>
-        <h2 className="text-sm font-semibold">Blocks</h2>
+      <div className={cn('pb-2 pt-4', compact ? 'flex flex-col items-center gap-1 px-2' : 'px-4')}>
+        <div className="flex items-center justify-between gap-2">
+          <h2 className="text-sm font-semibold">Blocks</h2>
+          {onToggleCompact && !compact && (
+            <Button
+              variant="ghost"
+              size="icon-sm"
+              aria-label="Narrow the blocks panel"
+              title="Narrow the blocks panel"
+              onClick={onToggleCompact}
+            >
+              <PanelLeftClose aria-hidden />
+            </Button>
+          )}
+        </div>
+        {onToggleCompact && compact && (
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label="Widen the blocks panel"
+            title="Widen the blocks panel"
+            onClick={onToggleCompact}
+          >
+            <PanelLeftOpen aria-hidden />
+          </Button>
+        )}
         {!compact && (
           <p className="mt-0.5 text-xs text-muted-foreground">Drag onto the canvas, or click to add.</p>
         )}
