@@ -7,6 +7,7 @@ import {
 } from '@parley/schemas';
 import { useEffect } from 'react';
 import { Controller, type Resolver, useForm } from 'react-hook-form';
+import { LearnMore } from '@/components/learn-more';
 import { Button } from '@/components/ui/button';
 import { Checkbox } from '@/components/ui/checkbox';
 import {
@@ -240,7 +241,8 @@ export function FlowSettingsDialog({
         <DialogHeader>
           <DialogTitle>Flow settings</DialogTitle>
           <DialogDescription>
-            How long chats stay open, reminders, and what the bot says when something goes wrong.
+            How long chats stay open, reminders, and what the bot says when something goes wrong.{' '}
+            <LearnMore topic="flowSettings" about="flow settings" />
           </DialogDescription>
         </DialogHeader>
         <form

@@ -1,6 +1,7 @@
 import type { NodeConfigs, NodeType, OwnWidgetFields } from '@parley/schemas';
 import type { LucideIcon } from 'lucide-react';
 import type { ComponentType } from 'react';
+import type { HelpTopic } from '@/components/learn-more';
 import type { FieldSpec } from '../settings/schema-form';
 
 /** A settings field the node type draws itself (its `ui:widget` is `own`). */
@@ -15,6 +16,8 @@ interface NodeLook<T extends NodeType> {
   summary: (config: NodeConfigs[T]) => string;
   /** A secondary line (what is saved, where it goes). */
   detail?: (config: NodeConfigs[T]) => string | null;
+  /** The help page that explains this block in depth, linked from its settings. */
+  help?: HelpTopic;
   /** Settings not shown as their own field (managed by another widget). */
   hiddenFields?: (config: NodeConfigs[T]) => string[];
 }

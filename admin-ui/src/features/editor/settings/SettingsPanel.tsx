@@ -1,5 +1,6 @@
 import { nodeDefinition } from '@parley/schemas';
 import { AlertTriangle, PlayCircle, Trash2, X, XCircle } from 'lucide-react';
+import { LearnMore } from '@/components/learn-more';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
@@ -48,6 +49,7 @@ export function SettingsPanel() {
         <div className="min-w-0 flex-1">
           <h2 className="text-sm font-semibold">{title}</h2>
           <p className="text-xs text-muted-foreground">{description}</p>
+          {ui?.help && <LearnMore topic={ui.help} about={`the ${title} block`} />}
         </div>
         {!readOnly && (
           <Button

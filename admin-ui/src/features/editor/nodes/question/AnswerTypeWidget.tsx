@@ -1,5 +1,6 @@
 import type { QuestionConfig } from '@parley/schemas';
 import { useFormContext } from 'react-hook-form';
+import { LearnMore } from '@/components/learn-more';
 import { Select } from '@/components/ui/select';
 import { ANSWER_KINDS, type AnswerKind, answerKindOf, applyAnswerKind } from '@/core/questions/answer-kinds';
 import { useSettingsContext } from '../../settings/form-context';
@@ -38,6 +39,7 @@ export function AnswerTypeWidget({ spec }: { spec: FieldSpec }) {
         options={ANSWER_KINDS.map(({ id: value, label }) => ({ value, label }))}
         aria-describedby={`${id}-help`}
       />
+      <LearnMore topic="answerTypes" about="answer types" className="self-start" />
     </FieldShell>
   );
 }
