@@ -267,7 +267,7 @@ export function ConversationsPage() {
           </EmptyState>
         ) : (
           <>
-            <div className="relative overflow-x-auto rounded-lg border bg-card">
+            <div className="relative overflow-x-auto rounded-lg border bg-card max-md:whitespace-nowrap">
               <table className="w-full text-sm" aria-label="Conversations">
                 <thead className="bg-muted/60 text-left text-xs text-muted-foreground">
                   <tr>

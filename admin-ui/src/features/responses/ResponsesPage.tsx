@@ -247,7 +247,7 @@ export function ResponsesPage() {
           </EmptyState>
         ) : (
           <>
-            <div className="flex flex-wrap items-center gap-2 border-b pb-3 *:shrink-0">
+            <div className="flex flex-wrap items-center gap-2 border-b pb-3">
               <div role="tablist" aria-label="View" className="flex gap-1 rounded-md bg-muted p-1">
                 <Button
                   role="tab"
@@ -269,7 +269,7 @@ export function ResponsesPage() {
                 </Button>
               </div>
               {tab === 'table' && (
-                <div className="ml-auto flex items-center gap-2">
+                <div className="ml-auto flex flex-wrap items-center gap-2 *:shrink-0">
                   <CheckboxField
                     label="Choices as people saw them"
                     checked={choiceLabels}
