@@ -91,6 +91,45 @@ describe('the team on the Users page', () => {
     await page.context().close();
   });
 
+  it('lets a person change their own password and sign out everywhere', async () => {
+    const { page, errors } = await openPage(browser, parley.url);
+    const phone = await apiLogin(parley.url, 'vi@example.com', PASSWORD);
+    await signIn(page, 'vi@example.com', PASSWORD);
+    await page.getByRole('button', { name: 'Account menu' }).click();
+    await page.getByRole('menuitem', { name: 'Change password' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Change your password' });
+    await dialog.getByLabel('Current password').fill('not my password');
+    await dialog.getByLabel('New password', { exact: true }).fill('a newer long password');
+    await dialog.getByLabel('New password again').fill('a newer long passwordx');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByText('The two new passwords differ.').waitFor();
+    await dialog.getByLabel('New password again').fill('a newer long password');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByText('This is not your current password.').waitFor();
+    await screenshot(page, 'account-change-password');
+    // A wrong password earns a short wait before the next check.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await dialog.getByLabel('Current password').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your other devices are signed out; this one stays signed in.').waitFor();
+    // The other device is signed out; this page goes on.
+    await expect(apiCall(parley.url, phone, 'GET', '/me')).rejects.toThrow(/401/);
+    await page.getByRole('link', { name: 'Flows' }).click();
+    await page.getByRole('heading', { name: 'Flows', exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Account menu' }).click();
+    await page.getByRole('menuitem', { name: 'Sign out everywhere' }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Sign out on every device?' })
+      .getByRole('button', { name: 'Sign out everywhere' })
+      .click();
+    await page.getByText('You are signed out on every device.').waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // The wrong current password was refused with a 400, which the browser logs as a failed request.
+    expectNoConsoleErrors(errors, [/400/]);
+    await page.context().close();
+  });
+
   it('tells the only admin why they cannot step down, and changes nothing', async () => {
     const { page, errors } = await openPage(browser, parley.url);
     await signIn(page, parley.adminEmail, parley.adminPassword);

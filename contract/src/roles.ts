@@ -53,8 +53,8 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'viewer',
-    does: 'See their own account and the workspace, and sign out',
-    operations: ['GET /me', 'GET /workspace', 'POST /auth/logout'],
+    does: 'See their own account, the workspace and what this server allows, and sign out',
+    operations: ['GET /me', 'GET /workspace', 'GET /policy', 'POST /auth/logout'],
   },
   {
     role: 'editor',

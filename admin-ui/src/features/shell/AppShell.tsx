@@ -1,13 +1,15 @@
-import type { Me } from '@parley/contract';
+import { type Me, ROLE_TITLES } from '@parley/contract';
 import * as DialogPrimitive from '@radix-ui/react-dialog';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   ChevronsUpDown,
   GitBranch,
+  KeyRound,
   LifeBuoy,
   LogOut,
   Menu,
   MessagesSquare,
+  MonitorX,
   Phone,
   Table2,
   Users,
@@ -18,6 +20,7 @@ import { NavLink, Outlet, useNavigate } from 'react-router';
 import { Logo } from '@/components/logo';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -28,10 +31,12 @@ import {
 } from '@/components/ui/dropdown-menu';
 import { Label } from '@/components/ui/label';
 import { Select } from '@/components/ui/select';
-import { api } from '@/infrastructure/api';
+import { toast } from '@/components/ui/toast';
+import { api, errorMessage } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { cn } from '@/lib/cn';
 import { useIsPhone } from '@/lib/use-is-phone';
+import { ChangePasswordDialog } from './ChangePasswordDialog';
 
 const NAV = [
   { to: '/flows', label: 'Flows', icon: GitBranch },
@@ -39,8 +44,6 @@ const NAV = [
   { to: '/conversations', label: 'Conversations', icon: MessagesSquare },
   { to: '/responses', label: 'Responses', icon: Table2 },
 ] as const;
-
-const ROLE_LABEL = { admin: 'Admin', editor: 'Editor', viewer: 'Viewer' } as const;
 
 const NAV_LINK =
   'flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-muted hover:text-foreground';
@@ -61,11 +64,25 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
     navigate('/flows');
   };
 
+  const [changingPassword, setChangingPassword] = useState(false);
+  const [signingOutEverywhere, setSigningOutEverywhere] = useState(false);
+
   const onSignOut = async () => {
     // Signed out locally either way; the session also expires on the server.
     await api.logout().catch(() => undefined);
     queryClient.clear();
     signOut();
+  };
+
+  const onSignOutEverywhere = async () => {
+    try {
+      await api.signOutEverywhere();
+    } catch (error) {
+      toast.error('Could not sign out the other devices', errorMessage(error));
+      return;
+    }
+    queryClient.clear();
+    signOut('You are signed out on every device.');
   };
 
   const links = hasRole(me, 'admin') ? [...NAV, { to: '/users', label: 'Users', icon: Users } as const] : NAV;
@@ -129,21 +146,36 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
             </span>
             <span className="min-w-0 flex-1">
               <span className="block truncate text-sm font-medium">{me.email}</span>
-              <span className="block text-xs text-muted-foreground">{ROLE_LABEL[me.role]}</span>
+              <span className="block text-xs text-muted-foreground">{ROLE_TITLES[me.role]}</span>
             </span>
             <ChevronsUpDown className="size-4 text-muted-foreground" aria-hidden />
           </DropdownMenuTrigger>
           <DropdownMenuContent align="end" className="w-56">
             <DropdownMenuLabel>
-              Signed in as <Badge variant="secondary">{ROLE_LABEL[me.role]}</Badge>
+              Signed in as <Badge variant="secondary">{ROLE_TITLES[me.role]}</Badge>
             </DropdownMenuLabel>
             <DropdownMenuSeparator />
+            <DropdownMenuItem onSelect={() => setChangingPassword(true)}>
+              <KeyRound aria-hidden /> Change password
+            </DropdownMenuItem>
+            <DropdownMenuItem onSelect={() => setSigningOutEverywhere(true)}>
+              <MonitorX aria-hidden /> Sign out everywhere
+            </DropdownMenuItem>
             <DropdownMenuItem onSelect={onSignOut}>
               <LogOut aria-hidden /> Sign out
             </DropdownMenuItem>
           </DropdownMenuContent>
         </DropdownMenu>
       </div>
+      <ChangePasswordDialog open={changingPassword} onOpenChange={setChangingPassword} />
+      <ConfirmDialog
+        open={signingOutEverywhere}
+        onOpenChange={setSigningOutEverywhere}
+        title="Sign out on every device?"
+        description="Every browser and program signed in as you is signed out at once, this one too. Sign in again to go on."
+        confirmLabel="Sign out everywhere"
+        onConfirm={onSignOutEverywhere}
+      />
     </>
   );
 }

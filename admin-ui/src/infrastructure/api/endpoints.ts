@@ -93,6 +93,12 @@ export const api = {
   restoreFlow: (id: string) =>
     request<Flow>(`/flows/${enc(id)}/restore`, { method: 'POST' }).then((r) => r.data),
 
+  changePassword: (currentPassword: string, newPassword: string) =>
+    request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }).then(
+      (r) => r.data,
+    ),
+  signOutEverywhere: () => request<void>('/auth/logout-everywhere', { method: 'POST' }).then((r) => r.data),
+
   listUsers: () => request<{ items: Member[] }>('/users').then((r) => r.data.items),
   inviteUser: (email: string, password: string, role: Role) =>
     request<SentInvitation>('/users', { method: 'POST', body: { email, password, role } }).then(
