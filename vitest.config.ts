@@ -14,6 +14,10 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const fromSources = [
   { find: /^@parley\/schemas$/, replacement: here('./shared-schemas/src/index.ts') },
   {
+    find: /^@parley\/schemas\/turn-note$/,
+    replacement: here('./shared-schemas/src/conversation/turn-note.ts'),
+  },
+  {
     find: /^@parley\/schemas\/conversation-status$/,
     replacement: here('./shared-schemas/src/conversation/status.ts'),
   },

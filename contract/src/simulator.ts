@@ -1,4 +1,6 @@
 /** Request and response schemas of the /simulator routes (the editor’s live test). */
+
+import { TurnNote } from '@parley/schemas/turn-note';
 import { type Static, Type } from '@sinclair/typebox';
 import { Timestamp, Uuid, VersionNumber } from './common.js';
 import { CONVERSATION_STATUSES } from './enum-values.js';
@@ -98,18 +100,6 @@ export const SimulatorLocationBody = Type.Object(
   },
   { additionalProperties: false },
 );
-/** Something the admin should know about a step of the test, which the contact does not see. */
-export const TurnNote = Type.Object({
-  kind: literalUnion(['http_failed', 'answer_refused', 'ended_with_fallback', 'empty_variable'], {
-    description: 'What the note is about',
-  }),
-  text: Type.String({ description: 'What happened and why, in plain words, naming the block' }),
-  nodeId: Type.String({ description: 'The block it is about' }),
-  after: Type.Integer({
-    minimum: 0,
-    description: 'How many of the reply’s messages come before it (where it goes between them)',
-  }),
-});
 export const SimulatorReply = Type.Object({
   messages: Type.Array(BotMessage),
   notes: Type.Array(TurnNote, {
@@ -132,5 +122,7 @@ export type BotMessage = Static<typeof BotMessage>;
 export type TranscriptEntry = Static<typeof TranscriptEntry>;
 export type SimulatorSession = Static<typeof SimulatorSession>;
 export type SimulatorReply = Static<typeof SimulatorReply>;
-export type TurnNote = Static<typeof TurnNote>;
 export type SimulatorPending = Static<typeof SimulatorPending>;
+
+/** Notes are the engine's: the contract carries them as they are. */
+export { TurnNote };

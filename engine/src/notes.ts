@@ -1,4 +1,4 @@
-import type { TurnNote } from '@parley/contract';
+import type { TurnNote } from '@parley/schemas';
 import {
   type FlowNode,
   nodeDefinition,

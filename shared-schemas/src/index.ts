@@ -2,6 +2,7 @@ export { isPublicAddress, refusedHost } from './addresses/public-address.js';
 export * from './conditions/condition.schema.js';
 export { evaluateCondition, evaluateRule, looselyEqual } from './conditions/evaluate.js';
 export { CONVERSATION_STATUSES, type ConversationStatus } from './conversation/status.js';
+export { TURN_NOTE_KINDS, TurnNote } from './conversation/turn-note.js';
 export { diffFlows, type FlowChange } from './diff/diff-flows.js';
 export { answerByLabel, type ChoiceLabels, choiceLabels } from './flow/choice-labels.js';
 export * from './flow/document.js';
