@@ -65,7 +65,6 @@ function Workspace({
   const [publishOpen, setPublishOpen] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
-  const anySelected = useEditorStore((state) => state.nodes.some((node) => node.selected));
   const oneSelected = useEditorStore((state) => state.nodes.filter((node) => node.selected).length === 1);
   const folded = usePanels((state) => state.folded);
   const togglePanel = usePanels((state) => state.toggle);
@@ -75,8 +74,9 @@ function Workspace({
     if (next !== null) unfold(next);
     setPanel(next);
   };
-  // Beside an open side panel and a block's settings, the palette narrows to icons on its own.
-  const crowded = panel !== null && anySelected;
+  // With a side panel and a block's settings both showing, the palette narrows to icons on its own.
+  const sidePanelShown = (previewOpen && !folded.preview) || (liveTestOpen && !folded.live);
+  const crowded = sidePanelShown && oneSelected && !folded.settings;
   const dock: DockItem[] = [
     ...(oneSelected
       ? [{ panel: 'settings', name: 'block settings', short: 'Block', icon: SlidersHorizontal } as const]
@@ -199,7 +199,10 @@ function Workspace({
             <LiveTest flowId={flowId} onClose={() => setPanel(null)} />
           </div>
         )}
-        {!phone && <PanelDock items={dock} />}
+        {/* Beside the block settings alone, closing is enough: the dock comes with a second panel or a folded one. */}
+        {!phone && (previewOpen || liveTestOpen || dock.some((item) => folded[item.panel])) && (
+          <PanelDock items={dock} />
+        )}
       </div>
       <ConflictDialog />
       <FlowSettingsDialog open={settingsOpen} onOpenChange={setSettingsOpen} />
