@@ -26,6 +26,7 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { type BootstrapResult, bootstrapAdmin } from './modules/auth/bootstrap-admin.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
+import { PasswordResetsRepository } from './modules/auth/password-resets.repository.js';
 import { TokenSigner } from './modules/auth/tokens.js';
 import { ConversationsRepository } from './modules/conversations/conversations.repository.js';
 import { conversationRoutes } from './modules/conversations/conversations.routes.js';
@@ -96,6 +97,7 @@ export interface Api {
 export function createApi(options: ApiOptions): Api {
   const { db, bus, redis, config, logger } = options;
   const accounts = new AuthRepository();
+  const passwordResets = new PasswordResetsRepository();
   const context: ApiContext = {
     db,
     bus,
@@ -106,6 +108,7 @@ export function createApi(options: ApiOptions): Api {
       db,
       bus,
       accounts,
+      passwordResets,
       new TokenSigner(config.jwtSecret),
       new LoginThrottle(config.loginPerMinute, redis, config.redisPrefix),
       config.supabaseJwtSecret === undefined && config.supabaseUrl === undefined
@@ -141,7 +144,7 @@ export function createApi(options: ApiOptions): Api {
   const signingSecrets = new SigningSecrets(cipherFor(cipherPurposes.signingSecret), workspaces, logger);
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
-    ...userRoutes(new UsersService(context, new UsersRepository(), invitations)),
+    ...userRoutes(new UsersService(context, new UsersRepository(), invitations, passwordResets)),
     ...invitationRoutes(new InvitationsService(context, invitations)),
     ...flowRoutes(flows),
     ...numberRoutes(new NumbersService(context, new NumbersRepository())),

@@ -659,6 +659,7 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
       'POST /auth/login': 'signing in',
       'POST /auth/logout': 'signing out',
       'POST /auth/logout-everywhere': 'signing out',
+      'POST /auth/password-reset': 'the person’s own account; the admin’s reset is audited',
       'POST /auth/password': 'the person’s own account, not workspace data',
       'POST /flows/{id}/validate': 'reads only',
       'POST /simulator/sessions/{id}/messages': 'test traffic, stored as test data',
@@ -709,6 +710,11 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         const id = (await (await api.member('viewer')).call('get', '/me')).body.id;
         await must('patch', `/users/${id}`, { role: 'editor' });
         return { id, kind: 'update', action: 'member.role_change' };
+      },
+      'POST /users/{id}/password-reset': async () => {
+        const id = (await (await api.member('viewer')).call('get', '/me')).body.id;
+        await must('post', `/users/${id}/password-reset`);
+        return { id, kind: 'create', action: 'member.password_reset' };
       },
       'DELETE /users/{id}': async () => {
         const id = (await (await api.member('viewer')).call('get', '/me')).body.id;

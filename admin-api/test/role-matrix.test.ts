@@ -315,6 +315,15 @@ const PLANS: Record<string, Planner> = {
     body: { currentPassword: PASSWORD, newPassword: 'another long enough password' },
     ...(role === null ? {} : { token: (await throwaway.signedIn(role)).token }),
   }),
+  // Resetting: a fresh code for a throwaway member each time (each works once).
+  'POST /auth/password-reset': async () => {
+    const id = await throwaway.member();
+    const { code } = await must(home.owner, 'post', `/users/${id}/password-reset`);
+    return { body: { code, newPassword: 'another long enough password' } };
+  },
+  'POST /users/{id}/password-reset': async (_operation, { workspace, foreign }) => ({
+    values: { id: foreign ? workspace.member : await throwaway.member() },
+  }),
   'POST /users': async () => ({
     body: { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' },
   }),
@@ -463,6 +472,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
   it('declares the roles product decided (a change here is deliberate)', () => {
     expect(Object.fromEntries(operations.map((operation) => [operation.key, operation.access]))).toEqual({
       'POST /auth/login': 'public',
+      'POST /auth/password-reset': 'public',
       'POST /auth/logout': 'viewer',
       'POST /auth/logout-everywhere': 'signed_in',
       'POST /auth/password': 'signed_in',
@@ -471,6 +481,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'POST /users': 'admin',
       'PATCH /users/{id}': 'admin',
       'DELETE /users/{id}': 'admin',
+      'POST /users/{id}/password-reset': 'admin',
       'GET /users/invitations': 'admin',
       'DELETE /users/invitations/{id}': 'admin',
       'GET /invitations': 'signed_in',
@@ -532,7 +543,11 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     }
     expect(
       operations.filter((operation) => operation.access === 'public').map((operation) => operation.key),
-    ).toEqual(['POST /auth/login', 'GET /media/signed/{workspaceId}/{folder}/{file}']);
+    ).toEqual([
+      'POST /auth/login',
+      'POST /auth/password-reset',
+      'GET /media/signed/{workspaceId}/{folder}/{file}',
+    ]);
   });
 
   for (const operation of ordered) {

@@ -130,6 +130,54 @@ describe('the team on the Users page', () => {
     await page.context().close();
   });
 
+  it('hands a person who lost their password a one-time link, which sets a new one', async () => {
+    const token = await apiLogin(parley.url, parley.adminEmail, parley.adminPassword);
+    await apiCall(parley.url, token, 'POST', '/users', {
+      email: 'lu@example.com',
+      password: PASSWORD,
+      role: 'viewer',
+    });
+    await acceptInvitations(parley.url, 'lu@example.com', PASSWORD);
+    const { page, context, errors } = await openPage(browser, parley.url);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await signIn(page, parley.adminEmail, parley.adminPassword);
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByRole('button', { name: 'Reset the password of lu@example.com' }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Make a password reset link for lu@example.com?' })
+      .getByRole('button', { name: 'Make the link' })
+      .click();
+    const shown = page.getByRole('dialog', { name: 'Password reset link for lu@example.com' });
+    const link = await shown.getByRole('textbox', { name: 'Reset link' }).inputValue();
+    expect(link).toMatch(/\/reset-password#code=[A-Za-z0-9_-]{43}$/);
+    await shown.getByRole('button', { name: 'Copy link' }).click();
+    await page.getByText('Link copied').waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+    await screenshot(page, 'users-reset-link');
+    await shown.getByRole('button', { name: 'Done' }).click();
+    expectNoConsoleErrors(errors);
+    await context.close();
+
+    // Lu opens the link on their phone.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const lu = await phone.newPage();
+    await lu.goto(link);
+    await lu.getByLabel('New password', { exact: true }).fill('lu’s new long password');
+    await lu.getByLabel('New password again').fill('lu’s new long password');
+    await lu.getByRole('button', { name: 'Set the new password' }).click();
+    await lu.getByText('Your new password is set.', { exact: false }).waitFor();
+    await screenshot(lu, 'reset-password-done');
+    // The link works once: opened again later, it says so.
+    const later = await phone.newPage();
+    await later.goto(link);
+    await later.getByLabel('New password', { exact: true }).fill('another long password');
+    await later.getByLabel('New password again').fill('another long password');
+    await later.getByRole('button', { name: 'Set the new password' }).click();
+    await later.getByText('This reset link does not work any more', { exact: false }).waitFor();
+    expect(await apiLogin(parley.url, 'lu@example.com', 'lu’s new long password')).toBeTruthy();
+    await phone.close();
+  });
+
   it('tells the only admin why they cannot step down, and changes nothing', async () => {
     const { page, errors } = await openPage(browser, parley.url);
     await signIn(page, parley.adminEmail, parley.adminPassword);

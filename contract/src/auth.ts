@@ -20,6 +20,14 @@ export const ChangePasswordBody = Type.Object(
   { additionalProperties: false },
 );
 export type ChangePasswordBody = Static<typeof ChangePasswordBody>;
+export const RedeemResetBody = Type.Object(
+  {
+    code: Type.String({ minLength: 20, maxLength: 200 }),
+    newPassword: Type.String({ minLength: 10, maxLength: 1000, description: 'At least 10 characters' }),
+  },
+  { additionalProperties: false },
+);
+export type RedeemResetBody = Static<typeof RedeemResetBody>;
 export const LoginResult = Type.Object({ token: Type.String(), user: User });
 /** The signed-in user, with the workspace they act in and their role there. */
 export const Me = Type.Composite([User, Type.Object({ workspaceId: Uuid, role: Role })]);

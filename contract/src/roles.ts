@@ -92,12 +92,13 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'admin',
-    does: 'Add and remove people and change their roles',
+    does: 'Add and remove people, change their roles and reset their passwords',
     operations: [
       'GET /users',
       'POST /users',
       'PATCH /users/{id}',
       'DELETE /users/{id}',
+      'POST /users/{id}/password-reset',
       'GET /users/invitations',
       'DELETE /users/invitations/{id}',
     ],

@@ -20,5 +20,12 @@ export const InviteBody = Type.Object(
 
 export const UpdateMemberBody = Type.Object({ role: Role }, { additionalProperties: false });
 
+/** A one-time password reset, shown once to the admin who made it: they pass it on. */
+export const PasswordReset = Type.Object({
+  code: Type.String({ description: 'Works once, until expiresAt; shown only in this answer' }),
+  expiresAt: Timestamp,
+});
+
 export type Member = Static<typeof Member>;
+export type PasswordReset = Static<typeof PasswordReset>;
 export type UpdateMemberBody = Static<typeof UpdateMemberBody>;

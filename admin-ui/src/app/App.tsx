@@ -4,7 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { LoadingState } from '@/components/ui/states';
 import { Toaster } from '@/components/ui/toast';
 import { TooltipProvider } from '@/components/ui/tooltip';
-import { SignInPage } from '@/features/auth';
+import { ResetPasswordPage, SignInPage } from '@/features/auth';
 import { ConversationsPage } from '@/features/conversations';
 import { FlowsPage } from '@/features/flows';
 import { InvitationsBanner, InvitationsPage } from '@/features/invitations';
@@ -26,6 +26,7 @@ export function App() {
         <BrowserRouter>
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
+            <Route path="/reset-password" element={<ResetPasswordPage />} />
             {/* Outside RequireSession: help reads the same signed in or not. */}
             <Route
               path="/docs/:page?"

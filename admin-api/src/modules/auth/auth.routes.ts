@@ -1,4 +1,4 @@
-import { ChangePasswordBody, LoginBody, LoginResult, Me } from '@parley/contract';
+import { ChangePasswordBody, LoginBody, LoginResult, Me, RedeemResetBody } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
 import { type RouteDefinition, route } from '../../http/route.js';
 
@@ -37,6 +37,25 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
       responses: { 204: { description: 'Signed out' } },
       handler: async ({ caller }) => {
         await api.auth.logout(caller);
+        return { status: 204 };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/auth/password-reset',
+      summary: 'Set a new password with a reset code an admin handed out',
+      description:
+        'The code works once, until it expires (24 hours), and only if no newer reset replaced it. ' +
+        'Every session of the account ends: the person signs in with the new password.',
+      tag: 'auth',
+      access: 'public',
+      body: RedeemResetBody,
+      responses: {
+        204: { description: 'The new password is set' },
+        400: { description: 'The code was used, replaced or expired' },
+      },
+      handler: async ({ body }) => {
+        await api.auth.redeemPasswordReset(body.code, body.newPassword);
         return { status: 204 };
       },
     }),

@@ -24,6 +24,8 @@ import type { AuthRepository, Membership } from './auth.repository.js';
 import { CallerCache } from './caller-cache.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
+import { hashResetCode } from './password-reset-code.js';
+import type { PasswordResetsRepository } from './password-resets.repository.js';
 import { TOKEN_ISSUER, TOKEN_TTL_SECONDS, type TokenSigner } from './tokens.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -59,6 +61,7 @@ export class AuthService {
     private readonly db: Db,
     private readonly bus: Bus,
     private readonly repository: AuthRepository,
+    private readonly resets: PasswordResetsRepository,
     private readonly tokens: TokenSigner,
     private readonly throttle: LoginThrottle,
     private readonly supabase: SupabaseAuthSettings | null,
@@ -129,6 +132,27 @@ export class AuthService {
     await this.throttle.succeeded(turn);
     await this.repository.setPassword(this.db, account.id, await hashPassword(next));
     await this.endSessions(await this.repository.revokeSessionsOf(this.db, account.id, user.sessionId));
+  }
+
+  /**
+   * Sets a new password with a one-time reset code an admin handed out, and ends every session of
+   * the account: whoever had the old password is signed out.
+   */
+  async redeemPasswordReset(code: string, newPassword: string): Promise<void> {
+    const passwordHash = await hashPassword(newPassword);
+    const userId = await this.db.transaction(async (tx) => {
+      const owner = await this.resets.redeem(tx, hashResetCode(code));
+      if (owner !== null) await this.repository.setPassword(tx, owner, passwordHash);
+      return owner;
+    });
+    if (userId === null) {
+      throw new Invalid(
+        'This reset link does not work any more: it was used already, a newer one replaced it, or it expired. Ask your admin for a new one.',
+        undefined,
+        'reset_invalid',
+      );
+    }
+    await this.endSessions(await this.repository.revokeSessionsOf(this.db, userId, null));
   }
 
   /** Ends every session of the caller, this one included, on every API process. */

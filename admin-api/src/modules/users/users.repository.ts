@@ -38,6 +38,18 @@ export class UsersRepository {
       : { id: row.id, email: row.email, role: row.role, joinedAt: row.created_at.toISOString() };
   }
 
+  /** How many of the user's workspaces `adminId` is not an admin of. */
+  async workspacesNotRunBy(tx: Queryable, userId: string, adminId: string): Promise<number> {
+    const { rows } = await tx.query<{ count: number }>(
+      `select count(*)::int as count from workspace_members m
+       where m.user_id = $1 and not exists (
+         select 1 from workspace_members a
+         where a.workspace_id = m.workspace_id and a.user_id = $2 and a.role = 'admin')`,
+      [userId, adminId],
+    );
+    return (rows[0] as { count: number }).count;
+  }
+
   async setRole(tx: Queryable, workspaceId: string, userId: string, role: Role): Promise<void> {
     await tx.query('update workspace_members set role = $3 where workspace_id = $1 and user_id = $2', [
       workspaceId,

@@ -3,6 +3,7 @@ import {
   InviteBody,
   Member,
   MemberList,
+  PasswordReset,
   SentInvitation,
   SentInvitationList,
   UpdateMemberBody,
@@ -81,6 +82,27 @@ export function userRoutes(users: UsersService): RouteDefinition[] {
         await users.remove(caller, params.id);
         return { status: 204 };
       },
+    }),
+    route({
+      method: 'post',
+      path: '/users/{id}/password-reset',
+      summary: 'Make a one-time password reset for a member, to pass on to them',
+      description:
+        'The code is shown only in this answer; it works once, for 24 hours, and replaces any earlier ' +
+        'reset. Only for a person whose every workspace the caller runs (a password opens all of them), ' +
+        'and not for the caller, who changes their own password instead.',
+      tag: 'users',
+      access: 'admin',
+      params: IdParams,
+      responses: {
+        201: { description: 'The reset, shown once', schema: PasswordReset },
+        404: { description: 'No such member' },
+        409: { description: 'The caller themselves, or a person who also belongs elsewhere' },
+      },
+      handler: async ({ caller, params }) => ({
+        status: 201,
+        body: await users.issuePasswordReset(caller, params.id),
+      }),
     }),
     route({
       method: 'get',

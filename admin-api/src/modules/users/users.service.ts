@@ -1,9 +1,12 @@
-import type { Member, Role, SentInvitation } from '@parley/contract';
+import { randomBytes } from 'node:crypto';
+import type { Member, PasswordReset, Role, SentInvitation } from '@parley/contract';
 import { Conflict, NotFound } from '@parley/contract';
 import type { Queryable } from '@parley/db';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import { hashPassword } from '../auth/password.js';
+import { hashResetCode, PASSWORD_RESET_VALID_HOURS } from '../auth/password-reset-code.js';
+import type { PasswordResetsRepository } from '../auth/password-resets.repository.js';
 import type { InvitationsRepository } from '../invitations/invitations.repository.js';
 import type { UsersRepository } from './users.repository.js';
 
@@ -16,6 +19,7 @@ export class UsersService {
     private readonly api: ApiContext,
     private readonly users: UsersRepository,
     private readonly invitations: InvitationsRepository,
+    private readonly resets: PasswordResetsRepository,
   ) {}
 
   list(caller: Caller): Promise<Member[]> {
@@ -102,6 +106,44 @@ export class UsersService {
       });
     });
     await this.api.auth.accessChanged(userId);
+  }
+
+  /**
+   * A one-time password reset for a member, for the admin to pass on (a link the UI builds). Only
+   * for someone whose every workspace the admin runs: a password opens all of a person's workspaces.
+   */
+  async issuePasswordReset(caller: Caller, userId: string): Promise<PasswordReset> {
+    const code = randomBytes(32).toString('base64url');
+    const expiresAt = await this.api.db.transaction(async (tx) => {
+      const member = await this.users.member(tx, caller.workspaceId, userId);
+      if (member === null) throw new NotFound('This person');
+      if (member.id === caller.userId) {
+        throw new Conflict('Change your own password from your account menu.', undefined, 'own_password');
+      }
+      if ((await this.users.workspacesNotRunBy(tx, userId, caller.userId)) > 0) {
+        throw new Conflict(
+          `${member.email} also belongs to a workspace you do not run, so you cannot reset their password. They can change it themselves from their account menu.`,
+          undefined,
+          'member_elsewhere',
+        );
+      }
+      const expires = await this.resets.create(tx, {
+        userId,
+        codeHash: hashResetCode(code),
+        createdBy: caller.userId,
+        validHours: PASSWORD_RESET_VALID_HOURS,
+      });
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'member.password_reset',
+        entity: 'user',
+        entityId: userId,
+        after: { email: member.email, expiresAt: expires.toISOString() },
+      });
+      return expires;
+    });
+    return { code, expiresAt: expiresAt.toISOString() };
   }
 
   /** The member, and the workspace's admins, locked until the transaction ends. */

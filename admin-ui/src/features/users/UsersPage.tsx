@@ -1,6 +1,6 @@
 import { type Member, ROLE_TITLES, ROLES, type Role, roleAdds, type SentInvitation } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { UserMinus, UserPlus, Users } from 'lucide-react';
+import { KeyRound, UserMinus, UserPlus, Users } from 'lucide-react';
 import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import { PageHeader } from '@/components/page-header';
@@ -227,6 +227,69 @@ function PendingInvitations() {
 
 type TeamChange = { kind: 'role'; member: Member; role: Role } | { kind: 'remove'; member: Member };
 
+/** Makes a one-time reset link for a person, after a confirmation, and shows it once to pass on. */
+function PasswordResetDialog({ member, onDone }: { member: Member | null; onDone: () => void }) {
+  const issue = useMutation({
+    mutationFn: (target: Member) => api.issuePasswordReset(target.id),
+    onError: (error) => {
+      toast.error('No reset link was made', errorMessage(error));
+      onDone();
+    },
+  });
+  if (member === null) return null;
+  const close = () => {
+    issue.reset();
+    onDone();
+  };
+  if (issue.data === undefined) {
+    return (
+      <ConfirmDialog
+        open
+        onOpenChange={(open) => !open && close()}
+        title={`Make a password reset link for ${member.email}?`}
+        description="You pass the link on to them; it works once, for a day. Their current password keeps working until they use it, and an earlier link stops working."
+        confirmLabel="Make the link"
+        busy={issue.isPending}
+        onConfirm={() => issue.mutate(member)}
+      />
+    );
+  }
+  const link = `${window.location.origin}/reset-password#code=${issue.data.code}`;
+  return (
+    <Dialog open onOpenChange={(open) => !open && close()}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Password reset link for {member.email}</DialogTitle>
+          <DialogDescription>
+            Send it to them in a private message. It is shown only now, works once and stops working{' '}
+            {formatWhen(issue.data.expiresAt)}.
+          </DialogDescription>
+        </DialogHeader>
+        <Input
+          readOnly
+          value={link}
+          aria-label="Reset link"
+          onFocus={(event) => event.currentTarget.select()}
+        />
+        <DialogFooter>
+          <Button
+            variant="outline"
+            onClick={() =>
+              navigator.clipboard
+                .writeText(link)
+                .then(() => toast.success('Link copied', 'Paste it into a private message to them.'))
+                .catch((error: unknown) => toast.error('Could not copy the link', errorMessage(error)))
+            }
+          >
+            Copy link
+          </Button>
+          <Button onClick={close}>Done</Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}
+
 /** Confirms a change of role or a removal, then makes it. */
 function ConfirmTeamChange({ change, onDone }: { change: TeamChange | null; onDone: () => void }) {
   const queryClient = useQueryClient();
@@ -286,6 +349,7 @@ export function UsersPage() {
   const me = useSession((state) => state.me);
   const [adding, setAdding] = useState(false);
   const [change, setChange] = useState<TeamChange | null>(null);
+  const [resetting, setResetting] = useState<Member | null>(null);
   const users = useQuery({ queryKey: ['users', me?.workspaceId], queryFn: api.listUsers });
   return (
     <>
@@ -333,7 +397,17 @@ export function UsersPage() {
                       />
                     </td>
                     <td className="px-4 py-3 text-muted-foreground">{formatWhen(member.joinedAt)}</td>
-                    <td className="px-4 py-3 text-right">
+                    <td className="flex justify-end gap-2 px-4 py-3">
+                      {member.id !== me?.id && (
+                        <Button
+                          variant="outline"
+                          size="sm"
+                          aria-label={`Reset the password of ${member.email}`}
+                          onClick={() => setResetting(member)}
+                        >
+                          <KeyRound aria-hidden /> Reset password
+                        </Button>
+                      )}
                       <Button
                         variant="outline"
                         size="sm"
@@ -353,6 +427,7 @@ export function UsersPage() {
       </div>
       <AddUserDialog open={adding} onOpenChange={setAdding} />
       <ConfirmTeamChange change={change} onDone={() => setChange(null)} />
+      <PasswordResetDialog member={resetting} onDone={() => setResetting(null)} />
     </>
   );
 }

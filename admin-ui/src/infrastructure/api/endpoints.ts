@@ -15,6 +15,7 @@ import type {
   LoginResult,
   Me,
   Member,
+  PasswordReset,
   Published,
   ReceivedInvitation,
   ReleaseResult,
@@ -97,6 +98,12 @@ export const api = {
     request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }).then(
       (r) => r.data,
     ),
+  redeemPasswordReset: (code: string, newPassword: string) =>
+    request<void>('/auth/password-reset', { method: 'POST', body: { code, newPassword } }).then(
+      (r) => r.data,
+    ),
+  issuePasswordReset: (id: string) =>
+    request<PasswordReset>(`/users/${enc(id)}/password-reset`, { method: 'POST' }).then((r) => r.data),
   signOutEverywhere: () => request<void>('/auth/logout-everywhere', { method: 'POST' }).then((r) => r.data),
 
   listUsers: () => request<{ items: Member[] }>('/users').then((r) => r.data.items),

@@ -1,0 +1,113 @@
+import { useForm } from 'react-hook-form';
+import { Link, useLocation } from 'react-router';
+import { Logo } from '@/components/logo';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { FieldError, FormAlert } from '@/components/ui/form-messages';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { Spinner } from '@/components/ui/states';
+import { api, errorMessage } from '@/infrastructure/api';
+
+interface ResetForm {
+  newPassword: string;
+  repeated: string;
+}
+
+/**
+ * Where a password reset link an admin passed on lands. The code travels in the link's #fragment,
+ * which browsers never send to a server, so it stays out of every request log.
+ */
+export function ResetPasswordPage() {
+  const code = new URLSearchParams(useLocation().hash.slice(1)).get('code') ?? '';
+  const {
+    register,
+    handleSubmit,
+    setError,
+    formState: { errors, isSubmitting, isSubmitSuccessful },
+  } = useForm<ResetForm>({ defaultValues: { newPassword: '', repeated: '' } });
+
+  const onSubmit = handleSubmit(async ({ newPassword }) => {
+    try {
+      await api.redeemPasswordReset(code, newPassword);
+    } catch (error) {
+      setError('root', { message: errorMessage(error) });
+      throw error;
+    }
+  });
+
+  return (
+    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-emerald-50 to-background px-4 py-12">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 flex justify-center">
+          <Logo className="text-2xl" />
+        </div>
+        <Card className="p-6">
+          <h1 className="text-lg font-semibold">Choose a new password</h1>
+          {code === '' ? (
+            <p className="mt-3 text-sm text-muted-foreground">
+              This page needs the whole link your admin sent you. Open that link again, or ask them for a new
+              one.
+            </p>
+          ) : isSubmitSuccessful ? (
+            <div role="status" className="mt-3 flex flex-col gap-4 text-sm">
+              <p>Your new password is set. You are signed out everywhere; sign in with the new password.</p>
+              <Button asChild>
+                <Link to="/sign-in">Sign in</Link>
+              </Button>
+            </div>
+          ) : (
+            <form
+              className="mt-5 flex flex-col gap-4"
+              onSubmit={(event) => onSubmit(event).catch(() => undefined)}
+              noValidate
+            >
+              <div className="flex flex-col gap-1.5">
+                <Label htmlFor="reset-new">New password</Label>
+                <Input
+                  id="reset-new"
+                  type="password"
+                  autoComplete="new-password"
+                  autoFocus
+                  aria-invalid={errors.newPassword ? true : undefined}
+                  aria-describedby="reset-new-help"
+                  {...register('newPassword', {
+                    required: 'Choose a new password.',
+                    minLength: { value: 10, message: 'Use at least 10 characters.' },
+                  })}
+                />
+                <p
+                  id="reset-new-help"
+                  className={
+                    errors.newPassword ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'
+                  }
+                >
+                  {errors.newPassword?.message ?? 'At least 10 characters.'}
+                </p>
+              </div>
+              <div className="flex flex-col gap-1.5">
+                <Label htmlFor="reset-again">New password again</Label>
+                <Input
+                  id="reset-again"
+                  type="password"
+                  autoComplete="new-password"
+                  aria-invalid={errors.repeated ? true : undefined}
+                  aria-describedby={errors.repeated ? 'reset-again-error' : undefined}
+                  {...register('repeated', {
+                    validate: (value, values) => value === values.newPassword || 'The two passwords differ.',
+                  })}
+                />
+                <FieldError id="reset-again-error" message={errors.repeated?.message} />
+              </div>
+              {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
+              <Button type="submit" disabled={isSubmitting}>
+                {isSubmitting && <Spinner label="Saving" />}
+                Set the new password
+              </Button>
+            </form>
+          )}
+        </Card>
+      </div>
+    </main>
+  );
+}
