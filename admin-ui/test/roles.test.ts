@@ -39,7 +39,7 @@ describe('roles', () => {
     const { page, errors } = await openPage(browser, parley.url);
     await signIn(page, parley.adminEmail, parley.adminPassword);
     await page.getByRole('link', { name: 'Users' }).click();
-    await page.getByRole('cell', { name: /admin@parley\.test/ }).waitFor();
+    await page.getByRole('cell', { name: /^admin@parley\.test/ }).waitFor();
     for (const [email, role] of [
       ['vera.viewer@example.com', 'Viewer'],
       ['ed.editor@example.com', 'Editor'],
