@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useLocation } from 'react-router';
 import { Logo } from '@/components/logo';
@@ -24,15 +25,16 @@ export function ResetPasswordPage() {
     register,
     handleSubmit,
     setError,
-    formState: { errors, isSubmitting, isSubmitSuccessful },
+    formState: { errors, isSubmitting },
   } = useForm<ResetForm>({ defaultValues: { newPassword: '', repeated: '' } });
+  const [done, setDone] = useState(false);
 
   const onSubmit = handleSubmit(async ({ newPassword }) => {
     try {
       await api.redeemPasswordReset(code, newPassword);
+      setDone(true);
     } catch (error) {
       setError('root', { message: errorMessage(error) });
-      throw error;
     }
   });
 
@@ -49,7 +51,7 @@ export function ResetPasswordPage() {
               This page needs the whole link your admin sent you. Open that link again, or ask them for a new
               one.
             </p>
-          ) : isSubmitSuccessful ? (
+          ) : done ? (
             <div role="status" className="mt-3 flex flex-col gap-4 text-sm">
               <p>Your new password is set. You are signed out everywhere; sign in with the new password.</p>
               <Button asChild>
@@ -57,11 +59,7 @@ export function ResetPasswordPage() {
               </Button>
             </div>
           ) : (
-            <form
-              className="mt-5 flex flex-col gap-4"
-              onSubmit={(event) => onSubmit(event).catch(() => undefined)}
-              noValidate
-            >
+            <form className="mt-5 flex flex-col gap-4" onSubmit={onSubmit} noValidate>
               <div className="flex flex-col gap-1.5">
                 <Label htmlFor="reset-new">New password</Label>
                 <Input
