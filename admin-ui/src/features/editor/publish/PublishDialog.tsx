@@ -1,4 +1,5 @@
 import { diffFlows, type FlowChange, type FlowDocument, validateForPublish } from '@parley/schemas';
+import { useQueryClient } from '@tanstack/react-query';
 import { Minus, Pencil, Plus, Rocket } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { Badge } from '@/components/ui/badge';
@@ -131,10 +132,13 @@ export function PublishDialog({
     };
   }, [open, flowId, publishedVersion]);
 
+  const queryClient = useQueryClient();
   const publish = async () => {
     setPublishing(true);
     try {
       const { version } = await api.publish(flowId);
+      // The flows list shows each flow's status: it must not keep calling this one a draft.
+      await queryClient.invalidateQueries({ queryKey: ['flows'] });
       // Published is not live: say so when no number answers with the flow yet, and what to do.
       // When the numbers cannot be read, the message says to check instead of claiming either way.
       const served = await api.listNumbers().then(
