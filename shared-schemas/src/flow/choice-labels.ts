@@ -1,3 +1,4 @@
+import { isNodeType, nodeDefinition } from '../nodes/registry.js';
 import type { FlowDocument } from './document.js';
 
 /** What each choice question's stored values read as: variable → stored value (as text) → label. */
@@ -11,8 +12,11 @@ export function choiceLabels(documents: FlowDocument[]): ChoiceLabels {
   const labels: ChoiceLabels = new Map();
   for (const document of documents) {
     for (const node of document.nodes) {
-      if (node.type !== 'question') continue;
-      const { variable, choices } = node.config;
+      // Stored drafts may name a type this version does not know: they have no choices to read.
+      if (!isNodeType(node.type)) continue;
+      const asked = nodeDefinition(node.type).asks?.(node.config as never);
+      if (asked === undefined) continue;
+      const { variable, choices } = asked.question;
       // Stored test drafts are not validated: read only what is there.
       if (!Array.isArray(choices)) continue;
       const byValue = labels.get(variable) ?? new Map<string, string>();

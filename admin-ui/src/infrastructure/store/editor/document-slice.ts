@@ -131,7 +131,9 @@ export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits
       if (connectFrom !== undefined)
         nextEdges = connect(nextNodes, nextEdges, { ...connectFrom, target: block.id });
       edits.commit({ nodes: nextNodes, edges: nextEdges });
-      if (type === 'question') set({ promptNamed: new Set([...get().promptNamed, block.id]) });
+      // A block that asks for an answer names its variable after its prompt until the admin does.
+      if (nodeDefinition(type).asks !== undefined)
+        set({ promptNamed: new Set([...get().promptNamed, block.id]) });
       return block.id;
     },
 
