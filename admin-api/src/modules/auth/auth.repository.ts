@@ -68,14 +68,16 @@ export class AuthRepository {
     await db.query('update users set password_hash = $2 where id = $1', [userId, passwordHash]);
   }
 
-  /** Ends a user's sessions, but `keep`; returns the ids it ended. */
-  async revokeSessionsOf(db: Queryable, userId: string, keep: string | null): Promise<string[]> {
-    const { rows } = await db.query<{ id: string }>(
+  /**
+   * Ends a user's sessions, but `keep`. Cached callers are dropped by the caller, once per user (the
+   * access-changed message), not once per session.
+   */
+  async revokeSessionsOf(db: Queryable, userId: string, keep: string | null): Promise<void> {
+    await db.query(
       `update auth_sessions set revoked_at = now()
-       where user_id = $1 and revoked_at is null and ($2::uuid is null or id <> $2::uuid) returning id`,
+       where user_id = $1 and revoked_at is null and ($2::uuid is null or id <> $2::uuid)`,
       [userId, keep],
     );
-    return rows.map((row) => row.id);
   }
 
   async revokeSession(db: Queryable, sessionId: string): Promise<void> {

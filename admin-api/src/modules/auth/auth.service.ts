@@ -131,7 +131,8 @@ export class AuthService {
     }
     await this.throttle.succeeded(turn);
     await this.repository.setPassword(this.db, account.id, await hashPassword(next));
-    await this.endSessions(await this.repository.revokeSessionsOf(this.db, account.id, user.sessionId));
+    await this.repository.revokeSessionsOf(this.db, account.id, user.sessionId);
+    await this.accessChanged(account.id);
   }
 
   /**
@@ -152,19 +153,14 @@ export class AuthService {
         'reset_invalid',
       );
     }
-    await this.endSessions(await this.repository.revokeSessionsOf(this.db, userId, null));
+    await this.repository.revokeSessionsOf(this.db, userId, null);
+    await this.accessChanged(userId);
   }
 
   /** Ends every session of the caller, this one included, on every API process. */
   async signOutEverywhere(user: SignedInUser): Promise<void> {
-    await this.endSessions(await this.repository.revokeSessionsOf(this.db, user.userId, null));
-  }
-
-  private async endSessions(sessionIds: string[]): Promise<void> {
-    for (const sessionId of sessionIds) {
-      this.forgetSession(sessionId);
-      await publish(this.bus, busChannels.sessionRevoked, { sessionId });
-    }
+    await this.repository.revokeSessionsOf(this.db, user.userId, null);
+    await this.accessChanged(user.userId);
   }
 
   /** A session was revoked (here or by another API process): its token stops working at once. */
@@ -172,7 +168,7 @@ export class AuthService {
     this.callers.forgetSession(sessionId);
   }
 
-  /** A person's role or membership changed: every API process checks their access again at once. */
+  /** A person's role, membership or sessions changed: every API process checks their access again at once. */
   async accessChanged(userId: string): Promise<void> {
     this.callers.forgetUser(userId);
     await publish(this.bus, busChannels.accessChanged, { userId });
