@@ -7,6 +7,7 @@ import { Card } from '@/components/ui/card';
 import { FieldError, FormAlert } from '@/components/ui/form-messages';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
+import { NewPasswordField, newPasswordRules } from '@/components/ui/new-password-field';
 import { Spinner } from '@/components/ui/states';
 import { api, errorMessage } from '@/infrastructure/api';
 
@@ -60,29 +61,13 @@ export function ResetPasswordPage() {
             </div>
           ) : (
             <form className="mt-5 flex flex-col gap-4" onSubmit={onSubmit} noValidate>
-              <div className="flex flex-col gap-1.5">
-                <Label htmlFor="reset-new">New password</Label>
-                <Input
-                  id="reset-new"
-                  type="password"
-                  autoComplete="new-password"
-                  autoFocus
-                  aria-invalid={errors.newPassword ? true : undefined}
-                  aria-describedby="reset-new-help"
-                  {...register('newPassword', {
-                    required: 'Choose a new password.',
-                    minLength: { value: 10, message: 'Use at least 10 characters.' },
-                  })}
-                />
-                <p
-                  id="reset-new-help"
-                  className={
-                    errors.newPassword ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'
-                  }
-                >
-                  {errors.newPassword?.message ?? 'At least 10 characters.'}
-                </p>
-              </div>
+              <NewPasswordField
+                id="reset-new"
+                label="New password"
+                autoFocus
+                error={errors.newPassword?.message}
+                registration={register('newPassword', newPasswordRules('Choose a new password.'))}
+              />
               <div className="flex flex-col gap-1.5">
                 <Label htmlFor="reset-again">New password again</Label>
                 <Input

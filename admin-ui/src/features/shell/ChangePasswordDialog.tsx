@@ -12,6 +12,7 @@ import {
 import { FieldError, FormAlert } from '@/components/ui/form-messages';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
+import { NewPasswordField, newPasswordRules } from '@/components/ui/new-password-field';
 import { Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
 import { ApiError, api, errorMessage } from '@/infrastructure/api';
@@ -79,26 +80,12 @@ export function ChangePasswordDialog({
             />
             <FieldError id="current-password-error" message={errors.currentPassword?.message} />
           </div>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="new-password">New password</Label>
-            <Input
-              id="new-password"
-              type="password"
-              autoComplete="new-password"
-              aria-invalid={errors.newPassword ? true : undefined}
-              aria-describedby="new-password-help"
-              {...form.register('newPassword', {
-                required: 'Choose a new password.',
-                minLength: { value: 10, message: 'Use at least 10 characters.' },
-              })}
-            />
-            <p
-              id="new-password-help"
-              className={errors.newPassword ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'}
-            >
-              {errors.newPassword?.message ?? 'At least 10 characters.'}
-            </p>
-          </div>
+          <NewPasswordField
+            id="new-password"
+            label="New password"
+            error={errors.newPassword?.message}
+            registration={form.register('newPassword', newPasswordRules('Choose a new password.'))}
+          />
           <div className="flex flex-col gap-1.5">
             <Label htmlFor="repeated-password">New password again</Label>
             <Input

@@ -19,6 +19,7 @@ import {
 import { FieldError, FormAlert } from '@/components/ui/form-messages';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
+import { NewPasswordField, newPasswordRules } from '@/components/ui/new-password-field';
 import { Select } from '@/components/ui/select';
 import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/states';
 import { TableHeader } from '@/components/ui/table-header';
@@ -100,26 +101,12 @@ function AddUserDialog({ open, onOpenChange }: { open: boolean; onOpenChange: (o
             />
             <FieldError id="user-email-error" message={errors.email?.message} />
           </div>
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="user-password">Password</Label>
-            <Input
-              id="user-password"
-              type="password"
-              autoComplete="new-password"
-              aria-invalid={errors.password ? true : undefined}
-              aria-describedby="user-password-help"
-              {...form.register('password', {
-                required: 'Choose a password.',
-                minLength: { value: 10, message: 'Use at least 10 characters.' },
-              })}
-            />
-            <p
-              id="user-password-help"
-              className={errors.password ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'}
-            >
-              {errors.password?.message ?? 'At least 10 characters.'}
-            </p>
-          </div>
+          <NewPasswordField
+            id="user-password"
+            label="Password"
+            error={errors.password?.message}
+            registration={form.register('password', newPasswordRules('Choose a password.'))}
+          />
           <div className="flex flex-col gap-1.5">
             <Label id="user-role-label" htmlFor="user-role">
               Role
