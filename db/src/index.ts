@@ -1,4 +1,5 @@
 export { Batcher } from './batcher.js';
+export { DataDirInUse } from './data-dir-lock.js';
 export { isDataError } from './data-error.js';
 export type { Db, NotificationHandler, Queryable } from './db.js';
 export { envNumber } from './env-number.js';

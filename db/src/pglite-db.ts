@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Db, Queryable } from './db.js';
 
 function wrap(target: Pick<PGlite, 'query'>): Queryable {
@@ -12,11 +13,18 @@ function wrap(target: Pick<PGlite, 'query'>): Queryable {
 
 /**
  * Embedded Postgres (PGlite, in process) for `npm start` without DATABASE_URL. Data lives in
- * `dataDir`; without one it is in memory. PGlite runs one statement at a time, so transactions
- * are naturally serialised.
+ * `dataDir`, which this process holds until `close` (a second process is refused with
+ * `DataDirInUse`); without one it is in memory. PGlite runs one statement at a time, so
+ * transactions are naturally serialised.
  */
 export async function createPgliteDb(dataDir?: string): Promise<Db> {
-  const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  const release = dataDir === undefined ? async () => {} : await lockDataDir(dataDir);
+  const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir }).catch(
+    async (cause: unknown) => {
+      await release();
+      throw cause;
+    },
+  );
   return {
     kind: 'pglite',
     ...wrap(pglite),
@@ -24,6 +32,9 @@ export async function createPgliteDb(dataDir?: string): Promise<Db> {
     async listen(channel, handler) {
       return pglite.listen(channel, handler);
     },
-    close: () => pglite.close(),
+    async close() {
+      await pglite.close();
+      await release();
+    },
   };
 }
