@@ -61,7 +61,7 @@ describe('npm run new:node', () => {
     expectOk(run('npx', ['tsc', '-b', 'shared-schemas', 'engine', 'runtime']));
     expectOk(run('npx', ['tsc', '--noEmit', '-p', 'admin-ui']));
     expectOk(run('npx', ['vitest', 'run', 'engine/src/nodes/send-sticker.test.ts']));
-    expectOk(run('node', ['runtime/bin/parley.js', 'test', 'runtime/test/scenarios/node-send-sticker.json']));
+    expectOk(run('node', ['cli/bin/parley.js', 'test', 'runtime/test/scenarios/node-send-sticker.json']));
     expectOk(
       run('npx', ['biome', 'check', 'shared-schemas/src', 'engine/src', 'admin-ui/src/features/editor']),
     );

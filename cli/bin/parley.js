@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 // Committed launcher so `npx parley` is linked at install time, before the build creates dist/.
 import { pathToFileURL } from 'node:url';
 
-const main = new URL('../dist/cli/main.js', import.meta.url);
+const main = new URL('../dist/main.js', import.meta.url);
 if (!existsSync(main)) {
   process.stderr.write('parley: not built yet. Run `npm run build` in the repository root first.\n');
   process.exit(2);

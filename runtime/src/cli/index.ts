@@ -1,0 +1,2 @@
+export { CliError } from './cli-error.js';
+export { FLOW_USAGE, runFlowCommand } from './flow-commands.js';
