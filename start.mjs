@@ -18,7 +18,7 @@ if (!built || !existsSync(new URL('./admin-ui/dist/index.html', import.meta.url)
 }
 
 const { apiConfigFromEnv, createApi, printAdminLogin } = await import('@parley/admin-api');
-const { dbOptionsFromEnv, migrate, openDb, resolveSecretKey } = await import('@parley/db');
+const { DataDirInUse, dbOptionsFromEnv, migrate, openDb, resolveSecretKey } = await import('@parley/db');
 const { connectBus } = await import('@parley/bus');
 const { errorHandler, RuntimeService, runtimeConfigFromEnv } = await import('@parley/runtime');
 const { default: express } = await import('express');
@@ -28,7 +28,11 @@ const logger = pino({ name: 'parley', level: process.env.PARLEY_LOG_LEVEL ?? 'in
 const dbOptions = dbOptionsFromEnv();
 const secret = await resolveSecretKey(process.env, dbOptions.dataDir);
 const apiConfig = apiConfigFromEnv(secret);
-const db = await openDb({ ...dbOptions, applicationName: 'parley' });
+const db = await openDb({ ...dbOptions, applicationName: 'parley' }).catch((cause) => {
+  if (!(cause instanceof DataDirInUse)) throw cause;
+  process.stderr.write(`\n  ${cause.message}\n\n`);
+  process.exit(1);
+});
 await migrate(db);
 const connected = await connectBus({ redisUrl: apiConfig.redisUrl, prefix: apiConfig.redisPrefix, db });
 

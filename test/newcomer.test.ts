@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createPgDb } from '@parley/db';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,21 @@ async function npmStart(env: Record<string, string>): Promise<Started> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return { child, output: () => output, base: `http://localhost:${port}` };
+}
+
+/** A command that is expected to refuse: its exit code and what it printed. */
+async function refused(command: string, args: string[], env: Record<string, string>) {
+  try {
+    await promisify(execFile)(command, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      timeout: 120_000,
+    });
+    return { code: 0, output: '' };
+  } catch (cause) {
+    const failed = cause as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: `${failed.stdout}${failed.stderr}` };
+  }
 }
 
 function groupAlive(pid: number): boolean {
@@ -194,6 +210,22 @@ async function firstHour(env: Record<string, string>) {
   expect(await stop(first)).toBe(true);
 
   const second = await npmStart(env);
+  if (env.PARLEY_ADMIN_PASSWORD !== undefined) {
+    // Setting the password again is what people try after losing it: the start says why it did nothing.
+    expect(second.output()).toContain(
+      'PARLEY_ADMIN_PASSWORD is set, but it is only used to create the first admin',
+    );
+    expect(second.output()).toContain('npx parley admin reset-password EMAIL');
+  }
+  if (env.DATABASE_URL === undefined) {
+    // A second Parley, or the admin command, on the folder a running Parley holds is refused in words.
+    const twice = await refused('npm', ['start'], { ...env, PORT: '0' });
+    expect(twice.code).toBe(1);
+    expect(twice.output).toContain('is in use by another running Parley');
+    const reset = await refused('npx', ['parley', 'admin', 'reset-password', email], env);
+    expect(reset.code).toBe(1);
+    expect(reset.output).toContain('Stop Parley first');
+  }
   const again = await call(second.base, null, 'POST', '/auth/login', { email, password });
   expect(again.status).toBe(200);
   const token2 = again.body.token as string;

@@ -19,11 +19,24 @@ async function join(role: 'editor' | 'viewer' = 'editor'): Promise<Client & { id
   return Object.assign(client, { id: me.body.id as string, email });
 }
 
-const redeem = (code: string, newPassword = NEW_PASSWORD) =>
-  api.call('post', '/auth/password-reset', { body: { code, newPassword } });
+/**
+ * Wrong codes are throttled per client, so each test redeems from an address of its own (the test
+ * API trusts the loopback proxy's X-Forwarded-For).
+ */
+let lastClient = 0;
+function newClient() {
+  const address = `203.0.113.${++lastClient}`;
+  return (code: string, newPassword = NEW_PASSWORD) =>
+    api.call('post', '/auth/password-reset', {
+      body: { code, newPassword },
+      headers: { 'x-forwarded-for': address },
+    });
+}
+/** Past the wait a wrong code earns this client (1 s after the first): time passing is the behaviour. */
+const pastTheWait = () => new Promise((resolve) => setTimeout(resolve, 1_100));
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ trustProxy: ['loopback'] });
 });
 
 afterAll(async () => {
@@ -32,6 +45,7 @@ afterAll(async () => {
 
 describe('password resets an admin hands out', () => {
   it('sets a new password once, and signs the account out everywhere', async () => {
+    const redeem = newClient();
     const lost = await join();
     const reset = await api.admin.call('post', `/users/${lost.id}/password-reset`);
     expect(reset.status).toBe(201);
@@ -66,16 +80,33 @@ describe('password resets an admin hands out', () => {
   });
 
   it('works only with the newest reset, and not after it expires', async () => {
+    const redeem = newClient();
     const lost = await join('viewer');
     const first = (await api.admin.call('post', `/users/${lost.id}/password-reset`)).body.code;
     const second = (await api.admin.call('post', `/users/${lost.id}/password-reset`)).body.code;
     expect((await redeem(first)).status).toBe(400);
+    await pastTheWait();
     await api.db.query(
       `update password_resets set expires_at = now() - interval '1 second' where user_id = $1`,
       [lost.id],
     );
     expect((await redeem(second)).status).toBe(400);
     expect((await lost.call('get', '/me')).status).toBe(200);
+  });
+
+  it('throttles wrong codes from one client like wrong passwords', async () => {
+    const lost = await join('viewer');
+    const { code } = (await api.admin.call('post', `/users/${lost.id}/password-reset`)).body;
+    const redeem = newClient();
+    expect((await redeem('not-a-code-not-a-code-not-a-code')).status).toBe(400);
+    // Straight after a wrong one, even the right code waits its turn, and is not used up.
+    const soon = await redeem(code);
+    expect(soon.status).toBe(429);
+    expect(soon.body.error.message).toMatch(
+      /^Too many reset links tried from here\. Try again in \d+ seconds\.$/,
+    );
+    await pastTheWait();
+    expect((await redeem(code)).status).toBe(204);
   });
 
   it('is not for the admin themselves, nor for a person who also belongs elsewhere', async () => {
@@ -103,8 +134,9 @@ describe('password resets an admin hands out', () => {
   });
 
   it('refuses a malformed or unknown code without telling which', async () => {
-    expect((await redeem('short')).status).toBe(400);
-    expect((await redeem('x'.repeat(43))).status).toBe(400);
-    expect((await redeem('x'.repeat(43), 'short')).status).toBe(400);
+    // Malformed requests are refused before any code is checked, so they earn no wait.
+    expect((await newClient()('short')).status).toBe(400);
+    expect((await newClient()('x'.repeat(43))).status).toBe(400);
+    expect((await newClient()('x'.repeat(43), 'short')).status).toBe(400);
   });
 });

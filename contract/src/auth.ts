@@ -4,7 +4,17 @@ import { Uuid } from './common.js';
 import { Role } from './enums.js';
 
 export const Membership = Type.Object({ workspaceId: Uuid, workspaceName: Type.String(), role: Role });
-export const User = Type.Object({ id: Uuid, email: Type.String(), workspaces: Type.Array(Membership) });
+export const User = Type.Object({
+  id: Uuid,
+  email: Type.String(),
+  workspaces: Type.Array(Membership),
+  passwordChangeRequired: Type.Optional(
+    Type.Boolean({
+      description:
+        'Signed in with a one-time password: choose a new password (POST /auth/password, no current password needed) before going on',
+    }),
+  ),
+});
 export const LoginBody = Type.Object(
   {
     email: Type.String({ minLength: 3, maxLength: 320 }),
@@ -14,7 +24,13 @@ export const LoginBody = Type.Object(
 );
 export const ChangePasswordBody = Type.Object(
   {
-    currentPassword: Type.String({ minLength: 1, maxLength: 1000 }),
+    currentPassword: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 1000,
+        description: 'Required, except in a session opened with a one-time password',
+      }),
+    ),
     newPassword: Type.String({ minLength: 10, maxLength: 1000, description: 'At least 10 characters' }),
   },
   { additionalProperties: false },

@@ -39,6 +39,8 @@ export interface Client {
 export interface TestApi {
   api: Api;
   db: Db;
+  /** The database's connection string, for processes started by a test (the CLI). */
+  databaseUrl: string;
   bus: MemoryBus;
   /** http://127.0.0.1:PORT/api/v1 */
   base: string;
@@ -163,6 +165,7 @@ export async function startTestApi(
   return {
     api,
     db: database.db,
+    databaseUrl: database.url,
     bus,
     base,
     admin,

@@ -30,8 +30,12 @@ export interface WatchedPage {
 }
 
 /** A fresh laptop-sized (1280×800) tab that records console errors. */
-export async function openPage(browser: Browser, baseURL: string): Promise<WatchedPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL });
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  viewport: { width: number; height: number } = { width: 1280, height: 800 },
+): Promise<WatchedPage> {
+  const context = await browser.newContext({ viewport, baseURL });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {

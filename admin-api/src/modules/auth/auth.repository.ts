@@ -47,12 +47,31 @@ export class AuthRepository {
     return rows[0] ?? null;
   }
 
-  async createSession(db: Queryable, userId: string, ttlSeconds: number): Promise<string> {
+  /** `passwordChangeRequired`: opened with a one-time password, so it must choose a new one. */
+  async createSession(
+    db: Queryable,
+    userId: string,
+    ttlSeconds: number,
+    passwordChangeRequired = false,
+  ): Promise<string> {
     const { rows } = await db.query<{ id: string }>(
-      `insert into auth_sessions (user_id, expires_at) values ($1, now() + make_interval(secs => $2)) returning id`,
-      [userId, ttlSeconds],
+      `insert into auth_sessions (user_id, expires_at, password_change_required)
+       values ($1, now() + make_interval(secs => $2), $3) returning id`,
+      [userId, ttlSeconds, passwordChangeRequired],
     );
     return (rows[0] as { id: string }).id;
+  }
+
+  async passwordChangeRequired(db: Queryable, sessionId: string): Promise<boolean> {
+    const { rows } = await db.query<{ required: boolean }>(
+      'select password_change_required as required from auth_sessions where id = $1',
+      [sessionId],
+    );
+    return rows[0]?.required === true;
+  }
+
+  async passwordChanged(db: Queryable, sessionId: string): Promise<void> {
+    await db.query('update auth_sessions set password_change_required = false where id = $1', [sessionId]);
   }
 
   async userById(db: Queryable, id: string): Promise<UserRecord | null> {
@@ -138,6 +157,15 @@ export class AuthRepository {
   /** Serializes the first-admin bootstrap across processes until the transaction ends. */
   async lockBootstrap(tx: Queryable): Promise<void> {
     await tx.query('select pg_advisory_xact_lock(7263510043)');
+  }
+
+  /** Some accounts' emails, oldest first: to show whoever mistyped one at the command line. */
+  async someEmails(db: Queryable, limit: number): Promise<string[]> {
+    const { rows } = await db.query<{ email: string }>(
+      'select email from users order by created_at limit $1',
+      [limit],
+    );
+    return rows.map((row) => row.email);
   }
 
   async userCount(db: Queryable): Promise<number> {

@@ -53,9 +53,10 @@ export function authRoutes(api: ApiContext): RouteDefinition[] {
       responses: {
         204: { description: 'The new password is set' },
         400: { description: 'The code was used, replaced or expired' },
+        429: { description: 'Too many wrong codes from this client: wait and try again' },
       },
-      handler: async ({ body }) => {
-        await api.auth.redeemPasswordReset(body.code, body.newPassword);
+      handler: async ({ body, ip }) => {
+        await api.auth.redeemPasswordReset(body.code, body.newPassword, ip);
         return { status: 204 };
       },
     }),

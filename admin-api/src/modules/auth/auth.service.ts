@@ -47,7 +47,7 @@ function bearerToken(authorization: string | undefined): string {
 
 export interface SignedIn {
   token: string;
-  user: { id: string; email: string; workspaces: Membership[] };
+  user: { id: string; email: string; workspaces: Membership[]; passwordChangeRequired?: boolean };
 }
 
 /** Sign-in, sign-out and resolving the caller of a request. */
@@ -75,7 +75,11 @@ export class AuthService {
           );
   }
 
-  /** Signs in from `client` (its address); throws SignInRefused, alike for every kind of refusal. */
+  /**
+   * Signs in from `client` (its address); throws SignInRefused, alike for every kind of refusal. A
+   * reset code typed as the password (a one-time password from an admin or the command line) signs
+   * in once, into a session that must choose a new password first.
+   */
   async login(email: string, password: string, client: string): Promise<SignedIn> {
     const user = await this.repository.userByEmail(this.db, email);
     // Known accounts are throttled by id, whatever spelling of their email is tried.
@@ -84,18 +88,23 @@ export class AuthService {
     if (!turn.granted) throw new SignInRefused(turn.waitSeconds);
     this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
     const matches = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), password);
-    if (user === null || user.passwordHash === null || !matches) {
+    const oneTime =
+      !matches &&
+      user !== null &&
+      (await this.resets.redeemForUser(this.db, user.id, hashResetCode(password)));
+    if (user === null || (!oneTime && (user.passwordHash === null || !matches))) {
       await this.throttle.failed(turn);
       throw new SignInRefused(turn.waitSeconds);
     }
     await this.throttle.succeeded(turn);
-    const sessionId = await this.repository.createSession(this.db, user.id, TOKEN_TTL_SECONDS);
+    const sessionId = await this.repository.createSession(this.db, user.id, TOKEN_TTL_SECONDS, oneTime);
     return {
       token: await this.tokens.sign({ userId: user.id, sessionId }),
       user: {
         id: user.id,
         email: user.email,
         workspaces: await this.repository.memberships(this.db, user.id),
+        ...(oneTime ? { passwordChangeRequired: true } : {}),
       },
     };
   }
@@ -109,37 +118,63 @@ export class AuthService {
 
   /**
    * Changes the caller's own password after checking the current one (throttled like signing in),
-   * and ends their other sessions: someone who knew the old password is signed out everywhere.
+   * and ends their other sessions: someone who knew the old password is signed out everywhere. A
+   * session opened with a one-time password needs no current password: that is what was lost.
    */
-  async changePassword(user: SignedInUser, current: string, next: string, client: string): Promise<void> {
+  async changePassword(
+    user: SignedInUser,
+    current: string | undefined,
+    next: string,
+    client: string,
+  ): Promise<void> {
     const account = await this.repository.userById(this.db, user.userId);
-    if (account === null || account.passwordHash === null || user.sessionId === null) {
+    if (account === null || user.sessionId === null) {
       throw new Conflict('Your password is managed where you sign in (Supabase): change it there.');
     }
-    const turn = await this.throttle.reserve(`user:${account.id}`, client);
-    if (!turn.granted) {
-      throw new RateLimited(
-        `Too many wrong passwords. Try again in ${turn.waitSeconds} seconds.`,
-        turn.waitSeconds,
-      );
+    const oneTime = await this.repository.passwordChangeRequired(this.db, user.sessionId);
+    if (!oneTime) {
+      if (account.passwordHash === null) {
+        throw new Conflict('Your password is managed where you sign in (Supabase): change it there.');
+      }
+      if (current === undefined) {
+        throw new Invalid('Type your current password.', {
+          errors: [{ pointer: '/currentPassword', message: 'Type your current password.' }],
+        });
+      }
+      const turn = await this.throttle.reserve(`user:${account.id}`, client);
+      if (!turn.granted) {
+        throw new RateLimited(
+          `Too many wrong passwords. Try again in ${turn.waitSeconds} seconds.`,
+          turn.waitSeconds,
+        );
+      }
+      if (!(await verifyPassword(account.passwordHash, current))) {
+        await this.throttle.failed(turn);
+        throw new Invalid('Your current password is not right.', {
+          errors: [{ pointer: '/currentPassword', message: 'This is not your current password.' }],
+        });
+      }
+      await this.throttle.succeeded(turn);
     }
-    if (!(await verifyPassword(account.passwordHash, current))) {
-      await this.throttle.failed(turn);
-      throw new Invalid('Your current password is not right.', {
-        errors: [{ pointer: '/currentPassword', message: 'This is not your current password.' }],
-      });
-    }
-    await this.throttle.succeeded(turn);
     await this.repository.setPassword(this.db, account.id, await hashPassword(next));
+    await this.repository.passwordChanged(this.db, user.sessionId);
     await this.repository.revokeSessionsOf(this.db, account.id, user.sessionId);
     await this.accessChanged(account.id);
   }
 
   /**
    * Sets a new password with a one-time reset code an admin handed out, and ends every session of
-   * the account: whoever had the old password is signed out.
+   * the account: whoever had the old password is signed out. Wrong codes are throttled per client
+   * like wrong passwords.
    */
-  async redeemPasswordReset(code: string, newPassword: string): Promise<void> {
+  async redeemPasswordReset(code: string, newPassword: string, client: string): Promise<void> {
+    const turn = await this.throttle.reserve('reset-code', client);
+    if (!turn.granted) {
+      throw new RateLimited(
+        `Too many reset links tried from here. Try again in ${turn.waitSeconds} seconds.`,
+        turn.waitSeconds,
+      );
+    }
     const passwordHash = await hashPassword(newPassword);
     const userId = await this.db.transaction(async (tx) => {
       const owner = await this.resets.redeem(tx, hashResetCode(code));
@@ -147,12 +182,14 @@ export class AuthService {
       return owner;
     });
     if (userId === null) {
+      await this.throttle.failed(turn);
       throw new Invalid(
         'This reset link does not work any more: it was used already, a newer one replaced it, or it expired. Ask your admin for a new one.',
         undefined,
         'reset_invalid',
       );
     }
+    await this.throttle.succeeded(turn);
     await this.repository.revokeSessionsOf(this.db, userId, null);
     await this.accessChanged(userId);
   }
@@ -196,12 +233,15 @@ export class AuthService {
   }
 
   async me(caller: Caller): Promise<SignedIn['user'] & { workspaceId: string; role: Caller['role'] }> {
+    const changeRequired =
+      caller.sessionId !== null && (await this.repository.passwordChangeRequired(this.db, caller.sessionId));
     return {
       id: caller.userId,
       email: caller.email,
       workspaces: await this.repository.memberships(this.db, caller.userId),
       workspaceId: caller.workspaceId,
       role: caller.role,
+      ...(changeRequired ? { passwordChangeRequired: true } : {}),
     };
   }
 

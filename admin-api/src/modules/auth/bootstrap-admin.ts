@@ -10,6 +10,8 @@ export interface BootstrapResult {
   /** Set only when the password was generated: shown once, never stored in clear. */
   generatedPassword: string | null;
   created: boolean;
+  /** A password was given (PARLEY_ADMIN_PASSWORD) but not used: an admin existed already. */
+  passwordIgnored: boolean;
 }
 
 /**
@@ -27,7 +29,9 @@ export async function bootstrapAdmin(
 ): Promise<BootstrapResult> {
   return db.transaction(async (tx) => {
     await repository.lockBootstrap(tx);
-    if ((await repository.userCount(tx)) > 0) return { email, generatedPassword: null, created: false };
+    if ((await repository.userCount(tx)) > 0) {
+      return { email, generatedPassword: null, created: false, passwordIgnored: (password ?? '') !== '' };
+    }
     const generated =
       password === undefined || password === '' ? randomBytes(12).toString('base64url') : null;
     const userId = await repository.createUser(
@@ -38,6 +42,6 @@ export async function bootstrapAdmin(
     const workspaceId = await repository.createWorkspace(tx, 'My workspace');
     await repository.addMember(tx, workspaceId, userId, 'admin');
     await flows.create(tx, workspaceId, SAMPLE_FLOW_NAME, sampleFlow(), userId);
-    return { email, generatedPassword: generated, created: true };
+    return { email, generatedPassword: generated, created: true, passwordIgnored: false };
   });
 }

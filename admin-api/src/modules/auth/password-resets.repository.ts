@@ -5,7 +5,7 @@ export class PasswordResetsRepository {
   /** A new reset for the user; any earlier one not used yet stops working. */
   async create(
     tx: Queryable,
-    reset: { userId: string; codeHash: string; createdBy: string; validHours: number },
+    reset: { userId: string; codeHash: string; createdBy: string | null; validHours: number },
   ): Promise<Date> {
     await tx.query(
       'update password_resets set expires_at = now() where user_id = $1 and used_at is null and expires_at > now()',
@@ -27,5 +27,15 @@ export class PasswordResetsRepository {
       [codeHash],
     );
     return rows[0]?.user_id ?? null;
+  }
+
+  /** Uses the user's reset with this code (typed as a one-time password at sign-in); whether it was theirs and still good. */
+  async redeemForUser(tx: Queryable, userId: string, codeHash: string): Promise<boolean> {
+    const { rowCount } = await tx.query(
+      `update password_resets set used_at = now()
+       where user_id = $1 and code_hash = $2 and used_at is null and expires_at > now()`,
+      [userId, codeHash],
+    );
+    return rowCount > 0;
   }
 }

@@ -1,4 +1,5 @@
 import type { UseFormRegisterReturn } from 'react-hook-form';
+import { FieldError } from './form-messages';
 import { Input } from './input';
 import { Label } from './label';
 
@@ -37,6 +38,34 @@ export function NewPasswordField({
       <p id={`${id}-help`} className={error ? 'text-xs text-destructive' : 'text-xs text-muted-foreground'}>
         {error ?? 'At least 10 characters.'}
       </p>
+    </div>
+  );
+}
+
+/** The new password typed a second time, checked against the first. */
+export function RepeatPasswordField({
+  id,
+  label,
+  error,
+  registration,
+}: {
+  id: string;
+  label: string;
+  error: string | undefined;
+  registration: UseFormRegisterReturn;
+}) {
+  return (
+    <div className="flex flex-col gap-1.5">
+      <Label htmlFor={id}>{label}</Label>
+      <Input
+        id={id}
+        type="password"
+        autoComplete="new-password"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...registration}
+      />
+      <FieldError id={`${id}-error`} message={error} />
     </div>
   );
 }

@@ -4,10 +4,8 @@ import { Link, useLocation } from 'react-router';
 import { Logo } from '@/components/logo';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
-import { FieldError, FormAlert } from '@/components/ui/form-messages';
-import { Input } from '@/components/ui/input';
-import { Label } from '@/components/ui/label';
-import { NewPasswordField, newPasswordRules } from '@/components/ui/new-password-field';
+import { FormAlert } from '@/components/ui/form-messages';
+import { NewPasswordField, newPasswordRules, RepeatPasswordField } from '@/components/ui/new-password-field';
 import { Spinner } from '@/components/ui/states';
 import { api, errorMessage } from '@/infrastructure/api';
 
@@ -68,20 +66,14 @@ export function ResetPasswordPage() {
                 error={errors.newPassword?.message}
                 registration={register('newPassword', newPasswordRules('Choose a new password.'))}
               />
-              <div className="flex flex-col gap-1.5">
-                <Label htmlFor="reset-again">New password again</Label>
-                <Input
-                  id="reset-again"
-                  type="password"
-                  autoComplete="new-password"
-                  aria-invalid={errors.repeated ? true : undefined}
-                  aria-describedby={errors.repeated ? 'reset-again-error' : undefined}
-                  {...register('repeated', {
-                    validate: (value, values) => value === values.newPassword || 'The two passwords differ.',
-                  })}
-                />
-                <FieldError id="reset-again-error" message={errors.repeated?.message} />
-              </div>
+              <RepeatPasswordField
+                id="reset-again"
+                label="New password again"
+                error={errors.repeated?.message}
+                registration={register('repeated', {
+                  validate: (value, values) => value === values.newPassword || 'The two passwords differ.',
+                })}
+              />
               {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
               <Button type="submit" disabled={isSubmitting}>
                 {isSubmitting && <Spinner label="Saving" />}

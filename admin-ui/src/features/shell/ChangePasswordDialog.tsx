@@ -12,7 +12,7 @@ import {
 import { FieldError, FormAlert } from '@/components/ui/form-messages';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
-import { NewPasswordField, newPasswordRules } from '@/components/ui/new-password-field';
+import { NewPasswordField, newPasswordRules, RepeatPasswordField } from '@/components/ui/new-password-field';
 import { Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
 import { ApiError, api, errorMessage } from '@/infrastructure/api';
@@ -86,20 +86,14 @@ export function ChangePasswordDialog({
             error={errors.newPassword?.message}
             registration={form.register('newPassword', newPasswordRules('Choose a new password.'))}
           />
-          <div className="flex flex-col gap-1.5">
-            <Label htmlFor="repeated-password">New password again</Label>
-            <Input
-              id="repeated-password"
-              type="password"
-              autoComplete="new-password"
-              aria-invalid={errors.repeated ? true : undefined}
-              aria-describedby={errors.repeated ? 'repeated-password-error' : undefined}
-              {...form.register('repeated', {
-                validate: (value, values) => value === values.newPassword || 'The two new passwords differ.',
-              })}
-            />
-            <FieldError id="repeated-password-error" message={errors.repeated?.message} />
-          </div>
+          <RepeatPasswordField
+            id="repeated-password"
+            label="New password again"
+            error={errors.repeated?.message}
+            registration={form.register('repeated', {
+              validate: (value, values) => value === values.newPassword || 'The two new passwords differ.',
+            })}
+          />
           {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
           <DialogFooter>
             <Button variant="outline" onClick={() => onOpenChange(false)}>

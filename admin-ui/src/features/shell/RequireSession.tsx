@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorState, LoadingState } from '@/components/ui/states';
 import { ApiError, api, errorMessage } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
+import { ChooseNewPasswordPage } from './ChooseNewPasswordPage';
 
 /** Screens behind sign-in: loads who the user is in the current workspace before showing them. */
 export function RequireSession() {
@@ -53,5 +54,6 @@ export function RequireSession() {
     );
   }
   if (me === null || query.isPending) return <LoadingState label="Loading your workspace…" />;
+  if (query.data?.passwordChangeRequired === true) return <ChooseNewPasswordPage email={query.data.email} />;
   return <Outlet />;
 }

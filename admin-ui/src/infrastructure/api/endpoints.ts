@@ -94,7 +94,8 @@ export const api = {
   restoreFlow: (id: string) =>
     request<Flow>(`/flows/${enc(id)}/restore`, { method: 'POST' }).then((r) => r.data),
 
-  changePassword: (currentPassword: string, newPassword: string) =>
+  /** No current password in a session opened with a one-time password. */
+  changePassword: (currentPassword: string | undefined, newPassword: string) =>
     request<void>('/auth/password', { method: 'POST', body: { currentPassword, newPassword } }).then(
       (r) => r.data,
     ),
@@ -102,8 +103,11 @@ export const api = {
     request<void>('/auth/password-reset', { method: 'POST', body: { code, newPassword } }).then(
       (r) => r.data,
     ),
-  issuePasswordReset: (id: string) =>
-    request<PasswordReset>(`/users/${enc(id)}/password-reset`, { method: 'POST' }).then((r) => r.data),
+  issuePasswordReset: (id: string, sendEmail: boolean) =>
+    request<PasswordReset>(`/users/${enc(id)}/password-reset`, {
+      method: 'POST',
+      body: { sendEmail },
+    }).then((r) => r.data),
   signOutEverywhere: () => request<void>('/auth/logout-everywhere', { method: 'POST' }).then((r) => r.data),
 
   listUsers: () => request<{ items: Member[] }>('/users').then((r) => r.data.items),
