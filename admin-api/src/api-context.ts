@@ -3,6 +3,7 @@ import type { Db, MediaStore } from '@parley/db';
 import type { Logger } from 'pino';
 import type { ApiConfig } from './config.js';
 import type { RateLimiter } from './http/rate-limit.js';
+import type { Mailer } from './mail/mailer.js';
 import type { AuditRepository } from './modules/audit/audit.repository.js';
 import type { AuthService } from './modules/auth/auth.service.js';
 
@@ -17,4 +18,6 @@ export interface ApiContext {
   rateLimiter: RateLimiter;
   /** Received files (the same store the runtimes write to). */
   media: MediaStore;
+  /** Sends mail when SMTP is configured (PARLEY_SMTP_URL), else null. */
+  mailer: Mailer | null;
 }

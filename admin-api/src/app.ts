@@ -16,6 +16,7 @@ import { buildOpenApi } from './http/openapi.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { checkRoleTable } from './http/role-table.js';
 import type { Caller, RouteDefinition } from './http/route.js';
+import { Mailer } from './mail/mailer.js';
 import { AnalyticsRepository } from './modules/analytics/analytics.repository.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
@@ -122,6 +123,7 @@ export function createApi(options: ApiOptions): Api {
     ),
     rateLimiter: new RateLimiter(config.apiPerMinute, redis, config.redisPrefix),
     media: options.media ?? mediaStoreFromEnv(process.env, config.dataDir),
+    mailer: config.mail === undefined ? null : new Mailer(config.mail),
   };
   const cipherFor = (purpose: (typeof cipherPurposes)[keyof typeof cipherPurposes]) =>
     SecretCipher.fromSecrets(purpose, config.secretKey, config.previousSecretKey);
@@ -144,7 +146,10 @@ export function createApi(options: ApiOptions): Api {
   const signingSecrets = new SigningSecrets(cipherFor(cipherPurposes.signingSecret), workspaces, logger);
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
-    ...userRoutes(new UsersService(context, new UsersRepository(), invitations, passwordResets)),
+    ...userRoutes(
+      new UsersService(context, new UsersRepository(), invitations, passwordResets),
+      config.publicUrl,
+    ),
     ...invitationRoutes(new InvitationsService(context, invitations)),
     ...flowRoutes(flows),
     ...numberRoutes(new NumbersService(context, new NumbersRepository())),

@@ -1,6 +1,7 @@
 import { envNumber } from '@parley/db';
 import ipaddr from 'ipaddr.js';
 import type { LoadSheddingConfig } from './http/load-shedding.js';
+import type { MailSettings } from './mail/mailer.js';
 
 /**
  * Which peers may say who the client is (X-Forwarded-For), as express's `trust proxy`: false (no
@@ -47,6 +48,10 @@ export interface ApiConfig {
    * then do not warn about private addresses (default: they do, as the runtimes refuse them).
    */
   allowPrivateHttp?: boolean;
+  /** PARLEY_SMTP_URL and PARLEY_MAIL_FROM: mail goes out only when set. */
+  mail?: MailSettings;
+  /** PARLEY_PUBLIC_URL: where people open Parley, for links in mail (default: the address the request came to). */
+  publicUrl?: string;
 }
 
 /** API settings from the environment; `secret` is the resolved PARLEY_SECRET_KEY. */
@@ -82,6 +87,10 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
     mediaLinkTtlMs: envNumber(env, 'PARLEY_MEDIA_LINK_DAYS', 7) * 24 * 3600_000,
     // The runtime reads the same variable the same way (exactly "1").
     allowPrivateHttp: env.PARLEY_ALLOW_PRIVATE_HTTP === '1',
+    ...(env.PARLEY_SMTP_URL
+      ? { mail: { url: env.PARLEY_SMTP_URL, from: env.PARLEY_MAIL_FROM || 'Parley <parley@localhost>' } }
+      : {}),
+    ...(env.PARLEY_PUBLIC_URL ? { publicUrl: env.PARLEY_PUBLIC_URL } : {}),
   };
 }
 

@@ -6,6 +6,11 @@ export const DeploymentPolicy = Type.Object({
     description:
       'HTTP request blocks may call private and local network addresses (PARLEY_ALLOW_PRIVATE_HTTP=1); when false, such calls are refused and take Failure',
   }),
+  emailEnabled: Type.Optional(
+    Type.Boolean({
+      description: 'This server sends mail (PARLEY_SMTP_URL is set): reset links can be emailed',
+    }),
+  ),
 });
 
 export type DeploymentPolicy = Static<typeof DeploymentPolicy>;

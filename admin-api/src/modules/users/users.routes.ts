@@ -1,6 +1,7 @@
 import {
   IdParams,
   InviteBody,
+  IssueResetBody,
   Member,
   MemberList,
   PasswordReset,
@@ -8,10 +9,16 @@ import {
   SentInvitationList,
   UpdateMemberBody,
 } from '@parley/contract';
+import type { Request } from 'express';
 import { type RouteDefinition, route } from '../../http/route.js';
+import { resetPageUrl } from '../auth/reset-page-url.js';
 import type { UsersService } from './users.service.js';
 
-export function userRoutes(users: UsersService): RouteDefinition[] {
+/** Where the mailed link points: PARLEY_PUBLIC_URL, else the address the admin's request came to. */
+const linkBase = (publicUrl: string | undefined, request: Request) =>
+  resetPageUrl(publicUrl ?? `${request.protocol}://${request.get('host') ?? 'localhost'}`);
+
+export function userRoutes(users: UsersService, publicUrl: string | undefined): RouteDefinition[] {
   return [
     route({
       method: 'get',
@@ -89,19 +96,29 @@ export function userRoutes(users: UsersService): RouteDefinition[] {
       summary: 'Make a one-time password reset for a member, to pass on to them',
       description:
         'The code is shown only in this answer; it works once, for 24 hours, and replaces any earlier ' +
-        'reset. Only for a person whose every workspace the caller runs (a password opens all of them), ' +
-        'and not for the caller, who changes their own password instead.',
+        'reset. It is redeemed through the reset link (`/reset-password#code=…`) or typed as a one-time ' +
+        'password at sign-in. With `sendEmail`, the link is also mailed to the person (SMTP must be set ' +
+        'up); a failed mail still makes the reset and says why in `emailError`. Only for a person whose ' +
+        'every workspace the caller runs (a password opens all of them), and not for the caller, who ' +
+        'changes their own password instead.',
       tag: 'users',
       access: 'admin',
       params: IdParams,
+      body: IssueResetBody,
       responses: {
         201: { description: 'The reset, shown once', schema: PasswordReset },
         404: { description: 'No such member' },
-        409: { description: 'The caller themselves, or a person who also belongs elsewhere' },
+        409: {
+          description:
+            'The caller themselves, a person who also belongs elsewhere, or email asked for where none is set up',
+        },
       },
-      handler: async ({ caller, params }) => ({
+      handler: async ({ caller, params, body, request }) => ({
         status: 201,
-        body: await users.issuePasswordReset(caller, params.id),
+        body: await users.issuePasswordReset(caller, params.id, {
+          send: body.sendEmail === true,
+          linkBase: linkBase(publicUrl, request),
+        }),
       }),
     }),
     route({

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { Member, PasswordReset, Role, SentInvitation } from '@parley/contract';
 import { Conflict, NotFound } from '@parley/contract';
 import type { Queryable } from '@parley/db';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
+import { mailFailure } from '../../mail/mailer.js';
 import { hashPassword } from '../auth/password.js';
-import { hashResetCode, PASSWORD_RESET_VALID_HOURS } from '../auth/password-reset-code.js';
+import { hashResetCode, newResetCode, PASSWORD_RESET_VALID_HOURS } from '../auth/password-reset-code.js';
 import type { PasswordResetsRepository } from '../auth/password-resets.repository.js';
 import type { InvitationsRepository } from '../invitations/invitations.repository.js';
 import type { UsersRepository } from './users.repository.js';
@@ -109,12 +109,26 @@ export class UsersService {
   }
 
   /**
-   * A one-time password reset for a member, for the admin to pass on (a link the UI builds). Only
-   * for someone whose every workspace the admin runs: a password opens all of a person's workspaces.
+   * A one-time password reset for a member, for the admin to pass on (a link the UI builds), and
+   * mailed to them when asked and mail is set up. Only for someone whose every workspace the admin
+   * runs: a password opens all of a person's workspaces. A failed mail leaves the reset working and
+   * says why, so the admin passes the link on by hand.
    */
-  async issuePasswordReset(caller: Caller, userId: string): Promise<PasswordReset> {
-    const code = randomBytes(32).toString('base64url');
-    const expiresAt = await this.api.db.transaction(async (tx) => {
+  async issuePasswordReset(
+    caller: Caller,
+    userId: string,
+    mail: { send: boolean; linkBase: string },
+  ): Promise<PasswordReset> {
+    const mailer = this.api.mailer;
+    if (mail.send && mailer === null) {
+      throw new Conflict(
+        'This server does not send email (PARLEY_SMTP_URL is not set). Make the link without email and pass it on yourself.',
+        undefined,
+        'mail_not_configured',
+      );
+    }
+    const code = newResetCode();
+    const { email, expiresAt } = await this.api.db.transaction(async (tx) => {
       const member = await this.users.member(tx, caller.workspaceId, userId);
       if (member === null) throw new NotFound('This person');
       if (member.id === caller.userId) {
@@ -139,11 +153,20 @@ export class UsersService {
         action: 'member.password_reset',
         entity: 'user',
         entityId: userId,
-        after: { email: member.email, expiresAt: expires.toISOString() },
+        after: { email: member.email, expiresAt: expires.toISOString(), emailed: mail.send },
       });
-      return expires;
+      return { email: member.email, expiresAt: expires };
     });
-    return { code, expiresAt: expiresAt.toISOString() };
+    const reset = { code, expiresAt: expiresAt.toISOString() };
+    if (!mail.send || mailer === null) return reset;
+    try {
+      await mailer.send(resetMail(email, caller.email, `${mail.linkBase}#code=${code}`, expiresAt));
+      return { ...reset, emailedTo: email };
+    } catch (cause) {
+      // The server's reason goes to the admin and the log; the link never goes to the log.
+      this.api.logger.warn({ err: { message: mailFailure(cause) } }, 'password reset mail not sent');
+      return { ...reset, emailError: `${mailFailure(cause)} Copy the link and pass it on yourself.` };
+    }
   }
 
   /** The member, and the workspace's admins, locked until the transaction ends. */
@@ -184,4 +207,22 @@ function keepAnAdmin(caller: Caller, member: Member, admins: string[], doing: st
     undefined,
     'last_admin',
   );
+}
+
+/** The mail a person gets with their reset link. */
+function resetMail(to: string, admin: string, link: string, expiresAt: Date) {
+  return {
+    to,
+    subject: 'Choose a new Parley password',
+    text: [
+      'Hello,',
+      '',
+      `${admin} made a link for you to choose a new password for Parley:`,
+      '',
+      link,
+      '',
+      `It works once, until ${expiresAt.toUTCString()}. Your current password keeps working until you use it.`,
+      'If you did not ask for this, tell your admin; you can ignore this email.',
+    ].join('\n'),
+  };
 }

@@ -11,6 +11,8 @@ export interface ConfirmDialogProps {
   destructive?: boolean;
   busy?: boolean;
   onConfirm: () => void;
+  /** Choices that go with the confirmation (a checkbox), under the description. */
+  children?: React.ReactNode;
 }
 
 /** "Are you sure?" for anything that cannot be undone. */
@@ -25,6 +27,7 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           <AlertDialog.Description asChild>
             <div className="text-sm text-muted-foreground">{props.description}</div>
           </AlertDialog.Description>
+          {props.children}
           <div className="flex justify-end gap-2 pt-2">
             <AlertDialog.Cancel asChild>
               <Button variant="outline">Cancel</Button>

@@ -27,6 +27,7 @@ import { toast } from '@/components/ui/toast';
 import { api, errorMessage } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
 import { formatWhen } from '@/lib/format';
+import { PasswordResetDialog } from './PasswordResetDialog';
 
 /** "a viewer", "an editor", "an admin". */
 const aRole = (role: Role) => `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${ROLE_TITLES[role].toLowerCase()}`;
@@ -213,69 +214,6 @@ function PendingInvitations() {
 }
 
 type TeamChange = { kind: 'role'; member: Member; role: Role } | { kind: 'remove'; member: Member };
-
-/** Makes a one-time reset link for a person, after a confirmation, and shows it once to pass on. */
-function PasswordResetDialog({ member, onDone }: { member: Member | null; onDone: () => void }) {
-  const issue = useMutation({
-    mutationFn: (target: Member) => api.issuePasswordReset(target.id),
-    onError: (error) => {
-      toast.error('No reset link was made', errorMessage(error));
-      onDone();
-    },
-  });
-  if (member === null) return null;
-  const close = () => {
-    issue.reset();
-    onDone();
-  };
-  if (issue.data === undefined) {
-    return (
-      <ConfirmDialog
-        open
-        onOpenChange={(open) => !open && close()}
-        title={`Make a password reset link for ${member.email}?`}
-        description="You pass the link on to them; it works once, for a day. Their current password keeps working until they use it, and an earlier link stops working."
-        confirmLabel="Make the link"
-        busy={issue.isPending}
-        onConfirm={() => issue.mutate(member)}
-      />
-    );
-  }
-  const link = `${window.location.origin}/reset-password#code=${issue.data.code}`;
-  return (
-    <Dialog open onOpenChange={(open) => !open && close()}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>Password reset link for {member.email}</DialogTitle>
-          <DialogDescription>
-            Send it to them in a private message. It is shown only now, works once and stops working{' '}
-            {formatWhen(issue.data.expiresAt)}.
-          </DialogDescription>
-        </DialogHeader>
-        <Input
-          readOnly
-          value={link}
-          aria-label="Reset link"
-          onFocus={(event) => event.currentTarget.select()}
-        />
-        <DialogFooter>
-          <Button
-            variant="outline"
-            onClick={() =>
-              navigator.clipboard
-                .writeText(link)
-                .then(() => toast.success('Link copied', 'Paste it into a private message to them.'))
-                .catch((error: unknown) => toast.error('Could not copy the link', errorMessage(error)))
-            }
-          >
-            Copy link
-          </Button>
-          <Button onClick={close}>Done</Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
-  );
-}
 
 /** Confirms a change of role or a removal, then makes it. */
 function ConfirmTeamChange({ change, onDone }: { change: TeamChange | null; onDone: () => void }) {
