@@ -1,4 +1,5 @@
 import {
+  API_KEY_ROLES,
   CHANNELS,
   CONVERSATION_STATUSES,
   FLOW_VERSION_STATUSES,
@@ -39,6 +40,7 @@ describe('the contract’s enums and the database’s check constraints', () => 
     ['conversations', 'status', CONVERSATION_STATUSES],
     ['workspace_members', 'role', ROLES],
     ['workspace_invitations', 'role', ROLES],
+    ['api_keys', 'role', API_KEY_ROLES],
     ['numbers', 'channel', CHANNELS],
     ['flow_versions', 'status', FLOW_VERSION_STATUSES],
     ['messages', 'direction', MESSAGE_DIRECTIONS],

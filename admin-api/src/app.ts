@@ -20,6 +20,9 @@ import { Mailer } from './mail/mailer.js';
 import { AnalyticsRepository } from './modules/analytics/analytics.repository.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
+import { ApiKeysRepository } from './modules/api-keys/api-keys.repository.js';
+import { apiKeyRoutes } from './modules/api-keys/api-keys.routes.js';
+import { ApiKeysService } from './modules/api-keys/api-keys.service.js';
 import { AuditRepository } from './modules/audit/audit.repository.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { AuthRepository } from './modules/auth/auth.repository.js';
@@ -99,6 +102,7 @@ export function createApi(options: ApiOptions): Api {
   const { db, bus, redis, config, logger } = options;
   const accounts = new AuthRepository();
   const passwordResets = new PasswordResetsRepository();
+  const apiKeys = new ApiKeysRepository();
   const context: ApiContext = {
     db,
     bus,
@@ -110,6 +114,7 @@ export function createApi(options: ApiOptions): Api {
       bus,
       accounts,
       passwordResets,
+      apiKeys,
       new TokenSigner(config.jwtSecret),
       new LoginThrottle(config.loginPerMinute, redis, config.redisPrefix),
       config.supabaseJwtSecret === undefined && config.supabaseUrl === undefined
@@ -150,6 +155,7 @@ export function createApi(options: ApiOptions): Api {
       new UsersService(context, new UsersRepository(), invitations, passwordResets),
       config.publicUrl,
     ),
+    ...apiKeyRoutes(new ApiKeysService(context, apiKeys)),
     ...invitationRoutes(new InvitationsService(context, invitations)),
     ...flowRoutes(flows),
     ...numberRoutes(new NumbersService(context, new NumbersRepository())),
@@ -221,7 +227,7 @@ export function createApi(options: ApiOptions): Api {
     }
     next();
   });
-  // Signed-in callers count per user; everyone else (no token, or one that does not verify) per
+  // Signed-in callers count per user, API keys per key; everyone else (no token, or one that does not verify) per
   // client address, so made-up tokens cannot each get a fresh allowance.
   api.use(async (request, _response, next) => {
     const caller =
@@ -230,7 +236,11 @@ export function createApi(options: ApiOptions): Api {
         : // Refused here means counted per address; the route that needs a caller reports why.
           await authenticate.caller(request).catch(() => null);
     await context.rateLimiter.consumeApi(
-      caller === null ? `ip:${clientAddress(request.ip ?? '')}` : `user:${caller.userId}`,
+      caller === null
+        ? `ip:${clientAddress(request.ip ?? '')}`
+        : caller.apiKeyId === null
+          ? `user:${caller.userId}`
+          : `key:${caller.apiKeyId}`,
     );
     next();
   });

@@ -211,6 +211,7 @@ function validRequest(operation: Operation): {
   const bodies: Record<string, unknown> = {
     'POST /auth/login': { email: `nobody-${randomUUID()}@example.com`, password: 'wrong password' },
     'POST /users': { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' },
+    'POST /api-keys': { name: 'Hostile', role: 'viewer', expiresInDays: 30 },
     'POST /flows': { name: 'Hostile' },
     'POST /flows/import': intakeFlow('Imported'),
     // A stale etag: whatever gets through validation is refused with 412, so the draft stays.
@@ -720,6 +721,16 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         const id = (await (await api.member('viewer')).call('get', '/me')).body.id;
         await must('delete', `/users/${id}`);
         return { id, kind: 'delete', action: 'member.remove' };
+      },
+      'POST /api-keys': async () => ({
+        id: (await must('post', '/api-keys', { name: 'Audited key', role: 'viewer' })).apiKey.id,
+        kind: 'create',
+        action: 'api_key.create',
+      }),
+      'DELETE /api-keys/{id}': async () => {
+        const { id } = (await must('post', '/api-keys', { name: 'Revoked key', role: 'editor' })).apiKey;
+        await must('delete', `/api-keys/${id}`);
+        return { id, kind: 'delete', action: 'api_key.revoke' };
       },
       'POST /flows': async () => ({
         id: (await must('post', '/flows', { name: 'Audited new' })).id,

@@ -1,8 +1,9 @@
 /**
  * The role matrix, generated from the live OpenAPI document: every operation is called by every
- * role (admin, editor, viewer), without a token and with bad tokens (malformed, forged, expired,
- * revoked, unsigned, of an unknown user), as a member of another workspace, and with the ids of
- * another workspace's objects. Every reply is checked against the operation's declared responses.
+ * role (admin, editor, viewer) and by an API key of each role a key may have (viewer, editor),
+ * without a token and with bad tokens and keys (malformed, forged, expired, revoked, unsigned, of
+ * an unknown user), as a member of another workspace, and with the ids of another workspace's
+ * objects. Every reply is checked against the operation's declared responses.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
@@ -72,6 +73,8 @@ interface Workspace {
   member: string;
   /** The media key of a file its contact sent. */
   file: string;
+  /** One of its API keys. */
+  apiKey: string;
 }
 
 let runtime: RuntimeService;
@@ -79,6 +82,13 @@ const users = {} as Record<Role, User>;
 let home: Workspace;
 let other: Workspace;
 let badTokens: Record<string, string>;
+/** The home workspace's API keys, by role. */
+const keys = {} as Record<KeyRole, string>;
+type KeyRole = 'viewer' | 'editor';
+const KEY_ROLES: KeyRole[] = ['viewer', 'editor'];
+/** Whether the document lists API keys among the operation's credentials. */
+const takesKeys = (operation: Operation) =>
+  ((operation.spec.security ?? []) as Record<string, unknown>[]).some((scheme) => 'apiKey' in scheme);
 let otherBefore: unknown;
 /** Calls made per kind of caller, for the summary. */
 const tally = new Map<string, number>();
@@ -152,6 +162,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     password: PASSWORD,
     role: 'viewer',
   });
+  const apiKey = await must(owner, 'post', '/api-keys', { name: 'Fixture', role: 'viewer' });
   const conversation = await seedConversation(workspaceId, number.id, flow.id, conversationStatus);
   // A document: served as application/octet-stream, the type the routes declare (pictures go inline).
   const file = mediaKey(workspaceId, conversation.contact, 'receipt.pdf');
@@ -167,6 +178,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     owner,
     invitation: invitation.id,
     member: (await must(owner, 'get', '/me')).id,
+    apiKey: apiKey.apiKey.id,
   };
 }
 
@@ -181,10 +193,25 @@ async function snapshot(workspaceId: string) {
        (select count(*)::int from messages where workspace_id = $1) as messages,
        (select json_agg(json_build_object('user', user_id, 'role', role) order by user_id) from workspace_members where workspace_id = $1) as members,
        (select json_agg(id order by id) from workspace_invitations where workspace_id = $1 and accepted_at is null and declined_at is null) as invitations,
+       (select json_agg(json_build_object('id', id, 'revoked', revoked_at) order by id) from api_keys where workspace_id = $1) as api_keys,
        (select to_jsonb(w) - 'created_at' - 'updated_at' from workspaces w where id = $1) as workspace`,
     [workspaceId],
   );
   return rows[0];
+}
+
+async function revokedKey(): Promise<string> {
+  const made = await must(users.admin.token, 'post', '/api-keys', { name: 'Revoked', role: 'editor' });
+  await must(users.admin.token, 'delete', `/api-keys/${made.apiKey.id}`);
+  return made.key;
+}
+
+async function expiredKey(): Promise<string> {
+  const made = await must(users.admin.token, 'post', '/api-keys', { name: 'Expired', role: 'editor' });
+  await api.db.query(`update api_keys set expires_at = now() - interval '1 second' where id = $1`, [
+    made.apiKey.id,
+  ]);
+  return made.key;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,7 +250,9 @@ function valuesFor(path: string, workspace: Workspace): Record<string, string | 
             ? workspace.invitation
             : path.startsWith('/users/')
               ? workspace.member
-              : undefined;
+              : path.startsWith('/api-keys/')
+                ? workspace.apiKey
+                : undefined;
   if (path.includes('{id}') && id === undefined) throw new Error(`no fixture for {id} in ${path}: add one`);
   const [workspaceId, folder, file] = workspace.file.split('/') as [string, string, string];
   return {
@@ -261,6 +290,8 @@ const throwaway = {
     return { id: (await must(token, 'get', '/me')).id as string, token };
   },
   member: async () => (await throwaway.signedIn()).id,
+  apiKey: async () =>
+    (await must(home.owner, 'post', '/api-keys', { name: 'Throwaway', role: 'viewer' })).apiKey.id as string,
   invitation: async () =>
     (
       await must(home.owner, 'post', '/users', {
@@ -376,6 +407,11 @@ const PLANS: Record<string, Planner> = {
   'DELETE /users/{id}': async (_operation, { workspace, foreign }) => ({
     values: { id: foreign ? workspace.member : await throwaway.member() },
   }),
+  'POST /api-keys': async () => ({ body: { name: 'Matrix', role: 'editor', expiresInDays: 30 } }),
+  // Revoking: a throwaway key at home; the other workspace's own one (which must keep working).
+  'DELETE /api-keys/{id}': async (_operation, { workspace, foreign }) => ({
+    values: { id: foreign ? workspace.apiKey : await throwaway.apiKey() },
+  }),
   'DELETE /flows/{id}': deleting(() => throwaway.flow(), 'flows'),
   'DELETE /numbers/{id}': deleting(() => throwaway.number(), 'numbers'),
   'DELETE /simulator/sessions/{id}': deleting(() => throwaway.session(), 'simulator/sessions'),
@@ -457,7 +493,14 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
         userId: randomUUID(),
         sessionId: randomUUID(),
       }),
+      'unknown API key': `pk_00000000_${'A'.repeat(43)}`,
+      'malformed API key': 'pk_not-a-key',
+      'revoked API key': await revokedKey(),
+      'expired API key': await expiredKey(),
     };
+    for (const role of KEY_ROLES) {
+      keys[role] = (await must(users.admin.token, 'post', '/api-keys', { name: `Matrix ${role}`, role })).key;
+    }
   });
 
   afterAll(async () => {
@@ -484,6 +527,9 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'POST /users/{id}/password-reset': 'admin',
       'GET /users/invitations': 'admin',
       'DELETE /users/invitations/{id}': 'admin',
+      'GET /api-keys': 'admin',
+      'POST /api-keys': 'admin',
+      'DELETE /api-keys/{id}': 'admin',
       'GET /invitations': 'signed_in',
       'POST /invitations/{id}/accept': 'signed_in',
       'POST /invitations/{id}/decline': 'signed_in',
@@ -615,6 +661,18 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
         await readBack(plan, home.owner, allowed ? 404 : 200, role);
       }
 
+      // API keys: where the document lists them, as far as the key's role goes; elsewhere 403 (public
+      // operations work the same).
+      for (const role of KEY_ROLES) {
+        const plan = await planFor(operation, { role, workspace: home, foreign: false });
+        const reply = await call(`${role} API key`, plan, keys[role]);
+        const allowed = operation.access === 'public' || (takesKeys(operation) && allows(operation, role));
+        if (allowed) expectSuccess(reply, `${role} API key`);
+        else if (reply.status !== 403)
+          problems.push(`${operation.key} [${role} API key] → ${reply.status}, expected 403`);
+        await readBack(plan, home.owner, allowed ? 404 : 200, `${role} API key`);
+      }
+
       if (operation.access !== 'public') {
         // Acting in a workspace the caller is not a member of: 404, whatever the role asked for.
         // Signed-in operations act on the user, not a workspace: the header is ignored.
@@ -654,6 +712,17 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
             );
           }
           await readBack(plan, other.owner, 200, `${role}, other workspace`);
+        }
+        for (const role of KEY_ROLES.filter((role) => takesKeys(operation) && allows(operation, role))) {
+          const plan = await planFor(operation, { role, workspace: other, foreign: true });
+          const reply = await call(`${role} API key with the other workspace's ids`, plan, keys[role]);
+          const expected = erasing ? 200 : 404;
+          if (reply.status !== expected) {
+            problems.push(
+              `${operation.key} [${role} API key, other workspace's ids] → ${reply.status}, expected ${expected}: ${reply.text.slice(0, 200)}`,
+            );
+          }
+          await readBack(plan, other.owner, 200, `${role} API key, other workspace`);
         }
       }
 

@@ -148,6 +148,8 @@ export const busChannels = {
   sessionRevoked: channel('session-revoked', Type.Object({ sessionId: Type.String() })),
   /** A person's role changed or they left a workspace: API processes re-read their access. */
   accessChanged: channel('access-changed', Type.Object({ userId: Type.String() })),
+  /** An API key was revoked: API processes stop trusting it at once. */
+  apiKeyRevoked: channel('api-key-revoked', Type.Object({ keyId: Type.String() })),
   /** Admin requests to number connections (connect, logout). */
   sessionCommands: channel('session-commands', SessionCommandSchema),
 } as const;

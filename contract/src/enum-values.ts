@@ -8,6 +8,15 @@ export { CONVERSATION_STATUSES } from '@parley/schemas/conversation-status';
 /** Roles in a workspace, lowest first. */
 export const ROLES = ['viewer', 'editor', 'admin'] as const;
 
+/**
+ * The roles an API key may have: viewer for analysts, editor for CI that publishes flows. Never
+ * admin: keys never manage people or keys, so an admin key would add only workspace settings.
+ */
+export const API_KEY_ROLES = ['viewer', 'editor'] as const;
+
+/** The lifetimes offered when making an API key, in days (or none: until revoked). */
+export const API_KEY_LIFETIMES_DAYS = [30, 90, 365] as const;
+
 /** A number's WhatsApp session, as stored in `numbers.state` and `session_events`. */
 export const SESSION_STATES = [
   'disconnected',

@@ -1,6 +1,7 @@
 import type { ConversationStatus as EngineConversationStatus } from '@parley/schemas/conversation-status';
 import { type TLiteral, type TUnion, Type } from '@sinclair/typebox';
 import {
+  API_KEY_ROLES,
   CHANNELS,
   CONVERSATION_STATUSES,
   EXPORT_FORMATS,
@@ -28,6 +29,9 @@ export const ConversationStatus = literalUnion(CONVERSATION_STATUSES);
 
 export type Role = (typeof ROLES)[number];
 export const Role = literalUnion(ROLES);
+
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+export const ApiKeyRole = literalUnion(API_KEY_ROLES);
 
 export type SessionState = (typeof SESSION_STATES)[number];
 export const SessionState = literalUnion(SESSION_STATES);

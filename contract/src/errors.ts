@@ -55,6 +55,16 @@ export class Forbidden extends DomainError {
   }
 }
 
+/** An API key on a route only people may use: their account, people and API keys. */
+export class ApiKeyRefused extends Forbidden {
+  constructor() {
+    super(
+      'An API key cannot do this: people, API keys and accounts are managed only by people signed in to Parley. Sign in with your email and password to do it.',
+      'api_key_not_allowed',
+    );
+  }
+}
+
 export class NotFound extends DomainError {
   /** `what`: the missing thing, as a sentence starts ("Flow", "Version 3"). */
   constructor(what: string) {

@@ -18,6 +18,8 @@ export interface Capability {
   does: string;
   /** The API operations (`METHOD /path`) it covers. */
   operations: readonly string[];
+  /** Only for people signed in: an API key is refused these, whatever its role. */
+  peopleOnly?: true;
 }
 
 export const CAPABILITIES: readonly Capability[] = [
@@ -53,8 +55,14 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'viewer',
-    does: 'See their own account, the workspace and what this server allows, and sign out',
-    operations: ['GET /me', 'GET /workspace', 'GET /policy', 'POST /auth/logout'],
+    does: 'See the workspace and what this server allows',
+    operations: ['GET /workspace', 'GET /policy'],
+  },
+  {
+    role: 'viewer',
+    does: 'See their own account and sign out',
+    operations: ['GET /me', 'POST /auth/logout'],
+    peopleOnly: true,
   },
   {
     role: 'editor',
@@ -102,6 +110,13 @@ export const CAPABILITIES: readonly Capability[] = [
       'GET /users/invitations',
       'DELETE /users/invitations/{id}',
     ],
+    peopleOnly: true,
+  },
+  {
+    role: 'admin',
+    does: 'Create and revoke API keys',
+    operations: ['GET /api-keys', 'POST /api-keys', 'DELETE /api-keys/{id}'],
+    peopleOnly: true,
   },
   {
     role: 'admin',
@@ -126,6 +141,20 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   { role: 'admin', does: 'Read the audit log', operations: ['GET /audit'] },
 ];
+
+/** The operations an API key is refused whatever its role (`METHOD /path`). */
+export const PEOPLE_ONLY_OPERATIONS: ReadonlySet<string> = new Set(
+  CAPABILITIES.filter((capability) => capability.peopleOnly === true).flatMap(
+    (capability) => capability.operations,
+  ),
+);
+
+/** What an API key with this role may do, in words (everything its role allows but people's own things). */
+export function keyRoleCan(role: Role): string[] {
+  return CAPABILITIES.filter(
+    (capability) => capability.peopleOnly !== true && atLeast(role, capability.role),
+  ).map((capability) => capability.does);
+}
 
 /** What a role adds to the role below it, in words. */
 export function roleAdds(role: Role): string[] {

@@ -1,4 +1,4 @@
-import { atLeast, Forbidden, Invalid } from '@parley/contract';
+import { ApiKeyRefused, atLeast, Forbidden, Invalid, PEOPLE_ONLY_OPERATIONS } from '@parley/contract';
 import { createAjv, problemsFromAjv } from '@parley/schemas';
 import type { TSchema } from '@sinclair/typebox';
 import type { ValidateFunction } from 'ajv';
@@ -148,12 +148,15 @@ export function mountRoutes(
           : [[Number(status), responseAjv.compile(spec.schema)]],
       ),
     );
+    const peopleOnly = PEOPLE_ONLY_OPERATIONS.has(`${definition.method.toUpperCase()} ${definition.path}`);
     router[definition.method](expressPath(definition.path), async (request: Request, response: Response) => {
       let caller: Caller | SignedInUser | null = null;
       if (definition.access === 'signed_in') {
         caller = await authenticate.user(request);
       } else if (definition.access !== 'public') {
         const member = await authenticate.caller(request);
+        // Before the role: a key is told it can never do this, not that its role is too low.
+        if (peopleOnly && member.apiKeyId !== null) throw new ApiKeyRefused();
         if (!atLeast(member.role, definition.access)) throw new Forbidden();
         caller = member;
       }

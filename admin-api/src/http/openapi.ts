@@ -1,4 +1,4 @@
-import { ErrorBody } from '@parley/contract';
+import { API_KEY_ROLES, ErrorBody, PEOPLE_ONLY_OPERATIONS } from '@parley/contract';
 import { acceptsIdempotencyKey, type RouteDefinition } from './route.js';
 
 const ERROR_RESPONSES: Record<number, string> = {
@@ -27,6 +27,15 @@ const IDEMPOTENCY_PARAMETER = {
   schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
 };
 const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+
+/** Who may call a route: a session token always; an API key where a key's role reaches and it is not people's own. */
+function securityOf(definition: RouteDefinition): Record<string, string[]>[] {
+  const keyRoles: readonly string[] = API_KEY_ROLES;
+  const keys =
+    keyRoles.includes(definition.access) &&
+    !PEOPLE_ONLY_OPERATIONS.has(`${definition.method.toUpperCase()} ${definition.path}`);
+  return keys ? [{ bearer: [] }, { apiKey: [] }] : [{ bearer: [] }];
+}
 
 /** Strips TypeBox's symbol keys and our `x-message` hints so the document is plain JSON Schema. */
 function plain(schema: unknown): unknown {
@@ -88,7 +97,9 @@ export function buildOpenApi(routes: RouteDefinition[], version: string): Record
       ...(definition.description === undefined ? {} : { description: definition.description }),
       tags: [definition.tag],
       operationId: `${definition.method}${definition.path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase())}`,
-      ...(definition.access === 'public' ? { security: [] } : { 'x-parley-role': definition.access }),
+      ...(definition.access === 'public'
+        ? { security: [] }
+        : { security: securityOf(definition), 'x-parley-role': definition.access }),
       ...(parameters.length === 0 ? {} : { parameters }),
       ...(definition.body === undefined
         ? {}
@@ -111,7 +122,21 @@ export function buildOpenApi(routes: RouteDefinition[], version: string): Record
     servers: [{ url: '/api/v1' }],
     security: [{ bearer: [] }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A session token, from POST /auth/login (or a Supabase Auth access token).',
+        },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'pk_…',
+          description:
+            'An API key an admin made (POST /api-keys), sent as `Authorization: Bearer pk_…`. It acts with its role (viewer or editor) on the operations that list this scheme.',
+        },
+      },
       schemas: { Error: plain(ErrorBody) },
     },
     paths,

@@ -15,10 +15,14 @@ export interface SignedInUser {
   sessionId: string | null;
 }
 
-/** The signed-in user acting in one workspace. */
+/**
+ * The signed-in user acting in one workspace, or an API key: then the user is the admin who made
+ * it (what the key does is recorded under them), and `apiKeyId` names the key.
+ */
 export interface Caller extends SignedInUser {
   workspaceId: string;
   role: Role;
+  apiKeyId: string | null;
 }
 
 export interface ResponseSpec {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Bus, busChannels, publish, subscribe } from '@parley/bus';
 import {
+  ApiKeyRefused,
   Conflict,
   Forbidden,
   Invalid,
@@ -18,8 +19,11 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Caller, SignedInUser } from '../../http/route.js';
+import { hashApiKey, isApiKey, isWellFormedApiKey } from '../api-keys/api-key-format.js';
+import type { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import type { AuthRepository, Membership } from './auth.repository.js';
 import { CallerCache } from './caller-cache.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -27,6 +31,9 @@ import { hashPassword, verifyPassword } from './password.js';
 import { hashResetCode } from './password-reset-code.js';
 import type { PasswordResetsRepository } from './password-resets.repository.js';
 import { TOKEN_ISSUER, TOKEN_TTL_SECONDS, type TokenSigner } from './tokens.js';
+
+/** A key's last use is written at most this often (per process; the SQL also skips fresher ones). */
+const KEY_USE_RECORD_MS = 60_000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -54,6 +61,8 @@ export interface SignedIn {
 export class AuthService {
   private readonly supabaseKeys: JWTVerifyGetKey | null;
   private readonly callers = new CallerCache();
+  /** Keys whose use this process recorded in the last minute: not a write per request. */
+  private readonly keyUseRecorded = new LRUCache<string, true>({ max: 10_000, ttl: KEY_USE_RECORD_MS });
   /** Checked instead of a password hash for unknown emails, so the time taken does not tell. */
   private dummyHash: Promise<string> | undefined;
 
@@ -62,6 +71,7 @@ export class AuthService {
     private readonly bus: Bus,
     private readonly repository: AuthRepository,
     private readonly resets: PasswordResetsRepository,
+    private readonly apiKeys: ApiKeysRepository,
     private readonly tokens: TokenSigner,
     private readonly throttle: LoginThrottle,
     private readonly supabase: SupabaseAuthSettings | null,
@@ -211,6 +221,12 @@ export class AuthService {
     await publish(this.bus, busChannels.accessChanged, { userId });
   }
 
+  /** An API key was revoked: every API process refuses it from its next request. */
+  async apiKeyRevoked(keyId: string): Promise<void> {
+    this.callers.forgetApiKey(keyId);
+    await publish(this.bus, busChannels.apiKeyRevoked, { keyId });
+  }
+
   /** Listens for sessions and access other API processes revoke; resolves with the unsubscribe. */
   async listenForRevocations(): Promise<() => Promise<void>> {
     const stops = await Promise.all([
@@ -224,6 +240,12 @@ export class AuthService {
         this.bus,
         busChannels.accessChanged,
         ({ userId }) => this.callers.forgetUser(userId),
+        this.logger,
+      ),
+      subscribe(
+        this.bus,
+        busChannels.apiKeyRevoked,
+        ({ keyId }) => this.callers.forgetApiKey(keyId),
         this.logger,
       ),
     ]);
@@ -254,7 +276,11 @@ export class AuthService {
     const workspaceId = workspaceHeader === undefined || workspaceHeader === '' ? null : workspaceHeader;
     if (workspaceId !== null && !UUID.test(workspaceId)) throw new NotFound('Workspace');
     const cached = this.callers.get(token, workspaceId);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      if (cached.apiKeyId !== null) await this.recordKeyUse(cached.apiKeyId);
+      return cached;
+    }
+    if (isApiKey(token)) return this.keyCaller(token, workspaceId);
     const { identity, access } = await this.session(token, workspaceId);
     // Signed in but in no workspace: 403, not 401, so clients keep the session and offer the invitations.
     if (access.membership === null)
@@ -269,14 +295,73 @@ export class AuthService {
       workspaceId: access.membership.workspaceId,
       role: access.membership.role,
       sessionId: identity.sessionId,
+      apiKeyId: null,
     };
     this.callers.set(token, workspaceId, caller, identity.expiresAt);
     return caller;
   }
 
+  /**
+   * The caller an API key stands for: the key's workspace and role, recorded under the admin who
+   * made it. A wrong key is a plain 401 (no lockout: there is no password to guess); the per-address
+   * API rate limit counts it, as it counts any credential that does not verify.
+   */
+  private async keyCaller(key: string, workspaceId: string | null): Promise<Caller> {
+    const found = isWellFormedApiKey(key) ? await this.apiKeys.access(this.db, hashApiKey(key)) : null;
+    if (found === null) {
+      throw new Unauthenticated(
+        'This API key is not valid. Check that it was copied whole, or ask an admin of the workspace for a new one.',
+        'api_key_invalid',
+      );
+    }
+    if (found.revokedAt !== null) {
+      throw new Unauthenticated(
+        'This API key was revoked. Ask an admin of the workspace for a new one.',
+        'api_key_revoked',
+      );
+    }
+    if (found.expiresAt !== null && found.expiresAt.getTime() <= Date.now()) {
+      throw new Unauthenticated(
+        `This API key expired on ${found.expiresAt.toISOString().slice(0, 10)}. Ask an admin of the workspace for a new one.`,
+        'api_key_expired',
+      );
+    }
+    // A key belongs to one workspace: another one's header finds nothing, as for a non-member.
+    if (workspaceId !== null && workspaceId !== found.workspaceId) throw new NotFound('Workspace');
+    const caller: Caller = {
+      userId: found.createdBy,
+      email: found.creatorEmail,
+      workspaceId: found.workspaceId,
+      role: found.role,
+      sessionId: null,
+      apiKeyId: found.id,
+    };
+    this.callers.set(key, workspaceId, caller, found.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY);
+    await this.recordKeyUse(found.id);
+    return caller;
+  }
+
+  private async recordKeyUse(keyId: string): Promise<void> {
+    if (this.keyUseRecorded.has(keyId)) return;
+    this.keyUseRecorded.set(keyId, true);
+    try {
+      await this.apiKeys.touch(this.db, keyId);
+    } catch (error) {
+      // The request goes on: a missed "last used" is not worth refusing it; the next minute retries.
+      this.keyUseRecorded.delete(keyId);
+      this.logger.warn({ err: error, apiKeyId: keyId }, 'could not record an API key’s last use');
+    }
+  }
+
   /** The user behind `Authorization: Bearer …`, whether or not they belong to a workspace (invitations). */
   async authenticateUser(authorization: string | undefined): Promise<SignedInUser> {
-    const { identity, access } = await this.session(bearerToken(authorization), null);
+    const token = bearerToken(authorization);
+    if (isApiKey(token)) {
+      // A key that does not work is told so (401) first, as on every other route.
+      await this.keyCaller(token, null);
+      throw new ApiKeyRefused();
+    }
+    const { identity, access } = await this.session(token, null);
     return { userId: identity.userId, email: access.email, sessionId: identity.sessionId };
   }
 

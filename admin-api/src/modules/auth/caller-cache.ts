@@ -22,6 +22,7 @@ export class CallerCache {
     return this.entries.get(CallerCache.key(token, workspaceHeader));
   }
 
+  /** `tokenExpiresAt`: epoch ms, or Infinity for a key that does not expire. */
   set(token: string, workspaceHeader: string | null, caller: Caller, tokenExpiresAt: number): void {
     const ttl = Math.min(CALLER_TTL_MS, tokenExpiresAt - Date.now());
     if (ttl > 0) this.entries.set(CallerCache.key(token, workspaceHeader), caller, { ttl });
@@ -33,6 +34,10 @@ export class CallerCache {
 
   forgetUser(userId: string): void {
     this.forgetWhere((caller) => caller.userId === userId);
+  }
+
+  forgetApiKey(keyId: string): void {
+    this.forgetWhere((caller) => caller.apiKeyId === keyId);
   }
 
   private forgetWhere(matches: (caller: Caller) => boolean): void {
