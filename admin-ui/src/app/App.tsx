@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { LoadingState } from '@/components/ui/states';
 import { Toaster } from '@/components/ui/toast';
 import { TooltipProvider } from '@/components/ui/tooltip';
+import { ApiKeysPage } from '@/features/api-keys';
 import { ResetPasswordPage, SignInPage } from '@/features/auth';
 import { ConversationsPage } from '@/features/conversations';
 import { FlowsPage } from '@/features/flows';
@@ -55,6 +56,7 @@ export function App() {
                 <Route path="/responses" element={<ResponsesPage />} />
                 <Route element={<RequireRole minRole="admin" />}>
                   <Route path="/users" element={<UsersPage />} />
+                  <Route path="/api-keys" element={<ApiKeysPage />} />
                 </Route>
                 <Route path="*" element={<NotFoundPage />} />
               </Route>

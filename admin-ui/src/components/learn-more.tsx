@@ -6,6 +6,7 @@ export const HELP_TOPICS = {
   flowSettings: 'flow-format#4-settings',
   answerTypes: 'flow-format#71-the-answer-schema',
   httpRequest: 'flow-format#11-http-requests-in-detail',
+  apiKeys: 'api#api-keys',
 } as const;
 
 export type HelpTopic = keyof typeof HELP_TOPICS;

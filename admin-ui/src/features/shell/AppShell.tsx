@@ -85,7 +85,13 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
     signOut('You are signed out on every device.');
   };
 
-  const links = hasRole(me, 'admin') ? [...NAV, { to: '/users', label: 'Users', icon: Users } as const] : NAV;
+  const links = hasRole(me, 'admin')
+    ? [
+        ...NAV,
+        { to: '/users', label: 'Users', icon: Users } as const,
+        { to: '/api-keys', label: 'API keys', icon: KeyRound } as const,
+      ]
+    : NAV;
 
   return (
     <>

@@ -1,7 +1,10 @@
 import type {
+  ApiKey,
+  ApiKeyRole,
   ConversationDetail,
   ConversationFilters,
   ConversationPage,
+  CreatedApiKey,
   DeploymentPolicy,
   ExportFormat,
   ExportQuery,
@@ -109,6 +112,15 @@ export const api = {
       body: { sendEmail },
     }).then((r) => r.data),
   signOutEverywhere: () => request<void>('/auth/logout-everywhere', { method: 'POST' }).then((r) => r.data),
+
+  listApiKeys: () => request<{ items: ApiKey[] }>('/api-keys').then((r) => r.data.items),
+  createApiKey: (name: string, role: ApiKeyRole, expiresInDays: number | null) =>
+    request<CreatedApiKey>('/api-keys', {
+      method: 'POST',
+      body: { name, role, ...(expiresInDays === null ? {} : { expiresInDays }) },
+    }).then((r) => r.data),
+  revokeApiKey: (id: string) =>
+    request<void>(`/api-keys/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
 
   listUsers: () => request<{ items: Member[] }>('/users').then((r) => r.data.items),
   inviteUser: (email: string, password: string, role: Role) =>
