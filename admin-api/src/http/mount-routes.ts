@@ -179,6 +179,12 @@ export function mountRoutes(
         checkStorable(body, 'body');
         check(validateBody, body, 'body');
       }
+      if (definition.secretAnswer === true && request.get('idempotency-key') !== undefined) {
+        throw new Invalid(
+          'This request takes no Idempotency-Key: its answer holds a secret shown only once, which Parley does not keep to answer a retry. Leave the header out.',
+          [{ pointer: '/headers/idempotency-key', message: 'Leave this header out.' }],
+        );
+      }
       // Keys are kept per workspace member; routes of a signed-in user without a workspace take none.
       const member = caller !== null && 'workspaceId' in caller ? caller : null;
       const idempotencyKey =

@@ -63,6 +63,11 @@ interface TypedRoute<
   description?: string;
   tag: string;
   access: A;
+  /**
+   * The answer holds a secret shown once (an API key, a reset code): no Idempotency-Key, whose
+   * stored answer would keep the secret in the database and hand it out again.
+   */
+  secretAnswer?: true;
   params?: P;
   query?: Q;
   body?: B;
@@ -85,6 +90,11 @@ export interface RouteDefinition {
   description?: string;
   tag: string;
   access: Access;
+  /**
+   * The answer holds a secret shown once (an API key, a reset code): no Idempotency-Key, whose
+   * stored answer would keep the secret in the database and hand it out again.
+   */
+  secretAnswer?: true;
   params?: TObject;
   query?: TObject;
   body?: TSchema;
@@ -104,6 +114,8 @@ export function route<
 }
 
 /** Writes by signed-in callers accept an Idempotency-Key: a retry with it is answered, not redone. */
-export function acceptsIdempotencyKey(definition: Pick<RouteDefinition, 'method' | 'access'>): boolean {
-  return definition.method !== 'get' && definition.access !== 'public';
+export function acceptsIdempotencyKey(
+  definition: Pick<RouteDefinition, 'method' | 'access' | 'secretAnswer'>,
+): boolean {
+  return definition.method !== 'get' && definition.access !== 'public' && definition.secretAnswer !== true;
 }

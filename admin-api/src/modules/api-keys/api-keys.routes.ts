@@ -26,6 +26,7 @@ export function apiKeyRoutes(keys: ApiKeysService): RouteDefinition[] {
         'under the admin who made it. Without an expiry it works until revoked.',
       tag: 'api-keys',
       access: 'admin',
+      secretAnswer: true,
       body: CreateApiKeyBody,
       responses: { 201: { description: 'The key, shown once', schema: CreatedApiKey } },
       handler: async ({ caller, body }) => ({ status: 201, body: await keys.create(caller, body) }),

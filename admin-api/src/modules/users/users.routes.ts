@@ -103,6 +103,7 @@ export function userRoutes(users: UsersService, publicUrl: string | undefined): 
         'changes their own password instead.',
       tag: 'users',
       access: 'admin',
+      secretAnswer: true,
       params: IdParams,
       body: IssueResetBody,
       responses: {
