@@ -22,7 +22,7 @@ describe.each([
   it('tells every member what the deployment allows', async () => {
     const policy = await viewer.call('get', '/policy');
     expect(policy.status).toBe(200);
-    expect(policy.body).toEqual({ privateHttpAllowed: allowPrivateHttp });
+    expect(policy.body).toEqual({ privateHttpAllowed: allowPrivateHttp, emailEnabled: false });
     expect((await api.call('get', '/policy')).status).toBe(401);
   });
 
