@@ -63,6 +63,8 @@ import { RetentionService } from './modules/retention/retention.service.js';
 import { SimulatorRepository } from './modules/simulator/simulator.repository.js';
 import { simulatorRoutes } from './modules/simulator/simulator.routes.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, SimulatorService } from './modules/simulator/simulator.service.js';
+import { StatusRepository } from './modules/status/status.repository.js';
+import { statusRoutes } from './modules/status/status.routes.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -177,6 +179,7 @@ export function createApi(options: ApiOptions): Api {
     ...workspaceRoutes(context, workspaces, signingSecrets),
     ...mediaRoutes(media),
     ...policyRoutes(config),
+    ...statusRoutes(context, new StatusRepository()),
   ];
   checkRoleTable(routes);
   const openapi = buildOpenApi(routes, API_VERSION);

@@ -16,5 +16,6 @@ export * from './responses.js';
 export * from './retention.js';
 export * from './roles.js';
 export * from './simulator.js';
+export * from './status.js';
 export * from './users.js';
 export * from './workspace.js';

@@ -140,6 +140,11 @@ export const CAPABILITIES: readonly Capability[] = [
     ],
   },
   { role: 'admin', does: 'Read the audit log', operations: ['GET /audit'] },
+  {
+    role: 'admin',
+    does: 'See how the numbers are running: queues, failed sends and recent problems',
+    operations: ['GET /status'],
+  },
 ];
 
 /** The operations an API key is refused whatever its role (`METHOD /path`). */

@@ -9,7 +9,7 @@ import { ResetPasswordPage, SignInPage } from '@/features/auth';
 import { ConversationsPage } from '@/features/conversations';
 import { FlowsPage } from '@/features/flows';
 import { InvitationsBanner, InvitationsPage } from '@/features/invitations';
-import { NumbersPage } from '@/features/numbers';
+import { NumbersPage, StatusPage } from '@/features/numbers';
 import { ResponsesPage } from '@/features/responses';
 import { AppShell, NotFoundPage, RequireRole, RequireSession } from '@/features/shell';
 import { UsersPage } from '@/features/users';
@@ -57,6 +57,7 @@ export function App() {
                 <Route element={<RequireRole minRole="admin" />}>
                   <Route path="/users" element={<UsersPage />} />
                   <Route path="/api-keys" element={<ApiKeysPage />} />
+                  <Route path="/status" element={<StatusPage />} />
                 </Route>
                 <Route path="*" element={<NotFoundPage />} />
               </Route>

@@ -1,1 +1,2 @@
 export { NumbersPage } from './NumbersPage';
+export { StatusPage } from './StatusPage';

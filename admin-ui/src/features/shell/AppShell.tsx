@@ -2,6 +2,7 @@ import { type Me, ROLE_TITLES } from '@parley/contract';
 import * as DialogPrimitive from '@radix-ui/react-dialog';
 import { useQueryClient } from '@tanstack/react-query';
 import {
+  Activity,
   ChevronsUpDown,
   GitBranch,
   KeyRound,
@@ -90,6 +91,7 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
         ...NAV,
         { to: '/users', label: 'Users', icon: Users } as const,
         { to: '/api-keys', label: 'API keys', icon: KeyRound } as const,
+        { to: '/status', label: 'Status', icon: Activity } as const,
       ]
     : NAV;
 

@@ -31,6 +31,7 @@ import type {
   SimulatorReply,
   SimulatorSession,
   WhatsAppNumber,
+  WorkspaceStatus,
 } from '@parley/contract';
 import type { FlowDocument } from '@parley/schemas';
 import { request } from './client';
@@ -173,6 +174,7 @@ export const api = {
     request<void>(`/simulator/sessions/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
 
   listNumbers: () => request<{ items: WhatsAppNumber[] }>('/numbers').then((r) => r.data.items),
+  status: () => request<WorkspaceStatus>('/status').then((r) => r.data),
   addNumber: (phone: string, label?: string) =>
     request<WhatsAppNumber>('/numbers', { method: 'POST', body: label ? { phone, label } : { phone } }).then(
       (r) => r.data,
