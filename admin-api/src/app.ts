@@ -71,6 +71,7 @@ import { UsersService } from './modules/users/users.service.js';
 import { SigningSecrets } from './modules/workspace/signing-secrets.js';
 import { WorkspaceRepository } from './modules/workspace/workspace.repository.js';
 import { workspaceRoutes } from './modules/workspace/workspace.routes.js';
+import { WorkspaceService } from './modules/workspace/workspace.service.js';
 
 export const API_VERSION = '1.0.0';
 
@@ -176,7 +177,7 @@ export function createApi(options: ApiOptions): Api {
     ...analyticsRoutes(new AnalyticsService(context, responses, new AnalyticsRepository())),
     ...auditRoutes(context),
     ...retentionRoutes(retention),
-    ...workspaceRoutes(context, workspaces, signingSecrets),
+    ...workspaceRoutes(new WorkspaceService(context, workspaces, flowsRepository, signingSecrets)),
     ...mediaRoutes(media),
     ...policyRoutes(config),
     ...statusRoutes(context, new StatusRepository()),
@@ -302,7 +303,14 @@ export function createApi(options: ApiOptions): Api {
       };
       if (encrypted.signingSecrets + encrypted.definitions > 0)
         logger.info(encrypted, 'encrypted secrets stored in clear or under the previous key');
-      return bootstrapAdmin(db, accounts, flowsRepository, config.adminEmail, config.adminPassword);
+      return bootstrapAdmin(
+        db,
+        accounts,
+        workspaces,
+        flowsRepository,
+        config.adminEmail,
+        config.adminPassword,
+      );
     },
     scheduleRetention: (intervalMs = 3_600_000) => retention.schedule(intervalMs),
     runRetention: () => retention.runRetention(),

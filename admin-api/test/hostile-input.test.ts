@@ -223,6 +223,7 @@ function validRequest(operation: Operation): {
     'PATCH /numbers/{id}': { label: 'Main', settings: { sendPerSecond: 0.5 } },
     'POST /numbers/{id}/connect': { method: 'qr', phone: '+14155550123' },
     'PUT /workspace/retention': { retentionDays: 3650 },
+    'POST /workspaces': { name: 'Hostile' },
   };
   const body =
     operation.key in bodies
@@ -670,6 +671,7 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         'audited in the inviting workspace as the invitee (invitations.test.ts)',
       'POST /invitations/{id}/decline':
         'audited in the inviting workspace without a user (invitations.test.ts)',
+      'POST /workspaces': 'audited in the workspace it creates (workspaces.test.ts)',
     };
     const flowId = await publishedFlow('Audited');
     const spare = await publishedFlow('Audited spare');

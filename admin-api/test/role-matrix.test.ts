@@ -3,7 +3,8 @@
  * role (admin, editor, viewer) and by an API key of each role a key may have (viewer, editor),
  * without a token and with bad tokens and keys (malformed, forged, expired, revoked, unsigned, of
  * an unknown user), as a member of another workspace, and with the ids of another workspace's
- * objects. Every reply is checked against the operation's declared responses.
+ * objects (also with that workspace's X-Workspace-Id, by an admin who is no member there). Every
+ * reply is checked against the operation's declared responses.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
@@ -386,6 +387,8 @@ const PLANS: Record<string, Planner> = {
   'POST /conversations/{id}/release': async (_operation, { workspace, foreign }) =>
     foreign ? { values: { id: workspace.conversation } } : { values: { id: await throwaway.handoff() } },
   'PUT /workspace/retention': async () => ({ body: { retentionDays: 3650 } }),
+  // Creating a workspace: a new one each time, which leaves both workspaces here as they are.
+  'POST /workspaces': async () => ({ body: { name: `Created ${randomUUID().slice(0, 8)}` } }),
   // Erasing a contact: a throwaway contact at home; elsewhere, the other workspace's (nothing erased).
   'DELETE /contacts/{phone}': async (_operation, { workspace, foreign }) => {
     const { id, contact } = foreign
@@ -578,6 +581,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'DELETE /contacts/{phone}': 'admin',
       'GET /workspace': 'viewer',
       'PATCH /workspace': 'admin',
+      'POST /workspaces': 'signed_in',
     });
   });
 
@@ -724,6 +728,21 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
           }
           await readBack(plan, other.owner, 200, `${role} API key, other workspace`);
         }
+        // The other workspace's ids with its X-Workspace-Id, not being a member there: 404 all the same.
+        if (allows(operation, 'admin')) {
+          const plan = await planFor(operation, { role: 'admin', workspace: other, foreign: true });
+          const reply = await call(
+            "admin with the other workspace's ids and header",
+            plan,
+            plan.token ?? users.admin.token,
+            other.id,
+          );
+          if (reply.status !== 404)
+            problems.push(
+              `${operation.key} [admin, other workspace's ids and header] → ${reply.status}, expected 404: ${reply.text.slice(0, 200)}`,
+            );
+          await readBack(plan, other.owner, 200, 'admin, other workspace ids and header');
+        }
       }
 
       expect(problems).toEqual([]);
@@ -747,6 +766,25 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
     );
     expect(filtered.status).toBe(200);
     expect(filtered.body.items).toEqual([]);
+  });
+
+  it('lists in /me only the workspaces each person belongs to', async () => {
+    for (const [who, token, own] of [
+      ...ROLES.map((role) => [role, users[role].token, home.id] as const),
+      ['the other workspace’s admin', other.owner, other.id] as const,
+    ]) {
+      const { rows } = await api.db.query<{ workspace_id: string }>(
+        `select workspace_id from workspace_members
+         where user_id = (select user_id from auth_sessions where id = $1) order by workspace_id`,
+        [sessionOf(token)],
+      );
+      const listed = (await must(token, 'get', '/me')).workspaces.map(
+        (workspace: { workspaceId: string }) => workspace.workspaceId,
+      );
+      expect(listed.sort(), who).toEqual(rows.map((row) => row.workspace_id));
+      expect(listed, who).toContain(own);
+      expect(listed, who).not.toContain(own === home.id ? other.id : home.id);
+    }
   });
 
   it('left the other workspace untouched', async () => {

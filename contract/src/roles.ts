@@ -12,8 +12,8 @@ export const atLeast = (role: Role, needed: Role): boolean => ROLE_RANK[role] >=
 export const ROLE_TITLES: Record<Role, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin' };
 
 export interface Capability {
-  /** The least role that may do it. */
-  role: Role;
+  /** The least role that may do it; `signed_in`: anyone signed in, member of a workspace or not. */
+  role: Role | 'signed_in';
   /** What it lets a person do, as the users page says it. */
   does: string;
   /** The API operations (`METHOD /path`) it covers. */
@@ -23,6 +23,21 @@ export interface Capability {
 }
 
 export const CAPABILITIES: readonly Capability[] = [
+  {
+    role: 'signed_in',
+    does: 'Create a workspace of their own, where they are an admin',
+    operations: ['POST /workspaces'],
+  },
+  {
+    role: 'signed_in',
+    does: 'Accept or decline invitations to other workspaces',
+    operations: ['GET /invitations', 'POST /invitations/{id}/accept', 'POST /invitations/{id}/decline'],
+  },
+  {
+    role: 'signed_in',
+    does: 'Change their password and sign out on every device',
+    operations: ['POST /auth/password', 'POST /auth/logout-everywhere'],
+  },
   {
     role: 'viewer',
     does: 'See flows, their versions and what changed between them',
@@ -154,14 +169,18 @@ export const PEOPLE_ONLY_OPERATIONS: ReadonlySet<string> = new Set(
   ),
 );
 
-/** What an API key with this role may do, in words (everything its role allows but people's own things). */
+/**
+ * What an API key with this role may do, in words: everything its role allows but people's own
+ * things (and nothing of what only a signed-in person does, such as answering invitations).
+ */
 export function keyRoleCan(role: Role): string[] {
   return CAPABILITIES.filter(
-    (capability) => capability.peopleOnly !== true && atLeast(role, capability.role),
+    (capability) =>
+      capability.peopleOnly !== true && capability.role !== 'signed_in' && atLeast(role, capability.role),
   ).map((capability) => capability.does);
 }
 
-/** What a role adds to the role below it, in words. */
-export function roleAdds(role: Role): string[] {
+/** What a role adds to the role below it (`signed_in`: what anyone signed in may do), in words. */
+export function roleAdds(role: Role | 'signed_in'): string[] {
   return CAPABILITIES.filter((capability) => capability.role === role).map((capability) => capability.does);
 }

@@ -1,6 +1,18 @@
-/** Request and response schemas of the /workspace routes. */
+/** Request and response schemas of the /workspace and /workspaces routes. */
 import { Type } from '@sinclair/typebox';
 import { Uuid } from './common.js';
+
+/** The longest workspace name, spaces around it left out: it has to fit the sidebar. */
+export const WORKSPACE_NAME_MAX = 100;
+/** How many workspaces one person may create: enough for real use, a cap on abuse. */
+export const WORKSPACES_PER_CREATOR = 20;
+
+/** A workspace's name as sent: the API trims it and then checks it is 1 to WORKSPACE_NAME_MAX characters. */
+const WorkspaceName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  description: `Spaces around it are left out; then 1 to ${WORKSPACE_NAME_MAX} characters`,
+});
 
 export const WorkspaceView = Type.Object({
   id: Uuid,
@@ -12,8 +24,9 @@ export const WorkspaceView = Type.Object({
 });
 export const UpdateWorkspaceBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(WorkspaceName),
     signingSecret: Type.Optional(Type.Union([Type.String({ minLength: 16, maxLength: 200 }), Type.Null()])),
   },
   { additionalProperties: false },
 );
+export const CreateWorkspaceBody = Type.Object({ name: WorkspaceName }, { additionalProperties: false });

@@ -45,4 +45,18 @@ describe('the role table against the routes', () => {
       ].join('\n'),
     );
   });
+
+  it('lists signed-in routes too: one it lacks, or one served to a role instead, is named', () => {
+    const routes = listed();
+    const create = routes.find((route) => route.path === '/workspaces') as RouteDefinition;
+    create.access = 'viewer';
+    const leave = { ...create, path: '/workspaces/{id}/leave', access: 'signed_in' as const };
+    expect(() => checkRoleTable([...routes, leave])).toThrow(
+      [
+        'The role table (contract/src/roles.ts) disagrees with the routes:',
+        'POST /workspaces needs viewer but the role table says signed_in',
+        'POST /workspaces/{id}/leave (signed_in) is missing from the role table',
+      ].join('\n'),
+    );
+  });
 });

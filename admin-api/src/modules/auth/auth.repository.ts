@@ -180,20 +180,4 @@ export class AuthRepository {
     );
     return (rows[0] as { id: string }).id;
   }
-
-  async createWorkspace(db: Queryable, name: string): Promise<string> {
-    const { rows } = await db.query<{ id: string }>(
-      'insert into workspaces (name) values ($1) returning id',
-      [name],
-    );
-    return (rows[0] as { id: string }).id;
-  }
-
-  async addMember(db: Queryable, workspaceId: string, userId: string, role: Role): Promise<void> {
-    await db.query(
-      `insert into workspace_members (workspace_id, user_id, role) values ($1, $2, $3)
-       on conflict (workspace_id, user_id) do update set role = excluded.role`,
-      [workspaceId, userId, role],
-    );
-  }
 }

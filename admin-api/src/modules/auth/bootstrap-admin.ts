@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@parley/db';
 import type { FlowsRepository } from '../flows/flows.repository.js';
-import { SAMPLE_FLOW_NAME, sampleFlow } from '../flows/sample-flow.js';
+import type { WorkspaceRepository } from '../workspace/workspace.repository.js';
+import { startWorkspace } from '../workspace/workspace.service.js';
 import type { AuthRepository } from './auth.repository.js';
 import { hashPassword } from './password.js';
 
@@ -23,6 +24,7 @@ export interface BootstrapResult {
 export async function bootstrapAdmin(
   db: Db,
   repository: AuthRepository,
+  workspaces: WorkspaceRepository,
   flows: FlowsRepository,
   email: string,
   password: string | undefined,
@@ -39,9 +41,7 @@ export async function bootstrapAdmin(
       email,
       await hashPassword(generated ?? (password as string)),
     );
-    const workspaceId = await repository.createWorkspace(tx, 'My workspace');
-    await repository.addMember(tx, workspaceId, userId, 'admin');
-    await flows.create(tx, workspaceId, SAMPLE_FLOW_NAME, sampleFlow(), userId);
+    await startWorkspace(tx, workspaces, flows, 'My workspace', userId, null);
     return { email, generatedPassword: generated, created: true, passwordIgnored: false };
   });
 }

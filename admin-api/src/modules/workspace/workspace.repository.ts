@@ -1,3 +1,4 @@
+import type { Role } from '@parley/contract';
 import type { Queryable } from '@parley/db';
 
 export interface WorkspaceRecord {
@@ -7,8 +8,38 @@ export interface WorkspaceRecord {
   hasSigningSecret: boolean;
 }
 
-/** The caller's workspace settings. */
+/** Workspaces: creating them, their members as they start, and their settings. */
 export class WorkspaceRepository {
+  /** `createdBy`: the person who asked for it (null for the one made at install). */
+  async create(db: Queryable, name: string, createdBy: string | null): Promise<string> {
+    const { rows } = await db.query<{ id: string }>(
+      'insert into workspaces (name, created_by) values ($1, $2) returning id',
+      [name, createdBy],
+    );
+    return (rows[0] as { id: string }).id;
+  }
+
+  async addMember(db: Queryable, workspaceId: string, userId: string, role: Role): Promise<void> {
+    await db.query(
+      `insert into workspace_members (workspace_id, user_id, role) values ($1, $2, $3)
+       on conflict (workspace_id, user_id) do update set role = excluded.role`,
+      [workspaceId, userId, role],
+    );
+  }
+
+  /** Holds the person's other workspace creations until the transaction ends, so a cap on them holds. */
+  async lockCreator(tx: Queryable, userId: string): Promise<void> {
+    await tx.query("select pg_advisory_xact_lock(hashtext('workspace-creator:' || $1))", [userId]);
+  }
+
+  async countCreatedBy(db: Queryable, userId: string): Promise<number> {
+    const { rows } = await db.query<{ count: number }>(
+      'select count(*)::int as count from workspaces where created_by = $1',
+      [userId],
+    );
+    return rows[0]?.count ?? 0;
+  }
+
   async get(db: Queryable, workspaceId: string): Promise<WorkspaceRecord | null> {
     const { rows } = await db.query<{
       id: string;

@@ -1,20 +1,34 @@
-import { NotFound, UpdateWorkspaceBody, WorkspaceView } from '@parley/contract';
-import type { ApiContext } from '../../api-context.js';
+import {
+  CreateWorkspaceBody,
+  Membership,
+  UpdateWorkspaceBody,
+  WORKSPACES_PER_CREATOR,
+  WorkspaceView,
+} from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
-import type { SigningSecrets } from './signing-secrets.js';
-import type { WorkspaceRepository } from './workspace.repository.js';
+import type { WorkspaceService } from './workspace.service.js';
 
-export function workspaceRoutes(
-  api: ApiContext,
-  workspaces: WorkspaceRepository,
-  signingSecrets: SigningSecrets,
-): RouteDefinition[] {
-  const load = async (workspaceId: string) => {
-    const workspace = await workspaces.get(api.db, workspaceId);
-    if (workspace === null) throw new NotFound('Workspace');
-    return workspace;
-  };
+export function workspaceRoutes(workspaces: WorkspaceService): RouteDefinition[] {
   return [
+    route({
+      method: 'post',
+      path: '/workspaces',
+      summary: 'Create a workspace: the caller becomes its admin',
+      description: `Any signed-in person may create a workspace, member of another one or not; it starts with the sample draft flow, like the first one. A person may create at most ${WORKSPACES_PER_CREATOR} (409 workspace_limit beyond). Act in it with X-Workspace-Id; GET /me lists the caller's workspaces with their role in each.`,
+      tag: 'workspace',
+      access: 'signed_in',
+      body: CreateWorkspaceBody,
+      responses: {
+        201: { description: 'Created; the caller is its admin', schema: Membership },
+        409: {
+          description: `The caller created ${WORKSPACES_PER_CREATOR} workspaces already (workspace_limit)`,
+        },
+      },
+      handler: async ({ caller, body }) => ({
+        status: 201,
+        body: await workspaces.create(caller, body.name),
+      }),
+    }),
     route({
       method: 'get',
       path: '/workspace',
@@ -22,7 +36,7 @@ export function workspaceRoutes(
       tag: 'workspace',
       access: 'viewer',
       responses: { 200: { description: 'The workspace', schema: WorkspaceView } },
-      handler: async ({ caller }) => ({ status: 200, body: await load(caller.workspaceId) }),
+      handler: async ({ caller }) => ({ status: 200, body: await workspaces.get(caller.workspaceId) }),
     }),
     route({
       method: 'patch',
@@ -32,32 +46,7 @@ export function workspaceRoutes(
       access: 'admin',
       body: UpdateWorkspaceBody,
       responses: { 200: { description: 'Saved', schema: WorkspaceView } },
-      handler: async ({ caller, body }) => {
-        await api.db.transaction(async (tx) => {
-          const before = await workspaces.get(tx, caller.workspaceId);
-          await workspaces.update(tx, caller.workspaceId, {
-            ...body,
-            ...(typeof body.signingSecret === 'string'
-              ? { signingSecret: signingSecrets.seal(caller.workspaceId, body.signingSecret) }
-              : {}),
-          });
-          await api.audit.record(tx, {
-            workspaceId: caller.workspaceId,
-            userId: caller.userId,
-            action: 'workspace.update',
-            entity: 'workspace',
-            entityId: caller.workspaceId,
-            // The secret itself never goes to the audit log.
-            before: { name: before?.name, hasSigningSecret: before?.hasSigningSecret },
-            after: {
-              name: body.name ?? before?.name,
-              hasSigningSecret:
-                body.signingSecret === undefined ? before?.hasSigningSecret : body.signingSecret !== null,
-            },
-          });
-        });
-        return { status: 200, body: await load(caller.workspaceId) };
-      },
+      handler: async ({ caller, body }) => ({ status: 200, body: await workspaces.update(caller, body) }),
     }),
   ];
 }
