@@ -1,5 +1,6 @@
 import { QueryClient } from '@tanstack/react-query';
 import { ApiError } from '@/infrastructure/api';
+import { sessionStore } from '@/infrastructure/store';
 
 /** Data fetching: retries only what a retry can fix (network, 5xx), never a 4xx. */
 export const queryClient = new QueryClient({
@@ -12,3 +13,16 @@ export const queryClient = new QueryClient({
     },
   },
 });
+
+/**
+ * What is cached was read in one workspace: leaving it (the sidebar, a new workspace, an accepted
+ * invitation, or a workspace the person was removed from) starts afresh, so no screen shows another
+ * workspace's data under keys that do not name the workspace. Learning which workspace the API
+ * picked for a new session (none yet, then the first) keeps the cache.
+ */
+export function clearOnWorkspaceChange(client: QueryClient): () => void {
+  return sessionStore.subscribe((state, previous) => {
+    if (previous.workspaceId && state.workspaceId !== previous.workspaceId) client.clear();
+  });
+}
+clearOnWorkspaceChange(queryClient);
