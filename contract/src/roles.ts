@@ -25,7 +25,7 @@ export interface Capability {
 export const CAPABILITIES: readonly Capability[] = [
   {
     role: 'signed_in',
-    does: 'Create a workspace of their own, where they are an admin',
+    does: 'Create new workspaces, as their admin',
     operations: ['POST /workspaces'],
   },
   {
@@ -35,7 +35,7 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'signed_in',
-    does: 'Change their password and sign out on every device',
+    does: 'Change their own password and sign out on every device',
     operations: ['POST /auth/password', 'POST /auth/logout-everywhere'],
   },
   {

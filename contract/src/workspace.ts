@@ -1,5 +1,5 @@
 /** Request and response schemas of the /workspace and /workspaces routes. */
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { Uuid } from './common.js';
 
 /** The longest workspace name, spaces around it left out: it has to fit the sidebar. */
@@ -22,6 +22,7 @@ export const WorkspaceView = Type.Object({
     description: 'Whether http_request calls are signed (x-parley-signature)',
   }),
 });
+export type WorkspaceView = Static<typeof WorkspaceView>;
 export const UpdateWorkspaceBody = Type.Object(
   {
     name: Type.Optional(WorkspaceName),

@@ -13,6 +13,7 @@ import { NumbersPage, StatusPage } from '@/features/numbers';
 import { ResponsesPage } from '@/features/responses';
 import { AppShell, NotFoundPage, RequireRole, RequireSession } from '@/features/shell';
 import { UsersPage } from '@/features/users';
+import { WorkspacePage } from '@/features/workspace';
 import { queryClient } from './query-client';
 
 // The editor (React Flow, ajv, layout) is loaded only when a flow is opened.
@@ -54,6 +55,7 @@ export function App() {
                 <Route path="/numbers" element={<NumbersPage />} />
                 <Route path="/conversations" element={<ConversationsPage />} />
                 <Route path="/responses" element={<ResponsesPage />} />
+                <Route path="/workspace" element={<WorkspacePage />} />
                 <Route element={<RequireRole minRole="admin" />}>
                   <Route path="/users" element={<UsersPage />} />
                   <Route path="/api-keys" element={<ApiKeysPage />} />

@@ -3,6 +3,7 @@ import * as DialogPrimitive from '@radix-ui/react-dialog';
 import { useQueryClient } from '@tanstack/react-query';
 import {
   Activity,
+  Building2,
   ChevronsUpDown,
   GitBranch,
   KeyRound,
@@ -38,13 +39,22 @@ import { hasRole, useSession } from '@/infrastructure/store';
 import { cn } from '@/lib/cn';
 import { useIsPhone } from '@/lib/use-is-phone';
 import { ChangePasswordDialog } from './ChangePasswordDialog';
+import { NewWorkspaceDialog } from './NewWorkspaceDialog';
 
 const NAV = [
   { to: '/flows', label: 'Flows', icon: GitBranch },
   { to: '/numbers', label: 'Numbers', icon: Phone },
   { to: '/conversations', label: 'Conversations', icon: MessagesSquare },
   { to: '/responses', label: 'Responses', icon: Table2 },
+  { to: '/workspace', label: 'Workspace', icon: Building2 },
 ] as const;
+
+/** The workspace select's last entry: not a workspace, it opens the new-workspace dialog. */
+const NEW_WORKSPACE = 'new';
+
+/** The name of the workspace the person acts in. */
+const workspaceName = (me: Me) =>
+  me.workspaces.find((workspace) => workspace.workspaceId === me.workspaceId)?.workspaceName ?? '';
 
 const NAV_LINK =
   'flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-slate-600 hover:bg-muted hover:text-foreground';
@@ -57,12 +67,18 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
 
-  const onSwitch = (workspaceId: string) => {
-    if (workspaceId === me.workspaceId) return;
-    queryClient.clear();
-    switchWorkspace(workspaceId);
+  const [creatingWorkspace, setCreatingWorkspace] = useState(false);
+  // Every screen reads the new workspace: the query cache empties itself on a switch (app/).
+  const arrive = () => {
     onNavigate?.();
     navigate('/flows');
+  };
+  const onSwitch = (workspaceId: string) => {
+    if (workspaceId === NEW_WORKSPACE) setCreatingWorkspace(true);
+    else if (workspaceId !== me.workspaceId) {
+      switchWorkspace(workspaceId);
+      arrive();
+    }
   };
 
   const [changingPassword, setChangingPassword] = useState(false);
@@ -112,11 +128,13 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
           id="workspace"
           value={me.workspaceId}
           onValueChange={onSwitch}
-          options={me.workspaces.map((workspace) => ({
-            value: workspace.workspaceId,
-            label: workspace.workspaceName,
-          }))}
-          disabled={me.workspaces.length < 2}
+          options={[
+            ...me.workspaces.map((workspace) => ({
+              value: workspace.workspaceId,
+              label: workspace.workspaceName,
+            })),
+            { value: NEW_WORKSPACE, label: 'New workspace…' },
+          ]}
         />
       </div>
       <nav aria-label="Main" className="flex flex-1 flex-col gap-0.5 px-3">
@@ -176,6 +194,7 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
         </DropdownMenu>
       </div>
       <ChangePasswordDialog open={changingPassword} onOpenChange={setChangingPassword} />
+      <NewWorkspaceDialog open={creatingWorkspace} onOpenChange={setCreatingWorkspace} onCreated={arrive} />
       <ConfirmDialog
         open={signingOutEverywhere}
         onOpenChange={setSigningOutEverywhere}
@@ -221,6 +240,10 @@ function PhoneMenu({ me }: { me: Me }) {
         </DialogPrimitive.Portal>
       </DialogPrimitive.Root>
       <Logo />
+      <span className="ml-auto min-w-0 truncate pr-2 text-sm font-medium text-muted-foreground">
+        <span className="sr-only">Workspace: </span>
+        {workspaceName(me)}
+      </span>
     </header>
   );
 }

@@ -177,15 +177,22 @@ function PendingInvitations() {
       </h2>
       <Card className="overflow-hidden">
         <table className="w-full text-sm">
-          <TableHeader columns={['Email', 'Role', 'Invited', { label: 'Actions', hidden: true }]} />
+          <TableHeader
+            columns={[
+              'Email',
+              'Role',
+              { label: 'Invited', className: 'max-md:hidden' },
+              { label: 'Actions', hidden: true },
+            ]}
+          />
           <tbody>
             {invitations.data.map((invitation) => (
               <tr key={invitation.id} className="border-b last:border-0">
-                <td className="px-4 py-3 font-medium">{invitation.email}</td>
+                <td className="px-4 py-3 font-medium break-all">{invitation.email}</td>
                 <td className="px-4 py-3">
                   <Badge variant="outline">{ROLE_TITLES[invitation.role]}</Badge>
                 </td>
-                <td className="px-4 py-3 text-muted-foreground">
+                <td className="px-4 py-3 text-muted-foreground max-md:hidden">
                   {formatWhen(invitation.invitedAt)}
                   {Date.parse(invitation.expiresAt) <= Date.now() && (
                     <Badge variant="secondary" className="ml-2">
@@ -301,11 +308,18 @@ export function UsersPage() {
         ) : (
           <Card className="overflow-hidden">
             <table className="w-full text-sm">
-              <TableHeader columns={['Email', 'Role', 'Joined', { label: 'Actions', hidden: true }]} />
+              <TableHeader
+                columns={[
+                  'Email',
+                  'Role',
+                  { label: 'Joined', className: 'max-md:hidden' },
+                  { label: 'Actions', hidden: true },
+                ]}
+              />
               <tbody>
                 {users.data.map((member) => (
                   <tr key={member.id} className="border-b last:border-0">
-                    <td className="px-4 py-3 font-medium">
+                    <td className="px-4 py-3 font-medium break-all">
                       {member.email}
                       {member.id === me?.id && (
                         <span className="ml-2 text-xs text-muted-foreground">(you)</span>
@@ -321,7 +335,9 @@ export function UsersPage() {
                         options={ROLES.map((value) => ({ value, label: ROLE_TITLES[value] }))}
                       />
                     </td>
-                    <td className="px-4 py-3 text-muted-foreground">{formatWhen(member.joinedAt)}</td>
+                    <td className="px-4 py-3 text-muted-foreground max-md:hidden">
+                      {formatWhen(member.joinedAt)}
+                    </td>
                     <td className="flex justify-end gap-2 px-4 py-3">
                       {member.id !== me?.id && (
                         <Button
@@ -330,7 +346,7 @@ export function UsersPage() {
                           aria-label={`Reset the password of ${member.email}`}
                           onClick={() => setResetting(member)}
                         >
-                          <KeyRound aria-hidden /> Reset password
+                          <KeyRound aria-hidden /> <span className="max-md:hidden">Reset password</span>
                         </Button>
                       )}
                       <Button
@@ -339,7 +355,7 @@ export function UsersPage() {
                         aria-label={`Remove ${member.email}`}
                         onClick={() => setChange({ kind: 'remove', member })}
                       >
-                        <UserMinus aria-hidden /> Remove
+                        <UserMinus aria-hidden /> <span className="max-md:hidden">Remove</span>
                       </Button>
                     </td>
                   </tr>

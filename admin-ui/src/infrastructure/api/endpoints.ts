@@ -18,6 +18,7 @@ import type {
   LoginResult,
   Me,
   Member,
+  Membership,
   PasswordReset,
   Published,
   ReceivedInvitation,
@@ -32,6 +33,7 @@ import type {
   SimulatorSession,
   WhatsAppNumber,
   WorkspaceStatus,
+  WorkspaceView,
 } from '@parley/contract';
 import type { FlowDocument } from '@parley/schemas';
 import { request } from './client';
@@ -139,6 +141,11 @@ export const api = {
     request<JoinedWorkspace>(`/invitations/${enc(id)}/accept`, { method: 'POST' }).then((r) => r.data),
   declineInvitation: (id: string) =>
     request<void>(`/invitations/${enc(id)}/decline`, { method: 'POST' }).then((r) => r.data),
+
+  createWorkspace: (name: string) =>
+    request<Membership>('/workspaces', { method: 'POST', body: { name } }).then((r) => r.data),
+  renameWorkspace: (name: string) =>
+    request<WorkspaceView>('/workspace', { method: 'PATCH', body: { name } }).then((r) => r.data),
 
   startSimulation: (flowId: string) =>
     request<SimulatorSession>('/simulator/sessions', {
