@@ -297,4 +297,41 @@ describe('several workspaces', () => {
     expectNoConsoleErrors(errors);
     await context.close();
   }, 120_000);
+
+  it('someone in no workspace starts one of their own from the invitations page', async () => {
+    // An account whose invitation was withdrawn: it belongs to no workspace.
+    const token = await apiLogin(parley.url, parley.adminEmail, parley.adminPassword);
+    const invitation = await apiCall<{ id: string }>(parley.url, token, 'POST', '/users', {
+      email: 'nora@example.com',
+      password: PASSWORD,
+      role: 'viewer',
+    });
+    await apiCall(parley.url, token, 'DELETE', `/users/invitations/${invitation.id}`);
+
+    const { page, context, errors } = await openPage(browser, parley.url);
+    await page.setViewportSize(LAPTOP);
+    await page.goto('/');
+    await page.getByLabel('Email').fill('nora@example.com');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('No invitations right now').waitFor();
+    await page.getByText('or create a workspace of your own.', { exact: false }).waitFor();
+    await shot(page, '12-no-workspace-invitations');
+    await page.getByRole('button', { name: 'Create a workspace' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New workspace' });
+    await dialog.getByLabel('Name').fill('Nora’s bakery');
+    await dialog.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('heading', { name: 'Flows', exact: true }).waitFor();
+    await page
+      .getByRole('combobox', { name: 'Workspace', exact: true })
+      .filter({ hasText: 'Nora’s bakery' })
+      .waitFor();
+    await page.getByRole('link', { name: 'Sample: appointment request' }).waitFor();
+    await page.getByRole('button', { name: 'Account menu' }).getByText('Admin').waitFor();
+    expect(await workspaceOptions(page)).toEqual(['Nora’s bakery', 'New workspace…']);
+    await shot(page, '13-own-workspace-from-invitations');
+    // Before creating it, /me answered 403 by design: the app showed the invitations page.
+    expectNoConsoleErrors(errors, [/status of 403/]);
+    await context.close();
+  }, 60_000);
 });

@@ -11,7 +11,7 @@ import { FlowsPage } from '@/features/flows';
 import { InvitationsBanner, InvitationsPage } from '@/features/invitations';
 import { NumbersPage, StatusPage } from '@/features/numbers';
 import { ResponsesPage } from '@/features/responses';
-import { AppShell, NotFoundPage, RequireRole, RequireSession } from '@/features/shell';
+import { AppShell, NewWorkspaceButton, NotFoundPage, RequireRole, RequireSession } from '@/features/shell';
 import { UsersPage } from '@/features/users';
 import { WorkspacePage } from '@/features/workspace';
 import { queryClient } from './query-client';
@@ -39,7 +39,10 @@ export function App() {
               }
             />
             {/* Outside RequireSession: someone in no workspace yet answers invitations here. */}
-            <Route path="/invitations" element={<InvitationsPage />} />
+            <Route
+              path="/invitations"
+              element={<InvitationsPage startWorkspace={<NewWorkspaceButton />} />}
+            />
             <Route element={<RequireSession />}>
               <Route
                 path="/flows/:flowId"

@@ -1,6 +1,7 @@
 import type { ReceivedInvitation } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { MailOpen } from 'lucide-react';
+import type { ReactNode } from 'react';
 import { Navigate, useNavigate } from 'react-router';
 import { Logo } from '@/components/logo';
 import { Button } from '@/components/ui/button';
@@ -66,9 +67,10 @@ function InvitationCard({ invitation }: { invitation: ReceivedInvitation }) {
 
 /**
  * Invitations to join workspaces, answered by the person invited. Reached from the banner, and
- * where someone who belongs to no workspace yet lands after signing in.
+ * where someone who belongs to no workspace yet lands after signing in; they may also start a
+ * workspace of their own (`startWorkspace`, composed by the app: the shell owns that dialog).
  */
-export function InvitationsPage() {
+export function InvitationsPage({ startWorkspace }: { startWorkspace: ReactNode }) {
   const token = useSession((state) => state.token);
   const me = useSession((state) => state.me);
   const signOut = useSession((state) => state.signOut);
@@ -114,9 +116,10 @@ export function InvitationsPage() {
               <p className="font-medium">No invitations right now</p>
               <p className="text-sm text-muted-foreground">
                 {me === null
-                  ? 'You are not a member of any workspace yet. Ask a workspace admin to invite you, then sign in again.'
+                  ? 'You are not a member of any workspace yet. Ask a workspace admin to invite you, then sign in again, or create a workspace of your own.'
                   : 'When an admin invites you to another workspace, it shows up here.'}
               </p>
+              {me === null && startWorkspace}
             </Card>
           ) : (
             <ul className="flex flex-col gap-3">

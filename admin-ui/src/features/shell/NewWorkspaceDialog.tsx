@@ -1,5 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
+import { Plus } from 'lucide-react';
+import { useState } from 'react';
 import { useForm } from 'react-hook-form';
+import { useNavigate } from 'react-router';
 import { Button } from '@/components/ui/button';
 import {
   Dialog,
@@ -91,5 +94,23 @@ export function NewWorkspaceDialog({
         </form>
       </DialogContent>
     </Dialog>
+  );
+}
+
+/** For someone outside the shell (in no workspace yet): a button that creates one and opens it. */
+export function NewWorkspaceButton() {
+  const [open, setOpen] = useState(false);
+  const navigate = useNavigate();
+  return (
+    <>
+      <Button variant="outline" onClick={() => setOpen(true)}>
+        <Plus aria-hidden /> Create a workspace
+      </Button>
+      <NewWorkspaceDialog
+        open={open}
+        onOpenChange={setOpen}
+        onCreated={() => navigate('/flows', { replace: true })}
+      />
+    </>
   );
 }
