@@ -169,6 +169,10 @@ describe('several workspaces', () => {
 
     // Ann joins as an editor, Vic as a viewer: people who already have an account.
     await page.getByRole('link', { name: 'Users' }).click();
+    // The people of the first workspace are not this one's.
+    await page.getByRole('cell', { name: `${parley.adminEmail}(you)`, exact: true }).waitFor();
+    expect(await page.getByRole('cell', { name: ANN, exact: true }).count()).toBe(0);
+    expect(await page.getByRole('cell', { name: VIC, exact: true }).count()).toBe(0);
     for (const [email, role] of [
       [ANN, 'Editor'],
       [VIC, 'Viewer'],
