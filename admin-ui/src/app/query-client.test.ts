@@ -13,7 +13,7 @@ describe('the query cache across workspaces', () => {
   afterAll(stop);
   afterEach(() => {
     client.clear();
-    sessionStore.setState({ workspaceId: before.workspaceId, me: before.me });
+    sessionStore.setState({ workspaceId: before.workspaceId, token: before.token, me: before.me });
   });
 
   it('is emptied when the person leaves a workspace for another', () => {
@@ -27,6 +27,16 @@ describe('the query cache across workspaces', () => {
     sessionStore.setState({ workspaceId: A });
     client.setQueryData(['flows', 'all'], ['a flow of A']);
     sessionStore.getState().switchWorkspace('');
+    expect(client.getQueryData(['flows', 'all'])).toBeUndefined();
+  });
+
+  it('is emptied when the session changes, in the same workspace', () => {
+    sessionStore.setState({ workspaceId: A, token: 'the admin’s' });
+    client.setQueryData(['users', A], ['what only an admin may read']);
+    sessionStore.getState().signIn('a viewer’s', A);
+    expect(client.getQueryData(['users', A])).toBeUndefined();
+    client.setQueryData(['flows', 'all'], ['a flow of A']);
+    sessionStore.getState().signOut();
     expect(client.getQueryData(['flows', 'all'])).toBeUndefined();
   });
 

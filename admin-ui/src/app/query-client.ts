@@ -15,14 +15,16 @@ export const queryClient = new QueryClient({
 });
 
 /**
- * What is cached was read in one workspace: leaving it (the sidebar, a new workspace, an accepted
- * invitation, or a workspace the person was removed from) starts afresh, so no screen shows another
- * workspace's data under keys that do not name the workspace. Learning which workspace the API
- * picked for a new session (none yet, then the first) keeps the cache.
+ * What is cached was read by one person in one workspace: leaving it (the sidebar, a new workspace,
+ * an accepted invitation, or a workspace the person was removed from) and any change of session
+ * (signing out, an expired session, someone else signing in) start afresh, so no screen shows data
+ * under keys that name neither. Learning which workspace the API picked for a new session (none
+ * yet, then the first) keeps the cache.
  */
 export function clearOnWorkspaceChange(client: QueryClient): () => void {
   return sessionStore.subscribe((state, previous) => {
-    if (previous.workspaceId && state.workspaceId !== previous.workspaceId) client.clear();
+    const leftWorkspace = Boolean(previous.workspaceId) && state.workspaceId !== previous.workspaceId;
+    if (leftWorkspace || state.token !== previous.token) client.clear();
   });
 }
 clearOnWorkspaceChange(queryClient);

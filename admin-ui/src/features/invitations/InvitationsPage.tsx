@@ -74,7 +74,6 @@ export function InvitationsPage({ startWorkspace }: { startWorkspace: ReactNode 
   const token = useSession((state) => state.token);
   const me = useSession((state) => state.me);
   const signOut = useSession((state) => state.signOut);
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
   const invitations = useQuery({
     queryKey: ['invitations', token],
@@ -87,7 +86,6 @@ export function InvitationsPage({ startWorkspace }: { startWorkspace: ReactNode 
   const onSignOut = async () => {
     // Signed out locally either way; the session also expires on the server.
     await api.logout().catch(() => undefined);
-    queryClient.clear();
     signOut();
   };
 

@@ -1,6 +1,5 @@
 import { type Me, ROLE_TITLES } from '@parley/contract';
 import * as DialogPrimitive from '@radix-ui/react-dialog';
-import { useQueryClient } from '@tanstack/react-query';
 import {
   Activity,
   Building2,
@@ -64,7 +63,6 @@ const NAV_LINK_ACTIVE = 'bg-accent text-accent-foreground hover:bg-accent';
 function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
   const switchWorkspace = useSession((state) => state.switchWorkspace);
   const signOut = useSession((state) => state.signOut);
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
 
   const [creatingWorkspace, setCreatingWorkspace] = useState(false);
@@ -87,7 +85,6 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
   const onSignOut = async () => {
     // Signed out locally either way; the session also expires on the server.
     await api.logout().catch(() => undefined);
-    queryClient.clear();
     signOut();
   };
 
@@ -98,7 +95,6 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
       toast.error('Could not sign out the other devices', errorMessage(error));
       return;
     }
-    queryClient.clear();
     signOut('You are signed out on every device.');
   };
 
