@@ -780,6 +780,8 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         after(must('patch', `/numbers/${numberId}`, { label: 'Renamed' }), { id: numberId, kind: 'update' }),
       'POST /numbers/{id}/connect': () =>
         after(must('post', `/numbers/${numberId}/connect`, {}), { id: numberId, kind: 'update' }),
+      'POST /numbers/{id}/cancel': () =>
+        after(must('post', `/numbers/${numberId}/cancel`), { id: numberId, kind: 'update' }),
       'POST /numbers/{id}/logout': () =>
         after(must('post', `/numbers/${numberId}/logout`), { id: numberId, kind: 'update' }),
       'PUT /numbers/{id}/flow': () =>

@@ -371,6 +371,68 @@ describe('numbers API', () => {
     expect((await api.call('get', `/numbers/${number.id}/events`)).status).toBe(401);
   });
 
+  it('shows the reason of a state alike in the list and the event stream, and cancels a connection', async () => {
+    const commands = await record(api, busChannels.sessionCommands);
+    const { body: number } = await admin.call('post', '/numbers', { phone: '+14155550180' });
+    expect(number).toMatchObject({ state: 'disconnected', reason: null, hasSession: false });
+    await admin.call('post', `/numbers/${number.id}/connect`, {});
+    const reason = {
+      code: 'web_unreachable',
+      message: 'The server cannot reach WhatsApp Web.',
+      nextStep: 'Check that the server is online. Parley tries again by itself.',
+      detail: 'the name web.whatsapp.com could not be found (DNS) (ENOTFOUND)',
+      attempt: 2,
+      maxAttempts: 5,
+      retryAt: '2026-12-05T10:00:00.000Z',
+    };
+    // What a runtime records on a failed attempt.
+    await api.db.query(`update numbers set state = 'reconnecting', state_reason = $2 where id = $1`, [
+      number.id,
+      JSON.stringify(reason),
+    ]);
+    await api.db.query(
+      `insert into session_events (workspace_id, number_id, state, detail) values ($1, $2, 'reconnecting', $3)`,
+      [api.workspaceId, number.id, JSON.stringify({ message: 'unreachable', reason })],
+    );
+    const listed = (await viewer.call('get', '/numbers')).body.items.find(
+      (n: { id: string }) => n.id === number.id,
+    );
+    expect(listed).toMatchObject({ state: 'reconnecting', reason, hasSession: false });
+
+    const controller = new AbortController();
+    const response = await fetch(`${api.base}/numbers/${number.id}/events`, {
+      headers: { authorization: `Bearer ${viewer.token}` },
+      signal: controller.signal,
+    });
+    const events = sseReader(response);
+    expect((await events.next()).data).toMatchObject({ state: 'reconnecting', reason });
+    const failed = {
+      ...reason,
+      attempt: 5,
+      nextStep: 'Check that the server is online, then press Try again.',
+    };
+    await publish(api.bus, busChannels.session(number.id), {
+      numberId: number.id,
+      state: 'failed',
+      reason: { ...failed, code: 'web_unreachable' as const },
+      at: 1_790_000_000_000,
+    });
+    expect((await events.next()).data).toEqual({ state: 'failed', reason: failed, at: 1_790_000_000_000 });
+    controller.abort();
+    await events.cancel().catch(() => undefined);
+
+    const cancelled = await admin.call('post', `/numbers/${number.id}/cancel`);
+    expect(cancelled.status).toBe(202);
+    expect(cancelled.body.desiredConnected).toBe(false);
+    expect(commands.messages.at(-1)).toEqual({ numberId: number.id, command: 'cancel' });
+    expect((await editor.call('post', `/numbers/${number.id}/cancel`)).status).toBe(403);
+    const audit = await api.db.query(`select action from audit_log where entity_id = $1 order by id`, [
+      number.id,
+    ]);
+    expect(audit.rows.map((row) => row.action)).toEqual(['number.create', 'number.connect', 'number.cancel']);
+    await commands.stop();
+  });
+
   it('documents the routes in the OpenAPI document', async () => {
     const { body } = await api.call('get', '/openapi.json');
     expect(Object.keys(body.paths)).toEqual(
@@ -378,6 +440,7 @@ describe('numbers API', () => {
         '/numbers',
         '/numbers/{id}',
         '/numbers/{id}/connect',
+        '/numbers/{id}/cancel',
         '/numbers/{id}/logout',
         '/numbers/{id}/flow',
         '/numbers/{id}/events',

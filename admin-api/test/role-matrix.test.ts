@@ -557,6 +557,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'PATCH /numbers/{id}': 'admin',
       'DELETE /numbers/{id}': 'admin',
       'POST /numbers/{id}/connect': 'admin',
+      'POST /numbers/{id}/cancel': 'admin',
       'POST /numbers/{id}/logout': 'admin',
       'PUT /numbers/{id}/flow': 'editor',
       'GET /numbers/{id}/events': 'viewer',

@@ -1,4 +1,4 @@
-import { SessionState, TurnNote } from '@parley/contract';
+import { SessionReason, SessionState, TurnNote } from '@parley/contract';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /** One bus channel: its name and the one payload schema its publishers and subscribers share. */
@@ -33,6 +33,8 @@ export const SessionUpdateSchema = Type.Object({
   /** The code to type on the phone ("Link with phone number"), never stored either. */
   pairingCode: Type.Optional(Type.String()),
   detail: Type.Optional(Type.String()),
+  /** Why, in plain words (null: nothing to explain), as stored in `numbers.state_reason`. */
+  reason: Type.Optional(Type.Union([SessionReason, Type.Null()])),
   /** When a reconnect is due (epoch ms). */
   retryAt: Type.Optional(Type.Number()),
   /** Epoch ms. */
@@ -45,7 +47,7 @@ export const SessionCommandSchema = Type.Object({
   numberId: Type.String({
     pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
   }),
-  command: Type.Union([Type.Literal('connect'), Type.Literal('logout')]),
+  command: Type.Union([Type.Literal('connect'), Type.Literal('logout'), Type.Literal('cancel')]),
   method: Type.Optional(Type.Union([Type.Literal('qr'), Type.Literal('pairing_code')])),
   /** The phone number to link by pairing code, as the admin typed it. */
   phone: Type.Optional(Type.String()),

@@ -28,6 +28,32 @@ export const SESSION_STATES = [
   'failed',
 ] as const;
 
+/**
+ * Why a number's session is in its state (a failed attempt, a stop, a logout), as stored with
+ * `numbers.state_reason` and `session_events`; the runtime words each one for a person.
+ */
+export const SESSION_REASONS = [
+  'web_unreachable',
+  'browser_missing',
+  'browser_crashed',
+  'web_version_unsupported',
+  'out_of_memory',
+  'logged_out_on_phone',
+  'opened_elsewhere',
+  'held_elsewhere',
+  'login_timeout',
+  'ready_timeout',
+  'session_refused',
+  'session_unreadable',
+  'blocked',
+  'link_lost',
+  'scheduled_restart',
+  'admin_logout',
+  'admin_cancel',
+  'runtime_stopped',
+  'start_failed',
+] as const;
+
 const LIVE_SESSION_STATES: readonly string[] = ['starting', 'qr_pending', 'connected', 'reconnecting'];
 
 /** Whether a runtime is driving (or about to drive) a number's session in this state. */

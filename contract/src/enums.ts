@@ -9,6 +9,7 @@ import {
   MESSAGE_DIRECTIONS,
   RESPONSE_STATUS_FILTERS,
   ROLES,
+  SESSION_REASONS,
   SESSION_STATES,
 } from './enum-values.js';
 
@@ -35,6 +36,9 @@ export const ApiKeyRole = literalUnion(API_KEY_ROLES);
 
 export type SessionState = (typeof SESSION_STATES)[number];
 export const SessionState = literalUnion(SESSION_STATES);
+
+export type SessionReasonCode = (typeof SESSION_REASONS)[number];
+export const SessionReasonCode = literalUnion(SESSION_REASONS);
 
 export type Channel = (typeof CHANNELS)[number];
 export const Channel = literalUnion(CHANNELS);

@@ -1,10 +1,21 @@
 /** Request and response schemas of the /numbers routes. */
 import { type Static, Type } from '@sinclair/typebox';
 import { Timestamp, Uuid } from './common.js';
-import { Channel, SessionState } from './enums.js';
+import { Channel, SessionReasonCode, SessionState } from './enums.js';
 
 const PHONE_MESSAGE = 'Must be a phone number in international format, like +14155550123.';
 export const Phone = Type.String({ format: 'phone', maxLength: 20, 'x-message': PHONE_MESSAGE });
+
+/** Why a number's session is in its state, in plain words, and what to do next. */
+export const SessionReason = Type.Object({
+  code: SessionReasonCode,
+  message: Type.String({ description: 'What happened, in plain words' }),
+  nextStep: Type.String({ description: 'What to do about it' }),
+  detail: Type.Optional(Type.String({ description: 'The underlying error, for whoever fixes the server' })),
+  attempt: Type.Optional(Type.Integer({ minimum: 1, description: 'The attempt that failed' })),
+  maxAttempts: Type.Optional(Type.Integer({ minimum: 1, description: 'Attempts before the number fails' })),
+  retryAt: Type.Optional(Type.String({ description: 'When the next attempt starts (ISO 8601)' })),
+});
 
 export const WhatsAppNumber = Type.Object({
   id: Uuid,
@@ -12,6 +23,10 @@ export const WhatsAppNumber = Type.Object({
   label: Type.Union([Type.String(), Type.Null()]),
   channel: Channel,
   state: SessionState,
+  reason: Type.Union([SessionReason, Type.Null()], {
+    description: 'Why the number is in its state (null when there is nothing to explain)',
+  }),
+  hasSession: Type.Boolean({ description: 'Whether a logged-in WhatsApp session is saved for the number' }),
   desiredConnected: Type.Boolean({ description: 'Whether an admin asked for this number to be connected' }),
   settings: Type.Object({}, { additionalProperties: true }),
   flow: Type.Union([
@@ -86,9 +101,11 @@ export const SessionEvent = Type.Object({
   state: SessionState,
   qr: Type.Optional(Type.String()),
   pairingCode: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.Union([SessionReason, Type.Null()])),
   detail: Type.Optional(Type.Unknown()),
   at: Timestamp,
 });
 
 export type WhatsAppNumber = Static<typeof WhatsAppNumber>;
 export type SessionEvent = Static<typeof SessionEvent>;
+export type SessionReason = Static<typeof SessionReason>;

@@ -135,12 +135,13 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'admin',
-    does: 'Add, connect, log out and delete WhatsApp numbers',
+    does: 'Add, connect (and cancel connecting), log out and delete WhatsApp numbers',
     operations: [
       'POST /numbers',
       'PATCH /numbers/{id}',
       'DELETE /numbers/{id}',
       'POST /numbers/{id}/connect',
+      'POST /numbers/{id}/cancel',
       'POST /numbers/{id}/logout',
     ],
   },

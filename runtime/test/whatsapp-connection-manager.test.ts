@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busChannels, MemoryBus } from '@parley/bus';
@@ -34,6 +36,12 @@ const received: InboundMessage[] = [];
 const updates: SessionUpdate[] = [];
 const sendable: string[] = [];
 const metrics = new RuntimeMetrics({ defaultMetrics: false });
+// Stands for web.whatsapp.com in the check before each launch: closed, WhatsApp Web is unreachable.
+const web = createServer((_request, response) => response.writeHead(200).end());
+let webPort = 0;
+let webUrl = '';
+const webListen = (port: number) =>
+  new Promise<void>((resolve) => web.listen(port, '127.0.0.1', () => resolve()));
 
 async function until<T>(check: () => T | undefined | null | false, what: string, ms = 5_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -54,6 +62,13 @@ async function untilState(state: string, ms = 5_000): Promise<void> {
 }
 
 const client = () => clients.at(-1) as FakeWaClient;
+const reasonInDb = async () =>
+  (
+    await db.query<{ state_reason: { code: string; attempt?: number; maxAttempts?: number } | null }>(
+      'select state_reason from numbers where id = $1',
+      [numberId],
+    )
+  ).rows[0]?.state_reason;
 const stateInDb = async () =>
   (
     await db.query<{ state: string; desired_connected: boolean }>(
@@ -63,6 +78,9 @@ const stateInDb = async () =>
   ).rows[0];
 
 beforeAll(async () => {
+  await webListen(0);
+  webPort = (web.address() as AddressInfo).port;
+  webUrl = `http://127.0.0.1:${webPort}/`;
   ({ db, drop } = await createTestDatabase());
   const redis = await createTestRedis();
   redisCleanup = redis.cleanup;
@@ -92,6 +110,9 @@ beforeAll(async () => {
           PARLEY_WA_RECONNECT_BASE_MS: '50',
           PARLEY_WA_INBOUND_DEBOUNCE_MS: '20',
           PARLEY_WA_POLL_SETTLE_MS: '50',
+          PARLEY_WA_CHECK_URL: webUrl,
+          PARLEY_WA_CHECK_TIMEOUT_MS: '2000',
+          PARLEY_WA_MAX_ATTEMPTS: '3',
         },
         dir,
       ),
@@ -111,6 +132,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (web.listening) await new Promise((resolve) => web.close(resolve));
   await whatsapp?.stop();
   await redisCleanup();
   await drop();
@@ -285,6 +307,69 @@ describe('WhatsApp session manager', () => {
     const code = await until(() => updates.find((u) => u.pairingCode !== undefined), 'a pairing code');
     expect(code).toMatchObject({ state: 'qr_pending', pairingCode: 'WXYZ9876' });
     expect((await stateInDb())?.desired_connected).toBe(true);
+  });
+
+  it('cancels a connection in progress: disconnected, with the reason, the session kept', async () => {
+    const launched = client();
+    // What the API's cancel does: not wanted any more, then the command.
+    await db.query('update numbers set desired_connected = false where id = $1', [numberId]);
+    await bus.publish(busChannels.sessionCommands.name, { numberId, command: 'cancel' });
+    await untilState('disconnected');
+    expect(await reasonInDb()).toMatchObject({ code: 'admin_cancel' });
+    expect(launched.destroyed).toBe(true);
+    expect(launched.loggedOut).toBe(false);
+    expect(whatsapp.describe()).toMatchObject({ numbers: {} });
+  });
+
+  it('fails after the bounded attempts when WhatsApp Web is unreachable, launching no browser; Try again connects', async () => {
+    await new Promise((resolve) => web.close(resolve));
+    const launches = clients.length;
+    const since = Date.now();
+    await bus.publish(busChannels.sessionCommands.name, { numberId, command: 'connect' });
+    await untilState('failed');
+    expect(clients.length).toBe(launches);
+    expect(await reasonInDb()).toMatchObject({
+      code: 'web_unreachable',
+      message: 'The server cannot reach WhatsApp Web.',
+      nextStep: expect.stringMatching(/then press Try again\.$/),
+      detail: `127.0.0.1:${webPort} refused the connection (ECONNREFUSED)`,
+      attempt: 3,
+      maxAttempts: 3,
+    });
+    expect((await stateInDb())?.desired_connected).toBe(false);
+    // Every attempt reached the admin, the retries within `reconnecting` too.
+    const tries = updates.filter((u) => u.at >= since && u.reason?.code === 'web_unreachable');
+    expect(tries.map((u) => [u.state, u.reason?.attempt])).toEqual([
+      ['reconnecting', 1],
+      ['reconnecting', 2],
+      ['failed', 3],
+    ]);
+    expect(tries[0]?.reason?.retryAt).toEqual(new Date(tries[0]?.retryAt as number).toISOString());
+    expect(tries[0]?.reason?.nextStep).toMatch(/Parley tries again by itself\.$/);
+    const { rows } = await db.query<{ state: string; attempt: number }>(
+      `select state, (detail->'reason'->>'attempt')::int as attempt from session_events
+       where number_id = $1 and detail->'reason'->>'code' = 'web_unreachable' order by id`,
+      [numberId],
+    );
+    expect(rows).toEqual([
+      { state: 'reconnecting', attempt: 1 },
+      { state: 'reconnecting', attempt: 2 },
+      { state: 'failed', attempt: 3 },
+    ]);
+    // /readyz says the same as the numbers page.
+    expect(whatsapp.describe()).toMatchObject({
+      stopped: { [numberId]: { state: 'failed', reason: await reasonInDb() } },
+    });
+    // It stays failed: nothing restarts it by itself.
+    await whatsapp.manager.scanNow();
+    expect((await stateInDb())?.state).toBe('failed');
+
+    await webListen(webPort);
+    await bus.publish(busChannels.sessionCommands.name, { numberId, command: 'connect' });
+    await until(() => clients.length === launches + 1, 'a launch once reachable');
+    client().emit('ready');
+    await untilState('connected');
+    expect(await reasonInDb()).toBeNull();
   });
 
   it('closes every browser on shutdown and lets go of the numbers', async () => {

@@ -146,6 +146,7 @@ function start(host: 'a' | 'b', capacity: number, port: number): Promise<Runtime
       dataDir: join(dir as string, `host-${host}`),
       webVersion: hub.webVersion,
       cacheDir: hub.cacheDir,
+      checkUrl: (hub.standins[0] as WhatsAppStandin).url,
       extra: {
         PARLEY_WA_LEASE_MS: String(LEASE_MS),
         PARLEY_MAX_NUMBERS_PER_PROCESS: String(capacity),

@@ -110,6 +110,7 @@ async function startRuntime(extra: Record<string, string> = {}): Promise<Runtime
       dataDir: dataDir(),
       webVersion: standin.webVersion,
       cacheDir: standin.cacheDir,
+      checkUrl: standin.url,
       extra: {
         PARLEY_WA_READY_TIMEOUT_S: String(READY_TIMEOUT_S),
         PARLEY_WA_MEMORY_CHECK_S: '1',

@@ -34,10 +34,13 @@ export function whatsappEnv(options: {
   dataDir: string;
   webVersion: string;
   cacheDir: string;
+  /** The stand-in's address, checked before each launch in place of web.whatsapp.com. */
+  checkUrl: string;
   extra?: Record<string, string>;
 }): Record<string, string> {
   return {
     PARLEY_DATA_DIR: options.dataDir,
+    PARLEY_WA_CHECK_URL: options.checkUrl,
     PARLEY_SECRET_KEY: 'a-whatsapp-test-secret-key-0123456789',
     PARLEY_WA_WEB_VERSION: options.webVersion,
     PARLEY_WA_WEB_CACHE_DIR: options.cacheDir,

@@ -583,6 +583,30 @@ export class WhatsAppStandin {
     return standin;
   }
 
+  /** Its HTTP address: stands for https://web.whatsapp.com/ in a runtime's reachability check. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
+  /** Out of reach, as WhatsApp Web is from a machine offline: it stops listening and every link drops. */
+  async goOffline(): Promise<void> {
+    for (const link of this.links) link.ws.close();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  /** Reachable again, on the same port (the page's HTML has it). */
+  async goOnline(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
   /** Options to spread into `new Client({...})`. */
   clientOptions(): { webVersion: string; webVersionCache: { type: 'local'; path: string; strict: true } } {
     return {
@@ -856,9 +880,11 @@ export class WhatsAppStandin {
   async close(): Promise<void> {
     for (const link of this.links) link.ws.close();
     for (const waiter of this.waiters) this.waiters.delete(waiter);
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+    if (this.server.listening) {
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      this.server.closeAllConnections();
+      await closed;
+    }
     if (this.ownsCacheDir) rmSync(this.cacheDir, { recursive: true, force: true });
   }
 

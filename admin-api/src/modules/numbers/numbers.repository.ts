@@ -1,3 +1,4 @@
+import type { SessionReason } from '@parley/contract';
 import type { Queryable } from '@parley/db';
 
 export interface NumberRecord {
@@ -6,6 +7,8 @@ export interface NumberRecord {
   label: string | null;
   channel: 'whatsapp' | 'simulator';
   state: string;
+  reason: SessionReason | null;
+  hasSession: boolean;
   desiredConnected: boolean;
   settings: Record<string, unknown>;
   flow: { id: string; name: string; publishedVersion: number | null } | null;
@@ -31,6 +34,8 @@ interface NumberRow {
   label: string | null;
   channel: 'whatsapp' | 'simulator';
   state: string;
+  state_reason: SessionReason | null;
+  has_session: boolean;
   desired_connected: boolean;
   settings: Record<string, unknown>;
   flow_id: string | null;
@@ -41,7 +46,8 @@ interface NumberRow {
 }
 
 // Simulator sessions are numbers too (pinned to one version); they never show up here.
-const NUMBER_SELECT = `select n.id, n.phone, n.label, n.channel, n.state, n.desired_connected, n.settings,
+const NUMBER_SELECT = `select n.id, n.phone, n.label, n.channel, n.state, n.state_reason, n.desired_connected, n.settings,
+    exists (select 1 from whatsapp_sessions s where s.number_id = n.id) as has_session,
     n.created_at, n.updated_at, f.id as flow_id, f.name as flow_name,
     (select v.version from flow_versions v where v.flow_id = f.id and v.status = 'published') as published_version
   from numbers n
@@ -56,6 +62,8 @@ function toNumber(row: NumberRow): NumberRecord {
     label: row.label,
     channel: row.channel,
     state: row.state,
+    reason: row.state_reason,
+    hasSession: row.has_session,
     desiredConnected: row.desired_connected,
     settings: row.settings,
     flow:

@@ -100,6 +100,16 @@ export function numberRoutes(numbers: NumbersService): RouteDefinition[] {
     }),
     route({
       method: 'post',
+      path: '/numbers/{id}/cancel',
+      summary: 'Stop connecting the number (a saved login is kept; Connect starts again)',
+      tag: 'numbers',
+      access: 'admin',
+      params: IdParams,
+      responses: { 202: { description: 'Requested', schema: WhatsAppNumber } },
+      handler: async ({ caller, params }) => ({ status: 202, body: await numbers.cancel(caller, params.id) }),
+    }),
+    route({
+      method: 'post',
       path: '/numbers/{id}/logout',
       summary: 'Log the number out of WhatsApp and keep it disconnected',
       tag: 'numbers',

@@ -6,7 +6,14 @@ import {
   type SessionUpdate,
   subscribe,
 } from '@parley/bus';
-import { Conflict, Invalid, isLiveSession, NumberNotFound, Unprocessable } from '@parley/contract';
+import {
+  Conflict,
+  Invalid,
+  isLiveSession,
+  NumberNotFound,
+  type SessionReason,
+  Unprocessable,
+} from '@parley/contract';
 import { isE164Phone } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
@@ -18,6 +25,7 @@ export type ConnectMethod = 'qr' | 'pairing_code';
 /** What `GET /numbers/{id}/events` sends: the runtime's session messages, and the state it starts from. */
 export interface SessionStateEvent {
   state: string;
+  reason?: SessionReason | null;
   qr?: string;
   pairingCode?: string;
   detail?: unknown;
@@ -30,6 +38,7 @@ function sessionEventOf(update: SessionUpdate): SessionStateEvent {
     state: update.state,
     ...(update.qr === undefined ? {} : { qr: update.qr }),
     ...(update.pairingCode === undefined ? {} : { pairingCode: update.pairingCode }),
+    ...(update.reason === undefined ? {} : { reason: update.reason }),
     ...(update.detail === undefined ? {} : { detail: update.detail }),
     at: update.at,
   };
@@ -37,11 +46,12 @@ function sessionEventOf(update: SessionUpdate): SessionStateEvent {
 
 /** The state a stream starts from: the number's state, with the QR or code of the latest event when it is still current. */
 function initialEvent(number: NumberRecord, latest: SessionEventRecord | null): SessionStateEvent {
-  if (latest === null) return { state: number.state, at: number.updatedAt };
+  if (latest === null) return { state: number.state, reason: number.reason, at: number.updatedAt };
   const current = latest.state === number.state;
-  const { qr, pairingCode, ...rest } = latest.detail;
+  const { qr, pairingCode, reason: _, ...rest } = latest.detail;
   return {
     state: number.state,
+    reason: number.reason,
     ...(current && typeof qr === 'string' ? { qr } : {}),
     ...(current && typeof pairingCode === 'string' ? { pairingCode } : {}),
     detail: { lastEvent: latest.state, ...rest },
@@ -183,6 +193,33 @@ export class NumbersService {
       ...(options.method === undefined ? {} : { method: options.method }),
       ...(phone === undefined ? {} : { phone }),
     });
+    return number;
+  }
+
+  /**
+   * Stops connecting the number: no runtime tries any more, and the one driving it closes its
+   * browser. Unlike a logout, a saved login is kept (Connect uses it again).
+   */
+  async cancel(caller: Caller, numberId: string): Promise<NumberRecord> {
+    const number = await this.api.db.transaction(async (tx) => {
+      const found = await this.repository.get(tx, caller.workspaceId, numberId, true);
+      if (found === null) throw new NumberNotFound();
+      await this.repository.setDesiredConnected(tx, caller.workspaceId, numberId, false);
+      await this.repository.recordSessionEvent(tx, caller.workspaceId, numberId, 'cancel_requested', {
+        userId: caller.userId,
+      });
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'number.cancel',
+        entity: 'number',
+        entityId: numberId,
+        before: { desiredConnected: found.desiredConnected, state: found.state },
+        after: { desiredConnected: false },
+      });
+      return (await this.repository.get(tx, caller.workspaceId, numberId)) as NumberRecord;
+    });
+    await this.publish(busChannels.sessionCommands, { numberId, command: 'cancel' });
     return number;
   }
 

@@ -6,6 +6,7 @@ import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
 import type { ChannelHost } from '../channel.js';
 import { killTree, orphanedBrowsers } from './browser-processes.js';
+import { sessionReason } from './connection-reasons.js';
 import type { ConnectionRecorder } from './connection-recorder.js';
 import type { ConnectionStateRepository } from './connection-state-repository.js';
 import { InboundPipeline } from './inbound-pipeline.js';
@@ -71,6 +72,8 @@ const PENDING_LOGIN_MS = 10 * 60_000;
  */
 export class ConnectionManager implements SendingPort {
   private readonly sessions = new Map<string, NumberConnection>();
+  /** The last state and reason of numbers this process stopped driving by itself (failed, logged out). */
+  private readonly stopped = new Map<string, Record<string, unknown>>();
   private readonly pendingLogins = new Map<string, { login: LoginRequest; at: number }>();
   private readonly pipeline: InboundPipeline;
   private readonly lids = new LidResolver();
@@ -161,7 +164,7 @@ export class ConnectionManager implements SendingPort {
     if (owned.length > 0) {
       const wanted = await this.deps.connections.stillWanted(db, owned);
       for (const numberId of owned) {
-        if (!wanted.has(numberId)) await this.letGo(numberId, 'Disconnected by an admin');
+        if (!wanted.has(numberId)) await this.letGo(numberId, 'Stopped by an admin');
       }
     }
     let capacity = config.maxNumbersPerProcess - this.sessions.size;
@@ -215,11 +218,14 @@ export class ConnectionManager implements SendingPort {
       now: this.now,
     });
     this.sessions.set(numberId, session);
+    this.stopped.delete(numberId);
     return session;
   }
 
   /** The number stopped wanting a browser (logged out, failed, nobody scanned): let go of it. */
   private async giveUp(numberId: string): Promise<void> {
+    const session = this.sessions.get(numberId);
+    if (session !== undefined) this.stopped.set(numberId, session.describe());
     this.sessions.delete(numberId);
     await this.deps.connections
       .wantDisconnected(this.deps.db, numberId)
@@ -232,7 +238,7 @@ export class ConnectionManager implements SendingPort {
 
   private async letGo(numberId: string, reason: string): Promise<void> {
     const session = this.sessions.get(numberId);
-    if (session !== undefined) await session.stop(reason);
+    if (session !== undefined) await session.stop(reason, 'admin_cancel');
     this.sessions.delete(numberId);
     await this.deps.ownership.release(numberId);
     this.deps.whatsappMetrics.forget(numberId);
@@ -258,6 +264,11 @@ export class ConnectionManager implements SendingPort {
       if (session !== undefined) return session.logout();
       return this.logoutUnowned(numberId);
     }
+    // The API has already cleared desired_connected: stop now rather than at the next scan.
+    if (command.command === 'cancel') {
+      if (session !== undefined) await this.letGo(numberId, 'Cancelled by an admin');
+      return;
+    }
     const login = loginOf(command);
     if (login === null) {
       this.deps.logger.warn({ numberId }, 'ignored a pairing-code connect without a phone number');
@@ -276,7 +287,15 @@ export class ConnectionManager implements SendingPort {
     try {
       await this.deps.store.remove(numberId, profileDirOf(this.deps.config.profilesDir, numberId));
       await this.deps.connections.wantDisconnected(this.deps.db, numberId);
-      await this.deps.recorder.transition(numberId, 'logged_out', 'Logged out by an admin', fence);
+      await this.deps.recorder.transition(
+        numberId,
+        {
+          state: 'logged_out',
+          detail: 'Logged out by an admin',
+          reason: sessionReason({ code: 'admin_logout' }, false),
+        },
+        fence,
+      );
     } finally {
       await this.deps.ownership.release(numberId);
     }
@@ -314,11 +333,15 @@ export class ConnectionManager implements SendingPort {
     this.pipeline.rememberPoll(numberId, pollMessageId, poll);
   }
 
-  /** Readiness details: this process's numbers and their browsers. */
+  /**
+   * Readiness details: this process's numbers and their browsers, each with its state and reason
+   * as the numbers page shows them, and the numbers it stopped driving (failed, logged out).
+   */
   describe(): Record<string, unknown> {
     return {
       owner: this.deps.owner,
       numbers: Object.fromEntries([...this.sessions].map(([id, session]) => [id, session.describe()])),
+      stopped: Object.fromEntries(this.stopped),
       capacity: this.deps.config.maxNumbersPerProcess,
     };
   }
@@ -340,7 +363,9 @@ export class ConnectionManager implements SendingPort {
     await this.scanning;
     await this.pipeline.flush();
     await Promise.allSettled(
-      [...this.sessions.values()].map((session) => session.stop('The runtime is shutting down')),
+      [...this.sessions.values()].map((session) =>
+        session.stop('The runtime is shutting down', 'runtime_stopped'),
+      ),
     );
     await this.pipeline.flush();
     for (const numberId of this.sessions.keys()) this.deps.whatsappMetrics.forget(numberId);

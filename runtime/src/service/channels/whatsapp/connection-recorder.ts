@@ -1,4 +1,5 @@
 import { type Bus, busChannels, publish, type SessionUpdate } from '@parley/bus';
+import type { SessionReason } from '@parley/contract';
 import type { Db } from '@parley/db';
 import type { Logger } from '../../ops/logger.js';
 import type { ConnectionState } from './connection-state.js';
@@ -25,22 +26,26 @@ export class ConnectionRecorder {
     return (this.deps.now ?? Date.now)();
   }
 
+  /**
+   * Records a transition, or a new reason within the same state (a retry), then announces it with
+   * the reason and, while retrying, when the next attempt starts.
+   */
   async transition(
     numberId: string,
-    state: ConnectionState,
-    detail: string | undefined,
+    change: { state: ConnectionState; detail?: string; reason: SessionReason | null; retryAt?: number },
     fence: number | null,
   ): Promise<void> {
     const current = await this.deps.connections.record(this.deps.db, numberId, {
-      state,
-      detail,
+      state: change.state,
+      detail: change.detail,
+      reason: change.reason,
       owner: this.deps.owner,
       fence,
     });
-    if (current) await this.announce({ numberId, state, ...(detail === undefined ? {} : { detail }) });
+    if (current) await this.announce({ numberId, ...change });
   }
 
-  /** Publishes without persisting (QR refreshes, pairing codes, reconnect attempts). */
+  /** Publishes without persisting (QR codes, pairing codes, the state again on a connect request). */
   async announce(update: Omit<SessionUpdate, 'at'>): Promise<void> {
     await publish(this.deps.bus, busChannels.session(update.numberId), { ...update, at: this.now() }).catch(
       (error: unknown) =>

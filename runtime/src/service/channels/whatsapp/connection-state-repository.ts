@@ -1,3 +1,4 @@
+import type { SessionReason } from '@parley/contract';
 import type { Db, Queryable } from '@parley/db';
 import type { ConnectionState } from './connection-state.js';
 
@@ -7,25 +8,36 @@ import type { ConnectionState } from './connection-state.js';
  */
 export class ConnectionStateRepository {
   /**
-   * Appends the event and sets `numbers.state` in one transaction; the state is only written while
-   * `fence` is the number's current fence (null: no fencing). Returns whether it was written.
+   * Appends the event and sets `numbers.state` and `numbers.state_reason` in one transaction; the
+   * number is only written while `fence` is its current fence (null: no fencing). Returns whether
+   * it was written.
    */
   async record(
     db: Db,
     numberId: string,
-    transition: { state: ConnectionState; detail: string | undefined; owner: string; fence: number | null },
+    transition: {
+      state: ConnectionState;
+      detail: string | undefined;
+      reason: SessionReason | null;
+      owner: string;
+      fence: number | null;
+    },
   ): Promise<boolean> {
-    const { state, detail, owner, fence } = transition;
+    const { state, detail, reason, owner, fence } = transition;
+    const event = {
+      ...(detail === undefined ? {} : { message: detail }),
+      ...(reason === null ? {} : { reason }),
+    };
     return db.transaction(async (tx) => {
       await tx.query(
         `insert into session_events (workspace_id, number_id, state, detail, owner)
          select workspace_id, id, $2, $3::jsonb, $4 from numbers where id = $1`,
-        [numberId, state, JSON.stringify(detail === undefined ? {} : { message: detail }), owner],
+        [numberId, state, JSON.stringify(event), owner],
       );
       const { rowCount } = await tx.query(
-        `update numbers set state = $2, updated_at = now() where id = $1
+        `update numbers set state = $2, state_reason = $4::jsonb, updated_at = now() where id = $1
            and ($3::bigint is null or exists (select 1 from whatsapp_leases l where l.number_id = $1 and l.fence = $3))`,
-        [numberId, state, fence],
+        [numberId, state, fence, reason === null ? null : JSON.stringify(reason)],
       );
       return rowCount > 0;
     });

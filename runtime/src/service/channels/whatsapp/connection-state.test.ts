@@ -8,7 +8,7 @@ import {
   nextConnection,
 } from './connection-state.js';
 
-const policy = { baseMs: 1000, maxMs: 60_000, maxReadyTimeouts: 3 };
+const policy = { baseMs: 1000, maxMs: 60_000, maxReadyTimeouts: 3, maxAttempts: 10 };
 const half = () => 0.5;
 const at = (state: ConnectionState, extra: Partial<ConnectionContext> = {}): ConnectionContext => ({
   ...INITIAL_CONNECTION,
@@ -47,7 +47,9 @@ describe('session state machine', () => {
     expect(up.context).toEqual({ state: 'connected', attempts: 0, readyTimeouts: 0 });
     expect(up.actions.map((a) => a.type)).toEqual(['clear_timers', 'schedule_backup']);
     // A stop while the link is down still saves the (logged-in) session.
-    expect(step(down.context, { type: 'stop', reason: 'bye' }).actions).toContainEqual({
+    expect(
+      step(down.context, { type: 'stop', reason: 'bye', code: 'runtime_stopped' }).actions,
+    ).toContainEqual({
       type: 'close',
       kill: false,
       backup: true,
@@ -72,7 +74,7 @@ describe('session state machine', () => {
       { type: 'close', kill: false, backup: false },
       { type: 'schedule_reconnect', delayMs: 750 },
     ]);
-    const again = step(drop.context, { type: 'init_failed', error: 'net::ERR', fatal: false });
+    const again = step(drop.context, { type: 'init_failed', error: 'net::ERR_CONNECTION_RESET' });
     expect(again.context.attempts).toBe(2);
     expect(again.actions.at(-1)).toEqual({ type: 'schedule_reconnect', delayMs: 1500 });
     expect(types(again.context, { type: 'reconnect_due' })).toEqual(['launch', 'arm_ready_timer']);
@@ -105,8 +107,9 @@ describe('session state machine', () => {
     expect(step(at('starting'), { type: 'disconnected', reason: 'DEPRECATED_VERSION' }).context.state).toBe(
       'failed',
     );
-    const fatal = step(at('starting'), { type: 'init_failed', error: 'spawn ENOENT', fatal: true });
+    const fatal = step(at('starting'), { type: 'init_failed', error: 'spawn /usr/bin/chromium ENOENT' });
     expect(fatal.context.state).toBe('failed');
+    expect(fatal.reason).toEqual({ code: 'browser_missing', detail: 'spawn /usr/bin/chromium ENOENT' });
     expect(fatal.actions.map((a) => a.type)).toContain('give_up');
   });
 
@@ -157,15 +160,19 @@ describe('session state machine', () => {
   });
 
   it('stops: a running session saves and disconnects; failed and logged out stay as they are', () => {
-    const stop = step(at('connected'), { type: 'stop', reason: 'shutdown' });
+    const stop = step(at('connected'), { type: 'stop', reason: 'shutdown', code: 'runtime_stopped' });
     expect(stop.context.state).toBe('disconnected');
     expect(stop.actions).toContainEqual({ type: 'close', kill: false, backup: true });
-    expect(step(at('qr_pending'), { type: 'stop', reason: 'x' }).actions).toContainEqual({
+    expect(
+      step(at('qr_pending'), { type: 'stop', reason: 'x', code: 'admin_cancel' }).actions,
+    ).toContainEqual({
       type: 'close',
       kill: false,
       backup: false,
     });
-    expect(step(at('failed'), { type: 'stop', reason: 'x' }).context.state).toBe('failed');
+    expect(step(at('failed'), { type: 'stop', reason: 'x', code: 'admin_cancel' }).context.state).toBe(
+      'failed',
+    );
   });
 
   it('kills the browser at once when ownership is lost', () => {
@@ -186,6 +193,91 @@ describe('session state machine', () => {
       expect(step(at(state), { type: 'disconnected', reason: 'CONFLICT' }).actions).toEqual([]);
     }
     expect(step(at('connected'), { type: 'start' }).actions).toEqual([]);
+  });
+});
+
+describe('bounded attempts, each with its reason', () => {
+  const bounded = { ...policy, maxAttempts: 3 };
+  const attempt = (context: ConnectionContext, event: ConnectionEvent) =>
+    nextConnection(context, event, bounded, half);
+
+  it('retries an unreachable WhatsApp Web with a reason each time, then fails with it', () => {
+    const started = attempt(INITIAL_CONNECTION, { type: 'start' }).context;
+    const first = attempt(started, {
+      type: 'unreachable',
+      error: 'the name web.whatsapp.com could not be found',
+    });
+    expect(first.context).toMatchObject({ state: 'reconnecting', attempts: 1 });
+    expect(first.reason).toEqual({
+      code: 'web_unreachable',
+      detail: 'the name web.whatsapp.com could not be found',
+    });
+    expect(first.actions.map((a) => a.type)).toEqual(['clear_timers', 'close', 'schedule_reconnect']);
+    // The second failure stays in `reconnecting`, and still says why (the driver records it).
+    const second = attempt(first.context, { type: 'unreachable', error: 'ECONNREFUSED' });
+    expect(second.context).toMatchObject({ state: 'reconnecting', attempts: 2 });
+    expect(second.reason?.code).toBe('web_unreachable');
+    const last = attempt(second.context, { type: 'unreachable', error: 'ECONNREFUSED' });
+    expect(last.context).toMatchObject({ state: 'failed', attempts: 3 });
+    expect(last.reason).toEqual({ code: 'web_unreachable', detail: 'ECONNREFUSED' });
+    expect(last.detail).toMatch(/gave up after 3 attempts/);
+    expect(last.actions.map((a) => a.type)).toEqual(['clear_timers', 'close', 'give_up']);
+    // Try again: a start from failed begins a new round of attempts.
+    expect(attempt(last.context, { type: 'start' }).context).toEqual({
+      state: 'starting',
+      attempts: 0,
+      readyTimeouts: 0,
+    });
+  });
+
+  it('counts every kind of failed attempt, and a connection resets the count', () => {
+    let context = attempt(at('connected'), { type: 'disconnected', reason: 'BROWSER_CLOSED' }).context;
+    context = attempt(context, {
+      type: 'init_failed',
+      error: 'net::ERR_NAME_NOT_RESOLVED at https://web.whatsapp.com/',
+    }).context;
+    expect(context.attempts).toBe(2);
+    expect(attempt(context, { type: 'ready' }).context.attempts).toBe(0);
+    const failed = attempt(context, { type: 'ready_timeout' });
+    expect(failed.context.state).toBe('failed');
+    expect(failed.reason?.code).toBe('ready_timeout');
+  });
+
+  it('gives each transition a reason code', () => {
+    const reasonOf = (context: ConnectionContext, event: ConnectionEvent) =>
+      step(context, event).reason?.code;
+    expect(reasonOf(at('connected'), { type: 'disconnected', reason: 'LOGOUT' })).toBe('logged_out_on_phone');
+    expect(reasonOf(at('connected'), { type: 'disconnected', reason: 'CONFLICT' })).toBe('opened_elsewhere');
+    expect(reasonOf(at('connected'), { type: 'disconnected', reason: 'PAGE_CRASHED' })).toBe(
+      'browser_crashed',
+    );
+    expect(reasonOf(at('connected'), { type: 'disconnected', reason: 'TOS_BLOCK' })).toBe('blocked');
+    expect(reasonOf(at('starting'), { type: 'disconnected', reason: 'DEPRECATED_VERSION' })).toBe(
+      'web_version_unsupported',
+    );
+    expect(reasonOf(at('connected'), { type: 'link_down', state: 'TIMEOUT' })).toBe('link_lost');
+    expect(reasonOf(at('starting'), { type: 'auth_failure', message: 'x' })).toBe('session_refused');
+    expect(reasonOf(at('qr_pending'), { type: 'qr_timeout' })).toBe('login_timeout');
+    expect(reasonOf(at('connected'), { type: 'restart', reason: 'memory' })).toBe('out_of_memory');
+    expect(reasonOf(at('connected'), { type: 'logout' })).toBe('admin_logout');
+    expect(reasonOf(at('reconnecting'), { type: 'stop', reason: 'x', code: 'admin_cancel' })).toBe(
+      'admin_cancel',
+    );
+    expect(reasonOf(at('connected'), { type: 'lease_lost' })).toBe('held_elsewhere');
+    expect(reasonOf(at('starting'), { type: 'session_unreadable', error: 'bad key' })).toBe(
+      'session_unreadable',
+    );
+    // Reaching a working state explains nothing.
+    expect(step(at('starting'), { type: 'ready' }).reason).toBeUndefined();
+    expect(step(at('starting'), { type: 'login_requested', hadSession: false }).reason).toBeUndefined();
+  });
+
+  it('cancels a connection in progress without deleting a saved session', () => {
+    for (const state of ['starting', 'qr_pending', 'reconnecting'] as const) {
+      const cancel = step(at(state), { type: 'stop', reason: 'Cancelled', code: 'admin_cancel' });
+      expect(cancel.context.state).toBe('disconnected');
+      expect(cancel.actions.map((a) => a.type)).not.toContain('delete_session');
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { type ConnectionState, ConnectionStateSchema } from '@parley/bus';
 import { isLiveSession, type SessionState } from '@parley/contract';
 import { type BackoffPolicy, reconnectDelayMs } from './backoff.js';
+import { isFatalReason, type ReasonCause, reasonCodeOfError } from './connection-reasons.js';
 
 /** A number's WhatsApp connection, as stored in `numbers.state` and `session_events` (schema on the bus). */
 export type { ConnectionState };
@@ -25,13 +26,16 @@ export type ConnectionEvent =
   /** The page is `CONNECTED` again. */
   | { type: 'link_up' }
   | { type: 'auth_failure'; message: string }
-  /** Launching failed; `fatal` when retrying cannot help (no Chromium at the configured path). */
-  | { type: 'init_failed'; error: string; fatal: boolean }
+  /** Launching the browser or loading WhatsApp Web failed (the error says why). */
+  | { type: 'init_failed'; error: string }
+  /** The check before launching found WhatsApp Web out of reach: no browser was started. */
+  | { type: 'unreachable'; error: string }
   | { type: 'ready_timeout' }
   | { type: 'qr_timeout' }
   | { type: 'restart'; reason: 'memory' | 'schedule' }
   | { type: 'logout' }
-  | { type: 'stop'; reason: string }
+  /** Stop trying and close the browser, keeping a saved session (an admin's Cancel, a shutdown). */
+  | { type: 'stop'; reason: string; code: 'admin_cancel' | 'runtime_stopped' }
   | { type: 'lease_lost' }
   | { type: 'session_unreadable'; error: string };
 
@@ -53,7 +57,7 @@ export type ConnectionAction =
 
 export interface ConnectionContext {
   state: ConnectionState;
-  /** Failed attempts since the last `ready` (drives the backoff). */
+  /** Failed attempts since the last `ready` (drives the backoff; `maxAttempts` of them fail the number). */
   attempts: number;
   /** Consecutive launches whose `ready` never came. */
   readyTimeouts: number;
@@ -63,13 +67,17 @@ export interface ConnectionContext {
 
 export interface ConnectionPolicy extends BackoffPolicy {
   maxReadyTimeouts: number;
+  /** Failed attempts in a row after which the number is `failed` instead of retried. */
+  maxAttempts: number;
 }
 
 export interface Transition {
   context: ConnectionContext;
   actions: ConnectionAction[];
-  /** Why, for the session event and the admin. */
+  /** Why, for the session event and the log. */
   detail?: string;
+  /** Why, for the admin: recorded even when the state stays the same (a retry). */
+  reason?: ReasonCause;
 }
 
 export const INITIAL_CONNECTION: ConnectionContext = { state: 'disconnected', attempts: 0, readyTimeouts: 0 };
@@ -77,12 +85,22 @@ export const INITIAL_CONNECTION: ConnectionContext = { state: 'disconnected', at
 /** Reasons WhatsApp gives that mean the device was unlinked: a new QR is needed. */
 const LOGGED_OUT_REASONS = new Set(['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE']);
 /** Reasons no reconnect can fix. */
-const FATAL_REASONS: Record<string, string> = {
-  TOS_BLOCK: 'WhatsApp blocked this number (terms of service)',
-  SMB_TOS_BLOCK: 'WhatsApp blocked this business number (terms of service)',
-  DEPRECATED_VERSION: 'WhatsApp rejected the pinned WhatsApp Web version as outdated',
-  PROXYBLOCK: 'WhatsApp refused the connection (proxy blocked)',
+const FATAL_REASONS: Record<string, { detail: string; code: ReasonCause['code'] }> = {
+  TOS_BLOCK: { detail: 'WhatsApp blocked this number (terms of service)', code: 'blocked' },
+  SMB_TOS_BLOCK: { detail: 'WhatsApp blocked this business number (terms of service)', code: 'blocked' },
+  DEPRECATED_VERSION: {
+    detail: 'WhatsApp rejected the pinned WhatsApp Web version as outdated',
+    code: 'web_version_unsupported',
+  },
+  PROXYBLOCK: { detail: 'WhatsApp refused the connection (proxy blocked)', code: 'web_unreachable' },
 };
+
+/** The reason code of a disconnect WhatsApp Web reported that a reconnect may fix. */
+function codeOfDisconnect(reason: string): ReasonCause['code'] {
+  if (reason === 'CONFLICT') return 'opened_elsewhere';
+  if (reason === 'BROWSER_CLOSED' || reason === 'PAGE_CRASHED') return 'browser_crashed';
+  return 'link_lost';
+}
 
 const close = (options: Partial<{ kill: boolean; backup: boolean }> = {}): ConnectionAction => ({
   type: 'close',
@@ -95,17 +113,27 @@ function to(
   state: ConnectionState,
   actions: ConnectionAction[],
   detail?: string,
+  reason?: ReasonCause,
 ): Transition {
-  return { context: { ...context, state }, actions, ...(detail === undefined ? {} : { detail }) };
+  return {
+    context: { ...context, state },
+    actions,
+    ...(detail === undefined ? {} : { detail }),
+    ...(reason === undefined ? {} : { reason }),
+  };
 }
 
+/** A failed attempt: another one after the backoff, or `failed` once `maxAttempts` have failed. */
 function retry(
   context: ConnectionContext,
   policy: ConnectionPolicy,
   detail: string,
+  reason: ReasonCause,
   random: () => number,
 ): Transition {
   const attempts = context.attempts + 1;
+  if (attempts >= policy.maxAttempts)
+    return failed({ ...context, attempts }, `${detail} (gave up after ${attempts} attempts)`, reason);
   return {
     context: { ...context, state: 'reconnecting', attempts },
     actions: [
@@ -114,21 +142,24 @@ function retry(
       { type: 'schedule_reconnect', delayMs: reconnectDelayMs(attempts, policy, random) },
     ],
     detail,
+    reason,
   };
 }
 
 const unchanged = (context: ConnectionContext): Transition => ({ context, actions: [] });
 
-const loggedOut = (context: ConnectionContext, detail: string): Transition =>
+const loggedOut = (context: ConnectionContext, detail: string, code: ReasonCause['code']): Transition =>
   to(
     context,
     'logged_out',
     [{ type: 'clear_timers' }, close(), { type: 'delete_session' }, { type: 'give_up' }],
     detail,
+    { code, detail },
   );
 
-const failed = (context: ConnectionContext, detail: string): Transition =>
-  to(context, 'failed', [{ type: 'clear_timers' }, close(), { type: 'give_up' }], detail);
+function failed(context: ConnectionContext, detail: string, reason: ReasonCause): Transition {
+  return to(context, 'failed', [{ type: 'clear_timers' }, close(), { type: 'give_up' }], detail, reason);
+}
 
 /**
  * The connection state machine: `disconnected → starting → qr_pending → connected`, `connected →
@@ -172,7 +203,11 @@ function step(
       if (!running) return unchanged(context);
       // A saved session that WhatsApp no longer accepts: say so, instead of a QR nobody watches.
       if (event.hadSession)
-        return loggedOut(context, 'WhatsApp asked to log in again: the saved session is no longer valid');
+        return loggedOut(
+          context,
+          'WhatsApp asked to log in again: the saved session is no longer valid',
+          'session_refused',
+        );
       if (state === 'qr_pending') return unchanged(context);
       return to(context, 'qr_pending', [{ type: 'clear_timers' }, { type: 'arm_qr_timer' }]);
     case 'authenticated':
@@ -188,10 +223,12 @@ function step(
     case 'disconnected': {
       if (!running) return unchanged(context);
       if (LOGGED_OUT_REASONS.has(event.reason))
-        return loggedOut(context, `Logged out on the phone (${event.reason})`);
+        return loggedOut(context, `Logged out on the phone (${event.reason})`, 'logged_out_on_phone');
       const fatal = FATAL_REASONS[event.reason];
-      if (fatal !== undefined) return failed(context, fatal);
-      return retry(context, policy, `Disconnected (${event.reason})`, random);
+      if (fatal !== undefined)
+        return failed(context, fatal.detail, { code: fatal.code, detail: fatal.detail });
+      const detail = `Disconnected (${event.reason})`;
+      return retry(context, policy, detail, { code: codeOfDisconnect(event.reason), detail }, random);
     }
     case 'link_down':
       // WhatsApp Web retries by itself; sends wait until it is back (`link_up`).
@@ -201,6 +238,7 @@ function step(
         'reconnecting',
         [],
         `Lost the connection to WhatsApp (${event.state}); WhatsApp Web is reconnecting`,
+        { code: 'link_lost', detail: `WhatsApp Web reports ${event.state}` },
       );
     case 'link_up':
       if (state !== 'reconnecting' || context.linkDown !== true) return unchanged(context);
@@ -210,26 +248,31 @@ function step(
       };
     case 'auth_failure':
       if (!running) return unchanged(context);
-      return loggedOut(context, `The saved session was refused: ${event.message}`);
-    case 'init_failed':
+      return loggedOut(context, `The saved session was refused: ${event.message}`, 'session_refused');
+    case 'init_failed': {
       if (!running) return unchanged(context);
-      if (event.fatal) return failed(context, event.error);
-      return retry(context, policy, `Could not start WhatsApp Web: ${event.error}`, random);
+      const reason: ReasonCause = { code: reasonCodeOfError(event.error), detail: event.error };
+      if (isFatalReason(reason.code)) return failed(context, event.error, reason);
+      return retry(context, policy, `Could not start WhatsApp Web: ${event.error}`, reason, random);
+    }
+    case 'unreachable':
+      if (!running) return unchanged(context);
+      return retry(
+        context,
+        policy,
+        `WhatsApp Web is unreachable: ${event.error}`,
+        { code: 'web_unreachable', detail: event.error },
+        random,
+      );
     case 'ready_timeout': {
       if (state !== 'starting' && state !== 'reconnecting') return unchanged(context);
       const readyTimeouts = context.readyTimeouts + 1;
       if (readyTimeouts >= policy.maxReadyTimeouts) {
-        return failed(
-          { ...context, readyTimeouts },
-          `WhatsApp Web never became ready (${readyTimeouts} tries); the pinned version may be outdated`,
-        );
+        const detail = `WhatsApp Web never became ready (${readyTimeouts} tries); the pinned version may be outdated`;
+        return failed({ ...context, readyTimeouts }, detail, { code: 'web_version_unsupported', detail });
       }
-      return retry(
-        { ...context, readyTimeouts },
-        policy,
-        'WhatsApp Web did not become ready in time',
-        random,
-      );
+      const detail = 'WhatsApp Web did not become ready in time';
+      return retry({ ...context, readyTimeouts }, policy, detail, { code: 'ready_timeout', detail }, random);
     }
     case 'qr_timeout':
       if (state !== 'qr_pending') return unchanged(context);
@@ -238,6 +281,7 @@ function step(
         'disconnected',
         [{ type: 'clear_timers' }, close(), { type: 'give_up' }],
         'Nobody linked the device in time',
+        { code: 'login_timeout' },
       );
     case 'restart':
       if (state !== 'connected') return unchanged(context);
@@ -250,6 +294,7 @@ function step(
         ],
         detail:
           event.reason === 'memory' ? 'Restarting: the browser uses too much memory' : 'Scheduled restart',
+        reason: event.reason === 'memory' ? { code: 'out_of_memory' } : { code: 'scheduled_restart' },
       };
     case 'logout':
       if (running) {
@@ -263,6 +308,7 @@ function step(
             { type: 'give_up' },
           ],
           'Logged out by an admin',
+          { code: 'admin_logout' },
         );
       }
       return to(
@@ -270,6 +316,7 @@ function step(
         'logged_out',
         [{ type: 'delete_session' }, { type: 'give_up' }],
         'Logged out by an admin',
+        { code: 'admin_logout' },
       );
     case 'stop':
       // A failed or logged-out number keeps saying so; only a running one becomes disconnected.
@@ -279,6 +326,7 @@ function step(
         'disconnected',
         [{ type: 'clear_timers' }, close({ backup: state === 'connected' || context.linkDown === true })],
         event.reason,
+        { code: event.code },
       );
     case 'lease_lost':
       return to(
@@ -286,8 +334,12 @@ function step(
         'disconnected',
         [{ type: 'clear_timers' }, close({ kill: true })],
         'This runtime lost the ownership of the number',
+        { code: 'held_elsewhere' },
       );
     case 'session_unreadable':
-      return failed(context, `The saved session could not be read: ${event.error}`);
+      return failed(context, `The saved session could not be read: ${event.error}`, {
+        code: 'session_unreadable',
+        detail: event.error,
+      });
   }
 }

@@ -1,7 +1,8 @@
-import { isLiveSession, type SessionState } from '@parley/contract';
+import { isLiveSession, type SessionReason } from '@parley/contract';
 import QRCode from 'qrcode';
 import type { Logger } from '../../ops/logger.js';
 import { clearOrphans, killTree, type TreeMemory, treeMemory } from './browser-processes.js';
+import { sessionReason } from './connection-reasons.js';
 import type { ConnectionRecorder } from './connection-recorder.js';
 import {
   type ConnectionAction,
@@ -18,6 +19,7 @@ import {
   LoginProfileUnreadableError,
 } from './login-profile-store.js';
 import type { NumberOwnership } from './number-ownership.js';
+import { reachabilityError } from './reachability.js';
 import type { WaClient, WaClientFactory, WaIncoming, WaVote } from './wa-client.js';
 import { profileDirOf, type WhatsAppConfig } from './whatsapp-config.js';
 import type { WhatsAppMetrics } from './whatsapp-metrics.js';
@@ -47,13 +49,6 @@ export interface NumberConnectionDeps {
   logger: Logger;
   now?: () => number;
   random?: () => number;
-}
-
-/** A launch error that no retry fixes (no browser at the configured path). */
-export function isFatalLaunchError(message: string): boolean {
-  return /ENOENT|Browser was not found|executable doesn't exist|Failed to launch the browser process[\s\S]*No such file/i.test(
-    message,
-  );
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -87,6 +82,8 @@ export class NumberConnection {
   private login: LoginRequest = { method: 'qr' };
   private lastCode: { qr?: string; pairingCode?: string } = {};
   private connectedAt: number | null = null;
+  /** Why the number is in its state, as the admin sees it (null: nothing to explain). */
+  private reason: SessionReason | null = null;
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
   private chain: Promise<void> = Promise.resolve();
   private readonly profileDir: string;
@@ -100,6 +97,7 @@ export class NumberConnection {
       baseMs: deps.config.reconnectBaseMs,
       maxMs: deps.config.reconnectMaxMs,
       maxReadyTimeouts: deps.config.maxReadyTimeouts,
+      maxAttempts: deps.config.maxAttempts,
     };
     this.now = deps.now ?? Date.now;
   }
@@ -135,36 +133,58 @@ export class NumberConnection {
     const transition = nextConnection(this.context, event, this.policy, this.deps.random);
     this.context = transition.context;
     const { state } = this.context;
-    if (state !== before) {
-      this.deps.metrics.setState(this.numberId, state);
-      this.deps.logger.info(
-        { numberId: this.numberId, from: before, to: state, detail: transition.detail },
+    // A retry within the same state (a launch that failed while reconnecting) is recorded too: the
+    // admin sees the latest reason and attempt, not the first one.
+    if (state !== before || transition.reason !== undefined) {
+      const reconnect = transition.actions.find((action) => action.type === 'schedule_reconnect');
+      const retryAt = reconnect === undefined ? undefined : this.now() + reconnect.delayMs;
+      const retrying = reconnect !== undefined || state === 'reconnecting';
+      this.reason =
+        transition.reason === undefined
+          ? null
+          : sessionReason(
+              transition.reason,
+              retrying,
+              this.context.attempts > 0
+                ? {
+                    attempt: this.context.attempts,
+                    maxAttempts: this.policy.maxAttempts,
+                    ...(retryAt === undefined ? {} : { retryAt }),
+                  }
+                : undefined,
+            );
+      if (state !== before) this.deps.metrics.setState(this.numberId, state);
+      this.deps.logger[state === before ? 'warn' : 'info'](
+        { numberId: this.numberId, from: before, to: state, detail: transition.detail, reason: this.reason },
         'WhatsApp session',
       );
       await this.deps.recorder
-        .transition(this.numberId, state, transition.detail, this.deps.ownership.fenceOf(this.numberId))
+        .transition(
+          this.numberId,
+          {
+            state,
+            ...(transition.detail === undefined ? {} : { detail: transition.detail }),
+            reason: this.reason,
+            ...(retryAt === undefined ? {} : { retryAt }),
+          },
+          this.deps.ownership.fenceOf(this.numberId),
+        )
         .catch((error: unknown) =>
           this.deps.logger.warn(
             { err: error, numberId: this.numberId },
             'could not record a session transition',
           ),
         );
-    } else if (transition.detail !== undefined) {
-      // A retry within the same state (a launch that failed while reconnecting) still says why.
-      this.deps.logger.warn(
-        { numberId: this.numberId, state, detail: transition.detail },
-        'WhatsApp session',
-      );
     }
     const produced = this.context;
     for (const action of transition.actions) {
       // An action that handled an event itself (a launch that failed) ends this transition's actions.
       if (this.context !== produced) break;
-      await this.perform(action, transition.detail);
+      await this.perform(action);
     }
   }
 
-  private async perform(action: ConnectionAction, detail: string | undefined): Promise<void> {
+  private async perform(action: ConnectionAction): Promise<void> {
     switch (action.type) {
       case 'launch':
         return this.launch();
@@ -173,14 +193,7 @@ export class NumberConnection {
       case 'logout_client':
         return this.logoutClient();
       case 'schedule_reconnect':
-        this.arm('reconnect', action.delayMs, { type: 'reconnect_due' });
-        await this.deps.recorder.announce({
-          numberId: this.numberId,
-          state: this.context.state,
-          ...(detail === undefined ? {} : { detail }),
-          retryAt: this.now() + action.delayMs,
-        });
-        return;
+        return this.arm('reconnect', action.delayMs, { type: 'reconnect_due' });
       case 'arm_ready_timer':
         return this.arm('ready', this.deps.config.readyTimeoutMs, { type: 'ready_timeout' });
       case 'arm_qr_timer':
@@ -246,6 +259,10 @@ export class NumberConnection {
   }
 
   private async launch(): Promise<void> {
+    const { checkUrl, checkTimeoutMs } = this.deps.config;
+    // No browser for a WhatsApp Web that cannot be reached: it would only time out, saying less.
+    const unreachable = checkUrl === null ? null : await reachabilityError(checkUrl, checkTimeoutMs);
+    if (unreachable !== null) return this.apply({ type: 'unreachable', error: unreachable });
     const killed = await clearOrphans(this.profileDir);
     if (killed > 0)
       this.deps.logger.warn({ numberId: this.numberId, killed }, 'killed orphaned Chromium processes');
@@ -255,7 +272,7 @@ export class NumberConnection {
     } catch (error) {
       if (error instanceof LoginProfileUnreadableError)
         return this.apply({ type: 'session_unreadable', error: error.message });
-      return this.apply({ type: 'init_failed', error: messageOf(error), fatal: false });
+      return this.apply({ type: 'init_failed', error: messageOf(error) });
     }
     this.hadSession = hasSavedSession(prepared);
     const login = this.login;
@@ -279,17 +296,14 @@ export class NumberConnection {
           : {}),
       });
     } catch (error) {
-      return this.apply({ type: 'init_failed', error: messageOf(error), fatal: false });
+      return this.apply({ type: 'init_failed', error: messageOf(error) });
     }
     this.client = client;
     this.wire(client);
     this.deps.logger.info({ numberId: this.numberId, session: prepared }, 'launching WhatsApp Web');
     void this.deps.ownership
       .run(this.numberId, () => client.initialize())
-      .catch((error: unknown) => {
-        const message = messageOf(error);
-        this.fromClient(client, { type: 'init_failed', error: message, fatal: isFatalLaunchError(message) });
-      });
+      .catch((error: unknown) => this.fromClient(client, { type: 'init_failed', error: messageOf(error) }));
   }
 
   /** An event of a client, dropped when that client has been replaced by the time it is handled. */
@@ -337,7 +351,12 @@ export class NumberConnection {
       ...(qr === undefined ? {} : { qr }),
       ...(code.pairingCode === undefined ? {} : { pairingCode: code.pairingCode }),
     };
-    await this.deps.recorder.announce({ numberId: this.numberId, state: 'qr_pending', ...this.lastCode });
+    await this.deps.recorder.announce({
+      numberId: this.numberId,
+      state: 'qr_pending',
+      reason: this.reason,
+      ...this.lastCode,
+    });
   }
 
   private async close(kill: boolean, backup: boolean): Promise<void> {
@@ -402,6 +421,7 @@ export class NumberConnection {
       await this.deps.recorder.announce({
         numberId: this.numberId,
         state,
+        reason: this.reason,
         ...(state === 'qr_pending' ? this.lastCode : {}),
       });
     });
@@ -437,9 +457,9 @@ export class NumberConnection {
     await this.dispatch({ type: 'lease_lost' });
   }
 
-  /** Closes the browser (saving the session when connected). */
-  async stop(reason: string): Promise<void> {
-    await this.dispatch({ type: 'stop', reason });
+  /** Stops trying and closes the browser (saving the session when connected). */
+  async stop(reason: string, code: 'admin_cancel' | 'runtime_stopped'): Promise<void> {
+    await this.dispatch({ type: 'stop', reason, code });
   }
 
   async logout(): Promise<void> {
@@ -450,6 +470,7 @@ export class NumberConnection {
   describe(): Record<string, unknown> {
     return {
       state: this.context.state,
+      reason: this.reason,
       ...(this.context.attempts > 0 ? { attempts: this.context.attempts } : {}),
       ...(this.connectedAt === null ? {} : { connectedSince: new Date(this.connectedAt).toISOString() }),
       ...(this.memory === null

@@ -49,6 +49,11 @@ export interface WhatsAppConfig {
   qrTimeoutMs: number;
   reconnectBaseMs: number;
   reconnectMaxMs: number;
+  /** Failed attempts in a row after which the number is `failed` (a person presses Try again). */
+  maxAttempts: number;
+  /** Requested before each launch (null: no check); unreachable means no browser is started. */
+  checkUrl: string | null;
+  checkTimeoutMs: number;
   /** Restart a number's browser when its memory (PSS) exceeds this; 0: never. */
   maxMemoryBytes: number;
   memoryCheckMs: number;
@@ -104,6 +109,14 @@ function webCacheFrom(env: NodeJS.ProcessEnv, dataDir: string): WebCacheSetting 
   };
 }
 
+function checkUrlFrom(raw: string | undefined): string | null {
+  if (raw === 'off') return null;
+  const url = raw || 'https://web.whatsapp.com/';
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    throw new Error(`PARLEY_WA_CHECK_URL must be an http(s) URL or off, got “${url}”`);
+  return url;
+}
+
 /** WhatsApp settings from the environment (all optional; see docs/whatsapp.md). */
 export function whatsappConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): WhatsAppConfig {
   const root = resolve(dataDir);
@@ -124,6 +137,9 @@ export function whatsappConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): 
     qrTimeoutMs: envNumber(env, 'PARLEY_WA_QR_TIMEOUT_S', 180, 0) * 1000,
     reconnectBaseMs: envNumber(env, 'PARLEY_WA_RECONNECT_BASE_MS', 2_000, 0),
     reconnectMaxMs: envNumber(env, 'PARLEY_WA_RECONNECT_MAX_MS', 300_000, 0),
+    maxAttempts: envNumber(env, 'PARLEY_WA_MAX_ATTEMPTS', 5, 1),
+    checkUrl: checkUrlFrom(env.PARLEY_WA_CHECK_URL),
+    checkTimeoutMs: envNumber(env, 'PARLEY_WA_CHECK_TIMEOUT_MS', 5_000, 1),
     maxMemoryBytes: envNumber(env, 'PARLEY_WA_MAX_MEMORY_MB', 900, 0) * mb,
     memoryCheckMs: envNumber(env, 'PARLEY_WA_MEMORY_CHECK_S', 60, 0) * 1000,
     restartEveryMs: envNumber(env, 'PARLEY_WA_RESTART_EVERY_H', 0, 0) * 3_600_000,
