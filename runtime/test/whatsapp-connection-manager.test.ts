@@ -336,6 +336,11 @@ describe('WhatsApp session manager', () => {
       attempt: 3,
       maxAttempts: 3,
     });
+    // Recorded first, then let go of (desired_connected cleared).
+    const stopped = await until(
+      () => (whatsapp.describe().stopped as Record<string, unknown>)[numberId],
+      'the number let go of',
+    );
     expect((await stateInDb())?.desired_connected).toBe(false);
     // Every attempt reached the admin, the retries within `reconnecting` too.
     const tries = updates.filter((u) => u.at >= since && u.reason?.code === 'web_unreachable');
@@ -357,9 +362,9 @@ describe('WhatsApp session manager', () => {
       { state: 'failed', attempt: 3 },
     ]);
     // /readyz says the same as the numbers page.
-    expect(whatsapp.describe()).toMatchObject({
-      stopped: { [numberId]: { state: 'failed', reason: await reasonInDb() } },
-    });
+    expect(stopped).toMatchObject({ state: 'failed', reason: await reasonInDb() });
+    const exported = await metrics.registry.getSingleMetricAsString('parley_whatsapp_state');
+    expect(exported).toContain(`parley_whatsapp_state{number="${numberId}",state="failed"} 1`);
     // It stays failed: nothing restarts it by itself.
     await whatsapp.manager.scanNow();
     expect((await stateInDb())?.state).toBe('failed');

@@ -234,14 +234,20 @@ export class ConnectionManager implements SendingPort {
       );
     await this.deps.ownership.release(numberId);
     this.deps.whatsappMetrics.forget(numberId);
+    // Its last state stays visible (an alert on `failed`), as in /readyz, until it is taken again.
+    if (session !== undefined) this.deps.whatsappMetrics.setState(numberId, session.state);
   }
 
   private async letGo(numberId: string, reason: string): Promise<void> {
     const session = this.sessions.get(numberId);
-    if (session !== undefined) await session.stop(reason, 'admin_cancel');
+    // Out of the map first: a connect arriving while the browser closes must not reach the
+    // session being stopped (it would run on without the lease released below).
     this.sessions.delete(numberId);
+    if (session !== undefined) await session.stop(reason, 'admin_cancel');
     await this.deps.ownership.release(numberId);
     this.deps.whatsappMetrics.forget(numberId);
+    // Such a connect waited for the lease: take the number again now.
+    if (this.pendingLogins.has(numberId)) void this.scanNow();
   }
 
   private lost(numberId: string, reason: string): void {

@@ -84,6 +84,8 @@ export class NumberConnection {
   private connectedAt: number | null = null;
   /** Why the number is in its state, as the admin sees it (null: nothing to explain). */
   private reason: SessionReason | null = null;
+  /** The reachability check under way: a stop must not wait in the queue until it times out. */
+  private checking: AbortController | null = null;
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
   private chain: Promise<void> = Promise.resolve();
   private readonly profileDir: string;
@@ -261,8 +263,15 @@ export class NumberConnection {
   private async launch(): Promise<void> {
     const { checkUrl, checkTimeoutMs } = this.deps.config;
     // No browser for a WhatsApp Web that cannot be reached: it would only time out, saying less.
-    const unreachable = checkUrl === null ? null : await reachabilityError(checkUrl, checkTimeoutMs);
-    if (unreachable !== null) return this.apply({ type: 'unreachable', error: unreachable });
+    if (checkUrl !== null) {
+      const checking = new AbortController();
+      this.checking = checking;
+      const unreachable = await reachabilityError(checkUrl, checkTimeoutMs, checking.signal);
+      this.checking = null;
+      // Stopped meanwhile: the stop, next in the queue, says so.
+      if (checking.signal.aborted) return;
+      if (unreachable !== null) return this.apply({ type: 'unreachable', error: unreachable });
+    }
     const killed = await clearOrphans(this.profileDir);
     if (killed > 0)
       this.deps.logger.warn({ numberId: this.numberId, killed }, 'killed orphaned Chromium processes');
@@ -454,15 +463,18 @@ export class NumberConnection {
   async leaseLost(): Promise<void> {
     const pid = this.client?.browserPid() ?? null;
     if (pid !== null) await killTree(pid);
+    this.checking?.abort();
     await this.dispatch({ type: 'lease_lost' });
   }
 
   /** Stops trying and closes the browser (saving the session when connected). */
   async stop(reason: string, code: 'admin_cancel' | 'runtime_stopped'): Promise<void> {
+    this.checking?.abort();
     await this.dispatch({ type: 'stop', reason, code });
   }
 
   async logout(): Promise<void> {
+    this.checking?.abort();
     await this.dispatch({ type: 'logout' });
   }
 

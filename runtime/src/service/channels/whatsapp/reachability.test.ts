@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { reachabilityError, wordsOfNetworkError } from './reachability.js';
 
@@ -38,5 +38,32 @@ describe('reachabilityError', () => {
       await new Promise((resolve) => server.close(resolve));
     }
     expect(await reachabilityError(url, 2000)).toMatch(/refused the connection \(ECONNREFUSED\)/);
+  });
+
+  it('ends early when the number is stopped, instead of waiting for its timeout', async () => {
+    const sockets: Socket[] = [];
+    let accepted: () => void = () => undefined;
+    const connected = new Promise<void>((resolve) => {
+      accepted = resolve;
+    });
+    // Accepts and never answers: the check would wait its whole timeout.
+    const server = createTcpServer((socket) => {
+      sockets.push(socket);
+      accepted();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const stop = new AbortController();
+      const started = Date.now();
+      const check = reachabilityError(url, 60_000, stop.signal);
+      await connected;
+      stop.abort();
+      expect(await check).toMatch(/did not answer/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -35,14 +35,19 @@ export function wordsOfNetworkError(error: unknown, url: string, timeoutMs: numb
 /**
  * A quick request to WhatsApp Web before a browser is launched for it: null when anything answers
  * (any HTTP status will do), else why not in words. Chromium would take much longer to fail, and
- * say less.
+ * say less. `signal` ends the check early (the number is being stopped).
  */
-export async function reachabilityError(url: string, timeoutMs: number): Promise<string | null> {
+export async function reachabilityError(
+  url: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string | null> {
   try {
+    const timeout = AbortSignal.timeout(timeoutMs);
     const response = await fetch(url, {
       method: 'HEAD',
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]),
     });
     await response.body?.cancel();
     return null;
