@@ -333,7 +333,7 @@ describe('building a flow in the editor, as an admin does', () => {
     await page.getByRole('heading', { name: 'No conversations match' }).waitFor();
   });
 
-  it('adds a number, connects it, logs it out and deletes it', async () => {
+  it('adds a number, connects it, cancels and deletes it', async () => {
     // Numbers: add one (the phone is checked inline), see its status, connect (the state comes live
     // from the event stream; without WhatsApp it does not get further than starting/reconnecting).
     await page.getByRole('link', { name: 'Numbers' }).click();
@@ -366,10 +366,11 @@ describe('building a flow in the editor, as an admin does', () => {
       .waitFor();
     await page.keyboard.press('Escape');
     await screenshot(page, 'numbers');
-    await number.getByRole('button', { name: 'Log out' }).click();
+    // Never logged in (WhatsApp Web is out of reach here): Cancel, not Log out.
+    await number.getByRole('button', { name: 'Cancel' }).click();
     await number
       .getByTestId('number-state')
-      .and(page.locator('[data-state="logged_out"],[data-state="disconnected"]'))
+      .and(page.locator('[data-state="disconnected"]'))
       .waitFor({ timeout: 15_000 });
     await number.getByRole('button', { name: 'Delete +14155550123' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Delete number' }).click();

@@ -1,6 +1,12 @@
-import { isLiveSession, type SessionEvent, type SessionState, type WhatsAppNumber } from '@parley/contract';
+import {
+  isLiveSession,
+  type SessionEvent,
+  type SessionReason,
+  type SessionState,
+  type WhatsAppNumber,
+} from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { LogOut, Phone, Plus, QrCode, Smartphone, Trash2 } from 'lucide-react';
+import { LogOut, Phone, Plus, QrCode, RotateCcw, Smartphone, Trash2, X } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { PageHeader } from '@/components/page-header';
@@ -39,11 +45,59 @@ const STATES: Record<
   failed: { label: 'Failed', variant: 'destructive' },
 };
 
-export function StateBadge({ state }: { state: SessionState }) {
+/** What a state means when there is no particular reason to give. */
+const STATE_HINTS: Partial<Record<SessionState, string>> = {
+  starting: 'Opening WhatsApp Web on the server…',
+  qr_pending: 'Waiting for the phone to scan the QR code (or type the code).',
+};
+
+const timeOf = (iso: string) =>
+  new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** Why the number is in its state and what to do next, in plain words. */
+function ReasonText({ state, reason }: { state: SessionState; reason: SessionReason | null }) {
+  if (reason === null) {
+    const hint = STATE_HINTS[state];
+    return hint === undefined ? null : (
+      <p className="text-xs text-muted-foreground" data-testid="number-reason">
+        {hint}
+      </p>
+    );
+  }
+  const trying = state === 'reconnecting' || state === 'starting';
+  return (
+    <div
+      className={
+        state === 'failed'
+          ? 'text-xs text-destructive'
+          : 'text-xs text-muted-foreground [&_strong]:text-foreground'
+      }
+      data-testid="number-reason"
+      data-reason={reason.code}
+    >
+      <p>
+        <strong className="font-medium">{reason.message}</strong>
+        {reason.attempt !== undefined && reason.maxAttempts !== undefined && (
+          <>
+            {' '}
+            {trying
+              ? `Attempt ${reason.attempt} of ${reason.maxAttempts} failed${reason.retryAt ? `; next try at ${timeOf(reason.retryAt)}` : ''}.`
+              : `Gave up after ${reason.attempt} attempts.`}
+          </>
+        )}
+      </p>
+      {reason.detail !== undefined && <p className="break-words opacity-80">Detail: {reason.detail}</p>}
+      <p className="text-muted-foreground">{reason.nextStep}</p>
+    </div>
+  );
+}
+
+export function StateBadge({ state, hasSession }: { state: SessionState; hasSession: boolean }) {
   const info = STATES[state] ?? { label: state, variant: 'outline' as const };
   return (
     <Badge variant={info.variant} data-testid="number-state" data-state={state}>
-      {info.label}
+      {/* A number that never logged in is not re-connecting: it is still trying to connect. */}
+      {state === 'reconnecting' && !hasSession ? 'Retrying…' : info.label}
     </Badge>
   );
 }
@@ -155,7 +209,7 @@ function AddNumberDialog({ open, onOpenChange }: { open: boolean; onOpenChange: 
   );
 }
 
-function ConnectPanel({ event }: { event: SessionEvent | null }) {
+function ConnectPanel({ event, reason }: { event: SessionEvent | null; reason: SessionReason | null }) {
   if (event?.qr) {
     return (
       <div className="flex flex-col items-center gap-2">
@@ -185,11 +239,11 @@ function ConnectPanel({ event }: { event: SessionEvent | null }) {
   if (event?.state === 'connected') {
     return <p className="text-center text-sm text-emerald-700">Connected. You can close this window.</p>;
   }
-  if (event?.state === 'failed' || event?.state === 'logged_out') {
+  if (reason !== null && event !== null) {
     return (
-      <p role="alert" className="text-center text-sm text-destructive">
-        The connection did not work ({STATES[event.state].label.toLowerCase()}). Close this and try again.
-      </p>
+      <div role={event.state === 'failed' ? 'alert' : 'status'} className="text-sm">
+        <ReasonText state={event.state} reason={reason} />
+      </div>
     );
   }
   return (
@@ -213,6 +267,8 @@ function NumberRow({
   const queryClient = useQueryClient();
   const event = useSessionEvents(number.id);
   const state = event?.state ?? number.state;
+  // The stream's reason when it gives one (null: nothing to explain), else the stored one.
+  const reason = event?.reason !== undefined ? event.reason : number.reason;
   const [connecting, setConnecting] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['numbers'] });
@@ -224,6 +280,15 @@ function NumberRow({
       refresh();
     },
     onError: (error) => toast.error('Could not connect the number', errorMessage(error)),
+  });
+  const cancel = useMutation({
+    mutationFn: () => api.cancelNumber(number.id),
+    onSuccess: () => {
+      setConnecting(false);
+      refresh();
+      toast.success('Stopped', `${number.phone} is no longer being connected.`);
+    },
+    onError: (error) => toast.error('Could not stop connecting the number', errorMessage(error)),
   });
   const logout = useMutation({
     mutationFn: () => api.logoutNumber(number.id),
@@ -255,10 +320,23 @@ function NumberRow({
   });
 
   const live = isLiveSession(state);
+  // Log out only what is logged in: connected, or reconnecting with a saved login.
+  const loggedIn = state === 'connected' || (state === 'reconnecting' && number.hasSession);
+  const connectingNow = state === 'starting' || state === 'qr_pending' || state === 'reconnecting';
+  const cancelButton = (
+    <Button size="sm" variant="outline" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+      <X aria-hidden /> Cancel
+    </Button>
+  );
+  const tryAgainButton = (
+    <Button size="sm" onClick={() => connect.mutate('qr')} disabled={connect.isPending}>
+      <RotateCcw aria-hidden /> Try again
+    </Button>
+  );
   const flowLabelId = `number-flow-${number.id}-label`;
   return (
     <li
-      className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border bg-card px-4 py-3 md:flex-nowrap"
+      className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border bg-card px-4 py-3"
       data-testid={`number-${number.phone}`}
     >
       <span className="flex size-9 items-center justify-center rounded-full bg-accent text-primary">
@@ -268,7 +346,7 @@ function NumberRow({
         <p className="font-medium">{number.phone}</p>
         <p className="truncate text-xs text-muted-foreground">{number.label ?? 'No name'}</p>
       </div>
-      <StateBadge state={state} />
+      <StateBadge state={state} hasSession={number.hasSession} />
       <div className="flex w-56 flex-col gap-1 max-md:w-full">
         <span id={flowLabelId} className="sr-only">
           Flow on {number.phone}
@@ -283,11 +361,14 @@ function NumberRow({
       </div>
       {isAdmin && (
         <div className="flex items-center gap-1">
-          {live ? (
+          {connectingNow && cancelButton}
+          {loggedIn && (
             <Button size="sm" variant="outline" onClick={() => logout.mutate()} disabled={logout.isPending}>
               <LogOut aria-hidden /> Log out
             </Button>
-          ) : (
+          )}
+          {state === 'failed' && tryAgainButton}
+          {(state === 'disconnected' || state === 'logged_out') && (
             <>
               <Button size="sm" onClick={() => connect.mutate('qr')} disabled={connect.isPending}>
                 <QrCode aria-hidden /> Connect
@@ -312,15 +393,23 @@ function NumberRow({
           </Button>
         </div>
       )}
+      {(reason !== null || STATE_HINTS[state] !== undefined) && (
+        <div className="basis-full md:pl-13">
+          <ReasonText state={state} reason={reason} />
+        </div>
+      )}
       <Dialog open={connecting} onOpenChange={setConnecting}>
         <DialogContent>
           <DialogHeader>
             <DialogTitle>Connect {number.phone}</DialogTitle>
             <DialogDescription>
-              Status: <StateBadge state={state} />
+              Status: <StateBadge state={state} hasSession={number.hasSession} />
             </DialogDescription>
           </DialogHeader>
-          <ConnectPanel event={event} />
+          <ConnectPanel event={event} reason={reason} />
+          {isAdmin && (connectingNow || state === 'failed') && (
+            <DialogFooter>{connectingNow ? cancelButton : tryAgainButton}</DialogFooter>
+          )}
         </DialogContent>
       </Dialog>
       <ConfirmDialog
@@ -328,9 +417,11 @@ function NumberRow({
         onOpenChange={setDeleting}
         title={`Delete ${number.phone}?`}
         description={
-          live
+          loggedIn
             ? 'This number is connected. Log it out first, then delete it.'
-            : 'Its conversations are deleted too. This cannot be undone.'
+            : live
+              ? 'This number is being connected. Cancel that first, then delete it.'
+              : 'Its conversations are deleted too. This cannot be undone.'
         }
         confirmLabel="Delete number"
         destructive

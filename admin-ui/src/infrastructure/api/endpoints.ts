@@ -190,6 +190,8 @@ export const api = {
     request<WhatsAppNumber>(`/numbers/${enc(id)}/connect`, { method: 'POST', body: { method } }).then(
       (r) => r.data,
     ),
+  cancelNumber: (id: string) =>
+    request<WhatsAppNumber>(`/numbers/${enc(id)}/cancel`, { method: 'POST' }).then((r) => r.data),
   logoutNumber: (id: string) =>
     request<WhatsAppNumber>(`/numbers/${enc(id)}/logout`, { method: 'POST' }).then((r) => r.data),
   assignFlow: (id: string, flowId: string | null) =>
