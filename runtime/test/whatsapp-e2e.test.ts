@@ -59,6 +59,7 @@ function runtimeOn(host: string): WhatsAppRuntime {
         PARLEY_SECRET_KEY: 'an-e2e-secret-key-0123456789',
         PARLEY_WA_WEB_VERSION: standin.webVersion,
         PARLEY_WA_WEB_CACHE_DIR: standin.cacheDir,
+        PARLEY_WA_CHECK_URL: standin.url,
         PARLEY_WA_SCAN_MS: '60000',
         PARLEY_WA_INBOUND_DEBOUNCE_MS: '20',
         PARLEY_WA_BACKUP_DELAY_S: '3600',
