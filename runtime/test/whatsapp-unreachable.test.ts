@@ -19,7 +19,8 @@ import { WhatsAppStandin } from './whatsapp-standin/standin.js';
 // A number connected on a machine that cannot reach WhatsApp Web, in a real runtime process with
 // the real whatsapp-web.js Client and Chromium against the stand-in: no browser is launched, each
 // attempt tells the admin why, and after PARLEY_WA_MAX_ATTEMPTS the number is `failed` with the
-// reason (not reconnecting forever). Once WhatsApp Web is back, "Try again" links it.
+// reason (not reconnecting forever). Once WhatsApp Web is back, "Try again" links it. Without
+// Chromium, the number fails at once with that reason.
 
 const MAX_ATTEMPTS = 3;
 // Long enough for a browser to start on a loaded machine.
@@ -59,6 +60,27 @@ async function readyzOf(): Promise<Record<string, unknown> | undefined> {
   return numbers?.[numberId] ?? stopped?.[numberId];
 }
 
+async function startRuntime(extra: Record<string, string> = {}): Promise<RuntimeProcess> {
+  return RuntimeProcess.start({
+    databaseUrl: database.url,
+    redisUrl: redis.url,
+    redisPrefix: redis.prefix,
+    port: await freePort(),
+    env: whatsappEnv({
+      dataDir: dataDir(),
+      webVersion: standin.webVersion,
+      cacheDir: standin.cacheDir,
+      checkUrl: standin.url,
+      extra: {
+        PARLEY_WA_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+        PARLEY_WA_CHECK_TIMEOUT_MS: '2000',
+        PARLEY_WA_READY_TIMEOUT_S: String(READY_TIMEOUT_S),
+        ...extra,
+      },
+    }),
+  });
+}
+
 beforeAll(async () => {
   database = await createTestDatabase();
   redis = await createTestRedis();
@@ -84,23 +106,7 @@ describe.skipIf(process.platform !== 'linux')('a number whose WhatsApp Web is un
     await standin.goOffline();
     await database.db.query('update numbers set desired_connected = true where id = $1', [numberId]);
     const started = Date.now();
-    runtime = await RuntimeProcess.start({
-      databaseUrl: database.url,
-      redisUrl: redis.url,
-      redisPrefix: redis.prefix,
-      port: await freePort(),
-      env: whatsappEnv({
-        dataDir: dataDir(),
-        webVersion: standin.webVersion,
-        cacheDir: standin.cacheDir,
-        checkUrl: standin.url,
-        extra: {
-          PARLEY_WA_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-          PARLEY_WA_CHECK_TIMEOUT_MS: '2000',
-          PARLEY_WA_READY_TIMEOUT_S: String(READY_TIMEOUT_S),
-        },
-      }),
-    });
+    runtime = await startRuntime();
     let browsers = 0;
     const failed = await until(
       () => {
@@ -176,5 +182,24 @@ describe.skipIf(process.platform !== 'linux')('a number whose WhatsApp Web is un
 
     expect(await runtime.kill('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(processesUnder(dir as string)).toEqual([]);
+  }, 120_000);
+
+  it('fails at once, saying Chromium is missing, when there is no browser to launch', async () => {
+    const since = Date.now();
+    runtime = await startRuntime({ PARLEY_CHROMIUM_PATH: join(dir as string, 'no-chromium-here') });
+    const failed = await watch.waitFor(numberId, (u) => u.state === 'failed', 'failed', {
+      since,
+      ms: 30_000,
+    });
+    expect(failed.reason).toMatchObject({
+      code: 'browser_missing',
+      message: 'Chromium, the browser that runs WhatsApp Web, is not installed on the server.',
+      nextStep: expect.stringMatching(/PARLEY_CHROMIUM_PATH.*then press Try again\.$/),
+      detail: expect.stringContaining('no-chromium-here'),
+    });
+    // No retry can bring a browser that is not there.
+    expect(watch.of(numberId, since).filter((u) => u.state === 'reconnecting')).toEqual([]);
+    expect((await numberRow())?.state_reason).toEqual(failed.reason);
+    expect(await runtime.kill('SIGTERM')).toEqual({ code: 0, signal: null });
   }, 120_000);
 });
