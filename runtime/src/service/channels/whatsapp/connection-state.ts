@@ -1,5 +1,5 @@
 import { type ConnectionState, ConnectionStateSchema } from '@parley/bus';
-import { isLiveSession, type SessionState } from '@parley/contract';
+import { isLiveSession } from '@parley/contract';
 import { type BackoffPolicy, reconnectDelayMs } from './backoff.js';
 import { isFatalReason, type ReasonCause, reasonCodeOfError } from './connection-reasons.js';
 
