@@ -5,6 +5,7 @@
  * laptop's 1280×720 and a phone's 390×844.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import type { WhatsAppNumber } from '@parley/contract';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, apiLogin } from './support/api';
@@ -15,12 +16,15 @@ const LAPTOP = { width: 1280, height: 720 };
 const PHONE = { width: 390, height: 844 };
 const FAILING = '+14155550101';
 const CONNECTING = '+14155550102';
+/** Opens the details of /readyz. */
+const METRICS_TOKEN = 'number-states-metrics-token-0123456789';
 
 let parley: ParleyServer;
 let browser: Browser;
 let page: Page;
 let errors: string[];
 let webPort: number;
+let token: string;
 /** Stands for web.whatsapp.com in the runtime's check before each launch; closed at first. */
 let web: Server | null = null;
 const sockets: Socket[] = [];
@@ -54,10 +58,11 @@ beforeAll(async () => {
       PARLEY_WA_RECONNECT_BASE_MS: '300',
       PARLEY_WA_RECONNECT_MAX_MS: '600',
       PARLEY_WA_SCAN_MS: '500',
+      PARLEY_METRICS_TOKEN: METRICS_TOKEN,
     }),
     launchChromium(),
   ]);
-  const token = await apiLogin(parley.url, parley.adminEmail, parley.adminPassword);
+  token = await apiLogin(parley.url, parley.adminEmail, parley.adminPassword);
   for (const [phone, label] of [
     [FAILING, 'Front desk'],
     [CONNECTING, 'Weekend line'],
@@ -104,6 +109,36 @@ describe('the numbers page, number by number', () => {
     const buttons = row(FAILING).getByRole('button');
     expect(await buttons.allInnerTexts()).toEqual(['Try again', '']);
     expect(await buttons.last().getAttribute('aria-label')).toBe(`Delete ${FAILING}`);
+  });
+
+  it('says the same as the event stream and /readyz', async () => {
+    const { items } = await apiCall<{ items: WhatsAppNumber[] }>(parley.url, token, 'GET', '/numbers');
+    const listed = items.find((number) => number.phone === FAILING) as WhatsAppNumber;
+    expect(listed).toMatchObject({ state: 'failed', reason: { code: 'web_unreachable' } });
+    const reason = listed.reason as NonNullable<WhatsAppNumber['reason']>;
+
+    // The stream the page follows: its first event is the state now.
+    const stop = new AbortController();
+    const stream = await fetch(`${parley.url}/api/v1/numbers/${listed.id}/events`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: stop.signal,
+    });
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    while (!/^data: .*$/m.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    stop.abort();
+    const first = JSON.parse((/^data: (.*)$/m.exec(text) as RegExpExecArray)[1] as string);
+    expect(first).toMatchObject({ state: 'failed', reason });
+
+    const readyz = await fetch(`${parley.url}/readyz`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    }).then((response) => response.json());
+    expect(readyz.checks.whatsapp.detail.stopped[listed.id]).toEqual(
+      expect.objectContaining({ state: 'failed', reason }),
+    );
+
+    const shown = await row(FAILING).getByTestId('number-reason').innerText();
+    for (const words of [reason.message, reason.detail, reason.nextStep]) expect(shown).toContain(words);
   });
 
   it('offers Cancel while a number is connecting, and nothing else', async () => {
