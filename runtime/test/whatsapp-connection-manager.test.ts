@@ -341,7 +341,10 @@ describe('WhatsApp session manager', () => {
       () => (whatsapp.describe().stopped as Record<string, unknown>)[numberId],
       'the number let go of',
     );
-    expect((await stateInDb())?.desired_connected).toBe(false);
+    let row = await stateInDb();
+    const deadline = Date.now() + 5_000;
+    while (row?.desired_connected !== false && Date.now() < deadline) row = await stateInDb();
+    expect(row?.desired_connected).toBe(false);
     // Every attempt reached the admin, the retries within `reconnecting` too.
     const tries = updates.filter((u) => u.at >= since && u.reason?.code === 'web_unreachable');
     expect(tries.map((u) => [u.state, u.reason?.attempt])).toEqual([

@@ -74,6 +74,8 @@ export class ConnectionManager implements SendingPort {
   private readonly sessions = new Map<string, NumberConnection>();
   /** The last state and reason of numbers this process stopped driving by itself (failed, logged out). */
   private readonly stopped = new Map<string, Record<string, unknown>>();
+  /** Numbers whose lease is being let go of: not taken again here until it is. */
+  private readonly releasing = new Map<string, Promise<void>>();
   private readonly pendingLogins = new Map<string, { login: LoginRequest; at: number }>();
   private readonly pipeline: InboundPipeline;
   private readonly lids = new LidResolver();
@@ -171,7 +173,7 @@ export class ConnectionManager implements SendingPort {
     if (capacity <= 0 || this.stopping) return;
     const candidates = await this.deps.connections.wantedBesides(
       db,
-      [...this.sessions.keys()],
+      [...this.sessions.keys(), ...this.releasing.keys()],
       capacity * 4 + 10,
     );
     for (const id of candidates) {
@@ -225,29 +227,53 @@ export class ConnectionManager implements SendingPort {
   /** The number stopped wanting a browser (logged out, failed, nobody scanned): let go of it. */
   private async giveUp(numberId: string): Promise<void> {
     const session = this.sessions.get(numberId);
-    if (session !== undefined) this.stopped.set(numberId, session.describe());
     this.sessions.delete(numberId);
-    await this.deps.connections
-      .wantDisconnected(this.deps.db, numberId)
-      .catch((error: unknown) =>
-        this.deps.logger.warn({ err: error, numberId }, 'could not clear desired_connected'),
-      );
-    await this.deps.ownership.release(numberId);
     this.deps.whatsappMetrics.forget(numberId);
-    // Its last state stays visible (an alert on `failed`), as in /readyz, until it is taken again.
-    if (session !== undefined) this.deps.whatsappMetrics.setState(numberId, session.state);
+    // Its last state stays visible in /readyz and the metrics (an alert on `failed`) until it is
+    // taken again.
+    if (session !== undefined) {
+      this.stopped.set(numberId, session.describe());
+      this.deps.whatsappMetrics.setState(numberId, session.state);
+    }
+    await this.release(numberId, () =>
+      this.deps.connections
+        .wantDisconnected(this.deps.db, numberId)
+        .catch((error: unknown) =>
+          this.deps.logger.warn({ err: error, numberId }, 'could not clear desired_connected'),
+        ),
+    );
   }
 
   private async letGo(numberId: string, reason: string): Promise<void> {
     const session = this.sessions.get(numberId);
     // Out of the map first: a connect arriving while the browser closes must not reach the
-    // session being stopped (it would run on without the lease released below).
+    // session being stopped (it would run on without its lease).
     this.sessions.delete(numberId);
-    if (session !== undefined) await session.stop(reason, 'admin_cancel');
-    await this.deps.ownership.release(numberId);
+    await this.release(numberId, async () => {
+      if (session !== undefined) await session.stop(reason, 'admin_cancel');
+    });
     this.deps.whatsappMetrics.forget(numberId);
-    // Such a connect waited for the lease: take the number again now.
-    if (this.pendingLogins.has(numberId)) void this.scanNow();
+  }
+
+  /**
+   * Does `work`, then lets go of the number's lease. Meanwhile no scan takes the number here (a new
+   * session's lease would be the one released); a connect that came meanwhile takes it afterwards.
+   */
+  private async release(numberId: string, work: () => Promise<void>): Promise<void> {
+    const done = (async () => {
+      try {
+        await work();
+      } finally {
+        await this.deps.ownership.release(numberId);
+      }
+    })();
+    this.releasing.set(numberId, done);
+    try {
+      await done;
+    } finally {
+      this.releasing.delete(numberId);
+      if (this.pendingLogins.has(numberId)) void this.scanNow();
+    }
   }
 
   private lost(numberId: string, reason: string): void {
