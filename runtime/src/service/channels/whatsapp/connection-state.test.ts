@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { reconnectDelayMs } from './backoff.js';
 import {
+  attemptBound,
   type ConnectionContext,
   type ConnectionEvent,
   type ConnectionState,
@@ -8,7 +9,13 @@ import {
   nextConnection,
 } from './connection-state.js';
 
-const policy = { baseMs: 1000, maxMs: 60_000, maxReadyTimeouts: 3, maxAttempts: 10 };
+const policy = {
+  baseMs: 1000,
+  maxMs: 60_000,
+  maxReadyTimeouts: 3,
+  maxAttempts: 10,
+  maxAttemptsConnected: 20,
+};
 const half = () => 0.5;
 const at = (state: ConnectionState, extra: Partial<ConnectionContext> = {}): ConnectionContext => ({
   ...INITIAL_CONNECTION,
@@ -32,7 +39,12 @@ describe('session state machine', () => {
     expect(step(qr.context, { type: 'login_requested', hadSession: false }).actions).toEqual([]);
     expect(types(qr.context, { type: 'authenticated' })).toEqual(['clear_timers', 'arm_ready_timer']);
     const connected = step(qr.context, { type: 'ready' });
-    expect(connected.context).toEqual({ state: 'connected', attempts: 0, readyTimeouts: 0 });
+    expect(connected.context).toEqual({
+      state: 'connected',
+      attempts: 0,
+      readyTimeouts: 0,
+      wasConnected: true,
+    });
     expect(connected.actions.map((a) => a.type)).toEqual(['clear_timers', 'schedule_backup']);
   });
 
@@ -44,7 +56,7 @@ describe('session state machine', () => {
     expect(down.detail).toMatch(/TIMEOUT/);
     expect(step(down.context, { type: 'link_down', state: 'OPENING' }).actions).toEqual([]);
     const up = step(down.context, { type: 'link_up' });
-    expect(up.context).toEqual({ state: 'connected', attempts: 0, readyTimeouts: 0 });
+    expect(up.context).toEqual({ state: 'connected', attempts: 0, readyTimeouts: 0, wasConnected: true });
     expect(up.actions.map((a) => a.type)).toEqual(['clear_timers', 'schedule_backup']);
     // A stop while the link is down still saves the (logged-in) session.
     expect(
@@ -82,6 +94,7 @@ describe('session state machine', () => {
       state: 'connected',
       attempts: 0,
       readyTimeouts: 0,
+      wasConnected: true,
     });
   });
 
@@ -197,7 +210,7 @@ describe('session state machine', () => {
 });
 
 describe('bounded attempts, each with its reason', () => {
-  const bounded = { ...policy, maxAttempts: 3 };
+  const bounded = { ...policy, maxAttempts: 3, maxAttemptsConnected: 5 };
   const attempt = (context: ConnectionContext, event: ConnectionEvent) =>
     nextConnection(context, event, bounded, half);
 
@@ -295,5 +308,29 @@ describe('reconnectDelayMs', () => {
       expect(delay).toBeGreaterThanOrEqual(cap / 2);
       expect(delay).toBeLessThanOrEqual(cap);
     }
+  });
+});
+
+describe('a number that was connected keeps trying longer', () => {
+  const bounded = { ...policy, maxAttempts: 3, maxAttemptsConnected: 5 };
+  const attempt = (context: ConnectionContext, event: ConnectionEvent) =>
+    nextConnection(context, event, bounded, half);
+
+  it('gets maxAttemptsConnected after a drop, and the short bound again once logged out', () => {
+    let context = attempt(INITIAL_CONNECTION, { type: 'start' }).context;
+    context = attempt(context, { type: 'ready' }).context;
+    expect(attemptBound(context, bounded)).toBe(5);
+    for (let i = 1; i <= 4; i++) {
+      context = attempt(context, { type: 'disconnected', reason: 'NAVIGATION' }).context;
+      expect(context).toMatchObject({ state: 'reconnecting', attempts: i });
+    }
+    context = attempt(context, { type: 'disconnected', reason: 'NAVIGATION' }).context;
+    expect(context).toMatchObject({ state: 'failed', attempts: 5 });
+
+    let again = attempt(INITIAL_CONNECTION, { type: 'start' }).context;
+    again = attempt(again, { type: 'ready' }).context;
+    again = attempt(again, { type: 'disconnected', reason: 'LOGOUT' }).context;
+    expect(again.state).toBe('logged_out');
+    expect(attemptBound(again, bounded)).toBe(3);
   });
 });

@@ -63,12 +63,24 @@ export interface ConnectionContext {
   readyTimeouts: number;
   /** `reconnecting` because the link dropped under a live client (not a browser restart). */
   linkDown?: boolean;
+  /** The number reached `connected` since it was last started: it gets `maxAttemptsConnected`. */
+  wasConnected?: boolean;
 }
 
 export interface ConnectionPolicy extends BackoffPolicy {
   maxReadyTimeouts: number;
   /** Failed attempts in a row after which the number is `failed` instead of retried. */
   maxAttempts: number;
+  /**
+   * The same, for a number that was connected: a dropped link (a router restart, a short outage)
+   * usually comes back, and a number that stops serving needs a person, so it keeps trying longer.
+   */
+  maxAttemptsConnected: number;
+}
+
+/** How many failed attempts in a row this number gets before it is `failed`. */
+export function attemptBound(context: ConnectionContext, policy: ConnectionPolicy): number {
+  return context.wasConnected === true ? policy.maxAttemptsConnected : policy.maxAttempts;
 }
 
 export interface Transition {
@@ -132,7 +144,7 @@ function retry(
   random: () => number,
 ): Transition {
   const attempts = context.attempts + 1;
-  if (attempts >= policy.maxAttempts)
+  if (attempts >= attemptBound(context, policy))
     return failed({ ...context, attempts }, `${detail} (gave up after ${attempts} attempts)`, reason);
   return {
     context: { ...context, state: 'reconnecting', attempts },
@@ -150,7 +162,7 @@ const unchanged = (context: ConnectionContext): Transition => ({ context, action
 
 const loggedOut = (context: ConnectionContext, detail: string, code: ReasonCause['code']): Transition =>
   to(
-    context,
+    { ...context, wasConnected: false },
     'logged_out',
     [{ type: 'clear_timers' }, close(), { type: 'delete_session' }, { type: 'give_up' }],
     detail,
@@ -217,7 +229,7 @@ function step(
     case 'ready':
       if (!running || state === 'connected') return unchanged(context);
       return {
-        context: { state: 'connected', attempts: 0, readyTimeouts: 0 },
+        context: { state: 'connected', attempts: 0, readyTimeouts: 0, wasConnected: true },
         actions: [{ type: 'clear_timers' }, { type: 'schedule_backup' }],
       };
     case 'disconnected': {
@@ -243,7 +255,7 @@ function step(
     case 'link_up':
       if (state !== 'reconnecting' || context.linkDown !== true) return unchanged(context);
       return {
-        context: { state: 'connected', attempts: 0, readyTimeouts: 0 },
+        context: { state: 'connected', attempts: 0, readyTimeouts: 0, wasConnected: true },
         actions: [{ type: 'clear_timers' }, { type: 'schedule_backup' }],
       };
     case 'auth_failure':

@@ -5,6 +5,7 @@ import { clearOrphans, killTree, type TreeMemory, treeMemory } from './browser-p
 import { sessionReason } from './connection-reasons.js';
 import type { ConnectionRecorder } from './connection-recorder.js';
 import {
+  attemptBound,
   type ConnectionAction,
   type ConnectionContext,
   type ConnectionEvent,
@@ -100,6 +101,7 @@ export class NumberConnection {
       maxMs: deps.config.reconnectMaxMs,
       maxReadyTimeouts: deps.config.maxReadyTimeouts,
       maxAttempts: deps.config.maxAttempts,
+      maxAttemptsConnected: deps.config.maxAttemptsConnected,
     };
     this.now = deps.now ?? Date.now;
   }
@@ -150,7 +152,7 @@ export class NumberConnection {
               this.context.attempts > 0
                 ? {
                     attempt: this.context.attempts,
-                    maxAttempts: this.policy.maxAttempts,
+                    maxAttempts: attemptBound(this.context, this.policy),
                     ...(retryAt === undefined ? {} : { retryAt }),
                   }
                 : undefined,

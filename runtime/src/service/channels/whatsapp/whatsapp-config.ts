@@ -51,6 +51,8 @@ export interface WhatsAppConfig {
   reconnectMaxMs: number;
   /** Failed attempts in a row after which the number is `failed` (a person presses Try again). */
   maxAttempts: number;
+  /** The same for a number that was connected since it last started (a dropped link usually comes back). */
+  maxAttemptsConnected: number;
   /** Requested before each launch (null: no check); unreachable means no browser is started. */
   checkUrl: string | null;
   checkTimeoutMs: number;
@@ -138,6 +140,7 @@ export function whatsappConfigFromEnv(env: NodeJS.ProcessEnv, dataDir: string): 
     reconnectBaseMs: envNumber(env, 'PARLEY_WA_RECONNECT_BASE_MS', 2_000, 0),
     reconnectMaxMs: envNumber(env, 'PARLEY_WA_RECONNECT_MAX_MS', 300_000, 0),
     maxAttempts: envNumber(env, 'PARLEY_WA_MAX_ATTEMPTS', 5, 1),
+    maxAttemptsConnected: envNumber(env, 'PARLEY_WA_MAX_ATTEMPTS_CONNECTED', 12, 1),
     checkUrl: checkUrlFrom(env.PARLEY_WA_CHECK_URL),
     checkTimeoutMs: envNumber(env, 'PARLEY_WA_CHECK_TIMEOUT_MS', 5_000, 1),
     maxMemoryBytes: envNumber(env, 'PARLEY_WA_MAX_MEMORY_MB', 900, 0) * mb,
