@@ -8,6 +8,15 @@ import { startTestApi, type TestApi } from './support/test-api.js';
 
 let api: TestApi;
 let numberId: string;
+/** What a runtime records when WhatsApp Web cannot be reached. */
+const REASON = {
+  code: 'web_unreachable',
+  message: 'WhatsApp Web could not be reached from this server.',
+  nextStep: 'Check the server’s internet connection and DNS.',
+  detail: 'net::ERR_NAME_NOT_RESOLVED',
+  attempt: 2,
+  maxAttempts: 5,
+};
 
 async function message(
   direction: 'in' | 'out',
@@ -25,12 +34,15 @@ beforeAll(async () => {
   api = await startTestApi();
   const created = await api.admin.call('post', '/numbers', { phone: '+34600000000', label: 'Front desk' });
   numberId = created.body.id;
-  await api.db.query(`update numbers set state = 'reconnecting' where id = $1`, [numberId]);
+  await api.db.query(`update numbers set state = 'reconnecting', state_reason = $2::jsonb where id = $1`, [
+    numberId,
+    JSON.stringify(REASON),
+  ]);
   await api.db.query(
     `insert into session_events (workspace_id, number_id, state, detail, owner, at) values
        ($1, $2, 'connected', '{}', 'runtime-a', now() - interval '2 hours'),
-       ($1, $2, 'reconnecting', '{"message":"WhatsApp Web could not be reached (net::ERR_NAME_NOT_RESOLVED)."}', 'runtime-a', now() - interval '5 minutes')`,
-    [api.workspaceId, numberId],
+       ($1, $2, 'reconnecting', $3::jsonb, 'runtime-a', now() - interval '5 minutes')`,
+    [api.workspaceId, numberId, JSON.stringify({ reason: REASON })],
   );
   await api.db.query(
     `insert into whatsapp_leases (number_id, fence, owner, acquired_at) values ($1, 3, 'runtime-a', now() - interval '2 hours')`,
@@ -61,7 +73,8 @@ describe('GET /status', () => {
       phone: '+34600000000',
       label: 'Front desk',
       state: 'reconnecting',
-      detail: 'WhatsApp Web could not be reached (net::ERR_NAME_NOT_RESOLVED).',
+      reason: REASON,
+      hasSession: false,
       heldBy: { runtime: 'runtime-a' },
       inbox: 1,
       outbox: 2,
@@ -77,7 +90,7 @@ describe('GET /status', () => {
       ]),
     ).toEqual([
       ['send', 'The contact’s phone number is not on WhatsApp.'],
-      ['connection', 'WhatsApp Web could not be reached (net::ERR_NAME_NOT_RESOLVED).'],
+      ['connection', 'WhatsApp Web could not be reached from this server.'],
     ]);
   });
 

@@ -32,12 +32,24 @@ beforeAll(async () => {
   await apiCall(parley.url, token, 'POST', '/numbers', { phone: '+34600000009', label: 'Sales' });
   // What a runtime records while the number struggles to reach WhatsApp, and a send that failed.
   const db = database.db;
-  await db.query(`update numbers set state = 'reconnecting' where id = $1`, [number.id]);
+  const reason = {
+    code: 'web_unreachable',
+    message: 'WhatsApp Web could not be reached from this server.',
+    nextStep: 'Check the server’s internet connection and DNS, then try again.',
+    detail: 'net::ERR_NAME_NOT_RESOLVED',
+    attempt: 2,
+    maxAttempts: 5,
+    retryAt: new Date(Date.now() + 60_000).toISOString(),
+  };
+  await db.query(`update numbers set state = 'reconnecting', state_reason = $2::jsonb where id = $1`, [
+    number.id,
+    JSON.stringify(reason),
+  ]);
   await db.query(
     `insert into session_events (workspace_id, number_id, state, detail, owner, at)
-     select workspace_id, id, 'reconnecting', '{"message":"WhatsApp Web could not be reached from this server (the name web.whatsapp.com did not resolve). Check the server’s internet connection and DNS."}', 'runtime-7f3a', now() - interval '4 minutes'
+     select workspace_id, id, 'reconnecting', $2::jsonb, 'runtime-7f3a', now() - interval '4 minutes'
      from numbers where id = $1`,
-    [number.id],
+    [number.id, JSON.stringify({ reason })],
   );
   await db.query(
     `insert into whatsapp_leases (number_id, fence, owner, acquired_at) values ($1, 1, 'runtime-7f3a', now() - interval '3 hours')`,
@@ -76,7 +88,8 @@ describe('the Status screen', () => {
       await page.getByRole('link', { name: 'Status' }).click();
       await page.getByRole('heading', { name: 'Status', exact: true }).waitFor();
       const desk = page.getByLabel('Status of Front desk');
-      await desk.getByText('Reconnecting…').waitFor();
+      await desk.getByText('Retrying…').waitFor();
+      await desk.getByText('Attempt 2 of 5 failed', { exact: false }).waitFor();
       await desk.getByText('WhatsApp Web could not be reached from this server', { exact: false }).waitFor();
       await desk.getByText('Held by runtime runtime-7f3a', { exact: false }).waitFor();
       expect(await desk.getByText('replies to send, oldest 6 minutes ago').count()).toBe(1);

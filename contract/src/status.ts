@@ -2,6 +2,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Timestamp, Uuid } from './common.js';
 import { literalUnion, SessionState } from './enums.js';
+import { SessionReason } from './numbers.js';
 
 const Count = Type.Integer({ minimum: 0 });
 const NullableTime = Type.Union([Timestamp, Type.Null()]);
@@ -11,9 +12,12 @@ export const NumberStatus = Type.Object({
   phone: Type.String(),
   label: Type.Union([Type.String(), Type.Null()]),
   state: SessionState,
-  /** When the number last changed state, and what the runtime said then. */
+  /** When the runtime last recorded the number's state. */
   since: NullableTime,
-  detail: Type.Union([Type.String(), Type.Null()]),
+  hasSession: Type.Boolean({ description: 'Whether a logged-in WhatsApp session is saved for the number' }),
+  reason: Type.Union([SessionReason, Type.Null()], {
+    description: 'Why the number is in its state (null when there is nothing to explain)',
+  }),
   heldBy: Type.Union(
     [
       Type.Object({

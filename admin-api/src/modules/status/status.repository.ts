@@ -7,7 +7,8 @@ interface NumberRow {
   label: string | null;
   state: NumberStatus['state'];
   since: Date | null;
-  detail: string | null;
+  reason: NumberStatus['reason'];
+  has_session: boolean;
   owner: string | null;
   held_since: Date | null;
   inbox: number;
@@ -33,7 +34,8 @@ export class StatusRepository {
   async numbers(db: Queryable, workspaceId: string): Promise<NumberStatus[]> {
     const { rows } = await db.query<NumberRow>(
       `select n.id, n.phone, n.label, n.state,
-         e.at as since, e.detail ->> 'message' as detail,
+         e.at as since, n.state_reason as reason,
+         exists (select 1 from whatsapp_sessions w where w.number_id = n.id) as has_session,
          l.owner, l.acquired_at as held_since,
          (select count(*)::int from messages m
             where m.number_id = n.id and m.direction = 'in' and m.status = 'received') as inbox,
@@ -47,7 +49,7 @@ export class StatusRepository {
          (select count(*)::int from pending_effects p where p.number_id = n.id) as calls
        from numbers n
        left join lateral (
-         select at, detail from session_events s where s.number_id = n.id order by at desc, id desc limit 1
+         select at from session_events s where s.number_id = n.id order by at desc, id desc limit 1
        ) e on true
        left join whatsapp_leases l on l.number_id = n.id
        where n.workspace_id = $1 and n.channel = 'whatsapp'
@@ -60,7 +62,8 @@ export class StatusRepository {
       label: row.label,
       state: row.state,
       since: row.since?.toISOString() ?? null,
-      detail: row.detail,
+      hasSession: row.has_session,
+      reason: row.reason,
       heldBy:
         row.owner === null || row.held_since === null
           ? null
@@ -73,7 +76,10 @@ export class StatusRepository {
     }));
   }
 
-  /** Sends that failed and connection troubles with a reason, the last 7 days, newest first. */
+  /**
+   * Sends that failed and connection troubles with a reason (or, in events recorded before reasons
+   * existed, a message), the last 7 days, newest first.
+   */
   async recentProblems(db: Queryable, workspaceId: string, limit: number): Promise<RecentProblem[]> {
     const { rows } = await db.query<ProblemRow>(
       `(select m.updated_at as at, 'send' as kind, m.number_id, n.phone,
@@ -83,9 +89,11 @@ export class StatusRepository {
           and m.updated_at > now() - interval '7 days'
         order by m.updated_at desc limit $2)
        union all
-       (select s.at, 'connection', s.number_id, n.phone, s.detail ->> 'message'
+       (select s.at, 'connection', s.number_id, n.phone,
+          coalesce(s.detail -> 'reason' ->> 'message', s.detail ->> 'message')
         from session_events s join numbers n on n.id = s.number_id
-        where s.workspace_id = $1 and s.state = any($3::text[]) and s.detail ? 'message'
+        where s.workspace_id = $1 and s.state = any($3::text[])
+          and (s.detail ? 'reason' or s.detail ? 'message')
           and s.at > now() - interval '7 days'
         order by s.at desc limit $2)
        order by at desc limit $2`,

@@ -55,7 +55,7 @@ const timeOf = (iso: string) =>
   new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
 /** Why the number is in its state and what to do next, in plain words. */
-function ReasonText({ state, reason }: { state: SessionState; reason: SessionReason | null }) {
+export function ReasonText({ state, reason }: { state: SessionState; reason: SessionReason | null }) {
   if (reason === null) {
     const hint = STATE_HINTS[state];
     return hint === undefined ? null : (

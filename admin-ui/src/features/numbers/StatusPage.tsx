@@ -6,7 +6,7 @@ import { Card } from '@/components/ui/card';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
 import { api } from '@/infrastructure/api';
 import { formatWhen } from '@/lib/format';
-import { StateBadge } from './NumbersPage';
+import { ReasonText, StateBadge } from './NumbersPage';
 
 /** How often the screen asks again: a status screen left open stays current. */
 const REFRESH_MS = 10_000;
@@ -32,9 +32,9 @@ function NumberCard({ number }: { number: NumberStatus }) {
           <p className="truncate font-medium">{number.label ?? number.phone}</p>
           {number.label !== null && <p className="text-xs text-muted-foreground">{number.phone}</p>}
         </div>
-        <StateBadge state={number.state} />
+        <StateBadge state={number.state} hasSession={number.hasSession} />
       </div>
-      {number.detail !== null && <p className="text-sm text-slate-700">{number.detail}</p>}
+      <ReasonText state={number.state} reason={number.reason} />
       <p className="text-xs text-muted-foreground">
         {number.since === null ? 'No change recorded yet' : `Since ${formatWhen(number.since)}`}
         {' · '}
