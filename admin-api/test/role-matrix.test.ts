@@ -564,6 +564,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /policy': 'viewer',
       'POST /simulator/sessions': 'editor',
       'GET /simulator/sessions/{id}': 'editor',
+      'GET /status': 'admin',
       'DELETE /simulator/sessions/{id}': 'editor',
       'POST /simulator/sessions/{id}/messages': 'editor',
       'GET /conversations': 'viewer',
