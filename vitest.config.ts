@@ -58,7 +58,7 @@ export default defineConfig({
           // while: they build or cruise the whole tree.
           include: [
             '{db,bus,runtime,admin-api}/test/**/*.test.ts',
-            'test/{contract-enums,deploy-files,import-rules,node-types,new-node}.test.ts',
+            'test/{contract-enums,deploy-files,import-rules,node-types,new-node,prometheus-rules}.test.ts',
           ],
           exclude: [
             ...configDefaults.exclude,
