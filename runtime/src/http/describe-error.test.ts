@@ -1,5 +1,5 @@
+import { BlockedAddressError } from '@parley/db';
 import { describe, expect, it } from 'vitest';
-import { BlockedAddressError } from './address-guard.js';
 import { describeError } from './describe-error.js';
 
 function withCode(message: string, code: string): Error {

@@ -1,4 +1,4 @@
-import { BlockedAddressError } from './address-guard.js';
+import { BlockedAddressError } from '@parley/db';
 
 const MESSAGES: Record<string, (host: string) => string> = {
   ENOTFOUND: (host) => `could not resolve host ${host}`,

@@ -1,11 +1,2 @@
-import { Agent } from 'undici';
-import { publicOnlyConnector } from './address-guard.js';
-
-// Shared so connections are pooled across requests; undici unrefs idle sockets, so neither agent
-// keeps a CLI process alive.
-const unrestricted = new Agent();
-const publicOnly = new Agent({ connect: publicOnlyConnector() });
-
-export function dispatcherFor(allowPrivate: boolean): Agent {
-  return allowPrivate ? unrestricted : publicOnly;
-}
+// Outgoing HTTP is shared with the API (alert webhooks), so the guarded agents live in @parley/db.
+export { dispatcherFor } from '@parley/db';

@@ -1,3 +1,4 @@
+export { SIGNATURE_VERSION, type SignedRequest, signRequest } from '@parley/db';
 export { isPublicAddress } from '@parley/schemas';
 export {
   type HttpOptions,
@@ -6,4 +7,3 @@ export {
   performHttpRequest,
 } from './perform-request.js';
 export { allowPrivateHttpFromEnv } from './private-http-env.js';
-export { SIGNATURE_VERSION, type SignedRequest, signRequest } from './signature.js';

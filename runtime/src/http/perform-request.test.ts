@@ -2,9 +2,9 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
+import { signRequest } from '@parley/db';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { performHttpRequest } from './perform-request.js';
-import { signRequest } from './signature.js';
 
 interface Received {
   method: string;

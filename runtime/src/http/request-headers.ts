@@ -1,4 +1,4 @@
-import { signRequest } from './signature.js';
+import { signRequest } from '@parley/db';
 
 const USER_AGENT = 'Parley/0.1 (+http_request)';
 

@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { signRequest } from '@parley/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { performHttpRequest } from './perform-request.js';
-import { signRequest } from './signature.js';
 
 type Verify = (
   secret: string,
