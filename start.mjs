@@ -45,6 +45,7 @@ const runtime = await RuntimeService.start(runtimeConfigFromEnv(), {
 const api = createApi({ db, bus: connected.bus, redis: connected.redis, config: apiConfig, logger });
 const admin = await api.bootstrap();
 const stopRetention = api.scheduleRetention();
+const stopAlerts = api.scheduleAlerts();
 
 const app = express();
 app.disable('x-powered-by');
@@ -71,6 +72,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     stopping = true;
     logger.info('stopping');
     stopRetention();
+    stopAlerts();
     server.close();
     server.closeAllConnections();
     await runtime.stop();

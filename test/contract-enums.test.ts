@@ -1,4 +1,7 @@
 import {
+  ALERT_CHANNELS,
+  ALERT_DELIVERY_STATUSES,
+  ALERT_KINDS,
   API_KEY_ROLES,
   CHANNELS,
   CONVERSATION_STATUSES,
@@ -44,6 +47,9 @@ describe('the contract’s enums and the database’s check constraints', () => 
     ['numbers', 'channel', CHANNELS],
     ['flow_versions', 'status', FLOW_VERSION_STATUSES],
     ['messages', 'direction', MESSAGE_DIRECTIONS],
+    ['alert_rules', 'kind', ALERT_KINDS],
+    ['alert_deliveries', 'channel', ALERT_CHANNELS],
+    ['alert_deliveries', 'status', ALERT_DELIVERY_STATUSES],
   ])('%s.%s holds the same values', async (table, column, values) => {
     expect((await allowed(table, column)).sort()).toEqual([...values].sort());
   });

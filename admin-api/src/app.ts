@@ -17,6 +17,9 @@ import { RateLimiter } from './http/rate-limit.js';
 import { checkRoleTable } from './http/role-table.js';
 import type { Caller, RouteDefinition } from './http/route.js';
 import { Mailer } from './mail/mailer.js';
+import { AlertsRepository } from './modules/alerts/alerts.repository.js';
+import { alertRoutes } from './modules/alerts/alerts.routes.js';
+import { AlertsService, type AlertTiming, DEFAULT_ALERT_TIMING } from './modules/alerts/alerts.service.js';
 import { AnalyticsRepository } from './modules/analytics/analytics.repository.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
@@ -85,6 +88,8 @@ export interface ApiOptions {
   health?: boolean;
   /** Received files; default: the store the environment names (PARLEY_S3_*, else a folder). */
   media?: MediaStore;
+  /** Alert webhook timeout and retries (tests shorten them). */
+  alertTiming?: AlertTiming;
 }
 
 export interface Api {
@@ -98,6 +103,10 @@ export interface Api {
   scheduleRetention: (intervalMs?: number) => () => void;
   /** One retention pass now. */
   runRetention: () => Promise<PurgeCounts>;
+  /** Starts the alert evaluator, every minute by default (one API process at a time runs it); returns its stop. */
+  scheduleAlerts: (intervalMs?: number) => () => void;
+  /** One alert pass now: open, resolve, send what is due. */
+  runAlerts: () => Promise<void>;
 }
 
 /** Everything under /api/v1: routes declared per module, validated and documented from one source. */
@@ -152,6 +161,12 @@ export function createApi(options: ApiOptions): Api {
   const invitations = new InvitationsRepository();
   const workspaces = new WorkspaceRepository();
   const signingSecrets = new SigningSecrets(cipherFor(cipherPurposes.signingSecret), workspaces, logger);
+  const alerts = new AlertsService(
+    context,
+    new AlertsRepository(),
+    signingSecrets,
+    options.alertTiming ?? DEFAULT_ALERT_TIMING,
+  );
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
     ...userRoutes(
@@ -177,6 +192,7 @@ export function createApi(options: ApiOptions): Api {
     ...analyticsRoutes(new AnalyticsService(context, responses, new AnalyticsRepository())),
     ...auditRoutes(context),
     ...retentionRoutes(retention),
+    ...alertRoutes(alerts),
     ...workspaceRoutes(new WorkspaceService(context, workspaces, flowsRepository, signingSecrets)),
     ...mediaRoutes(media),
     ...policyRoutes(config),
@@ -314,5 +330,7 @@ export function createApi(options: ApiOptions): Api {
     },
     scheduleRetention: (intervalMs = 3_600_000) => retention.schedule(intervalMs),
     runRetention: () => retention.runRetention(),
+    scheduleAlerts: (intervalMs = 60_000) => alerts.schedule(intervalMs),
+    runAlerts: () => alerts.evaluate(),
   };
 }

@@ -212,6 +212,8 @@ function validRequest(operation: Operation): {
     'POST /auth/login': { email: `nobody-${randomUUID()}@example.com`, password: 'wrong password' },
     'POST /users': { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' },
     'POST /api-keys': { name: 'Hostile', role: 'viewer', expiresInDays: 30 },
+    'POST /alert-rules': { name: 'Hostile', kind: 'number_down', params: { minutes: 5 } },
+    'PATCH /alert-rules/{id}': { name: 'Hostile' },
     'POST /flows': { name: 'Hostile' },
     'POST /flows/import': intakeFlow('Imported'),
     // A stale etag: whatever gets through validation is refused with 412, so the draft stays.
@@ -733,6 +735,21 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         const { id } = (await must('post', '/api-keys', { name: 'Revoked key', role: 'editor' })).apiKey;
         await must('delete', `/api-keys/${id}`);
         return { id, kind: 'delete', action: 'api_key.revoke' };
+      },
+      'POST /alert-rules': async () => ({
+        id: (await must('post', '/alert-rules', { name: 'Audited rule', kind: 'outbox_backlog' })).id,
+        kind: 'create',
+        action: 'alert_rule.create',
+      }),
+      'PATCH /alert-rules/{id}': async () => {
+        const { id } = await must('post', '/alert-rules', { name: 'Changed rule', kind: 'number_down' });
+        await must('patch', `/alert-rules/${id}`, { enabled: false });
+        return { id, kind: 'update', action: 'alert_rule.update' };
+      },
+      'DELETE /alert-rules/{id}': async () => {
+        const { id } = await must('post', '/alert-rules', { name: 'Deleted rule', kind: 'number_down' });
+        await must('delete', `/alert-rules/${id}`);
+        return { id, kind: 'delete', action: 'alert_rule.delete' };
       },
       'POST /flows': async () => ({
         id: (await must('post', '/flows', { name: 'Audited new' })).id,

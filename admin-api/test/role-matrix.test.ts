@@ -76,6 +76,8 @@ interface Workspace {
   file: string;
   /** One of its API keys. */
   apiKey: string;
+  /** One of its alert rules. */
+  alertRule: string;
 }
 
 let runtime: RuntimeService;
@@ -164,6 +166,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     role: 'viewer',
   });
   const apiKey = await must(owner, 'post', '/api-keys', { name: 'Fixture', role: 'viewer' });
+  const alertRule = await must(owner, 'post', '/alert-rules', { name: 'Fixture', kind: 'number_down' });
   const conversation = await seedConversation(workspaceId, number.id, flow.id, conversationStatus);
   // A document: served as application/octet-stream, the type the routes declare (pictures go inline).
   const file = mediaKey(workspaceId, conversation.contact, 'receipt.pdf');
@@ -180,6 +183,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     invitation: invitation.id,
     member: (await must(owner, 'get', '/me')).id,
     apiKey: apiKey.apiKey.id,
+    alertRule: alertRule.id,
   };
 }
 
@@ -195,6 +199,7 @@ async function snapshot(workspaceId: string) {
        (select json_agg(json_build_object('user', user_id, 'role', role) order by user_id) from workspace_members where workspace_id = $1) as members,
        (select json_agg(id order by id) from workspace_invitations where workspace_id = $1 and accepted_at is null and declined_at is null) as invitations,
        (select json_agg(json_build_object('id', id, 'revoked', revoked_at) order by id) from api_keys where workspace_id = $1) as api_keys,
+       (select json_agg(json_build_object('id', id, 'name', name, 'enabled', enabled) order by id) from alert_rules where workspace_id = $1) as alert_rules,
        (select to_jsonb(w) - 'created_at' - 'updated_at' from workspaces w where id = $1) as workspace`,
     [workspaceId],
   );
@@ -253,7 +258,9 @@ function valuesFor(path: string, workspace: Workspace): Record<string, string | 
               ? workspace.member
               : path.startsWith('/api-keys/')
                 ? workspace.apiKey
-                : undefined;
+                : path.startsWith('/alert-rules/')
+                  ? workspace.alertRule
+                  : undefined;
   if (path.includes('{id}') && id === undefined) throw new Error(`no fixture for {id} in ${path}: add one`);
   const [workspaceId, folder, file] = workspace.file.split('/') as [string, string, string];
   return {
@@ -293,6 +300,9 @@ const throwaway = {
   member: async () => (await throwaway.signedIn()).id,
   apiKey: async () =>
     (await must(home.owner, 'post', '/api-keys', { name: 'Throwaway', role: 'viewer' })).apiKey.id as string,
+  alertRule: async () =>
+    (await must(home.owner, 'post', '/alert-rules', { name: 'Throwaway', kind: 'handoff_waiting' }))
+      .id as string,
   invitation: async () =>
     (
       await must(home.owner, 'post', '/users', {
@@ -415,6 +425,14 @@ const PLANS: Record<string, Planner> = {
   'DELETE /api-keys/{id}': async (_operation, { workspace, foreign }) => ({
     values: { id: foreign ? workspace.apiKey : await throwaway.apiKey() },
   }),
+  'POST /alert-rules': async () => ({
+    body: { name: 'Matrix', kind: 'flow_failure_rate', params: { percent: 50 }, emails: ['ops@example.com'] },
+  }),
+  'PATCH /alert-rules/{id}': async () => ({ body: { name: 'Renamed', params: { minutes: 30 } } }),
+  // Deleting: a throwaway rule at home; the other workspace's own one (which must stay).
+  'DELETE /alert-rules/{id}': async (_operation, { workspace, foreign }) => ({
+    values: { id: foreign ? workspace.alertRule : await throwaway.alertRule() },
+  }),
   'DELETE /flows/{id}': deleting(() => throwaway.flow(), 'flows'),
   'DELETE /numbers/{id}': deleting(() => throwaway.number(), 'numbers'),
   'DELETE /simulator/sessions/{id}': deleting(() => throwaway.session(), 'simulator/sessions'),
@@ -533,6 +551,11 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /api-keys': 'admin',
       'POST /api-keys': 'admin',
       'DELETE /api-keys/{id}': 'admin',
+      'GET /alerts': 'viewer',
+      'GET /alert-rules': 'admin',
+      'POST /alert-rules': 'admin',
+      'PATCH /alert-rules/{id}': 'admin',
+      'DELETE /alert-rules/{id}': 'admin',
       'GET /invitations': 'signed_in',
       'POST /invitations/{id}/accept': 'signed_in',
       'POST /invitations/{id}/decline': 'signed_in',

@@ -72,3 +72,15 @@ export const MESSAGE_DIRECTIONS = ['in', 'out'] as const;
 export const RESPONSE_STATUS_FILTERS = ['completed', 'partial', 'all'] as const;
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'ndjson'] as const;
+
+/** What an alert rule watches (`alert_rules.kind`). */
+export const ALERT_KINDS = [
+  'number_down',
+  'flow_failure_rate',
+  'handoff_waiting',
+  'outbox_backlog',
+  'memory_restarts',
+] as const;
+/** Where an alert's notices go, and how each went (`alert_deliveries`). */
+export const ALERT_CHANNELS = ['webhook', 'email'] as const;
+export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;

@@ -70,6 +70,11 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'viewer',
+    does: 'See open and recent alerts, and whether their notices were delivered',
+    operations: ['GET /alerts'],
+  },
+  {
+    role: 'viewer',
     does: 'See the workspace and what this server allows',
     operations: ['GET /workspace', 'GET /policy'],
   },
@@ -153,6 +158,16 @@ export const CAPABILITIES: readonly Capability[] = [
       'GET /workspace/retention',
       'PUT /workspace/retention',
       'DELETE /contacts/{phone}',
+    ],
+  },
+  {
+    role: 'admin',
+    does: 'Set up alerts: what to watch and where to send them',
+    operations: [
+      'GET /alert-rules',
+      'POST /alert-rules',
+      'PATCH /alert-rules/{id}',
+      'DELETE /alert-rules/{id}',
     ],
   },
   { role: 'admin', does: 'Read the audit log', operations: ['GET /audit'] },

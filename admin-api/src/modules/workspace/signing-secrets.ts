@@ -19,6 +19,12 @@ export class SigningSecrets {
     return this.cipher.sealText(secret, workspaceId);
   }
 
+  /** A stored secret in clear (rows from before encryption are still plain), or null when none is set. */
+  open(workspaceId: string, stored: string | null): string | null {
+    if (stored === null || !isSealedText(stored)) return stored;
+    return this.cipher.openText(stored, workspaceId);
+  }
+
   /** Encrypts with the current key every secret in clear or under the previous key; returns how many. */
   async encryptStale(db: Queryable): Promise<number> {
     let rewritten = 0;

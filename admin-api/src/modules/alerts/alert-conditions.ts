@@ -1,0 +1,83 @@
+import type { AlertKind, AlertParams } from '@parley/contract';
+import type { Queryable } from '@parley/db';
+import type { AlertsRepository, Finding } from './alerts.repository.js';
+
+/** What each kind reads, filled in where a rule leaves a threshold out. */
+export const ALERT_DEFAULTS: Record<AlertKind, AlertParams> = {
+  number_down: { minutes: 10 },
+  flow_failure_rate: { percent: 20, windowMinutes: 60, count: 5 },
+  handoff_waiting: { minutes: 15 },
+  outbox_backlog: { minutes: 10, count: 1 },
+  memory_restarts: { windowMinutes: 60, count: 3 },
+};
+
+/** A rule's thresholds: its own where set, else its kind's defaults; only those its kind reads. */
+export function effectiveParams(kind: AlertKind, params: AlertParams): AlertParams {
+  const defaults = ALERT_DEFAULTS[kind];
+  return Object.fromEntries(
+    Object.entries(defaults).map(([name, value]) => [name, params[name as keyof AlertParams] ?? value]),
+  );
+}
+
+// What the runtime records in session_events when it restarts a browser for its memory.
+const MEMORY_RESTART_MESSAGE = 'Restarting: the browser uses too much memory';
+
+const STATE_WORDS: Record<string, string> = {
+  disconnected: 'disconnected',
+  logged_out: 'logged out',
+  failed: 'failed to connect',
+};
+
+const numberName = (n: { phone: string; label: string | null }) =>
+  n.label === null || n.label === '' ? n.phone : `${n.label} (${n.phone})`;
+
+const minutesSince = (since: Date, now: Date) =>
+  Math.max(1, Math.round((now.getTime() - since.getTime()) / 60_000));
+
+/** What is in trouble now for one rule, each with a message in plain words that says what to do. */
+export async function findings(
+  db: Queryable,
+  repository: AlertsRepository,
+  rule: { workspaceId: string; kind: AlertKind; params: AlertParams },
+  now: Date,
+): Promise<Finding[]> {
+  const { minutes = 0, percent = 0, windowMinutes = 0, count = 1 } = effectiveParams(rule.kind, rule.params);
+  switch (rule.kind) {
+    case 'number_down':
+      return (await repository.numbersDown(db, rule.workspaceId, minutes)).map((n) => ({
+        subject: `number:${n.id}`,
+        message: `WhatsApp number ${numberName(n)} has been ${STATE_WORDS[n.state] ?? n.state} for ${minutesSince(n.since, now)} minutes and answers nobody. Open Numbers and connect it again${n.state === 'logged_out' ? ' (scan the QR code with the phone)' : ''}.`,
+      }));
+    case 'flow_failure_rate':
+      return (await repository.flowFailures(db, rule.workspaceId, windowMinutes))
+        .filter((f) => f.ended >= count && (f.failed * 100) / f.ended > percent)
+        .map((f) => ({
+          subject: `flow:${f.id}`,
+          message: `Flow "${f.name}": ${f.failed} of ${f.ended} conversations in the last ${windowMinutes} minutes ended in an error (${Math.round((f.failed * 100) / f.ended)}%, more than ${percent}%). Open Conversations, filter by Failed, to see where they stopped.`,
+        }));
+    case 'handoff_waiting': {
+      const { waiting, oldest } = await repository.handoffsWaiting(db, rule.workspaceId, minutes);
+      if (waiting === 0 || oldest === null) return [];
+      return [
+        {
+          subject: 'handoffs',
+          message: `${waiting} ${waiting === 1 ? 'conversation has' : 'conversations have'} waited for a person for more than ${minutes} minutes (the longest for ${minutesSince(oldest, now)} minutes). Open Conversations and answer them, or hand them back to the bot.`,
+        },
+      ];
+    }
+    case 'outbox_backlog':
+      return (await repository.outboxBacklog(db, rule.workspaceId, minutes))
+        .filter((n) => n.waiting >= count)
+        .map((n) => ({
+          subject: `outbox:${n.id}`,
+          message: `${n.waiting} ${n.waiting === 1 ? 'reply' : 'replies'} from ${numberName(n)} have waited more than ${minutes} minutes to be sent. Check on the Numbers page that the number is connected.`,
+        }));
+    case 'memory_restarts':
+      return (await repository.memoryRestarts(db, rule.workspaceId, windowMinutes, MEMORY_RESTART_MESSAGE))
+        .filter((n) => n.restarts >= count)
+        .map((n) => ({
+          subject: `restarts:${n.id}`,
+          message: `The browser of WhatsApp number ${numberName(n)} was restarted ${n.restarts} times in the last ${windowMinutes} minutes because it used too much memory; conversations pause during each restart. Ask whoever runs Parley to raise PARLEY_WA_MAX_MEMORY_MB or give the server more memory.`,
+        }));
+  }
+}

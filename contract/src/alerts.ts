@@ -1,0 +1,112 @@
+/** Request and response schemas of the /alert-rules and /alerts routes: what to watch, and what fired. */
+import { type Static, Type } from '@sinclair/typebox';
+import { Nullable, Timestamp, Uuid } from './common.js';
+import { ALERT_CHANNELS, ALERT_DELIVERY_STATUSES, ALERT_KINDS } from './enum-values.js';
+import { literalUnion } from './enums.js';
+
+export type AlertKind = (typeof ALERT_KINDS)[number];
+export const AlertKind = literalUnion(ALERT_KINDS);
+
+/** The thresholds of a rule; each kind reads some of them and fills the others with its defaults. */
+export const AlertParams = Type.Object(
+  {
+    minutes: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 10_080, description: 'How long the condition must last' }),
+    ),
+    percent: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description: 'flow_failure_rate: the failure rate that alerts',
+      }),
+    ),
+    windowMinutes: Type.Optional(
+      Type.Integer({ minimum: 5, maximum: 10_080, description: 'The period counted, ending now' }),
+    ),
+    count: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description:
+          'outbox_backlog: waiting replies; memory_restarts: restarts; flow_failure_rate: fewest conversations counted',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Emails = Type.Array(Type.String({ format: 'email', maxLength: 254 }), {
+  maxItems: 20,
+  uniqueItems: true,
+});
+const WebhookUrl = Nullable(
+  Type.String({
+    maxLength: 2000,
+    pattern: '^https?://',
+    description: 'Slack, Teams or any endpoint taking JSON; signed with the workspace signing secret',
+  }),
+);
+
+export const AlertRule = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  kind: AlertKind,
+  params: AlertParams,
+  enabled: Type.Boolean(),
+  webhookUrl: Nullable(Type.String()),
+  emails: Type.Array(Type.String()),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export const AlertRuleList = Type.Object({ items: Type.Array(AlertRule) });
+
+export const CreateAlertRuleBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: AlertKind,
+    params: Type.Optional(AlertParams),
+    enabled: Type.Optional(Type.Boolean()),
+    webhookUrl: Type.Optional(WebhookUrl),
+    emails: Type.Optional(Emails),
+  },
+  { additionalProperties: false },
+);
+export const UpdateAlertRuleBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    params: Type.Optional(AlertParams),
+    enabled: Type.Optional(Type.Boolean()),
+    webhookUrl: Type.Optional(WebhookUrl),
+    emails: Type.Optional(Emails),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const AlertDelivery = Type.Object({
+  event: literalUnion(['opened', 'resolved'] as const),
+  channel: literalUnion(ALERT_CHANNELS),
+  status: literalUnion(ALERT_DELIVERY_STATUSES),
+  attempts: Type.Integer(),
+  lastError: Nullable(Type.String()),
+  updatedAt: Timestamp,
+});
+
+export const Alert = Type.Object({
+  id: Uuid,
+  ruleId: Uuid,
+  ruleName: Type.String(),
+  kind: AlertKind,
+  subject: Type.String(),
+  message: Type.String(),
+  openedAt: Timestamp,
+  resolvedAt: Nullable(Timestamp),
+  deliveries: Type.Array(AlertDelivery),
+});
+export const AlertList = Type.Object({ items: Type.Array(Alert) });
+
+export type AlertParams = Static<typeof AlertParams>;
+export type AlertRule = Static<typeof AlertRule>;
+export type CreateAlertRuleBody = Static<typeof CreateAlertRuleBody>;
+export type UpdateAlertRuleBody = Static<typeof UpdateAlertRuleBody>;
+export type AlertDelivery = Static<typeof AlertDelivery>;
+export type Alert = Static<typeof Alert>;
