@@ -103,7 +103,7 @@ export interface Api {
   scheduleRetention: (intervalMs?: number) => () => void;
   /** One retention pass now. */
   runRetention: () => Promise<PurgeCounts>;
-  /** Starts the alert evaluator, every minute by default (one API process at a time runs it); returns its stop. */
+  /** Starts the alert evaluator, every PARLEY_ALERT_CHECK_S (one API process at a time runs it); returns its stop. */
   scheduleAlerts: (intervalMs?: number) => () => void;
   /** One alert pass now: open, resolve, send what is due. */
   runAlerts: () => Promise<void>;
@@ -330,7 +330,7 @@ export function createApi(options: ApiOptions): Api {
     },
     scheduleRetention: (intervalMs = 3_600_000) => retention.schedule(intervalMs),
     runRetention: () => retention.runRetention(),
-    scheduleAlerts: (intervalMs = 60_000) => alerts.schedule(intervalMs),
+    scheduleAlerts: (intervalMs = config.alertCheckMs ?? 60_000) => alerts.schedule(intervalMs),
     runAlerts: () => alerts.evaluate(),
   };
 }

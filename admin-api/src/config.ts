@@ -39,6 +39,8 @@ export interface ApiConfig {
   loadShedding: LoadSheddingConfig;
   /** How long a simulator message waits for the runtime's answer (default 15 s). */
   simulatorTimeoutMs?: number;
+  /** PARLEY_ALERT_CHECK_S: how often alert rules are checked. */
+  alertCheckMs?: number;
   /** The largest file the live test uploads (PARLEY_MEDIA_MAX_MB, default 16 MB). */
   mediaMaxBytes?: number;
   /** How long a media link in an export works (PARLEY_MEDIA_LINK_DAYS, default 7 days). */
@@ -83,6 +85,7 @@ export function apiConfigFromEnv(secret: string, env: NodeJS.ProcessEnv = proces
       maxLagMs: envNumber(env, 'PARLEY_API_MAX_LAG_MS', 1000, 0),
     },
     simulatorTimeoutMs: envNumber(env, 'PARLEY_SIMULATOR_TIMEOUT_MS', 15_000),
+    alertCheckMs: envNumber(env, 'PARLEY_ALERT_CHECK_S', 60) * 1000,
     mediaMaxBytes: envNumber(env, 'PARLEY_MEDIA_MAX_MB', 16) * 1024 * 1024,
     mediaLinkTtlMs: envNumber(env, 'PARLEY_MEDIA_LINK_DAYS', 7) * 24 * 3600_000,
     // The runtime reads the same variable the same way (exactly "1").

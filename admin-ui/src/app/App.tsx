@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { LoadingState } from '@/components/ui/states';
 import { Toaster } from '@/components/ui/toast';
 import { TooltipProvider } from '@/components/ui/tooltip';
+import { AlertsPage } from '@/features/alerts';
 import { ApiKeysPage } from '@/features/api-keys';
 import { ResetPasswordPage, SignInPage } from '@/features/auth';
 import { ConversationsPage } from '@/features/conversations';
@@ -59,6 +60,7 @@ export function App() {
                 <Route path="/conversations" element={<ConversationsPage />} />
                 <Route path="/responses" element={<ResponsesPage />} />
                 <Route path="/workspace" element={<WorkspacePage />} />
+                <Route path="/alerts" element={<AlertsPage />} />
                 <Route element={<RequireRole minRole="admin" />}>
                   <Route path="/users" element={<UsersPage />} />
                   <Route path="/api-keys" element={<ApiKeysPage />} />

@@ -7,6 +7,7 @@ export const HELP_TOPICS = {
   answerTypes: 'flow-format#71-the-answer-schema',
   httpRequest: 'flow-format#11-http-requests-in-detail',
   apiKeys: 'api#api-keys',
+  alerts: 'operations#alerts',
 } as const;
 
 export type HelpTopic = keyof typeof HELP_TOPICS;

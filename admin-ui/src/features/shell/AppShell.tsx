@@ -2,6 +2,7 @@ import { type Me, ROLE_TITLES } from '@parley/contract';
 import * as DialogPrimitive from '@radix-ui/react-dialog';
 import {
   Activity,
+  BellRing,
   Building2,
   ChevronsUpDown,
   GitBranch,
@@ -46,6 +47,7 @@ const NAV = [
   { to: '/conversations', label: 'Conversations', icon: MessagesSquare },
   { to: '/responses', label: 'Responses', icon: Table2 },
   { to: '/workspace', label: 'Workspace', icon: Building2 },
+  { to: '/alerts', label: 'Alerts', icon: BellRing },
 ] as const;
 
 /** The workspace select's last entry: not a workspace, it opens the new-workspace dialog. */

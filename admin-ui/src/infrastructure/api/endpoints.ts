@@ -1,9 +1,12 @@
 import type {
+  Alert,
+  AlertRule,
   ApiKey,
   ApiKeyRole,
   ConversationDetail,
   ConversationFilters,
   ConversationPage,
+  CreateAlertRuleBody,
   CreatedApiKey,
   DeploymentPolicy,
   ExportFormat,
@@ -31,6 +34,7 @@ import type {
   SimulatorPending,
   SimulatorReply,
   SimulatorSession,
+  UpdateAlertRuleBody,
   WhatsAppNumber,
   WorkspaceStatus,
   WorkspaceView,
@@ -124,6 +128,15 @@ export const api = {
     }).then((r) => r.data),
   revokeApiKey: (id: string) =>
     request<void>(`/api-keys/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
+
+  listAlerts: () => request<{ items: Alert[] }>('/alerts').then((r) => r.data.items),
+  listAlertRules: () => request<{ items: AlertRule[] }>('/alert-rules').then((r) => r.data.items),
+  createAlertRule: (rule: CreateAlertRuleBody) =>
+    request<AlertRule>('/alert-rules', { method: 'POST', body: rule }).then((r) => r.data),
+  updateAlertRule: (id: string, changes: UpdateAlertRuleBody) =>
+    request<AlertRule>(`/alert-rules/${enc(id)}`, { method: 'PATCH', body: changes }).then((r) => r.data),
+  deleteAlertRule: (id: string) =>
+    request<void>(`/alert-rules/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
 
   listUsers: () => request<{ items: Member[] }>('/users').then((r) => r.data.items),
   inviteUser: (email: string, password: string, role: Role) =>
