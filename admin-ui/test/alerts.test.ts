@@ -3,6 +3,9 @@
  * words), changes a rule and turns it off; a viewer sees the alerts but no rules. At a laptop's
  * 1280×720 and on a phone.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTestDatabase } from '@parley/db/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptInvitations, apiCall, apiLogin } from './support/api';
@@ -124,6 +127,82 @@ describe('Alerts page', () => {
     expect(await page.getByText('What to watch').count()).toBe(0);
     await noSidewaysScroll(page);
     await screenshot(page, 'phone-alerts');
+    expectNoConsoleErrors(errors);
+    await context.close();
+  }, 60_000);
+});
+
+describe('an alert on the page', () => {
+  // Postgres instead of the embedded database, so the test can set a number's state as a runtime would.
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let server: ParleyServer;
+  let hook: Server;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    hook = createServer((_request, response) => {
+      response.statusCode = 503;
+      response.end();
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    server = await startParley({
+      DATABASE_URL: database.url,
+      PARLEY_ALERT_CHECK_S: '1',
+      PARLEY_ALLOW_PRIVATE_HTTP: '1',
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await new Promise((resolve) => hook?.close(resolve));
+    await database?.drop();
+  });
+
+  it('shows an open alert and why its webhook notice was not sent, then the alert resolved', async () => {
+    const token = await apiLogin(server.url, server.adminEmail, server.adminPassword);
+    const { port } = hook.address() as AddressInfo;
+    await apiCall(server.url, token, 'POST', '/alert-rules', {
+      name: 'Numbers down',
+      kind: 'number_down',
+      params: { minutes: 5 },
+      webhookUrl: `http://127.0.0.1:${port}/hook`,
+    });
+    const { rows } = await database.db.query<{ id: string }>(
+      `insert into numbers (workspace_id, phone, label, state, desired_connected, updated_at)
+       select workspace_id, '+14155550111', 'Front desk', 'logged_out', true, now() - interval '40 minutes'
+       from workspace_members limit 1 returning id`,
+    );
+    const { page, context, errors } = await openPage(browser, server.url);
+    await page.setViewportSize(LAPTOP);
+    await signIn(page, server.adminEmail, server.adminPassword);
+    await openAlerts(page, false);
+    const alerts = page.getByRole('list', { name: 'Alerts' });
+    await alerts
+      .getByText('WhatsApp number Front desk (+14155550111) has been logged out for 40 minutes', {
+        exact: false,
+      })
+      .waitFor();
+    await alerts.getByText('Open', { exact: true }).waitFor();
+    await alerts
+      .getByText('Webhook notice not sent yet (tried 1 time, trying again): The webhook answered HTTP 503', {
+        exact: false,
+      })
+      .waitFor();
+    await screenshot(page, 'alerts-open');
+
+    await database.db.query(`update numbers set state = 'connected', updated_at = now() where id = $1`, [
+      rows[0]?.id,
+    ]);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('heading', { name: 'Alerts', exact: true }).waitFor();
+          return alerts.getByText('Resolved', { exact: true }).count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(1);
     expectNoConsoleErrors(errors);
     await context.close();
   }, 60_000);

@@ -245,7 +245,7 @@ function AlertRow({ alert }: { alert: Alert }) {
           {CHANNEL_WORDS[delivery.channel]} notice{' '}
           {delivery.status === 'failed'
             ? 'not sent'
-            : `not sent yet (tried ${delivery.attempts} times, trying again)`}
+            : `not sent yet (tried ${delivery.attempts} ${delivery.attempts === 1 ? 'time' : 'times'}, trying again)`}
           : {delivery.lastError}
         </p>
       ))}
