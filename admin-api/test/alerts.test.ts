@@ -188,7 +188,73 @@ describe('alert rules', () => {
     ]);
   });
 
-  it('refuses a webhook on a private address unless the server allows them', async () => {
+  it('watches failing flows, unsent replies and browser restarts, each in plain words', async () => {
+    const kinds = [
+      ['Failing flows', 'flow_failure_rate', { percent: 30, windowMinutes: 60, count: 4 }],
+      ['Unsent replies', 'outbox_backlog', { minutes: 10, count: 2 }],
+      ['Restarts', 'memory_restarts', { windowMinutes: 60, count: 3 }],
+    ] as const;
+    const rules: Record<string, string> = {};
+    for (const [name, kind, params] of kinds)
+      rules[kind] = (await api.admin.call('post', '/alert-rules', { name, kind, params })).body.id;
+    const flow = await api.admin.call('post', '/flows', { name: 'Booking' });
+    const { id: numberId, phone } = await number('connected', 0);
+    await api.db.query(
+      `insert into flow_versions (workspace_id, flow_id, version, status, definition, checksum)
+       values ($1, $2, 0, 'draft', '{}'::jsonb, 'x')`,
+      [api.workspaceId, flow.body.id],
+    );
+    // 2 of 5 ended conversations failed (40%); a test conversation does not count.
+    for (const [status, isTest] of [
+      ['failed', false],
+      ['failed', false],
+      ['completed', false],
+      ['completed', false],
+      ['completed', false],
+      ['failed', true],
+    ] as const) {
+      await api.db.query(
+        `insert into conversations (workspace_id, number_id, contact, flow_id, flow_version_id, engine_id, status, is_test, started_at, ended_at)
+         select $1, $2, '+14155550143', $3, v.id, $4, $5, $6, now() - interval '5 minutes', now()
+         from flow_versions v where v.flow_id = $3`,
+        [api.workspaceId, numberId, flow.body.id, randomUUID(), status, isTest],
+      );
+    }
+    for (const minutesAgo of [30, 20, 1]) {
+      await api.db.query(
+        `insert into messages (workspace_id, number_id, contact, direction, body, status, created_at)
+         values ($1, $2, '+14155550143', 'out', '{"text":"hi"}'::jsonb, 'queued', now() - $3::integer * interval '1 minute')`,
+        [api.workspaceId, numberId, minutesAgo],
+      );
+    }
+    for (let restart = 0; restart < 3; restart++) {
+      await api.db.query(
+        `insert into session_events (workspace_id, number_id, state, detail)
+         values ($1, $2, 'reconnecting', '{"message":"Restarting: the browser uses too much memory"}'::jsonb)`,
+        [api.workspaceId, numberId],
+      );
+    }
+    await api.api.runAlerts();
+    const messages = Object.fromEntries(
+      ((await api.admin.call('get', '/alerts')).body.items as { ruleId: string; message: string }[])
+        .filter((alert) => Object.values(rules).includes(alert.ruleId))
+        .map((alert) => [alert.ruleId, alert.message]),
+    );
+    expect(messages).toEqual({
+      [rules.flow_failure_rate as string]: expect.stringContaining(
+        'Flow "Booking": 2 of 5 conversations in the last 60 minutes ended in an error (40%, more than 30%).',
+      ),
+      [rules.outbox_backlog as string]: expect.stringContaining(
+        `2 replies from Front desk (${phone}) have waited more than 10 minutes to be sent.`,
+      ),
+      [rules.memory_restarts as string]: expect.stringContaining(
+        `Front desk (${phone}) was restarted 3 times in the last 60 minutes because it used too much memory`,
+      ),
+    });
+    for (const id of Object.values(rules)) await api.admin.call('delete', `/alert-rules/${id}`);
+  });
+
+  it('refuses a webhook on a private address unless allowed, and says so when email is not set up', async () => {
     const strict = await startTestApi();
     try {
       const refused = await strict.admin.call('post', '/alert-rules', {
@@ -199,6 +265,27 @@ describe('alert rules', () => {
       expect(refused.status).toBe(400);
       expect(refused.body.error.message).toContain('127.0.0.1, a private or local address');
       expect((await strict.admin.call('get', '/alert-rules')).body.items).toEqual([]);
+      // Without SMTP, an email notice is marked failed with the reason, never dropped.
+      await strict.admin.call('post', '/alert-rules', {
+        name: 'Down',
+        kind: 'number_down',
+        emails: ['ops@clinic.example'],
+      });
+      await strict.db.query(
+        `insert into numbers (workspace_id, phone, state, desired_connected, updated_at)
+         values ($1, '+14155550188', 'failed', true, now() - interval '1 hour')`,
+        [strict.workspaceId],
+      );
+      await strict.api.runAlerts();
+      const [alert] = (await strict.admin.call('get', '/alerts')).body.items;
+      expect(alert.deliveries).toEqual([
+        expect.objectContaining({
+          channel: 'email',
+          status: 'failed',
+          lastError: expect.stringContaining('Email is not set up on this server'),
+        }),
+      ]);
+      expect(alert.message).toContain('has failed to connect and has been down for 60 minutes');
     } finally {
       await strict.close();
     }

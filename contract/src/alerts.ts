@@ -34,6 +34,16 @@ export const AlertParams = Type.Object(
   },
   { additionalProperties: false },
 );
+export type AlertParams = Static<typeof AlertParams>;
+
+/** What each kind reads, and its value where a rule leaves it out (the API and the UI share them). */
+export const ALERT_DEFAULTS: Record<AlertKind, AlertParams> = {
+  number_down: { minutes: 10 },
+  flow_failure_rate: { percent: 20, windowMinutes: 60, count: 5 },
+  handoff_waiting: { minutes: 15 },
+  outbox_backlog: { minutes: 10, count: 1 },
+  memory_restarts: { windowMinutes: 60, count: 3 },
+};
 
 const Emails = Type.Array(Type.String({ format: 'email', maxLength: 254 }), {
   maxItems: 20,
@@ -104,7 +114,6 @@ export const Alert = Type.Object({
 });
 export const AlertList = Type.Object({ items: Type.Array(Alert) });
 
-export type AlertParams = Static<typeof AlertParams>;
 export type AlertRule = Static<typeof AlertRule>;
 export type CreateAlertRuleBody = Static<typeof CreateAlertRuleBody>;
 export type UpdateAlertRuleBody = Static<typeof UpdateAlertRuleBody>;

@@ -1,15 +1,6 @@
-import type { AlertKind, AlertParams } from '@parley/contract';
+import { ALERT_DEFAULTS, type AlertKind, type AlertParams } from '@parley/contract';
 import type { Queryable } from '@parley/db';
 import type { AlertsRepository, Finding } from './alerts.repository.js';
-
-/** What each kind reads, filled in where a rule leaves a threshold out. */
-export const ALERT_DEFAULTS: Record<AlertKind, AlertParams> = {
-  number_down: { minutes: 10 },
-  flow_failure_rate: { percent: 20, windowMinutes: 60, count: 5 },
-  handoff_waiting: { minutes: 15 },
-  outbox_backlog: { minutes: 10, count: 1 },
-  memory_restarts: { windowMinutes: 60, count: 3 },
-};
 
 /** A rule's thresholds: its own where set, else its kind's defaults; only those its kind reads. */
 export function effectiveParams(kind: AlertKind, params: AlertParams): AlertParams {
@@ -22,11 +13,11 @@ export function effectiveParams(kind: AlertKind, params: AlertParams): AlertPara
 // What the runtime records in session_events when it restarts a browser for its memory.
 const MEMORY_RESTART_MESSAGE = 'Restarting: the browser uses too much memory';
 
-const STATE_WORDS: Record<string, string> = {
-  disconnected: 'disconnected',
-  logged_out: 'logged out',
-  failed: 'failed to connect',
-};
+/** How long a number has been down, in words that fit its state. */
+function downFor(state: string, minutes: number): string {
+  if (state === 'failed') return `failed to connect and has been down for ${minutes} minutes`;
+  return `been ${state === 'logged_out' ? 'logged out' : state} for ${minutes} minutes`;
+}
 
 const numberName = (n: { phone: string; label: string | null }) =>
   n.label === null || n.label === '' ? n.phone : `${n.label} (${n.phone})`;
@@ -46,7 +37,7 @@ export async function findings(
     case 'number_down':
       return (await repository.numbersDown(db, rule.workspaceId, minutes)).map((n) => ({
         subject: `number:${n.id}`,
-        message: `WhatsApp number ${numberName(n)} has been ${STATE_WORDS[n.state] ?? n.state} for ${minutesSince(n.since, now)} minutes and answers nobody. Open Numbers and connect it again${n.state === 'logged_out' ? ' (scan the QR code with the phone)' : ''}.`,
+        message: `WhatsApp number ${numberName(n)} has ${downFor(n.state, minutesSince(n.since, now))} and answers nobody. Open Numbers and connect it again${n.state === 'logged_out' ? ' (scan the QR code with the phone)' : ''}.`,
       }));
     case 'flow_failure_rate':
       return (await repository.flowFailures(db, rule.workspaceId, windowMinutes))

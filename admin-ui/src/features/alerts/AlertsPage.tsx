@@ -1,4 +1,11 @@
-import { ALERT_KINDS, type Alert, type AlertKind, type AlertParams, type AlertRule } from '@parley/contract';
+import {
+  ALERT_DEFAULTS,
+  ALERT_KINDS,
+  type Alert,
+  type AlertKind,
+  type AlertParams,
+  type AlertRule,
+} from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { BellRing, Plus } from 'lucide-react';
 import { useState } from 'react';
@@ -29,14 +36,17 @@ import { formatWhen } from '@/lib/format';
 
 type Threshold = keyof AlertParams;
 
-/** Each kind in words, and the thresholds it reads (the API fills the rest with its defaults). */
-const KINDS: Record<AlertKind, { title: string; fields: Threshold[] }> = {
-  number_down: { title: 'A WhatsApp number is down', fields: ['minutes'] },
-  flow_failure_rate: { title: 'A flow fails too often', fields: ['percent', 'windowMinutes', 'count'] },
-  handoff_waiting: { title: 'Hand-offs wait too long', fields: ['minutes'] },
-  outbox_backlog: { title: 'Replies are not being sent', fields: ['minutes', 'count'] },
-  memory_restarts: { title: 'A number’s browser keeps restarting', fields: ['windowMinutes', 'count'] },
+/** Each kind in words. */
+const KIND_TITLES: Record<AlertKind, string> = {
+  number_down: 'A WhatsApp number is down',
+  flow_failure_rate: 'A flow fails too often',
+  handoff_waiting: 'Hand-offs wait too long',
+  outbox_backlog: 'Replies are not being sent',
+  memory_restarts: 'A number’s browser keeps restarting',
 };
+
+/** The thresholds a kind reads: those it has defaults for. */
+const fieldsOf = (kind: AlertKind) => Object.keys(ALERT_DEFAULTS[kind]) as Threshold[];
 
 const FIELD_LABELS: Record<AlertKind, Partial<Record<Threshold, string>>> = {
   number_down: { minutes: 'Alert after this many minutes down' },
@@ -50,8 +60,6 @@ const FIELD_LABELS: Record<AlertKind, Partial<Record<Threshold, string>>> = {
   memory_restarts: { windowMinutes: 'Within the last (minutes)', count: 'Restarts' },
 };
 
-const DEFAULTS: Record<Threshold, number> = { minutes: 10, percent: 20, windowMinutes: 60, count: 3 };
-
 interface RuleForm {
   name: string;
   kind: AlertKind;
@@ -64,10 +72,12 @@ interface RuleForm {
 }
 
 function toForm(rule: AlertRule | null): RuleForm {
-  const value = (field: Threshold) => String(rule?.params[field] ?? DEFAULTS[field]);
+  const kind = rule?.kind ?? 'number_down';
+  // Fields the kind does not read stay hidden; choosing another kind fills in its own defaults.
+  const value = (field: Threshold) => String(rule?.params[field] ?? ALERT_DEFAULTS[kind][field] ?? 1);
   return {
     name: rule?.name ?? '',
-    kind: rule?.kind ?? 'number_down',
+    kind,
     minutes: value('minutes'),
     percent: value('percent'),
     windowMinutes: value('windowMinutes'),
@@ -83,9 +93,7 @@ function RuleDialog({ rule, open, onClose }: { rule: AlertRule | null; open: boo
   const kind = form.watch('kind');
   const save = useMutation({
     mutationFn: (values: RuleForm) => {
-      const params = Object.fromEntries(
-        KINDS[values.kind].fields.map((field) => [field, Number(values[field])]),
-      );
+      const params = Object.fromEntries(fieldsOf(values.kind).map((field) => [field, Number(values[field])]));
       const common = {
         name: values.name.trim(),
         params,
@@ -145,14 +153,19 @@ function RuleDialog({ rule, open, onClose }: { rule: AlertRule | null; open: boo
                   id="rule-kind"
                   value={field.value}
                   disabled={rule !== null}
-                  onValueChange={(value) => field.onChange(value as AlertKind)}
-                  options={ALERT_KINDS.map((value) => ({ value, label: KINDS[value].title }))}
+                  onValueChange={(value) => {
+                    const chosen = value as AlertKind;
+                    field.onChange(chosen);
+                    for (const threshold of fieldsOf(chosen))
+                      form.setValue(threshold, String(ALERT_DEFAULTS[chosen][threshold]));
+                  }}
+                  options={ALERT_KINDS.map((value) => ({ value, label: KIND_TITLES[value] }))}
                 />
               )}
             />
           </div>
           <div className="grid gap-4 sm:grid-cols-2">
-            {KINDS[kind].fields.map((field) => (
+            {fieldsOf(kind).map((field) => (
               <div key={field} className="flex flex-col gap-1.5">
                 <Label htmlFor={`rule-${field}`}>{FIELD_LABELS[kind][field]}</Label>
                 <Input
@@ -274,7 +287,7 @@ function RuleRow({ rule, onEdit, onDelete }: { rule: AlertRule; onEdit: () => vo
           {!rule.enabled && <Badge variant="secondary">Off</Badge>}
         </p>
         <p className="mt-1 text-xs text-muted-foreground">
-          {KINDS[rule.kind].title} · {where === '' ? 'shown here only' : `sent to ${where}`}
+          {KIND_TITLES[rule.kind]} · {where === '' ? 'shown here only' : `sent to ${where}`}
         </p>
       </div>
       <div className="flex gap-2">
