@@ -173,6 +173,13 @@ describe('alert rules', () => {
        from flow_versions v where v.flow_id = $3`,
       [api.workspaceId, numberId, flow.body.id, randomUUID()],
     );
+    // One released back to the bot keeps its status but waits for no one.
+    await api.db.query(
+      `insert into conversations (workspace_id, number_id, contact, flow_id, flow_version_id, engine_id, status, started_at, updated_at, released_at)
+       select $1, $2, '+14155550144', $3, v.id, $4, 'handoff', now(), now() - interval '30 minutes', now()
+       from flow_versions v where v.flow_id = $3`,
+      [api.workspaceId, numberId, flow.body.id, randomUUID()],
+    );
     await api.api.runAlerts();
     const alert = (await api.admin.call('get', '/alerts')).body.items.find(
       (item: { ruleId: string }) => item.ruleId === rule.body.id,

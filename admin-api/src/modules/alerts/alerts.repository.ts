@@ -336,7 +336,7 @@ export class AlertsRepository {
     return rows;
   }
 
-  /** Conversations handed to a person and untouched for `minutes`, and since when the oldest waits. */
+  /** Hand-offs not yet released to the bot, untouched for `minutes`, and since when the oldest waits. */
   async handoffsWaiting(
     db: Queryable,
     workspaceId: string,
@@ -344,7 +344,7 @@ export class AlertsRepository {
   ): Promise<{ waiting: number; oldest: Date | null }> {
     const { rows } = await db.query<{ waiting: number; oldest: Date | null }>(
       `select count(*)::integer as waiting, min(updated_at) as oldest from conversations
-       where workspace_id = $1 and status = 'handoff' and not is_test
+       where workspace_id = $1 and status = 'handoff' and released_at is null and not is_test
          and updated_at < now() - $2::integer * interval '1 minute'`,
       [workspaceId, minutes],
     );
