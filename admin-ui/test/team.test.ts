@@ -50,7 +50,9 @@ describe('the team on the Users page', () => {
     // Connecting numbers is an admin's: the dialog no longer says editors do it.
     expect(await help.textContent()).not.toMatch(/connect/i);
     await choose(dialog, page, 'Role', 'Admin');
-    await help.getByText('Add, connect (and cancel connecting), log out and delete WhatsApp numbers').waitFor();
+    await help
+      .getByText('Add, connect (and cancel connecting), log out and delete WhatsApp numbers')
+      .waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expectNoConsoleErrors(errors);
     await page.context().close();

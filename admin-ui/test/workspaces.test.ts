@@ -83,7 +83,9 @@ async function workspaceScreenWithoutAdminControls(page: Page, name: string): Pr
   expect(await page.getByRole('button', { name: 'Rename' }).count()).toBe(0);
   const adminOnly = page.getByRole('list', { name: 'What needs an admin' });
   await adminOnly.getByText('Add and remove people, change their roles and reset their passwords').waitFor();
-  await adminOnly.getByText('Add, connect (and cancel connecting), log out and delete WhatsApp numbers').waitFor();
+  await adminOnly
+    .getByText('Add, connect (and cancel connecting), log out and delete WhatsApp numbers')
+    .waitFor();
   const everyone = page.getByRole('list', { name: 'What anyone signed in can do' });
   await everyone.getByText('Create new workspaces, as their admin').waitFor();
 }
