@@ -29,6 +29,12 @@ export const SESSION_STATES = [
 ] as const;
 
 /**
+ * The detail a runtime records in session_events when it restarts a number's browser for its memory;
+ * the memory-restarts alert counts these events.
+ */
+export const MEMORY_RESTART_DETAIL = 'Restarting: the browser uses too much memory';
+
+/**
  * Why a number's session is in its state (a failed attempt, a stop, a logout), as stored with
  * `numbers.state_reason` and `session_events`; the runtime words each one for a person.
  */

@@ -1,4 +1,4 @@
-import { ALERT_DEFAULTS, type AlertKind, type AlertParams } from '@parley/contract';
+import { ALERT_DEFAULTS, type AlertKind, type AlertParams, MEMORY_RESTART_DETAIL } from '@parley/contract';
 import type { Queryable } from '@parley/db';
 import type { AlertsRepository, Finding } from './alerts.repository.js';
 
@@ -9,9 +9,6 @@ export function effectiveParams(kind: AlertKind, params: AlertParams): AlertPara
     Object.entries(defaults).map(([name, value]) => [name, params[name as keyof AlertParams] ?? value]),
   );
 }
-
-// What the runtime records in session_events when it restarts a browser for its memory.
-const MEMORY_RESTART_MESSAGE = 'Restarting: the browser uses too much memory';
 
 /** How long a number has been down, in words that fit its state. */
 function downFor(state: string, minutes: number): string {
@@ -64,7 +61,7 @@ export async function findings(
           message: `${n.waiting} ${n.waiting === 1 ? 'reply' : 'replies'} from ${numberName(n)} have waited more than ${minutes} minutes to be sent. Check on the Numbers page that the number is connected.`,
         }));
     case 'memory_restarts':
-      return (await repository.memoryRestarts(db, rule.workspaceId, windowMinutes, MEMORY_RESTART_MESSAGE))
+      return (await repository.memoryRestarts(db, rule.workspaceId, windowMinutes, MEMORY_RESTART_DETAIL))
         .filter((n) => n.restarts >= count)
         .map((n) => ({
           subject: `restarts:${n.id}`,

@@ -1,5 +1,5 @@
 import { type ConnectionState, ConnectionStateSchema } from '@parley/bus';
-import { isLiveSession } from '@parley/contract';
+import { isLiveSession, MEMORY_RESTART_DETAIL } from '@parley/contract';
 import { type BackoffPolicy, reconnectDelayMs } from './backoff.js';
 import { isFatalReason, type ReasonCause, reasonCodeOfError } from './connection-reasons.js';
 
@@ -304,8 +304,7 @@ function step(
           close({ backup: true }),
           { type: 'schedule_reconnect', delayMs: 0 },
         ],
-        detail:
-          event.reason === 'memory' ? 'Restarting: the browser uses too much memory' : 'Scheduled restart',
+        detail: event.reason === 'memory' ? MEMORY_RESTART_DETAIL : 'Scheduled restart',
         reason: event.reason === 'memory' ? { code: 'out_of_memory' } : { code: 'scheduled_restart' },
       };
     case 'logout':
