@@ -53,6 +53,20 @@ beforeAll(async () => {
   await message('out', 'sending', { ageMinutes: 1 });
   await message('out', 'sent');
   await message('out', 'failed', { lastError: 'The contact’s phone number is not on WhatsApp.' });
+  // An open alert whose webhook notice could not be delivered.
+  const rule = await api.db.query<{ id: string }>(
+    `insert into alert_rules (workspace_id, name, kind) values ($1, 'Numbers down', 'number_down') returning id`,
+    [api.workspaceId],
+  );
+  const alert = await api.db.query<{ id: string }>(
+    `insert into alerts (workspace_id, rule_id, subject, message) values ($1, $2, 'number:x', 'Front desk is down') returning id`,
+    [api.workspaceId, rule.rows[0]?.id],
+  );
+  await api.db.query(
+    `insert into alert_deliveries (alert_id, event, channel, status, last_error, updated_at)
+     values ($1, 'opened', 'webhook', 'failed', 'HTTP 503', now() - interval '1 minute')`,
+    [alert.rows[0]?.id],
+  );
   await api.db.query(
     `insert into pending_effects (request_id, number_id, contact, workspace_id, payload) values ('r1', $1, '+34600000001', $2, '{}')`,
     [numberId, api.workspaceId],
@@ -83,6 +97,7 @@ describe('GET /status', () => {
     });
     expect(Date.now() - Date.parse(number.oldestWaitingSince)).toBeGreaterThan(11 * 60_000);
     expect(reply.body.totals).toEqual({ inbox: 1, outbox: 2, failedSends24h: 1 });
+    expect(reply.body.alerts).toEqual({ open: 1, noticesPending: 0, noticesFailed24h: 1 });
     expect(
       reply.body.recentProblems.map((problem: { kind: string; message: string }) => [
         problem.kind,
@@ -90,6 +105,7 @@ describe('GET /status', () => {
       ]),
     ).toEqual([
       ['send', 'The contact’s phone number is not on WhatsApp.'],
+      ['alert_notice', 'The webhook notice of the alert “Front desk is down” could not be sent: HTTP 503.'],
       ['connection', 'WhatsApp Web could not be reached from this server.'],
     ]);
   });

@@ -42,9 +42,12 @@ export const NumberStatus = Type.Object({
 
 export const RecentProblem = Type.Object({
   at: Timestamp,
-  kind: literalUnion(['send', 'connection'] as const),
-  numberId: Uuid,
-  phone: Type.String(),
+  kind: literalUnion(['send', 'connection', 'alert_notice'] as const, {
+    description: 'A reply not sent, a connection trouble, or an alert notice (webhook, email) not delivered',
+  }),
+  /** The number it concerns; null for an alert notice. */
+  numberId: Type.Union([Uuid, Type.Null()]),
+  phone: Type.Union([Type.String(), Type.Null()]),
   message: Type.String(),
 });
 
@@ -52,6 +55,17 @@ export const WorkspaceStatus = Type.Object({
   numbers: Type.Array(NumberStatus),
   recentProblems: Type.Array(RecentProblem, { description: 'The last 7 days, newest first (at most 20)' }),
   totals: Type.Object({ inbox: Count, outbox: Count, failedSends24h: Count }),
+  alerts: Type.Object(
+    {
+      open: Count,
+      noticesPending: Type.Integer({ minimum: 0, description: 'Alert notices still being tried' }),
+      noticesFailed24h: Type.Integer({
+        minimum: 0,
+        description: 'Alert notices that could not be delivered in the last 24 hours',
+      }),
+    },
+    { description: 'Open alerts, and how their webhook and email notices are being delivered' },
+  ),
   checkedAt: Timestamp,
 });
 

@@ -21,8 +21,8 @@ interface NumberRow {
 interface ProblemRow {
   at: Date;
   kind: RecentProblem['kind'];
-  number_id: string;
-  phone: string;
+  number_id: string | null;
+  phone: string | null;
   message: string;
 }
 
@@ -77,8 +77,8 @@ export class StatusRepository {
   }
 
   /**
-   * Sends that failed and connection troubles with a reason (or, in events recorded before reasons
-   * existed, a message), the last 7 days, newest first.
+   * Sends that failed, connection troubles with a reason (or, in events recorded before reasons
+   * existed, a message) and alert notices not delivered, the last 7 days, newest first.
    */
   async recentProblems(db: Queryable, workspaceId: string, limit: number): Promise<RecentProblem[]> {
     const { rows } = await db.query<ProblemRow>(
@@ -96,6 +96,13 @@ export class StatusRepository {
           and (s.detail ? 'reason' or s.detail ? 'message')
           and s.at > now() - interval '7 days'
         order by s.at desc limit $2)
+       union all
+       (select d.updated_at, 'alert_notice', null, null,
+          'The ' || d.channel || ' notice of the alert “' || a.message || '” could not be sent: ' ||
+            coalesce(d.last_error, 'no reason given') || '.'
+        from alert_deliveries d join alerts a on a.id = d.alert_id
+        where a.workspace_id = $1 and d.status = 'failed' and d.updated_at > now() - interval '7 days'
+        order by d.updated_at desc limit $2)
        order by at desc limit $2`,
       [workspaceId, limit, TROUBLED_STATES],
     );
@@ -106,5 +113,23 @@ export class StatusRepository {
       phone: row.phone,
       message: row.message,
     }));
+  }
+
+  /** Open alerts, and how their notices are being delivered. */
+  async alerts(
+    db: Queryable,
+    workspaceId: string,
+  ): Promise<{ open: number; noticesPending: number; noticesFailed24h: number }> {
+    const { rows } = await db.query<{ open: number; pending: number; failed: number }>(
+      `select
+         (select count(*)::int from alerts where workspace_id = $1 and resolved_at is null) as open,
+         (select count(*)::int from alert_deliveries d join alerts a on a.id = d.alert_id
+            where a.workspace_id = $1 and d.status = 'pending') as pending,
+         (select count(*)::int from alert_deliveries d join alerts a on a.id = d.alert_id
+            where a.workspace_id = $1 and d.status = 'failed' and d.updated_at > now() - interval '24 hours') as failed`,
+      [workspaceId],
+    );
+    const row = rows[0] ?? { open: 0, pending: 0, failed: 0 };
+    return { open: row.open, noticesPending: row.pending, noticesFailed24h: row.failed };
   }
 }

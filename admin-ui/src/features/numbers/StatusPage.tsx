@@ -1,6 +1,6 @@
 import type { NumberStatus, RecentProblem } from '@parley/contract';
 import { useQuery } from '@tanstack/react-query';
-import { Activity, CircleAlert, Phone } from 'lucide-react';
+import { Activity, BellRing, CircleAlert, Phone } from 'lucide-react';
 import { PageHeader } from '@/components/page-header';
 import { Card } from '@/components/ui/card';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/states';
@@ -51,6 +51,12 @@ function NumberCard({ number }: { number: NumberStatus }) {
     </Card>
   );
 }
+
+const PROBLEM_KINDS: Record<RecentProblem['kind'], string> = {
+  send: 'Sending',
+  connection: 'Connection',
+  alert_notice: 'Alert notice',
+};
 
 function ProblemList({ problems }: { problems: RecentProblem[] }) {
   if (problems.length === 0) {
@@ -108,6 +114,16 @@ export function StatusPage() {
               ) : (
                 status.data.numbers.map((number) => <NumberCard key={number.id} number={number} />)
               )}
+            </section>
+            <section aria-labelledby="status-alerts" className="flex flex-col gap-2">
+              <h2 id="status-alerts" className="flex items-center gap-2 font-semibold">
+                <BellRing className="size-4" aria-hidden /> Alerts
+              </h2>
+              <Card className="grid grid-cols-1 gap-3 p-4 text-sm sm:grid-cols-3">
+                <Waiting count={status.data.alerts.open} label="open alerts" />
+                <Waiting count={status.data.alerts.noticesPending} label="notices being retried" />
+                <Waiting count={status.data.alerts.noticesFailed24h} label="notices not delivered (24 h)" />
+              </Card>
             </section>
             <section aria-labelledby="status-problems" className="flex flex-col gap-3">
               <h2 id="status-problems" className="flex items-center gap-2 font-semibold">
