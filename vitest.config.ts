@@ -18,6 +18,10 @@ const fromSources = [
     replacement: here('./shared-schemas/src/conversation/turn-note.ts'),
   },
   {
+    find: /^@parley\/schemas\/scenario$/,
+    replacement: here('./shared-schemas/src/scenario/scenario.ts'),
+  },
+  {
     find: /^@parley\/schemas\/conversation-status$/,
     replacement: here('./shared-schemas/src/conversation/status.ts'),
   },

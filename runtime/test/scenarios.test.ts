@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const RUNTIME = fileURLToPath(new URL('..', import.meta.url));
 const REPO = resolve(RUNTIME, '..');
-const BIN = join(RUNTIME, 'bin', 'parley.js');
+const BIN = join(REPO, 'cli', 'bin', 'parley.js');
 const OWN_SCENARIOS = join(RUNTIME, 'test', 'scenarios');
 
 function parley(args: string[], input?: string): SpawnSyncReturns<string> {
@@ -34,7 +34,7 @@ const jsonFiles = (dir: string) =>
 
 let tmp: string;
 beforeAll(() => {
-  if (!existsSync(join(RUNTIME, 'dist', 'cli', 'main.js'))) {
+  if (!existsSync(join(REPO, 'cli', 'dist', 'main.js'))) {
     throw new Error('The CLI is not built: run `npm run build` before these tests.');
   }
   tmp = mkdtempSync(join(tmpdir(), 'parley-cli-test-'));

@@ -1,18 +1,17 @@
+import type { ScenarioContact, ScenarioResult, ScenarioTurn } from '@parley/schemas/scenario';
+
+export type { ExpectedMessage } from '@parley/schemas/scenario';
+
 /** A conformance scenario: a flow, a scripted conversation and what the bot must say and store. */
 export interface Scenario {
   name: string;
   about?: string;
-  contact?: { name?: string; phone?: string };
+  contact?: ScenarioContact;
   /** When the conversation starts (ISO 8601), for flows that read relative dates; now when absent. */
   startAt?: string;
   flow: unknown;
-  turns: { user: string; bot: ExpectedMessage[] }[];
-  result: { status: string; answers: Record<string, unknown> };
-}
-
-export interface ExpectedMessage {
-  text: string;
-  choices?: string[];
+  turns: ScenarioTurn[];
+  result: ScenarioResult;
 }
 
 /** Checks the shape of a parsed scenario file; returns a reason when it is not one. */
