@@ -46,6 +46,7 @@ const api = createApi({ db, bus: connected.bus, redis: connected.redis, config: 
 const admin = await api.bootstrap();
 const stopRetention = api.scheduleRetention();
 const stopAlerts = api.scheduleAlerts();
+const stopTests = api.scheduleTests();
 
 const app = express();
 app.disable('x-powered-by');
@@ -73,6 +74,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     logger.info('stopping');
     stopRetention();
     stopAlerts();
+    stopTests();
     server.close();
     server.closeAllConnections();
     await runtime.stop();

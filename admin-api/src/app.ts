@@ -35,6 +35,12 @@ import { type BootstrapResult, bootstrapAdmin } from './modules/auth/bootstrap-a
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { PasswordResetsRepository } from './modules/auth/password-resets.repository.js';
 import { TokenSigner } from './modules/auth/tokens.js';
+import { ConversationTestsRepository } from './modules/conversation-tests/conversation-tests.repository.js';
+import { conversationTestRoutes } from './modules/conversation-tests/conversation-tests.routes.js';
+import {
+  ConversationTestsService,
+  type ScheduledFailure,
+} from './modules/conversation-tests/conversation-tests.service.js';
 import { ConversationsRepository } from './modules/conversations/conversations.repository.js';
 import { conversationRoutes } from './modules/conversations/conversations.routes.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
@@ -107,6 +113,12 @@ export interface Api {
   scheduleAlerts: (intervalMs?: number) => () => void;
   /** One alert pass now: open, resolve, send what is due. */
   runAlerts: () => Promise<void>;
+  /** Starts checking for due conversation test schedules every `intervalMs` (a minute); returns its stop. */
+  scheduleTests: (intervalMs?: number) => () => void;
+  /** Runs the due conversation test schedules now; returns how many it ran. */
+  runDueTests: () => Promise<number>;
+  /** Called after each failed scheduled test run, once recorded: where an alert is raised. */
+  onScheduledTestFailure: (listener: (failure: ScheduledFailure) => Promise<void>) => void;
 }
 
 /** Everything under /api/v1: routes declared per module, validated and documented from one source. */
@@ -158,6 +170,20 @@ export function createApi(options: ApiOptions): Api {
     retentionRepository,
     new MediaCleanup(context.media, retentionRepository, logger),
   );
+  const simulator = new SimulatorService(
+    context,
+    new SimulatorRepository(),
+    flows,
+    config.simulatorTimeoutMs,
+    config.mediaMaxBytes,
+  );
+  const conversationTests = new ConversationTestsService(
+    context,
+    new ConversationTestsRepository(),
+    flows,
+    simulator,
+  );
+  flows.gatePublishOn((caller, flowId) => conversationTests.gatePublish(caller, flowId));
   const invitations = new InvitationsRepository();
   const workspaces = new WorkspaceRepository();
   const signingSecrets = new SigningSecrets(cipherFor(cipherPurposes.signingSecret), workspaces, logger);
@@ -177,15 +203,8 @@ export function createApi(options: ApiOptions): Api {
     ...invitationRoutes(new InvitationsService(context, invitations)),
     ...flowRoutes(flows),
     ...numberRoutes(new NumbersService(context, new NumbersRepository())),
-    ...simulatorRoutes(
-      new SimulatorService(
-        context,
-        new SimulatorRepository(),
-        flows,
-        config.simulatorTimeoutMs,
-        config.mediaMaxBytes,
-      ),
-    ),
+    ...simulatorRoutes(simulator),
+    ...conversationTestRoutes(conversationTests),
     ...conversationRoutes(new ConversationsService(context, new ConversationsRepository())),
     ...responseRoutes(responses),
     ...exportRoutes(new ExportService(context, responses, new ExportRepository(), media)),
@@ -332,5 +351,8 @@ export function createApi(options: ApiOptions): Api {
     runRetention: () => retention.runRetention(),
     scheduleAlerts: (intervalMs = config.alertCheckMs ?? 60_000) => alerts.schedule(intervalMs),
     runAlerts: () => alerts.evaluate(),
+    scheduleTests: (intervalMs = 60_000) => conversationTests.schedule(intervalMs),
+    runDueTests: () => conversationTests.runDue(),
+    onScheduledTestFailure: (listener) => conversationTests.onScheduledFailure(listener),
   };
 }

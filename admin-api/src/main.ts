@@ -19,12 +19,14 @@ const api = createApi({ db, bus, redis, config, logger, health: true });
 printAdminLogin(await api.bootstrap(), `http://localhost:${config.port}`);
 const stopRetention = api.scheduleRetention();
 const stopAlerts = api.scheduleAlerts();
+const stopTests = api.scheduleTests();
 const server = api.app.listen(config.port, () => logger.info({ port: config.port }, 'api listening'));
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
     stopRetention();
     stopAlerts();
+    stopTests();
     server.close();
     server.closeAllConnections();
     void close()

@@ -137,7 +137,14 @@ let adminId: string;
 /** A session of its own for the sign-out barrage: if one got through, only it would end. */
 let spareSession: string;
 const tokenFor = (operation: Operation) => (operation.key === 'POST /auth/logout' ? spareSession : admin);
-const seeded = { flow: '', etag: '', number: '', session: '', conversation: '' };
+const seeded = { flow: '', etag: '', number: '', session: '', conversation: '', testFlow: '', test: '' };
+/** A conversation test of the intake flow. */
+const intakeTest = {
+  name: 'Greets',
+  contact: { name: 'Eve' },
+  turns: [{ user: 'hi', bot: [{ text: 'Hi Eve!' }, { text: 'What’s your email?' }] }],
+  result: { status: 'active', answers: {} },
+};
 let before: Record<string, unknown>;
 
 async function must(
@@ -189,13 +196,16 @@ function validRequest(operation: Operation): {
   body?: unknown;
   headers?: Record<string, string>;
 } {
-  const id = operation.path.startsWith('/flows/')
-    ? seeded.flow
-    : operation.path.startsWith('/numbers/')
-      ? seeded.number
-      : operation.path.startsWith('/conversations/')
-        ? seeded.conversation
-        : seeded.session;
+  // Tests are written to a flow of their own; runs go to the seeded flow, which has none (a quick 422).
+  const id = /^\/flows\/\{id\}\/(tests\/\{|tests$|test-settings)/.test(operation.path)
+    ? seeded.testFlow
+    : operation.path.startsWith('/flows/')
+      ? seeded.flow
+      : operation.path.startsWith('/numbers/')
+        ? seeded.number
+        : operation.path.startsWith('/conversations/')
+          ? seeded.conversation
+          : seeded.session;
   // The seeded conversation's contact: erasing it would lose the seeded response.
   const values = {
     id,
@@ -203,6 +213,7 @@ function validRequest(operation: Operation): {
     a: 1,
     b: 2,
     phone: SEEDED_CONTACT,
+    testId: seeded.test,
     // A file key of this workspace that holds nothing.
     workspaceId: api.workspaceId,
     folder: '0'.repeat(32),
@@ -226,6 +237,8 @@ function validRequest(operation: Operation): {
     'POST /numbers/{id}/connect': { method: 'qr', phone: '+14155550123' },
     'PUT /workspace/retention': { retentionDays: 3650 },
     'POST /workspaces': { name: 'Hostile' },
+    'POST /flows/{id}/tests': intakeTest,
+    'PUT /flows/{id}/tests/{testId}': intakeTest,
   };
   const body =
     operation.key in bodies
@@ -423,6 +436,8 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
     await must('post', `/flows/${seeded.flow}/publish`);
     seeded.number = (await must('post', '/numbers', { phone: uniquePhone(), label: 'Main' })).id;
     seeded.session = (await must('post', '/simulator/sessions', { flowId: seeded.flow })).id;
+    seeded.testFlow = await publishedFlow('Tested');
+    seeded.test = (await must('post', `/flows/${seeded.testFlow}/tests`, intakeTest)).id;
     // A completed conversation with its response, as the runtime writes them.
     const { rows } = await api.db.query<{ id: string }>(
       `select id from flow_versions where flow_id = $1 and version = 1`,
@@ -669,6 +684,8 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
       'POST /simulator/sessions/{id}/messages': 'test traffic, stored as test data',
       'POST /simulator/sessions/{id}/files': 'test traffic, stored as test data',
       'POST /simulator/sessions/{id}/locations': 'test traffic, stored as test data',
+      'POST /flows/{id}/tests/run':
+        'test traffic: its live-test sessions are audited (simulator.start, simulator.end); the run is kept in test runs',
       'POST /invitations/{id}/accept':
         'audited in the inviting workspace as the invitee (invitations.test.ts)',
       'POST /invitations/{id}/decline':
@@ -817,6 +834,25 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         await must('delete', `/simulator/sessions/${id}`);
         return { id, kind: 'delete' };
       },
+      'POST /flows/{id}/tests': async () => ({
+        id: (await must('post', `/flows/${flowId}/tests`, intakeTest)).id,
+        kind: 'create',
+      }),
+      'PUT /flows/{id}/tests/{testId}': async () => {
+        const { id } = await must('post', `/flows/${flowId}/tests`, intakeTest);
+        await must('put', `/flows/${flowId}/tests/${id}`, { ...intakeTest, name: 'Renamed' });
+        return { id, kind: 'update' };
+      },
+      'DELETE /flows/{id}/tests/{testId}': async () => {
+        const { id } = await must('post', `/flows/${flowId}/tests`, intakeTest);
+        await must('delete', `/flows/${flowId}/tests/${id}`);
+        return { id, kind: 'delete' };
+      },
+      'PUT /flows/{id}/test-settings': () =>
+        after(must('put', `/flows/${flowId}/test-settings`, { mustPassToPublish: false, everyMinutes: 30 }), {
+          id: flowId,
+          kind: 'update',
+        }),
       'POST /conversations/{id}/release': () =>
         after(must('post', `/conversations/${handoff}/release`), { id: handoff, kind: 'update' }),
       'PATCH /workspace': () =>

@@ -35,6 +35,13 @@ import {
 import { startTestApi } from './support/test-api.js';
 
 const JWT_SECRET = `role-matrix-${randomUUID()}`;
+/** A conversation test of the intake flow's published version 2 (which greets "Hello there"). */
+const greetingTest = {
+  name: 'Greets by name',
+  contact: { name: 'Ann' },
+  turns: [{ user: 'hi', bot: [{ text: 'Hello there Ann!' }, { text: 'What’s your email?' }] }],
+  result: { status: 'active', answers: {} },
+};
 const PASSWORD = 'a long enough password';
 
 // The API and its document exist before the tests are declared: they are generated from it.
@@ -78,6 +85,8 @@ interface Workspace {
   apiKey: string;
   /** One of its alert rules. */
   alertRule: string;
+  /** A conversation test of its flow (which passes). */
+  test: string;
 }
 
 let runtime: RuntimeService;
@@ -167,6 +176,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
   });
   const apiKey = await must(owner, 'post', '/api-keys', { name: 'Fixture', role: 'viewer' });
   const alertRule = await must(owner, 'post', '/alert-rules', { name: 'Fixture', kind: 'number_down' });
+  const test = await must(owner, 'post', `/flows/${flow.id}/tests`, greetingTest);
   const conversation = await seedConversation(workspaceId, number.id, flow.id, conversationStatus);
   // A document: served as application/octet-stream, the type the routes declare (pictures go inline).
   const file = mediaKey(workspaceId, conversation.contact, 'receipt.pdf');
@@ -184,6 +194,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     member: (await must(owner, 'get', '/me')).id,
     apiKey: apiKey.apiKey.id,
     alertRule: alertRule.id,
+    test: test.id,
   };
 }
 
@@ -200,6 +211,8 @@ async function snapshot(workspaceId: string) {
        (select json_agg(id order by id) from workspace_invitations where workspace_id = $1 and accepted_at is null and declined_at is null) as invitations,
        (select json_agg(json_build_object('id', id, 'revoked', revoked_at) order by id) from api_keys where workspace_id = $1) as api_keys,
        (select json_agg(json_build_object('id', id, 'name', name, 'enabled', enabled) order by id) from alert_rules where workspace_id = $1) as alert_rules,
+       (select json_agg(json_build_object('id', id, 'name', name) order by id) from flow_tests where workspace_id = $1) as tests,
+       (select json_agg(json_build_object('flow', flow_id, 'gate', must_pass_to_publish, 'every', every_minutes)) from flow_test_settings where workspace_id = $1) as test_settings,
        (select to_jsonb(w) - 'created_at' - 'updated_at' from workspaces w where id = $1) as workspace`,
     [workspaceId],
   );
@@ -269,6 +282,7 @@ function valuesFor(path: string, workspace: Workspace): Record<string, string | 
     a: 1,
     b: 2,
     phone: workspace.contact,
+    testId: workspace.test,
     workspaceId,
     folder,
     file,
@@ -303,6 +317,8 @@ const throwaway = {
   alertRule: async () =>
     (await must(home.owner, 'post', '/alert-rules', { name: 'Throwaway', kind: 'handoff_waiting' }))
       .id as string,
+  /** A conversation test of the home flow, to change or delete. */
+  test: async () => (await must(home.owner, 'post', `/flows/${home.flow}/tests`, greetingTest)).id as string,
   invitation: async () =>
     (
       await must(home.owner, 'post', '/users', {
@@ -433,6 +449,20 @@ const PLANS: Record<string, Planner> = {
   'DELETE /alert-rules/{id}': async (_operation, { workspace, foreign }) => ({
     values: { id: foreign ? workspace.alertRule : await throwaway.alertRule() },
   }),
+  // Adding tests: to a throwaway flow at home, so the home flow's runs stay one test long.
+  'POST /flows/{id}/tests': async (_operation, { foreign }) => ({
+    ...(foreign ? {} : { values: { id: await throwaway.flow() } }),
+    body: greetingTest,
+  }),
+  'PUT /flows/{id}/tests/{testId}': async (_operation, { foreign }) => ({
+    ...(foreign ? {} : { values: { testId: await throwaway.test() } }),
+    body: greetingTest,
+  }),
+  'DELETE /flows/{id}/tests/{testId}': async (_operation, { foreign }) =>
+    foreign ? {} : { values: { testId: await throwaway.test() } },
+  // The gate stays off: the matrix publishes too.
+  'PUT /flows/{id}/test-settings': async () => ({ body: { mustPassToPublish: false, everyMinutes: 60 } }),
+  'POST /flows/{id}/tests/run': async () => ({ body: { version: 2 } }),
   'DELETE /flows/{id}': deleting(() => throwaway.flow(), 'flows'),
   'DELETE /numbers/{id}': deleting(() => throwaway.number(), 'numbers'),
   'DELETE /simulator/sessions/{id}': deleting(() => throwaway.session(), 'simulator/sessions'),
@@ -607,6 +637,13 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /workspace': 'viewer',
       'PATCH /workspace': 'admin',
       'POST /workspaces': 'signed_in',
+      'GET /flows/{id}/tests': 'viewer',
+      'POST /flows/{id}/tests': 'editor',
+      'PUT /flows/{id}/tests/{testId}': 'editor',
+      'DELETE /flows/{id}/tests/{testId}': 'editor',
+      'PUT /flows/{id}/test-settings': 'editor',
+      'POST /flows/{id}/tests/run': 'editor',
+      'GET /flows/{id}/test-runs': 'viewer',
     });
   });
 

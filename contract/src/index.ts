@@ -4,6 +4,7 @@ export * from './api-keys.js';
 export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './conversation-tests.js';
 export * from './conversations.js';
 export * from './enum-values.js';
 export * from './enums.js';

@@ -53,6 +53,11 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'viewer',
+    does: 'See a flow’s conversation tests and their results',
+    operations: ['GET /flows/{id}/tests', 'GET /flows/{id}/test-runs'],
+  },
+  {
+    role: 'viewer',
     does: 'Read conversations, responses and analytics, and export responses',
     operations: [
       'GET /conversations',
@@ -100,6 +105,17 @@ export const CAPABILITIES: readonly Capability[] = [
     role: 'editor',
     does: 'Publish flows and go back to an earlier version',
     operations: ['POST /flows/{id}/publish', 'POST /flows/{id}/versions/{v}/rollback'],
+  },
+  {
+    role: 'editor',
+    does: 'Write, run and schedule a flow’s conversation tests, and make publishing wait for them',
+    operations: [
+      'POST /flows/{id}/tests',
+      'PUT /flows/{id}/tests/{testId}',
+      'DELETE /flows/{id}/tests/{testId}',
+      'PUT /flows/{id}/test-settings',
+      'POST /flows/{id}/tests/run',
+    ],
   },
   {
     role: 'editor',

@@ -199,22 +199,46 @@ export class FlowsService {
     return { errors: problemsView(errors), warnings: problemsView(warnings) };
   }
 
+  /**
+   * Runs before a publish and throws to refuse it (the flow's conversation tests when they must
+   * pass); returns whether it checked the draft, which must then be the one published.
+   */
+  private publishGate: ((caller: Caller, flowId: string) => Promise<boolean>) | null = null;
+
+  gatePublishOn(gate: (caller: Caller, flowId: string) => Promise<boolean>): void {
+    this.publishGate = gate;
+  }
+
+  /** The draft as a publishable document, or the refusal with its problems. */
+  private publishable(caller: Caller, flow: FlowRecord): FlowDocument {
+    const { errors, warnings, document } = validateForPublish(this.opened(caller, flow), this.deployment());
+    if (errors.length > 0 || document === undefined) {
+      throw new Unprocessable('The flow has errors; fix them before publishing.', {
+        errors: problemsView(errors),
+        warnings: problemsView(warnings),
+      });
+    }
+    return document;
+  }
+
   async publish(caller: Caller, flowId: string): Promise<{ version: number }> {
+    // The gate runs the draft through the runtime, which takes seconds: outside the transaction, on a
+    // draft checked first, and the publish is refused if the draft changed meanwhile.
+    const checked = await this.stored(caller, flowId);
+    this.publishable(caller, checked);
+    const gated = this.publishGate !== null && (await this.publishGate(caller, flowId));
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
       if (flow === null) throw new FlowNotFound();
-      const { errors, warnings, document } = validateForPublish(this.opened(caller, flow), this.deployment());
-      if (errors.length > 0 || document === undefined) {
-        throw new Unprocessable('The flow has errors; fix them before publishing.', {
-          errors: problemsView(errors),
-          warnings: problemsView(warnings),
-        });
-      }
+      if (gated && flow.draftEtag !== checked.draftEtag)
+        throw new Conflict(
+          'The draft changed while its conversation tests ran; nothing was published. Publish again to test and publish the new draft.',
+        );
       return this.publishDefinition(
         tx,
         caller,
         flowId,
-        { stored: flow.draft, document },
+        { stored: flow.draft, document: this.publishable(caller, flow) },
         'flow.publish',
         flow.publishedVersion,
       );
