@@ -5,6 +5,7 @@ import {
   BarChart3,
   Check,
   ClipboardList,
+  FlaskConical,
   History,
   LayoutDashboard,
   Loader2,
@@ -117,6 +118,7 @@ export interface EditorHeaderProps {
   onToggleAnalytics: () => void;
   onOpenSettings: () => void;
   onOpenVersions: () => void;
+  onOpenTests: () => void;
   onPublish: () => void;
 }
 
@@ -229,6 +231,9 @@ export function EditorHeader(props: EditorHeaderProps) {
         >
           <BarChart3 aria-hidden /> Show analytics
         </Button>
+        <Button variant="ghost" size="sm" onClick={props.onOpenTests}>
+          <FlaskConical aria-hidden /> Tests
+        </Button>
         <Button variant="ghost" size="sm" onClick={props.onOpenVersions}>
           <History aria-hidden /> Versions
         </Button>
@@ -238,6 +243,10 @@ export function EditorHeader(props: EditorHeaderProps) {
           </Button>
         )}
       </div>
+      {/* A phone reads the tests' results: the one tool it keeps. */}
+      <Button variant="ghost" size="sm" className="md:hidden" onClick={props.onOpenTests}>
+        <FlaskConical aria-hidden /> Tests
+      </Button>
     </header>
   );
 }

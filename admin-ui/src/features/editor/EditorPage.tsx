@@ -26,6 +26,7 @@ import { PublishDialog } from './publish/PublishDialog';
 import { saveNow, startAutosave } from './save/autosave';
 import { ConflictDialog } from './save/ConflictDialog';
 import { SettingsPanel } from './settings/SettingsPanel';
+import { TestsDialog } from './tests/TestsDialog';
 import { useFlowDocument, useLiveValidation } from './use-flow-document';
 
 // The preview carries the answer parsers (dates in a dozen languages, phone metadata): loaded when opened.
@@ -64,6 +65,7 @@ function Workspace({
   const [analyticsOn, setAnalyticsOn] = useState(false);
   const [publishOpen, setPublishOpen] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
+  const [testsOpen, setTestsOpen] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const oneSelected = useEditorStore((state) => state.nodes.filter((node) => node.selected).length === 1);
   const folded = usePanels((state) => state.folded);
@@ -134,6 +136,7 @@ function Workspace({
         onToggleAnalytics={() => setAnalyticsOn(!analyticsOn)}
         onOpenSettings={() => setSettingsOpen(true)}
         onOpenVersions={() => setVersionsOpen(true)}
+        onOpenTests={() => setTestsOpen(true)}
         onPublish={() => setPublishOpen(true)}
       />
       {phone && (
@@ -213,6 +216,7 @@ function Workspace({
         publishedVersion={publishedVersion}
         onPublished={setPublishedVersion}
       />
+      <TestsDialog open={testsOpen} onOpenChange={setTestsOpen} flowId={flowId} canEdit={canEdit} />
       <VersionsDialog
         open={versionsOpen}
         onOpenChange={setVersionsOpen}

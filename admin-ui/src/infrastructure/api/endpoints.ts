@@ -14,6 +14,10 @@ import type {
   Flow,
   FlowAnalytics,
   FlowSummary,
+  FlowTest,
+  FlowTestBody,
+  FlowTestSettings,
+  FlowTests,
   FlowVersion,
   FlowVersionDetail,
   ImportedFlow,
@@ -35,6 +39,7 @@ import type {
   SimulatorReply,
   SimulatorSession,
   UpdateAlertRuleBody,
+  TestRun,
   WhatsAppNumber,
   WorkspaceStatus,
   WorkspaceView,
@@ -83,6 +88,20 @@ export const api = {
     }).then((r) => r.data),
   publish: (id: string) =>
     request<Published>(`/flows/${enc(id)}/publish`, { method: 'POST' }).then((r) => r.data),
+  flowTests: (id: string) => request<FlowTests>(`/flows/${enc(id)}/tests`).then((r) => r.data),
+  /** Saves a conversation test; a `parley test` scenario file is accepted as it is. */
+  addFlowTest: (id: string, test: FlowTestBody) =>
+    request<FlowTest>(`/flows/${enc(id)}/tests`, { method: 'POST', body: test }).then((r) => r.data),
+  removeFlowTest: (id: string, testId: string) =>
+    request<void>(`/flows/${enc(id)}/tests/${enc(testId)}`, { method: 'DELETE' }).then((r) => r.data),
+  setTestSettings: (id: string, settings: FlowTestSettings) =>
+    request<FlowTestSettings>(`/flows/${enc(id)}/test-settings`, { method: 'PUT', body: settings }).then(
+      (r) => r.data,
+    ),
+  runFlowTests: (id: string) =>
+    request<TestRun>(`/flows/${enc(id)}/tests/run`, { method: 'POST', body: {} }).then((r) => r.data),
+  testRuns: (id: string) =>
+    request<{ runs: TestRun[] }>(`/flows/${enc(id)}/test-runs`).then((r) => r.data.runs),
   versions: (id: string) =>
     request<{ items: FlowVersion[] }>(`/flows/${enc(id)}/versions`).then((r) => r.data.items),
   version: (id: string, version: number) =>

@@ -1,11 +1,13 @@
 import type { BotMessage, Problem, SimulatorReply, TurnNote } from '@parley/contract';
-import { Info, MessageCircle, RotateCcw, Send, X } from 'lucide-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { FlaskConical, Info, MessageCircle, RotateCcw, Send, X } from 'lucide-react';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Spinner } from '@/components/ui/states';
+import { toast } from '@/components/ui/toast';
 import { ApiError, api, errorMessage, newIdempotencyKey } from '@/infrastructure/api';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
@@ -65,6 +67,21 @@ function NoteLine({ note, onShow }: { note: TurnNote; onShow: (nodeId: string) =
 }
 
 type Status = SimulatorReply['status'];
+
+/** The conversation so far as a conversation test: each message sent and what the bot answered. */
+function recordedTest(entries: Entry[], status: Status, answers: Record<string, unknown>) {
+  const turns: { user: string; bot: { text: string; choices?: string[] }[] }[] = [];
+  for (const entry of entries) {
+    if (isNote(entry)) continue;
+    if (entry.direction === 'in') {
+      turns.push({ user: entry.text, bot: [] });
+      continue;
+    }
+    const labels = (entry.choices ?? []).map((choice) => choice.label);
+    turns.at(-1)?.bot.push(labels.length > 0 ? { text: entry.text, choices: labels } : { text: entry.text });
+  }
+  return { turns, result: { status, answers } };
+}
 
 const STATUS: Record<
   Status,
@@ -215,6 +232,10 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   const [locating, setLocating] = useState(false);
   const [pendingNote, setPendingNote] = useState<string | null>(null);
   const [startedRevision, setStartedRevision] = useState(0);
+  /** Files and locations cannot be replayed by a conversation test: a chat with one cannot be saved as one. */
+  const [onlyText, setOnlyText] = useState(true);
+  const [testName, setTestName] = useState<string | null>(null);
+  const [savingTest, setSavingTest] = useState(false);
   const revision = useEditorStore((state) => state.revision);
   const startWords = useStartWords();
   const nextKey = useRef(0);
@@ -222,6 +243,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   const input = useRef<HTMLInputElement>(null);
   const setLiveNode = useOverlayStore((state) => state.setLiveNode);
   const select = useEditorStore((state) => state.select);
+  const queryClient = useQueryClient();
 
   const start = useCallback(async () => {
     setStarting(true);
@@ -230,6 +252,8 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     setUnanswered(null);
     setPendingNote(null);
     setEntries([]);
+    setOnlyText(true);
+    setTestName(null);
     setStatus('none');
     setAnswers({});
     setVariables({});
@@ -317,6 +341,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
 
   const sendMessage = async (message: Outgoing) => {
     if (sessionId === null || sending) return;
+    if (message.kind !== 'text') setOnlyText(false);
     setEntries((current) => [
       ...current,
       { key: nextKey.current++, direction: 'in', text: outgoingText(message), at: new Date().toISOString() },
@@ -347,6 +372,26 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     }
   };
 
+  const saveAsTest = async (event: FormEvent) => {
+    event.preventDefault();
+    if (testName === null || testName.trim() === '') return;
+    setSavingTest(true);
+    try {
+      await api.addFlowTest(flowId, { name: testName.trim(), ...recordedTest(entries, status, answers) });
+      await queryClient.invalidateQueries({ queryKey: ['flow-tests', flowId] });
+      toast.success(
+        'Saved as a test',
+        `“${testName.trim()}” replays this conversation. Find it under Tests.`,
+      );
+      setTestName(null);
+    } catch (error) {
+      toast.error('Could not save the test', errorMessage(error));
+    } finally {
+      setSavingTest(false);
+    }
+  };
+  const canRecord = onlyText && unanswered === null && !sending && entries.some((entry) => !isNote(entry));
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void send(text);
@@ -366,6 +411,20 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
           {info.label}
         </Badge>
         <div className="ml-auto flex items-center gap-0.5">
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label="Save as test"
+            disabled={!canRecord}
+            title={
+              onlyText
+                ? 'Save this conversation as a test that replays it'
+                : 'A conversation with a file or a location cannot be saved as a test yet'
+            }
+            onClick={() => setTestName(testName === null ? '' : null)}
+          >
+            <FlaskConical aria-hidden />
+          </Button>
           <Button variant="ghost" size="sm" onClick={() => void start()} disabled={starting}>
             <RotateCcw aria-hidden /> Restart
           </Button>
@@ -374,6 +433,25 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
           </Button>
         </div>
       </header>
+      {testName !== null && (
+        <form onSubmit={saveAsTest} className="flex items-center gap-2 border-b bg-slate-50 px-3 py-2">
+          <label htmlFor="live-test-name" className="sr-only">
+            Test name
+          </label>
+          <Input
+            id="live-test-name"
+            autoFocus
+            value={testName}
+            maxLength={200}
+            placeholder="What this conversation checks"
+            onChange={(event) => setTestName(event.target.value)}
+          />
+          <Button type="submit" size="sm" disabled={savingTest || testName.trim() === ''}>
+            {savingTest ? <Spinner label="Saving the test" /> : null}
+            Save
+          </Button>
+        </form>
+      )}
       {revision !== startedRevision && sessionId !== null && (
         <p role="status" className="border-b bg-amber-50 px-4 py-1.5 text-xs text-amber-900">
           You changed the flow. Press Restart to test the new version.
@@ -439,6 +517,16 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
               <p className="mt-3 text-center text-xs text-slate-600">
                 The conversation has ended ({info.label.toLowerCase()}). Send a message to start again, or
                 press Restart.
+                {canRecord && testName === null && (
+                  <Button
+                    variant="outline"
+                    size="sm"
+                    className="mt-2 bg-white"
+                    onClick={() => setTestName('')}
+                  >
+                    <FlaskConical aria-hidden /> Save this conversation as a test
+                  </Button>
+                )}
               </p>
             )}
           </>

@@ -1,3 +1,4 @@
+import type { TestRun } from '@parley/contract';
 import { diffFlows, type FlowChange, type FlowDocument, validateForPublish } from '@parley/schemas';
 import { useQueryClient } from '@tanstack/react-query';
 import { Minus, Pencil, Plus, Rocket } from 'lucide-react';
@@ -20,11 +21,13 @@ import { ApiError, api, errorMessage } from '@/infrastructure/api';
 import { editorCanvas, useEditorStore } from '@/infrastructure/store/editor-store';
 import { ProblemList } from '../problems/ProblemsPanel';
 import { saveNow } from '../save/autosave';
+import { TestResults } from '../tests/TestResults';
 
 type Check =
   | { state: 'loading' }
   | { state: 'failed'; message: string }
   | { state: 'blocked'; errors: LocatedProblem[] }
+  | { state: 'tests_failed'; message: string; run: TestRun }
   | { state: 'ready'; changes: FlowChange[] | null; warnings: LocatedProblem[]; document: FlowDocument };
 
 function short(value: unknown): string | null {
@@ -160,7 +163,13 @@ export function PublishDialog({
         error instanceof ApiError
           ? (error.details as { errors?: { pointer: string; message: string }[] } | null)
           : null;
-      if (details?.errors && check.state === 'ready') {
+      const refused =
+        error instanceof ApiError && error.code === 'tests_failed'
+          ? (error.details as { run?: TestRun } | null)
+          : null;
+      if (refused?.run !== undefined) {
+        setCheck({ state: 'tests_failed', message: errorMessage(error), run: refused.run });
+      } else if (details?.errors && check.state === 'ready') {
         setCheck({
           state: 'blocked',
           errors: locateProblems(
@@ -202,6 +211,12 @@ export function PublishDialog({
                 onOpenChange(false);
               }}
             />
+          </div>
+        )}
+        {check.state === 'tests_failed' && (
+          <div className="flex flex-col gap-2">
+            <FormAlert>{check.message}</FormAlert>
+            <TestResults run={check.run} />
           </div>
         )}
         {check.state === 'ready' && (
