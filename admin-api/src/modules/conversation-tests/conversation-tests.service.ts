@@ -251,7 +251,9 @@ export class ConversationTestsService {
       };
       try {
         const flow = await this.flows.get(caller, schedule.flowId);
+        // Nothing to run yet: no published version, or no tests (an empty run would only add noise).
         if (flow.publishedVersion === null) continue;
+        if ((await this.repository.list(this.api.db, schedule.flowId)).length === 0) continue;
         const run = await this.run(caller, schedule.flowId, flow.publishedVersion, 'schedule');
         if (!run.passed) await this.announceFailure({ ...schedule, flowName: flow.name, run });
       } catch (error) {
