@@ -121,6 +121,9 @@ describe('conversation tests in the editor', () => {
       .getByText('Failed', { exact: true })
       .first()
       .waitFor();
+    expect(await read.getByTestId('tests-settings-summary').textContent()).toBe(
+      'Publishing waits for these tests to pass. They run only when someone runs them.',
+    );
     await screenshot(phone.page, 'conversation-tests-phone');
     expectNoConsoleErrors(phone.errors);
     await phone.context.close();

@@ -143,8 +143,8 @@ export function TestsDialog({
           <DialogTitle>Conversation tests</DialogTitle>
           <DialogDescription>
             Each test replays a conversation through the real runtime, on a test contact (never on WhatsApp),
-            and checks that the bot still answers the same way. Save one from the live test with “Save as
-            test”, or add a test file.
+            and checks that the bot still answers the same way. Save one from the live test with “Save this
+            conversation as a test”, or add a test file.
           </DialogDescription>
         </DialogHeader>
         {tests.isPending && <LoadingState label="Loading the tests…" />}
@@ -255,6 +255,16 @@ export function TestsDialog({
                   />
                 </div>
               </section>
+            )}
+            {!canEdit && (
+              <p className="text-sm" data-testid="tests-settings-summary">
+                {settings.mustPassToPublish
+                  ? 'Publishing waits for these tests to pass.'
+                  : 'Publishing does not wait for these tests.'}{' '}
+                {settings.everyMinutes === null
+                  ? 'They run only when someone runs them.'
+                  : `They run every ${settings.everyMinutes} minutes on the published version.`}
+              </p>
             )}
             {canEdit && (
               <details className="rounded-md border px-3 py-2 text-sm">
