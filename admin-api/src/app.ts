@@ -193,6 +193,8 @@ export function createApi(options: ApiOptions): Api {
     signingSecrets,
     options.alertTiming ?? DEFAULT_ALERT_TIMING,
   );
+  // A failed scheduled test run is checked against the alert rules at once, not a minute later.
+  conversationTests.onScheduledFailure(() => alerts.evaluate());
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
     ...userRoutes(

@@ -137,7 +137,12 @@ describe('conversation tests through a real runtime', () => {
     expect((await editor.call('get', `/flows/${flowId}`)).body.publishedVersion).toBe(1);
   });
 
-  it('a scheduled run after a bad publish records the failure and calls the failure hook', async () => {
+  it('a scheduled run after a bad publish records the failure, calls the failure hook and raises an alert', async () => {
+    const rule = await api.admin.call('post', '/alert-rules', {
+      name: 'Live flows still answer',
+      kind: 'conversation_tests_failed',
+    });
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201);
     // The gate off, the bad draft goes out as version 2.
     await editor.call('put', `/flows/${flowId}/test-settings`, {
       mustPassToPublish: false,
@@ -162,6 +167,29 @@ describe('conversation tests through a real runtime', () => {
       flowName: 'Tested intake',
       run: { id: runs.body.runs[0].id },
     });
+
+    // The failure was checked against the rules at once: the alert is open, in words.
+    const alerts = await viewer.call('get', '/alerts');
+    const open = alerts.body.items.filter((alert: { ruleId: string }) => alert.ruleId === rule.body.id);
+    expect(open).toHaveLength(1);
+    expect(open[0].resolvedAt).toBeNull();
+    expect(open[0].message).toMatch(
+      /^Flow "Tested intake": 1 of 1 conversation test failed on the scheduled run of version 2 \(\d+ minutes ago\): the live flow no longer answers as they expect\. Open the flow's Tests to see what changed\.$/,
+    );
+
+    // Fixed and published again, the next scheduled run passes and the alert resolves.
+    await saveGoodbye('Thanks, Ann!');
+    expect((await editor.call('post', `/flows/${flowId}/publish`)).body).toEqual({ version: 3 });
+    await api.db.query(
+      `update flow_test_settings set next_run_at = now() - interval '1 second' where flow_id = $1`,
+      [flowId],
+    );
+    expect(await api.api.runDueTests()).toBe(1);
+    await api.api.runAlerts();
+    const later = await viewer.call('get', '/alerts');
+    const mine = later.body.items.filter((alert: { ruleId: string }) => alert.ruleId === rule.body.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0].resolvedAt).not.toBeNull();
   });
 
   it('`parley test` scenario files import as they are', async () => {

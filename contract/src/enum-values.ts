@@ -86,6 +86,7 @@ export const ALERT_KINDS = [
   'handoff_waiting',
   'outbox_backlog',
   'memory_restarts',
+  'conversation_tests_failed',
 ] as const;
 /** Where an alert's notices go, and how each went (`alert_deliveries`). */
 export const ALERT_CHANNELS = ['webhook', 'email'] as const;

@@ -67,5 +67,10 @@ export async function findings(
           subject: `restarts:${n.id}`,
           message: `The browser of WhatsApp number ${numberName(n)} was restarted ${n.restarts} times in the last ${windowMinutes} minutes because it used too much memory; conversations pause during each restart. Ask whoever runs Parley to raise PARLEY_WA_MAX_MEMORY_MB or give the server more memory.`,
         }));
+    case 'conversation_tests_failed':
+      return (await repository.failingTestSchedules(db, rule.workspaceId)).map((f) => ({
+        subject: `tests:${f.id}`,
+        message: `Flow "${f.name}": ${f.failed} of ${f.total} conversation ${f.total === 1 ? 'test' : 'tests'} failed on the scheduled run of version ${f.version} (${minutesSince(f.at, now)} minutes ago): the live flow no longer answers as they expect. Open the flow's Tests to see what changed.`,
+      }));
   }
 }

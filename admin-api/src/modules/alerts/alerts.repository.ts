@@ -385,4 +385,33 @@ export class AlertsRepository {
     );
     return rows;
   }
+
+  /** Flows whose latest scheduled conversation test run failed (a later passing run clears them). */
+  async failingTestSchedules(
+    db: Queryable,
+    workspaceId: string,
+  ): Promise<{ id: string; name: string; version: number; failed: number; total: number; at: Date }[]> {
+    const { rows } = await db.query<{
+      id: string;
+      name: string;
+      version: number;
+      failed: number;
+      total: number;
+      at: Date;
+    }>(
+      `select f.id, f.name, r.version, r.failed, r.total, r.finished_at as at
+       from flows f
+       join lateral (
+         select version, passed, finished_at,
+           jsonb_array_length(results) as total,
+           (select count(*)::integer from jsonb_array_elements(results) t where not (t->>'passed')::boolean) as failed
+         from flow_test_runs
+         where flow_id = f.id and reason = 'schedule'
+         order by finished_at desc limit 1
+       ) r on not r.passed
+       where f.workspace_id = $1 and f.deleted_at is null`,
+      [workspaceId],
+    );
+    return rows;
+  }
 }

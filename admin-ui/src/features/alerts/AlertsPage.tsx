@@ -43,6 +43,7 @@ const KIND_TITLES: Record<AlertKind, string> = {
   handoff_waiting: 'Hand-offs wait too long',
   outbox_backlog: 'Replies are not being sent',
   memory_restarts: 'A number’s browser keeps restarting',
+  conversation_tests_failed: 'A flow’s scheduled conversation tests fail',
 };
 
 /** The thresholds a kind reads: those it has defaults for. */
@@ -58,6 +59,7 @@ const FIELD_LABELS: Record<AlertKind, Partial<Record<Threshold, string>>> = {
   handoff_waiting: { minutes: 'Alert after a wait of (minutes)' },
   outbox_backlog: { minutes: 'Replies waiting longer than (minutes)', count: 'At least this many replies' },
   memory_restarts: { windowMinutes: 'Within the last (minutes)', count: 'Restarts' },
+  conversation_tests_failed: {},
 };
 
 interface RuleForm {
