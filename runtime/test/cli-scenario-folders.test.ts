@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const RUNTIME = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(RUNTIME, 'bin', 'parley.js');
+const BIN = fileURLToPath(new URL('../../cli/bin/parley.js', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'parley-cli-folders-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

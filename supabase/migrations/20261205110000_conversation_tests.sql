@@ -12,6 +12,7 @@ create table flow_tests (
   updated_at timestamptz not null default now()
 );
 create index flow_tests_flow_idx on flow_tests (flow_id, created_at);
+alter table flow_tests enable row level security;
 
 create table flow_test_settings (
   flow_id uuid primary key references flows (id) on delete cascade,
@@ -26,6 +27,7 @@ create table flow_test_settings (
   updated_at timestamptz not null default now()
 );
 create index flow_test_settings_due_idx on flow_test_settings (next_run_at) where every_minutes is not null;
+alter table flow_test_settings enable row level security;
 
 create table flow_test_runs (
   id uuid primary key default gen_random_uuid(),
@@ -42,3 +44,4 @@ create table flow_test_runs (
   finished_at timestamptz not null default now()
 );
 create index flow_test_runs_flow_idx on flow_test_runs (flow_id, started_at desc);
+alter table flow_test_runs enable row level security;
