@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { Link, useLocation } from 'react-router';
-import { Logo } from '@/components/logo';
+import { AuthCard } from '@/components/auth-card';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { FormAlert } from '@/components/ui/form-messages';
 import { NewPasswordField, newPasswordRules, RepeatPasswordField } from '@/components/ui/new-password-field';
 import { Spinner } from '@/components/ui/states';
@@ -38,51 +37,42 @@ export function ResetPasswordPage() {
   });
 
   return (
-    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-emerald-50 to-background px-4 py-12">
-      <div className="w-full max-w-sm">
-        <div className="mb-8 flex justify-center">
-          <Logo className="text-2xl" />
+    <AuthCard title="Choose a new password">
+      {code === '' ? (
+        <p className="mt-3 text-sm text-muted-foreground">
+          This page needs the whole link your admin sent you. Open that link again, or ask them for a new one.
+        </p>
+      ) : done ? (
+        <div role="status" className="mt-3 flex flex-col gap-4 text-sm">
+          <p>Your new password is set. You are signed out everywhere; sign in with the new password.</p>
+          <Button asChild>
+            <Link to="/sign-in">Sign in</Link>
+          </Button>
         </div>
-        <Card className="p-6">
-          <h1 className="text-lg font-semibold">Choose a new password</h1>
-          {code === '' ? (
-            <p className="mt-3 text-sm text-muted-foreground">
-              This page needs the whole link your admin sent you. Open that link again, or ask them for a new
-              one.
-            </p>
-          ) : done ? (
-            <div role="status" className="mt-3 flex flex-col gap-4 text-sm">
-              <p>Your new password is set. You are signed out everywhere; sign in with the new password.</p>
-              <Button asChild>
-                <Link to="/sign-in">Sign in</Link>
-              </Button>
-            </div>
-          ) : (
-            <form className="mt-5 flex flex-col gap-4" onSubmit={onSubmit} noValidate>
-              <NewPasswordField
-                id="reset-new"
-                label="New password"
-                autoFocus
-                error={errors.newPassword?.message}
-                registration={register('newPassword', newPasswordRules('Choose a new password.'))}
-              />
-              <RepeatPasswordField
-                id="reset-again"
-                label="New password again"
-                error={errors.repeated?.message}
-                registration={register('repeated', {
-                  validate: (value, values) => value === values.newPassword || 'The two passwords differ.',
-                })}
-              />
-              {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
-              <Button type="submit" disabled={isSubmitting}>
-                {isSubmitting && <Spinner label="Saving" />}
-                Set the new password
-              </Button>
-            </form>
-          )}
-        </Card>
-      </div>
-    </main>
+      ) : (
+        <form className="mt-5 flex flex-col gap-4" onSubmit={onSubmit} noValidate>
+          <NewPasswordField
+            id="reset-new"
+            label="New password"
+            autoFocus
+            error={errors.newPassword?.message}
+            registration={register('newPassword', newPasswordRules('Choose a new password.'))}
+          />
+          <RepeatPasswordField
+            id="reset-again"
+            label="New password again"
+            error={errors.repeated?.message}
+            registration={register('repeated', {
+              validate: (value, values) => value === values.newPassword || 'The two passwords differ.',
+            })}
+          />
+          {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
+          <Button type="submit" disabled={isSubmitting}>
+            {isSubmitting && <Spinner label="Saving" />}
+            Set the new password
+          </Button>
+        </form>
+      )}
+    </AuthCard>
   );
 }

@@ -1,8 +1,7 @@
 import { useForm } from 'react-hook-form';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { Logo } from '@/components/logo';
+import { AuthCard } from '@/components/auth-card';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { FieldError, FormAlert } from '@/components/ui/form-messages';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
@@ -43,59 +42,55 @@ export function SignInPage() {
   });
 
   return (
-    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-emerald-50 to-background px-4 py-12">
-      <div className="w-full max-w-sm">
-        <div className="mb-8 flex justify-center">
-          <Logo className="text-2xl" />
-        </div>
-        <Card className="p-6">
-          <h1 className="text-lg font-semibold">Sign in</h1>
-          <p className="mt-1 text-sm text-muted-foreground">Build and run your WhatsApp conversations.</p>
-          {notice && (
-            <p role="status" className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-              {notice}
-            </p>
-          )}
-          <form className="mt-5 flex flex-col gap-4" onSubmit={onSubmit} noValidate>
-            <div className="flex flex-col gap-1.5">
-              <Label htmlFor="email">Email</Label>
-              <Input
-                id="email"
-                type="email"
-                autoComplete="username"
-                autoFocus
-                aria-invalid={errors.email ? true : undefined}
-                aria-describedby={errors.email ? 'email-error' : undefined}
-                {...register('email', {
-                  required: 'Enter your email address.',
-                  pattern: { value: /^\S+@\S+$/, message: 'That doesn’t look like an email address.' },
-                })}
-              />
-              <FieldError id="email-error" message={errors.email?.message} />
-            </div>
-            <div className="flex flex-col gap-1.5">
-              <Label htmlFor="password">Password</Label>
-              <Input
-                id="password"
-                type="password"
-                autoComplete="current-password"
-                aria-invalid={errors.password ? true : undefined}
-                aria-describedby={errors.password ? 'password-error' : undefined}
-                {...register('password', { required: 'Enter your password.' })}
-              />
-              <FieldError id="password-error" message={errors.password?.message} />
-            </div>
-            {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
-            <Button type="submit" disabled={isSubmitting} className="mt-1">
-              {isSubmitting && <Spinner label="Signing in" />}
-              Sign in
-            </Button>
-          </form>
-        </Card>
+    <AuthCard
+      title="Sign in"
+      footer={
         <p className="mt-6 text-center text-xs text-muted-foreground">
           The first admin’s password is printed when Parley starts for the first time.
         </p>
-      </div>
-    </main>
+      }
+    >
+      <p className="mt-1 text-sm text-muted-foreground">Build and run your WhatsApp conversations.</p>
+      {notice && (
+        <p role="status" className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {notice}
+        </p>
+      )}
+      <form className="mt-5 flex flex-col gap-4" onSubmit={onSubmit} noValidate>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="email">Email</Label>
+          <Input
+            id="email"
+            type="email"
+            autoComplete="username"
+            autoFocus
+            aria-invalid={errors.email ? true : undefined}
+            aria-describedby={errors.email ? 'email-error' : undefined}
+            {...register('email', {
+              required: 'Enter your email address.',
+              pattern: { value: /^\S+@\S+$/, message: 'That doesn’t look like an email address.' },
+            })}
+          />
+          <FieldError id="email-error" message={errors.email?.message} />
+        </div>
+        <div className="flex flex-col gap-1.5">
+          <Label htmlFor="password">Password</Label>
+          <Input
+            id="password"
+            type="password"
+            autoComplete="current-password"
+            aria-invalid={errors.password ? true : undefined}
+            aria-describedby={errors.password ? 'password-error' : undefined}
+            {...register('password', { required: 'Enter your password.' })}
+          />
+          <FieldError id="password-error" message={errors.password?.message} />
+        </div>
+        {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
+        <Button type="submit" disabled={isSubmitting} className="mt-1">
+          {isSubmitting && <Spinner label="Signing in" />}
+          Sign in
+        </Button>
+      </form>
+    </AuthCard>
   );
 }

@@ -1,8 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useForm } from 'react-hook-form';
-import { Logo } from '@/components/logo';
+import { AuthCard } from '@/components/auth-card';
 import { Button } from '@/components/ui/button';
-import { Card } from '@/components/ui/card';
 import { FormAlert } from '@/components/ui/form-messages';
 import { NewPasswordField, newPasswordRules, RepeatPasswordField } from '@/components/ui/new-password-field';
 import { Spinner } from '@/components/ui/states';
@@ -41,44 +40,36 @@ export function ChooseNewPasswordPage({ email }: { email: string }) {
   });
 
   return (
-    <main className="flex min-h-full items-center justify-center bg-gradient-to-b from-emerald-50 to-background px-4 py-12">
-      <div className="w-full max-w-sm">
-        <div className="mb-8 flex justify-center">
-          <Logo className="text-2xl" />
-        </div>
-        <Card className="p-6">
-          <h1 className="text-lg font-semibold">Choose your new password</h1>
-          <p className="mt-2 text-sm text-muted-foreground">
-            You signed in as <span className="font-medium text-foreground">{email}</span> with a one-time
-            password. Choose your own to go on; anyone signed in as you elsewhere is signed out.
-          </p>
-          <form className="mt-5 flex flex-col gap-4" onSubmit={onSubmit} noValidate>
-            <NewPasswordField
-              id="choose-new"
-              label="New password"
-              autoFocus
-              error={errors.newPassword?.message}
-              registration={register('newPassword', newPasswordRules('Choose a new password.'))}
-            />
-            <RepeatPasswordField
-              id="choose-again"
-              label="New password again"
-              error={errors.repeated?.message}
-              registration={register('repeated', {
-                validate: (value, values) => value === values.newPassword || 'The two passwords differ.',
-              })}
-            />
-            {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
-            <Button type="submit" disabled={isSubmitting}>
-              {isSubmitting && <Spinner label="Saving" />}
-              Set my password
-            </Button>
-            <Button type="button" variant="link" onClick={() => signOut()}>
-              Sign out instead
-            </Button>
-          </form>
-        </Card>
-      </div>
-    </main>
+    <AuthCard title="Choose your new password">
+      <p className="mt-2 text-sm text-muted-foreground">
+        You signed in as <span className="font-medium text-foreground">{email}</span> with a one-time
+        password. Choose your own to go on; anyone signed in as you elsewhere is signed out.
+      </p>
+      <form className="mt-5 flex flex-col gap-4" onSubmit={onSubmit} noValidate>
+        <NewPasswordField
+          id="choose-new"
+          label="New password"
+          autoFocus
+          error={errors.newPassword?.message}
+          registration={register('newPassword', newPasswordRules('Choose a new password.'))}
+        />
+        <RepeatPasswordField
+          id="choose-again"
+          label="New password again"
+          error={errors.repeated?.message}
+          registration={register('repeated', {
+            validate: (value, values) => value === values.newPassword || 'The two passwords differ.',
+          })}
+        />
+        {errors.root && <FormAlert>{errors.root.message}</FormAlert>}
+        <Button type="submit" disabled={isSubmitting}>
+          {isSubmitting && <Spinner label="Saving" />}
+          Set my password
+        </Button>
+        <Button type="button" variant="link" onClick={() => signOut()}>
+          Sign out instead
+        </Button>
+      </form>
+    </AuthCard>
   );
 }
