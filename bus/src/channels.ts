@@ -126,6 +126,32 @@ export const SimulatorReceiptSchema = Type.Object({
 });
 export type SimulatorReceipt = Static<typeof SimulatorReceiptSchema>;
 
+/** What changed in a conversation that is (or was just) with a person: the inbox updates live. */
+export const INBOX_ACTIVITY_KINDS = [
+  'handoff',
+  'contact_message',
+  'agent_message',
+  'delivery',
+  'assigned',
+  'read',
+  'resumed',
+  'released',
+  'timed_out',
+] as const;
+
+export const InboxActivitySchema = Type.Object({
+  workspaceId: Type.String(),
+  conversationId: Type.String(),
+  numberId: Type.String(),
+  contact: Type.String(),
+  kind: Type.Union(INBOX_ACTIVITY_KINDS.map((kind) => Type.Literal(kind))),
+  /** Whether the conversation is a live test's (the inbox marks those). */
+  isTest: Type.Boolean(),
+  /** Epoch ms. */
+  at: Type.Number(),
+});
+export type InboxActivity = Static<typeof InboxActivitySchema>;
+
 const SimulatorMessage = Type.Union([SimulatorDeliverySchema, SimulatorTurnSchema]);
 
 /** The channels between the API and the runtimes, each with its payload. */
@@ -152,6 +178,8 @@ export const busChannels = {
   accessChanged: channel('access-changed', Type.Object({ userId: Type.String() })),
   /** An API key was revoked: API processes stop trusting it at once. */
   apiKeyRevoked: channel('api-key-revoked', Type.Object({ keyId: Type.String() })),
+  /** Hand-offs and what happens in them (runtimes and API processes publish; inbox streams listen). */
+  inboxActivity: channel('inbox-activity', InboxActivitySchema),
   /** Admin requests to number connections (connect, logout). */
   sessionCommands: channel('session-commands', SessionCommandSchema),
 } as const;

@@ -4,6 +4,8 @@ export {
   busChannels,
   type ConnectionState,
   ConnectionStateSchema,
+  INBOX_ACTIVITY_KINDS,
+  type InboxActivity,
   type PayloadOf,
   type SessionCommand,
   type SessionUpdate,

@@ -1,4 +1,10 @@
 export { isPublicAddress, refusedHost } from './addresses/public-address.js';
+export {
+  BusinessHours,
+  OpeningSpan,
+  WEEKDAYS,
+  type Weekday,
+} from './business-hours/business-hours.schema.js';
 export * from './conditions/condition.schema.js';
 export { evaluateCondition, evaluateRule, looselyEqual } from './conditions/evaluate.js';
 export { CONVERSATION_STATUSES, type ConversationStatus } from './conversation/status.js';
