@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runConversations } from './support/conversation-driver.js';
+import { postMessage, runConversations } from './support/conversation-driver.js';
 import { intakeFlow, intakeScripts } from './support/intake-flow.js';
 import { internalAuth } from './support/internal-token.js';
 import { createRuntimeEnv, type RuntimeEnv } from './support/runtime-env.js';
@@ -56,6 +56,20 @@ describe('Postgres unreachable for a few seconds', () => {
     const atOutage = await processedInbound(env.database.db, numberId);
     await proxy.pause();
     const outageStarted = Date.now();
+    // A message sent again into the outage (recorded once, whichever post comes first): the
+    // runtime must try to record it while Postgres is away, even when every driver happens to be
+    // between messages right now (that made the retry count below 0 once).
+    const first = scripts[0] as (typeof scripts)[number];
+    const repeated = postMessage(
+      runtime.base,
+      numberId,
+      first.contact,
+      first.steps[0] as (typeof first.steps)[number],
+      {
+        deadline: Date.now() + 30_000,
+        signal: env.stop.signal,
+      },
+    );
     // Into the outage, which lasts OUTAGE_MS: its length is the behaviour under test.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const ready = await fetch(`${runtime.base}/readyz`, {
@@ -72,6 +86,7 @@ describe('Postgres unreachable for a few seconds', () => {
     const resumedAt = Date.now();
 
     const { failures } = await run;
+    await repeated;
     const doneAfter = Date.now() - resumedAt;
     expect(failures).toEqual([]);
     // The runtime told it was not ready, stayed up and retried.
