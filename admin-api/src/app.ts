@@ -74,6 +74,7 @@ import { simulatorRoutes } from './modules/simulator/simulator.routes.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, SimulatorService } from './modules/simulator/simulator.service.js';
 import { StatusRepository } from './modules/status/status.repository.js';
 import { statusRoutes } from './modules/status/status.routes.js';
+import { StatusService } from './modules/status/status.service.js';
 import { UsersRepository } from './modules/users/users.repository.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -217,7 +218,7 @@ export function createApi(options: ApiOptions): Api {
     ...workspaceRoutes(new WorkspaceService(context, workspaces, flowsRepository, signingSecrets)),
     ...mediaRoutes(media),
     ...policyRoutes(config),
-    ...statusRoutes(context, new StatusRepository()),
+    ...statusRoutes(new StatusService(context, new StatusRepository())),
   ];
   checkRoleTable(routes);
   const openapi = buildOpenApi(routes, API_VERSION);
