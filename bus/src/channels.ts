@@ -1,4 +1,4 @@
-import { SessionReason, SessionState, TurnNote } from '@parley/contract';
+import { InboxEvent, SessionReason, SessionState, TurnNote } from '@parley/contract';
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 
 /** One bus channel: its name and the one payload schema its publishers and subscribers share. */
@@ -127,29 +127,7 @@ export const SimulatorReceiptSchema = Type.Object({
 export type SimulatorReceipt = Static<typeof SimulatorReceiptSchema>;
 
 /** What changed in a conversation that is (or was just) with a person: the inbox updates live. */
-export const INBOX_ACTIVITY_KINDS = [
-  'handoff',
-  'contact_message',
-  'agent_message',
-  'delivery',
-  'assigned',
-  'read',
-  'resumed',
-  'released',
-  'timed_out',
-] as const;
-
-export const InboxActivitySchema = Type.Object({
-  workspaceId: Type.String(),
-  conversationId: Type.String(),
-  numberId: Type.String(),
-  contact: Type.String(),
-  kind: Type.Union(INBOX_ACTIVITY_KINDS.map((kind) => Type.Literal(kind))),
-  /** Whether the conversation is a live test's (the inbox marks those). */
-  isTest: Type.Boolean(),
-  /** Epoch ms. */
-  at: Type.Number(),
-});
+export const InboxActivitySchema = InboxEvent;
 export type InboxActivity = Static<typeof InboxActivitySchema>;
 
 const SimulatorMessage = Type.Union([SimulatorDeliverySchema, SimulatorTurnSchema]);

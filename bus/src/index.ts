@@ -1,10 +1,10 @@
+export { INBOX_ACTIVITY_KINDS } from '@parley/contract';
 export { BUS_MESSAGE_LIMIT, type Bus } from './bus.js';
 export {
   type BusChannel,
   busChannels,
   type ConnectionState,
   ConnectionStateSchema,
-  INBOX_ACTIVITY_KINDS,
   type InboxActivity,
   type PayloadOf,
   type SessionCommand,

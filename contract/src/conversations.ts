@@ -2,6 +2,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { CursorQuery, Nullable, Page, Timestamp, Uuid } from './common.js';
 import { ConversationStatus, MessageDirection } from './enums.js';
+import { InboxPerson } from './inbox.js';
 
 /** The most messages a transcript returns: the newest ones, where a person picks up a conversation. */
 export const TRANSCRIPT_LIMIT = 5_000;
@@ -26,10 +27,13 @@ export const ConversationItem = Type.Object(conversationFields);
 export const ConversationMessage = Type.Object({
   id: Type.Integer(),
   direction: MessageDirection,
-  type: Type.String({ description: 'text, media, location, or control (an admin action such as a release)' }),
+  type: Type.String({ description: 'text, media or location' }),
   body: Type.Record(Type.String(), Type.Unknown()),
   status: Type.String({
     description: 'in: received, processed; out: queued, sending, sent, delivered, read, failed',
+  }),
+  agent: Type.Union([InboxPerson, Type.Null()], {
+    description: 'Who in the team wrote it (a reply from the inbox); null for the bot and the contact',
   }),
   error: Nullable(Type.String()),
   createdAt: Timestamp,
@@ -37,6 +41,9 @@ export const ConversationMessage = Type.Object({
 });
 export const ConversationDetail = Type.Object({
   ...conversationFields,
+  handoffAt: Nullable(Timestamp),
+  assignedTo: Nullable(InboxPerson),
+  firstAgentReplyAt: Nullable(Timestamp),
   variables: Type.Record(Type.String(), Type.Unknown()),
   answers: Type.Record(Type.String(), Type.Unknown()),
   endReason: Nullable(Type.String({ description: 'Why it failed, blocks named as people name them' })),

@@ -5,8 +5,11 @@
  */
 export { CONVERSATION_STATUSES } from '@parley/schemas/conversation-status';
 
-/** Roles in a workspace, lowest first. */
-export const ROLES = ['viewer', 'editor', 'admin'] as const;
+/**
+ * Roles in a workspace, lowest first. An agent answers hand-offs in the inbox and reads what a
+ * viewer reads, but builds no flows.
+ */
+export const ROLES = ['viewer', 'agent', 'editor', 'admin'] as const;
 
 /**
  * The roles an API key may have: viewer for analysts, editor for CI that publishes flows. Never
@@ -91,3 +94,38 @@ export const ALERT_KINDS = [
 /** Where an alert's notices go, and how each went (`alert_deliveries`). */
 export const ALERT_CHANNELS = ['webhook', 'email'] as const;
 export const ALERT_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+/** The inbox's lists: open hand-offs no one holds (oldest first), the caller's, or every open one. */
+export const INBOX_VIEWS = ['waiting', 'mine', 'all'] as const;
+
+/**
+ * What changed in a conversation that is (or was just) with a person, as runtimes and API
+ * processes announce it and the inbox's event stream forwards it.
+ */
+export const INBOX_ACTIVITY_KINDS = [
+  'handoff',
+  'contact_message',
+  'agent_message',
+  'delivery',
+  'assigned',
+  'read',
+  'resumed',
+  'released',
+  'timed_out',
+] as const;
+
+/** The files an agent may send a contact: pictures WhatsApp shows inline, and documents. */
+export const INBOX_ATTACHMENT_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+] as const;

@@ -10,6 +10,7 @@ export * from './enum-values.js';
 export * from './enums.js';
 export * from './errors.js';
 export * from './flows.js';
+export * from './inbox.js';
 export * from './invitations.js';
 export * from './media.js';
 export * from './numbers.js';

@@ -5,11 +5,16 @@
 import type { Role } from './enums.js';
 
 /** Each role may do what the roles below it may. */
-export const ROLE_RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+export const ROLE_RANK: Record<Role, number> = { viewer: 1, agent: 2, editor: 3, admin: 4 };
 
 export const atLeast = (role: Role, needed: Role): boolean => ROLE_RANK[role] >= ROLE_RANK[needed];
 
-export const ROLE_TITLES: Record<Role, string> = { viewer: 'Viewer', editor: 'Editor', admin: 'Admin' };
+export const ROLE_TITLES: Record<Role, string> = {
+  viewer: 'Viewer',
+  agent: 'Agent',
+  editor: 'Editor',
+  admin: 'Admin',
+};
 
 export interface Capability {
   /** The least role that may do it; `signed_in`: anyone signed in, member of a workspace or not. */
@@ -90,6 +95,37 @@ export const CAPABILITIES: readonly Capability[] = [
     peopleOnly: true,
   },
   {
+    role: 'agent',
+    does: 'Answer contacts handed off to a person in the inbox, with text, pictures and documents',
+    operations: [
+      'GET /inbox',
+      'GET /inbox/summary',
+      'GET /inbox/events',
+      'POST /conversations/{id}/messages',
+      'POST /conversations/{id}/attachments',
+      'POST /conversations/{id}/read',
+    ],
+  },
+  {
+    role: 'agent',
+    does: 'Take conversations, pass them to a colleague, and hand them back to the bot',
+    operations: [
+      'PUT /conversations/{id}/assignee',
+      'POST /conversations/{id}/resume',
+      'POST /conversations/{id}/release',
+    ],
+  },
+  {
+    role: 'agent',
+    does: 'Use, write and change the saved replies',
+    operations: [
+      'GET /saved-replies',
+      'POST /saved-replies',
+      'PUT /saved-replies/{id}',
+      'DELETE /saved-replies/{id}',
+    ],
+  },
+  {
     role: 'editor',
     does: 'Build, import, copy, delete and restore flows',
     operations: [
@@ -131,8 +167,8 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'editor',
-    does: 'Choose which flow a number runs, and hand conversations back to the bot',
-    operations: ['PUT /numbers/{id}/flow', 'POST /conversations/{id}/release'],
+    does: 'Choose which flow a number runs',
+    operations: ['PUT /numbers/{id}/flow'],
   },
   {
     role: 'admin',

@@ -1,4 +1,4 @@
-import type { ReceivedInvitation } from '@parley/contract';
+import type { ReceivedInvitation, Role } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { MailOpen } from 'lucide-react';
 import type { ReactNode } from 'react';
@@ -13,7 +13,12 @@ import { api, errorMessage } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
 import { formatWhen } from '@/lib/format';
 
-const ROLE_LABEL = { admin: 'an admin', editor: 'an editor', viewer: 'a viewer' } as const;
+const ROLE_LABEL: Record<Role, string> = {
+  admin: 'an admin',
+  editor: 'an editor',
+  agent: 'an agent',
+  viewer: 'a viewer',
+};
 
 function InvitationCard({ invitation }: { invitation: ReceivedInvitation }) {
   const queryClient = useQueryClient();

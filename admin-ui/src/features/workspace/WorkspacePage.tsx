@@ -86,6 +86,12 @@ function Abilities({ items, label }: { items: string[]; label: string }) {
   );
 }
 
+/** "admins", "editors and admins", "agents, editors and admins". */
+function plural(roles: readonly Role[]): string {
+  const names = roles.map((role) => `${ROLE_TITLES[role].toLowerCase()}s`);
+  return names.length < 2 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 /**
  * The current workspace: its name (renamed by admins) and, for everyone, what their role here lets
  * them do and what needs a higher one.
@@ -124,7 +130,7 @@ export function WorkspacePage() {
           {above.map((role) => (
             <div key={role} className="mt-4">
               <p className="text-sm text-muted-foreground">
-                Only {role === 'admin' ? 'admins' : `${ROLE_TITLES[role].toLowerCase()}s and admins`} can:
+                Only {plural(ROLES.slice(ROLES.indexOf(role)))} can:
               </p>
               <Abilities label={`What needs ${aRole(role)}`} items={roleAdds(role)} />
             </div>
