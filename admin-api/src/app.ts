@@ -2,7 +2,7 @@ import type { Bus } from '@parley/bus';
 import { NoSuchEndpoint, TooLarge } from '@parley/contract';
 import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, ping, SecretCipher } from '@parley/db';
 import cors from 'cors';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -53,6 +53,9 @@ import { FlowsService } from './modules/flows/flows.service.js';
 import { HeaderSecrets } from './modules/flows/header-secrets.js';
 import { IdempotencyRepository } from './modules/idempotency/idempotency.repository.js';
 import { IdempotencyService } from './modules/idempotency/idempotency.service.js';
+import { InboxRepository } from './modules/inbox/inbox.repository.js';
+import { inboxRoutes } from './modules/inbox/inbox.routes.js';
+import { InboxService } from './modules/inbox/inbox.service.js';
 import { InvitationsRepository } from './modules/invitations/invitations.repository.js';
 import { invitationRoutes } from './modules/invitations/invitations.routes.js';
 import { InvitationsService } from './modules/invitations/invitations.service.js';
@@ -69,6 +72,9 @@ import { MediaCleanup } from './modules/retention/media-cleanup.js';
 import { type PurgeCounts, RetentionRepository } from './modules/retention/retention.repository.js';
 import { retentionRoutes } from './modules/retention/retention.routes.js';
 import { RetentionService } from './modules/retention/retention.service.js';
+import { SavedRepliesRepository } from './modules/saved-replies/saved-replies.repository.js';
+import { savedReplyRoutes } from './modules/saved-replies/saved-replies.routes.js';
+import { SavedRepliesService } from './modules/saved-replies/saved-replies.service.js';
 import { SimulatorRepository } from './modules/simulator/simulator.repository.js';
 import { simulatorRoutes } from './modules/simulator/simulator.routes.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, SimulatorService } from './modules/simulator/simulator.service.js';
@@ -208,7 +214,11 @@ export function createApi(options: ApiOptions): Api {
     ...numberRoutes(new NumbersService(context, new NumbersRepository())),
     ...simulatorRoutes(simulator),
     ...conversationTestRoutes(conversationTests),
-    ...conversationRoutes(new ConversationsService(context, new ConversationsRepository())),
+    ...conversationRoutes(
+      new ConversationsService(context, new ConversationsRepository(), config.mediaMaxBytes),
+    ),
+    ...inboxRoutes(new InboxService(context, new InboxRepository())),
+    ...savedReplyRoutes(new SavedRepliesService(context, new SavedRepliesRepository())),
     ...responseRoutes(responses),
     ...exportRoutes(new ExportService(context, responses, new ExportRepository(), media)),
     ...analyticsRoutes(new AnalyticsService(context, responses, new AnalyticsRepository())),
@@ -242,11 +252,12 @@ export function createApi(options: ApiOptions): Api {
 
   const api = express.Router();
   api.use(loadShedding(config.loadShedding, logger));
-  // A live-test file travels as base64 (4/3 of its size): its route reads bodies up to that, and says
-  // the file is too large in plain words; every other route keeps the usual limit.
+  // A live-test file or an inbox attachment travels as base64 (4/3 of its size): their routes read
+  // bodies up to that, and say the file is too large in plain words; every other route keeps the
+  // usual limit.
   const maxUpload = config.mediaMaxBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   const uploadJson = express.json({ limit: Math.ceil((maxUpload * 4) / 3) + 64 * 1024 });
-  api.post('/simulator/sessions/:id/files', (request, response, next) =>
+  const readUpload: RequestHandler = (request, response, next) =>
     uploadJson(request, response, (error?: unknown) =>
       next(
         (error as { type?: string } | undefined)?.type === 'entity.too.large'
@@ -255,8 +266,9 @@ export function createApi(options: ApiOptions): Api {
             )
           : error,
       ),
-    ),
-  );
+    );
+  api.post('/simulator/sessions/:id/files', readUpload);
+  api.post('/conversations/:id/attachments', readUpload);
   api.use(express.json({ limit: config.bodyLimit }));
   // A body express.json() left unread is not JSON: refused, rather than silently read as no body.
   api.use((request, _response, next) => {

@@ -11,9 +11,9 @@ import { createAjv } from '@parley/schemas';
 import type { ValidateFunction } from 'ajv';
 import { pino } from 'pino';
 
-export type Role = 'admin' | 'editor' | 'viewer';
-export const ROLES: Role[] = ['admin', 'editor', 'viewer'];
-export const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3 };
+export type Role = 'admin' | 'editor' | 'agent' | 'viewer';
+export const ROLES: Role[] = ['admin', 'editor', 'agent', 'viewer'];
+export const RANK: Record<Role, number> = { viewer: 1, agent: 2, editor: 3, admin: 4 };
 
 /** Whether a member with `role` may call an operation (signed-in operations: anyone signed in). */
 export const allows = (operation: Operation, role: Role) =>

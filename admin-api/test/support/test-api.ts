@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryBus } from '@parley/bus';
+import type { Role } from '@parley/contract';
 import type { Db, MediaStore } from '@parley/db';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -50,9 +51,9 @@ export interface TestApi {
   call<T = Loose>(method: string, path: string, options?: CallOptions): Promise<Reply<T>>;
   login(email: string, password: string, workspace?: string): Promise<Client>;
   /** Adds a member with this role to the admin's workspace (invited, accepted) and signs them in. */
-  member(role: 'admin' | 'editor' | 'viewer'): Promise<Client>;
+  member(role: Role): Promise<Client>;
   /** The admin invites a new account with this email and password, which signs in and accepts. */
-  join(email: string, password: string, role: 'admin' | 'editor' | 'viewer'): Promise<Client>;
+  join(email: string, password: string, role: Role): Promise<Client>;
   /** Another workspace where the admin is admin too: the same user acting elsewhere (X-Workspace-Id). */
   otherWorkspace(): Promise<Client>;
   /** A second API process, as in a scaled deployment: same database, bus and secrets. */
@@ -148,7 +149,7 @@ export async function startTestApi(
   }
 
   /** The admin invites `email`; the person signs in and accepts. */
-  async function join(email: string, password: string, role: 'admin' | 'editor' | 'viewer'): Promise<Client> {
+  async function join(email: string, password: string, role: Role): Promise<Client> {
     const invited = await admin.call('post', '/users', { email, password, role });
     if (invited.status !== 201)
       throw new Error(`could not invite a ${role}: ${JSON.stringify(invited.body)}`);

@@ -1,5 +1,6 @@
-import { type ConversationStatus, TRANSCRIPT_LIMIT } from '@parley/contract';
+import { type ConversationStatus, type InboxPerson, TRANSCRIPT_LIMIT } from '@parley/contract';
 import type { Queryable } from '@parley/db';
+import { personName, personOf } from './people.js';
 
 export interface ConversationRecord {
   id: string;
@@ -24,6 +25,17 @@ export interface ConversationDetail extends ConversationRecord {
   variables: Record<string, unknown>;
   answers: Record<string, unknown>;
   endReason: string | null;
+  /** When it was handed to a person (null: never, or before the inbox existed). */
+  handoffAt: string | null;
+  /** Who holds the hand-off (one person at a time). */
+  assignedTo: InboxPerson | null;
+  firstAgentReplyAt: string | null;
+}
+
+/** Who holds a conversation after an assignment, and since when. */
+export interface AssignmentRecord {
+  assignedTo: InboxPerson | null;
+  assignedAt: string | null;
 }
 
 export interface TranscriptMessage {
@@ -32,6 +44,8 @@ export interface TranscriptMessage {
   type: string;
   body: Record<string, unknown>;
   status: string;
+  /** Who in the team wrote it (an agent's reply); null for the bot and the contact. */
+  agent: InboxPerson | null;
   error: string | null;
   createdAt: string;
   updatedAt: string;
@@ -71,6 +85,10 @@ interface ConversationRow {
   variables?: Record<string, unknown>;
   answers?: Record<string, unknown>;
   end_reason?: string | null;
+  handoff_at?: Date | null;
+  assigned_user_id?: string | null;
+  assigned_email?: string | null;
+  first_agent_reply_at?: Date | null;
 }
 
 // started_key: started_at to the microsecond, so a page boundary never skips or repeats a row.
@@ -98,6 +116,14 @@ function toRecord(row: ConversationRow): ConversationRecord {
     releasedAt: row.released_at?.toISOString() ?? null,
     isTest: row.is_test,
   };
+}
+
+/** The agent an outbound row's body names (the runtime copies it from the reply's control row). */
+function agentOf(body: Record<string, unknown>): InboxPerson | null {
+  const agent = body.agent as { id?: unknown; name?: unknown } | null | undefined;
+  return typeof agent?.id === 'string' && typeof agent.name === 'string'
+    ? { id: agent.id, name: agent.name }
+    : null;
 }
 
 /** SQL for conversations, their transcripts and hand-off releases; scoped to a workspace. */
@@ -150,9 +176,19 @@ export class ConversationsRepository {
     conversationId: string,
     lock = false,
   ): Promise<ConversationDetail | null> {
+    // Locked first, read after: a row locked while a join reads it would keep the joined rows of
+    // before the wait (the holder's email of a holder who was not there yet).
+    if (lock) {
+      await db.query('select 1 from conversations where id = $1 and workspace_id = $2 for update', [
+        conversationId,
+        workspaceId,
+      ]);
+    }
     const { rows } = await db.query<ConversationRow>(
-      `select ${COLUMNS}, c.variables, c.answers, c.end_reason ${FROM}
-       where c.id = $1 and c.workspace_id = $2 ${lock ? 'for update of c' : ''}`,
+      `select ${COLUMNS}, c.variables, c.answers, c.end_reason, c.handoff_at, c.assigned_user_id,
+         u.email as assigned_email, c.first_agent_reply_at ${FROM}
+       left join users u on u.id = c.assigned_user_id
+       where c.id = $1 and c.workspace_id = $2`,
       [conversationId, workspaceId],
     );
     const row = rows[0];
@@ -162,6 +198,9 @@ export class ConversationsRepository {
       variables: row.variables ?? {},
       answers: row.answers ?? {},
       endReason: row.end_reason ?? null,
+      handoffAt: row.handoff_at?.toISOString() ?? null,
+      assignedTo: personOf(row.assigned_user_id ?? null, row.assigned_email ?? null),
+      firstAgentReplyAt: row.first_agent_reply_at?.toISOString() ?? null,
     };
   }
 
@@ -176,8 +215,9 @@ export class ConversationsRepository {
   }
 
   /**
-   * The conversation's last `TRANSCRIPT_LIMIT` messages in both directions (and admin control
-   * events), oldest first, and how many it has in all: a longer transcript is cut, and says so.
+   * The conversation's last `TRANSCRIPT_LIMIT` messages in both directions, oldest first, and how
+   * many it has in all: a longer transcript is cut, and says so. Control rows (a release, an agent's
+   * reply on its way to the runtime) are requests, not messages: left out.
    */
   async transcript(
     db: Queryable,
@@ -196,7 +236,8 @@ export class ConversationsRepository {
       total: number;
     }>(
       `select id, direction, type, body, status, last_error, created_at, updated_at, count(*) over ()::integer as total
-       from messages where conversation_id = $1 and workspace_id = $2 order by id desc limit $3`,
+       from messages where conversation_id = $1 and workspace_id = $2 and type <> 'control'
+       order by id desc limit $3`,
       [conversationId, workspaceId, TRANSCRIPT_LIMIT],
     );
     const messages = rows.reverse().map((row) => ({
@@ -205,6 +246,7 @@ export class ConversationsRepository {
       type: row.type,
       body: row.body,
       status: row.status,
+      agent: agentOf(row.body),
       error: row.last_error,
       createdAt: row.created_at.toISOString(),
       updatedAt: row.updated_at.toISOString(),
@@ -252,5 +294,94 @@ export class ConversationsRepository {
       [row.workspaceId, row.numberId, row.contact, row.waMessageId, JSON.stringify(row.body)],
     );
     return Number((rows[0] as { id: number }).id);
+  }
+
+  /**
+   * Gives the conversation to `userId` (null: to no one) in one conditional update, so two people
+   * racing for it cannot both win: it must be an open hand-off, and free, already theirs or the
+   * caller's — or `override` (an editor or admin reassigning). Null when the conditions fail.
+   */
+  async assign(
+    db: Queryable,
+    workspaceId: string,
+    conversationId: string,
+    userId: string | null,
+    callerId: string,
+    override: boolean,
+  ): Promise<AssignmentRecord | null> {
+    const { rows } = await db.query<{
+      assigned_user_id: string | null;
+      assigned_at: Date | null;
+      email: string | null;
+    }>(
+      `with assigned as (
+         update conversations c
+         set assigned_user_id = $3,
+           assigned_at = case when $3::uuid is null then null
+             when c.assigned_user_id is not distinct from $3 then c.assigned_at else now() end
+         where c.id = $1 and c.workspace_id = $2 and c.status = 'handoff' and c.released_at is null
+           and ($5::boolean or c.assigned_user_id is null or c.assigned_user_id = $4
+             or c.assigned_user_id is not distinct from $3)
+         returning c.assigned_user_id, c.assigned_at)
+       select a.assigned_user_id, a.assigned_at, u.email from assigned a left join users u on u.id = a.assigned_user_id`,
+      [conversationId, workspaceId, userId, callerId, override],
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    return {
+      assignedTo: personOf(row.assigned_user_id, row.email),
+      assignedAt: row.assigned_at?.toISOString() ?? null,
+    };
+  }
+
+  /** The person's role in the workspace, and how they are named; null when they are no member. */
+  async member(
+    db: Queryable,
+    workspaceId: string,
+    userId: string,
+  ): Promise<{ role: string; person: InboxPerson } | null> {
+    const { rows } = await db.query<{ role: string; email: string }>(
+      `select m.role, u.email from workspace_members m join users u on u.id = m.user_id
+       where m.workspace_id = $1 and m.user_id = $2`,
+      [workspaceId, userId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { role: row.role, person: { id: userId, name: personName(row.email) } };
+  }
+
+  /** Whether a control request with this id is already queued for the number (a retried request). */
+  async controlExists(db: Queryable, numberId: string, waMessageId: string): Promise<boolean> {
+    const { rows } = await db.query<{ found: boolean }>(
+      `select exists (select 1 from messages where number_id = $1 and direction = 'in'
+         and wa_message_id = $2) as found`,
+      [numberId, waMessageId],
+    );
+    return rows[0]?.found === true;
+  }
+
+  /**
+   * Moves the read mark forward to `messageId` (never back); returns the mark and the contact
+   * messages still unread, or null when the message is not one of the conversation's.
+   */
+  async markRead(
+    db: Queryable,
+    workspaceId: string,
+    conversationId: string,
+    messageId: number,
+  ): Promise<{ readMessageId: number; unread: number } | null> {
+    const { rows } = await db.query<{ read_message_id: string; unread: number }>(
+      `with marked as (
+         update conversations c set read_message_id = greatest(coalesce(c.read_message_id, 0), $3)
+         where c.id = $1 and c.workspace_id = $2
+           and exists (select 1 from messages m where m.id = $3 and m.conversation_id = c.id)
+         returning c.id, c.read_message_id)
+       select marked.read_message_id,
+         (select count(*)::integer from messages m where m.conversation_id = marked.id and m.direction = 'in'
+            and m.type <> 'control' and m.id > marked.read_message_id) as unread
+       from marked`,
+      [conversationId, workspaceId, messageId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : { readMessageId: Number(row.read_message_id), unread: row.unread };
   }
 }
