@@ -76,4 +76,21 @@ describe('load shedding', () => {
     });
     expect(served.body.name).toBe('Served');
   });
+
+  it('does not count open event streams as work in progress: open inboxes never crowd out requests', async () => {
+    const controller = new AbortController();
+    const streams = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        fetch(`${api.base}/inbox/events`, {
+          headers: { authorization: `Bearer ${api.admin.token}` },
+          signal: controller.signal,
+        }),
+      ),
+    );
+    expect(streams.map((response) => response.status)).toEqual([200, 200, 200]);
+    // Three streams are open, more than the two requests allowed at once: requests are still served.
+    const reply = await api.admin.call('get', '/inbox/summary');
+    expect(reply.status).toBe(200);
+    controller.abort();
+  });
 });

@@ -10,6 +10,12 @@ export interface LoadSheddingConfig {
 }
 
 const RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Emitted on a response once it has become a long-lived event stream: an open inbox or number page
+ * holds one for hours while costing next to nothing, so it stops counting as work in progress.
+ */
+export const STREAM_OPENED = 'parley:stream-opened';
 const LAG_SAMPLE_MS = 250;
 const LOG_EVERY_MS = 10_000;
 
@@ -52,10 +58,15 @@ export function loadShedding(config: LoadSheddingConfig, logger: Logger): Reques
       return;
     }
     inFlight += 1;
-    // 'close' follows both a finished response and a client that went away.
-    response.once('close', () => {
+    let counted = true;
+    const done = () => {
+      if (!counted) return;
+      counted = false;
       inFlight -= 1;
-    });
+    };
+    // 'close' follows both a finished response and a client that went away.
+    response.once('close', done);
+    response.once(STREAM_OPENED, done);
     next();
   };
 }

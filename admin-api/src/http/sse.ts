@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { STREAM_OPENED } from './load-shedding.js';
 
 /** An open Server-Sent Events response. */
 export interface EventStream {
@@ -29,6 +30,7 @@ export function openEventStream(
     'x-accel-buffering': 'no',
   });
   response.write(': connected\n\n');
+  response.emit(STREAM_OPENED);
   request.socket.setTimeout(0);
   const heartbeat = setInterval(() => {
     if (!closed) response.write(': ping\n\n');
