@@ -1,6 +1,6 @@
 /**
  * The role matrix, generated from the live OpenAPI document: every operation is called by every
- * role (admin, editor, viewer) and by an API key of each role a key may have (viewer, editor),
+ * role (admin, editor, agent, viewer) and by an API key of each role a key may have (viewer, editor),
  * without a token and with bad tokens and keys (malformed, forged, expired, revoked, unsigned, of
  * an unknown user), as a member of another workspace, and with the ids of another workspace's
  * objects (also with that workspace's X-Workspace-Id, by an admin who is no member there). Every
@@ -87,6 +87,8 @@ interface Workspace {
   alertRule: string;
   /** A conversation test of its flow (which passes). */
   test: string;
+  /** One of its saved replies. */
+  savedReply: string;
 }
 
 let runtime: RuntimeService;
@@ -177,6 +179,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
   const apiKey = await must(owner, 'post', '/api-keys', { name: 'Fixture', role: 'viewer' });
   const alertRule = await must(owner, 'post', '/alert-rules', { name: 'Fixture', kind: 'number_down' });
   const test = await must(owner, 'post', `/flows/${flow.id}/tests`, greetingTest);
+  const savedReply = await must(owner, 'post', '/saved-replies', { title: 'Fixture', body: 'Hello!' });
   const conversation = await seedConversation(workspaceId, number.id, flow.id, conversationStatus);
   // A document: served as application/octet-stream, the type the routes declare (pictures go inline).
   const file = mediaKey(workspaceId, conversation.contact, 'receipt.pdf');
@@ -195,6 +198,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     apiKey: apiKey.apiKey.id,
     alertRule: alertRule.id,
     test: test.id,
+    savedReply: savedReply.id,
   };
 }
 
@@ -213,6 +217,8 @@ async function snapshot(workspaceId: string) {
        (select json_agg(json_build_object('id', id, 'name', name, 'enabled', enabled) order by id) from alert_rules where workspace_id = $1) as alert_rules,
        (select json_agg(json_build_object('id', id, 'name', name) order by id) from flow_tests where workspace_id = $1) as tests,
        (select json_agg(json_build_object('flow', flow_id, 'gate', must_pass_to_publish, 'every', every_minutes)) from flow_test_settings where workspace_id = $1) as test_settings,
+       (select json_agg(json_build_object('id', id, 'title', title, 'body', body) order by id) from saved_replies where workspace_id = $1) as saved_replies,
+       (select json_agg(json_build_object('id', id, 'holder', assigned_user_id, 'read', read_message_id) order by id) from conversations where workspace_id = $1) as inbox,
        (select to_jsonb(w) - 'created_at' - 'updated_at' from workspaces w where id = $1) as workspace`,
     [workspaceId],
   );
@@ -273,7 +279,9 @@ function valuesFor(path: string, workspace: Workspace): Record<string, string | 
                 ? workspace.apiKey
                 : path.startsWith('/alert-rules/')
                   ? workspace.alertRule
-                  : undefined;
+                  : path.startsWith('/saved-replies/')
+                    ? workspace.savedReply
+                    : undefined;
   if (path.includes('{id}') && id === undefined) throw new Error(`no fixture for {id} in ${path}: add one`);
   const [workspaceId, folder, file] = workspace.file.split('/') as [string, string, string];
   return {
@@ -302,6 +310,19 @@ const throwaway = {
   session: async () =>
     (await must(home.owner, 'post', '/simulator/sessions', { flowId: home.flow })).id as string,
   handoff: async () => (await seedConversation(home.id, home.number, home.flow, 'handoff')).id,
+  /** A hand-off with one message from its contact, to mark read. */
+  handoffMessage: async () => {
+    const { id, contact } = await seedConversation(home.id, home.number, home.flow, 'handoff');
+    const { rows } = await api.db.query<{ id: string }>(
+      `insert into messages (workspace_id, number_id, contact, conversation_id, direction, wa_message_id, type, body, status)
+       values ($1, $2, $3, $4, 'in', $5, 'text', '{"text":"hello"}', 'processed') returning id`,
+      [home.id, home.number, contact, id, `wa-${id}`],
+    );
+    return { id, messageId: Number((rows[0] as { id: string }).id) };
+  },
+  savedReply: async () =>
+    (await must(home.owner, 'post', '/saved-replies', { title: `Throwaway ${randomUUID()}`, body: 'Hi' }))
+      .id as string,
   contact: () => seedConversation(home.id, home.number, home.flow, 'completed'),
   /** A person who joined the home workspace with a role, signed in: theirs to lose. */
   signedIn: async (role: Role = 'viewer') => {
@@ -412,6 +433,35 @@ const PLANS: Record<string, Planner> = {
   },
   'POST /conversations/{id}/release': async (_operation, { workspace, foreign }) =>
     foreign ? { values: { id: workspace.conversation } } : { values: { id: await throwaway.handoff() } },
+  // Inbox actions: each on a fresh hand-off at home, so one role's take or reply does not hold it for the next.
+  'POST /conversations/{id}/messages': async (_operation, { foreign }) => ({
+    ...(foreign ? {} : { values: { id: await throwaway.handoff() } }),
+    body: { text: 'Hello from the team' },
+  }),
+  'POST /conversations/{id}/attachments': async () => ({
+    body: { name: 'photo.png', mimeType: 'image/png', data: Buffer.from('a picture').toString('base64') },
+  }),
+  'PUT /conversations/{id}/assignee': async (_operation, { role, foreign }) => ({
+    ...(foreign ? {} : { values: { id: await throwaway.handoff() } }),
+    body: { userId: users[role ?? 'agent'].id },
+  }),
+  'POST /conversations/{id}/resume': async (_operation, { foreign }) => ({
+    ...(foreign ? {} : { values: { id: await throwaway.handoff() } }),
+    body: { nodeId: 'n2' },
+  }),
+  'POST /conversations/{id}/read': async (_operation, { foreign }) => {
+    if (foreign) return { body: { messageId: 1 } };
+    const { id, messageId } = await throwaway.handoffMessage();
+    return { values: { id }, body: { messageId } };
+  },
+  'POST /saved-replies': async () => ({ body: { title: `Matrix ${randomUUID()}`, body: 'Hello!' } }),
+  'PUT /saved-replies/{id}': async (_operation, { foreign }) => ({
+    ...(foreign ? {} : { values: { id: await throwaway.savedReply() } }),
+    body: { title: `Renamed ${randomUUID()}`, body: 'Hello again!' },
+  }),
+  // Deleting: a throwaway saved reply at home; the other workspace's own one (which must stay).
+  'DELETE /saved-replies/{id}': async (_operation, { foreign }) =>
+    foreign ? {} : { values: { id: await throwaway.savedReply() } },
   'PUT /workspace/retention': async () => ({ body: { retentionDays: 3650 } }),
   // Creating a workspace: a new one each time, which leaves both workspaces here as they are.
   'POST /workspaces': async () => ({ body: { name: `Created ${randomUUID().slice(0, 8)}` } }),
@@ -622,7 +672,19 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'POST /simulator/sessions/{id}/messages': 'editor',
       'GET /conversations': 'viewer',
       'GET /conversations/{id}': 'viewer',
-      'POST /conversations/{id}/release': 'editor',
+      'POST /conversations/{id}/release': 'agent',
+      'POST /conversations/{id}/messages': 'agent',
+      'POST /conversations/{id}/attachments': 'agent',
+      'PUT /conversations/{id}/assignee': 'agent',
+      'POST /conversations/{id}/resume': 'agent',
+      'POST /conversations/{id}/read': 'agent',
+      'GET /inbox': 'agent',
+      'GET /inbox/summary': 'agent',
+      'GET /inbox/events': 'agent',
+      'GET /saved-replies': 'agent',
+      'POST /saved-replies': 'agent',
+      'PUT /saved-replies/{id}': 'agent',
+      'DELETE /saved-replies/{id}': 'agent',
       'GET /flows/{id}/responses': 'viewer',
       'GET /flows/{id}/responses/export': 'viewer',
       'GET /flows/{id}/analytics': 'viewer',

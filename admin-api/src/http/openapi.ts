@@ -1,4 +1,4 @@
-import { API_KEY_ROLES, ErrorBody, PEOPLE_ONLY_OPERATIONS } from '@parley/contract';
+import { API_KEY_ROLES, atLeast, ErrorBody, PEOPLE_ONLY_OPERATIONS } from '@parley/contract';
 import { acceptsIdempotencyKey, type RouteDefinition } from './route.js';
 
 const ERROR_RESPONSES: Record<number, string> = {
@@ -30,9 +30,11 @@ const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/sche
 
 /** Who may call a route: a session token always; an API key where a key's role reaches and it is not people's own. */
 function securityOf(definition: RouteDefinition): Record<string, string[]>[] {
-  const keyRoles: readonly string[] = API_KEY_ROLES;
+  const { access } = definition;
   const keys =
-    keyRoles.includes(definition.access) &&
+    access !== 'public' &&
+    access !== 'signed_in' &&
+    API_KEY_ROLES.some((role) => atLeast(role, access)) &&
     !PEOPLE_ONLY_OPERATIONS.has(`${definition.method.toUpperCase()} ${definition.path}`);
   return keys ? [{ bearer: [] }, { apiKey: [] }] : [{ bearer: [] }];
 }
