@@ -691,6 +691,8 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
       'POST /invitations/{id}/decline':
         'audited in the inviting workspace without a user (invitations.test.ts)',
       'POST /workspaces': 'audited in the workspace it creates (workspaces.test.ts)',
+      'POST /conversations/{id}/read':
+        'a read mark: how far the team has read, not a change to the conversation',
     };
     const flowId = await publishedFlow('Audited');
     const spare = await publishedFlow('Audited spare');
@@ -699,6 +701,13 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
       `insert into conversations (id, workspace_id, number_id, contact, flow_id, flow_version_id, engine_id, status, started_at)
        select $1, $2, $3, '+14155550177', $4, v.id, $5, 'handoff', now() from flow_versions v where v.flow_id = $4 and v.version = 1`,
       [handoff, api.workspaceId, seeded.number, flowId, `engine-${handoff}`],
+    );
+    // A hand-off of its own for the inbox's actions, which the release below does not end.
+    const answered = randomUUID();
+    await api.db.query(
+      `insert into conversations (id, workspace_id, number_id, contact, flow_id, flow_version_id, engine_id, status, started_at)
+       select $1, $2, $3, '+14155550178', $4, v.id, $5, 'handoff', now() from flow_versions v where v.flow_id = $4 and v.version = 1`,
+      [answered, api.workspaceId, seeded.number, flowId, `engine-${answered}`],
     );
     const numberId = (await must('post', '/numbers', { phone: uniquePhone(), label: 'Audited' })).id;
     // What each mutation is called with; `id` is the entity its audit entry names.
@@ -853,6 +862,48 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
           id: flowId,
           kind: 'update',
         }),
+      'POST /conversations/{id}/messages': () =>
+        after(must('post', `/conversations/${answered}/messages`, { text: 'We are on it' }), {
+          id: answered,
+          kind: 'create',
+          action: 'conversation.reply',
+        }),
+      'POST /conversations/{id}/attachments': () =>
+        after(
+          must('post', `/conversations/${answered}/attachments`, {
+            name: 'menu.pdf',
+            mimeType: 'application/pdf',
+            data: Buffer.from('%PDF-1.4').toString('base64'),
+          }),
+          { id: answered, kind: 'create', action: 'conversation.attach' },
+        ),
+      'PUT /conversations/{id}/assignee': () =>
+        after(must('put', `/conversations/${answered}/assignee`, { userId: null }), {
+          id: answered,
+          kind: 'update',
+          action: 'conversation.assign',
+        }),
+      'POST /conversations/{id}/resume': () =>
+        after(must('post', `/conversations/${answered}/resume`, { nodeId: 'n2' }), {
+          id: answered,
+          kind: 'update',
+          action: 'conversation.resume',
+        }),
+      'POST /saved-replies': async () => ({
+        id: (await must('post', '/saved-replies', { title: 'Audited reply', body: 'Hello' })).id,
+        kind: 'create',
+        action: 'saved_reply.create',
+      }),
+      'PUT /saved-replies/{id}': async () => {
+        const { id } = await must('post', '/saved-replies', { title: 'Changed reply', body: 'Hello' });
+        await must('put', `/saved-replies/${id}`, { title: 'Changed reply', body: 'Hello again' });
+        return { id, kind: 'update', action: 'saved_reply.update' };
+      },
+      'DELETE /saved-replies/{id}': async () => {
+        const { id } = await must('post', '/saved-replies', { title: 'Deleted reply', body: 'Bye' });
+        await must('delete', `/saved-replies/${id}`);
+        return { id, kind: 'delete', action: 'saved_reply.delete' };
+      },
       'POST /conversations/{id}/release': () =>
         after(must('post', `/conversations/${handoff}/release`), { id: handoff, kind: 'update' }),
       'PATCH /workspace': () =>
