@@ -35,13 +35,14 @@ afterAll(async () => {
 });
 
 describe('roles', () => {
-  it('an admin invites a viewer and an editor on the Users page', async () => {
+  it('an admin invites a viewer, an agent and an editor on the Users page', async () => {
     const { page, errors } = await openPage(browser, parley.url);
     await signIn(page, parley.adminEmail, parley.adminPassword);
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('cell', { name: /^admin@parley\.test/ }).waitFor();
     for (const [email, role] of [
       ['vera.viewer@example.com', 'Viewer'],
+      ['ana.agent@example.com', 'Agent'],
       ['ed.editor@example.com', 'Editor'],
     ] as const) {
       await page.getByRole('button', { name: 'Add person' }).click();
@@ -102,6 +103,20 @@ describe('roles', () => {
 
     // And the server agrees: a viewer's write is refused.
     const token = await apiLogin(parley.url, 'vera.viewer@example.com', 'a-long-enough-password');
+    await expect(apiCall(parley.url, token, 'POST', `/flows/${flowId}/publish`)).rejects.toThrow(/403/);
+    expectNoConsoleErrors(errors);
+    await page.context().close();
+  }, 60_000);
+
+  it('an agent reads flows but cannot change them, and is told what the role allows', async () => {
+    const { page, errors } = await openPage(browser, parley.url);
+    await signIn(page, 'ana.agent@example.com', 'a-long-enough-password');
+    await page.getByRole('link', { name: 'Lead capture' }).waitFor();
+    expect(await page.getByRole('button', { name: 'New flow' }).count()).toBe(0);
+    await page.goto('/workspace');
+    await page.getByText('An agent can:').waitFor();
+    await page.getByText('Only editors and admins can:').waitFor();
+    const token = await apiLogin(parley.url, 'ana.agent@example.com', 'a-long-enough-password');
     await expect(apiCall(parley.url, token, 'POST', `/flows/${flowId}/publish`)).rejects.toThrow(/403/);
     expectNoConsoleErrors(errors);
     await page.context().close();

@@ -43,9 +43,15 @@ describe('the team on the Users page', () => {
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByRole('button', { name: 'Add person' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a person' });
-    await choose(dialog, page, 'Role', 'Editor');
+    await choose(dialog, page, 'Role', 'Agent');
     const help = dialog.locator('#user-role-help');
     await help.getByText('Everything a viewer can, and:').waitFor();
+    await help
+      .getByText('Answer contacts handed off to a person in the inbox, with text, pictures and documents')
+      .waitFor();
+    expect(await help.textContent()).not.toMatch(/publish/i);
+    await choose(dialog, page, 'Role', 'Editor');
+    await help.getByText('Everything an agent can, and:').waitFor();
     await help.getByText('Publish flows and go back to an earlier version').waitFor();
     // Connecting numbers is an admin's: the dialog no longer says editors do it.
     expect(await help.textContent()).not.toMatch(/connect/i);

@@ -54,7 +54,6 @@ function messageText(message: ConversationMessage): string {
       '\n',
     );
   }
-  if (message.type === 'control') return `Admin action: ${String(body.action ?? 'control')}`;
   if (typeof body.caption === 'string') return body.caption;
   return `[${message.type}]`;
 }
@@ -152,7 +151,7 @@ function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
               </div>
               {conversation.data.status === 'handoff' &&
                 conversation.data.releasedAt === null &&
-                hasRole(me, 'editor') && (
+                hasRole(me, 'agent') && (
                   <Button size="sm" onClick={() => release.mutate()} disabled={release.isPending}>
                     Hand back to the bot
                   </Button>
