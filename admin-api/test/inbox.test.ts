@@ -452,8 +452,15 @@ describe('the inbox API', () => {
     expect(rows).toEqual([
       { wa_message_id: expect.stringMatching(/^resume-/), body: { control: 'resume', nodeId: 'n3' } },
     ]);
-    // Agents close hand-offs too.
-    expect((await ana.call('post', `/conversations/${conversation.id}/release`)).status).toBe(202);
+    // Agents close hand-offs too, but not one a colleague holds.
+    await ben.call('put', `/conversations/${conversation.id}/assignee`, { userId: benId });
+    expect(
+      (await ana.call('post', `/conversations/${conversation.id}/resume`, { nodeId: 'n3' })).status,
+    ).toBe(409);
+    const over = await ana.call('post', `/conversations/${conversation.id}/release`);
+    expect(over.status).toBe(409);
+    expect(over.body.error.message).toMatch(/^ben-.* is answering this conversation\./);
+    expect((await ben.call('post', `/conversations/${conversation.id}/release`)).status).toBe(202);
   });
 
   it('shows who answered in the transcript, and hides the requests queued for the runtime', async () => {
@@ -478,6 +485,43 @@ describe('the inbox API', () => {
       ['text', null, 'processed'],
       ['text', agent, 'delivered'],
     ]);
+  });
+
+  it('puts the hand-offs of a person who can no longer answer back in waiting', async () => {
+    const email = `cleo-${randomUUID().slice(0, 6)}@shop.test`;
+    const cleo = await api.join(email, 'a long enough password', 'agent');
+    const cleoId = (await cleo.call('get', '/me')).body.id;
+    const first = await handoff(['hi']);
+    const second = await handoff(['hello']);
+    await cleo.call('put', `/conversations/${first.id}/assignee`, { userId: cleoId });
+    await cleo.call('put', `/conversations/${second.id}/assignee`, { userId: cleoId });
+    const announced: unknown[] = [];
+    const stop = await api.bus.subscribe(busChannels.inboxActivity.name, (activity) =>
+      announced.push(activity),
+    );
+
+    expect((await api.admin.call('patch', `/users/${cleoId}`, { role: 'viewer' })).status).toBe(200);
+    expect(await holder(first.id)).toBeNull();
+    expect(await holder(second.id)).toBeNull();
+    expect(announced).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ conversationId: first.id, kind: 'assigned' }),
+        expect.objectContaining({ conversationId: second.id, kind: 'assigned' }),
+      ]),
+    );
+    const { rows } = await api.db.query<{ after: unknown }>(
+      `select after from audit_log where action = 'member.role_change' and entity_id = $1`,
+      [cleoId],
+    );
+    expect(rows).toEqual([{ after: { email, role: 'viewer', conversationsFreed: 2 } }]);
+
+    // Removed from the workspace: the same.
+    expect((await api.admin.call('patch', `/users/${cleoId}`, { role: 'agent' })).status).toBe(200);
+    const third = await handoff(['hey']);
+    await api.db.query('update conversations set assigned_user_id = $2 where id = $1', [third.id, cleoId]);
+    expect((await api.admin.call('delete', `/users/${cleoId}`)).status).toBe(204);
+    expect(await holder(third.id)).toBeNull();
+    await stop();
   });
 
   it('keeps saved replies per workspace, written by agents, with unique titles', async () => {

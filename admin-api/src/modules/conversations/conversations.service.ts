@@ -161,6 +161,12 @@ export class ConversationsService {
           status: found.status,
         });
       }
+      if (
+        found.assignedTo !== null &&
+        found.assignedTo.id !== caller.userId &&
+        !atLeast(caller.role, 'editor')
+      )
+        throw heldBy(found.assignedTo);
       if (!(await this.repository.releasePending(tx, found.numberId, found.contact))) {
         await this.repository.insertControl(tx, {
           workspaceId: caller.workspaceId,

@@ -65,6 +65,28 @@ export class UsersRepository {
     ]);
   }
 
+  /**
+   * Leaves the hand-offs the person holds in the workspace to no one (they can no longer answer
+   * them there); returns which.
+   */
+  async freeConversations(
+    tx: Queryable,
+    workspaceId: string,
+    userId: string,
+  ): Promise<{ id: string; numberId: string; contact: string; isTest: boolean }[]> {
+    const { rows } = await tx.query<{ id: string; number_id: string; contact: string; is_test: boolean }>(
+      `update conversations set assigned_user_id = null, assigned_at = null
+       where workspace_id = $1 and assigned_user_id = $2 returning id, number_id, contact, is_test`,
+      [workspaceId, userId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      numberId: row.number_id,
+      contact: row.contact,
+      isTest: row.is_test,
+    }));
+  }
+
   /** Whether the account with this email is a member of the workspace (the admin sees members anyway). */
   async isMember(db: Queryable, workspaceId: string, email: string): Promise<boolean> {
     const { rows } = await db.query(

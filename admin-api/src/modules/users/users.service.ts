@@ -1,5 +1,6 @@
+import { busChannels, publish } from '@parley/bus';
 import type { Member, PasswordReset, Role, SentInvitation } from '@parley/contract';
-import { Conflict, NotFound } from '@parley/contract';
+import { atLeast, Conflict, NotFound } from '@parley/contract';
 import type { Queryable } from '@parley/db';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
@@ -69,9 +70,13 @@ export class UsersService {
   async changeRole(caller: Caller, userId: string, role: Role): Promise<Member> {
     const changed = await this.api.db.transaction(async (tx) => {
       const { member, admins } = await this.lockedMember(tx, caller, userId);
-      if (member.role === role) return member;
+      if (member.role === role) return { member, freed: [] };
       if (member.role === 'admin') keepAnAdmin(caller, member, admins, 'change the role of');
       await this.users.setRole(tx, caller.workspaceId, userId, role);
+      // A viewer answers no one: the hand-offs they held go back to waiting, where colleagues see them.
+      const freed = atLeast(role, 'agent')
+        ? []
+        : await this.users.freeConversations(tx, caller.workspaceId, userId);
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
         userId: caller.userId,
@@ -79,12 +84,17 @@ export class UsersService {
         entity: 'user',
         entityId: userId,
         before: { email: member.email, role: member.role },
-        after: { email: member.email, role },
+        after: {
+          email: member.email,
+          role,
+          ...(freed.length > 0 ? { conversationsFreed: freed.length } : {}),
+        },
       });
-      return { ...member, role };
+      return { member: { ...member, role }, freed };
     });
     await this.api.auth.accessChanged(userId);
-    return changed;
+    await this.announceFreed(caller.workspaceId, changed.freed);
+    return changed.member;
   }
 
   /**
@@ -92,10 +102,12 @@ export class UsersService {
    * Their account, their other workspaces and what they did (the audit log) stay.
    */
   async remove(caller: Caller, userId: string): Promise<void> {
-    await this.api.db.transaction(async (tx) => {
+    const freed = await this.api.db.transaction(async (tx) => {
       const { member, admins } = await this.lockedMember(tx, caller, userId);
       if (member.role === 'admin') keepAnAdmin(caller, member, admins, 'remove');
       await this.users.remove(tx, caller.workspaceId, userId);
+      // The hand-offs they held go back to waiting, where colleagues see them.
+      const freed = await this.users.freeConversations(tx, caller.workspaceId, userId);
       await this.api.audit.record(tx, {
         workspaceId: caller.workspaceId,
         userId: caller.userId,
@@ -103,9 +115,32 @@ export class UsersService {
         entity: 'user',
         entityId: userId,
         before: { email: member.email, role: member.role },
+        ...(freed.length > 0 ? { after: { conversationsFreed: freed.length } } : {}),
       });
+      return freed;
     });
     await this.api.auth.accessChanged(userId);
+    await this.announceFreed(caller.workspaceId, freed);
+  }
+
+  /** Tells the workspace's open inboxes that these hand-offs wait for someone again. */
+  private async announceFreed(
+    workspaceId: string,
+    conversations: { id: string; numberId: string; contact: string; isTest: boolean }[],
+  ): Promise<void> {
+    for (const conversation of conversations) {
+      await publish(this.api.bus, busChannels.inboxActivity, {
+        workspaceId,
+        conversationId: conversation.id,
+        numberId: conversation.numberId,
+        contact: conversation.contact,
+        kind: 'assigned',
+        isTest: conversation.isTest,
+        at: Date.now(),
+      }).catch((error: unknown) =>
+        this.api.logger.warn({ err: error }, 'could not announce a hand-off back in waiting'),
+      );
+    }
   }
 
   /**
