@@ -52,7 +52,7 @@ export const InboxItem = Type.Object({
   lastMessage: Nullable(
     Type.Object({
       text: Type.String({
-        description: 'The message’s text, or what it is (“Picture”, “Document: menu.pdf”)',
+        description: 'The message’s text, or what it is (“Picture”, “Document (menu.pdf)”)',
       }),
       direction: MessageDirection,
       at: Timestamp,

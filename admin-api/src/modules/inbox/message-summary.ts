@@ -11,7 +11,7 @@ export function messageSummary(type: string, body: Record<string, unknown>): str
         : mimeType.startsWith('audio/')
           ? 'Voice message'
           : typeof media.name === 'string' && media.name !== ''
-            ? `Document: ${media.name}`
+            ? `Document (${media.name})`
             : 'Document';
     return text === '' ? kind : `${kind}: ${text}`;
   }
