@@ -45,10 +45,12 @@ const ATTACHMENT_TYPES: readonly string[] = INBOX_ATTACHMENT_TYPES;
  * retried request finds the control row it queued the first time and queues no second one (a 202
  * answer is not kept by the idempotency store: the retry runs again).
  */
-function requestId(caller: Caller, idempotencyKey: string | null): string {
+function requestId(caller: Caller, conversationId: string, idempotencyKey: string | null): string {
   if (idempotencyKey === null) return randomUUID();
   const hex = createHash('sha256')
-    .update(`${caller.workspaceId}\n${caller.userId}\n${caller.apiKeyId ?? ''}\n${idempotencyKey}`)
+    .update(
+      `${caller.workspaceId}\n${caller.userId}\n${caller.apiKeyId ?? ''}\n${conversationId}\n${idempotencyKey}`,
+    )
     .digest('hex');
   const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -247,7 +249,7 @@ export class ConversationsService {
         { pointer: '/body/text', message: 'Write a message or attach a file.' },
       ]);
     }
-    const id = requestId(caller, idempotencyKey);
+    const id = requestId(caller, conversationId, idempotencyKey);
     const waMessageId = `agent-${id}`;
     const agent = { id: caller.userId, name: personName(caller.email) };
     const conversation = await this.repository.get(this.api.db, caller.workspaceId, conversationId);
@@ -362,7 +364,7 @@ export class ConversationsService {
     idempotencyKey: string | null,
   ): Promise<ResumeResult> {
     const requestedAt = new Date().toISOString();
-    const waMessageId = `resume-${requestId(caller, idempotencyKey)}`;
+    const waMessageId = `resume-${requestId(caller, conversationId, idempotencyKey)}`;
     const conversation = await this.api.db.transaction(async (tx) => {
       const found = await this.repository.get(tx, caller.workspaceId, conversationId, true);
       if (found === null) throw new ConversationNotFound();
