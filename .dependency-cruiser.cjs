@@ -33,6 +33,21 @@ module.exports = {
       },
     },
     {
+      name: 'ai-no-database',
+      comment:
+        'The model gateway holds no database or bus code: the API and the runtime store credentials ' +
+        'and usage, and hand the gateway a provider config and a fetch.',
+      severity: 'error',
+      from: { path: '^ai/src/' },
+      to: {
+        path: [
+          '(^|/)node_modules/(pg|pg-[^/]+|@electric-sql/pglite|ioredis)/',
+          '^@parley/(db|bus|runtime|admin-api)$',
+          '^(db|bus|runtime|admin-api)/',
+        ],
+      },
+    },
+    {
       name: 'ui-features-independent',
       comment:
         'An admin-ui feature does not import another feature: what two features share belongs in ' +

@@ -49,7 +49,7 @@ export default defineConfig({
           // Unit tests keep no global state (they restore timers and the environment they change).
           isolate: false,
           include: [
-            '{shared-schemas,contract,engine,db,bus,runtime,admin-api,admin-ui}/src/**/*.test.ts',
+            '{shared-schemas,contract,engine,db,bus,ai,runtime,admin-api,admin-ui}/src/**/*.test.ts',
             'test/{configuration,test-tiers,sql-in-repositories}.test.ts',
           ],
         },
@@ -61,7 +61,7 @@ export default defineConfig({
           // The codebase checks (import rules, node types, the scaffolder) need no service but take a
           // while: they build or cruise the whole tree.
           include: [
-            '{db,bus,runtime,admin-api}/test/**/*.test.ts',
+            '{db,bus,ai,runtime,admin-api}/test/**/*.test.ts',
             'test/{contract-enums,deploy-files,import-rules,node-types,new-node,prometheus-rules}.test.ts',
           ],
           exclude: [

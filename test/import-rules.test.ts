@@ -36,6 +36,8 @@ describe('import rules', () => {
     ['engine/src', `import pg from 'pg';`, 'pure-packages-no-io-libraries'],
     ['shared-schemas/src', `import type { Db } from '@parley/db';`, 'pure-packages-no-io-libraries'],
     ['engine/src', `import { Redis } from 'ioredis';`, 'pure-packages-no-io-libraries'],
+    ['ai/src', `import type { Db } from '@parley/db';`, 'ai-no-database'],
+    ['ai/src', `import pg from 'pg';`, 'ai-no-database'],
     [
       'admin-ui/src/features/flows',
       `import { InvitationsPage } from '@/features/invitations';`,

@@ -1,6 +1,7 @@
 import type { ConversationStatus as EngineConversationStatus } from '@parley/schemas/conversation-status';
 import { type TLiteral, type TUnion, Type } from '@sinclair/typebox';
 import {
+  AI_PROVIDER_KINDS,
   API_KEY_ROLES,
   CHANNELS,
   CONVERSATION_STATUSES,
@@ -54,3 +55,6 @@ export const ResponseStatusFilter = literalUnion(RESPONSE_STATUS_FILTERS);
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const ExportFormat = literalUnion(EXPORT_FORMATS);
+
+export type AiProviderKind = (typeof AI_PROVIDER_KINDS)[number];
+export const AiProviderKind = literalUnion(AI_PROVIDER_KINDS);

@@ -1,0 +1,279 @@
+import {
+  APICallError,
+  generateText,
+  JSONParseError,
+  jsonSchema,
+  NoObjectGeneratedError,
+  Output,
+  type ModelMessage as SdkMessage,
+  streamText,
+  type ToolSet,
+  TypeValidationError,
+  tool,
+} from 'ai';
+import { Ajv } from 'ajv';
+import {
+  authRefused,
+  badAnswer,
+  blockedAddress,
+  ModelError,
+  modelNotFound,
+  providerError,
+  rateLimited,
+  timedOut,
+  unreachable,
+} from './model-error.js';
+import type {
+  FinishReason,
+  JsonSchema,
+  ModelGateway,
+  ModelMessage,
+  ModelRequest,
+  ModelResult,
+} from './model-request.js';
+import { type FetchFunction, languageModel, PROVIDER_NAMES } from './providers.js';
+import { backoffMs, retryAfterMs } from './retry-after.js';
+
+export interface AiSdkGatewayOptions {
+  /** How HTTP goes out; the API passes one that refuses private addresses unless allowed. */
+  fetch?: FetchFunction;
+  /** Calls per request at most, the first included (default 3). */
+  maxAttempts?: number;
+  /** A provider asking to wait longer than this (default 20 s) fails at once instead. */
+  maxRetryWaitMs?: number;
+  /** When the request gives none (default 60 s). */
+  defaultTimeoutMs?: number;
+}
+
+/** Statuses worth another try: rate limits and a provider's passing trouble (529: Anthropic overloaded). */
+const RETRYABLE = new Set([429, 500, 502, 503, 504, 529]);
+
+/** The real providers, through the Vercel AI SDK, with bounded retries on rate limits. */
+export class AiSdkGateway implements ModelGateway {
+  private readonly fetch: FetchFunction;
+  private readonly maxAttempts: number;
+  private readonly maxRetryWaitMs: number;
+  private readonly defaultTimeoutMs: number;
+
+  constructor(options: AiSdkGatewayOptions = {}) {
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? 20_000;
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 60_000;
+  }
+
+  async generate(request: ModelRequest): Promise<ModelResult> {
+    const timeoutMs = request.timeoutMs ?? this.defaultTimeoutMs;
+    const signal = AbortSignal.timeout(timeoutMs);
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { ...(await this.once(request, signal)), attempts: attempt };
+      } catch (error) {
+        const failure = toModelError(error, request, timeoutMs, signal);
+        const status = failure.options.status;
+        if (status === undefined || !RETRYABLE.has(status) || attempt >= this.maxAttempts) throw failure;
+        const wait = failure.retryAfterMs ?? backoffMs(attempt);
+        if (wait > this.maxRetryWaitMs || Date.now() + wait >= deadline) throw failure;
+        await sleep(wait, signal).catch(() => {
+          throw timedOut(PROVIDER_NAMES[request.provider.kind], timeoutMs);
+        });
+      }
+    }
+  }
+
+  private async once(request: ModelRequest, signal: AbortSignal): Promise<Omit<ModelResult, 'attempts'>> {
+    const common = {
+      model: languageModel(request.provider, request.model, this.fetch),
+      ...(request.system === undefined ? {} : { system: request.system }),
+      messages: request.messages.map(toSdkMessage),
+      ...(request.tools === undefined || request.tools.length === 0 ? {} : { tools: toolSet(request) }),
+      ...(request.output === undefined
+        ? {}
+        : {
+            output: Output.object({
+              schema: checkedSchema(request.output.schema),
+              ...(request.output.name === undefined ? {} : { name: request.output.name }),
+              ...(request.output.description === undefined
+                ? {}
+                : { description: request.output.description }),
+            }),
+          }),
+      ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
+      abortSignal: signal,
+      // Retries are ours: the SDK's ignore how long the provider asked to wait.
+      maxRetries: 0,
+    };
+    if (request.stream === true) {
+      let failure: unknown;
+      const result = streamText({
+        ...common,
+        onError: ({ error }) => {
+          failure = error;
+        },
+      });
+      // Every promise settles once the stream ends; reading them drains it.
+      const [text, toolCalls, usage, finishReason] = await Promise.all([
+        result.text,
+        result.toolCalls,
+        result.usage,
+        result.finishReason,
+      ]).catch((error: unknown) => {
+        throw failure ?? error;
+      });
+      if (failure !== undefined) throw failure;
+      const output = request.output === undefined ? undefined : await result.output;
+      return shape(text, toolCalls, usage, finishReason, output, request.output !== undefined);
+    }
+    const result = await generateText(common);
+    const output = request.output === undefined ? undefined : result.output;
+    return shape(
+      result.text,
+      result.toolCalls,
+      result.usage,
+      result.finishReason,
+      output,
+      request.output !== undefined,
+    );
+  }
+}
+
+function shape(
+  text: string,
+  toolCalls: ReadonlyArray<{ toolName: string; input: unknown }>,
+  usage: { inputTokens: number | undefined; outputTokens: number | undefined },
+  finishReason: string,
+  output: unknown,
+  withOutput: boolean,
+): Omit<ModelResult, 'attempts'> {
+  return {
+    text,
+    toolCalls: toolCalls.map((call) => ({
+      name: call.toolName,
+      arguments: (call.input ?? {}) as Record<string, unknown>,
+    })),
+    ...(withOutput ? { output } : {}),
+    usage: { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 },
+    finishReason: FINISH_REASONS.has(finishReason) ? (finishReason as FinishReason) : 'other',
+  };
+}
+
+const FINISH_REASONS = new Set<string>(['stop', 'length', 'tool-calls', 'content-filter', 'error', 'other']);
+
+function toSdkMessage(message: ModelMessage): SdkMessage {
+  if (message.role === 'assistant') {
+    const text =
+      typeof message.content === 'string'
+        ? message.content
+        : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
+    return { role: 'assistant', content: text };
+  }
+  if (typeof message.content === 'string') return { role: 'user', content: message.content };
+  return {
+    role: 'user',
+    content: message.content.map((part) =>
+      part.type === 'text'
+        ? { type: 'text', text: part.text }
+        : {
+            type: 'image',
+            image: part.image,
+            ...(part.mediaType === undefined ? {} : { mediaType: part.mediaType }),
+          },
+    ),
+  };
+}
+
+/** Tools without an `execute`: the SDK hands the model's calls back instead of running them. */
+function toolSet(request: ModelRequest): ToolSet {
+  return Object.fromEntries(
+    (request.tools ?? []).map((spec) => [
+      spec.name,
+      tool({ description: spec.description, inputSchema: checkedSchema(spec.parameters) }),
+    ]),
+  );
+}
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+
+/** A JSON Schema the SDK sends to the provider and checks the answer against. */
+function checkedSchema(schema: JsonSchema) {
+  const validate = ajv.compile(schema);
+  return jsonSchema<unknown>(schema as Parameters<typeof jsonSchema>[0], {
+    validate: (value) =>
+      validate(value)
+        ? { success: true, value }
+        : { success: false, error: new Error(ajv.errorsText(validate.errors, { dataVar: 'answer' })) },
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Any failure of a call, as a ModelError that says what to do. */
+export function toModelError(
+  error: unknown,
+  request: ModelRequest,
+  timeoutMs: number,
+  signal: AbortSignal,
+): ModelError {
+  if (error instanceof ModelError) return error;
+  const name = PROVIDER_NAMES[request.provider.kind];
+  if (signal.aborted) return timedOut(name, timeoutMs);
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    const detail = error.message;
+    if (status === undefined) {
+      const blocked = findCause(error, (cause) => cause.name === 'BlockedAddressError');
+      if (blocked !== undefined) return blockedAddress(String((blocked as { address?: unknown }).address));
+      return unreachable(name, describeCause(error));
+    }
+    // Google answers a wrong key with 400 "API key not valid".
+    if (status === 401 || status === 403 || (status === 400 && /api key/i.test(detail)))
+      return authRefused(name, detail);
+    if (status === 404) return modelNotFound(name, request.model, detail);
+    if (status === 429) return rateLimited(name, retryAfterMs(error.responseHeaders), detail);
+    return providerError(name, status, detail);
+  }
+  if (
+    NoObjectGeneratedError.isInstance(error) ||
+    TypeValidationError.isInstance(error) ||
+    JSONParseError.isInstance(error)
+  ) {
+    const cause = error.cause instanceof Error ? error.cause.message : error.message;
+    return badAnswer(name, cause);
+  }
+  return providerError(name, undefined, error instanceof Error ? error.message : String(error));
+}
+
+function findCause(error: unknown, match: (cause: Error) => boolean): Error | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 8; depth++) {
+    if (match(current)) return current;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/** The innermost reason a connection failed (refused, no such host…), in its own words. */
+function describeCause(error: Error): string {
+  let innermost: Error = error;
+  for (let current: unknown = error.cause, depth = 0; current instanceof Error && depth < 8; depth++) {
+    innermost = current;
+    current = current.cause;
+  }
+  const code = (innermost as { code?: unknown }).code;
+  if (code === 'ECONNREFUSED') return 'nothing answers at that address (connection refused)';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'no such host name';
+  return innermost.message;
+}

@@ -1,0 +1,26 @@
+export { AiSdkGateway, type AiSdkGatewayOptions } from './ai-sdk-gateway.js';
+export { ModelError, type ModelErrorCode } from './model-error.js';
+export { knownModels, listModels, type ModelList } from './model-list.js';
+export type {
+  FinishReason,
+  JsonSchema,
+  MessagePart,
+  ModelGateway,
+  ModelMessage,
+  ModelRequest,
+  ModelResult,
+  ProviderConfig,
+  TokenUsage,
+  ToolCall,
+  ToolSpec,
+} from './model-request.js';
+export {
+  type CostEstimate,
+  estimateCost,
+  MODEL_PRICES,
+  type ModelPrice,
+  PRICES_AS_OF,
+  priceOf,
+} from './prices.js';
+export { baseUrlOf, DEFAULT_BASE_URLS, type FetchFunction, PROVIDER_NAMES } from './providers.js';
+export { ModelScript, ScriptedModel } from './scripted-model.js';

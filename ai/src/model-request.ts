@@ -1,0 +1,73 @@
+import type { AiProviderKind } from '@parley/contract';
+
+/** Where a model runs and how to reach it. */
+export interface ProviderConfig {
+  kind: AiProviderKind;
+  /** Sent as the provider expects it (bearer token, `x-api-key`, `x-goog-api-key`). */
+  apiKey?: string;
+  /** The provider's API root; required for `openai_compatible`, optional (a proxy) for the others. */
+  baseUrl?: string;
+}
+
+/** A JSON Schema object, as tools and structured output take it. */
+export type JsonSchema = Record<string, unknown>;
+
+export type MessagePart =
+  | { type: 'text'; text: string }
+  /** An image as bytes (with its media type) or as a URL the provider fetches itself. */
+  | { type: 'image'; image: Uint8Array | URL; mediaType?: string };
+
+export interface ModelMessage {
+  role: 'user' | 'assistant';
+  content: string | MessagePart[];
+}
+
+/** A tool the model may call: it answers with the call, Parley decides what to do with it. */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
+
+export interface ModelRequest {
+  provider: ProviderConfig;
+  model: string;
+  system?: string;
+  messages: ModelMessage[];
+  tools?: ToolSpec[];
+  /** When given, the model answers with a JSON value of this schema (`result.output`). */
+  output?: { schema: JsonSchema; name?: string; description?: string };
+  maxOutputTokens?: number;
+  /** For the whole call, retries included. */
+  timeoutMs?: number;
+  /** Asks the provider for a stream (SSE) and gathers it: the same result either way. */
+  stream?: boolean;
+}
+
+export interface ToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ModelResult {
+  text: string;
+  toolCalls: ToolCall[];
+  /** The JSON value when the request asked for `output`, checked against its schema. */
+  output?: unknown;
+  usage: TokenUsage;
+  finishReason: FinishReason;
+  /** How many calls it took (more than one after a rate limit). */
+  attempts: number;
+}
+
+/** One way to answer a model request: the real providers, or a script. */
+export interface ModelGateway {
+  generate(request: ModelRequest): Promise<ModelResult>;
+}
