@@ -1,4 +1,5 @@
 import {
+  AI_PROVIDER_KINDS,
   ALERT_CHANNELS,
   ALERT_DELIVERY_STATUSES,
   ALERT_KINDS,
@@ -50,6 +51,8 @@ describe('the contract’s enums and the database’s check constraints', () => 
     ['alert_rules', 'kind', ALERT_KINDS],
     ['alert_deliveries', 'channel', ALERT_CHANNELS],
     ['alert_deliveries', 'status', ALERT_DELIVERY_STATUSES],
+    ['ai_credentials', 'kind', AI_PROVIDER_KINDS],
+    ['ai_usage', 'kind', AI_PROVIDER_KINDS],
   ])('%s.%s holds the same values', async (table, column, values) => {
     expect((await allowed(table, column)).sort()).toEqual([...values].sort());
   });

@@ -1,6 +1,15 @@
+import { AiSdkGateway } from '@parley/ai';
 import type { Bus } from '@parley/bus';
 import { NoSuchEndpoint, TooLarge } from '@parley/contract';
-import { cipherPurposes, type Db, type MediaStore, mediaStoreFromEnv, ping, SecretCipher } from '@parley/db';
+import {
+  cipherPurposes,
+  type Db,
+  fetchFor,
+  type MediaStore,
+  mediaStoreFromEnv,
+  ping,
+  SecretCipher,
+} from '@parley/db';
 import cors from 'cors';
 import express, { type Express, type Request, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -17,6 +26,9 @@ import { RateLimiter } from './http/rate-limit.js';
 import { checkRoleTable } from './http/role-table.js';
 import type { Caller, RouteDefinition } from './http/route.js';
 import { Mailer } from './mail/mailer.js';
+import { AiCredentialsRepository } from './modules/ai-credentials/ai-credentials.repository.js';
+import { aiCredentialRoutes } from './modules/ai-credentials/ai-credentials.routes.js';
+import { AiCredentialsService } from './modules/ai-credentials/ai-credentials.service.js';
 import { AlertsRepository } from './modules/alerts/alerts.repository.js';
 import { alertRoutes } from './modules/alerts/alerts.routes.js';
 import { AlertsService, type AlertTiming, DEFAULT_ALERT_TIMING } from './modules/alerts/alerts.service.js';
@@ -202,6 +214,12 @@ export function createApi(options: ApiOptions): Api {
   );
   // A failed scheduled test run is checked against the alert rules at once, not a minute later.
   conversationTests.onScheduledFailure(() => alerts.evaluate());
+  const aiFetch = fetchFor(config.allowPrivateHttp === true);
+  const aiCredentials = new AiCredentialsService(context, new AiCredentialsRepository(), {
+    gateway: new AiSdkGateway({ fetch: aiFetch }),
+    fetch: aiFetch,
+    cipher: cipherFor(cipherPurposes.aiKey),
+  });
   const routes: RouteDefinition[] = [
     ...authRoutes(context),
     ...userRoutes(
@@ -229,6 +247,7 @@ export function createApi(options: ApiOptions): Api {
     ...mediaRoutes(media),
     ...policyRoutes(config),
     ...statusRoutes(new StatusService(context, new StatusRepository())),
+    ...aiCredentialRoutes(aiCredentials),
   ];
   checkRoleTable(routes);
   const openapi = buildOpenApi(routes, API_VERSION);

@@ -223,6 +223,7 @@ function validRequest(operation: Operation): {
     'POST /auth/login': { email: `nobody-${randomUUID()}@example.com`, password: 'wrong password' },
     'POST /users': { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' },
     'POST /api-keys': { name: 'Hostile', role: 'viewer', expiresInDays: 30 },
+    'POST /ai/credentials': { name: 'Hostile', kind: 'openai', apiKey: 'sk-hostile' },
     'POST /alert-rules': { name: 'Hostile', kind: 'number_down', params: { minutes: 5 } },
     'PATCH /alert-rules/{id}': { name: 'Hostile' },
     'POST /flows': { name: 'Hostile' },
@@ -681,6 +682,7 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
       'POST /auth/password-reset': 'the person’s own account; the admin’s reset is audited',
       'POST /auth/password': 'the person’s own account, not workspace data',
       'POST /flows/{id}/validate': 'reads only',
+      'POST /ai/credentials/{id}/test': 'a test call: changes nothing (its failures are logged)',
       'POST /simulator/sessions/{id}/messages': 'test traffic, stored as test data',
       'POST /simulator/sessions/{id}/files': 'test traffic, stored as test data',
       'POST /simulator/sessions/{id}/locations': 'test traffic, stored as test data',
@@ -761,6 +763,23 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         const { id } = (await must('post', '/api-keys', { name: 'Revoked key', role: 'editor' })).apiKey;
         await must('delete', `/api-keys/${id}`);
         return { id, kind: 'delete', action: 'api_key.revoke' };
+      },
+      'POST /ai/credentials': async () => ({
+        id: (
+          await must('post', '/ai/credentials', { name: 'Audited provider', kind: 'openai', apiKey: 'sk-a' })
+        ).id,
+        kind: 'create',
+        action: 'ai_credential.create',
+      }),
+      'PUT /ai/credentials/{id}': async () => {
+        const { id } = await must('post', '/ai/credentials', { name: 'Changed provider', kind: 'google' });
+        await must('put', `/ai/credentials/${id}`, { apiKey: 'sk-b', defaultModel: 'gemini-2.5-flash' });
+        return { id, kind: 'update', action: 'ai_credential.update' };
+      },
+      'DELETE /ai/credentials/{id}': async () => {
+        const { id } = await must('post', '/ai/credentials', { name: 'Removed provider', kind: 'anthropic' });
+        await must('delete', `/ai/credentials/${id}`);
+        return { id, kind: 'delete', action: 'ai_credential.delete' };
       },
       'POST /alert-rules': async () => ({
         id: (await must('post', '/alert-rules', { name: 'Audited rule', kind: 'outbox_backlog' })).id,

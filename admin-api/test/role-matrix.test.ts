@@ -83,6 +83,8 @@ interface Workspace {
   file: string;
   /** One of its API keys. */
   apiKey: string;
+  /** One of its AI providers, whose base URL is a private address this API refuses to call. */
+  aiCredential: string;
   /** One of its alert rules. */
   alertRule: string;
   /** A conversation test of its flow (which passes). */
@@ -178,6 +180,7 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
   });
   const apiKey = await must(owner, 'post', '/api-keys', { name: 'Fixture', role: 'viewer' });
   const alertRule = await must(owner, 'post', '/alert-rules', { name: 'Fixture', kind: 'number_down' });
+  const aiCredential = await fixtureAiCredential(owner, 'Fixture');
   const test = await must(owner, 'post', `/flows/${flow.id}/tests`, greetingTest);
   const savedReply = await must(owner, 'post', '/saved-replies', { title: 'Fixture', body: 'Hello!' });
   const conversation = await seedConversation(workspaceId, number.id, flow.id, conversationStatus);
@@ -197,9 +200,20 @@ async function furnish(workspaceId: string, owner: string, conversationStatus: s
     member: (await must(owner, 'get', '/me')).id,
     apiKey: apiKey.apiKey.id,
     alertRule: alertRule.id,
+    aiCredential,
     test: test.id,
     savedReply: savedReply.id,
   };
+}
+
+/**
+ * An AI provider whose base URL is then set to a loopback address: this API refuses private
+ * addresses before connecting, so its test calls and model lists answer without any traffic.
+ */
+async function fixtureAiCredential(owner: string, name: string): Promise<string> {
+  const { id } = await must(owner, 'post', '/ai/credentials', { name, kind: 'openai', apiKey: 'sk-fixture' });
+  await api.db.query(`update ai_credentials set base_url = 'http://127.0.0.1:9/v1' where id = $1`, [id]);
+  return id as string;
 }
 
 /** What the other workspace holds, to show it untouched at the end. */
@@ -215,6 +229,7 @@ async function snapshot(workspaceId: string) {
        (select json_agg(id order by id) from workspace_invitations where workspace_id = $1 and accepted_at is null and declined_at is null) as invitations,
        (select json_agg(json_build_object('id', id, 'revoked', revoked_at) order by id) from api_keys where workspace_id = $1) as api_keys,
        (select json_agg(json_build_object('id', id, 'name', name, 'enabled', enabled) order by id) from alert_rules where workspace_id = $1) as alert_rules,
+       (select json_agg(json_build_object('id', id, 'name', name, 'key', api_key, 'model', default_model) order by id) from ai_credentials where workspace_id = $1) as ai_credentials,
        (select json_agg(json_build_object('id', id, 'name', name) order by id) from flow_tests where workspace_id = $1) as tests,
        (select json_agg(json_build_object('flow', flow_id, 'gate', must_pass_to_publish, 'every', every_minutes)) from flow_test_settings where workspace_id = $1) as test_settings,
        (select json_agg(json_build_object('id', id, 'title', title, 'body', body) order by id) from saved_replies where workspace_id = $1) as saved_replies,
@@ -281,7 +296,9 @@ function valuesFor(path: string, workspace: Workspace): Record<string, string | 
                   ? workspace.alertRule
                   : path.startsWith('/saved-replies/')
                     ? workspace.savedReply
-                    : undefined;
+                    : path.startsWith('/ai/credentials/')
+                      ? workspace.aiCredential
+                      : undefined;
   if (path.includes('{id}') && id === undefined) throw new Error(`no fixture for {id} in ${path}: add one`);
   const [workspaceId, folder, file] = workspace.file.split('/') as [string, string, string];
   return {
@@ -335,6 +352,7 @@ const throwaway = {
   member: async () => (await throwaway.signedIn()).id,
   apiKey: async () =>
     (await must(home.owner, 'post', '/api-keys', { name: 'Throwaway', role: 'viewer' })).apiKey.id as string,
+  aiCredential: () => fixtureAiCredential(home.owner, `Throwaway ${randomUUID().slice(0, 8)}`),
   alertRule: async () =>
     (await must(home.owner, 'post', '/alert-rules', { name: 'Throwaway', kind: 'handoff_waiting' }))
       .id as string,
@@ -491,6 +509,16 @@ const PLANS: Record<string, Planner> = {
   'DELETE /api-keys/{id}': async (_operation, { workspace, foreign }) => ({
     values: { id: foreign ? workspace.apiKey : await throwaway.apiKey() },
   }),
+  // Names are unique in a workspace: a new one for each call.
+  'POST /ai/credentials': async () => ({
+    body: { name: `Matrix ${randomUUID().slice(0, 8)}`, kind: 'anthropic', apiKey: 'sk-matrix' },
+  }),
+  'PUT /ai/credentials/{id}': async () => ({ body: { defaultModel: 'gpt-4o', apiKey: 'sk-replaced' } }),
+  // Removing: a throwaway provider at home; the other workspace's own one (which must stay).
+  'DELETE /ai/credentials/{id}': async (_operation, { workspace, foreign }) => ({
+    values: { id: foreign ? workspace.aiCredential : await throwaway.aiCredential() },
+  }),
+  'POST /ai/credentials/{id}/test': async () => ({ body: {} }),
   'POST /alert-rules': async () => ({
     body: { name: 'Matrix', kind: 'flow_failure_rate', params: { percent: 50 }, emails: ['ops@example.com'] },
   }),
@@ -631,6 +659,12 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /api-keys': 'admin',
       'POST /api-keys': 'admin',
       'DELETE /api-keys/{id}': 'admin',
+      'GET /ai/credentials': 'admin',
+      'POST /ai/credentials': 'admin',
+      'PUT /ai/credentials/{id}': 'admin',
+      'DELETE /ai/credentials/{id}': 'admin',
+      'POST /ai/credentials/{id}/test': 'admin',
+      'GET /ai/credentials/{id}/models': 'admin',
       'GET /alerts': 'viewer',
       'GET /alert-rules': 'admin',
       'POST /alert-rules': 'admin',

@@ -1,3 +1,4 @@
+export * from './ai.js';
 export * from './alerts.js';
 export * from './analytics.js';
 export * from './api-keys.js';

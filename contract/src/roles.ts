@@ -186,6 +186,18 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'admin',
+    does: 'Add, test, change and remove AI providers and their keys',
+    operations: [
+      'GET /ai/credentials',
+      'POST /ai/credentials',
+      'PUT /ai/credentials/{id}',
+      'DELETE /ai/credentials/{id}',
+      'POST /ai/credentials/{id}/test',
+      'GET /ai/credentials/{id}/models',
+    ],
+  },
+  {
+    role: 'admin',
     does: 'Create and revoke API keys',
     operations: ['GET /api-keys', 'POST /api-keys', 'DELETE /api-keys/{id}'],
     peopleOnly: true,

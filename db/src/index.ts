@@ -18,7 +18,7 @@ export { type S3MediaOptions, S3MediaStore } from './media/s3-media-store.js';
 export { MIGRATIONS_DIR, type MigrationResult, migrate, splitStatements } from './migrate.js';
 export { dbOptionsFromEnv, type OpenDbOptions, openDb } from './open-db.js';
 export { BlockedAddressError } from './outbound-http/address-guard.js';
-export { dispatcherFor } from './outbound-http/dispatchers.js';
+export { dispatcherFor, fetchFor } from './outbound-http/dispatchers.js';
 export { postOnce } from './outbound-http/post.js';
 export { SIGNATURE_VERSION, type SignedRequest, signRequest } from './outbound-http/signature.js';
 export { createPgDb, type PgDbOptions } from './pg-db.js';

@@ -23,6 +23,8 @@ export const cipherPurposes = {
   headerValue: { magic: 'PHV1', salt: 'parley/header-value/v1' },
   /** Workspace signing secrets for http_request calls (bound to their workspace id). */
   signingSecret: { magic: 'PSS1', salt: 'parley/signing-secret/v1' },
+  /** AI provider API keys (bound to their workspace and credential id). */
+  aiKey: { magic: 'PAK1', salt: 'parley/ai-key/v1' },
 } as const satisfies Record<string, CipherPurpose>;
 
 const IV_BYTES = 12;
