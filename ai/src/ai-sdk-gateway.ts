@@ -1,5 +1,6 @@
 import {
   APICallError,
+  DownloadError,
   generateText,
   JSONParseError,
   jsonSchema,
@@ -16,6 +17,7 @@ import {
   authRefused,
   badAnswer,
   blockedAddress,
+  imageUnavailable,
   ModelError,
   modelNotFound,
   providerError,
@@ -82,6 +84,29 @@ export class AiSdkGateway implements ModelGateway {
     }
   }
 
+  private async download(
+    url: URL,
+    signal: AbortSignal,
+  ): Promise<{ data: Uint8Array; mediaType: string | undefined }> {
+    let response: Response;
+    try {
+      response = await this.fetch(url, { signal });
+    } catch (error) {
+      throw new DownloadError({ url: url.href, cause: error });
+    }
+    if (!response.ok)
+      throw new DownloadError({
+        url: url.href,
+        statusCode: response.status,
+        statusText: response.statusText,
+        message: `the address answered HTTP ${response.status}`,
+      });
+    const data = new Uint8Array(await response.arrayBuffer());
+    if (data.byteLength > MAX_IMAGE_BYTES)
+      throw new DownloadError({ url: url.href, message: `it is over ${MAX_IMAGE_BYTES / 1024 / 1024} MB` });
+    return { data, mediaType: response.headers.get('content-type') ?? undefined };
+  }
+
   private async once(request: ModelRequest, signal: AbortSignal): Promise<Omit<ModelResult, 'attempts'>> {
     const common = {
       model: languageModel(request.provider, request.model, this.fetch),
@@ -103,6 +128,11 @@ export class AiSdkGateway implements ModelGateway {
       abortSignal: signal,
       // Retries are ours: the SDK's ignore how long the provider asked to wait.
       maxRetries: 0,
+      // Image URLs a provider cannot fetch itself are fetched here, through the same (guarded) fetch.
+      experimental_download: (files: { url: URL; isUrlSupportedByModel: boolean }[]) =>
+        Promise.all(
+          files.map((file) => (file.isUrlSupportedByModel ? null : this.download(file.url, signal))),
+        ),
     };
     if (request.stream === true) {
       let failure: unknown;
@@ -137,6 +167,8 @@ export class AiSdkGateway implements ModelGateway {
     );
   }
 }
+
+const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
 function shape(
   text: string,
@@ -231,14 +263,14 @@ export function toModelError(
   if (error instanceof ModelError) return error;
   const name = PROVIDER_NAMES[request.provider.kind];
   if (signal.aborted) return timedOut(name, timeoutMs);
+  // The private-address guard refused a connection (to the provider, or to an image's address).
+  const blocked = findCause(error, (cause) => cause.name === 'BlockedAddressError');
+  if (blocked !== undefined) return blockedAddress(String((blocked as { address?: unknown }).address));
+  if (DownloadError.isInstance(error)) return imageUnavailable(error.url, describeCause(error));
   if (APICallError.isInstance(error)) {
     const status = error.statusCode;
     const detail = error.message;
-    if (status === undefined) {
-      const blocked = findCause(error, (cause) => cause.name === 'BlockedAddressError');
-      if (blocked !== undefined) return blockedAddress(String((blocked as { address?: unknown }).address));
-      return unreachable(name, describeCause(error));
-    }
+    if (status === undefined) return unreachable(name, describeCause(error));
     // Google answers a wrong key with 400 "API key not valid".
     if (status === 401 || status === 403 || (status === 400 && /api key/i.test(detail)))
       return authRefused(name, detail);

@@ -1,5 +1,5 @@
 export { AiSdkGateway, type AiSdkGatewayOptions } from './ai-sdk-gateway.js';
-export { ModelError, type ModelErrorCode } from './model-error.js';
+export { MODEL_ERROR_CODES, ModelError, type ModelErrorCode } from './model-error.js';
 export { knownModels, listModels, type ModelList } from './model-list.js';
 export type {
   FinishReason,

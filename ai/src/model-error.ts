@@ -1,13 +1,16 @@
 /** Why a model call failed, in the terms an admin can act on. */
-export type ModelErrorCode =
-  | 'auth_refused'
-  | 'rate_limited'
-  | 'timeout'
-  | 'model_not_found'
-  | 'blocked_address'
-  | 'unreachable'
-  | 'bad_answer'
-  | 'provider_error';
+export const MODEL_ERROR_CODES = [
+  'auth_refused',
+  'rate_limited',
+  'timeout',
+  'model_not_found',
+  'blocked_address',
+  'unreachable',
+  'image_unavailable',
+  'bad_answer',
+  'provider_error',
+] as const;
+export type ModelErrorCode = (typeof MODEL_ERROR_CODES)[number];
 
 /**
  * A failed model call. `message` is for people (what went wrong and what to do); `detail` is what
@@ -72,6 +75,14 @@ export function unreachable(provider: string, detail: string): ModelError {
   return new ModelError(
     'unreachable',
     `Parley could not reach ${provider}: ${detail}. Check the base URL and that the server is running.`,
+    { detail },
+  );
+}
+
+export function imageUnavailable(url: string, detail: string): ModelError {
+  return new ModelError(
+    'image_unavailable',
+    `The image at ${url} could not be fetched for the model: ${detail}. Check that the address is public and still works.`,
     { detail },
   );
 }

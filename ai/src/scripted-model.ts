@@ -1,19 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ModelError, type ModelErrorCode } from './model-error.js';
+import { MODEL_ERROR_CODES, ModelError } from './model-error.js';
 import type { ModelGateway, ModelMessage, ModelRequest, ModelResult } from './model-request.js';
-
-const ERROR_CODES: ModelErrorCode[] = [
-  'auth_refused',
-  'rate_limited',
-  'timeout',
-  'model_not_found',
-  'blocked_address',
-  'unreachable',
-  'bad_answer',
-  'provider_error',
-];
 
 const ScriptReply = Type.Object(
   {
@@ -34,7 +23,7 @@ const ScriptReply = Type.Object(
       ),
     ),
     /** The call fails the way a provider's would: one of the ModelError codes. */
-    error: Type.Optional(Type.Union(ERROR_CODES.map((code) => Type.Literal(code)))),
+    error: Type.Optional(Type.Union(MODEL_ERROR_CODES.map((code) => Type.Literal(code)))),
   },
   { additionalProperties: false },
 );

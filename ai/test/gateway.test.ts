@@ -1,7 +1,12 @@
 import { AiSdkGateway, listModels, ModelError, type ModelRequest, type ProviderConfig } from '@parley/ai';
 import type { AiProviderKind } from '@parley/contract';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AiStandin, type StandinProtocol, startAiStandin } from '../../test/support/ai-standin.js';
+import {
+  type AiStandin,
+  PHOTO,
+  type StandinProtocol,
+  startAiStandin,
+} from '../../test/support/ai-standin.js';
 
 /** The real provider libraries against the local stand-in, for each provider kind. */
 let standin: AiStandin;
@@ -215,6 +220,38 @@ describe('retries and failures', () => {
       .catch((caught) => caught);
     expect(error.code).toBe('unreachable');
     expect(error.message).toContain('connection refused');
+  });
+
+  it('fetches an image URL the provider cannot fetch itself through its own fetch', async () => {
+    const fetched: string[] = [];
+    const watched = new AiSdkGateway({
+      fetch: (input, init) => {
+        fetched.push(String(input instanceof Request ? input.url : input));
+        return fetch(input, init);
+      },
+    });
+    const photo = new URL(`${standin.url}/files/photo.png`);
+    await watched.generate({
+      provider: provider('google', 'google'),
+      model: 'gemini-2.5-flash',
+      messages: [{ role: 'user', content: [{ type: 'image', image: photo, mediaType: 'image/png' }] }],
+    });
+    expect(fetched[0]).toBe(photo.href);
+    expect(JSON.stringify(standin.requests.at(-1)?.body)).toContain(PHOTO.toString('base64'));
+
+    const missing = await watched
+      .generate({
+        provider: provider('google', 'google'),
+        model: 'gemini-2.5-flash',
+        messages: [
+          { role: 'user', content: [{ type: 'image', image: new URL(`${standin.url}/files/gone.png`) }] },
+        ],
+      })
+      .catch((caught) => caught);
+    expect(missing.code).toBe('image_unavailable');
+    expect(missing.message).toContain(
+      'gone.png could not be fetched for the model: the address answered HTTP 404',
+    );
   });
 
   it('falls back to the known models when a server has no list', async () => {

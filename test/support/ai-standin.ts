@@ -41,7 +41,7 @@ export interface RecordedRequest {
 export interface AiStandin {
   /** http://127.0.0.1:PORT */
   url: string;
-  /** The API root to configure for a provider kind (its base URL). */
+  /** The API root to configure for a provider kind (its base URL); `${url}/files/photo.png` is an image. */
   baseUrl(protocol: StandinProtocol): string;
   /** The only API key it accepts. */
   apiKey: string;
@@ -54,6 +54,9 @@ export interface AiStandin {
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
+
+/** What `GET /files/photo.png` serves: an image a contact's message could link to. */
+export const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUg==', 'base64');
 
 const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-haiku-4-5', 'gemini-2.5-flash', 'llama3.2'];
 
@@ -72,6 +75,11 @@ export async function startAiStandin(): Promise<AiStandin> {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://standin');
+    if (url.pathname === '/files/photo.png') {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(PHOTO);
+      return;
+    }
     const protocol = url.pathname.split('/')[1] as StandinProtocol;
     if (protocol !== 'openai' && protocol !== 'anthropic' && protocol !== 'google') {
       res.statusCode = 404;
