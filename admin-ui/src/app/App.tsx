@@ -4,6 +4,7 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { LoadingState } from '@/components/ui/states';
 import { Toaster } from '@/components/ui/toast';
 import { TooltipProvider } from '@/components/ui/tooltip';
+import { AiProvidersPage } from '@/features/ai';
 import { AlertsPage } from '@/features/alerts';
 import { ApiKeysPage } from '@/features/api-keys';
 import { ResetPasswordPage, SignInPage } from '@/features/auth';
@@ -64,6 +65,7 @@ export function App() {
                 <Route element={<RequireRole minRole="admin" />}>
                   <Route path="/users" element={<UsersPage />} />
                   <Route path="/api-keys" element={<ApiKeysPage />} />
+                  <Route path="/ai-providers" element={<AiProvidersPage />} />
                   <Route path="/status" element={<StatusPage />} />
                 </Route>
                 <Route path="*" element={<NotFoundPage />} />

@@ -8,6 +8,7 @@ export const HELP_TOPICS = {
   httpRequest: 'flow-format#11-http-requests-in-detail',
   apiKeys: 'api#api-keys',
   alerts: 'operations#alerts',
+  aiProviders: 'ai#providers',
 } as const;
 
 export type HelpTopic = keyof typeof HELP_TOPICS;

@@ -13,6 +13,7 @@ import {
   MessagesSquare,
   MonitorX,
   Phone,
+  Sparkles,
   Table2,
   Users,
   X,
@@ -105,6 +106,7 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
         ...NAV,
         { to: '/users', label: 'Users', icon: Users } as const,
         { to: '/api-keys', label: 'API keys', icon: KeyRound } as const,
+        { to: '/ai-providers', label: 'AI providers', icon: Sparkles } as const,
         { to: '/status', label: 'Status', icon: Activity } as const,
       ]
     : NAV;

@@ -1,4 +1,7 @@
 import type {
+  AiConnectionTest,
+  AiCredential,
+  AiModelList,
   Alert,
   AlertRule,
   ApiKey,
@@ -6,6 +9,7 @@ import type {
   ConversationDetail,
   ConversationFilters,
   ConversationPage,
+  CreateAiCredentialBody,
   CreateAlertRuleBody,
   CreatedApiKey,
   DeploymentPolicy,
@@ -39,6 +43,7 @@ import type {
   SimulatorReply,
   SimulatorSession,
   TestRun,
+  UpdateAiCredentialBody,
   UpdateAlertRuleBody,
   WhatsAppNumber,
   WorkspaceStatus,
@@ -147,6 +152,20 @@ export const api = {
     }).then((r) => r.data),
   revokeApiKey: (id: string) =>
     request<void>(`/api-keys/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
+
+  listAiCredentials: () => request<{ items: AiCredential[] }>('/ai/credentials').then((r) => r.data.items),
+  createAiCredential: (body: CreateAiCredentialBody) =>
+    request<AiCredential>('/ai/credentials', { method: 'POST', body }).then((r) => r.data),
+  updateAiCredential: (id: string, changes: UpdateAiCredentialBody) =>
+    request<AiCredential>(`/ai/credentials/${enc(id)}`, { method: 'PUT', body: changes }).then((r) => r.data),
+  deleteAiCredential: (id: string) =>
+    request<void>(`/ai/credentials/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
+  testAiCredential: (id: string, model?: string) =>
+    request<AiConnectionTest>(`/ai/credentials/${enc(id)}/test`, {
+      method: 'POST',
+      body: model === undefined ? {} : { model },
+    }).then((r) => r.data),
+  aiModels: (id: string) => request<AiModelList>(`/ai/credentials/${enc(id)}/models`).then((r) => r.data),
 
   listAlerts: () => request<{ items: Alert[] }>('/alerts').then((r) => r.data.items),
   listAlertRules: () => request<{ items: AlertRule[] }>('/alert-rules').then((r) => r.data.items),
