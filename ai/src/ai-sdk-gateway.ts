@@ -1,3 +1,4 @@
+import type { AiProviderKind } from '@parley/contract';
 import {
   APICallError,
   DownloadError,
@@ -19,6 +20,7 @@ import {
   blockedAddress,
   imageUnavailable,
   ModelError,
+  type ModelErrorCode,
   modelNotFound,
   providerError,
   rateLimited,
@@ -32,6 +34,7 @@ import type {
   ModelMessage,
   ModelRequest,
   ModelResult,
+  TokenUsage,
 } from './model-request.js';
 import { type FetchFunction, languageModel, PROVIDER_NAMES } from './providers.js';
 import { backoffMs, retryAfterMs } from './retry-after.js';
@@ -45,6 +48,20 @@ export interface AiSdkGatewayOptions {
   maxRetryWaitMs?: number;
   /** When the request gives none (default 60 s). */
   defaultTimeoutMs?: number;
+  /** Told of every call once it is over, for metrics and usage: what it used, or why it failed. */
+  onCall?: (call: ModelCallRecord) => void;
+}
+
+/** One finished call (its retries included). */
+export interface ModelCallRecord {
+  kind: AiProviderKind;
+  model: string;
+  ok: boolean;
+  /** Why it failed; undefined when it worked. */
+  code?: ModelErrorCode;
+  usage: TokenUsage;
+  latencyMs: number;
+  attempts: number;
 }
 
 /** Statuses worth another try: rate limits and a provider's passing trouble (529: Anthropic overloaded). */
@@ -56,19 +73,47 @@ export class AiSdkGateway implements ModelGateway {
   private readonly maxAttempts: number;
   private readonly maxRetryWaitMs: number;
   private readonly defaultTimeoutMs: number;
+  private readonly onCall: AiSdkGatewayOptions['onCall'];
 
   constructor(options: AiSdkGatewayOptions = {}) {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? 20_000;
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 60_000;
+    this.onCall = options.onCall;
   }
 
   async generate(request: ModelRequest): Promise<ModelResult> {
+    const started = Date.now();
+    const record = (ok: boolean, usage: TokenUsage, attempts: number, code?: ModelErrorCode) =>
+      this.onCall?.({
+        kind: request.provider.kind,
+        model: request.model,
+        ok,
+        ...(code === undefined ? {} : { code }),
+        usage,
+        latencyMs: Date.now() - started,
+        attempts,
+      });
+    const progress = { attempts: 0 };
+    try {
+      const result = await this.withRetries(request, progress);
+      record(true, result.usage, result.attempts);
+      return result;
+    } catch (error) {
+      if (error instanceof ModelError)
+        record(false, { inputTokens: 0, outputTokens: 0 }, progress.attempts, error.code);
+      throw error;
+    }
+  }
+
+  private async withRetries(request: ModelRequest, progress: { attempts: number }): Promise<ModelResult> {
     const timeoutMs = request.timeoutMs ?? this.defaultTimeoutMs;
     const signal = AbortSignal.timeout(timeoutMs);
     const deadline = Date.now() + timeoutMs;
-    for (let attempt = 1; ; attempt++) {
+    for (;;) {
+      progress.attempts += 1;
+      const attempt = progress.attempts;
       try {
         return { ...(await this.once(request, signal)), attempts: attempt };
       } catch (error) {

@@ -1,4 +1,4 @@
-export { AiSdkGateway, type AiSdkGatewayOptions } from './ai-sdk-gateway.js';
+export { AiSdkGateway, type AiSdkGatewayOptions, type ModelCallRecord } from './ai-sdk-gateway.js';
 export { MODEL_ERROR_CODES, ModelError, type ModelErrorCode } from './model-error.js';
 export { knownModels, listModels, type ModelList } from './model-list.js';
 export type {

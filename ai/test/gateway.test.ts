@@ -1,4 +1,11 @@
-import { AiSdkGateway, listModels, ModelError, type ModelRequest, type ProviderConfig } from '@parley/ai';
+import {
+  AiSdkGateway,
+  listModels,
+  type ModelCallRecord,
+  ModelError,
+  type ModelRequest,
+  type ProviderConfig,
+} from '@parley/ai';
 import type { AiProviderKind } from '@parley/contract';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -137,12 +144,12 @@ describe.each(KINDS)('$kind', ({ kind, protocol, model }) => {
     expect(error.message).toContain('no model called “no-such-model”');
   });
 
-  it('waits as long as a 429 asks, then tries again', async () => {
+  it.each([false, true])('waits as long as a 429 asks, then tries again (streaming %s)', async (stream) => {
     standin.script(
       { fail: { status: 429, message: 'Rate limit reached', headers: { 'retry-after-ms': '50' } } },
       { reply: { text: 'Now it works.' } },
     );
-    const result = await gateway.generate(request());
+    const result = await gateway.generate(request({ stream }));
     expect(result.text).toBe('Now it works.');
     expect(result.attempts).toBe(2);
   });
@@ -179,6 +186,28 @@ describe('retries and failures', () => {
     expect(error.retryAfterMs).toBe(120_000);
     expect(error.message).toContain('asked to wait 120 seconds');
     expect(standin.requests).toHaveLength(1);
+  });
+
+  it('tells its observer of each finished call: tokens, attempts, or why it failed', async () => {
+    const calls: ModelCallRecord[] = [];
+    const observed = new AiSdkGateway({ onCall: (call) => calls.push(call) });
+    standin.script(
+      { fail: { status: 429, headers: { 'retry-after-ms': '10' } } },
+      { reply: { text: 'hi', usage: { input: 7, output: 2 } } },
+    );
+    await observed.generate(request());
+    await observed.generate(request({ model: 'no-such-model' })).catch((caught) => caught);
+    expect(calls).toEqual([
+      expect.objectContaining({
+        kind: 'openai',
+        model: 'gpt-4o-mini',
+        ok: true,
+        usage: { inputTokens: 7, outputTokens: 2 },
+        attempts: 2,
+      }),
+      expect.objectContaining({ model: 'no-such-model', ok: false, code: 'model_not_found', attempts: 1 }),
+    ]);
+    expect(calls[0]?.latencyMs).toBeGreaterThanOrEqual(10);
   });
 
   it('gives up after a bounded number of attempts', async () => {
