@@ -208,6 +208,29 @@ describe('AI providers', () => {
     expect(standin.requests).toHaveLength(0);
   });
 
+  it('binds a sealed key to its provider: copied to another, it is not used, and the answer says so', async () => {
+    const source = await add({
+      name: 'Source',
+      kind: 'openai',
+      apiKey: standin.apiKey,
+      baseUrl: standin.baseUrl('openai'),
+    });
+    const target = await add({ name: 'Target', kind: 'openai', baseUrl: standin.baseUrl('openai') });
+    await api.db.query(
+      'update ai_credentials set api_key = (select api_key from ai_credentials where id = $1) where id = $2',
+      [source.id, target.id],
+    );
+    const copied = await api.admin.call('post', `/ai/credentials/${target.id}/test`, {});
+    expect(copied.body).toMatchObject({ ok: false, code: 'auth_refused' });
+    expect(copied.body.message).toContain('Parley can no longer read this provider’s key');
+    expect(standin.requests).toHaveLength(0);
+    const models = await api.admin.call('get', `/ai/credentials/${target.id}/models`);
+    expect(models.body).toMatchObject({
+      source: 'known',
+      problem: expect.stringContaining('Enter the key again'),
+    });
+  });
+
   it('is for admins only', async () => {
     const { id } = await add({ name: 'Admins only', kind: 'openai', apiKey: 'k' });
     expect((await editor.call('get', '/ai/credentials')).status).toBe(403);

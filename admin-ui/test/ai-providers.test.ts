@@ -7,6 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AiStandin, startAiStandin } from '../../test/support/ai-standin';
+import { acceptInvitations, apiCall, apiLogin } from './support/api';
 import {
   choose,
   expectNoConsoleErrors,
@@ -19,6 +20,7 @@ import { type ParleyServer, startParley } from './support/parley-server';
 
 const LAPTOP = { width: 1280, height: 720 };
 const PHONE = { width: 390, height: 844 };
+const EDITOR = { email: 'ed@example.com', password: 'a-long-enough-password' };
 
 let parley: ParleyServer;
 let browser: Browser;
@@ -28,6 +30,9 @@ beforeAll(async () => {
   standin = await startAiStandin();
   // The stand-in listens on loopback: allowed as a deployment with a local model server would.
   [parley, browser] = await Promise.all([startParley({ PARLEY_ALLOW_PRIVATE_HTTP: '1' }), launchChromium()]);
+  const token = await apiLogin(parley.url, parley.adminEmail, parley.adminPassword);
+  await apiCall(parley.url, token, 'POST', '/users', { ...EDITOR, role: 'editor' });
+  await acceptInvitations(parley.url, EDITOR.email, EDITOR.password);
 }, 90_000);
 
 afterAll(async () => {
@@ -149,4 +154,16 @@ describe('AI providers', () => {
     expectNoConsoleErrors(errors);
     await context.close();
   }, 90_000);
+
+  it('is not for editors: no menu entry, and the page says who it is for', async () => {
+    const { page, context, errors } = await openPage(browser, parley.url);
+    await page.setViewportSize(LAPTOP);
+    await signIn(page, EDITOR.email, EDITOR.password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Flows' }).waitFor();
+    expect(await page.getByRole('link', { name: 'AI providers' }).count()).toBe(0);
+    await page.goto('/ai-providers');
+    await page.getByText('This page is for workspace admins').waitFor();
+    expectNoConsoleErrors(errors);
+    await context.close();
+  }, 60_000);
 });
