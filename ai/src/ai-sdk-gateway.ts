@@ -146,9 +146,15 @@ export class AiSdkGateway implements ModelGateway {
         statusText: response.statusText,
         message: `the address answered HTTP ${response.status}`,
       });
+    const tooLarge = () =>
+      new DownloadError({ url: url.href, message: `it is over ${MAX_IMAGE_BYTES / 1024 / 1024} MB` });
+    // Refused before reading when the size is announced; checked after reading when it is not.
+    if (Number(response.headers.get('content-length') ?? 0) > MAX_IMAGE_BYTES) {
+      await response.body?.cancel();
+      throw tooLarge();
+    }
     const data = new Uint8Array(await response.arrayBuffer());
-    if (data.byteLength > MAX_IMAGE_BYTES)
-      throw new DownloadError({ url: url.href, message: `it is over ${MAX_IMAGE_BYTES / 1024 / 1024} MB` });
+    if (data.byteLength > MAX_IMAGE_BYTES) throw tooLarge();
     return { data, mediaType: response.headers.get('content-type') ?? undefined };
   }
 
