@@ -129,6 +129,7 @@ export const INBOX_ATTACHMENT_TYPES = [
   'application/vnd.ms-powerpoint',
   'application/vnd.openxmlformats-officedocument.presentationml.presentation',
 ] as const;
+
 /**
  * Where an AI block's model runs (`ai_credentials.kind`): OpenAI, Anthropic, Google, or any server
  * that speaks OpenAI's chat completions (Ollama, vLLM, LM Studio) at a base URL of its own.
