@@ -5,6 +5,8 @@ export const DEFAULT_RETRY_TEXT = 'Sorry, that is not a valid answer. Please try
 export const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_TIMEOUT_MINUTES = 30;
 const DEFAULT_MAX_STEPS = 100;
+export const DEFAULT_HANDOFF_TIMEOUT_TEXT =
+  'Sorry for the wait: nobody from our team could answer yet. We will get back to you as soon as we can.';
 
 export interface ResolvedSettings {
   sessionTimeoutMs: number;
@@ -17,6 +19,8 @@ export interface ResolvedSettings {
   timeZone?: string;
   phoneCountryFromContact?: boolean;
   replies?: NonNullable<FlowDocument['settings']>['replies'];
+  /** A hand-off nobody answers within `timeoutMs` says `timeoutText`. */
+  handoff?: { timeoutMs: number; timeoutText: string };
 }
 
 /** A flow version made ready to run: indexed, defaults resolved. */
@@ -50,6 +54,14 @@ function resolveSettings(document: FlowDocument): ResolvedSettings {
     ...(settings.timeZone === undefined ? {} : { timeZone: settings.timeZone }),
     ...(settings.phoneCountryFromContact === true ? { phoneCountryFromContact: true } : {}),
     ...(settings.replies === undefined ? {} : { replies: settings.replies }),
+    ...(settings.handoff === undefined
+      ? {}
+      : {
+          handoff: {
+            timeoutMs: settings.handoff.timeoutMinutes * 60_000,
+            timeoutText: settings.handoff.timeoutText ?? DEFAULT_HANDOFF_TIMEOUT_TEXT,
+          },
+        }),
   };
 }
 

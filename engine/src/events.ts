@@ -31,11 +31,22 @@ export type EngineEvent =
   | { type: 'timer' }
   | { type: 'http_result'; requestId: string; result: HttpOutcome }
   /** An admin ended a hand-off. */
-  | { type: 'release' };
+  | { type: 'release' }
+  /** A person answered a hand-off from the inbox; `id` is the id the inbox knows the message by. */
+  | { type: 'agent_message'; id: string; text?: string; media?: InboundMedia; agent: Agent }
+  /** A person handed the conversation back to the bot at a block, the variables kept. */
+  | { type: 'resume'; nodeId: string };
+
+/** The person who wrote an agent message, as the transcript names them. */
+export interface Agent {
+  id: string;
+  name: string;
+}
 
 export type HttpOutcome = { status: number; body: unknown } | { status: 0; error: string };
 
-export type OutboundKind = 'message' | 'prompt' | 'retry' | 'reminder' | 'expired' | 'fallback';
+/** `agent`: written by a person in the inbox, not by the flow. */
+export type OutboundKind = 'message' | 'prompt' | 'retry' | 'reminder' | 'expired' | 'fallback' | 'agent';
 
 /** A message for the contact, channel-neutral: the WhatsApp channel decides how choices look. */
 export interface OutboundMessage {
@@ -46,6 +57,8 @@ export interface OutboundMessage {
   choices?: Choice[];
   render?: 'list' | 'poll';
   media?: NonNullable<MessageConfig['media']>;
+  /** Who wrote an `agent` message. */
+  agent?: Agent;
 }
 
 export interface HttpRequestEffect {
@@ -68,4 +81,16 @@ export type Effect =
       reason?: string;
     }
   | { type: 'answer_saved'; conversationId: string; nodeId: string; variable: string; value: unknown }
-  | { type: 'node_entered'; conversationId: string; nodeId: string };
+  | { type: 'node_entered'; conversationId: string; nodeId: string }
+  /** A hand-off got no reply in time; `resumed` when its timeout outcome took the flow back. */
+  | { type: 'handoff_timed_out'; conversationId: string; resumed: boolean }
+  /**
+   * An agent message that cannot go out because the conversation is no longer with a person:
+   * the caller records it as failed with `reason`, so the person sees it was not sent.
+   */
+  | {
+      type: 'agent_message_refused';
+      conversationId: string | null;
+      message: Omit<OutboundMessage, 'conversationId'>;
+      reason: string;
+    };

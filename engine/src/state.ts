@@ -27,6 +27,13 @@ export interface Conversation {
   endReason?: string;
   /** Set when an admin released a hand-off: the bot answers this contact again. */
   releasedAt?: number;
+  /** When the conversation last became a hand-off, and at which block. */
+  handoffAt?: number;
+  handoffNodeId?: string;
+  /** When the hand-off times out unless a person answers first (unset: no timeout, or it fired). */
+  handoffTimeoutAt?: number;
+  /** When a person first answered the current hand-off. */
+  agentRepliedAt?: number;
 }
 
 export const STATE_VERSION = 1;

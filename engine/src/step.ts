@@ -7,7 +7,15 @@ import type { TurnNote } from './notes.js';
 import type { ContactState, Conversation } from './state.js';
 import { dueTimer } from './timers.js';
 import { findTrigger } from './triggers.js';
-import { type EngineOptions, failConversation, finishConversation, send, type Turn } from './turn.js';
+import {
+  type EngineOptions,
+  failConversation,
+  finishConversation,
+  renderIn,
+  send,
+  type Turn,
+  targetOf,
+} from './turn.js';
 import { walk, walkNewTurn } from './walk.js';
 
 export interface StepResult {
@@ -21,6 +29,7 @@ export interface StepResult {
 }
 
 type MessageEvent = Extract<EngineEvent, { type: 'message' }>;
+type AgentMessageEvent = Extract<EngineEvent, { type: 'agent_message' }>;
 
 function startConversation(turn: Turn, trigger: Trigger, id: string): void {
   const conversation: Conversation = {
@@ -76,6 +85,32 @@ function resumeWith(turn: Turn, conversation: Conversation, resumption: Resumpti
   }
 }
 
+/** A hand-off taken back by the flow: active again, nothing ended. */
+function reopen(conversation: Conversation, now: number): void {
+  conversation.status = 'active';
+  conversation.lastActivityAt = now;
+  conversation.reminderSent = false;
+  delete conversation.endedAt;
+  delete conversation.endReason;
+  delete conversation.handoffTimeoutAt;
+}
+
+/**
+ * Nobody answered the hand-off in time: the contact hears so, and the hand-off block's timeout
+ * outcome takes the flow back when connected; otherwise the people keep it and the timer is done.
+ */
+function timeOutHandoff(turn: Turn, conversation: Conversation): void {
+  delete conversation.handoffTimeoutAt;
+  const text = turn.flow.settings.handoff?.timeoutText;
+  if (text !== undefined) send(turn, conversation, 'message', renderIn(turn, conversation, text));
+  const from = conversation.handoffNodeId;
+  const target = from === undefined ? null : targetOf(turn.flow, from, 'timeout');
+  turn.effects.push({ type: 'handoff_timed_out', conversationId: conversation.id, resumed: target !== null });
+  if (target === null) return;
+  reopen(conversation, turn.now);
+  walkNewTurn(turn, conversation, target);
+}
+
 function onTimer(turn: Turn): void {
   for (
     let kind = dueTimer(turn.flow, turn.state, turn.now);
@@ -83,7 +118,9 @@ function onTimer(turn: Turn): void {
     kind = dueTimer(turn.flow, turn.state, turn.now)
   ) {
     const conversation = turn.state.conversation as Conversation;
-    if (kind === 'expiry') {
+    if (kind === 'handoff') {
+      timeOutHandoff(turn, conversation);
+    } else if (kind === 'expiry') {
       expire(turn, conversation);
     } else if (kind === 'reminder') {
       conversation.reminderSent = true;
@@ -164,7 +201,7 @@ function onMessage(turn: Turn, event: MessageEvent): void {
   }
   const conversation = turn.state.conversation;
   const triggers = turn.flow.document.triggers;
-  if (conversation?.status === 'handoff' && conversation.releasedAt === undefined) {
+  if (conversation !== null && isHandedOff(conversation)) {
     turn.log.push(`conversation ${conversation.id} is with a human; the bot stays silent`);
     return;
   }
@@ -223,11 +260,70 @@ function onHttpResult(turn: Turn, requestId: string, result: HttpOutcome): void 
 
 function onRelease(turn: Turn): void {
   const conversation = turn.state.conversation;
-  if (conversation?.status === 'handoff' && conversation.releasedAt === undefined) {
+  if (conversation !== null && isHandedOff(conversation)) {
     conversation.releasedAt = turn.now;
   } else {
     turn.log.push('nothing to release: the conversation is not with a human');
   }
+}
+
+/** Whether the conversation is with a person right now. */
+function isHandedOff(conversation: Conversation | null): boolean {
+  return conversation?.status === 'handoff' && conversation.releasedAt === undefined;
+}
+
+/** Why an agent message cannot go out, in the words the person who wrote it reads. */
+function notWithAPerson(conversation: Conversation | null): string {
+  const why =
+    conversation === null
+      ? 'the contact has no conversation'
+      : conversation.status === 'handoff'
+        ? 'the hand-off was closed'
+        : conversation.status === 'active'
+          ? 'the bot took it over again'
+          : 'it has ended';
+  return `Not sent: this conversation was no longer with a person (${why}).`;
+}
+
+function onAgentMessage(turn: Turn, event: AgentMessageEvent): void {
+  const conversation = turn.state.conversation;
+  const message: Omit<OutboundMessage, 'conversationId'> = {
+    kind: 'agent',
+    text: event.text ?? '',
+    ...(event.media === undefined
+      ? {}
+      : {
+          media: {
+            url: event.media.url,
+            kind: event.media.mimeType.startsWith('image/') ? 'image' : 'document',
+          },
+        }),
+    agent: event.agent,
+  };
+  if (conversation === null || !isHandedOff(conversation)) {
+    turn.effects.push({
+      type: 'agent_message_refused',
+      conversationId: conversation?.id ?? null,
+      message,
+      reason: notWithAPerson(conversation),
+    });
+    return;
+  }
+  // A person's message is never held back by the per-turn cap: it is one message, on purpose.
+  turn.outbound.push({ ...message, conversationId: conversation.id });
+  conversation.lastActivityAt = turn.now;
+  conversation.agentRepliedAt ??= turn.now;
+}
+
+/** A person hands the conversation back to the bot at a block; its variables stay. */
+function onResume(turn: Turn, nodeId: string): void {
+  const conversation = turn.state.conversation;
+  if (conversation === null || !isHandedOff(conversation)) {
+    turn.log.push('nothing to resume: the conversation is not with a person');
+    return;
+  }
+  reopen(conversation, turn.now);
+  walkNewTurn(turn, conversation, nodeId);
 }
 
 /**
@@ -264,6 +360,12 @@ export function step(
       break;
     case 'release':
       onRelease(turn);
+      break;
+    case 'agent_message':
+      onAgentMessage(turn, event);
+      break;
+    case 'resume':
+      onResume(turn, event.nodeId);
       break;
   }
   return {

@@ -2,12 +2,22 @@ import type { CompiledFlow } from './compile-flow.js';
 import { resumeOf } from './nodes/registry.js';
 import type { ContactState } from './state.js';
 
-/** `wait`: the own timer of the node the conversation waits at (a delay). */
-export type TimerKind = 'wait' | 'reminder' | 'expiry';
+/**
+ * `wait`: the own timer of the node the conversation waits at (a delay); `handoff`: a hand-off
+ * nobody answered in time.
+ */
+export type TimerKind = 'wait' | 'reminder' | 'expiry' | 'handoff';
 
 /** The timers a conversation has, each with its due time (epoch ms). */
 export function pendingTimers(flow: CompiledFlow, state: ContactState): { kind: TimerKind; at: number }[] {
   const conversation = state.conversation;
+  if (
+    conversation?.status === 'handoff' &&
+    conversation.releasedAt === undefined &&
+    conversation.agentRepliedAt === undefined &&
+    conversation.handoffTimeoutAt !== undefined
+  )
+    return [{ kind: 'handoff', at: conversation.handoffTimeoutAt }];
   if (conversation === null || conversation.status !== 'active' || conversation.wait === null) return [];
   const node = flow.index.nodeById.get(conversation.wait.nodeId);
   const resume = node === undefined ? undefined : resumeOf(node);

@@ -1,4 +1,10 @@
-import { handleKey, MAX_MESSAGES_PER_TURN, renderTemplate, type ValueScope } from '@parley/schemas';
+import {
+  type BusinessHours,
+  handleKey,
+  MAX_MESSAGES_PER_TURN,
+  renderTemplate,
+  type ValueScope,
+} from '@parley/schemas';
 import type { CompiledFlow } from './compile-flow.js';
 import type { Effect, OutboundKind, OutboundMessage } from './events.js';
 import type { TurnNote } from './notes.js';
@@ -7,6 +13,11 @@ import type { ContactState, Conversation, ConversationStatus } from './state.js'
 export interface EngineOptions {
   /** Let `delay` nodes pass at once within the turn (the simulator); production waits for a timer. */
   inlineDelays?: boolean;
+  /**
+   * When the workspace's people answer hand-offs (null or absent: always). A hand-off outside them
+   * tells the contact when someone will answer, and its timeout counts from that opening.
+   */
+  businessHours?: BusinessHours | null;
 }
 
 /** The working set of one step: drafts of the state plus everything the step produced. */

@@ -62,6 +62,24 @@ export const FlowSettings = Type.Object(
         'x-message': 'Use a time zone name such as Europe/Berlin or America/Sao_Paulo.',
       }),
     ),
+    /**
+     * A hand-off nobody answers within `timeoutMinutes` (counted from the next opening when it
+     * starts outside business hours) tells the contact `timeoutText` and follows the hand-off
+     * block's "No reply in time" outcome when it is connected.
+     */
+    handoff: Type.Optional(
+      Type.Object(
+        {
+          timeoutMinutes: Type.Integer({
+            minimum: 1,
+            maximum: 10080,
+            'x-message': 'Use a whole number of minutes from 1 to 10080 (one week).',
+          }),
+          timeoutText: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

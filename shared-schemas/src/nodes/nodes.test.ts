@@ -331,10 +331,13 @@ describe('handles', () => {
     expect(ids('http_request', CASES.http_request.valid)).toEqual(['success', 'failure']);
   });
 
-  it('gives jump, handoff and end none', () => {
+  it('gives jump and end none', () => {
     expect(ids('jump', { target: 'x' })).toEqual([]);
-    expect(ids('handoff', {})).toEqual([]);
     expect(ids('end', {})).toEqual([]);
+  });
+
+  it('gives handoff the optional timeout outcome', () => {
+    expect(ids('handoff', {})).toEqual(['timeout']);
   });
 });
 

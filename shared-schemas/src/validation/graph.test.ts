@@ -357,6 +357,36 @@ describe('graph warnings', () => {
     expect(validateFlow(doc)).toMatchObject({ errors: [], warnings: [] });
   });
 
+  it('takes a Hand-off with its “No reply in time” outcome connected or not, without a warning', () => {
+    const loose = flow({
+      triggers: [anyMessage('human')],
+      nodes: [node('human', 'handoff', {})],
+      edges: [],
+    });
+    expect(validateFlow(loose)).toMatchObject({ errors: [], warnings: [] });
+    const connected = flow({
+      settings: { handoff: { timeoutMinutes: 30, timeoutText: 'Nobody is free.' } },
+      triggers: [anyMessage('human')],
+      nodes: [node('human', 'handoff', {}), node('done', 'end', {})],
+      edges: [edge('e1', 'human', 'timeout', 'done')],
+    });
+    expect(validateFlow(connected)).toMatchObject({ errors: [], warnings: [] });
+  });
+
+  it('refuses a hand-off timeout that is not a whole number of minutes up to a week', () => {
+    for (const timeoutMinutes of [0, 1.5, 10081]) {
+      const doc = flow({
+        settings: { handoff: { timeoutMinutes } },
+        triggers: [anyMessage('human')],
+        nodes: [node('human', 'handoff', {})],
+        edges: [],
+      });
+      expect(validateFlow(doc).errors.map((problem) => problem.pointer)).toEqual([
+        '/settings/handoff/timeoutMinutes',
+      ]);
+    }
+  });
+
   it('warns about a template reading a variable nothing defines, once per field and variable', () => {
     const doc = base({
       nodes: [node('say', 'message', { text: 'Hi {{nick}} / {{ nick }} / {{nick.first}} {{name}}' })],

@@ -85,7 +85,8 @@ export function messageCapWarnings(doc: FlowDocument): Problem[] {
     const node = doc.nodes[source];
     if (
       node === undefined ||
-      nodeDefinition(node.type).stops !== 'wait' ||
+      // Paths after a node that stops the turn (a wait, a hand-off's timeout) start a turn of their own.
+      nodeDefinition(node.type).stops === undefined ||
       warned.has(node.id) ||
       !tooMany(edge.target)
     )

@@ -19,7 +19,9 @@ export const handoffNode = defineNode({
     text: { 'ui:widget': 'textarea', 'ui:title': 'Last message', 'ui:help': 'Optional.' },
   },
   defaults: () => ({}),
-  handles: () => [],
+  // Taken only when the flow's hand-off timeout passes without a reply from a person; left
+  // unconnected, the conversation stays with the people after the timeout message.
+  handles: () => [{ id: 'timeout', label: 'No reply in time' }],
   references: (config) => textReferences('text', config.text),
   stops: 'finish',
   sends: (config) => (config.text === undefined ? 0 : 1),
