@@ -73,6 +73,8 @@ describe('checkpoint writes on Postgres', () => {
           isTest: true,
           startedAt: at,
           endedAt: turn === 1 ? null : at,
+          handoffAt: null,
+          firstAgentReplyAt: null,
         },
       ],
       nodeVisits: [{ conversationId, nodeId: `n${turn}`, visits: 1, answered: turn > 1 }],

@@ -6,6 +6,7 @@ import {
   type ConnectedBus,
   connectBus,
   connectRedis,
+  type InboxActivity,
   publish,
   type SimulatorInbound,
   type SimulatorTurn,
@@ -38,7 +39,7 @@ import { createLogger, type Logger } from './ops/logger.js';
 import { RuntimeMetrics } from './ops/metrics.js';
 import { isLoopbackHost } from './ops/ops-tokens.js';
 import { numberSendPolicy } from './outbound/number-pacing.js';
-import { OutboundDispatcher } from './outbound/outbound-dispatcher.js';
+import { OutboundDispatcher, type SendOutcome } from './outbound/outbound-dispatcher.js';
 import type { Locker } from './ports/locker.js';
 import type { StateStore } from './ports/state-store.js';
 import { type Committed, ConversationProcessor } from './processing/conversation-processor.js';
@@ -171,6 +172,7 @@ export class RuntimeService {
         ),
       metrics: this.metrics,
       logger: this.logger,
+      onOutcome: (outcome) => this.followAgentMessage(outcome),
     });
     this.effects = new EffectRunner({
       db,
@@ -198,13 +200,34 @@ export class RuntimeService {
         for (const effect of committed.httpRequests)
           this.effects.run(committed.key, committed.workspaceId, effect);
         if (committed.channel === 'simulator') this.announceTurn(committed);
+        for (const change of committed.inboxActivity)
+          this.announceInbox({
+            workspaceId: committed.workspaceId,
+            numberId: committed.key.numberId,
+            contact: committed.key.contact,
+            conversationId: change.conversationId,
+            kind: change.kind,
+            isTest: committed.isTest,
+          });
         options.onCommitted?.(committed);
       },
     });
     this.host = {
       receive: (message) => this.processor.receive(message),
-      receipt: (numberId, channelMessageId, status) =>
-        outbox.applyReceipt(db, numberId, channelMessageId, status),
+      receipt: async (numberId, channelMessageId, status) => {
+        const moved = await outbox.applyReceipt(db, numberId, channelMessageId, status);
+        if (moved?.kind === 'agent' && moved.conversationId !== null) {
+          const info = await this.directory.number(numberId);
+          this.announceInbox({
+            workspaceId: moved.workspaceId,
+            numberId,
+            contact: moved.contact,
+            conversationId: moved.conversationId,
+            kind: 'delivery',
+            isTest: info?.channel === 'simulator',
+          });
+        }
+      },
     };
     if (options.channels?.whatsapp === undefined && config.whatsapp?.enabled === true) {
       this.whatsapp = createWhatsApp({
@@ -264,6 +287,55 @@ export class RuntimeService {
         'could not announce a simulator turn; the live test reads it from the database',
       ),
     );
+  }
+
+  /**
+   * Tells the API's inbox streams what happened in a hand-off. The inbox also reads Postgres when
+   * it opens and on every change it hears of, so a lost notice delays an update, it loses nothing.
+   */
+  private announceInbox(activity: Omit<InboxActivity, 'at'>): void {
+    publish(this.infra.bus, busChannels.inboxActivity, { ...activity, at: Date.now() }).catch(
+      (error: unknown) =>
+        this.logger.warn(
+          { err: error, numberId: activity.numberId, conversationId: activity.conversationId },
+          'could not tell the inbox about a hand-off change',
+        ),
+    );
+  }
+
+  /**
+   * A person's message went out or failed for good: the inbox shows its ticks. The simulator has
+   * no phone to confirm delivery, so what it sent counts as delivered at once.
+   */
+  private followAgentMessage({ channel, message, channelMessageId }: SendOutcome): void {
+    if (message.envelope.message.kind !== 'agent' || message.conversationId === null) return;
+    const { numberId, contact } = message.envelope;
+    const conversationId = message.conversationId;
+    const isTest = channel.kind === 'simulator';
+    if (isTest && channelMessageId !== null) {
+      this.host
+        .receipt(numberId, channelMessageId, 'delivered')
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, numberId }, 'could not record a simulated delivery'),
+        );
+      return;
+    }
+    this.directory
+      .number(numberId)
+      .then((info) => {
+        if (info === null) return;
+        this.announceInbox({
+          workspaceId: info.workspaceId,
+          numberId,
+          contact,
+          conversationId,
+          kind: 'delivery',
+          isTest,
+        });
+      })
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, numberId }, 'could not tell the inbox about a send'),
+      );
   }
 
   /**

@@ -26,6 +26,15 @@ export interface OutboundDispatcherDeps {
   metrics: RuntimeMetrics;
   logger: Logger;
   now?: () => number;
+  /** A message was recorded as sent, or as failed for good (the inbox follows agent messages). */
+  onOutcome?: (outcome: SendOutcome) => void;
+}
+
+export interface SendOutcome {
+  channel: Channel;
+  message: ClaimedMessage;
+  /** The channel's id when it went out; null when it failed for good. */
+  channelMessageId: string | null;
 }
 
 /** Backoff before attempt n+1: 1 s, 2 s, 4 s … capped at 5 minutes, with jitter. */
@@ -144,6 +153,7 @@ export class OutboundDispatcher {
       const sent = earlier ?? (await this.send(channel, policy, envelope));
       await this.markSent.submit({ messageId: envelope.messageId, channelMessageId: sent.channelMessageId });
       this.deps.metrics.outbound.inc({ status: 'sent' });
+      this.deps.onOutcome?.({ channel, message: claimed, channelMessageId: sent.channelMessageId });
     } catch (error) {
       const retryable = !(error instanceof ChannelSendError) || error.retryable;
       const retry = retryable && claimed.attempts < policy.maxAttempts;
@@ -159,9 +169,16 @@ export class OutboundDispatcher {
         },
         retry ? 'send failed; will retry' : 'send failed for good',
       );
-      await this.deps.outbox
+      const recorded = await this.deps.outbox
         .markFailedAttempt(this.deps.db, envelope.messageId, (error as Error).message, retryAt)
-        .catch((cause: unknown) => this.deps.logger.error({ err: cause }, 'could not record a failed send'));
+        .then(
+          () => true,
+          (cause: unknown) => {
+            this.deps.logger.error({ err: cause }, 'could not record a failed send');
+            return false;
+          },
+        );
+      if (recorded && !retry) this.deps.onOutcome?.({ channel, message: claimed, channelMessageId: null });
     }
   }
 

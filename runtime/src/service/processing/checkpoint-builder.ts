@@ -1,3 +1,4 @@
+import type { InboxActivity } from '@parley/bus';
 import type { ContactState, Conversation, EngineEvent, StepResult } from '@parley/engine';
 import { answersOf } from '@parley/engine';
 import { idempotencyKeyPrefix } from '../channels/channel.js';
@@ -13,6 +14,18 @@ export interface BuilderContext {
   expectedVersion: number;
 }
 
+/** Something that happened to a hand-off in a checkpoint (the inbox is told once it commits). */
+export interface InboxChange {
+  /** conversations.id */
+  conversationId: string;
+  kind: InboxActivity['kind'];
+}
+
+/** Whether a conversation is with a person (a hand-off not released). */
+function withAPerson(conversation: Conversation | null): boolean {
+  return conversation?.status === 'handoff' && conversation.releasedAt === undefined;
+}
+
 /** Collects the effects of several engine steps of one contact into one Checkpoint. */
 export class CheckpointBuilder {
   private readonly conversations = new Map<string, ConversationRow>();
@@ -24,6 +37,8 @@ export class CheckpointBuilder {
   /** Engine conversation id → database uuid (a hash, asked for several times per step). */
   private readonly uuids = new Map<string, string>();
   private outboundSeq = 0;
+  /** Hand-off changes of the absorbed steps, in order. */
+  readonly inboxActivity: InboxChange[] = [];
 
   constructor(private readonly ctx: BuilderContext) {
     this.checkpoint = {
@@ -78,6 +93,10 @@ export class CheckpointBuilder {
       startedAt: conversation.startedAt,
       endedAt: conversation.endedAt ?? null,
       releasedAt: conversation.releasedAt ?? null,
+      // Hand-offs from before the inbox have no `handoffAt` in their state: they began when they ended.
+      handoffAt:
+        conversation.handoffAt ?? (conversation.status === 'handoff' ? (conversation.endedAt ?? null) : null),
+      firstAgentReplyAt: conversation.agentRepliedAt ?? null,
     };
   }
 
@@ -135,6 +154,19 @@ export class CheckpointBuilder {
       }
     }
     if (event.type === 'http_result') this.checkpoint.effectsDone.push(event.requestId);
+    for (const effect of result.effects) {
+      if (effect.type !== 'agent_message_refused' || event.type !== 'agent_message') continue;
+      // Recorded so the person sees their message was not sent, and why.
+      this.checkpoint.outbound.push({
+        conversationId: effect.conversationId === null ? null : this.uuid(effect.conversationId),
+        idempotencyKey: this.agentKey(event.id),
+        type: effect.message.media === undefined ? 'text' : 'media',
+        body: effect.message,
+        status: 'failed',
+        lastError: effect.reason,
+      });
+    }
+    this.noteInboxActivity(event, before, result);
     if (after !== null) {
       const row = this.row(after, result.state, version);
       this.conversations.set(row.id, row);
@@ -146,10 +178,40 @@ export class CheckpointBuilder {
       this.outboundSeq += 1;
       this.checkpoint.outbound.push({
         conversationId: engineId === null ? null : this.uuid(engineId),
-        idempotencyKey: `${idempotencyKeyPrefix(this.ctx.numberId, this.ctx.contact)}${this.ctx.expectedVersion + 1}:${this.outboundSeq}`,
+        idempotencyKey:
+          message.kind === 'agent' && event.type === 'agent_message'
+            ? this.agentKey(event.id)
+            : `${idempotencyKeyPrefix(this.ctx.numberId, this.ctx.contact)}${this.ctx.expectedVersion + 1}:${this.outboundSeq}`,
         type: message.media === undefined ? 'text' : 'media',
         body,
       });
+    }
+  }
+
+  /**
+   * An agent message's row is keyed by the id the API gave it (`<number>:<contact>:agent-<id>`):
+   * the API finds its delivery status by it, and a step run again after a crash adds no second row.
+   */
+  private agentKey(id: string): string {
+    return `${idempotencyKeyPrefix(this.ctx.numberId, this.ctx.contact)}agent-${id}`;
+  }
+
+  private noteInboxActivity(event: EngineEvent, before: Conversation | null, result: StepResult): void {
+    const after = result.state.conversation;
+    const note = (engineId: string | undefined, kind: InboxChange['kind']) => {
+      if (engineId !== undefined) this.inboxActivity.push({ conversationId: this.uuid(engineId), kind });
+    };
+    const wasWithAPerson = withAPerson(before);
+    if (event.type === 'message' && wasWithAPerson && after?.id === before?.id)
+      note(after?.id, 'contact_message');
+    if (event.type === 'agent_message') note(after?.id, 'agent_message');
+    if (event.type === 'resume' && wasWithAPerson) note(before?.id, 'resumed');
+    if (event.type === 'release' && wasWithAPerson && after?.releasedAt !== undefined)
+      note(after.id, 'released');
+    for (const effect of result.effects) {
+      if (effect.type === 'handoff_timed_out') note(effect.conversationId, 'timed_out');
+      if (effect.type === 'conversation_ended' && effect.status === 'handoff')
+        note(effect.conversationId, 'handoff');
     }
   }
 

@@ -24,7 +24,7 @@ import {
 import type { ContactStateRepository } from '../repositories/contact-state-repository.js';
 import type { InboundRow, InboxRepository, PendingInbound } from '../repositories/inbox-repository.js';
 
-import { CheckpointBuilder } from './checkpoint-builder.js';
+import { CheckpointBuilder, type InboxChange } from './checkpoint-builder.js';
 import { conversationUuid } from './conversation-id.js';
 import type { FlowDirectory, RunnableVersion } from './flow-directory.js';
 import { inboundBody, inboundEvent, isStaleInbound } from './inbound-event.js';
@@ -43,8 +43,11 @@ export interface Committed {
   channel: 'whatsapp' | 'simulator';
   /** Ids of the inbound message rows this checkpoint handled. */
   inboundIds: number[];
-  /** The replies this checkpoint queued, in order. */
+  /** The replies this checkpoint queued, in order (not the agent messages it recorded as failed). */
   outbound: OutboundRow['body'][];
+  /** What happened to hand-offs in this checkpoint, in order, for the live inbox. */
+  inboxActivity: InboxChange[];
+  isTest: boolean;
   /** The contact's current conversation as written, or null when the checkpoint did not touch one. */
   conversation: Pick<ConversationRow, 'status' | 'answers' | 'variables'> | null;
   httpRequests: HttpRequestEffect[];
@@ -320,7 +323,7 @@ export class ConversationProcessor {
       }
       const before = state.conversation;
       const started = performance.now();
-      const result = step(version.flow, state, event, now);
+      const result = step(version.flow, state, event, now, { businessHours: info.businessHours });
       this.logIfSlow(performance.now() - started, key, event, before, result.state.conversation);
       if (result.state.conversation !== null && result.state.conversation.id !== before?.id)
         pinned = version.versionId;
@@ -372,7 +375,9 @@ export class ConversationProcessor {
       workspaceId: info.workspaceId,
       channel: info.channel,
       inboundIds: pending.map((row) => row.id),
-      outbound: checkpoint.outbound.map((row) => row.body),
+      outbound: checkpoint.outbound.filter((row) => row.status === undefined).map((row) => row.body),
+      inboxActivity: builder.inboxActivity,
+      isTest: info.channel === 'simulator',
       conversation:
         current === undefined
           ? null

@@ -1,4 +1,4 @@
-import type { EngineEvent, InboundLocation, InboundMedia } from '@parley/engine';
+import type { Agent, EngineEvent, InboundLocation, InboundMedia } from '@parley/engine';
 import type { InboundMessage } from '../channels/channel.js';
 import type { PendingInbound } from '../repositories/inbox-repository.js';
 
@@ -20,12 +20,29 @@ export function isStaleInbound(row: PendingInbound): boolean {
   return row.body.stale === true;
 }
 
+/** Agent messages' rows are `agent-<id>`: the id the API gave the message. */
+const AGENT_MESSAGE_PREFIX = 'agent-';
+
 /**
- * The engine event of a stored inbound row. Besides contacts' messages the inbox carries admin
- * control events (`body.control`), so they are durable and ordered with the messages.
+ * The engine event of a stored inbound row. Besides contacts' messages the inbox carries control
+ * events from the API (`body.control`: release, resume, a person's message), so they are durable
+ * and ordered with the messages.
  */
 export function inboundEvent(row: PendingInbound): EngineEvent {
   if (row.body.control === 'release') return { type: 'release' };
+  if (row.body.control === 'resume') return { type: 'resume', nodeId: String(row.body.nodeId) };
+  if (row.body.control === 'agent_message') {
+    const body = row.body as { text?: string; media?: InboundMedia; agent: Agent };
+    return {
+      type: 'agent_message',
+      id: row.waMessageId.startsWith(AGENT_MESSAGE_PREFIX)
+        ? row.waMessageId.slice(AGENT_MESSAGE_PREFIX.length)
+        : row.waMessageId,
+      ...(body.text === undefined ? {} : { text: body.text }),
+      ...(body.media === undefined ? {} : { media: body.media }),
+      agent: { id: body.agent.id, name: body.agent.name },
+    };
+  }
   const body = row.body as {
     text?: string;
     media?: InboundMedia;

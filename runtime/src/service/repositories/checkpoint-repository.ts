@@ -21,6 +21,9 @@ export interface ConversationRow {
   isTest: boolean;
   startedAt: number;
   endedAt: number | null;
+  /** When it last became a hand-off, and when a person first answered that hand-off (epoch ms). */
+  handoffAt: number | null;
+  firstAgentReplyAt: number | null;
 }
 
 export interface OutboundRow {
@@ -28,6 +31,9 @@ export interface OutboundRow {
   idempotencyKey: string;
   type: string;
   body: Record<string, unknown>;
+  /** Set for a message recorded but never to be sent (an agent message refused), with why. */
+  status?: 'failed';
+  lastError?: string;
 }
 
 export interface ResponseRow {
@@ -155,20 +161,26 @@ export class CheckpointRepository {
           started_at: iso(row.startedAt),
           ended_at: iso(row.endedAt),
           released_at: iso(row.releasedAt),
+          handoff_at: iso(row.handoffAt),
+          first_agent_reply_at: iso(row.firstAgentReplyAt),
         })),
       ),
       sql: (param) =>
         `insert into conversations (id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
-           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, released_at, updated_at)
+           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, released_at,
+           handoff_at, first_agent_reply_at, updated_at)
          select id, workspace_id, number_id, contact, contact_name, flow_id, flow_version_id, engine_id,
-           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, released_at, now()
+           status, current_node, variables, answers, end_reason, is_test, started_at, ended_at, released_at,
+           handoff_at, first_agent_reply_at, now()
          from jsonb_to_recordset(${param}) as x(id uuid, workspace_id uuid, number_id uuid, contact text, contact_name text,
            flow_id uuid, flow_version_id uuid, engine_id text, status text, current_node text, variables jsonb,
-           answers jsonb, end_reason text, is_test boolean, started_at timestamptz, ended_at timestamptz, released_at timestamptz)
+           answers jsonb, end_reason text, is_test boolean, started_at timestamptz, ended_at timestamptz, released_at timestamptz,
+           handoff_at timestamptz, first_agent_reply_at timestamptz)
          where ${FENCED}
          on conflict (id) do update set contact_name = excluded.contact_name, status = excluded.status,
            current_node = coalesce(excluded.current_node, conversations.current_node), variables = excluded.variables, answers = excluded.answers,
-           end_reason = excluded.end_reason, ended_at = excluded.ended_at, released_at = excluded.released_at, updated_at = now()`,
+           end_reason = excluded.end_reason, ended_at = excluded.ended_at, released_at = excluded.released_at,
+           handoff_at = excluded.handoff_at, first_agent_reply_at = excluded.first_agent_reply_at, updated_at = now()`,
     };
   }
 
@@ -226,14 +238,16 @@ export class CheckpointRepository {
           idempotency_key: row.idempotencyKey,
           type: row.type,
           body: row.body,
+          status: row.status ?? 'queued',
+          last_error: row.lastError ?? null,
           position: position++,
         })),
       ),
       sql: (param) =>
-        `insert into messages (workspace_id, number_id, contact, conversation_id, direction, idempotency_key, type, body, status)
-         select workspace_id, number_id, contact, conversation_id, 'out', idempotency_key, type, body, 'queued'
+        `insert into messages (workspace_id, number_id, contact, conversation_id, direction, idempotency_key, type, body, status, last_error)
+         select workspace_id, number_id, contact, conversation_id, 'out', idempotency_key, type, body, status, last_error
          from jsonb_to_recordset(${param}) as x(workspace_id uuid, number_id uuid, contact text,
-           conversation_id uuid, idempotency_key text, type text, body jsonb, position integer)
+           conversation_id uuid, idempotency_key text, type text, body jsonb, status text, last_error text, position integer)
          where ${FENCED}
          order by position
          on conflict (idempotency_key) do nothing`,

@@ -1,4 +1,5 @@
 import type { Queryable } from '@parley/db';
+import type { BusinessHours } from '@parley/schemas';
 
 export interface NumberInfo {
   numberId: string;
@@ -8,6 +9,8 @@ export interface NumberInfo {
   settings: Record<string, unknown>;
   /** The version answering on this number: its pinned one (simulator sessions), else the published one. */
   current: { flowId: string; versionId: string } | null;
+  /** When the workspace's people answer hand-offs (null: always). */
+  businessHours: BusinessHours | null;
 }
 
 export interface StoredVersion {
@@ -27,10 +30,12 @@ export class FlowRepository {
       settings: Record<string, unknown>;
       flow_id: string | null;
       version_id: string | null;
+      business_hours: BusinessHours | null;
     }>(
-      `select n.workspace_id, n.channel, n.settings,
+      `select n.workspace_id, n.channel, n.settings, w.business_hours,
          coalesce(pinned.flow_id, nf.flow_id) as flow_id, coalesce(pinned.id, fv.id) as version_id
        from numbers n
+       join workspaces w on w.id = n.workspace_id
        left join flow_versions pinned on pinned.id = n.pinned_version_id
        left join number_flows nf on nf.number_id = n.id
        left join flow_versions fv on fv.flow_id = nf.flow_id and fv.status = 'published'
@@ -48,6 +53,7 @@ export class FlowRepository {
         row.flow_id !== null && row.version_id !== null
           ? { flowId: row.flow_id, versionId: row.version_id }
           : null,
+      businessHours: row.business_hours,
     };
   }
 

@@ -94,19 +94,42 @@ export class OutboxRepository {
     );
   }
 
-  /** Delivery receipts only move a message forward (sent → delivered → read). */
+  /**
+   * Delivery receipts only move a message forward (sent → delivered → read). Returns the message
+   * when it moved, with its conversation and who wrote it (`agent` for a person's message).
+   */
   async applyReceipt(
     db: Queryable,
     numberId: string,
     channelMessageId: string,
     status: DeliveryStatus,
-  ): Promise<void> {
-    await db.query(
+  ): Promise<{
+    workspaceId: string;
+    contact: string;
+    conversationId: string | null;
+    kind: string | null;
+  } | null> {
+    const { rows } = await db.query<{
+      workspace_id: string;
+      contact: string;
+      conversation_id: string | null;
+      kind: string | null;
+    }>(
       `update messages set status = $3, updated_at = now()
        where number_id = $1 and direction = 'out' and wa_message_id = $2
-         and array_position(array['sending','sent','delivered','read'], status) < array_position(array['sending','sent','delivered','read'], $3)`,
+         and array_position(array['sending','sent','delivered','read'], status) < array_position(array['sending','sent','delivered','read'], $3)
+       returning workspace_id, contact, conversation_id, body->>'kind' as kind`,
       [numberId, channelMessageId, status],
     );
+    const row = rows[0];
+    return row === undefined
+      ? null
+      : {
+          workspaceId: row.workspace_id,
+          contact: row.contact,
+          conversationId: row.conversation_id,
+          kind: row.kind,
+        };
   }
 
   /** Sends a crash interrupted: back to `queued`, to be checked with the channel before resending. */

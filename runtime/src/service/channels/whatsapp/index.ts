@@ -1,5 +1,12 @@
 import type { Bus } from '@parley/bus';
-import { cipherPurposes, type Db, type MediaStore, resolveSecretKey, SecretCipher } from '@parley/db';
+import {
+  cipherPurposes,
+  type Db,
+  MEDIA_URL_PREFIX,
+  type MediaStore,
+  resolveSecretKey,
+  SecretCipher,
+} from '@parley/db';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../ops/logger.js';
 import type { RuntimeMetrics } from '../../ops/metrics.js';
@@ -87,6 +94,7 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
     prefix: deps.prefix,
     leaseMs: config.leaseMs,
   });
+  const stored = new StoreMediaStorage(db, deps.mediaStore, new FlowRepository());
   const manager = new ConnectionManager({
     db,
     bus: deps.bus,
@@ -97,7 +105,7 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
     recorder: new ConnectionRecorder({ db, bus: deps.bus, connections, owner, logger }),
     connections,
     sent,
-    media: deps.media ?? new StoreMediaStorage(db, deps.mediaStore, new FlowRepository()),
+    media: deps.media ?? stored,
     clientFactory: deps.clientFactory ?? loadWaClient,
     metrics: deps.metrics,
     whatsappMetrics: new WhatsAppMetrics(deps.metrics.registry),
@@ -109,8 +117,10 @@ export function createWhatsApp(deps: WhatsAppDeps): WhatsAppRuntime {
     db,
     port: manager,
     sent,
-    fetchMedia: (url) =>
-      fetchMedia(url, { maxBytes: config.maxMediaBytes, allowPrivate: config.allowPrivateMedia }),
+    fetchMedia: (url, numberId) =>
+      url.startsWith(MEDIA_URL_PREFIX)
+        ? stored.read(numberId, url)
+        : fetchMedia(url, { maxBytes: config.maxMediaBytes, allowPrivate: config.allowPrivateMedia }),
   });
   return {
     channel,

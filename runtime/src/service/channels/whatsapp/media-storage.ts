@@ -1,4 +1,12 @@
-import { type Db, MEDIA_URL_PREFIX, type MediaStore, mediaKey } from '@parley/db';
+import {
+  type Db,
+  downloadName,
+  MEDIA_URL_PREFIX,
+  type MediaStore,
+  mediaKey,
+  mediaKeyOfUrl,
+  parseMediaKey,
+} from '@parley/db';
 import { request } from 'undici';
 import { dispatcherFor } from '../../../http/dispatchers.js';
 import { readCapped } from '../../../http/response-body.js';
@@ -34,6 +42,28 @@ export class StoreMediaStorage implements MediaStorage {
     const key = mediaKey(await this.workspaceOf(numberId), contact, fileName);
     await this.store.put(key, data, mimeType);
     return `${MEDIA_URL_PREFIX}${key}`;
+  }
+
+  /**
+   * A stored file to send from the number (a person's attachment in the inbox). Only files of the
+   * number's own workspace: a `parley-media://` link never reaches another workspace's files.
+   */
+  async read(numberId: string, url: string): Promise<WaMedia> {
+    const key = mediaKeyOfUrl(url);
+    if (key === null || parseMediaKey(key)?.workspaceId !== (await this.workspaceOf(numberId)))
+      throw new ChannelSendError(
+        'The attachment is not a file of this workspace, so it was not sent.',
+        false,
+      );
+    const file = await this.store.get(key);
+    if (file === null)
+      throw new ChannelSendError(
+        'The attachment is no longer stored (it was deleted), so it was not sent. Attach it again.',
+        false,
+      );
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.body) chunks.push(Buffer.from(chunk as Uint8Array));
+    return { mimeType: file.mimeType, data: Buffer.concat(chunks), fileName: downloadName(key) };
   }
 
   /** A number never moves to another workspace, so its workspace is looked up once. */

@@ -23,7 +23,8 @@ export interface WhatsAppChannelDeps {
   db: Db;
   port: SendingPort;
   sent: SentRepository;
-  fetchMedia: (url: string) => Promise<WaMedia>;
+  /** A flow's media link (http/https), or a file in the media store for the number's workspace. */
+  fetchMedia: (url: string, numberId: string) => Promise<WaMedia>;
 }
 
 /**
@@ -79,7 +80,7 @@ export class WhatsAppChannel implements Channel {
         last = earlier;
         continue;
       }
-      const media = part.kind === 'media' ? await this.deps.fetchMedia(part.url) : null;
+      const media = part.kind === 'media' ? await this.deps.fetchMedia(part.url, numberId) : null;
       const id = await this.run(numberId, async () => {
         if (!(await this.deps.port.isCurrentOwner(numberId)))
           throw new ChannelSendError('This runtime is no longer the owner of the number', true);
