@@ -303,23 +303,11 @@ export class RuntimeService {
     );
   }
 
-  /**
-   * A person's message went out or failed for good: the inbox shows its ticks. The simulator has
-   * no phone to confirm delivery, so what it sent counts as delivered at once.
-   */
-  private followAgentMessage({ channel, message, channelMessageId }: SendOutcome): void {
+  /** A person's message went out (or failed for good): the inbox shows its ticks. */
+  private followAgentMessage({ channel, message }: SendOutcome): void {
     if (message.envelope.message.kind !== 'agent' || message.conversationId === null) return;
     const { numberId, contact } = message.envelope;
     const conversationId = message.conversationId;
-    const isTest = channel.kind === 'simulator';
-    if (isTest && channelMessageId !== null) {
-      this.host
-        .receipt(numberId, channelMessageId, 'delivered')
-        .catch((error: unknown) =>
-          this.logger.warn({ err: error, numberId }, 'could not record a simulated delivery'),
-        );
-      return;
-    }
     this.directory
       .number(numberId)
       .then((info) => {
@@ -330,7 +318,7 @@ export class RuntimeService {
           contact,
           conversationId,
           kind: 'delivery',
-          isTest,
+          isTest: channel.kind === 'simulator',
         });
       })
       .catch((error: unknown) =>

@@ -71,4 +71,9 @@ export interface Channel {
    * is connected). When false the dispatcher leaves the number's messages queued. Absent: always.
    */
   handles?(numberId: string): boolean;
+  /**
+   * Whether a message counts as delivered as soon as it is sent, recorded with the send itself:
+   * a channel with no phone to confirm delivery (the simulator). Absent: receipts tell.
+   */
+  deliveredOnSend?(envelope: OutboundEnvelope): boolean;
 }

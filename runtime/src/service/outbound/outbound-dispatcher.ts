@@ -33,8 +33,6 @@ export interface OutboundDispatcherDeps {
 export interface SendOutcome {
   channel: Channel;
   message: ClaimedMessage;
-  /** The channel's id when it went out; null when it failed for good. */
-  channelMessageId: string | null;
 }
 
 /** Backoff before attempt n+1: 1 s, 2 s, 4 s … capped at 5 minutes, with jitter. */
@@ -53,7 +51,10 @@ export class OutboundDispatcher {
   private readonly limiters = new Map<string, RateLimiter>();
   /** Claims of all numbers pumping at once go to Postgres together. */
   private readonly claims: Batcher<{ numberId: string; limit: number }, ClaimedMessage[]>;
-  private readonly markSent: Batcher<{ messageId: number; channelMessageId: string }, undefined>;
+  private readonly markSent: Batcher<
+    { messageId: number; channelMessageId: string; delivered: boolean },
+    undefined
+  >;
   private readonly now: () => number;
   private stopped = false;
 
@@ -151,9 +152,13 @@ export class OutboundDispatcher {
       // A second claim means an earlier attempt may have gone out before a crash: ask first.
       const earlier = claimed.attempts > 1 ? await channel.findSent(envelope) : null;
       const sent = earlier ?? (await this.send(channel, policy, envelope));
-      await this.markSent.submit({ messageId: envelope.messageId, channelMessageId: sent.channelMessageId });
+      await this.markSent.submit({
+        messageId: envelope.messageId,
+        channelMessageId: sent.channelMessageId,
+        delivered: channel.deliveredOnSend?.(envelope) === true,
+      });
       this.deps.metrics.outbound.inc({ status: 'sent' });
-      this.deps.onOutcome?.({ channel, message: claimed, channelMessageId: sent.channelMessageId });
+      this.deps.onOutcome?.({ channel, message: claimed });
     } catch (error) {
       const retryable = !(error instanceof ChannelSendError) || error.retryable;
       const retry = retryable && claimed.attempts < policy.maxAttempts;
@@ -178,7 +183,7 @@ export class OutboundDispatcher {
             return false;
           },
         );
-      if (recorded && !retry) this.deps.onOutcome?.({ channel, message: claimed, channelMessageId: null });
+      if (recorded && !retry) this.deps.onOutcome?.({ channel, message: claimed });
     }
   }
 

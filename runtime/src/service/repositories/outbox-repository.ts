@@ -66,12 +66,25 @@ export class OutboxRepository {
       }));
   }
 
-  async markSent(db: Queryable, sent: { messageId: number; channelMessageId: string }[]): Promise<void> {
+  /** Records sends; `delivered` for a channel whose sends count as delivered at once. */
+  async markSent(
+    db: Queryable,
+    sent: { messageId: number; channelMessageId: string; delivered?: boolean }[],
+  ): Promise<void> {
     await db.query(
-      `update messages m set status = 'sent', wa_message_id = x.channel_message_id, last_error = null, updated_at = now()
-       from jsonb_to_recordset($1::jsonb) as x(id bigint, channel_message_id text)
+      `update messages m set status = case when x.delivered then 'delivered' else 'sent' end,
+         wa_message_id = x.channel_message_id, last_error = null, updated_at = now()
+       from jsonb_to_recordset($1::jsonb) as x(id bigint, channel_message_id text, delivered boolean)
        where m.id = x.id and m.status = 'sending'`,
-      [jsonRows(sent.map((row) => ({ id: row.messageId, channel_message_id: row.channelMessageId })))],
+      [
+        jsonRows(
+          sent.map((row) => ({
+            id: row.messageId,
+            channel_message_id: row.channelMessageId,
+            delivered: row.delivered === true,
+          })),
+        ),
+      ],
     );
   }
 

@@ -35,6 +35,11 @@ export class SimulatorChannel implements Channel {
     return { channelMessageId: first ?? channelMessageId };
   }
 
+  /** A person's message shows its ticks in the inbox; the bot's replies keep `sent` as they always had. */
+  deliveredOnSend(envelope: OutboundEnvelope): boolean {
+    return envelope.message.kind === 'agent';
+  }
+
   async findSent(envelope: OutboundEnvelope): Promise<{ channelMessageId: string } | null> {
     const id = await this.sentLog.find(envelope.numberId, envelope.idempotencyKey);
     return id === null ? null : { channelMessageId: id };
