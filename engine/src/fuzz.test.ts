@@ -63,7 +63,9 @@ type Action =
       stale: boolean;
       result: { status: number; body: unknown } | { error: string };
     }
-  | { kind: 'release'; wait: number };
+  | { kind: 'release'; wait: number }
+  | { kind: 'agent'; wait: number; media: boolean }
+  | { kind: 'resume'; wait: number; pick: number };
 
 const literal = fc.oneof(
   fc.constantFrom(
@@ -202,6 +204,14 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('release' as const), wait: waitArb }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('agent' as const), wait: waitArb, media: fc.boolean() }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('resume' as const), wait: waitArb, pick: fc.nat() }),
+  },
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -323,6 +333,20 @@ function eventFor(run: Run, action: Action): EngineEvent {
     }
     case 'release':
       return { type: 'release' };
+    case 'agent':
+      return {
+        type: 'agent_message',
+        id,
+        text: 'A person here.',
+        ...(action.media
+          ? { media: { url: `parley-media://${id}`, mimeType: 'application/pdf', size: 9 } }
+          : {}),
+        agent: { id: 'u1', name: 'Rita' },
+      };
+    case 'resume': {
+      const nodes = run.flow.document.nodes;
+      return { type: 'resume', nodeId: nodes[action.pick % Math.max(nodes.length, 1)]?.id ?? 'none' };
+    }
   }
 }
 
