@@ -42,6 +42,8 @@ interface SettingsForm {
   afterEndText: string;
   noMatchOn: boolean;
   noMatchText: string;
+  handoffTimeoutMinutes: string;
+  handoffTimeoutText: string;
 }
 
 /** The select's value for "no locale": Radix selects cannot hold an empty value. */
@@ -69,6 +71,8 @@ const FIELD_OF: Record<string, keyof SettingsForm> = {
   '/replies/help': 'helpText',
   '/replies/afterEnd': 'afterEndText',
   '/replies/noMatch': 'noMatchText',
+  '/handoff/timeoutMinutes': 'handoffTimeoutMinutes',
+  '/handoff/timeoutText': 'handoffTimeoutText',
 };
 
 /** What to say when one half of a pair is filled in and the other is not. */
@@ -79,6 +83,7 @@ const MISSING: Partial<Record<keyof SettingsForm, string>> = {
   stopText: 'Write the reply to these words.',
   helpWords: 'Add the words this reply answers.',
   helpText: 'Write the reply to these words.',
+  handoffTimeoutMinutes: 'How many minutes without a reply? Or clear the message below.',
 };
 
 /** "STOP, cancel" → ["STOP", "cancel"]; nothing when empty. */
@@ -111,8 +116,11 @@ function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowS
     timeZone: _g,
     phoneCountryFromContact: _h,
     replies: _i,
+    handoff: _j,
     ...rest
   } = base ?? {};
+  const handoffMinutes = number(values.handoffTimeoutMinutes);
+  const handoffText = text(values.handoffTimeoutText);
   const reminderAfter = number(values.reminderAfterMinutes);
   const reminderText = text(values.reminderText);
   const settings: Record<string, unknown> = {
@@ -138,6 +146,10 @@ function toSettings(values: SettingsForm, base: FlowSettings | undefined): FlowS
       };
       return Object.values(replies).every((part) => part === undefined) ? undefined : replies;
     })(),
+    handoff:
+      handoffMinutes === undefined && handoffText === undefined
+        ? undefined
+        : { timeoutMinutes: handoffMinutes, timeoutText: handoffText },
   };
   return JSON.parse(JSON.stringify(settings)) as FlowSettings;
 }
@@ -160,6 +172,8 @@ function toForm(settings: FlowSettings | undefined): SettingsForm {
     afterEndText: settings?.replies?.afterEnd ?? '',
     noMatchOn: settings?.replies?.noMatch !== undefined,
     noMatchText: settings?.replies?.noMatch ?? '',
+    handoffTimeoutMinutes: settings?.handoff?.timeoutMinutes?.toString() ?? '',
+    handoffTimeoutText: settings?.handoff?.timeoutText ?? '',
   };
 }
 
@@ -393,6 +407,25 @@ export function FlowSettingsDialog({
                   true,
                   'Hi! Write MENU to see what I can do.',
                 )}
+            </fieldset>
+            <fieldset className="flex flex-col gap-3 rounded-md border p-3">
+              <legend className="px-1 text-sm font-medium">When a person takes over (Hand-off)</legend>
+              <div className="grid grid-cols-[10rem_1fr] gap-3">
+                {field(
+                  'handoffTimeoutMinutes',
+                  'No reply within (minutes)',
+                  'Optional. Counted from the next opening outside business hours.',
+                  false,
+                  '30',
+                )}
+                {field(
+                  'handoffTimeoutText',
+                  'Then tell the contact',
+                  'Then the block’s “No reply in time” outcome is followed, when connected.',
+                  true,
+                  'Sorry for the wait: nobody from our team could answer yet. We will get back to you as soon as we can.',
+                )}
+              </div>
             </fieldset>
           </fieldset>
           <DialogFooter>

@@ -6,5 +6,5 @@ export const handoffUi: NodeUi<'handoff'> = {
   icon: Headset,
   accent: 'bg-rose-100 text-rose-700',
   summary: (config) => (config.text ? truncate(config.text) : 'Hands the chat to a person'),
-  detail: () => 'The bot goes quiet until released',
+  detail: () => 'The bot goes quiet while a person answers',
 };
