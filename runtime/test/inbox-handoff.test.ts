@@ -192,6 +192,48 @@ describe('a hand-off answered from the inbox (simulator number)', () => {
     ).toEqual(expect.arrayContaining(['handoff', 'resumed', 'agent_message']));
   });
 
+  it('outside the workspace’s business hours says when someone answers; the timeout counts from then', async () => {
+    // Open only on the weekday three days from now (UTC), so now is certainly closed.
+    const opening = new Date();
+    opening.setUTCDate(opening.getUTCDate() + 3);
+    opening.setUTCHours(9, 0, 0, 0);
+    const weekday = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][opening.getUTCDay()] as string;
+    const flow = { ...handoffFlow, settings: { handoff: { timeoutMinutes: 45 } } };
+    const closed = await seedPublishedFlow(env.database.db, flow);
+    await env.database.db.query('update workspaces set business_hours = $2::jsonb where id = $1', [
+      closed.workspaceId,
+      JSON.stringify({ timeZone: 'UTC', days: { [weekday]: [{ from: '09:00', to: '17:00' }] } }),
+    ]);
+    const contact = '+15550200005';
+    for (const [id, text] of [
+      ['closed-1', 'hi'],
+      ['closed-2', 'Ana'],
+    ]) {
+      const response = await fetch(`${runtime.base}/simulator/numbers/${closed.numberId}/messages`, {
+        method: 'POST',
+        headers: { ...internalAuth, 'content-type': 'application/json' },
+        body: JSON.stringify({ contact, id, text }),
+      });
+      expect(response.status).toBe(202);
+      await settle(env.database.db, closed.numberId);
+    }
+    const { rows } = await env.database.db.query<{ text: string }>(
+      `select body->>'text' as text from messages where number_id = $1 and direction = 'out' order by id`,
+      [closed.numberId],
+    );
+    const day = new Intl.DateTimeFormat('en', { weekday: 'long', timeZone: 'UTC' }).format(opening);
+    expect(rows.map((row) => row.text)).toEqual([
+      'Your name?',
+      'A person will answer, Ana.',
+      `Our team is away now. Someone will answer on ${day} at 09:00.`,
+    ]);
+    const { rows: timers } = await env.database.db.query<{ due_at: Date }>(
+      'select due_at from timers where number_id = $1 and contact = $2',
+      [closed.numberId, contact],
+    );
+    expect(timers.map((row) => row.due_at.getTime())).toEqual([opening.getTime() + 45 * 60_000]);
+  });
+
   it('closes the hand-off with a release and says so to the inbox', async () => {
     const contact = '+15550200004';
     const conversation = await handOff(contact);
