@@ -192,6 +192,36 @@ describe('a hand-off answered from the inbox (simulator number)', () => {
     ).toEqual(expect.arrayContaining(['handoff', 'resumed', 'agent_message']));
   });
 
+  it('keeps the holder while the hand-off lasts; a new hand-off is unassigned again', async () => {
+    const contact = '+15550200006';
+    const conversation = await handOff(contact);
+    const target = { workspaceId, numberId, contact };
+    const { rows: users } = await env.database.db.query<{ id: string }>(
+      `insert into users (email) values ('rita@example.com') returning id`,
+    );
+    await env.database.db.query(
+      'update conversations set assigned_user_id = $2, assigned_at = now() where id = $1',
+      [conversation.id, users[0]?.id],
+    );
+    const holder = async () =>
+      (
+        await env.database.db.query<{ assigned_user_id: string | null; handoff_at: Date }>(
+          'select assigned_user_id, handoff_at from conversations where id = $1',
+          [conversation.id],
+        )
+      ).rows[0];
+    await agentMessage(env.database.db, bus.bus, target, 'I am on it.');
+    await post(contact, `${contact}-3`, 'thanks');
+    await settle(env.database.db, numberId);
+    expect((await holder())?.assigned_user_id).toBe(users[0]?.id);
+    // Handed back at the hand-off block itself: a new hand-off, waiting for whoever takes it.
+    await insertControl(env.database.db, bus.bus, target, 'resume', { control: 'resume', nodeId: 'human' });
+    await settle(env.database.db, numberId);
+    const after = await holder();
+    expect(after?.assigned_user_id).toBeNull();
+    expect(after?.handoff_at.getTime()).toBeGreaterThan(conversation.handoff_at?.getTime() ?? 0);
+  });
+
   it('outside the workspace’s business hours says when someone answers; the timeout counts from then', async () => {
     // Open only on the weekday three days from now (UTC), so now is certainly closed.
     const opening = new Date();

@@ -180,7 +180,13 @@ export class CheckpointRepository {
          on conflict (id) do update set contact_name = excluded.contact_name, status = excluded.status,
            current_node = coalesce(excluded.current_node, conversations.current_node), variables = excluded.variables, answers = excluded.answers,
            end_reason = excluded.end_reason, ended_at = excluded.ended_at, released_at = excluded.released_at,
-           handoff_at = excluded.handoff_at, first_agent_reply_at = excluded.first_agent_reply_at, updated_at = now()`,
+           handoff_at = excluded.handoff_at, first_agent_reply_at = excluded.first_agent_reply_at,
+           -- A new hand-off waits for whoever takes it: the holder of an earlier one lets go.
+           assigned_user_id = case when excluded.handoff_at is distinct from conversations.handoff_at
+             then null else conversations.assigned_user_id end,
+           assigned_at = case when excluded.handoff_at is distinct from conversations.handoff_at
+             then null else conversations.assigned_at end,
+           updated_at = now()`,
     };
   }
 
