@@ -32,7 +32,7 @@ export function inboundEvent(row: PendingInbound): EngineEvent {
   if (row.body.control === 'release') return { type: 'release' };
   if (row.body.control === 'resume') return { type: 'resume', nodeId: String(row.body.nodeId) };
   if (row.body.control === 'agent_message') {
-    const body = row.body as { text?: string; media?: InboundMedia; agent: Agent };
+    const body = row.body as { text?: string; media?: InboundMedia; agent?: Partial<Agent> };
     return {
       type: 'agent_message',
       id: row.waMessageId.startsWith(AGENT_MESSAGE_PREFIX)
@@ -40,7 +40,8 @@ export function inboundEvent(row: PendingInbound): EngineEvent {
         : row.waMessageId,
       ...(body.text === undefined ? {} : { text: body.text }),
       ...(body.media === undefined ? {} : { media: body.media }),
-      agent: { id: body.agent.id, name: body.agent.name },
+      // A row without its writer still goes out (a throw here would hold the contact's queue).
+      agent: { id: String(body.agent?.id ?? ''), name: String(body.agent?.name ?? 'Someone from the team') },
     };
   }
   const body = row.body as {
