@@ -207,7 +207,7 @@ export class RuntimeService {
             contact: committed.key.contact,
             conversationId: change.conversationId,
             kind: change.kind,
-            isTest: committed.isTest,
+            isTest: committed.channel === 'simulator',
           });
         options.onCommitted?.(committed);
       },

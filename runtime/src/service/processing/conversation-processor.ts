@@ -47,7 +47,6 @@ export interface Committed {
   outbound: OutboundRow['body'][];
   /** What happened to hand-offs in this checkpoint, in order, for the live inbox. */
   inboxActivity: InboxChange[];
-  isTest: boolean;
   /** The contact's current conversation as written, or null when the checkpoint did not touch one. */
   conversation: Pick<ConversationRow, 'status' | 'answers' | 'variables'> | null;
   httpRequests: HttpRequestEffect[];
@@ -377,7 +376,6 @@ export class ConversationProcessor {
       inboundIds: pending.map((row) => row.id),
       outbound: checkpoint.outbound.filter((row) => row.status === undefined).map((row) => row.body),
       inboxActivity: builder.inboxActivity,
-      isTest: info.channel === 'simulator',
       conversation:
         current === undefined
           ? null
