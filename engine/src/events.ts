@@ -27,7 +27,7 @@ export type EngineEvent =
       choiceIds?: string[];
       contact?: Contact;
     }
-  /** The clock reached a due timer (reminder, expiry, delay). */
+  /** The clock reached a due timer (reminder, expiry, delay, hand-off timeout). */
   | { type: 'timer' }
   | { type: 'http_result'; requestId: string; result: HttpOutcome }
   /** An admin ended a hand-off. */
