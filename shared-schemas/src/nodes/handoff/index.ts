@@ -16,7 +16,11 @@ export const handoffNode = defineNode({
   configSchema: HandoffConfig,
   settingsUi: {
     'ui:order': ['text'],
-    text: { 'ui:widget': 'textarea', 'ui:title': 'Last message', 'ui:help': 'Optional.' },
+    text: {
+      'ui:widget': 'textarea',
+      'ui:title': 'Last message',
+      'ui:help': 'Optional. How long people have to reply (then “No reply in time”) is set in Flow settings.',
+    },
   },
   defaults: () => ({}),
   // Taken only when the flow's hand-off timeout passes without a reply from a person; left
