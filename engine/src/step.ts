@@ -268,8 +268,8 @@ function onRelease(turn: Turn): void {
 }
 
 /** Whether the conversation is with a person right now. */
-function isHandedOff(conversation: Conversation | null): boolean {
-  return conversation?.status === 'handoff' && conversation.releasedAt === undefined;
+function isHandedOff(conversation: Conversation): boolean {
+  return conversation.status === 'handoff' && conversation.releasedAt === undefined;
 }
 
 /** Why an agent message cannot go out, in the words the person who wrote it reads. */
