@@ -264,6 +264,54 @@ describe('a hand-off answered from the inbox (simulator number)', () => {
     expect(timers.map((row) => row.due_at.getTime())).toEqual([opening.getTime() + 45 * 60_000]);
   });
 
+  it('times out a hand-off nobody answers and takes it back into the flow', async () => {
+    const flow = {
+      ...handoffFlow,
+      settings: { handoff: { timeoutMinutes: 1, timeoutText: 'Sorry {{name}}, nobody is free.' } },
+      edges: [...handoffFlow.edges, { id: 'e3', source: 'human', sourceHandle: 'timeout', target: 'again' }],
+    };
+    const timed = await seedPublishedFlow(env.database.db, flow);
+    const contact = '+15550200007';
+    for (const [id, text] of [
+      ['timed-1', 'hi'],
+      ['timed-2', 'Ana'],
+    ]) {
+      const response = await fetch(`${runtime.base}/simulator/numbers/${timed.numberId}/messages`, {
+        method: 'POST',
+        headers: { ...internalAuth, 'content-type': 'application/json' },
+        body: JSON.stringify({ contact, id, text }),
+      });
+      expect(response.status).toBe(202);
+      await settle(env.database.db, timed.numberId);
+    }
+    const texts = async () =>
+      (
+        await env.database.db.query<{ text: string }>(
+          `select body->>'text' as text from messages where number_id = $1 and direction = 'out' order by id`,
+          [timed.numberId],
+        )
+      ).rows.map((row) => row.text);
+    // The shortest timeout is a minute: time passing is the behaviour under test.
+    await waitUntil('the hand-off timed out', async () => (await texts()).length === 4, 90_000);
+    expect(await texts()).toEqual([
+      'Your name?',
+      'A person will answer, Ana.',
+      'Sorry Ana, nobody is free.',
+      'Anything else, Ana?',
+    ]);
+    const { rows } = await env.database.db.query<{ id: string; status: string }>(
+      'select id, status from conversations where number_id = $1',
+      [timed.numberId],
+    );
+    expect(rows.map((row) => row.status)).toEqual(['active']);
+    await waitUntil(
+      'the inbox heard of the timeout',
+      async () =>
+        activity.some((event) => event.conversationId === rows[0]?.id && event.kind === 'timed_out'),
+      10_000,
+    );
+  }, 120_000);
+
   it('closes the hand-off with a release and says so to the inbox', async () => {
     const contact = '+15550200004';
     const conversation = await handOff(contact);
