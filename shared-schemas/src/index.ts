@@ -1,5 +1,14 @@
 export { isPublicAddress, refusedHost } from './addresses/public-address.js';
 export {
+  type BusinessHoursProblem,
+  businessHoursProblems,
+  closedNotice,
+  DEFAULT_CLOSED_TEXT,
+  isKnownTimeZone,
+  nextOpening,
+  openingWords,
+} from './business-hours/business-hours.js';
+export {
   BusinessHours,
   OpeningSpan,
   WEEKDAYS,
