@@ -237,6 +237,7 @@ function validRequest(operation: Operation): {
     'PATCH /numbers/{id}': { label: 'Main', settings: { sendPerSecond: 0.5 } },
     'POST /numbers/{id}/connect': { method: 'qr', phone: '+14155550123' },
     'PUT /workspace/retention': { retentionDays: 3650 },
+    'PUT /workspace/business-hours': { businessHours: null },
     'POST /workspaces': { name: 'Hostile' },
     'POST /flows/{id}/tests': intakeTest,
     'PUT /flows/{id}/tests/{testId}': intakeTest,
@@ -934,6 +935,13 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         await must('put', '/workspace/retention', { retentionDays: 30 });
         await must('put', '/workspace/retention', { retentionDays: null });
         return { id: api.workspaceId, kind: 'update' };
+      },
+      'PUT /workspace/business-hours': async () => {
+        await must('put', '/workspace/business-hours', {
+          businessHours: { timeZone: 'Europe/Lisbon', days: { mon: [{ from: '09:00', to: '17:00' }] } },
+        });
+        await must('put', '/workspace/business-hours', { businessHours: null });
+        return { id: api.workspaceId, kind: 'update', action: 'workspace.business_hours' };
       },
       'DELETE /contacts/{phone}': async () => {
         const erased = await must('delete', `/contacts/${encodeURIComponent('+14155550177')}`);

@@ -481,6 +481,7 @@ const PLANS: Record<string, Planner> = {
   'DELETE /saved-replies/{id}': async (_operation, { foreign }) =>
     foreign ? {} : { values: { id: await throwaway.savedReply() } },
   'PUT /workspace/retention': async () => ({ body: { retentionDays: 3650 } }),
+  'PUT /workspace/business-hours': async () => ({ body: { businessHours: null } }),
   // Creating a workspace: a new one each time, which leaves both workspaces here as they are.
   'POST /workspaces': async () => ({ body: { name: `Created ${randomUUID().slice(0, 8)}` } }),
   // Erasing a contact: a throwaway contact at home; elsewhere, the other workspace's (nothing erased).
@@ -729,6 +730,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'POST /simulator/sessions/{id}/locations': 'editor',
       'GET /workspace/retention': 'admin',
       'PUT /workspace/retention': 'admin',
+      'PUT /workspace/business-hours': 'admin',
       'DELETE /contacts/{phone}': 'admin',
       'GET /workspace': 'viewer',
       'PATCH /workspace': 'admin',

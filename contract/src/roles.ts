@@ -216,11 +216,12 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'admin',
-    does: 'Change the workspace’s settings and how long data is kept, and erase a contact’s data',
+    does: 'Change the workspace’s settings, business hours and how long data is kept, and erase a contact’s data',
     operations: [
       'PATCH /workspace',
       'GET /workspace/retention',
       'PUT /workspace/retention',
+      'PUT /workspace/business-hours',
       'DELETE /contacts/{phone}',
     ],
   },

@@ -1,6 +1,7 @@
 /** Request and response schemas of the /workspace and /workspaces routes. */
+import { BusinessHours } from '@parley/schemas';
 import { type Static, Type } from '@sinclair/typebox';
-import { Uuid } from './common.js';
+import { Nullable, Uuid } from './common.js';
 
 /** The longest workspace name, spaces around it left out: it has to fit the sidebar. */
 export const WORKSPACE_NAME_MAX = 100;
@@ -21,6 +22,8 @@ export const WorkspaceView = Type.Object({
   hasSigningSecret: Type.Boolean({
     description: 'Whether http_request calls are signed (x-parley-signature)',
   }),
+  /** When people answer hand-offs, in a time zone (null: always); outside them a hand-off says when. */
+  businessHours: Nullable(BusinessHours),
 });
 export type WorkspaceView = Static<typeof WorkspaceView>;
 export const UpdateWorkspaceBody = Type.Object(
@@ -31,3 +34,10 @@ export const UpdateWorkspaceBody = Type.Object(
   { additionalProperties: false },
 );
 export const CreateWorkspaceBody = Type.Object({ name: WorkspaceName }, { additionalProperties: false });
+
+/** The business hours to keep (null: always open). */
+export const BusinessHoursBody = Type.Object(
+  { businessHours: Nullable(BusinessHours) },
+  { additionalProperties: false },
+);
+export type BusinessHoursBody = Static<typeof BusinessHoursBody>;

@@ -1,7 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
 
 /** A time of day, 24-hour clock: "09:00", "17:30". */
-const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' });
+const TimeOfDay = Type.String({
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$',
+  'x-message': 'Must be a time on the 24-hour clock, such as 09:00 or 17:30.',
+});
 
 /** One stretch of a day when people answer, "from" before "to". */
 export const OpeningSpan = Type.Object({ from: TimeOfDay, to: TimeOfDay }, { additionalProperties: false });

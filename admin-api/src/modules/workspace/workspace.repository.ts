@@ -1,11 +1,13 @@
 import type { Role } from '@parley/contract';
 import type { Queryable } from '@parley/db';
+import type { BusinessHours } from '@parley/schemas';
 
 export interface WorkspaceRecord {
   id: string;
   name: string;
   retentionDays: number | null;
   hasSigningSecret: boolean;
+  businessHours: BusinessHours | null;
 }
 
 /** Workspaces: creating them, their members as they start, and their settings. */
@@ -46,14 +48,30 @@ export class WorkspaceRepository {
       name: string;
       retention_days: number | null;
       has_secret: boolean;
+      business_hours: BusinessHours | null;
     }>(
-      'select id, name, retention_days, signing_secret is not null as has_secret from workspaces where id = $1',
+      `select id, name, retention_days, signing_secret is not null as has_secret, business_hours
+       from workspaces where id = $1`,
       [workspaceId],
     );
     const row = rows[0];
     return row === undefined
       ? null
-      : { id: row.id, name: row.name, retentionDays: row.retention_days, hasSigningSecret: row.has_secret };
+      : {
+          id: row.id,
+          name: row.name,
+          retentionDays: row.retention_days,
+          hasSigningSecret: row.has_secret,
+          businessHours: row.business_hours,
+        };
+  }
+
+  /** Null: always open. */
+  async setBusinessHours(db: Queryable, workspaceId: string, hours: BusinessHours | null): Promise<void> {
+    await db.query('update workspaces set business_hours = $2::jsonb where id = $1', [
+      workspaceId,
+      hours === null ? null : JSON.stringify(hours),
+    ]);
   }
 
   /** `signingSecret` is stored as given: the caller encrypts it. */

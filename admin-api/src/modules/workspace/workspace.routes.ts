@@ -1,4 +1,5 @@
 import {
+  BusinessHoursBody,
   CreateWorkspaceBody,
   Membership,
   UpdateWorkspaceBody,
@@ -47,6 +48,24 @@ export function workspaceRoutes(workspaces: WorkspaceService): RouteDefinition[]
       body: UpdateWorkspaceBody,
       responses: { 200: { description: 'Saved', schema: WorkspaceView } },
       handler: async ({ caller, body }) => ({ status: 200, body: await workspaces.update(caller, body) }),
+    }),
+    route({
+      method: 'put',
+      path: '/workspace/business-hours',
+      summary: 'Set when people answer hand-offs (null: always open)',
+      description:
+        'Days with opening stretches (from before to, none overlapping) in an IANA time zone, and what a contact whose hand-off starts outside them is told ({{opens_at}} reads when people are back). A day left out is closed; at least one day must have hours. Refused in words (400) otherwise. The runtimes read the hours for each hand-off.',
+      tag: 'workspace',
+      access: 'admin',
+      body: BusinessHoursBody,
+      responses: {
+        200: { description: 'Saved', schema: WorkspaceView },
+        400: { description: 'The hours cannot work: what is wrong, in words, with where' },
+      },
+      handler: async ({ caller, body }) => ({
+        status: 200,
+        body: await workspaces.setBusinessHours(caller, body.businessHours),
+      }),
     }),
   ];
 }

@@ -7,6 +7,7 @@ import {
   WORKSPACES_PER_CREATOR,
 } from '@parley/contract';
 import type { Queryable } from '@parley/db';
+import { type BusinessHours, businessHoursProblems, WEEKDAYS } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller, SignedInUser } from '../../http/route.js';
 import type { FlowsRepository } from '../flows/flows.repository.js';
@@ -97,6 +98,39 @@ export class WorkspaceService {
     return { workspaceId, workspaceName: name, role: 'admin' };
   }
 
+  /**
+   * Sets when people answer hand-offs (null: always open), refused in words when the hours cannot
+   * work; kept without empty days and with the closed-hours text trimmed (blank: the default).
+   */
+  async setBusinessHours(caller: Caller, hours: BusinessHours | null): Promise<WorkspaceRecord> {
+    const kept = hours === null ? null : tidyHours(hours);
+    if (kept !== null) {
+      const problems = businessHoursProblems(kept);
+      if (problems.length > 0)
+        throw new Invalid(
+          problems.map((problem) => problem.message).join(' '),
+          problems.map((problem) => ({
+            pointer: `/body/businessHours${problem.pointer}`,
+            message: problem.message,
+          })),
+        );
+    }
+    await this.api.db.transaction(async (tx) => {
+      const before = await this.workspaces.get(tx, caller.workspaceId);
+      await this.workspaces.setBusinessHours(tx, caller.workspaceId, kept);
+      await this.api.audit.record(tx, {
+        workspaceId: caller.workspaceId,
+        userId: caller.userId,
+        action: 'workspace.business_hours',
+        entity: 'workspace',
+        entityId: caller.workspaceId,
+        before: { businessHours: before?.businessHours ?? null },
+        after: { businessHours: kept },
+      });
+    });
+    return this.get(caller.workspaceId);
+  }
+
   /** Renames the workspace or sets its signing secret (null removes it); audited without the secret. */
   async update(
     caller: Caller,
@@ -133,4 +167,18 @@ export class WorkspaceService {
     });
     return this.get(caller.workspaceId);
   }
+}
+
+function tidyHours(hours: BusinessHours): BusinessHours {
+  const closedText = hours.closedText?.trim() ?? '';
+  return {
+    timeZone: hours.timeZone.trim(),
+    days: Object.fromEntries(
+      WEEKDAYS.flatMap((day) => {
+        const spans = hours.days[day] ?? [];
+        return spans.length === 0 ? [] : [[day, spans]];
+      }),
+    ),
+    ...(closedText === '' ? {} : { closedText }),
+  };
 }
