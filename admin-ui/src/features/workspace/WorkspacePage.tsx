@@ -14,6 +14,7 @@ import { toast } from '@/components/ui/toast';
 import { api, errorMessage } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { workspaceNameRules } from '@/lib/workspace-name';
+import { BusinessHoursCard } from './BusinessHoursCard';
 
 /** "a viewer", "an editor", "an admin". */
 const aRole = (role: Role) => `${/^[aeiou]/i.test(role) ? 'an' : 'a'} ${ROLE_TITLES[role].toLowerCase()}`;
@@ -105,7 +106,10 @@ export function WorkspacePage() {
   const above = ROLES.slice(rank + 1);
   return (
     <>
-      <PageHeader title="Workspace" description="Its name, and what your role lets you do here." />
+      <PageHeader
+        title="Workspace"
+        description="Its name, when your team answers, and what your role lets you do here."
+      />
       <div className="flex max-w-3xl flex-col gap-6 px-4 py-4 md:px-8 md:py-6">
         <Card className="p-4 md:p-6">
           <h2 className="mb-3 text-sm font-semibold">Name</h2>
@@ -120,6 +124,7 @@ export function WorkspacePage() {
             </>
           )}
         </Card>
+        <BusinessHoursCard canChange={hasRole(me, 'admin')} />
         <Card className="p-4 md:p-6">
           <h2 className="text-sm font-semibold">Your role</h2>
           <p className="mt-2 text-sm">

@@ -49,7 +49,7 @@ import type {
   WorkspaceStatus,
   WorkspaceView,
 } from '@parley/contract';
-import type { FlowDocument } from '@parley/schemas';
+import type { BusinessHours, FlowDocument } from '@parley/schemas';
 import { request } from './client';
 
 const enc = encodeURIComponent;
@@ -197,6 +197,12 @@ export const api = {
     request<Membership>('/workspaces', { method: 'POST', body: { name } }).then((r) => r.data),
   renameWorkspace: (name: string) =>
     request<WorkspaceView>('/workspace', { method: 'PATCH', body: { name } }).then((r) => r.data),
+  workspace: () => request<WorkspaceView>('/workspace').then((r) => r.data),
+  /** null: always open. */
+  setBusinessHours: (businessHours: BusinessHours | null) =>
+    request<WorkspaceView>('/workspace/business-hours', { method: 'PUT', body: { businessHours } }).then(
+      (r) => r.data,
+    ),
 
   startSimulation: (flowId: string) =>
     request<SimulatorSession>('/simulator/sessions', {
