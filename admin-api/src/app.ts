@@ -32,6 +32,7 @@ import { AiCredentialsService } from './modules/ai-credentials/ai-credentials.se
 import { AlertsRepository } from './modules/alerts/alerts.repository.js';
 import { alertRoutes } from './modules/alerts/alerts.routes.js';
 import { AlertsService, type AlertTiming, DEFAULT_ALERT_TIMING } from './modules/alerts/alerts.service.js';
+import { AssignmentMail } from './modules/alerts/assignment-mail.js';
 import { AnalyticsRepository } from './modules/analytics/analytics.repository.js';
 import { analyticsRoutes } from './modules/analytics/analytics.routes.js';
 import { AnalyticsService } from './modules/analytics/analytics.service.js';
@@ -206,12 +207,17 @@ export function createApi(options: ApiOptions): Api {
   const invitations = new InvitationsRepository();
   const workspaces = new WorkspaceRepository();
   const signingSecrets = new SigningSecrets(cipherFor(cipherPurposes.signingSecret), workspaces, logger);
+  const alertsRepository = new AlertsRepository();
   const alerts = new AlertsService(
     context,
-    new AlertsRepository(),
+    alertsRepository,
     signingSecrets,
     options.alertTiming ?? DEFAULT_ALERT_TIMING,
   );
+  // A hand-off raises its alerts at once, and a person given a conversation is emailed; ended with the bus.
+  alerts
+    .listenForHandoffs(new AssignmentMail(context, alertsRepository))
+    .catch((error: unknown) => logger.warn({ err: error }, 'not listening for hand-offs'));
   // A failed scheduled test run is checked against the alert rules at once, not a minute later.
   conversationTests.onScheduledFailure(() => alerts.evaluate());
   const aiFetch = fetchFor(config.allowPrivateHttp === true);

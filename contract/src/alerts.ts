@@ -44,6 +44,7 @@ export const ALERT_DEFAULTS: Record<AlertKind, AlertParams> = {
   outbox_backlog: { minutes: 10, count: 1 },
   memory_restarts: { windowMinutes: 60, count: 3 },
   conversation_tests_failed: {},
+  handoff_started: {},
 };
 
 const Emails = Type.Array(Type.String({ format: 'email', maxLength: 254 }), {

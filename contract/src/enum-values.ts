@@ -90,6 +90,7 @@ export const ALERT_KINDS = [
   'outbox_backlog',
   'memory_restarts',
   'conversation_tests_failed',
+  'handoff_started',
 ] as const;
 /** Where an alert's notices go, and how each went (`alert_deliveries`). */
 export const ALERT_CHANNELS = ['webhook', 'email'] as const;

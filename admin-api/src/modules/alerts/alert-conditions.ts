@@ -16,11 +16,20 @@ function downFor(state: string, minutes: number): string {
   return `been ${state === 'logged_out' ? 'logged out' : state} for ${minutes} minutes`;
 }
 
-const numberName = (n: { phone: string; label: string | null }) =>
+export const numberName = (n: { phone: string; label: string | null }) =>
   n.label === null || n.label === '' ? n.phone : `${n.label} (${n.phone})`;
 
 const minutesSince = (since: Date, now: Date) =>
   Math.max(1, Math.round((now.getTime() - since.getTime()) / 60_000));
+
+/** Where a conversation opens in the inbox, when the server's address is known (PARLEY_PUBLIC_URL). */
+export function inboxLink(publicUrl: string | undefined, conversationId: string): string | null {
+  return publicUrl === undefined ? null : `${publicUrl.replace(/\/+$/, '')}/inbox/${conversationId}`;
+}
+
+/** "Maria (+351912345678)", or the number alone when the contact gave no name. */
+export const contactName = (c: { contact: string; contactName: string | null }) =>
+  c.contactName === null || c.contactName === '' ? c.contact : `${c.contactName} (${c.contact})`;
 
 /** What is in trouble now for one rule, each with a message in plain words that says what to do. */
 export async function findings(
@@ -28,6 +37,7 @@ export async function findings(
   repository: AlertsRepository,
   rule: { workspaceId: string; kind: AlertKind; params: AlertParams },
   now: Date,
+  publicUrl?: string,
 ): Promise<Finding[]> {
   const { minutes = 0, percent = 0, windowMinutes = 0, count = 1 } = effectiveParams(rule.kind, rule.params);
   switch (rule.kind) {
@@ -72,5 +82,14 @@ export async function findings(
         subject: `tests:${f.id}`,
         message: `Flow "${f.name}": ${f.failed} of ${f.total} conversation ${f.total === 1 ? 'test' : 'tests'} failed on the scheduled run of version ${f.version} (${minutesSince(f.at, now)} minutes ago): the live flow no longer answers as they expect. Open the flow's Tests to see what changed.`,
       }));
+    case 'handoff_started':
+      return (await repository.handoffsUnanswered(db, rule.workspaceId)).map((h) => {
+        const link = inboxLink(publicUrl, h.id);
+        const waited = Math.floor((now.getTime() - h.since.getTime()) / 60_000);
+        return {
+          subject: `conversation:${h.id}`,
+          message: `A contact is waiting for a person: ${contactName(h)} on WhatsApp number ${numberName(h.number)}, handed over by the flow "${h.flowName}" ${waited < 1 ? 'just now' : `${waited} ${waited === 1 ? 'minute' : 'minutes'} ago`}. Open the Inbox in Parley to answer${link === null ? '' : ` (${link})`}.`,
+        };
+      });
   }
 }

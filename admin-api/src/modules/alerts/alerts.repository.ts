@@ -60,6 +60,30 @@ export interface DueDelivery {
   signingSecret: string | null;
 }
 
+/** A hand-off nobody holds yet, as an alert names it. */
+export interface WaitingHandoff {
+  id: string;
+  contact: string;
+  contactName: string | null;
+  flowName: string;
+  number: { phone: string; label: string | null };
+  since: Date;
+}
+
+/** A conversation given to a person by someone else, as their email tells it. */
+export interface Assignment {
+  auditId: string;
+  workspaceId: string;
+  conversationId: string;
+  assignee: { id: string; email: string };
+  /** Null when the account that gave it is gone. */
+  assignerEmail: string | null;
+  contact: string;
+  contactName: string | null;
+  flowName: string;
+  number: { phone: string; label: string | null };
+}
+
 const RULE_COLUMNS =
   'id, workspace_id, name, kind, params, enabled, webhook_url, emails, created_at, updated_at';
 
@@ -199,8 +223,27 @@ export class AlertsRepository {
     return rows[0]?.id ?? null;
   }
 
-  async resolve(db: Queryable, alertId: string): Promise<void> {
-    await db.query('update alerts set resolved_at = now() where id = $1 and resolved_at is null', [alertId]);
+  /** Whether this call resolved it (false: another process did first). */
+  async resolve(db: Queryable, alertId: string): Promise<boolean> {
+    const { rowCount } = await db.query(
+      'update alerts set resolved_at = now() where id = $1 and resolved_at is null',
+      [alertId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Waits for any other pass to end (the periodic pass, or another process's hand-off pass). */
+  async lockRun(tx: Queryable): Promise<void> {
+    await tx.query('select pg_advisory_xact_lock($1)', [EVALUATOR_LOCK_KEY]);
+  }
+
+  async enabledRulesOf(db: Queryable, workspaceId: string, kind: AlertKind): Promise<StoredRule[]> {
+    const { rows } = await db.query<RuleRow>(
+      `select ${RULE_COLUMNS} from alert_rules where enabled and workspace_id = $1 and kind = $2
+       order by created_at`,
+      [workspaceId, kind],
+    );
+    return rows.map(toRule);
   }
 
   async addDelivery(
@@ -413,5 +456,101 @@ export class AlertsRepository {
       [workspaceId],
     );
     return rows;
+  }
+
+  /** Hand-offs waiting for a person that nobody holds yet (live tests left out), oldest first. */
+  async handoffsUnanswered(db: Queryable, workspaceId: string): Promise<WaitingHandoff[]> {
+    const { rows } = await db.query<{
+      id: string;
+      contact: string;
+      contact_name: string | null;
+      flow_name: string;
+      phone: string;
+      label: string | null;
+      since: Date;
+    }>(
+      `select c.id, c.contact, c.contact_name, f.name as flow_name, n.phone, n.label,
+         coalesce(c.handoff_at, c.updated_at) as since
+       from conversations c join flows f on f.id = c.flow_id join numbers n on n.id = c.number_id
+       where c.workspace_id = $1 and c.status = 'handoff' and c.released_at is null
+         and c.assigned_user_id is null and not c.is_test
+       order by since`,
+      [workspaceId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      contact: row.contact,
+      contactName: row.contact_name,
+      flowName: row.flow_name,
+      number: { phone: row.phone, label: row.label },
+      since: row.since,
+    }));
+  }
+
+  /**
+   * A conversation's latest assignment when someone other than its holder made it: the audit entry
+   * that recorded it, who gave it, and to whom. Null when nobody holds it, or they took it themselves.
+   */
+  async assignmentByAnother(db: Queryable, conversationId: string): Promise<Assignment | null> {
+    const { rows } = await db.query<{
+      audit_id: string;
+      workspace_id: string;
+      assignee_id: string;
+      assignee_email: string;
+      assigner_email: string | null;
+      contact: string;
+      contact_name: string | null;
+      flow_name: string;
+      phone: string;
+      label: string | null;
+    }>(
+      `select a.id as audit_id, c.workspace_id, c.assigned_user_id as assignee_id, u.email as assignee_email,
+         g.email as assigner_email, c.contact, c.contact_name, f.name as flow_name, n.phone, n.label
+       from conversations c
+       join users u on u.id = c.assigned_user_id
+       join flows f on f.id = c.flow_id
+       join numbers n on n.id = c.number_id
+       cross join lateral (
+         select id, user_id from audit_log
+         where workspace_id = c.workspace_id and entity = 'conversation' and entity_id = c.id::text
+           and action = 'conversation.assign' and after->>'assignedTo' = c.assigned_user_id::text
+         order by id desc limit 1
+       ) a
+       left join users g on g.id = a.user_id
+       where c.id = $1 and a.user_id is distinct from c.assigned_user_id`,
+      [conversationId],
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    return {
+      auditId: row.audit_id,
+      workspaceId: row.workspace_id,
+      conversationId,
+      assignee: { id: row.assignee_id, email: row.assignee_email },
+      assignerEmail: row.assigner_email,
+      contact: row.contact,
+      contactName: row.contact_name,
+      flowName: row.flow_name,
+      number: { phone: row.phone, label: row.label },
+    };
+  }
+
+  /** Records that this assignment's email is being sent; false when another process already is. */
+  async claimAssignmentNotice(db: Queryable, assignment: Assignment): Promise<boolean> {
+    const { rowCount } = await db.query(
+      `insert into assignment_notices (audit_id, workspace_id, conversation_id, user_id) values ($1, $2, $3, $4)
+       on conflict (audit_id) do nothing`,
+      [assignment.auditId, assignment.workspaceId, assignment.conversationId, assignment.assignee.id],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** How the email went (`error` null: sent). */
+  async assignmentNoticeDone(db: Queryable, auditId: string, error: string | null): Promise<void> {
+    await db.query(
+      `update assignment_notices set status = case when $2::text is null then 'sent' else 'failed' end,
+         last_error = $2 where audit_id = $1`,
+      [auditId, error],
+    );
   }
 }

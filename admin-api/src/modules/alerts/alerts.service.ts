@@ -1,3 +1,4 @@
+import { busChannels, type InboxActivity, subscribe } from '@parley/bus';
 import {
   type Alert,
   type AlertRule,
@@ -6,6 +7,7 @@ import {
   NotFound,
   type UpdateAlertRuleBody,
 } from '@parley/contract';
+import type { Queryable } from '@parley/db';
 import { refusedHost } from '@parley/schemas';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
@@ -14,6 +16,7 @@ import type { SigningSecrets } from '../workspace/signing-secrets.js';
 import { effectiveParams, findings } from './alert-conditions.js';
 import { type NoticeOptions, sendEmail, sendWebhook } from './alert-notices.js';
 import type { AlertsRepository, DueDelivery, StoredRule } from './alerts.repository.js';
+import type { AssignmentMail } from './assignment-mail.js';
 
 export interface AlertTiming {
   /** How long a webhook has to answer. */
@@ -27,6 +30,15 @@ export interface AlertTiming {
 export const DEFAULT_ALERT_TIMING: AlertTiming = { timeoutMs: 10_000, retryBaseMs: 60_000, maxAttempts: 5 };
 
 const RECENT_ALERTS = 100;
+
+/** What starts a hand-off alert or ends one: a hand-off, its taking, its end. */
+const HANDOFF_CHANGES: ReadonlySet<InboxActivity['kind']> = new Set([
+  'handoff',
+  'assigned',
+  'released',
+  'resumed',
+  'timed_out',
+]);
 
 /** Alert rules, the evaluator that opens and resolves their alerts, and the notices it sends. */
 export class AlertsService {
@@ -121,24 +133,66 @@ export class AlertsService {
   async evaluate(now: Date = new Date()): Promise<void> {
     await this.api.db.transaction(async (tx) => {
       if (!(await this.repository.tryLockRun(tx))) return;
-      for (const rule of await this.repository.enabledRules(tx)) {
-        const found = await findings(tx, this.repository, rule, now);
-        const open = await this.repository.openAlerts(tx, rule.id);
-        const openSubjects = new Set(open.map((alert) => alert.subject));
-        const foundSubjects = new Set(found.map((finding) => finding.subject));
-        for (const finding of found) {
-          if (openSubjects.has(finding.subject)) continue;
-          const alertId = await this.repository.open(tx, rule, finding);
-          if (alertId !== null) await this.queueNotices(tx, rule, alertId, 'opened');
-        }
-        for (const alert of open) {
-          if (foundSubjects.has(alert.subject)) continue;
-          await this.repository.resolve(tx, alert.id);
-          await this.queueNotices(tx, rule, alert.id, 'resolved');
-        }
-      }
+      for (const rule of await this.repository.enabledRules(tx)) await this.check(tx, rule, now);
     });
     await this.deliver();
+  }
+
+  /**
+   * The workspace's hand-off rules checked at once, when a hand-off starts or is taken, closed or
+   * handed back (the periodic pass would see it only a minute later). Every API process hears the
+   * same news: they take turns (the pass lock), and the alert open per rule and subject makes the
+   * second one find nothing new, so each hand-off is notified once.
+   */
+  async evaluateHandoffs(workspaceId: string, now: Date = new Date()): Promise<void> {
+    await this.api.db.transaction(async (tx) => {
+      await this.repository.lockRun(tx);
+      for (const rule of await this.repository.enabledRulesOf(tx, workspaceId, 'handoff_started'))
+        await this.check(tx, rule, now);
+    });
+    await this.deliver();
+  }
+
+  /** Listens for hand-offs (runtimes and API processes announce them); resolves with the unsubscribe. */
+  listenForHandoffs(assignments: AssignmentMail): Promise<() => Promise<void>> {
+    return subscribe(
+      this.api.bus,
+      busChannels.inboxActivity,
+      (activity) => {
+        if (activity.isTest || !HANDOFF_CHANGES.has(activity.kind)) return;
+        this.onHandoffChange(activity, assignments).catch((error: unknown) =>
+          // The periodic pass still sees the hand-off within a minute.
+          this.api.logger.warn(
+            { err: error, conversationId: activity.conversationId },
+            'a hand-off could not be checked against the alert rules at once',
+          ),
+        );
+      },
+      this.api.logger,
+    );
+  }
+
+  private async onHandoffChange(activity: InboxActivity, assignments: AssignmentMail): Promise<void> {
+    if (activity.kind === 'assigned') await assignments.notify(activity.conversationId);
+    await this.evaluateHandoffs(activity.workspaceId);
+  }
+
+  /** Opens an alert for each new finding of the rule, and resolves those whose condition cleared. */
+  private async check(tx: Queryable, rule: StoredRule, now: Date): Promise<void> {
+    const found = await findings(tx, this.repository, rule, now, this.api.config.publicUrl);
+    const open = await this.repository.openAlerts(tx, rule.id);
+    const openSubjects = new Set(open.map((alert) => alert.subject));
+    const foundSubjects = new Set(found.map((finding) => finding.subject));
+    for (const finding of found) {
+      if (openSubjects.has(finding.subject)) continue;
+      const alertId = await this.repository.open(tx, rule, finding);
+      if (alertId !== null) await this.queueNotices(tx, rule, alertId, 'opened');
+    }
+    for (const alert of open) {
+      if (foundSubjects.has(alert.subject)) continue;
+      if (await this.repository.resolve(tx, alert.id))
+        await this.queueNotices(tx, rule, alert.id, 'resolved');
+    }
   }
 
   /** Sends every notice that is due; a failure is recorded on the alert and tried again later. */
@@ -198,7 +252,7 @@ export class AlertsService {
   }
 
   private async queueNotices(
-    tx: Parameters<AlertsRepository['addDelivery']>[0],
+    tx: Queryable,
     rule: StoredRule,
     alertId: string,
     event: 'opened' | 'resolved',

@@ -44,6 +44,13 @@ const KIND_TITLES: Record<AlertKind, string> = {
   outbox_backlog: 'Replies are not being sent',
   memory_restarts: 'A number’s browser keeps restarting',
   conversation_tests_failed: 'A flow’s scheduled conversation tests fail',
+  handoff_started: 'A contact is waiting for a person',
+};
+
+/** What a kind does that its title does not say. */
+const KIND_HELP: Partial<Record<AlertKind, string>> = {
+  handoff_started:
+    'Sent the moment a flow hands a contact over to a person, once per contact, so someone can answer from the Inbox. Resolved when someone takes the conversation, closes it or hands it back to the bot. Live tests do not alert.',
 };
 
 /** The thresholds a kind reads: those it has defaults for. */
@@ -60,6 +67,7 @@ const FIELD_LABELS: Record<AlertKind, Partial<Record<Threshold, string>>> = {
   outbox_backlog: { minutes: 'Replies waiting longer than (minutes)', count: 'At least this many replies' },
   memory_restarts: { windowMinutes: 'Within the last (minutes)', count: 'Restarts' },
   conversation_tests_failed: {},
+  handoff_started: {},
 };
 
 interface RuleForm {
@@ -111,7 +119,12 @@ function RuleDialog({ rule, open, onClose }: { rule: AlertRule | null; open: boo
     },
     onSuccess: (saved) => {
       queryClient.invalidateQueries({ queryKey: ['alert-rules'] });
-      toast.success(`${saved.name} is saved`, 'It is checked every minute.');
+      toast.success(
+        `${saved.name} is saved`,
+        saved.kind === 'handoff_started'
+          ? 'It is sent the moment a contact is handed over.'
+          : 'It is checked every minute.',
+      );
       onClose();
     },
     onError: (error) => form.setError('root', { message: errorMessage(error) }),
@@ -165,6 +178,9 @@ function RuleDialog({ rule, open, onClose }: { rule: AlertRule | null; open: boo
                 />
               )}
             />
+            {KIND_HELP[kind] !== undefined && (
+              <p className="text-xs text-muted-foreground">{KIND_HELP[kind]}</p>
+            )}
           </div>
           <div className="grid gap-4 sm:grid-cols-2">
             {fieldsOf(kind).map((field) => (
