@@ -51,6 +51,7 @@ import { ContactStateRepository } from './repositories/contact-state-repository.
 import { ConversationRepository } from './repositories/conversation-repository.js';
 import { EffectRepository } from './repositories/effect-repository.js';
 import { FlowRepository } from './repositories/flow-repository.js';
+import { HandoffMetricsRepository } from './repositories/handoff-metrics-repository.js';
 import { InboxRepository } from './repositories/inbox-repository.js';
 import { OutboxRepository } from './repositories/outbox-repository.js';
 import { TimerRepository } from './repositories/timer-repository.js';
@@ -245,6 +246,13 @@ export class RuntimeService {
       });
       this.channels.whatsapp = this.whatsapp.channel;
     }
+    const handoffMetrics = new HandoffMetricsRepository();
+    this.metrics.watchHandoffs((upperBounds) =>
+      handoffMetrics.figures(db, upperBounds).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'the hand-off metrics could not be read');
+        throw error;
+      }),
+    );
     this.maintenance = new Maintenance({
       db,
       config,
