@@ -210,6 +210,15 @@ describe('GET /flows/{id}/analytics', () => {
         // …then a node only the data knows. A hand-off is not a drop.
         node('h_help', null, null, 1, 0, 0),
       ],
+      // a8, recorded without its hand-off time: counted, not timed.
+      handoffs: {
+        total: 1,
+        open: 1,
+        answered: 0,
+        medianSecondsToFirstReply: null,
+        p90SecondsToFirstReply: null,
+        agents: [],
+      },
     });
   });
 

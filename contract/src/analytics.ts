@@ -47,6 +47,32 @@ export const NodeFunnel = Type.Object({
   waitingHere: Count,
 });
 
+const Seconds = Type.Union([Type.Number({ minimum: 0 }), Type.Null()]);
+
+/** One person's part in the cohort's hand-offs. */
+export const AgentHandoffs = Type.Object({
+  id: Type.String({ description: 'The person (user id) as their replies name them' }),
+  name: Type.String({ description: 'As the inbox shows them' }),
+  taken: Type.Integer({ minimum: 0, description: 'Hand-offs they hold now or replied in' }),
+  replies: Type.Integer({ minimum: 0, description: 'Messages they sent to contacts (not those refused)' }),
+  medianSecondsToFirstReply: Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+    description: 'Over the hand-offs whose first reply was theirs; null when none',
+  }),
+});
+
+/** The cohort's hand-offs to people: how many, how soon they were answered, and by whom. */
+export const HandoffAnalytics = Type.Object({
+  total: Type.Integer({
+    minimum: 0,
+    description: 'Conversations handed to a person (even if back with the bot now)',
+  }),
+  open: Type.Integer({ minimum: 0, description: 'Still with a person: not closed, not handed back' }),
+  answered: Type.Integer({ minimum: 0, description: 'Those a person replied in' }),
+  medianSecondsToFirstReply: Seconds,
+  p90SecondsToFirstReply: Seconds,
+  agents: Type.Array(AgentHandoffs),
+});
+
 export const FlowAnalytics = Type.Object({
   starts: Count,
   completions: Count,
@@ -61,8 +87,11 @@ export const FlowAnalytics = Type.Object({
     }),
   }),
   nodes: Type.Array(NodeFunnel),
+  handoffs: HandoffAnalytics,
 });
 
 export type NodeFunnel = Static<typeof NodeFunnel>;
+export type AgentHandoffs = Static<typeof AgentHandoffs>;
+export type HandoffAnalytics = Static<typeof HandoffAnalytics>;
 export type FlowAnalytics = Static<typeof FlowAnalytics>;
 export type AnalyticsQuery = Static<typeof AnalyticsQuery>;

@@ -1,3 +1,4 @@
+import type { AgentHandoffs, HandoffAnalytics } from '@parley/contract';
 import type { Queryable } from '@parley/db';
 
 export interface AnalyticsFilters {
@@ -26,7 +27,8 @@ export interface StopCounts {
  * $3 version, $4 from, $5 to, $6 include test.
  */
 const COHORT = `cohort as (
-  select c.id, c.status, c.released_at, c.current_node, c.started_at, c.ended_at
+  select c.id, c.status, c.released_at, c.current_node, c.started_at, c.ended_at,
+    c.handoff_at, c.first_agent_reply_at, c.assigned_user_id
   from conversations c
   join flow_versions v on v.id = c.flow_version_id
   where c.workspace_id = $1 and c.flow_id = $2
@@ -34,6 +36,9 @@ const COHORT = `cohort as (
     and ($4::timestamptz is null or c.started_at >= $4)
     and ($5::timestamptz is null or c.started_at < $5)
     and ($6::boolean or not c.is_test))`;
+
+/** Percentiles interpolate: a person reads whole seconds. */
+const wholeSeconds = (seconds: number | null) => (seconds === null ? null : Math.round(seconds));
 
 const params = (workspaceId: string, flowId: string, filters: AnalyticsFilters) => [
   workspaceId,
@@ -110,5 +115,92 @@ export class AnalyticsRepository {
       params(workspaceId, flowId, filters),
     );
     return rows.map((row) => ({ nodeId: row.node_id, status: row.status, count: row.count }));
+  }
+
+  /** The cohort's hand-offs: how many, how many still open, and the time to a first reply (seconds). */
+  async handoffs(
+    db: Queryable,
+    workspaceId: string,
+    flowId: string,
+    filters: AnalyticsFilters,
+  ): Promise<Omit<HandoffAnalytics, 'agents'>> {
+    const { rows } = await db.query<{
+      total: number;
+      open: number;
+      answered: number;
+      median: number | null;
+      p90: number | null;
+    }>(
+      `with ${COHORT}, waits as (
+         select status, released_at, extract(epoch from first_agent_reply_at - handoff_at)::float8 as seconds
+         -- Hand-offs from before handoff_at was recorded count, without a time.
+         from cohort where handoff_at is not null or status = 'handoff')
+       select count(*)::integer as total,
+         count(*) filter (where status = 'handoff' and released_at is null)::integer as open,
+         count(seconds)::integer as answered,
+         percentile_cont(0.5) within group (order by seconds) filter (where seconds is not null) as median,
+         percentile_cont(0.9) within group (order by seconds) filter (where seconds is not null) as p90
+       from waits`,
+      params(workspaceId, flowId, filters),
+    );
+    const row = rows[0];
+    return {
+      total: row?.total ?? 0,
+      open: row?.open ?? 0,
+      answered: row?.answered ?? 0,
+      medianSecondsToFirstReply: wholeSeconds(row?.median ?? null),
+      p90SecondsToFirstReply: wholeSeconds(row?.p90 ?? null),
+    };
+  }
+
+  /**
+   * Per person, in the cohort's hand-offs: those they hold now or replied in, their replies (an
+   * outbound row with the agent in its body, not refused), and the median time to a first reply
+   * over the hand-offs they answered first. Most hand-offs first.
+   */
+  async agentHandoffs(
+    db: Queryable,
+    workspaceId: string,
+    flowId: string,
+    filters: AnalyticsFilters,
+  ): Promise<AgentHandoffs[]> {
+    const { rows } = await db.query<{
+      id: string;
+      name: string | null;
+      taken: number;
+      replies: number;
+      median: number | null;
+    }>(
+      `with ${COHORT},
+       handoffs as (select id, handoff_at, assigned_user_id from cohort where handoff_at is not null),
+       replies as (
+         select m.id, m.conversation_id, m.created_at, m.body->'agent'->>'id' as agent_id,
+           m.body->'agent'->>'name' as agent_name
+         from messages m join handoffs h on h.id = m.conversation_id
+         where m.direction = 'out' and m.body->>'kind' = 'agent' and m.status <> 'failed'),
+       firsts as (
+         select distinct on (r.conversation_id) r.agent_id, extract(epoch from r.created_at - h.handoff_at)::float8 as seconds
+         from replies r join handoffs h on h.id = r.conversation_id
+         order by r.conversation_id, r.id),
+       involved as (
+         select agent_id, conversation_id from replies
+         union select assigned_user_id::text, id from handoffs where assigned_user_id is not null)
+       select i.agent_id as id,
+         coalesce((select agent_name from replies r where r.agent_id = i.agent_id order by r.id desc limit 1), u.email) as name,
+         count(distinct i.conversation_id)::integer as taken,
+         (select count(*) from replies r where r.agent_id = i.agent_id)::integer as replies,
+         (select percentile_cont(0.5) within group (order by f.seconds) from firsts f where f.agent_id = i.agent_id) as median
+       from involved i left join users u on u.id::text = i.agent_id
+       group by i.agent_id, u.email
+       order by taken desc, name`,
+      params(workspaceId, flowId, filters),
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name ?? 'Someone no longer in the team',
+      taken: row.taken,
+      replies: row.replies,
+      medianSecondsToFirstReply: wholeSeconds(row.median),
+    }));
   }
 }

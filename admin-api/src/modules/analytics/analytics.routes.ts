@@ -16,6 +16,10 @@ const DESCRIPTION = [
   'A hand-off is not a drop: it shows in byStatus (handoff or handoffReleased) and in reached at the hand-off node.',
   'Visits come from node_visits, which the runtime writes since it has that table: conversations recorded',
   'before count in starts, completions and byStatus but not per node.',
+  'handoffs: of the cohort, those handed to a person (total), still with one (open), answered by one (answered), the',
+  'median and 90th percentile of handoff_at → first_agent_reply_at in seconds (null when none was answered), and per',
+  'person (agents): hand-offs they hold now or replied in (taken), their messages to contacts not refused (replies),',
+  'and the median time to a first reply over the hand-offs they answered first.',
 ].join(' ');
 
 export function analyticsRoutes(analytics: AnalyticsService): RouteDefinition[] {

@@ -1,3 +1,4 @@
+import type { HandoffAnalytics } from '@parley/contract';
 import {
   CONVERSATION_STATUSES,
   type FlowDocument,
@@ -28,6 +29,7 @@ export interface NodeFunnel {
 }
 
 export interface FlowAnalytics {
+  handoffs: HandoffAnalytics;
   starts: number;
   completions: number;
   completionRate: number;
@@ -83,11 +85,13 @@ export class AnalyticsService {
   async flowAnalytics(caller: Caller, flowId: string, filters: AnalyticsFilters): Promise<FlowAnalytics> {
     await this.responses.flow(caller, flowId);
     const { db } = this.api;
-    const [summary, visits, stops, versions] = await Promise.all([
+    const [summary, visits, stops, versions, handoffs, agents] = await Promise.all([
       this.repository.summary(db, caller.workspaceId, flowId, filters),
       this.repository.nodeVisits(db, caller.workspaceId, flowId, filters),
       this.repository.stops(db, caller.workspaceId, flowId, filters),
       this.responses.repository.definitions(db, caller.workspaceId, flowId, false),
+      this.repository.handoffs(db, caller.workspaceId, flowId, filters),
+      this.repository.agentHandoffs(db, caller.workspaceId, flowId, filters),
     ]);
     const byStatus = {
       ...Object.fromEntries(CONVERSATION_STATUSES.map((status) => [status, summary.byStatus[status] ?? 0])),
@@ -142,6 +146,7 @@ export class AnalyticsService {
       medianSecondsToComplete: summary.medianSecondsToComplete,
       byStatus,
       nodes: [...funnel.values()],
+      handoffs: { ...handoffs, agents },
     };
   }
 }
