@@ -20,6 +20,7 @@ import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/s
 import { toast } from '@/components/ui/toast';
 import { api, download, errorMessage } from '@/infrastructure/api';
 import { formatDateTime, formatDuration, formatPercent } from '@/lib/format';
+import { HandoffAnalytics } from './HandoffAnalytics';
 import { MaskingNote } from './MaskingNote';
 
 const STATUS_FILTER_LABEL: Record<ResponseStatusFilter, string> = {
@@ -105,6 +106,7 @@ function Analytics({ data }: { data: FlowAnalytics }) {
           </table>
         )}
       </div>
+      <HandoffAnalytics data={data.handoffs} />
     </section>
   );
 }
