@@ -113,11 +113,11 @@ function DayRow({
       <div className="flex flex-1 flex-col gap-2">
         {!open && <p className="pt-2 text-sm text-muted-foreground">Closed</p>}
         {spans.map((span, index) => (
-          <div key={index} className="flex flex-wrap items-center gap-2">
+          <div key={index} className="flex items-center gap-2">
             <Input
               type="time"
               aria-label={`${name} opens at`}
-              className="w-32"
+              className="min-w-0 flex-1 sm:w-32 sm:flex-none"
               value={span.from}
               aria-invalid={problems.length > 0 ? true : undefined}
               aria-describedby={problems.length > 0 ? errorId : undefined}
@@ -127,7 +127,7 @@ function DayRow({
             <Input
               type="time"
               aria-label={`${name} closes at`}
-              className="w-32"
+              className="min-w-0 flex-1 sm:w-32 sm:flex-none"
               value={span.to}
               aria-invalid={problems.length > 0 ? true : undefined}
               aria-describedby={problems.length > 0 ? errorId : undefined}
@@ -328,8 +328,10 @@ function HoursForm({ saved }: { saved: BusinessHours | null }) {
 export function BusinessHoursCard({ canChange }: { canChange: boolean }) {
   const workspace = useQuery<WorkspaceView>({ queryKey: ['workspace'], queryFn: api.workspace });
   return (
-    <Card className="p-4 md:p-6">
-      <h2 className="text-sm font-semibold">Business hours</h2>
+    <Card className="p-4 md:p-6" role="region" aria-labelledby="business-hours-title">
+      <h2 id="business-hours-title" className="text-sm font-semibold">
+        Business hours
+      </h2>
       <p className="mb-4 mt-1 text-sm text-muted-foreground">
         When your team answers contacts that a flow hands over to a person.
       </p>
