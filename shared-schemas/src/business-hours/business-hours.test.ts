@@ -53,17 +53,17 @@ describe('business hours', () => {
     // Wednesday 2 December 2026, 12:30 in Lisbon (UTC+0 in winter): the lunch break.
     expect(nextOpening(weekdays, new Date('2026-12-02T10:00:00Z'))).toBeNull();
     expect(closedNotice(weekdays, new Date('2026-12-02T12:30:00Z'))).toBe(
-      'Our team is away now. Someone will answer today at 14:00.',
+      'Our team is away now. Someone will answer on Wednesday at 14:00.',
     );
     expect(closedNotice(weekdays, new Date('2026-12-02T19:00:00Z'))).toBe(
-      'Our team is away now. Someone will answer tomorrow at 09:00.',
+      'Our team is away now. Someone will answer on Thursday at 09:00.',
     );
     // Friday evening: back on Monday.
     const friday = new Date('2026-12-04T18:00:00Z');
     expect(closedNotice(weekdays, friday)).toBe(
       'Our team is away now. Someone will answer on Monday at 09:00.',
     );
-    expect(closedNotice({ ...weekdays, closedText: 'We are closed. Back {{opens_at}}!' }, friday)).toBe(
+    expect(closedNotice({ ...weekdays, closedText: 'We are closed. Back on {{ opens_at }}!' }, friday)).toBe(
       'We are closed. Back on Monday at 09:00!',
     );
   });

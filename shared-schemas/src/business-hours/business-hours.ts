@@ -16,8 +16,10 @@ const DAY_NAMES: Record<Weekday, string> = {
   sun: 'Sunday',
 };
 
-/** The default told to a contact whose hand-off starts outside the hours. */
-export const DEFAULT_CLOSED_TEXT = 'Our team is away now. Someone will answer {{opens_at}}.';
+/** The default told to a contact whose hand-off starts outside the hours (the engine says the same). */
+export const DEFAULT_CLOSED_TEXT = 'Our team is away now. Someone will answer on {{opens_at}}.';
+
+const OPENS_AT = /\{\{\s*opens_at\s*\}\}/g;
 
 /** Whether the runtime (Intl) knows this IANA time zone. */
 export function isKnownTimeZone(timeZone: string): boolean {
@@ -112,11 +114,9 @@ export function nextOpening(
   return null;
 }
 
-/** "today at 09:00", "tomorrow at 09:00", "on Monday at 09:00". */
-export function openingWords(opening: { inDays: number; day: Weekday; time: string }): string {
-  if (opening.inDays === 0) return `today at ${opening.time}`;
-  if (opening.inDays === 1) return `tomorrow at ${opening.time}`;
-  return `on ${DAY_NAMES[opening.day]} at ${opening.time}`;
+/** "Monday at 09:00": when people are back, as an English-speaking contact reads it. */
+export function openingWords(opening: { day: Weekday; time: string }): string {
+  return `${DAY_NAMES[opening.day]} at ${opening.time}`;
 }
 
 /**
@@ -127,5 +127,5 @@ export function openingWords(opening: { inDays: number; day: Weekday; time: stri
 export function closedNotice(hours: BusinessHours, at: Date): string | null {
   const opening = nextOpening(hours, at);
   if (opening === null) return null;
-  return (hours.closedText ?? DEFAULT_CLOSED_TEXT).replaceAll('{{opens_at}}', openingWords(opening));
+  return (hours.closedText ?? DEFAULT_CLOSED_TEXT).replace(OPENS_AT, openingWords(opening));
 }

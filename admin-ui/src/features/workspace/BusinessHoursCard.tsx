@@ -292,7 +292,7 @@ function HoursForm({ saved }: { saved: BusinessHours | null }) {
             />
             <p id="business-hours-closed-help" className="text-xs text-muted-foreground">
               Leave it empty for the message shown in grey. Write {'{{opens_at}}'} where the time your team is
-              back should go, such as “on Monday at 09:00”.
+              back should go: it becomes a day and time such as “Monday at 09:00”, in the flow’s language.
             </p>
           </div>
           {preview !== null && (
