@@ -1,6 +1,5 @@
-import type { BusinessHours } from '@parley/schemas';
+import { type BusinessHours, closedText, describeOpening, openingAt } from '@parley/schemas';
 import { describe, expect, it } from 'vitest';
-import { closedText, describeOpening, openingAt } from './business-hours.js';
 import { type CompiledFlow, compileFlow, DEFAULT_HANDOFF_TIMEOUT_TEXT } from './compile-flow.js';
 import type { EngineEvent, StepResult } from './index.js';
 import { type ContactState, initialState } from './state.js';

@@ -3,10 +3,7 @@ export {
   type BusinessHoursProblem,
   businessHoursProblems,
   closedNotice,
-  DEFAULT_CLOSED_TEXT,
   isKnownTimeZone,
-  nextOpening,
-  openingWords,
 } from './business-hours/business-hours.js';
 export {
   BusinessHours,
@@ -14,6 +11,14 @@ export {
   WEEKDAYS,
   type Weekday,
 } from './business-hours/business-hours.schema.js';
+export {
+  closedText,
+  DEFAULT_CLOSED_NO_OPENING_TEXT,
+  DEFAULT_CLOSED_TEXT,
+  describeOpening,
+  type Opening,
+  openingAt,
+} from './business-hours/opening.js';
 export * from './conditions/condition.schema.js';
 export { evaluateCondition, evaluateRule, looselyEqual } from './conditions/evaluate.js';
 export { CONVERSATION_STATUSES, type ConversationStatus } from './conversation/status.js';

@@ -1,5 +1,4 @@
-import { renderTemplate } from '@parley/schemas';
-import { closedText, describeOpening, openingAt } from '../business-hours.js';
+import { closedText, describeOpening, openingAt, renderTemplate } from '@parley/schemas';
 import type { Conversation } from '../state.js';
 import { scopeOf, send, type Turn } from '../turn.js';
 import type { NodeExecutor } from './node-executor.js';

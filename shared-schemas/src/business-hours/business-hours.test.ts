@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { businessHoursProblems, closedNotice, nextOpening } from './business-hours.js';
+import { businessHoursProblems, closedNotice } from './business-hours.js';
 import type { BusinessHours } from './business-hours.schema.js';
 
 const weekdays: BusinessHours = {
@@ -51,7 +51,7 @@ describe('business hours', () => {
 
   it('says nothing within the hours, and when people are back outside them', () => {
     // Wednesday 2 December 2026, 12:30 in Lisbon (UTC+0 in winter): the lunch break.
-    expect(nextOpening(weekdays, new Date('2026-12-02T10:00:00Z'))).toBeNull();
+    expect(closedNotice(weekdays, new Date('2026-12-02T10:00:00Z'))).toBeNull();
     expect(closedNotice(weekdays, new Date('2026-12-02T12:30:00Z'))).toBe(
       'Our team is away now. Someone will answer on Wednesday at 14:00.',
     );
@@ -74,11 +74,12 @@ describe('business hours', () => {
       days: { fri: [{ from: '09:00', to: '17:00' }] },
     };
     // 15:00 UTC on a Friday is 10:00 in New York: open.
-    expect(nextOpening(newYork, new Date('2026-12-04T15:00:00Z'))).toBeNull();
-    expect(nextOpening(newYork, new Date('2026-12-04T23:00:00Z'))).toEqual({
-      inDays: 7,
-      day: 'fri',
-      time: '09:00',
-    });
+    expect(closedNotice(newYork, new Date('2026-12-04T15:00:00Z'))).toBeNull();
+    expect(closedNotice(newYork, new Date('2026-12-04T23:00:00Z'))).toBe(
+      'Our team is away now. Someone will answer on Friday at 09:00.',
+    );
+    expect(closedNotice(newYork, new Date('2026-12-04T23:00:00Z'), 'de-DE')).toBe(
+      'Our team is away now. Someone will answer on Freitag, 09:00.',
+    );
   });
 });

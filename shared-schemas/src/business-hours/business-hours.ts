@@ -1,4 +1,5 @@
 import { type BusinessHours, WEEKDAYS, type Weekday } from './business-hours.schema.js';
+import { closedText, describeOpening, openingAt } from './opening.js';
 
 /** A problem with business hours, where it is (a JSON pointer under the business hours) and in words. */
 export interface BusinessHoursProblem {
@@ -15,11 +16,6 @@ const DAY_NAMES: Record<Weekday, string> = {
   sat: 'Saturday',
   sun: 'Sunday',
 };
-
-/** The default told to a contact whose hand-off starts outside the hours (the engine says the same). */
-export const DEFAULT_CLOSED_TEXT = 'Our team is away now. Someone will answer on {{opens_at}}.';
-
-const OPENS_AT = /\{\{\s*opens_at\s*\}\}/g;
 
 /** Whether the runtime (Intl) knows this IANA time zone. */
 export function isKnownTimeZone(timeZone: string): boolean {
@@ -77,55 +73,16 @@ export function businessHoursProblems(hours: BusinessHours): BusinessHoursProble
   return problems;
 }
 
-/** The weekday and the time of day ("HH:MM") of an instant in a time zone. */
-function localNow(at: Date, timeZone: string): { day: Weekday; time: string } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return {
-    day: part('weekday').slice(0, 3).toLowerCase() as Weekday,
-    time: `${part('hour')}:${part('minute')}`,
-  };
-}
-
 /**
- * When people are next there, seen from `at`: null while open now; else the day (0 today, 1
- * tomorrow …) and time it opens. Null too when no day has hours (always open).
+ * What a contact whose hand-off starts at `at` reads (null: within the hours, nothing is said): the
+ * closed-hours text, or the default, with `{{opens_at}}` filled in as the engine fills it. The
+ * settings screen previews it with this.
  */
-export function nextOpening(
-  hours: BusinessHours,
-  at: Date,
-): { inDays: number; day: Weekday; time: string } | null {
-  const now = localNow(at, hours.timeZone);
-  const today = WEEKDAYS.indexOf(now.day);
-  const spansOf = (day: Weekday) =>
-    [...(hours.days[day] ?? [])].filter((s) => s.from < s.to).sort((a, b) => a.from.localeCompare(b.from));
-  if (spansOf(now.day).some((span) => span.from <= now.time && now.time < span.to)) return null;
-  for (let inDays = 0; inDays <= 7; inDays++) {
-    const day = WEEKDAYS[(today + inDays) % 7] as Weekday;
-    const next = spansOf(day).find((span) => inDays > 0 || span.from > now.time);
-    if (next !== undefined) return { inDays, day, time: next.from };
-  }
-  return null;
-}
-
-/** "Monday at 09:00": when people are back, as an English-speaking contact reads it. */
-export function openingWords(opening: { day: Weekday; time: string }): string {
-  return `${DAY_NAMES[opening.day]} at ${opening.time}`;
-}
-
-/**
- * What a contact whose hand-off starts at `at` reads, in English (null: within the hours, nothing
- * is said): the closed-hours text, or the default, with `{{opens_at}}` filled in. The settings
- * screen previews it with this.
- */
-export function closedNotice(hours: BusinessHours, at: Date): string | null {
-  const opening = nextOpening(hours, at);
-  if (opening === null) return null;
-  return (hours.closedText ?? DEFAULT_CLOSED_TEXT).replace(OPENS_AT, openingWords(opening));
+export function closedNotice(hours: BusinessHours, at: Date, locale?: string): string | null {
+  const opening = openingAt(hours, at.getTime());
+  if (opening.open) return null;
+  return closedText(
+    hours,
+    opening.opensAt === null ? null : describeOpening(opening.opensAt, hours.timeZone, locale),
+  );
 }

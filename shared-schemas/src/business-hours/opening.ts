@@ -1,4 +1,4 @@
-import { type BusinessHours, WEEKDAYS, type Weekday } from '@parley/schemas';
+import { type BusinessHours, WEEKDAYS, type Weekday } from './business-hours.schema.js';
 
 const MINUTE = 60_000;
 const DAY_MINUTES = 24 * 60;
@@ -138,6 +138,7 @@ export function describeOpening(at: number, timeZone: string, locale: string | u
   }).format(at);
 }
 
+/** The default told to a contact whose hand-off starts outside the hours. */
 export const DEFAULT_CLOSED_TEXT = 'Our team is away now. Someone will answer on {{opens_at}}.';
 export const DEFAULT_CLOSED_NO_OPENING_TEXT =
   'Our team is away now. Someone will answer as soon as possible.';
