@@ -134,18 +134,21 @@ export async function download(path: string, fallbackName: string): Promise<stri
 
 /**
  * Follows a Server-Sent Events stream with fetch (EventSource cannot send the Authorization header),
- * calling `onEvent` for each event until `signal` aborts. Resolves when the stream ends.
+ * calling `onEvent` for each event until `signal` aborts. Resolves when the stream ends. `onOpen`
+ * runs once the server accepted the stream, before any event.
  */
 export async function streamEvents(
   path: string,
   onEvent: (event: string, data: string) => void,
   signal: AbortSignal,
+  onOpen?: () => void,
 ): Promise<void> {
   const response = await fetch(`/api/v1${path}`, {
     headers: { ...sessionHeaders(), accept: 'text/event-stream' },
     signal,
   });
   if (!response.ok || response.body === null) throw await failure(response);
+  onOpen?.();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {

@@ -1,4 +1,6 @@
 import type {
+  AgentMessageBody,
+  AgentMessageResult,
   AiConnectionTest,
   AiCredential,
   AiModelList,
@@ -6,6 +8,8 @@ import type {
   AlertRule,
   ApiKey,
   ApiKeyRole,
+  Assignment,
+  Attachment,
   ConversationDetail,
   ConversationFilters,
   ConversationPage,
@@ -25,6 +29,9 @@ import type {
   FlowVersion,
   FlowVersionDetail,
   ImportedFlow,
+  InboxItem,
+  InboxSummary,
+  InboxView,
   JoinedWorkspace,
   LoginResult,
   Me,
@@ -32,12 +39,16 @@ import type {
   Membership,
   PasswordReset,
   Published,
+  ReadResult,
   ReceivedInvitation,
   ReleaseResult,
   ResponseFilters,
   ResponsePage,
+  ResumeResult,
   Role,
   SavedDraft,
+  SavedReply,
+  SavedReplyBody,
   SentInvitation,
   SimulatorPending,
   SimulatorReply,
@@ -265,6 +276,42 @@ export const api = {
   conversation: (id: string) => request<ConversationDetail>(`/conversations/${enc(id)}`).then((r) => r.data),
   releaseConversation: (id: string) =>
     request<ReleaseResult>(`/conversations/${enc(id)}/release`, { method: 'POST' }).then((r) => r.data),
+
+  inbox: (view: InboxView) =>
+    request<{ items: InboxItem[] }>(`/inbox${queryString({ view })}`).then((r) => r.data.items),
+  inboxSummary: () => request<InboxSummary>('/inbox/summary').then((r) => r.data),
+  /** An agent's reply; a retry of the same reply reuses its key, so it is never sent twice. */
+  sendAgentMessage: (id: string, body: AgentMessageBody, idempotencyKey: string) =>
+    request<AgentMessageResult>(`/conversations/${enc(id)}/messages`, {
+      method: 'POST',
+      body,
+      headers: { 'idempotency-key': idempotencyKey },
+    }).then((r) => r.data),
+  /** A file for an agent's reply: base64 in JSON, within the server's size limit. */
+  uploadAttachment: (id: string, file: { name: string; mimeType: string; data: string }) =>
+    request<Attachment>(`/conversations/${enc(id)}/attachments`, { method: 'POST', body: file }).then(
+      (r) => r.data,
+    ),
+  /** Take (own id), give to someone else, or put back in the waiting list (null). */
+  setAssignee: (id: string, userId: string | null) =>
+    request<Assignment>(`/conversations/${enc(id)}/assignee`, { method: 'PUT', body: { userId } }).then(
+      (r) => r.data,
+    ),
+  resumeConversation: (id: string, nodeId: string) =>
+    request<ResumeResult>(`/conversations/${enc(id)}/resume`, { method: 'POST', body: { nodeId } }).then(
+      (r) => r.data,
+    ),
+  markRead: (id: string, messageId: number) =>
+    request<ReadResult>(`/conversations/${enc(id)}/read`, { method: 'POST', body: { messageId } }).then(
+      (r) => r.data,
+    ),
+  savedReplies: () => request<{ items: SavedReply[] }>('/saved-replies').then((r) => r.data.items),
+  createSavedReply: (reply: SavedReplyBody) =>
+    request<SavedReply>('/saved-replies', { method: 'POST', body: reply }).then((r) => r.data),
+  updateSavedReply: (id: string, reply: SavedReplyBody) =>
+    request<SavedReply>(`/saved-replies/${enc(id)}`, { method: 'PUT', body: reply }).then((r) => r.data),
+  deleteSavedReply: (id: string) =>
+    request<void>(`/saved-replies/${enc(id)}`, { method: 'DELETE' }).then((r) => r.data),
 
   responses: (flowId: string, filters: ResponseFilters, cursor?: string) =>
     request<ResponsePage>(

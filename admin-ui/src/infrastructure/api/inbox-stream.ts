@@ -1,0 +1,135 @@
+import type { InboxEvent } from '@parley/contract';
+import { useEffect, useRef } from 'react';
+import { create } from 'zustand';
+import { sessionStore } from '../store/session-store';
+import { ApiError, streamEvents } from './client';
+
+/**
+ * How the tab's one inbox stream is doing: `live` while events arrive, `retrying` after a drop
+ * (quietly, for a few seconds), `lost` when it could not come back: the screens say so then.
+ */
+export type InboxStreamState = 'connecting' | 'live' | 'retrying' | 'lost';
+
+interface StreamStatus {
+  state: InboxStreamState;
+  /** Why it is lost, in words; null otherwise. */
+  problem: string | null;
+}
+
+export const useInboxStreamStatus = create<StreamStatus>(() => ({ state: 'connecting', problem: null }));
+
+export interface InboxListener {
+  onActivity: (activity: InboxEvent) => void;
+  /** The stream came back after a drop: events may have been missed, so read everything again. */
+  onResync: () => void;
+}
+
+/** After this many failed tries in a row the stream counts as lost (it keeps trying). */
+const QUIET_TRIES = 3;
+const MAX_DELAY_MS = 15_000;
+
+const listeners = new Set<InboxListener>();
+let controller: AbortController | null = null;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+let failures = 0;
+let stopSessionWatch: (() => void) | null = null;
+
+function isActivity(value: unknown): value is InboxEvent {
+  const candidate = value as Partial<InboxEvent> | null;
+  return typeof candidate?.conversationId === 'string' && typeof candidate.kind === 'string';
+}
+
+function setStatus(state: InboxStreamState, problem: string | null = null): void {
+  useInboxStreamStatus.setState({ state, problem });
+}
+
+function follow(): void {
+  controller?.abort();
+  const current = new AbortController();
+  controller = current;
+  clearTimeout(retryTimer);
+  const wasDown = failures > 0;
+  const onOpen = () => {
+    failures = 0;
+    setStatus('live');
+    if (wasDown) for (const listener of listeners) listener.onResync();
+  };
+  const onEvent = (_event: string, data: string) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data);
+    } catch {
+      // Not an activity (a keep-alive the server may send): nothing to show.
+      return;
+    }
+    if (isActivity(parsed)) for (const listener of listeners) listener.onActivity(parsed);
+  };
+  streamEvents('/inbox/events', onEvent, current.signal, onOpen)
+    .then(() => 'The live updates stopped.')
+    .catch((error: unknown) => {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        // Signed out or no longer allowed: trying again cannot help.
+        setStatus('lost', error.message);
+        return null;
+      }
+      return error instanceof ApiError ? error.message : 'The connection to Parley dropped.';
+    })
+    .then((problem) => {
+      if (current.signal.aborted || problem === null) return;
+      failures += 1;
+      setStatus(failures >= QUIET_TRIES ? 'lost' : 'retrying', problem);
+      retryTimer = setTimeout(follow, Math.min(1000 * 2 ** (failures - 1), MAX_DELAY_MS));
+    });
+}
+
+function start(): void {
+  failures = 0;
+  setStatus('connecting');
+  follow();
+  let { token, workspaceId } = sessionStore.getState();
+  // Events are per workspace: a switch (or a new sign-in) follows the new one's stream.
+  stopSessionWatch = sessionStore.subscribe((session) => {
+    if (session.token === token && session.workspaceId === workspaceId) return;
+    ({ token, workspaceId } = session);
+    if (token === null) stop();
+    else follow();
+  });
+}
+
+function stop(): void {
+  controller?.abort();
+  controller = null;
+  clearTimeout(retryTimer);
+  stopSessionWatch?.();
+  stopSessionWatch = null;
+}
+
+/** Listens to the workspace's inbox events; one stream per tab however many listen. */
+export function listenToInbox(listener: InboxListener): () => void {
+  listeners.add(listener);
+  if (listeners.size === 1) start();
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) stop();
+  };
+}
+
+/** Try again now, without waiting for the next attempt (the "Try again" button of a lost stream). */
+export function reconnectInbox(): void {
+  if (listeners.size === 0) return;
+  setStatus('connecting');
+  follow();
+}
+
+/** Calls the latest `listener` for each inbox event while `enabled`. */
+export function useInboxActivity(listener: InboxListener, enabled = true): void {
+  const latest = useRef(listener);
+  latest.current = listener;
+  useEffect(() => {
+    if (!enabled) return;
+    return listenToInbox({
+      onActivity: (activity) => latest.current.onActivity(activity),
+      onResync: () => latest.current.onResync(),
+    });
+  }, [enabled]);
+}
