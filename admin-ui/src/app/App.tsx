@@ -10,13 +10,21 @@ import { ApiKeysPage } from '@/features/api-keys';
 import { ResetPasswordPage, SignInPage } from '@/features/auth';
 import { ConversationsPage } from '@/features/conversations';
 import { FlowsPage } from '@/features/flows';
+import { InboxBadge, InboxLive, InboxPage } from '@/features/inbox';
 import { InvitationsBanner, InvitationsPage } from '@/features/invitations';
 import { NumbersPage, StatusPage } from '@/features/numbers';
 import { ResponsesPage } from '@/features/responses';
 import { AppShell, NewWorkspaceButton, NotFoundPage, RequireRole, RequireSession } from '@/features/shell';
 import { UsersPage } from '@/features/users';
 import { WorkspacePage } from '@/features/workspace';
+import { useSession } from '@/infrastructure/store';
 import { queryClient } from './query-client';
+
+/** Agents answer contacts: they start in the inbox; everyone else with the flows. */
+function HomeRedirect() {
+  const role = useSession((state) => state.me?.role);
+  return <Navigate to={role === 'agent' ? '/inbox' : '/flows'} replace />;
+}
 
 // The editor (React Flow, ajv, layout) is loaded only when a flow is opened.
 const EditorPage = lazy(() => import('@/features/editor').then((module) => ({ default: module.EditorPage })));
@@ -46,29 +54,37 @@ export function App() {
               element={<InvitationsPage startWorkspace={<NewWorkspaceButton />} />}
             />
             <Route element={<RequireSession />}>
-              <Route
-                path="/flows/:flowId"
-                element={
-                  <Suspense fallback={<LoadingState label="Opening the editor…" />}>
-                    <EditorPage />
-                  </Suspense>
-                }
-              />
-              <Route element={<AppShell banner={<InvitationsBanner />} />}>
-                <Route index element={<Navigate to="/flows" replace />} />
-                <Route path="/flows" element={<FlowsPage />} />
-                <Route path="/numbers" element={<NumbersPage />} />
-                <Route path="/conversations" element={<ConversationsPage />} />
-                <Route path="/responses" element={<ResponsesPage />} />
-                <Route path="/workspace" element={<WorkspacePage />} />
-                <Route path="/alerts" element={<AlertsPage />} />
-                <Route element={<RequireRole minRole="admin" />}>
-                  <Route path="/users" element={<UsersPage />} />
-                  <Route path="/api-keys" element={<ApiKeysPage />} />
-                  <Route path="/ai-providers" element={<AiProvidersPage />} />
-                  <Route path="/status" element={<StatusPage />} />
+              {/* Inbox events keep every signed-in screen's inbox data and notifications current. */}
+              <Route element={<InboxLive />}>
+                <Route
+                  path="/flows/:flowId"
+                  element={
+                    <Suspense fallback={<LoadingState label="Opening the editor…" />}>
+                      <EditorPage />
+                    </Suspense>
+                  }
+                />
+                <Route
+                  element={<AppShell banner={<InvitationsBanner />} badges={{ '/inbox': <InboxBadge /> }} />}
+                >
+                  <Route index element={<HomeRedirect />} />
+                  <Route path="/flows" element={<FlowsPage />} />
+                  <Route element={<RequireRole minRole="agent" />}>
+                    <Route path="/inbox/:conversationId?" element={<InboxPage />} />
+                  </Route>
+                  <Route path="/numbers" element={<NumbersPage />} />
+                  <Route path="/conversations" element={<ConversationsPage />} />
+                  <Route path="/responses" element={<ResponsesPage />} />
+                  <Route path="/workspace" element={<WorkspacePage />} />
+                  <Route path="/alerts" element={<AlertsPage />} />
+                  <Route element={<RequireRole minRole="admin" />}>
+                    <Route path="/users" element={<UsersPage />} />
+                    <Route path="/api-keys" element={<ApiKeysPage />} />
+                    <Route path="/ai-providers" element={<AiProvidersPage />} />
+                    <Route path="/status" element={<StatusPage />} />
+                  </Route>
+                  <Route path="*" element={<NotFoundPage />} />
                 </Route>
-                <Route path="*" element={<NotFoundPage />} />
               </Route>
             </Route>
           </Routes>

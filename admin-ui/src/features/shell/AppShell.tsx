@@ -1,4 +1,4 @@
-import { type Me, ROLE_TITLES } from '@parley/contract';
+import { type Me, ROLE_TITLES, type Role } from '@parley/contract';
 import * as DialogPrimitive from '@radix-ui/react-dialog';
 import {
   Activity,
@@ -6,6 +6,7 @@ import {
   Building2,
   ChevronsUpDown,
   GitBranch,
+  Inbox,
   KeyRound,
   LifeBuoy,
   LogOut,
@@ -44,12 +45,16 @@ import { NewWorkspaceDialog } from './NewWorkspaceDialog';
 
 const NAV = [
   { to: '/flows', label: 'Flows', icon: GitBranch },
+  { to: '/inbox', label: 'Inbox', icon: Inbox, minRole: 'agent' },
   { to: '/numbers', label: 'Numbers', icon: Phone },
   { to: '/conversations', label: 'Conversations', icon: MessagesSquare },
   { to: '/responses', label: 'Responses', icon: Table2 },
   { to: '/workspace', label: 'Workspace', icon: Building2 },
   { to: '/alerts', label: 'Alerts', icon: BellRing },
-] as const;
+] as const satisfies readonly { to: string; label: string; icon: unknown; minRole?: Role }[];
+
+/** A count beside a link of the navigation, keyed by the link's path (composed by the app). */
+export type NavBadges = Partial<Record<string, ReactNode>>;
 
 /** The workspace select's last entry: not a workspace, it opens the new-workspace dialog. */
 const NEW_WORKSPACE = 'new';
@@ -63,7 +68,7 @@ const NAV_LINK =
 const NAV_LINK_ACTIVE = 'bg-accent text-accent-foreground hover:bg-accent';
 
 /** Workspace, navigation, help and account: the sidebar on a large screen, the menu on a phone. */
-function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
+function Sidebar({ me, badges, onNavigate }: { me: Me; badges: NavBadges; onNavigate?: () => void }) {
   const switchWorkspace = useSession((state) => state.switchWorkspace);
   const signOut = useSession((state) => state.signOut);
   const navigate = useNavigate();
@@ -101,15 +106,16 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
     signOut('You are signed out on every device.');
   };
 
+  const nav = NAV.filter((link) => !('minRole' in link) || hasRole(me, link.minRole));
   const links = hasRole(me, 'admin')
     ? [
-        ...NAV,
+        ...nav,
         { to: '/users', label: 'Users', icon: Users } as const,
         { to: '/api-keys', label: 'API keys', icon: KeyRound } as const,
         { to: '/ai-providers', label: 'AI providers', icon: Sparkles } as const,
         { to: '/status', label: 'Status', icon: Activity } as const,
       ]
-    : NAV;
+    : nav;
 
   return (
     <>
@@ -147,6 +153,7 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
           >
             <Icon className="size-4" aria-hidden />
             {label}
+            {badges[to]}
           </NavLink>
         ))}
         <NavLink
@@ -208,7 +215,7 @@ function Sidebar({ me, onNavigate }: { me: Me; onNavigate?: () => void }) {
 }
 
 /** A phone's top bar: the sidebar folds into a menu that slides in from the left. */
-function PhoneMenu({ me }: { me: Me }) {
+function PhoneMenu({ me, badges }: { me: Me; badges: NavBadges }) {
   const [open, setOpen] = useState(false);
   return (
     <header className="flex h-14 shrink-0 items-center gap-2 border-b bg-card px-2">
@@ -235,7 +242,7 @@ function PhoneMenu({ me }: { me: Me }) {
                 <X aria-hidden />
               </Button>
             </DialogPrimitive.Close>
-            <Sidebar me={me} onNavigate={() => setOpen(false)} />
+            <Sidebar me={me} badges={badges} onNavigate={() => setOpen(false)} />
           </DialogPrimitive.Content>
         </DialogPrimitive.Portal>
       </DialogPrimitive.Root>
@@ -244,6 +251,16 @@ function PhoneMenu({ me }: { me: Me }) {
         <span className="sr-only">Workspace: </span>
         {workspaceName(me)}
       </span>
+      {hasRole(me, 'agent') && (
+        <NavLink
+          to="/inbox"
+          aria-label="Inbox"
+          className="flex items-center gap-1 rounded-md p-2 hover:bg-muted"
+        >
+          <Inbox className="size-5" aria-hidden />
+          {badges['/inbox']}
+        </NavLink>
+      )}
     </header>
   );
 }
@@ -252,7 +269,7 @@ function PhoneMenu({ me }: { me: Me }) {
  * The frame around every screen but the editor: navigation, workspace and account. `banner` is
  * composed by the app so that the shell does not depend on other features.
  */
-export function AppShell({ banner }: { banner?: ReactNode }) {
+export function AppShell({ banner, badges = {} }: { banner?: ReactNode; badges?: NavBadges }) {
   const me = useSession((state) => state.me);
   const isPhone = useIsPhone();
   if (me === null) return null;
@@ -260,10 +277,10 @@ export function AppShell({ banner }: { banner?: ReactNode }) {
   return (
     <div className="flex h-full flex-col md:flex-row">
       {isPhone ? (
-        <PhoneMenu me={me} />
+        <PhoneMenu me={me} badges={badges} />
       ) : (
         <aside className="flex w-60 shrink-0 flex-col border-r bg-card">
-          <Sidebar me={me} />
+          <Sidebar me={me} badges={badges} />
         </aside>
       )}
       <main className="flex min-w-0 flex-1 flex-col overflow-y-auto">

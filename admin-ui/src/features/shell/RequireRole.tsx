@@ -4,12 +4,19 @@ import { Outlet } from 'react-router';
 import { EmptyState } from '@/components/ui/states';
 import { hasRole, useSession } from '@/infrastructure/store';
 
-/** A screen for admins (or editors) only; others are told why they cannot see it. */
+const WHO: Record<Role, string> = {
+  viewer: 'members of this workspace',
+  agent: 'agents, editors and admins',
+  editor: 'editors and admins',
+  admin: 'workspace admins',
+};
+
+/** A screen for some roles only; others are told why they cannot see it. */
 export function RequireRole({ minRole }: { minRole: Role }) {
   const me = useSession((state) => state.me);
   if (!hasRole(me, minRole)) {
     return (
-      <EmptyState icon={<ShieldAlert />} title="This page is for workspace admins">
+      <EmptyState icon={<ShieldAlert />} title={`This page is for ${WHO[minRole]}`}>
         Ask an admin of this workspace if you need access.
       </EmptyState>
     );

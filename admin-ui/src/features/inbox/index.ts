@@ -1,0 +1,2 @@
+export { InboxBadge, InboxLive } from './InboxLive';
+export { InboxPage } from './InboxPage';
