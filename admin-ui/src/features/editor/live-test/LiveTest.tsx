@@ -1,4 +1,12 @@
-import type { BotMessage, Problem, SimulatorReply, TurnNote } from '@parley/contract';
+import type {
+  BotChoice,
+  BotMessage,
+  ConversationDetail,
+  ConversationMessage,
+  Problem,
+  SimulatorReply,
+  TurnNote,
+} from '@parley/contract';
 import { useQueryClient } from '@tanstack/react-query';
 import { FlaskConical, Info, MessageCircle, RotateCcw, Send, X } from 'lucide-react';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
@@ -9,16 +17,20 @@ import { Input } from '@/components/ui/input';
 import { Spinner } from '@/components/ui/states';
 import { toast } from '@/components/ui/toast';
 import { ApiError, api, errorMessage, newIdempotencyKey } from '@/infrastructure/api';
+import { useInboxActivity } from '@/infrastructure/api/inbox-stream';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
+import { readBase64 } from '@/lib/read-base64';
 import { useOverlayStore } from '../overlay-store';
 import { saveNow } from '../save/autosave';
-import { AttachmentBar, LocationForm, type Outgoing, outgoingText, readBase64 } from './attachments';
+import { AttachmentBar, LocationForm, type Outgoing, outgoingText } from './attachments';
 
 interface ChatEntry extends BotMessage {
   key: number;
   direction: 'in' | 'out';
   at: string;
+  /** The person who wrote it from the inbox; absent for the bot's and the contact's messages. */
+  agent?: string;
 }
 
 /** A line for the admin between the bubbles: what happened that the contact does not see. */
@@ -67,6 +79,31 @@ function NoteLine({ note, onShow }: { note: TurnNote; onShow: (nodeId: string) =
 }
 
 type Status = SimulatorReply['status'];
+
+/**
+ * A message the test conversation got outside the contact's turns: an agent's reply from the inbox,
+ * or the bot's after the agent handed the conversation back. Null for anything else.
+ */
+function inboxEntry(message: ConversationMessage, key: number): ChatEntry | null {
+  if (message.direction !== 'out' || message.type === 'control') return null;
+  const body = message.body;
+  const media = body.media as { name?: unknown } | undefined;
+  const lines = [
+    typeof body.text === 'string' ? body.text : '',
+    media ? `File: ${typeof media.name === 'string' ? media.name : 'attachment'}` : '',
+  ].filter((line) => line !== '');
+  const choices = Array.isArray(body.choices) ? (body.choices as BotChoice[]) : undefined;
+  return {
+    key,
+    direction: 'out',
+    text: lines.join('\n'),
+    at: message.createdAt,
+    ...(choices ? { choices } : {}),
+    ...(message.agent ? { agent: message.agent.name } : {}),
+  };
+}
+
+const lastId = (conversation: ConversationDetail) => conversation.messages.at(-1)?.id ?? 0;
 
 /** The conversation so far as a conversation test: each message sent and what the bot answered. */
 function recordedTest(entries: Entry[], status: Status, answers: Record<string, unknown>) {
@@ -138,8 +175,9 @@ function Bubble({
           'max-w-[85%] rounded-lg px-3 py-1.5 text-[13px] leading-snug text-slate-900 shadow-sm',
           mine ? 'rounded-tr-none bg-[#d9fdd3]' : 'rounded-tl-none bg-white',
         )}
-        data-direction={mine ? 'contact' : 'bot'}
+        data-direction={mine ? 'contact' : entry.agent ? 'agent' : 'bot'}
       >
+        {entry.agent && <p className="text-[11px] font-semibold text-emerald-800">{entry.agent}</p>}
         {poll && <p className="mb-1 text-[11px] font-semibold uppercase text-emerald-700">Poll</p>}
         <p className="whitespace-pre-wrap break-words">{entry.text}</p>
         {choices.length > 0 && !poll && (
@@ -232,10 +270,15 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   const [locating, setLocating] = useState(false);
   const [pendingNote, setPendingNote] = useState<string | null>(null);
   const [startedRevision, setStartedRevision] = useState(0);
-  /** Files and locations cannot be replayed by a conversation test: a chat with one cannot be saved as one. */
+  /** Files, locations and agents' replies cannot be replayed by a conversation test: a chat with one cannot be saved as one. */
   const [onlyText, setOnlyText] = useState(true);
   const [testName, setTestName] = useState<string | null>(null);
   const [savingTest, setSavingTest] = useState(false);
+  /** The hand-off was closed from the inbox: the next message starts the flow again. */
+  const [released, setReleased] = useState(false);
+  /** Since the test reached a hand-off: its conversation, and the last of its messages shown. */
+  const handoff = useRef<{ conversationId: string; seen: number } | null>(null);
+  const sendingNow = useRef(false);
   const revision = useEditorStore((state) => state.revision);
   const startWords = useStartWords();
   const nextKey = useRef(0);
@@ -257,6 +300,8 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     setStatus('none');
     setAnswers({});
     setVariables({});
+    setReleased(false);
+    handoff.current = null;
     setLiveNode(null);
     try {
       await saveNow();
@@ -300,6 +345,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     if (sessionId === null) return;
     const { message, idempotencyKey } = attempt;
     setSending(true);
+    sendingNow.current = true;
     setSendError(null);
     setPendingNote(null);
     try {
@@ -330,14 +376,62 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
       const page = await api.listConversations({ numberId: sessionId, includeTest: true });
       const conversation = page.items[0];
       setLiveNode(conversation && conversation.status === 'active' ? conversation.currentNode : null);
+      setReleased(conversation?.releasedAt != null);
+      if (conversation && (reply.status === 'handoff' || handoff.current !== null)) {
+        // What the reply showed counts as seen: only what comes later is added from the inbox's events.
+        const detail = await api.conversation(conversation.id);
+        handoff.current = { conversationId: conversation.id, seen: lastId(detail) };
+      }
     } catch (error) {
       setUnanswered(attempt);
       setSendError(errorMessage(error));
     } finally {
+      sendingNow.current = false;
       setSending(false);
       input.current?.focus();
     }
   };
+
+  /** Adds what the inbox sent into the test conversation since the last look. */
+  const catchUp = async () => {
+    const followed = handoff.current;
+    if (followed === null) return;
+    let detail: ConversationDetail;
+    try {
+      detail = await api.conversation(followed.conversationId);
+    } catch (error) {
+      setSendError(`The agent’s replies could not be read: ${errorMessage(error)}`);
+      return;
+    }
+    // A turn of the contact under way shows its own reply: only the agent's messages are added then.
+    const duringTurn = sendingNow.current;
+    const fresh = detail.messages
+      .filter((message) => message.id > followed.seen && (!duringTurn || message.agent))
+      .map((message) => inboxEntry(message, nextKey.current++))
+      .filter((entry): entry is ChatEntry => entry !== null);
+    handoff.current = { ...followed, seen: Math.max(followed.seen, lastId(detail)) };
+    if (fresh.length > 0) {
+      setEntries((current) => [...current, ...fresh]);
+      // A person's replies cannot be replayed by a conversation test.
+      setOnlyText(false);
+    }
+    if (!duringTurn) {
+      setStatus(detail.status);
+      setReleased(detail.releasedAt !== null);
+      setAnswers(detail.answers);
+      setVariables(detail.variables);
+    }
+  };
+
+  useInboxActivity(
+    {
+      onActivity: (activity) => {
+        if (activity.numberId === sessionId && activity.kind !== 'contact_message') void catchUp();
+      },
+      onResync: () => void catchUp(),
+    },
+    sessionId !== null,
+  );
 
   const sendMessage = async (message: Outgoing) => {
     if (sessionId === null || sending) return;
@@ -419,7 +513,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
             title={
               onlyText
                 ? 'Save this conversation as a test that replays it'
-                : 'A conversation with a file or a location cannot be saved as a test yet'
+                : 'A conversation with a file, a location or a person’s replies cannot be saved as a test yet'
             }
             onClick={() => setTestName(testName === null ? '' : null)}
           >
@@ -513,7 +607,18 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
                 </li>
               )}
             </ol>
-            {status !== 'none' && status !== 'active' && (
+            {status === 'handoff' && (
+              <p
+                role="status"
+                data-testid="live-handoff"
+                className="mx-auto mt-3 max-w-[280px] rounded-lg bg-white/90 p-2 text-center text-xs text-slate-700 shadow-sm"
+              >
+                {released
+                  ? 'The hand-off was closed from the inbox. The next message starts the flow again.'
+                  : 'A person answers now, from the Inbox. Keep typing as the contact: your messages show there, and their replies show here.'}
+              </p>
+            )}
+            {status !== 'none' && status !== 'active' && status !== 'handoff' && (
               <p className="mt-3 text-center text-xs text-slate-600">
                 The conversation has ended ({info.label.toLowerCase()}). Send a message to start again, or
                 press Restart.
