@@ -210,8 +210,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
           value={text}
           rows={1}
           maxLength={4096}
-          placeholder="Type a reply. Enter sends, Shift+Enter for a new line"
-          className="max-h-40 min-h-9 flex-1 resize-none"
+          placeholder="Type a reply"
+          title="Enter sends; Shift+Enter starts a new line"
+          className="field-sizing-content max-h-40 min-h-9 flex-1 resize-none"
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
         />

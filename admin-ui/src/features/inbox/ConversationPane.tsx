@@ -1,6 +1,6 @@
 import type { ConversationDetail, Me } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowLeft, Bot, Hand, MoreVertical, UserMinus, XCircle } from 'lucide-react';
+import { ArrowLeft, Bot, Hand, MoreVertical, UserMinus, UserRoundPlus, XCircle } from 'lucide-react';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Badge } from '@/components/ui/badge';
@@ -17,6 +17,7 @@ import { toast } from '@/components/ui/toast';
 import { api, errorMessage } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { formatDuration } from '@/lib/format';
+import { AssignDialog } from './AssignDialog';
 import { Composer } from './Composer';
 import { HandBackDialog } from './HandBackDialog';
 import { inboxKeys } from './queries';
@@ -82,35 +83,32 @@ function useMarkRead(conversation: ConversationDetail | undefined) {
   }, [id, lastIn, queryClient]);
 }
 
-function Header({ conversation, me, onBack }: { conversation: ConversationDetail; me: Me; onBack: string }) {
+type OpenDialog = 'close' | 'handBack' | 'assign' | null;
+
+function Header({
+  conversation,
+  me,
+  onBack,
+  onDialog,
+}: {
+  conversation: ConversationDetail;
+  me: Me;
+  onBack: string;
+  onDialog: (dialog: OpenDialog) => void;
+}) {
   const queryClient = useQueryClient();
   const now = useNow();
-  const [closing, setClosing] = useState(false);
-  const [handingBack, setHandingBack] = useState(false);
   const open = isOpenHandoff(conversation);
   const holder = conversation.assignedTo;
   const mine = holder?.id === me.id;
-  const isEditor = hasRole(me, 'editor');
-  const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ['conversation', conversation.id] });
-    void queryClient.invalidateQueries({ queryKey: inboxKeys.all });
-  };
   const assign = useMutation({
     mutationFn: (userId: string | null) => api.setAssignee(conversation.id, userId),
     onSuccess: (_, userId) => {
-      refresh();
+      void queryClient.invalidateQueries({ queryKey: ['conversation', conversation.id] });
+      void queryClient.invalidateQueries({ queryKey: inboxKeys.all });
       if (userId === null) toast.success('Back in Waiting', 'Anyone in the team can take it now.');
     },
     onError: (error) => toast.error('Could not change who answers', errorMessage(error)),
-  });
-  const release = useMutation({
-    mutationFn: () => api.releaseConversation(conversation.id),
-    onSuccess: () => {
-      setClosing(false);
-      refresh();
-      toast.success('Hand-off closed', 'The contact’s next message starts the flow again.');
-    },
-    onError: (error) => toast.error('Could not close the hand-off', errorMessage(error)),
   });
   const name = conversation.contactName ?? conversation.contact;
   const waited = conversation.handoffAt
@@ -150,46 +148,77 @@ function Header({ conversation, me, onBack }: { conversation: ConversationDetail
         </Button>
       )}
       {open && (
-        <>
-          <Button size="sm" variant="outline" className="max-lg:hidden" onClick={() => setHandingBack(true)}>
-            <Bot aria-hidden /> Hand back to the bot…
-          </Button>
-          <Button size="sm" variant="outline" className="max-lg:hidden" onClick={() => setClosing(true)}>
-            <XCircle aria-hidden /> Close hand-off
-          </Button>
-          <DropdownMenu>
-            <DropdownMenuTrigger asChild>
-              <Button variant="ghost" size="icon" aria-label="More actions">
-                <MoreVertical aria-hidden />
-              </Button>
-            </DropdownMenuTrigger>
-            <DropdownMenuContent align="end">
-              {holder && (mine || isEditor) && (
-                <DropdownMenuItem onSelect={() => assign.mutate(null)}>
-                  <UserMinus aria-hidden /> Unassign (back to Waiting)
-                </DropdownMenuItem>
-              )}
-              <DropdownMenuItem onSelect={() => setHandingBack(true)}>
-                <Bot aria-hidden /> Hand back to the bot…
+        <DropdownMenu>
+          <DropdownMenuTrigger asChild>
+            <Button variant="ghost" size="icon" aria-label="More actions">
+              <MoreVertical aria-hidden />
+            </Button>
+          </DropdownMenuTrigger>
+          <DropdownMenuContent align="end">
+            {/* Only admins see the team (GET /users): they pass conversations to a colleague. */}
+            {hasRole(me, 'admin') && (
+              <DropdownMenuItem onSelect={() => onDialog('assign')}>
+                <UserRoundPlus aria-hidden /> Assign to…
               </DropdownMenuItem>
-              <DropdownMenuItem onSelect={() => setClosing(true)}>
-                <XCircle aria-hidden /> Close hand-off
+            )}
+            {holder && (mine || hasRole(me, 'editor')) && (
+              <DropdownMenuItem onSelect={() => assign.mutate(null)}>
+                <UserMinus aria-hidden /> Unassign (back to Waiting)
               </DropdownMenuItem>
-            </DropdownMenuContent>
-          </DropdownMenu>
-        </>
+            )}
+            <DropdownMenuItem onSelect={() => onDialog('handBack')}>
+              <Bot aria-hidden /> Hand back to the bot…
+            </DropdownMenuItem>
+            <DropdownMenuItem onSelect={() => onDialog('close')}>
+              <XCircle aria-hidden /> Close hand-off
+            </DropdownMenuItem>
+          </DropdownMenuContent>
+        </DropdownMenu>
       )}
+    </header>
+  );
+}
+
+/** Closing and handing back, asked in dialogs the header's menu and the side panel open. */
+function HandoffDialogs({
+  conversation,
+  dialog,
+  onDialog,
+}: {
+  conversation: ConversationDetail;
+  dialog: OpenDialog;
+  onDialog: (dialog: OpenDialog) => void;
+}) {
+  const queryClient = useQueryClient();
+  const release = useMutation({
+    mutationFn: () => api.releaseConversation(conversation.id),
+    onSuccess: () => {
+      onDialog(null);
+      void queryClient.invalidateQueries({ queryKey: ['conversation', conversation.id] });
+      void queryClient.invalidateQueries({ queryKey: inboxKeys.all });
+      toast.success('Hand-off closed', 'The contact’s next message starts the flow again.');
+    },
+    onError: (error) => toast.error('Could not close the hand-off', errorMessage(error)),
+  });
+  const toggle = (which: OpenDialog) => (open: boolean) => onDialog(open ? which : null);
+  return (
+    <>
       <ConfirmDialog
-        open={closing}
-        onOpenChange={setClosing}
+        open={dialog === 'close'}
+        onOpenChange={toggle('close')}
         title="Close this hand-off?"
         description="The conversation leaves the inbox. The bot stays quiet until the contact writes again; their next message starts the flow from the beginning, as a new conversation."
         confirmLabel="Close hand-off"
         busy={release.isPending}
         onConfirm={() => release.mutate()}
       />
-      <HandBackDialog conversation={conversation} open={handingBack} onOpenChange={setHandingBack} />
-    </header>
+      <HandBackDialog
+        conversation={conversation}
+        open={dialog === 'handBack'}
+        onOpenChange={toggle('handBack')}
+      />
+      <AssignDialog conversation={conversation} open={dialog === 'assign'} onOpenChange={toggle('assign')} />
+    </>
   );
 }
 
@@ -238,6 +267,7 @@ function Footer({ conversation, me }: { conversation: ConversationDetail; me: Me
 export function ConversationPane({ id, backTo }: { id: string; backTo: string }) {
   const me = useSession((state) => state.me);
   const conversation = useQuery({ queryKey: ['conversation', id], queryFn: () => api.conversation(id) });
+  const [dialog, setDialog] = useState<OpenDialog>(null);
   useMarkRead(conversation.data);
   if (me === null) return null;
   if (conversation.isPending) return <LoadingState label="Opening the conversation…" />;
@@ -256,7 +286,7 @@ export function ConversationPane({ id, backTo }: { id: string; backTo: string })
       className="flex min-h-0 flex-1"
     >
       <div className="flex min-w-0 flex-1 flex-col">
-        <Header conversation={data} me={me} onBack={backTo} />
+        <Header conversation={data} me={me} onBack={backTo} onDialog={setDialog} />
         <div className="min-h-0 flex-1 overflow-y-auto bg-[#efeae2] px-3 py-3 md:px-6">
           <details className="mb-3 rounded-md bg-white/90 p-2 text-xs shadow-sm xl:hidden">
             <summary className="cursor-pointer font-medium">Answers so far</summary>
@@ -271,11 +301,22 @@ export function ConversationPane({ id, backTo }: { id: string; backTo: string })
       </div>
       <aside
         aria-label="What the contact answered"
-        className="flex w-64 shrink-0 flex-col gap-4 overflow-y-auto border-l bg-card p-4 max-xl:hidden"
+        className="flex w-60 shrink-0 flex-col gap-4 overflow-y-auto border-l bg-card p-4 max-xl:hidden"
       >
+        {isOpenHandoff(data) && (
+          <div className="flex flex-col gap-2">
+            <Button size="sm" variant="outline" onClick={() => setDialog('handBack')}>
+              <Bot aria-hidden /> Hand back to the bot…
+            </Button>
+            <Button size="sm" variant="outline" onClick={() => setDialog('close')}>
+              <XCircle aria-hidden /> Close hand-off
+            </Button>
+          </div>
+        )}
         <Values title="Answers" values={data.answersByLabel} />
         <Values title="Variables" values={data.variables} />
       </aside>
+      <HandoffDialogs conversation={data} dialog={dialog} onDialog={setDialog} />
     </section>
   );
 }

@@ -37,11 +37,13 @@ function Row({
   view,
   now,
   selected,
+  meId,
 }: {
   item: InboxItem;
   view: InboxView;
   now: number;
   selected: boolean;
+  meId: string | undefined;
 }) {
   const waited = formatDuration((now - new Date(item.handoffAt).getTime()) / 1000);
   const last = item.lastMessage;
@@ -67,7 +69,7 @@ function Row({
         </span>
         <span className="flex items-center gap-2">
           <span className="min-w-0 flex-1 truncate text-xs text-muted-foreground">
-            {last ? `${last.direction === 'out' ? 'You: ' : ''}${last.text}` : 'No messages yet'}
+            {last ? `${last.direction === 'out' ? 'Sent: ' : ''}${last.text}` : 'No messages yet'}
           </span>
           {item.unread > 0 && (
             <span
@@ -83,7 +85,11 @@ function Row({
           <span className="truncate">{item.flowName ?? 'Deleted flow'}</span>
           <span aria-hidden>·</span>
           <span className="shrink-0">
-            {item.assignedTo ? `${item.assignedTo.name} is answering` : `Waiting ${waited}`}
+            {item.assignedTo === null
+              ? `Waiting ${waited}`
+              : item.assignedTo.id === meId
+                ? 'You are answering'
+                : `${item.assignedTo.name} is answering`}
           </span>
         </span>
       </NavLink>
@@ -178,7 +184,7 @@ export function InboxPage() {
   const backTo = `/inbox?view=${view}`;
 
   const listPane = (
-    <div className="flex min-h-0 w-full shrink-0 flex-col border-r bg-card md:w-80">
+    <div className="flex min-h-0 w-full shrink-0 flex-col border-r bg-card md:w-72 xl:w-80">
       <div className="flex flex-wrap items-center gap-2 border-b px-4 py-3">
         <h1 className="flex-1 text-lg font-semibold tracking-tight">Inbox</h1>
         <NotificationsButton />
@@ -220,7 +226,14 @@ export function InboxPage() {
         ) : (
           <ul aria-label={`${current?.label ?? ''} conversations`}>
             {list.data.map((item) => (
-              <Row key={item.id} item={item} view={view} now={now} selected={item.id === conversationId} />
+              <Row
+                key={item.id}
+                item={item}
+                view={view}
+                now={now}
+                selected={item.id === conversationId}
+                meId={me?.id}
+              />
             ))}
           </ul>
         )}

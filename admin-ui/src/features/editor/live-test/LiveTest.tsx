@@ -103,8 +103,6 @@ function inboxEntry(message: ConversationMessage, key: number): ChatEntry | null
   };
 }
 
-const lastId = (conversation: ConversationDetail) => conversation.messages.at(-1)?.id ?? 0;
-
 /** The conversation so far as a conversation test: each message sent and what the bot answered. */
 function recordedTest(entries: Entry[], status: Status, answers: Record<string, unknown>) {
   const turns: { user: string; bot: { text: string; choices?: string[] }[] }[] = [];
@@ -276,9 +274,14 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   const [savingTest, setSavingTest] = useState(false);
   /** The hand-off was closed from the inbox: the next message starts the flow again. */
   const [released, setReleased] = useState(false);
-  /** Since the test reached a hand-off: its conversation, and the last of its messages shown. */
-  const handoff = useRef<{ conversationId: string; seen: number } | null>(null);
+  /**
+   * Since the test reached a hand-off: its conversation, and its messages already accounted for
+   * (shown by a turn's reply, or added from the inbox's events).
+   */
+  const handoff = useRef<{ conversationId: string; seen: Set<number> } | null>(null);
   const sendingNow = useRef(false);
+  /** Reads of the conversation run one after the other, so no message is added twice. */
+  const reading = useRef<Promise<void>>(Promise.resolve());
   const revision = useEditorStore((state) => state.revision);
   const startWords = useStartWords();
   const nextKey = useRef(0);
@@ -378,9 +381,11 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
       setLiveNode(conversation && conversation.status === 'active' ? conversation.currentNode : null);
       setReleased(conversation?.releasedAt != null);
       if (conversation && (reply.status === 'handoff' || handoff.current !== null)) {
-        // What the reply showed counts as seen: only what comes later is added from the inbox's events.
+        // The reply showed the contact's and the bot's messages; an agent's show from the events.
         const detail = await api.conversation(conversation.id);
-        handoff.current = { conversationId: conversation.id, seen: lastId(detail) };
+        const seen = handoff.current?.seen ?? new Set<number>();
+        for (const shown of detail.messages) if (shown.agent === null) seen.add(shown.id);
+        handoff.current = { conversationId: conversation.id, seen };
       }
     } catch (error) {
       setUnanswered(attempt);
@@ -393,7 +398,7 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
   };
 
   /** Adds what the inbox sent into the test conversation since the last look. */
-  const catchUp = async () => {
+  const readInbox = async () => {
     const followed = handoff.current;
     if (followed === null) return;
     let detail: ConversationDetail;
@@ -405,11 +410,13 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     }
     // A turn of the contact under way shows its own reply: only the agent's messages are added then.
     const duringTurn = sendingNow.current;
-    const fresh = detail.messages
-      .filter((message) => message.id > followed.seen && (!duringTurn || message.agent))
+    const unseen = detail.messages.filter(
+      (message) => !followed.seen.has(message.id) && (!duringTurn || message.agent !== null),
+    );
+    for (const message of unseen) followed.seen.add(message.id);
+    const fresh = unseen
       .map((message) => inboxEntry(message, nextKey.current++))
       .filter((entry): entry is ChatEntry => entry !== null);
-    handoff.current = { ...followed, seen: Math.max(followed.seen, lastId(detail)) };
     if (fresh.length > 0) {
       setEntries((current) => [...current, ...fresh]);
       // A person's replies cannot be replayed by a conversation test.
@@ -423,12 +430,16 @@ export function LiveTest({ flowId, onClose }: { flowId: string; onClose: () => v
     }
   };
 
+  const catchUp = () => {
+    reading.current = reading.current.then(readInbox);
+  };
+
   useInboxActivity(
     {
       onActivity: (activity) => {
-        if (activity.numberId === sessionId && activity.kind !== 'contact_message') void catchUp();
+        if (activity.numberId === sessionId && activity.kind !== 'contact_message') catchUp();
       },
-      onResync: () => void catchUp(),
+      onResync: catchUp,
     },
     sessionId !== null,
   );
