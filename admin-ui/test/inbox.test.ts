@@ -251,4 +251,62 @@ describe('the live inbox', () => {
     await phone.context.close();
     await admin.context.close();
   }, 120_000);
+
+  it('notifies a tab in the background of a new hand-off, and says when live updates stop', async () => {
+    const agent = await openPage(browser, parley.url, LAPTOP);
+    const a = agent.page;
+    await agent.context.grantPermissions(['notifications']);
+    // A headless tab is never in the background: this one says it is, and keeps the titles it shows.
+    await a.addInitScript(() => {
+      const shown: string[] = [];
+      Object.assign(window, { parleyNotifications: shown });
+      Object.defineProperty(document, 'hidden', { get: () => true });
+      class Recording extends Notification {
+        constructor(title: string, options?: NotificationOptions) {
+          shown.push(title);
+          super(title, options);
+        }
+      }
+      Object.assign(window, { Notification: Recording });
+    });
+    await signInAgent(a, 'bo@example.com');
+    await a.getByRole('button', { name: 'Turn on notifications' }).click();
+    await a.getByRole('button', { name: 'Notifications on' }).waitFor();
+
+    const admin = await openPage(browser, parley.url, LAPTOP);
+    const b = admin.page;
+    await signIn(b, parley.adminEmail, parley.adminPassword);
+    await b.goto(`/flows/${flowId}`);
+    await b.getByRole('button', { name: 'Live test' }).click();
+    const live = b.getByRole('complementary', { name: 'Live test' });
+    await live.getByRole('button', { name: 'Say “help”' }).click();
+    await live.getByText('Your name?').waitFor();
+    await live.getByLabel('Your message').fill('Inês');
+    await live.getByLabel('Your message').press('Enter');
+    await live.getByTestId('live-handoff').waitFor();
+    await expect
+      .poll(() =>
+        a.evaluate(() => (window as unknown as { parleyNotifications: string[] }).parleyNotifications),
+      )
+      .toContain('A contact is waiting for a person');
+
+    // The event stream is refused (a proxy in the way, Parley restarting): the inbox says so, keeps
+    // trying, and offers to try at once; when the stream comes back, the notice goes.
+    await a.route('**/api/v1/inbox/events', (route) => route.abort('connectionrefused'));
+    await a.reload();
+    await a.getByRole('status').filter({ hasText: 'Reconnecting to live updates…' }).waitFor();
+    const lost = a.getByRole('alert').filter({ hasText: 'Live updates stopped' });
+    await lost.waitFor();
+    expect(await lost.textContent()).toContain('Parley keeps trying; until then, new messages may not show.');
+    await screenshot(a, 'inbox-live-updates-stopped');
+    await a.unroute('**/api/v1/inbox/events');
+    await lost.getByRole('button', { name: 'Try again' }).click();
+    await lost.waitFor({ state: 'detached' });
+    await a.getByText(/Reconnecting to live updates/).waitFor({ state: 'detached' });
+
+    expectNoConsoleErrors(agent.errors, [/ERR_CONNECTION_REFUSED|Failed to load resource/]);
+    expectNoConsoleErrors(admin.errors);
+    await agent.context.close();
+    await admin.context.close();
+  }, 120_000);
 });

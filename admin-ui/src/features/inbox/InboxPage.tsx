@@ -153,7 +153,8 @@ function StreamNotice() {
     <div role="alert" className="flex items-center gap-2 border-b bg-red-50 px-4 py-2 text-xs text-red-800">
       <WifiOff className="size-4 shrink-0" aria-hidden />
       <p className="flex-1">
-        Live updates stopped{problem ? `: ${problem}` : '.'} New messages may not show until they come back.
+        Live updates stopped{problem ? `: ${problem}` : '.'} Parley keeps trying; until then, new messages may
+        not show.
       </p>
       <Button size="sm" variant="outline" onClick={reconnectInbox}>
         Try again

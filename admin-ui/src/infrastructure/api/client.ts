@@ -134,26 +134,28 @@ export async function download(path: string, fallbackName: string): Promise<stri
 
 /**
  * Follows a Server-Sent Events stream with fetch (EventSource cannot send the Authorization header),
- * calling `onEvent` for each event until `signal` aborts. Resolves when the stream ends. `onOpen`
- * runs once the server accepted the stream, before any event.
+ * calling `onEvent` for each event until `signal` aborts. Resolves when the stream ends. `hooks.onOpen`
+ * runs once the server accepted the stream, before any event; `hooks.onChunk` whenever anything
+ * arrives, keep-alive comments included (to notice a connection that went silent).
  */
 export async function streamEvents(
   path: string,
   onEvent: (event: string, data: string) => void,
   signal: AbortSignal,
-  onOpen?: () => void,
+  hooks: { onOpen?: () => void; onChunk?: () => void } = {},
 ): Promise<void> {
   const response = await fetch(`/api/v1${path}`, {
     headers: { ...sessionHeaders(), accept: 'text/event-stream' },
     signal,
   });
   if (!response.ok || response.body === null) throw await failure(response);
-  onOpen?.();
+  hooks.onOpen?.();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
+    hooks.onChunk?.();
     buffer += value.replaceAll('\r\n', '\n');
     let end = buffer.indexOf('\n\n');
     while (end !== -1) {

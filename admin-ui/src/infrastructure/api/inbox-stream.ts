@@ -27,6 +27,8 @@ export interface InboxListener {
 /** After this many failed tries in a row the stream counts as lost (it keeps trying). */
 const QUIET_TRIES = 3;
 const MAX_DELAY_MS = 15_000;
+/** The server writes a keep-alive every 15 s: this long without anything, the connection is dead. */
+const SILENCE_MS = 45_000;
 
 const listeners = new Set<InboxListener>();
 let controller: AbortController | null = null;
@@ -49,7 +51,19 @@ function follow(): void {
   controller = current;
   clearTimeout(retryTimer);
   const wasDown = failures > 0;
+  let silent = false;
+  let watchdog: ReturnType<typeof setTimeout> | undefined;
+  // A connection can die without an error (a laptop asleep, a proxy dropping it): silence ends it.
+  const onChunk = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      silent = true;
+      current.abort();
+    }, SILENCE_MS);
+  };
+  current.signal.addEventListener('abort', () => clearTimeout(watchdog));
   const onOpen = () => {
+    onChunk();
     failures = 0;
     setStatus('live');
     if (wasDown) for (const listener of listeners) listener.onResync();
@@ -64,7 +78,7 @@ function follow(): void {
     }
     if (isActivity(parsed)) for (const listener of listeners) listener.onActivity(parsed);
   };
-  streamEvents('/inbox/events', onEvent, current.signal, onOpen)
+  streamEvents('/inbox/events', onEvent, current.signal, { onOpen, onChunk })
     .then(() => 'The live updates stopped.')
     .catch((error: unknown) => {
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
@@ -75,7 +89,7 @@ function follow(): void {
       return error instanceof ApiError ? error.message : 'The connection to Parley dropped.';
     })
     .then((problem) => {
-      if (current.signal.aborted || problem === null) return;
+      if ((current.signal.aborted && !silent) || problem === null) return;
       failures += 1;
       setStatus(failures >= QUIET_TRIES ? 'lost' : 'retrying', problem);
       retryTimer = setTimeout(follow, Math.min(1000 * 2 ** (failures - 1), MAX_DELAY_MS));
