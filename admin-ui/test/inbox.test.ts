@@ -23,6 +23,11 @@ let flowId: string;
 const LAPTOP = { width: 1280, height: 720 };
 const PHONE = { width: 390, height: 844 };
 const PASSWORD = 'a-long-enough-password';
+// A 1×1 PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 // "Order number" is reached only when an agent hands the conversation back to it.
 const definition = {
@@ -141,6 +146,28 @@ describe('the live inbox', () => {
     await fromAgent.waitFor();
     await fromAgent.getByText('ana', { exact: true }).waitFor();
     await screenshot(b, 'live-test-handoff');
+
+    // A saves a reply for next time from the composer, picks it, and sends it with a picture.
+    await conversation.getByRole('button', { name: 'Saved replies' }).click();
+    await a.getByRole('menuitem', { name: 'Manage saved replies…' }).click();
+    const replies = a.getByRole('dialog', { name: 'Saved replies' });
+    await replies.getByRole('button', { name: 'New saved reply' }).click();
+    await replies.getByLabel('Name', { exact: true }).fill('Photo of the parcel');
+    await replies.getByLabel('Reply', { exact: true }).fill('Is this your parcel?');
+    await replies.getByRole('button', { name: 'Save reply' }).click();
+    await replies.getByText('Photo of the parcel').waitFor();
+    await a.keyboard.press('Escape');
+    await conversation.getByRole('button', { name: 'Saved replies' }).click();
+    await a.getByRole('menuitem', { name: /Photo of the parcel/ }).click();
+    expect(await reply.inputValue()).toBe('Is this your parcel?');
+    const chooser = a.waitForEvent('filechooser');
+    await conversation.getByRole('button', { name: 'Attach an image or a document' }).click();
+    await (await chooser).setFiles({ name: 'parcel.png', mimeType: 'image/png', buffer: PNG });
+    await conversation.getByTestId('attachment').getByText('parcel.png').waitFor();
+    await reply.press('Enter');
+    const withFile = conversation.getByTestId('inbox-message').filter({ hasText: 'Is this your parcel?' });
+    await withFile.getByRole('button', { name: /parcel\.png/ }).waitFor();
+    await live.locator('[data-direction="agent"]').filter({ hasText: 'File: parcel.png' }).waitFor();
 
     // A looks at the Mine list (no conversation open); B answers; A sees it live, unread.
     await a.getByRole('link', { name: /^Inbox/ }).click();

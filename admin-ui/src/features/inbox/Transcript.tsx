@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { toast } from '@/components/ui/toast';
 import { download, errorMessage } from '@/infrastructure/api';
 import { cn } from '@/lib/cn';
+import { mediaFileName } from '@/lib/media-name';
 
 const TIME = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit' });
 const DAY = new Intl.DateTimeFormat('en', { weekday: 'short', day: 'numeric', month: 'short' });
@@ -18,8 +19,7 @@ function mediaOf(body: Record<string, unknown>): Media | null {
   const media = body.media as { url?: unknown; name?: unknown; caption?: unknown } | undefined;
   if (typeof media?.url !== 'string' || !media.url.startsWith('parley-media://')) return null;
   const key = media.url.slice('parley-media://'.length);
-  const name = typeof media.name === 'string' ? media.name : (key.split('/').at(-1) ?? 'file');
-  return { url: `/media/${key.split('/').map(encodeURIComponent).join('/')}`, name };
+  return { url: `/media/${key.split('/').map(encodeURIComponent).join('/')}`, name: mediaFileName(media) };
 }
 
 /** What a message says, in one text (choices numbered as the contact saw them). */

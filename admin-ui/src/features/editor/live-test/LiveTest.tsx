@@ -20,6 +20,7 @@ import { ApiError, api, errorMessage, newIdempotencyKey } from '@/infrastructure
 import { useInboxActivity } from '@/infrastructure/api/inbox-stream';
 import { useEditorStore } from '@/infrastructure/store/editor-store';
 import { cn } from '@/lib/cn';
+import { mediaFileName } from '@/lib/media-name';
 import { readBase64 } from '@/lib/read-base64';
 import { useOverlayStore } from '../overlay-store';
 import { saveNow } from '../save/autosave';
@@ -87,10 +88,10 @@ type Status = SimulatorReply['status'];
 function inboxEntry(message: ConversationMessage, key: number): ChatEntry | null {
   if (message.direction !== 'out' || message.type === 'control') return null;
   const body = message.body;
-  const media = body.media as { name?: unknown } | undefined;
+  const media = body.media as { url?: unknown; name?: unknown } | undefined;
   const lines = [
     typeof body.text === 'string' ? body.text : '',
-    media ? `File: ${typeof media.name === 'string' ? media.name : 'attachment'}` : '',
+    media ? `File: ${mediaFileName(media)}` : '',
   ].filter((line) => line !== '');
   const choices = Array.isArray(body.choices) ? (body.choices as BotChoice[]) : undefined;
   return {
