@@ -168,6 +168,17 @@ describe('the live inbox', () => {
     const withFile = conversation.getByTestId('inbox-message').filter({ hasText: 'Is this your parcel?' });
     await withFile.getByRole('button', { name: /parcel\.png/ }).waitFor();
     await live.locator('[data-direction="agent"]').filter({ hasText: 'File: parcel.png' }).waitFor();
+    // Removing a saved reply asks first.
+    await conversation.getByRole('button', { name: 'Saved replies' }).click();
+    await a.getByRole('menuitem', { name: 'Manage saved replies…' }).click();
+    await replies.getByRole('button', { name: 'Remove Photo of the parcel' }).click();
+    await a
+      .getByRole('alertdialog', { name: 'Remove “Photo of the parcel”?' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await replies.getByText('No saved replies yet.').waitFor();
+    await a.keyboard.press('Escape');
+    await replies.waitFor({ state: 'detached' });
 
     // A looks at the Mine list (no conversation open); B answers; A sees it live, unread.
     await a.getByRole('link', { name: /^Inbox/ }).click();

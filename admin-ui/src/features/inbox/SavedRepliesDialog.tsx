@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Pencil, Plus, Trash2 } from 'lucide-react';
 import { type FormEvent, useState } from 'react';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
@@ -91,9 +92,11 @@ export function SavedRepliesDialog({
 }) {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState<Editing | null>(null);
+  const [removing, setRemoving] = useState<SavedReply | null>(null);
   const remove = useMutation({
     mutationFn: (reply: SavedReply) => api.deleteSavedReply(reply.id),
     onSuccess: (_, reply) => {
+      setRemoving(null);
       void queryClient.invalidateQueries({ queryKey: ['saved-replies'] });
       toast.success('Saved reply removed', `“${reply.title}” is no longer offered.`);
     },
@@ -145,7 +148,7 @@ export function SavedRepliesDialog({
                   size="icon-sm"
                   aria-label={`Remove ${reply.title}`}
                   disabled={remove.isPending}
-                  onClick={() => remove.mutate(reply)}
+                  onClick={() => setRemoving(reply)}
                 >
                   <Trash2 aria-hidden />
                 </Button>
@@ -165,6 +168,16 @@ export function SavedRepliesDialog({
           </Button>
         )}
       </DialogContent>
+      <ConfirmDialog
+        open={removing !== null}
+        onOpenChange={(open) => !open && setRemoving(null)}
+        title={`Remove “${removing?.title ?? ''}”?`}
+        description="Nobody in the workspace is offered it any more. Messages already sent with it stay as they are."
+        confirmLabel="Remove"
+        destructive
+        busy={remove.isPending}
+        onConfirm={() => removing && remove.mutate(removing)}
+      />
     </Dialog>
   );
 }
