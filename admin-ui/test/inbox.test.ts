@@ -290,7 +290,7 @@ describe('the live inbox', () => {
     await admin.context.close();
   }, 120_000);
 
-  it('notifies a tab in the background of a new hand-off, and says when live updates stop', async () => {
+  it('notifies a tab in the background of a new hand-off and of messages in its own, and says when live updates stop', async () => {
     const agent = await openPage(browser, parley.url, LAPTOP);
     const a = agent.page;
     await agent.context.grantPermissions(['notifications']);
@@ -327,6 +327,17 @@ describe('the live inbox', () => {
         a.evaluate(() => (window as unknown as { parleyNotifications: string[] }).parleyNotifications),
       )
       .toContain('A contact is waiting for a person');
+    // Bo takes it: a new message from the contact is announced too.
+    await a.getByTestId('inbox-item').click();
+    await a.getByRole('button', { name: 'Take' }).click();
+    await a.getByTestId('conversation-state').filter({ hasText: 'You are answering' }).waitFor();
+    await live.getByLabel('Your message').fill('Is anyone there?');
+    await live.getByLabel('Your message').press('Enter');
+    await expect
+      .poll(() =>
+        a.evaluate(() => (window as unknown as { parleyNotifications: string[] }).parleyNotifications),
+      )
+      .toContainEqual(expect.stringMatching(/^New message from \+\d+ \(test\)$/));
 
     // The event stream is refused (a proxy in the way, Parley restarting): the inbox says so, keeps
     // trying, and offers to try at once; when the stream comes back, the notice goes.
