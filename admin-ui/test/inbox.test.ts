@@ -190,6 +190,7 @@ describe('the live inbox', () => {
     await held.getByText('My order is late').waitFor();
     await held.getByTestId('unread').filter({ hasText: '1' }).waitFor();
     await a.getByTestId('inbox-badge').getByText('1 unread').waitFor();
+    await expect.poll(() => a.title()).toBe('(1) Inbox · Parley');
     // The reply's later events (delivery ticks) never add it to the live test twice.
     expect(await fromAgent.count()).toBe(1);
     await screenshot(a, 'inbox-list');
@@ -209,6 +210,9 @@ describe('the live inbox', () => {
     await c.getByTestId('held-by').filter({ hasText: 'ana is answering this conversation.' }).waitFor();
     expect(await c.getByLabel('Your reply').count()).toBe(0);
     expect(await c.getByRole('button', { name: 'Take over' }).count()).toBe(0);
+    // Nor can Bo close it or hand it back over Ana's head.
+    expect(await c.getByRole('button', { name: 'More actions' }).count()).toBe(0);
+    expect(await c.getByRole('button', { name: 'Hand back to the bot…' }).count()).toBe(0);
     expectNoConsoleErrors(other.errors);
     await other.context.close();
 

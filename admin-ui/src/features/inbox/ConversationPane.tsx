@@ -56,6 +56,11 @@ function Values({ title, values }: { title: string; values: Record<string, unkno
 const isOpenHandoff = (conversation: ConversationDetail) =>
   conversation.status === 'handoff' && conversation.releasedAt === null;
 
+/** Who may end or pass on an open hand-off: anyone while nobody holds it, then its holder, editors and admins. */
+const mayAct = (conversation: ConversationDetail, me: Me) =>
+  isOpenHandoff(conversation) &&
+  (conversation.assignedTo === null || conversation.assignedTo.id === me.id || hasRole(me, 'editor'));
+
 /** Marks the contact's messages read while the conversation is on screen and the tab is visible. */
 function useMarkRead(conversation: ConversationDetail | undefined) {
   const queryClient = useQueryClient();
@@ -147,7 +152,7 @@ function Header({
           <Hand aria-hidden /> Take
         </Button>
       )}
-      {open && (
+      {mayAct(conversation, me) && (
         <DropdownMenu>
           <DropdownMenuTrigger asChild>
             <Button variant="ghost" size="icon" aria-label="More actions">
@@ -303,7 +308,7 @@ export function ConversationPane({ id, backTo }: { id: string; backTo: string })
         aria-label="What the contact answered"
         className="flex w-60 shrink-0 flex-col gap-4 overflow-y-auto border-l bg-card p-4 max-xl:hidden"
       >
-        {isOpenHandoff(data) && (
+        {mayAct(data, me) && (
           <div className="flex flex-col gap-2">
             <Button size="sm" variant="outline" onClick={() => setDialog('handBack')}>
               <Bot aria-hidden /> Hand back to the bot…

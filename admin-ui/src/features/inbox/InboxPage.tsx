@@ -1,6 +1,7 @@
 import type { InboxItem, InboxView } from '@parley/contract';
 import { useQuery } from '@tanstack/react-query';
 import { Bell, BellOff, Headset, Inbox, WifiOff } from 'lucide-react';
+import { useEffect } from 'react';
 import { NavLink, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -182,6 +183,14 @@ export function InboxPage() {
     ? { waiting: summary.data.waiting, mine: summary.data.mine }
     : {};
   const current = VIEWS.find((candidate) => candidate.value === view) ?? VIEWS[0];
+  // A tab in the background shows in its title what waits: "(3) Inbox · Parley".
+  const pending = (summary.data?.waiting ?? 0) + (summary.data?.unread ?? 0);
+  useEffect(() => {
+    document.title = pending > 0 ? `(${pending}) Inbox · Parley` : 'Inbox · Parley';
+    return () => {
+      document.title = 'Parley';
+    };
+  }, [pending]);
   const backTo = `/inbox?view=${view}`;
 
   const listPane = (
