@@ -343,6 +343,19 @@ describe('the live inbox', () => {
       )
       .toContainEqual(expect.stringMatching(/^New message from \+\d+ \(test\)$/));
 
+    // An admin passes the conversation to Ana: Bo's screen says so at once and his box goes.
+    const desk = await admin.context.newPage();
+    await desk.goto('/inbox?view=all');
+    await desk.getByTestId('inbox-item').click();
+    await desk.getByRole('button', { name: 'More actions' }).click();
+    await desk.getByRole('menuitem', { name: 'Assign to…' }).click();
+    const assign = desk.getByRole('dialog', { name: 'Assign to a colleague' });
+    await choose(assign, desk, 'Colleague', 'ana@example.com');
+    await assign.getByRole('button', { name: 'Assign' }).click();
+    await desk.getByTestId('conversation-state').filter({ hasText: 'ana is answering' }).waitFor();
+    await a.getByTestId('held-by').filter({ hasText: 'ana is answering this conversation.' }).waitFor();
+    expect(await a.getByLabel('Your reply').count()).toBe(0);
+
     // The event stream is refused (a proxy in the way, Parley restarting): the inbox says so, keeps
     // trying, and offers to try at once; when the stream comes back, the notice goes.
     await a.route('**/api/v1/inbox/events', (route) => route.abort('connectionrefused'));
