@@ -4,7 +4,7 @@ import { Outlet, useNavigate } from 'react-router';
 import { api } from '@/infrastructure/api';
 import { useInboxActivity } from '@/infrastructure/api/inbox-stream';
 import { hasRole, useSession } from '@/infrastructure/store';
-import { notify } from './notifications';
+import { notify, wouldNotify } from './notifications';
 import { inboxKeys } from './queries';
 
 const contactOf = (activity: InboxEvent) => `${activity.contact}${activity.isTest ? ' (test)' : ''}`;
@@ -28,7 +28,8 @@ export function InboxLive() {
         const open = () => navigate(`/inbox/${activity.conversationId}`);
         if (activity.kind === 'handoff') {
           notify('A contact is waiting for a person', contactOf(activity), activity.conversationId, open);
-        } else if (activity.kind === 'contact_message' && me !== null) {
+        } else if (activity.kind === 'contact_message' && me !== null && wouldNotify()) {
+          // Only the holder is told: who holds it is on the conversation, read again for the event.
           void queryClient
             .fetchQuery({
               queryKey: ['conversation', activity.conversationId],

@@ -40,9 +40,12 @@ export function turnNotificationsOff(): void {
   changed();
 }
 
+/** Whether a notification would show now: turned on, and the tab hidden. */
+export const wouldNotify = (): boolean => readState() === 'on' && document.hidden;
+
 /** Shows a desktop notification while the tab is hidden; a click brings the tab back at `open`. */
 export function notify(title: string, body: string, tag: string, open: () => void): void {
-  if (readState() !== 'on' || !document.hidden) return;
+  if (!wouldNotify()) return;
   const notification = new Notification(title, { body, tag, icon: '/favicon.svg' });
   notification.onclick = () => {
     window.focus();
