@@ -355,6 +355,10 @@ describe('the live inbox', () => {
     await desk.getByTestId('conversation-state').filter({ hasText: 'ana is answering' }).waitFor();
     await a.getByTestId('held-by').filter({ hasText: 'ana is answering this conversation.' }).waitFor();
     expect(await a.getByLabel('Your reply').count()).toBe(0);
+    // An admin may take over from the holder, and answers then.
+    await desk.getByTestId('held-by').getByRole('button', { name: 'Take over' }).click();
+    await desk.getByLabel('Your reply').waitFor();
+    await a.getByTestId('held-by').filter({ hasText: 'admin is answering this conversation.' }).waitFor();
 
     // The event stream is refused (a proxy in the way, Parley restarting): the inbox says so, keeps
     // trying, and offers to try at once; when the stream comes back, the notice goes.
