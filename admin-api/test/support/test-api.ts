@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { MemoryBus } from '@parley/bus';
 import type { Role } from '@parley/contract';
 import type { Db, MediaStore } from '@parley/db';
@@ -101,6 +104,8 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const database = await createTestDatabase();
   const bus = new MemoryBus();
+  // Files a test stores (media, attachments) go to a folder of its own, removed with it.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'parley-test-api-'));
   const apiOptions = {
     db: database.db,
     bus,
@@ -109,7 +114,7 @@ export async function startTestApi(
     logger: pino({ level: process.env.PARLEY_LOG_LEVEL ?? 'silent' }),
     config: {
       port: 0,
-      dataDir: '.parley-test',
+      dataDir,
       redisPrefix: `parley-test:${randomUUID()}:`,
       adminEmail: ADMIN_EMAIL,
       adminPassword: ADMIN_PASSWORD,
@@ -205,6 +210,7 @@ export async function startTestApi(
       await new Promise((resolve) => server.close(resolve));
       await bus.close();
       await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
