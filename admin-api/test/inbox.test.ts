@@ -161,6 +161,17 @@ describe('the inbox API', () => {
     expect(me.body.role).toBe('agent');
   });
 
+  it('names the people a conversation can be given to: agents, editors and admins, not viewers', async () => {
+    const people = await ben.call('get', '/inbox/people');
+    expect(people.status).toBe(200);
+    const ids = people.body.items.map((person: { id: string }) => person.id);
+    expect(ids).toEqual(expect.arrayContaining([anaId, benId, api.adminUserId]));
+    expect(ids).toContain((await editor.call('get', '/me')).body.id);
+    expect(ids).not.toContain((await viewer.call('get', '/me')).body.id);
+    expect(people.body.items.find((person: { id: string }) => person.id === anaId).name).toMatch(/^ana-/);
+    expect((await viewer.call('get', '/inbox/people')).status).toBe(403);
+  });
+
   it('lists waiting hand-offs oldest first, the caller’s, and all, with unread counts and the last message', async () => {
     const older = await handoff(['I need help', 'anyone?']);
     const newer = await handoff(['hi']);

@@ -715,6 +715,7 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'POST /conversations/{id}/read': 'agent',
       'GET /inbox': 'agent',
       'GET /inbox/summary': 'agent',
+      'GET /inbox/people': 'agent',
       'GET /inbox/events': 'agent',
       'GET /saved-replies': 'agent',
       'POST /saved-replies': 'agent',

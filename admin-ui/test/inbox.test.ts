@@ -343,6 +343,13 @@ describe('the live inbox', () => {
       )
       .toContainEqual(expect.stringMatching(/^New message from \+\d+ \(test\)$/));
 
+    // Bo may pass it on himself: the team's agents are listed for him.
+    await a.getByRole('button', { name: 'More actions' }).click();
+    await a.getByRole('menuitem', { name: 'Assign to…' }).click();
+    const passOn = a.getByRole('dialog', { name: 'Assign to a colleague' });
+    await passOn.getByRole('combobox', { name: 'Colleague', exact: true }).waitFor();
+    await passOn.getByRole('button', { name: 'Cancel' }).click();
+
     // An admin passes the conversation to Ana: Bo's screen says so at once and his box goes.
     const desk = await admin.context.newPage();
     await desk.goto('/inbox?view=all');
@@ -350,7 +357,7 @@ describe('the live inbox', () => {
     await desk.getByRole('button', { name: 'More actions' }).click();
     await desk.getByRole('menuitem', { name: 'Assign to…' }).click();
     const assign = desk.getByRole('dialog', { name: 'Assign to a colleague' });
-    await choose(assign, desk, 'Colleague', 'ana@example.com');
+    await choose(assign, desk, 'Colleague', 'ana');
     await assign.getByRole('button', { name: 'Assign' }).click();
     await desk.getByTestId('conversation-state').filter({ hasText: 'ana is answering' }).waitFor();
     await a.getByTestId('held-by').filter({ hasText: 'ana is answering this conversation.' }).waitFor();

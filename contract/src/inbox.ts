@@ -62,6 +62,11 @@ export const InboxItem = Type.Object({
 });
 export const InboxList = Type.Object({ items: Type.Array(InboxItem) });
 
+/** The people who can answer contacts in the workspace, to pass a conversation to. */
+export const InboxPeople = Type.Object({
+  items: Type.Array(InboxPerson, { description: 'Agents, editors and admins, by name' }),
+});
+
 export const InboxSummary = Type.Object({
   waiting: Type.Integer({ minimum: 0, description: 'Open hand-offs no one holds' }),
   mine: Type.Integer({ minimum: 0, description: 'Open hand-offs the caller holds' }),
@@ -167,6 +172,7 @@ export type InboxQuery = Static<typeof InboxQuery>;
 export type InboxItem = Static<typeof InboxItem>;
 export type InboxList = Static<typeof InboxList>;
 export type InboxSummary = Static<typeof InboxSummary>;
+export type InboxPeople = Static<typeof InboxPeople>;
 export type InboxEvent = Static<typeof InboxEvent>;
 export type AgentMessageBody = Static<typeof AgentMessageBody>;
 export type AgentMessageResult = Static<typeof AgentMessageResult>;

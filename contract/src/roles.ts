@@ -110,6 +110,7 @@ export const CAPABILITIES: readonly Capability[] = [
     role: 'agent',
     does: 'Take conversations, pass them to a colleague, and hand them back to the bot',
     operations: [
+      'GET /inbox/people',
       'PUT /conversations/{id}/assignee',
       'POST /conversations/{id}/resume',
       'POST /conversations/{id}/release',

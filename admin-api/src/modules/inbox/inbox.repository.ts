@@ -1,6 +1,13 @@
-import type { InboxItem, InboxSummary, InboxView } from '@parley/contract';
+import {
+  atLeast,
+  type InboxItem,
+  type InboxPerson,
+  type InboxSummary,
+  type InboxView,
+  ROLES,
+} from '@parley/contract';
 import type { Queryable } from '@parley/db';
-import { personOf } from '../conversations/people.js';
+import { personName, personOf } from '../conversations/people.js';
 import { messageSummary } from './message-summary.js';
 
 /** The most hand-offs one list returns: an inbox longer than this is a queue no one works through. */
@@ -98,5 +105,16 @@ export class InboxRepository {
       [workspaceId, userId],
     );
     return rows[0] ?? { waiting: 0, mine: 0, unread: 0 };
+  }
+
+  /** The workspace's agents, editors and admins: who a conversation can be given to. */
+  async people(db: Queryable, workspaceId: string): Promise<InboxPerson[]> {
+    const { rows } = await db.query<{ id: string; email: string }>(
+      `select u.id, u.email from workspace_members m join users u on u.id = m.user_id
+       where m.workspace_id = $1 and m.role = any($2::text[])
+       order by lower(u.email)`,
+      [workspaceId, ROLES.filter((role) => atLeast(role, 'agent'))],
+    );
+    return rows.map((row) => ({ id: row.id, name: personName(row.email) }));
   }
 }

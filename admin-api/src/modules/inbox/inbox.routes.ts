@@ -1,4 +1,4 @@
-import { InboxList, InboxQuery, InboxSummary } from '@parley/contract';
+import { InboxList, InboxPeople, InboxQuery, InboxSummary } from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
 import { openEventStream } from '../../http/sse.js';
 import type { InboxService } from './inbox.service.js';
@@ -26,6 +26,15 @@ export function inboxRoutes(inbox: InboxService): RouteDefinition[] {
       access: 'agent',
       responses: { 200: { description: 'The figures', schema: InboxSummary } },
       handler: async ({ caller }) => ({ status: 200, body: await inbox.summary(caller) }),
+    }),
+    route({
+      method: 'get',
+      path: '/inbox/people',
+      summary: 'The people a conversation can be given to: the workspace’s agents, editors and admins',
+      tag: 'inbox',
+      access: 'agent',
+      responses: { 200: { description: 'The people, by name', schema: InboxPeople } },
+      handler: async ({ caller }) => ({ status: 200, body: { items: await inbox.people(caller) } }),
     }),
     route({
       method: 'get',

@@ -1,5 +1,5 @@
 import { busChannels, type InboxActivity, subscribe } from '@parley/bus';
-import type { InboxItem, InboxSummary, InboxView } from '@parley/contract';
+import type { InboxItem, InboxPerson, InboxSummary, InboxView } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import type { EventStream } from '../../http/sse.js';
@@ -21,6 +21,10 @@ export class InboxService {
 
   list(caller: Caller, view: InboxView, includeTest: boolean): Promise<InboxItem[]> {
     return this.repository.list(this.api.db, caller.workspaceId, caller.userId, view, includeTest);
+  }
+
+  people(caller: Caller): Promise<InboxPerson[]> {
+    return this.repository.people(this.api.db, caller.workspaceId);
   }
 
   summary(caller: Caller): Promise<InboxSummary> {

@@ -1,4 +1,4 @@
-import { atLeast, type ConversationDetail } from '@parley/contract';
+import type { ConversationDetail } from '@parley/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '@/components/ui/button';
@@ -18,7 +18,7 @@ import { api, errorMessage } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
 import { inboxKeys } from './queries';
 
-/** Gives the conversation to a colleague who can answer (an agent, editor or admin); for admins, who see the team. */
+/** Gives the conversation to a colleague who can answer (an agent, editor or admin). */
 export function AssignDialog({
   conversation,
   open,
@@ -31,10 +31,15 @@ export function AssignDialog({
   const workspaceId = useSession((state) => state.me?.workspaceId);
   const queryClient = useQueryClient();
   const [userId, setUserId] = useState<string | undefined>(undefined);
-  const people = useQuery({ queryKey: ['users', workspaceId], queryFn: api.listUsers, enabled: open });
+  const me = useSession((state) => state.me?.id);
+  const people = useQuery({
+    queryKey: ['inbox-people', workspaceId],
+    queryFn: api.inboxPeople,
+    enabled: open,
+  });
   const options = (people.data ?? [])
-    .filter((member) => atLeast(member.role, 'agent') && member.id !== conversation.assignedTo?.id)
-    .map((member) => ({ value: member.id, label: member.email }));
+    .filter((person) => person.id !== conversation.assignedTo?.id && person.id !== me)
+    .map((person) => ({ value: person.id, label: person.name }));
   const assign = useMutation({
     mutationFn: (id: string) => api.setAssignee(conversation.id, id),
     onSuccess: (result) => {
@@ -70,7 +75,7 @@ export function AssignDialog({
           </p>
         ) : options.length === 0 ? (
           <p className="text-sm text-muted-foreground">
-            Nobody else here can answer contacts. Add people as agents on the Users page.
+            Nobody else here can answer contacts. An admin can add people as agents on the Users page.
           </p>
         ) : (
           <div className="flex flex-col gap-1.5">

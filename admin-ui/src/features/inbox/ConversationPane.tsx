@@ -160,12 +160,9 @@ function Header({
             </Button>
           </DropdownMenuTrigger>
           <DropdownMenuContent align="end">
-            {/* Only admins see the team (GET /users): they pass conversations to a colleague. */}
-            {hasRole(me, 'admin') && (
-              <DropdownMenuItem onSelect={() => onDialog('assign')}>
-                <UserRoundPlus aria-hidden /> Assign to…
-              </DropdownMenuItem>
-            )}
+            <DropdownMenuItem onSelect={() => onDialog('assign')}>
+              <UserRoundPlus aria-hidden /> Assign to…
+            </DropdownMenuItem>
             {holder && (mine || hasRole(me, 'editor')) && (
               <DropdownMenuItem onSelect={() => assign.mutate(null)}>
                 <UserMinus aria-hidden /> Unassign (back to Waiting)

@@ -30,6 +30,7 @@ import type {
   FlowVersionDetail,
   ImportedFlow,
   InboxItem,
+  InboxPeople,
   InboxSummary,
   InboxView,
   JoinedWorkspace,
@@ -280,6 +281,7 @@ export const api = {
   inbox: (view: InboxView) =>
     request<{ items: InboxItem[] }>(`/inbox${queryString({ view })}`).then((r) => r.data.items),
   inboxSummary: () => request<InboxSummary>('/inbox/summary').then((r) => r.data),
+  inboxPeople: () => request<InboxPeople>('/inbox/people').then((r) => r.data.items),
   /** An agent's reply; a retry of the same reply reuses its key, so it is never sent twice. */
   sendAgentMessage: (id: string, body: AgentMessageBody, idempotencyKey: string) =>
     request<AgentMessageResult>(`/conversations/${enc(id)}/messages`, {
