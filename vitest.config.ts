@@ -58,6 +58,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // Mostly waiting on Postgres, Redis and child processes: two files at a time use a
+          // two-core machine better than one (the tier took about 1.5 times less).
+          maxWorkers: 2,
           // The codebase checks (import rules, node types, the scaffolder) need no service but take a
           // while: they build or cruise the whole tree.
           include: [
