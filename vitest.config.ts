@@ -45,6 +45,8 @@ export default defineConfig({
         resolve: { alias: fromSources },
         test: {
           name: 'unit',
+          // Tiers run one after another (a tier with its own maxWorkers needs its own group).
+          sequence: { groupOrder: 0 },
           // Files share a worker's modules instead of importing them afresh: a quarter of the time.
           // Unit tests keep no global state (they restore timers and the environment they change).
           isolate: false,
@@ -61,6 +63,7 @@ export default defineConfig({
           // Mostly waiting on Postgres, Redis and child processes: two files at a time use a
           // two-core machine better than one (the tier took about 1.5 times less).
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
           // The codebase checks (import rules, node types, the scaffolder) need no service but take a
           // while: they build or cruise the whole tree.
           include: [
@@ -77,12 +80,18 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'browser', include: ['admin-ui/test/**/*.test.ts'], globalSetup: needsServices },
+        test: {
+          name: 'browser',
+          include: ['admin-ui/test/**/*.test.ts'],
+          globalSetup: needsServices,
+          sequence: { groupOrder: 2 },
+        },
       },
       {
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 3 },
           include: [
             'runtime/test/whatsapp-*.test.ts',
             'runtime/test/whatsapp-standin/**/*.test.ts',
