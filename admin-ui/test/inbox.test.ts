@@ -86,13 +86,7 @@ afterAll(async () => {
 });
 
 /** An agent signs in and lands in the inbox. */
-async function signInAgent(page: Page, email: string): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
-}
+const signInAgent = (page: Page, email: string) => signIn(page, email, PASSWORD, 'Inbox');
 
 describe('the live inbox', () => {
   it('an agent answers a live-test contact; both sides see each other live; the bot takes over again', async () => {

@@ -110,7 +110,9 @@ describe('roles', () => {
 
   it('an agent reads flows but cannot change them, and is told what the role allows', async () => {
     const { page, errors } = await openPage(browser, parley.url);
-    await signIn(page, 'ana.agent@example.com', 'a-long-enough-password');
+    // An agent's work is the inbox: that is where they land.
+    await signIn(page, 'ana.agent@example.com', 'a-long-enough-password', 'Inbox');
+    await page.goto('/flows');
     await page.getByRole('link', { name: 'Lead capture' }).waitFor();
     expect(await page.getByRole('button', { name: 'New flow' }).count()).toBe(0);
     await page.goto('/workspace');

@@ -45,12 +45,18 @@ export async function openPage(
   return { page, context, errors };
 }
 
-export async function signIn(page: Page, email: string, password: string): Promise<void> {
+/** Signs in and waits for the page people land on: Flows, or the Inbox for agents. */
+export async function signIn(
+  page: Page,
+  email: string,
+  password: string,
+  landing: 'Flows' | 'Inbox' = 'Flows',
+): Promise<void> {
   await page.goto('/');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Flows', exact: true }).waitFor();
+  await page.getByRole('heading', { name: landing, exact: true }).waitFor();
 }
 
 /**
