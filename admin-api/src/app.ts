@@ -57,6 +57,7 @@ import {
 import { ConversationsRepository } from './modules/conversations/conversations.repository.js';
 import { conversationRoutes } from './modules/conversations/conversations.routes.js';
 import { ConversationsService } from './modules/conversations/conversations.service.js';
+import { HandoffService } from './modules/conversations/handoff.service.js';
 import { ExportRepository } from './modules/export/export.repository.js';
 import { exportRoutes } from './modules/export/export.routes.js';
 import { ExportService } from './modules/export/export.service.js';
@@ -177,6 +178,7 @@ export function createApi(options: ApiOptions): Api {
   const cipherFor = (purpose: (typeof cipherPurposes)[keyof typeof cipherPurposes]) =>
     SecretCipher.fromSecrets(purpose, config.secretKey, config.previousSecretKey);
   const flowsRepository = new FlowsRepository();
+  const conversationsRepository = new ConversationsRepository();
   const flows = new FlowsService(
     context,
     flowsRepository,
@@ -239,7 +241,8 @@ export function createApi(options: ApiOptions): Api {
     ...simulatorRoutes(simulator),
     ...conversationTestRoutes(conversationTests),
     ...conversationRoutes(
-      new ConversationsService(context, new ConversationsRepository(), config.mediaMaxBytes),
+      new ConversationsService(context, conversationsRepository),
+      new HandoffService(context, conversationsRepository, config.mediaMaxBytes),
     ),
     ...inboxRoutes(new InboxService(context, new InboxRepository())),
     ...savedReplyRoutes(new SavedRepliesService(context, new SavedRepliesRepository())),

@@ -17,8 +17,12 @@ import {
 } from '@parley/contract';
 import { type RouteDefinition, route } from '../../http/route.js';
 import type { ConversationsService } from './conversations.service.js';
+import type { HandoffService } from './handoff.service.js';
 
-export function conversationRoutes(conversations: ConversationsService): RouteDefinition[] {
+export function conversationRoutes(
+  conversations: ConversationsService,
+  handoffs: HandoffService,
+): RouteDefinition[] {
   return [
     route({
       method: 'get',
@@ -74,7 +78,7 @@ export function conversationRoutes(conversations: ConversationsService): RouteDe
       },
       handler: async ({ caller, params }) => ({
         status: 202,
-        body: await conversations.release(caller, params.id),
+        body: await handoffs.release(caller, params.id),
       }),
     }),
     route({
@@ -94,7 +98,7 @@ export function conversationRoutes(conversations: ConversationsService): RouteDe
       },
       handler: async ({ caller, params, body, idempotencyKey }) => ({
         status: 202,
-        body: await conversations.reply(caller, params.id, body, idempotencyKey),
+        body: await handoffs.reply(caller, params.id, body, idempotencyKey),
       }),
     }),
     route({
@@ -112,7 +116,7 @@ export function conversationRoutes(conversations: ConversationsService): RouteDe
       },
       handler: async ({ caller, params, body }) => ({
         status: 201,
-        body: await conversations.attach(caller, params.id, body),
+        body: await handoffs.attach(caller, params.id, body),
       }),
     }),
     route({
@@ -132,7 +136,7 @@ export function conversationRoutes(conversations: ConversationsService): RouteDe
       },
       handler: async ({ caller, params, body }) => ({
         status: 200,
-        body: await conversations.assign(caller, params.id, body.userId),
+        body: await handoffs.assign(caller, params.id, body.userId),
       }),
     }),
     route({
@@ -150,7 +154,7 @@ export function conversationRoutes(conversations: ConversationsService): RouteDe
       },
       handler: async ({ caller, params, body, idempotencyKey }) => ({
         status: 202,
-        body: await conversations.resume(caller, params.id, body.nodeId, idempotencyKey),
+        body: await handoffs.resume(caller, params.id, body.nodeId, idempotencyKey),
       }),
     }),
     route({
@@ -167,7 +171,7 @@ export function conversationRoutes(conversations: ConversationsService): RouteDe
       },
       handler: async ({ caller, params, body }) => ({
         status: 200,
-        body: await conversations.read(caller, params.id, body.messageId),
+        body: await handoffs.read(caller, params.id, body.messageId),
       }),
     }),
   ];
