@@ -5,19 +5,13 @@ import type { Caller } from '../../http/route.js';
 import type { EventStream } from '../../http/sse.js';
 import type { InboxRepository } from './inbox.repository.js';
 
-interface Listener {
-  stream: EventStream;
-  caller: Caller;
-}
-
 /**
  * The inbox: the open hand-offs of a workspace, and a live stream of what happens in them. One bus
- * subscription per API process (per channel), made when the first inbox opens and kept, feeds
- * every open inbox of every workspace, rather than one subscription per browser tab.
+ * subscription per API process, made when the first inbox opens and kept, feeds every open inbox
+ * of every workspace, rather than one subscription per browser tab.
  */
 export class InboxService {
-  /** The open inbox streams of each workspace, with who opened them. */
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Map<string, Set<EventStream>>();
   private subscription: Promise<unknown> | null = null;
 
   constructor(
@@ -41,59 +35,27 @@ export class InboxService {
   async stream(caller: Caller, open: () => EventStream): Promise<void> {
     await this.subscribed();
     const stream = open();
-    const streams = this.listeners.get(caller.workspaceId) ?? new Set<Listener>();
+    const streams = this.listeners.get(caller.workspaceId) ?? new Set<EventStream>();
     this.listeners.set(caller.workspaceId, streams);
-    const listener = { stream, caller };
-    streams.add(listener);
+    streams.add(stream);
     stream.onClose(() => {
-      streams.delete(listener);
+      streams.delete(stream);
       if (streams.size === 0 && this.listeners.get(caller.workspaceId) === streams)
         this.listeners.delete(caller.workspaceId);
     });
   }
 
-  /**
-   * Ends the open streams a revoked access opened (a person removed or demoted, a session or an API
-   * key revoked on any API process): they would go on hearing the workspace's hand-offs. A client
-   * that may still listen reconnects and is let in again.
-   */
-  private closeWhere(matches: (caller: Caller) => boolean): void {
-    for (const streams of this.listeners.values())
-      for (const { stream, caller } of [...streams]) if (matches(caller)) stream.close();
-  }
-
   private subscribed(): Promise<unknown> {
     if (this.subscription === null) {
-      const { bus, logger } = this.api;
-      const subscribing = Promise.all([
-        subscribe(
-          bus,
-          busChannels.inboxActivity,
-          (activity: InboxActivity) => {
-            for (const { stream } of this.listeners.get(activity.workspaceId) ?? [])
-              stream.send('activity', activity);
-          },
-          logger,
-        ),
-        subscribe(
-          bus,
-          busChannels.accessChanged,
-          ({ userId }) => this.closeWhere((caller) => caller.userId === userId),
-          logger,
-        ),
-        subscribe(
-          bus,
-          busChannels.sessionRevoked,
-          ({ sessionId }) => this.closeWhere((caller) => caller.sessionId === sessionId),
-          logger,
-        ),
-        subscribe(
-          bus,
-          busChannels.apiKeyRevoked,
-          ({ keyId }) => this.closeWhere((caller) => caller.apiKeyId === keyId),
-          logger,
-        ),
-      ]);
+      const subscribing = subscribe(
+        this.api.bus,
+        busChannels.inboxActivity,
+        (activity: InboxActivity) => {
+          for (const stream of this.listeners.get(activity.workspaceId) ?? [])
+            stream.send('activity', activity);
+        },
+        this.api.logger,
+      );
       this.subscription = subscribing;
       // A failed subscription fails this stream (the client retries) and is tried again by the next.
       subscribing.catch(() => {
