@@ -30,6 +30,8 @@ export type EngineEvent =
   /** The clock reached a due timer (reminder, expiry, delay, hand-off timeout). */
   | { type: 'timer' }
   | { type: 'http_result'; requestId: string; result: HttpOutcome }
+  /** The caller performed an `ai_call` effect (model rounds and tool calls included). */
+  | { type: 'ai_result'; requestId: string; result: AiOutcome }
   /** An admin ended a hand-off. */
   | { type: 'release' }
   /** A person answered a hand-off from the inbox; `id` is the id the inbox knows the message by. */
@@ -69,9 +71,119 @@ export interface HttpRequestEffect {
   request: { url: string; method: string; headers: Record<string, string>; body?: string; timeoutMs: number };
 }
 
-/** Work the caller does (http) or learns about (lifecycle), fed back as events where needed. */
+/** A web service an AI reply may call: the address is the admin's, the model fills the parameters. */
+export interface AiToolSpec {
+  name: string;
+  description: string;
+  method: 'GET' | 'POST';
+  /** Rendered with the conversation's values when the call was decided. */
+  url: string;
+  /** JSON Schema (an object) of the arguments the model must give. */
+  parameters: Record<string, unknown>;
+}
+
+/** One tool call the model made, as the transcript shows it. */
+export interface AiToolCallRecord {
+  name: string;
+  arguments: Record<string, unknown>;
+  /** The service's answer status (0: no answer); absent for built-in tools and refused calls. */
+  status?: number;
+  /** What the service answered, cut short, as the model saw it. */
+  result?: unknown;
+  /** Why Parley did not carry the call out (unknown tool, arguments not matching, blocked address). */
+  refused?: string;
+}
+
+/** A line of an AI block's memory: what the contact said, or what the model said and did. */
+export interface AiTurn {
+  role: 'user' | 'assistant';
+  text: string;
+  toolCalls?: AiToolCallRecord[];
+}
+
+export interface AiTokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** What an AI block asks of a model; the caller opens the credential and runs the model and tools. */
+export interface AiCallEffect {
+  type: 'ai_call';
+  conversationId: string;
+  requestId: string;
+  nodeId: string;
+  call: {
+    purpose: 'reply' | 'extract' | 'classify';
+    credentialId: string;
+    model: string;
+    system: string;
+    messages: AiTurn[];
+    /** Put the conversation's earlier messages (from the caller's transcript) before `messages`. */
+    transcript?: boolean;
+    tools?: AiToolSpec[];
+    /** Sent with every tool call (values may be secrets: stored encrypted while pending). */
+    headers?: Record<string, string>;
+    /** Variables the model may fill with the built-in `save_variables` tool. */
+    saveVariables?: { name: string; description: string }[];
+    /** A structured answer of this schema (extract, classify). */
+    output?: { schema: Record<string, unknown> };
+    /** A photo the contact sent, for a model that sees images. */
+    image?: { url: string; mimeType: string };
+    maxOutputTokens: number;
+    timeoutMs: number;
+  };
+}
+
+/** Why an AI call gave no usable answer: a provider's failure, or Parley's own reasons. */
+export type AiFailureCode =
+  | 'auth_refused'
+  | 'rate_limited'
+  | 'timeout'
+  | 'model_not_found'
+  | 'blocked_address'
+  | 'unreachable'
+  | 'image_unavailable'
+  | 'bad_answer'
+  | 'provider_error'
+  /** The workspace used its monthly tokens. */
+  | 'quota'
+  /** The block's provider is not in the workspace any more. */
+  | 'no_credential'
+  /** The call was cut off (the runtime stopped) and tried again without an answer. */
+  | 'cut_off';
+
+export type AiOutcome =
+  | {
+      ok: true;
+      /** What the model said (for a reply: the message to the contact; may be empty). */
+      text: string;
+      toolCalls: AiToolCallRecord[];
+      /** The structured answer: for extract only the values that met their field's schema. */
+      output?: Record<string, unknown>;
+      /** Fields whose value the caller refused, with the reason (extract). */
+      refused?: Record<string, string>;
+      /** The model called `finish` (goal met) or `handoff` (wants a person). */
+      finish?: 'done' | 'handoff';
+      /** Values the model saved with `save_variables` (only declared names, checked). */
+      saved?: Record<string, string>;
+      usage: AiTokenUsage;
+      /** The call was cut off by a restart and made again. */
+      retried?: boolean;
+    }
+  | {
+      ok: false;
+      code: AiFailureCode;
+      /** In the admin's words: what went wrong and what to do. */
+      error: string;
+      toolCalls: AiToolCallRecord[];
+      usage: AiTokenUsage;
+      retried?: boolean;
+    };
+
+/** Work the caller does (http, models) or learns about (lifecycle), fed back as events where needed. */
 export type Effect =
   | HttpRequestEffect
+  | AiCallEffect
   | { type: 'conversation_started'; conversationId: string; triggerId: string }
   | {
       type: 'conversation_ended';

@@ -34,6 +34,8 @@ export interface Conversation {
   handoffTimeoutAt?: number;
   /** When a person first answered the current hand-off. */
   agentRepliedAt?: number;
+  /** The contact's latest text, also one a question refused: what AI blocks read by default. */
+  lastText?: string;
 }
 
 export const STATE_VERSION = 1;

@@ -1,6 +1,6 @@
 import type { Trigger } from '@parley/schemas';
 import type { CompiledFlow } from './compile-flow.js';
-import type { Effect, EngineEvent, HttpOutcome, OutboundMessage } from './events.js';
+import type { AiOutcome, Effect, EngineEvent, HttpOutcome, OutboundMessage } from './events.js';
 import type { Resumption } from './nodes/node-executor.js';
 import { resumeOf, type Wait } from './nodes/registry.js';
 import type { TurnNote } from './notes.js';
@@ -33,6 +33,7 @@ type AgentMessageEvent = Extract<EngineEvent, { type: 'agent_message' }>;
 
 function startConversation(turn: Turn, trigger: Trigger, id: string): void {
   const conversation: Conversation = {
+    ...(turn.contactText === undefined ? {} : { lastText: turn.contactText }),
     id,
     status: 'active',
     startedAt: turn.now,
@@ -224,6 +225,7 @@ function onMessage(turn: Turn, event: MessageEvent): void {
   }
   conversation.lastActivityAt = turn.now;
   conversation.reminderSent = false;
+  if (event.text !== undefined) conversation.lastText = event.text;
   const interrupt = findTrigger(triggers, event.text, true);
   if (interrupt !== undefined) {
     finishConversation(turn, conversation, 'abandoned', `restarted by trigger ${interrupt.id}`);
@@ -253,6 +255,23 @@ function onHttpResult(turn: Turn, requestId: string, result: HttpOutcome): void 
   );
   if (resumption === undefined) {
     turn.log.push(`http result ${requestId} arrived for no waiting request; ignored`);
+  } else {
+    resumeWith(turn, conversation as Conversation, resumption);
+  }
+}
+
+function onAiResult(turn: Turn, requestId: string, result: AiOutcome): void {
+  const conversation = turn.state.conversation;
+  const waiting = conversation?.status === 'active' ? waitingAt(turn, conversation) : null;
+  const resumption = waiting?.resume.onAiResult?.(
+    waiting.node,
+    conversation as Conversation,
+    waiting.wait,
+    { requestId, result },
+    turn,
+  );
+  if (resumption === undefined) {
+    turn.log.push(`ai result ${requestId} arrived for no waiting call; ignored`);
   } else {
     resumeWith(turn, conversation as Conversation, resumption);
   }
@@ -347,6 +366,7 @@ export function step(
     log: [],
     notes: [],
     overCap: false,
+    ...(event.type === 'message' && event.text !== undefined ? { contactText: event.text } : {}),
   };
   switch (event.type) {
     case 'message':
@@ -357,6 +377,9 @@ export function step(
       break;
     case 'http_result':
       onHttpResult(turn, event.requestId, event.result);
+      break;
+    case 'ai_result':
+      onAiResult(turn, event.requestId, event.result);
       break;
     case 'release':
       onRelease(turn);

@@ -33,6 +33,8 @@ export interface Turn {
   notes: TurnNote[];
   /** A message was held back: the turn already sent MAX_MESSAGES_PER_TURN (the walk then fails it). */
   overCap: boolean;
+  /** The text of the contact's message this turn answers, when it answers one. */
+  contactText?: string;
 }
 
 export function scopeOf(turn: Turn, conversation: Conversation): ValueScope {

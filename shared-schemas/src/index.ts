@@ -39,8 +39,30 @@ export {
 } from './flow-templates/index.js';
 export { leadCapture } from './flow-templates/lead-capture.js';
 export * from './form/derive-form.js';
+export {
+  AI_CLASSIFY_NO_CATEGORY,
+  type AiCategory,
+  type AiClassifyConfig,
+  classificationSchema,
+} from './nodes/ai-classify/index.js';
+export {
+  AI_FIELD_TYPES,
+  type AiExtractConfig,
+  type AiField,
+  type AiFieldType,
+  extractionSchema,
+  fieldSchema,
+} from './nodes/ai-extract/index.js';
+export {
+  AI_MEMORY,
+  AI_REPLY_BUILTIN_TOOLS,
+  AI_REPLY_DEFAULTS,
+  AI_TOOL_PARAMETER_TYPES,
+  type AiReplyConfig,
+  type AiTool,
+} from './nodes/ai-reply/index.js';
+export { SavedSecret } from './nodes/http-parts.js';
 export type { HttpRequestConfig } from './nodes/http-request/index.js';
-export { SavedSecret } from './nodes/http-request/index.js';
 export type { MessageConfig } from './nodes/message/index.js';
 export type * from './nodes/node-definition.js';
 export {

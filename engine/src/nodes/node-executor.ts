@@ -1,6 +1,6 @@
 import type { FlowNode, NodeType } from '@parley/schemas';
 import type { Reply } from '../answers/parse-answer.js';
-import type { HttpOutcome } from '../events.js';
+import type { AiOutcome, HttpOutcome } from '../events.js';
 import type { Conversation } from '../state.js';
 import type { Turn } from '../turn.js';
 
@@ -47,6 +47,13 @@ export interface Resume<T extends NodeType, W extends WaitBase> {
     conversation: Conversation,
     wait: W,
     outcome: { requestId: string; result: HttpOutcome },
+    turn: Turn,
+  ): Resumption<W>;
+  onAiResult?(
+    node: NodeOf<T>,
+    conversation: Conversation,
+    wait: W,
+    outcome: { requestId: string; result: AiOutcome },
     turn: Turn,
   ): Resumption<W>;
 }

@@ -1,6 +1,9 @@
 import type { FlowNode, NodeType } from '@parley/schemas';
 import type { Conversation } from '../state.js';
 import type { Turn } from '../turn.js';
+import { aiClassifyExecutor } from './ai-classify.js';
+import { aiExtractExecutor } from './ai-extract.js';
+import { aiReplyExecutor } from './ai-reply.js';
 import { conditionExecutor } from './condition.js';
 import { delayExecutor } from './delay.js';
 import { endExecutor } from './end.js';
@@ -23,6 +26,9 @@ export const executors = {
   jump: jumpExecutor,
   handoff: handoffExecutor,
   end: endExecutor,
+  ai_reply: aiReplyExecutor,
+  ai_extract: aiExtractExecutor,
+  ai_classify: aiClassifyExecutor,
 } satisfies { [K in NodeType]: NodeExecutor<K, WaitBase> };
 
 /** Where a conversation is stopped, waiting for something outside the engine. */

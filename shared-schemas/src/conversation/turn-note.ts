@@ -6,6 +6,14 @@ export const TURN_NOTE_KINDS = [
   'answer_refused',
   'ended_with_fallback',
   'empty_variable',
+  /** A model's tool call, with its arguments and what the service answered (or why it was refused). */
+  'ai_tool_call',
+  /** An AI block left by its failure path: the provider's error, a budget or the quota. */
+  'ai_failed',
+  /** An AI answer Parley did not accept (a value that broke its field's schema). */
+  'ai_refused',
+  /** A model call cut off by a restart was made again. */
+  'ai_retried',
 ] as const;
 
 /**

@@ -69,6 +69,8 @@ export interface GraphCheckContext {
   nodeIds: ReadonlySet<string>;
   /** The deployment lets http_request call private network addresses (PARLEY_ALLOW_PRIVATE_HTTP=1). */
   allowPrivateHttp: boolean;
+  /** The workspace's AI provider ids, where the caller knows them (the API does; a CLI does not). */
+  aiCredentialIds?: ReadonlySet<string>;
 }
 
 /**
@@ -79,7 +81,7 @@ export interface NodeDefinition<S extends TSchema = TSchema, U extends SettingsU
   type: string;
   title: string;
   description: string;
-  category: 'ask' | 'say' | 'logic' | 'integrate' | 'finish';
+  category: 'ask' | 'say' | 'logic' | 'integrate' | 'ai' | 'finish';
   configSchema: S;
   settingsUi: U;
   defaults: () => Static<S>;

@@ -22,6 +22,84 @@ interface Case {
 }
 
 const CASES: Record<NodeType, Case> = {
+  ai_reply: {
+    valid: {
+      credentialId: 'cred-1',
+      model: 'gpt-4o-mini',
+      prompt: 'You book visits for {{flow.name}}.',
+      goal: 'A day is picked.',
+      saveVariables: [{ name: 'day', description: 'The day picked' }],
+      tools: [
+        {
+          name: 'free_slots',
+          description: 'Free times on a day',
+          method: 'GET',
+          url: 'https://example.com/slots',
+          parameters: [{ name: 'date', type: 'string', description: 'YYYY-MM-DD', required: true }],
+        },
+      ],
+      headers: { Authorization: 'Bearer x' },
+      memory: 'conversation',
+      maxTurns: 5,
+      maxMinutes: 10,
+      maxTokens: 5000,
+    },
+    missing: {
+      config: { credentialId: 'c', model: 'm', prompt: 'p' },
+      pointer: '/nodes/0/config',
+      field: 'goal',
+    },
+    wrongType: {
+      config: { credentialId: 'c', model: 'm', prompt: 'p', goal: 'g', maxTurns: 'many' },
+      pointer: '/nodes/0/config/maxTurns',
+    },
+  },
+  ai_extract: {
+    valid: {
+      credentialId: 'cred-1',
+      model: 'gpt-4o-mini',
+      source: '{{notes}}',
+      fields: [
+        { name: 'name', description: 'First name', type: 'text', required: true },
+        { name: 'service', description: 'What for', type: 'choice', options: ['cleaning', 'check-up'] },
+      ],
+    },
+    missing: {
+      config: { credentialId: 'c', model: 'm' },
+      pointer: '/nodes/0/config',
+      field: 'fields',
+    },
+    wrongType: {
+      config: {
+        credentialId: 'c',
+        model: 'm',
+        fields: [{ name: 'n', description: '', type: 'text', required: 'y' }],
+      },
+      pointer: '/nodes/0/config/fields/0/required',
+    },
+  },
+  ai_classify: {
+    valid: {
+      credentialId: 'cred-1',
+      model: 'gpt-4o-mini',
+      categories: [{ id: 'c1', name: 'Booking', description: 'Wants a visit' }],
+      saveAs: 'intent',
+    },
+    missing: {
+      config: { credentialId: 'c', model: 'm' },
+      pointer: '/nodes/0/config',
+      field: 'categories',
+    },
+    wrongType: {
+      config: {
+        credentialId: 'c',
+        model: 'm',
+        categories: [{ id: 'c1', name: 'A', description: '' }],
+        saveAs: 3,
+      },
+      pointer: '/nodes/0/config/saveAs',
+    },
+  },
   message: {
     valid: { text: 'Hi {{contact.name}}', media: { url: 'https://cdn.example/a.png', kind: 'image' } },
     missing: {
@@ -364,6 +442,12 @@ describe.each(NODE_TYPES)('%s definition', (type) => {
     if (type === 'jump') {
       // A fresh Go-to node has no target yet: the editor asks for one.
       expect(pairs(errors)).toEqual([['/nodes/0/config/target', 'Must not be empty.']]);
+    } else if (definition.category === 'ai') {
+      // A fresh AI block has no provider yet: the editor fills in the workspace's first one.
+      expect(pairs(errors)).toEqual([
+        ['/nodes/0/config/credentialId', 'Pick an AI provider.'],
+        ['/nodes/0/config/model', 'Pick a model.'],
+      ]);
     } else {
       expect(errors).toEqual([]);
     }

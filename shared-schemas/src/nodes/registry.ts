@@ -1,4 +1,7 @@
 import type { Static } from '@sinclair/typebox';
+import { aiClassifyNode } from './ai-classify/index.js';
+import { aiExtractNode } from './ai-extract/index.js';
+import { aiReplyNode } from './ai-reply/index.js';
 import { conditionNode } from './condition/index.js';
 import { delayNode } from './delay/index.js';
 import { endNode } from './end/index.js';
@@ -21,6 +24,9 @@ export const nodeDefinitions = {
   jump: jumpNode,
   handoff: handoffNode,
   end: endNode,
+  ai_reply: aiReplyNode,
+  ai_extract: aiExtractNode,
+  ai_classify: aiClassifyNode,
 } as const;
 
 export type NodeType = keyof typeof nodeDefinitions;

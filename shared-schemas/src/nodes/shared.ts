@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { error, type Problem } from '../validation/problem.js';
 import type { NodeReferences } from './node-definition.js';
 
 /** Names a variable can take: usable inside `{{...}}` and as an export column. */
@@ -25,4 +26,16 @@ export function noReferences(): NodeReferences {
 /** References of a node whose only dynamic part is one optional text template. */
 export function textReferences(field: string, text: string | undefined): NodeReferences {
   return { ...noReferences(), templates: text === undefined ? [] : [{ pointer: `/${field}`, text }] };
+}
+
+/** An error on each entry of a list that repeats an earlier entry's name. */
+export function duplicateNames(names: string[], pointer: string, what: string): Problem[] {
+  const seen = new Set<string>();
+  return names.flatMap((name, index) => {
+    const repeated = seen.has(name);
+    seen.add(name);
+    return repeated
+      ? [error(`${pointer}/${index}/name`, `There are two of the ${what} “${name}”; names must differ.`)]
+      : [];
+  });
 }

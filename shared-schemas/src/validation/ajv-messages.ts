@@ -53,7 +53,10 @@ function describe(err: ErrorObject): { pointer: string; message: string } {
     case 'minLength':
       return {
         pointer,
-        message: params.limit === 1 ? 'Must not be empty.' : `Must be at least ${params.limit} characters.`,
+        message:
+          params.limit === 1
+            ? (customMessage(err) ?? 'Must not be empty.')
+            : `Must be at least ${params.limit} characters.`,
       };
     case 'maxLength':
       return { pointer, message: `Must be at most ${params.limit} characters.` };

@@ -399,6 +399,7 @@ export function validateGraph(
           pointer: `/nodes/${index}`,
           nodeIds: view.allIds,
           allowPrivateHttp: options.allowPrivateHttp === true,
+          ...(options.aiCredentialIds === undefined ? {} : { aiCredentialIds: options.aiCredentialIds }),
         }) ?? [],
     ),
     ...checkEdges(view),

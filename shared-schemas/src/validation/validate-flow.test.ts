@@ -137,7 +137,7 @@ describe('node-level structural errors', () => {
     expect(errors(withNodes(node('x', 'carousel', {})))).toEqual([
       [
         '/nodes/0/type',
-        'Unknown node type. Known types: message, question, condition, set_variable, http_request, delay, jump, handoff, end.',
+        'Unknown node type. Known types: message, question, condition, set_variable, http_request, delay, jump, handoff, end, ai_reply, ai_extract, ai_classify.',
       ],
     ]);
   });

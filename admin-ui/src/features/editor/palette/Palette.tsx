@@ -13,6 +13,7 @@ const CATEGORIES = [
   { id: 'say', title: 'Say' },
   { id: 'logic', title: 'Logic' },
   { id: 'integrate', title: 'Integrate' },
+  { id: 'ai', title: 'AI' },
   { id: 'finish', title: 'Finish' },
 ] as const;
 
