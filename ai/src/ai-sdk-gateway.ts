@@ -4,6 +4,7 @@ import {
   DownloadError,
   generateText,
   JSONParseError,
+  type JSONValue,
   jsonSchema,
   NoObjectGeneratedError,
   Output,
@@ -35,6 +36,7 @@ import type {
   ModelRequest,
   ModelResult,
   TokenUsage,
+  ToolCall,
 } from './model-request.js';
 import { type FetchFunction, languageModel, PROVIDER_NAMES } from './providers.js';
 import { backoffMs, retryAfterMs } from './retry-after.js';
@@ -221,9 +223,36 @@ export class AiSdkGateway implements ModelGateway {
 
 const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
+/** A tool call as the SDK hands it back: `invalid` when it could not be read against the tool's schema. */
+interface SdkToolCall {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  invalid?: boolean;
+  error?: unknown;
+}
+
+function toolCallOf(call: SdkToolCall): ToolCall {
+  const readable = call.input !== null && typeof call.input === 'object' && !Array.isArray(call.input);
+  const invalid =
+    call.invalid === true
+      ? call.error instanceof Error
+        ? call.error.message
+        : 'the call could not be read'
+      : readable
+        ? undefined
+        : 'its arguments are not an object';
+  return {
+    id: call.toolCallId,
+    name: call.toolName,
+    arguments: readable ? (call.input as Record<string, unknown>) : {},
+    ...(invalid === undefined ? {} : { invalid }),
+  };
+}
+
 function shape(
   text: string,
-  toolCalls: ReadonlyArray<{ toolName: string; input: unknown }>,
+  toolCalls: ReadonlyArray<SdkToolCall>,
   usage: { inputTokens: number | undefined; outputTokens: number | undefined },
   finishReason: string,
   output: unknown,
@@ -231,10 +260,7 @@ function shape(
 ): Omit<ModelResult, 'attempts'> {
   return {
     text,
-    toolCalls: toolCalls.map((call) => ({
-      name: call.toolName,
-      arguments: (call.input ?? {}) as Record<string, unknown>,
-    })),
+    toolCalls: toolCalls.map(toolCallOf),
     ...(withOutput ? { output } : {}),
     usage: { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 },
     finishReason: FINISH_REASONS.has(finishReason) ? (finishReason as FinishReason) : 'other',
@@ -244,12 +270,37 @@ function shape(
 const FINISH_REASONS = new Set<string>(['stop', 'length', 'tool-calls', 'content-filter', 'error', 'other']);
 
 function toSdkMessage(message: ModelMessage): SdkMessage {
+  if (message.role === 'tool') {
+    return {
+      role: 'tool',
+      content: message.results.map((result) => ({
+        type: 'tool-result' as const,
+        toolCallId: result.id,
+        toolName: result.name,
+        output: { type: 'json' as const, value: (result.output ?? null) as JSONValue },
+      })),
+    };
+  }
   if (message.role === 'assistant') {
     const text =
       typeof message.content === 'string'
         ? message.content
         : message.content.map((part) => (part.type === 'text' ? part.text : '')).join('');
-    return { role: 'assistant', content: text };
+    if (message.toolCalls === undefined || message.toolCalls.length === 0) {
+      return { role: 'assistant', content: text };
+    }
+    return {
+      role: 'assistant',
+      content: [
+        ...(text === '' ? [] : [{ type: 'text' as const, text }]),
+        ...message.toolCalls.map((call) => ({
+          type: 'tool-call' as const,
+          toolCallId: call.id,
+          toolName: call.name,
+          input: call.arguments,
+        })),
+      ],
+    };
   }
   if (typeof message.content === 'string') return { role: 'user', content: message.content };
   return {

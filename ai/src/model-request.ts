@@ -17,9 +17,20 @@ export type MessagePart =
   /** An image as bytes (with its media type) or as a URL the provider fetches itself. */
   | { type: 'image'; image: Uint8Array | URL; mediaType?: string };
 
-export interface ModelMessage {
-  role: 'user' | 'assistant';
-  content: string | MessagePart[];
+/**
+ * A line of the conversation with the model: the user's words, the model's (with the tools it
+ * called), or what those tools answered.
+ */
+export type ModelMessage =
+  | { role: 'user'; content: string | MessagePart[] }
+  | { role: 'assistant'; content: string | MessagePart[]; toolCalls?: ToolCall[] }
+  | { role: 'tool'; results: ToolResult[] };
+
+/** What a tool the model called answered, matched to the call by its id. */
+export interface ToolResult {
+  id: string;
+  name: string;
+  output: unknown;
 }
 
 /** A tool the model may call: it answers with the call, Parley decides what to do with it. */
@@ -45,8 +56,12 @@ export interface ModelRequest {
 }
 
 export interface ToolCall {
+  /** The provider's id of the call, which its result must name. */
+  id: string;
   name: string;
   arguments: Record<string, unknown>;
+  /** Why the call could not be read (an unknown tool, arguments that are not JSON or break the schema). */
+  invalid?: string;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';

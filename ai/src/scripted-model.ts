@@ -108,7 +108,10 @@ export class ScriptedModel implements ModelGateway {
     if (reply.error !== undefined)
       throw new ModelError(reply.error, `The scripted model failed as asked (${reply.error}).`);
     const text = reply.text ?? '';
-    const toolCalls = reply.toolCalls ?? [];
+    const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
+      id: `call_${this.requests.length}_${index + 1}`,
+      ...call,
+    }));
     return {
       text,
       toolCalls,
@@ -143,7 +146,7 @@ function matches(entry: ScriptEntry, request: ModelRequest): boolean {
 }
 
 function lastUserText(messages: ModelMessage[]): string {
-  const last = messages.filter((message) => message.role === 'user').at(-1);
+  const last = messages.findLast((message) => message.role === 'user');
   if (last === undefined) return '';
   return typeof last.content === 'string'
     ? last.content

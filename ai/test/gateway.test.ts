@@ -34,6 +34,24 @@ const KINDS: { kind: AiProviderKind; protocol: StandinProtocol; model: string }[
   { kind: 'openai_compatible', protocol: 'openai', model: 'llama3.2' },
 ];
 
+const BOOK_TABLE = {
+  name: 'book_table',
+  description: 'Books a table',
+  parameters: {
+    type: 'object',
+    properties: { people: { type: 'integer' }, time: { type: 'string' } },
+    required: ['people', 'time'],
+  },
+};
+
+/** How each protocol carries a tool's answer in the next request. */
+const TOOL_RESULT_SHAPE: Record<AiProviderKind, string> = {
+  openai: '"tool_call_id":"call_7"',
+  openai_compatible: '"tool_call_id":"call_7"',
+  anthropic: '"tool_use_id":"call_7"',
+  google: '"functionResponse"',
+};
+
 function provider(kind: AiProviderKind, protocol: StandinProtocol, apiKey = standin.apiKey): ProviderConfig {
   return { kind, apiKey, baseUrl: standin.baseUrl(protocol) };
 }
@@ -86,9 +104,47 @@ describe.each(KINDS)('$kind', ({ kind, protocol, model }) => {
           ],
         }),
       );
-      expect(result.toolCalls).toEqual([{ name: 'book_table', arguments: { people: 4, time: '20:00' } }]);
+      expect(result.toolCalls).toEqual([
+        { id: expect.any(String), name: 'book_table', arguments: { people: 4, time: '20:00' } },
+      ]);
       expect(result.finishReason).toBe('tool-calls');
       expect(JSON.stringify(standin.requests.at(-1)?.body)).toContain('book_table');
+    });
+
+    it('sends a tool’s answer back with the call it answers, in the provider’s own shape', async () => {
+      standin.script({ reply: { text: 'Booked for 4 at 20:00.' } });
+      const result = await gateway.generate(
+        request({
+          stream,
+          tools: [BOOK_TABLE],
+          messages: [
+            { role: 'user', content: 'A table for 4 at 8pm' },
+            {
+              role: 'assistant',
+              content: '',
+              toolCalls: [{ id: 'call_7', name: 'book_table', arguments: { people: 4, time: '20:00' } }],
+            },
+            { role: 'tool', results: [{ id: 'call_7', name: 'book_table', output: { booked: true } }] },
+          ],
+        }),
+      );
+      expect(result.text).toBe('Booked for 4 at 20:00.');
+      const body = JSON.stringify(standin.requests.at(-1)?.body);
+      expect(body).toContain(TOOL_RESULT_SHAPE[kind]);
+      expect(body).toContain('booked');
+    });
+
+    it('hands back a call whose arguments break the tool’s schema as invalid, instead of failing', async () => {
+      standin.script({ reply: { toolCalls: [{ name: 'book_table', arguments: { people: 'lots' } }] } });
+      const result = await gateway.generate(request({ stream, tools: [BOOK_TABLE] }));
+      expect(result.toolCalls).toEqual([
+        {
+          id: expect.any(String),
+          name: 'book_table',
+          arguments: { people: 'lots' },
+          invalid: expect.stringMatching(/.+/),
+        },
+      ]);
     });
 
     it('answers with structured output checked against the schema', async () => {
