@@ -170,7 +170,7 @@ export class AiSdkGateway implements ModelGateway {
         ? {}
         : {
             output: Output.object({
-              schema: checkedSchema(request.output.schema),
+              schema: checkedSchema(request.output.schema, request.output.perValue === true),
               ...(request.output.name === undefined ? {} : { name: request.output.name }),
               ...(request.output.description === undefined
                 ? {}
@@ -329,9 +329,12 @@ function toolSet(request: ModelRequest): ToolSet {
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 
-/** A JSON Schema the SDK sends to the provider and checks the answer against. */
-function checkedSchema(schema: JsonSchema) {
-  const validate = ajv.compile(schema);
+/**
+ * A JSON Schema the SDK sends to the provider and checks the answer against (with `objectOnly`,
+ * only that the answer is a JSON object).
+ */
+function checkedSchema(schema: JsonSchema, objectOnly = false) {
+  const validate = ajv.compile(objectOnly ? { type: 'object' } : schema);
   return jsonSchema<unknown>(schema as Parameters<typeof jsonSchema>[0], {
     validate: (value) =>
       validate(value)

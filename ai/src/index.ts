@@ -12,6 +12,7 @@ export type {
   ProviderConfig,
   TokenUsage,
   ToolCall,
+  ToolResult,
   ToolSpec,
 } from './model-request.js';
 export {

@@ -47,7 +47,16 @@ export interface ModelRequest {
   messages: ModelMessage[];
   tools?: ToolSpec[];
   /** When given, the model answers with a JSON value of this schema (`result.output`). */
-  output?: { schema: JsonSchema; name?: string; description?: string };
+  output?: {
+    schema: JsonSchema;
+    name?: string;
+    description?: string;
+    /**
+     * The answer need only be a JSON object: the caller checks each value itself (an extraction
+     * keeps the values that meet their schema and refuses the others, instead of losing all).
+     */
+    perValue?: boolean;
+  };
   maxOutputTokens?: number;
   /** For the whole call, retries included. */
   timeoutMs?: number;

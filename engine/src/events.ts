@@ -84,6 +84,8 @@ export interface AiToolSpec {
 
 /** One tool call the model made, as the transcript shows it. */
 export interface AiToolCallRecord {
+  /** The provider's id of the call, so a later call can show the model its own earlier calls. */
+  id?: string;
   name: string;
   arguments: Record<string, unknown>;
   /** The service's answer status (0: no answer); absent for built-in tools and refused calls. */
