@@ -272,9 +272,11 @@ async function carryOut(
     record.refused = why;
     return { refused: why };
   };
-  if (toolCall.invalid !== undefined) return refuse(`the call could not be read: ${toolCall.invalid}`);
+  // Parley's own checks come first: they say in plain words what the provider library's do not.
+  const unreadable = () => refuse(`the call could not be read: ${toolCall.invalid}`);
   if (toolCall.name === 'finish' || toolCall.name === 'handoff') return { ok: true };
   if (toolCall.name === 'save_variables') {
+    if (toolCall.invalid !== undefined && Object.keys(toolCall.arguments).length === 0) return unreadable();
     const allowed = new Set((call.saveVariables ?? []).map((variable) => variable.name));
     const problems: string[] = [];
     for (const [name, value] of Object.entries(toolCall.arguments)) {
@@ -290,6 +292,7 @@ async function carryOut(
   if (tool === undefined) return refuse(`there is no tool called “${toolCall.name}”`);
   const problem = checkArguments(tool.parameters, toolCall.arguments);
   if (problem !== null) return refuse(problem);
+  if (toolCall.invalid !== undefined) return unreadable();
   const response = await deps.runTool(toolRequest(tool, toolCall.arguments, call.headers ?? {}, run));
   record.status = response.status;
   const body = 'error' in response ? { error: response.error } : response.body;
