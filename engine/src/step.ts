@@ -225,7 +225,9 @@ function onMessage(turn: Turn, event: MessageEvent): void {
   }
   conversation.lastActivityAt = turn.now;
   conversation.reminderSent = false;
-  if (event.text !== undefined) conversation.lastText = event.text;
+  // What AI blocks read by default: the latest message's text, none for a photo without a caption.
+  if (event.text === undefined) delete conversation.lastText;
+  else conversation.lastText = event.text;
   const interrupt = findTrigger(triggers, event.text, true);
   if (interrupt !== undefined) {
     finishConversation(turn, conversation, 'abandoned', `restarted by trigger ${interrupt.id}`);

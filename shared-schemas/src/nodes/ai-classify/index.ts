@@ -97,6 +97,7 @@ export const aiClassifyNode = defineNode({
     defines: config.saveAs === undefined ? [] : [config.saveAs],
   }),
   stops: 'wait',
+  summary: (config) => config.categories.map((category) => category.name).join(' / '),
   check: (config, ctx) => [
     ...missingCredential(config, ctx),
     ...categoryProblems(config.categories, ctx.pointer),

@@ -123,6 +123,7 @@ export const aiExtractNode = defineNode({
     defines: config.fields.map((field) => field.name),
   }),
   stops: 'wait',
+  summary: (config) => config.fields.map((field) => field.name).join(', '),
   unsetOn: (config) => ({ invalid: config.fields.map((field) => field.name) }),
   unconnected: () => ({
     invalid:

@@ -147,6 +147,7 @@ export const aiReplyNode = defineNode({
     defines: (config.saveVariables ?? []).map((variable) => variable.name),
   }),
   stops: 'wait',
+  summary: (config) => config.goal,
   secretRecord: 'headers',
   unsetOn: (config) => {
     const saved = (config.saveVariables ?? []).map((variable) => variable.name);
