@@ -7,7 +7,7 @@ import {
   todayLine,
   tokensOf,
 } from '../ai/ai-call.js';
-import type { AiToolSpec, AiTurn } from '../events.js';
+import type { AiToolCallRecord, AiToolSpec, AiTurn } from '../events.js';
 import type { Conversation } from '../state.js';
 import { scopeOf, send, type Turn, targetOf } from '../turn.js';
 import type { NodeExecutor, NodeOf, Resumption } from './node-executor.js';
@@ -135,6 +135,15 @@ function answerContact(
   return { kind: 'wait', wait: callModel(node, conversation, turn, { ...wait, history, queued: [] }) };
 }
 
+/** How much of a tool's answer the block's memory keeps: the state stays small across many turns. */
+const REMEMBERED_RESULT_CHARS = 1000;
+
+function remembered(call: AiToolCallRecord): AiToolCallRecord {
+  const text = call.result === undefined ? '' : (JSON.stringify(call.result) ?? '');
+  if (text.length <= REMEMBERED_RESULT_CHARS) return call;
+  return { ...call, result: `${text.slice(0, REMEMBERED_RESULT_CHARS)}…` };
+}
+
 function replyText(reply: { text?: string; media?: { name?: string } }): string {
   if (reply.text !== undefined && reply.text.trim() !== '') return reply.text;
   if (reply.media !== undefined)
@@ -197,7 +206,7 @@ export const aiReplyExecutor: NodeExecutor<'ai_reply', AiReplyWait> = {
       const said: AiTurn = {
         role: 'assistant',
         text,
-        ...(result.toolCalls.length === 0 ? {} : { toolCalls: result.toolCalls }),
+        ...(result.toolCalls.length === 0 ? {} : { toolCalls: result.toolCalls.map(remembered) }),
       };
       if (result.finish !== undefined) {
         const handle = result.finish === 'done' ? 'done' : 'handoff';

@@ -157,3 +157,49 @@ describe('warnings about silent failures', () => {
     ]);
   });
 });
+
+describe('AI blocks before publishing', () => {
+  function reader(imageFrom: string, credentialId = 'cred-1') {
+    return flow({
+      triggers: [anyMessage('service')],
+      nodes: [
+        SERVICE,
+        node('read', 'ai_extract', {
+          credentialId,
+          model: 'gpt-4o',
+          imageFrom,
+          fields: [{ name: 'plate', description: 'The number plate', type: 'text', required: true }],
+        }),
+        END,
+      ],
+      edges: [
+        edge('e1', 'service', 'next', 'read'),
+        edge('e2', 'service', 'invalid', 'done'),
+        edge('e3', 'read', 'next', 'done'),
+        edge('e4', 'read', 'invalid', 'done'),
+      ],
+    });
+  }
+
+  it('refuses to read a photo from an answer that is not one', () => {
+    expect(pairs(validateForPublish(reader('service')).errors)).toEqual([
+      [
+        '/nodes/1/config/imageFrom',
+        '“service” is the answer to a question that does not take photos, so there would never be a photo to read. Pick the variable of a question that takes a photo or file.',
+      ],
+    ]);
+  });
+
+  it('refuses a provider the workspace does not have, and accepts one it has', () => {
+    const ids = new Set(['cred-1']);
+    expect(validateForPublish(reader('photo'), { aiCredentialIds: ids }).errors).toEqual([]);
+    expect(pairs(validateForPublish(reader('photo', 'cred-gone'), { aiCredentialIds: ids }).errors)).toEqual([
+      [
+        '/nodes/1/config/credentialId',
+        'This block’s AI provider is not set up in this workspace (it was removed, or the flow came from another workspace), so every call would fail. Pick a provider in the block’s settings, or add one on the AI providers page.',
+      ],
+    ]);
+    // Where the providers are not known (the command line), the provider is not checked.
+    expect(validateForPublish(reader('photo', 'cred-gone')).errors).toEqual([]);
+  });
+});

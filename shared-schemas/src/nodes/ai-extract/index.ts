@@ -129,6 +129,18 @@ export const aiExtractNode = defineNode({
     invalid:
       'When the text does not hold what the fields ask for (or the model cannot be reached), the conversation ends here without a word to the contact. Connect “Not found” to ask again.',
   }),
+  // A photo read from an answer that is not a photo would always leave by Not found.
+  publishCheck: (config, ctx) => {
+    if (config.imageFrom === undefined) return [];
+    const asked = ctx.askedBy(config.imageFrom);
+    if (asked === undefined || asked.question.accept === 'media') return [];
+    return [
+      error(
+        `${ctx.pointer}/config/imageFrom`,
+        `“${config.imageFrom}” is the answer to a question that does not take photos, so there would never be a photo to read. Pick the variable of a question that takes a photo or file.`,
+      ),
+    ];
+  },
   check: (config, ctx) => [
     ...missingCredential(config, ctx),
     ...duplicateNames(
