@@ -561,6 +561,37 @@ describe('the inbox API', () => {
     expect(refused.status).toBe(403);
   });
 
+  it('ends an open inbox stream when its person can no longer answer, and only then', async () => {
+    const email = `cy-${randomUUID().slice(0, 6)}@shop.test`;
+    const cy = await api.join(email, 'a long enough password', 'agent');
+    const cyId = (await cy.call('get', '/me')).body.id as string;
+    const response = await fetch(`${api.base}/inbox/events`, {
+      headers: {
+        authorization: `Bearer ${cy.token}`,
+        ...(cy.workspace === undefined ? {} : { 'x-workspace-id': cy.workspace }),
+      },
+    });
+    expect(response.status).toBe(200);
+    const events = sseReader(response);
+    // Promoted: the access changed, and the stream stays (it still hears the workspace).
+    expect((await api.admin.call('patch', `/users/${cyId}`, { role: 'editor' })).status).toBe(200);
+    const activity = {
+      workspaceId: api.workspaceId,
+      conversationId: randomUUID(),
+      numberId,
+      contact: '34600000001',
+      kind: 'contact_message' as const,
+      isTest: false,
+      at: 1_790_000_000_000,
+    };
+    await publish(api.bus, busChannels.inboxActivity, activity);
+    expect(await events.next()).toEqual({ event: 'activity', data: activity });
+    // Demoted to viewer: the stream ends, and a new one is refused.
+    expect((await api.admin.call('patch', `/users/${cyId}`, { role: 'viewer' })).status).toBe(200);
+    await expect(events.next()).rejects.toThrow('the stream ended');
+    expect((await cy.call('get', '/inbox/summary')).status).toBe(403);
+  });
+
   it('streams an assignment and a runtime’s activity to the workspace’s open inboxes, and not to another workspace', async () => {
     const conversation = await handoff(['hi']);
     const elsewhere = await api.otherWorkspace();

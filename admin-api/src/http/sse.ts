@@ -7,6 +7,8 @@ export interface EventStream {
   send(event: string, data: unknown): void;
   /** Runs `cleanup` when the client goes away (at once if it already has). */
   onClose(cleanup: () => void): void;
+  /** Ends the stream from the server (the client's access ended); cleanups run. */
+  close(): void;
   readonly closed: boolean;
 }
 
@@ -52,6 +54,11 @@ export function openEventStream(
     onClose(cleanup) {
       if (closed) cleanup();
       else cleanups.push(cleanup);
+    },
+    close() {
+      if (closed) return;
+      close();
+      response.end();
     },
     get closed() {
       return closed;

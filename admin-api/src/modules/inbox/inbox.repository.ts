@@ -117,4 +117,13 @@ export class InboxRepository {
     );
     return rows.map((row) => ({ id: row.id, name: personName(row.email) }));
   }
+
+  /** Whether the person may still answer the workspace's hand-offs (an agent or above). */
+  async canAnswer(db: Queryable, workspaceId: string, userId: string): Promise<boolean> {
+    const { rows } = await db.query(
+      'select 1 from workspace_members where workspace_id = $1 and user_id = $2 and role = any($3::text[])',
+      [workspaceId, userId, ROLES.filter((role) => atLeast(role, 'agent'))],
+    );
+    return rows.length > 0;
+  }
 }
