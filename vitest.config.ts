@@ -29,6 +29,7 @@ const fromSources = [
   { find: /^@parley\/engine$/, replacement: here('./engine/src/index.ts') },
   { find: /^@parley\/db$/, replacement: here('./db/src/index.ts') },
   { find: /^@parley\/bus$/, replacement: here('./bus/src/index.ts') },
+  { find: /^@parley\/ai$/, replacement: here('./ai/src/index.ts') },
   { find: /^@\//, replacement: here('./admin-ui/src/') },
 ];
 
