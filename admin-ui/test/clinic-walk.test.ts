@@ -26,7 +26,8 @@ let token: string;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  [parley, browser] = await Promise.all([startParley(), launchChromium()]);
+  // The walk a newcomer takes runs on the embedded database, as a first `npm start` does.
+  [parley, browser] = await Promise.all([startParley({}, { embedded: true }), launchChromium()]);
   token = await apiLogin(parley.url, parley.adminEmail, parley.adminPassword);
   // A clinic in London: new flows take the browser's language and time zone.
   const context = await browser.newContext({

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from '@parley/db/testing';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -30,12 +31,19 @@ function freePort(): Promise<number> {
 
 /**
  * The real product as `npm start` runs it (node start.mjs: API, runtime and the built admin UI on one
- * port), on a fresh embedded database in a temporary directory; `env` adds settings.
+ * port), with its data in a temporary directory; `env` adds settings. Its database is a fresh one on
+ * the machine's Postgres (dropped at `stop`), which starts several times faster than the embedded
+ * database; `embedded: true` runs on the embedded default instead, as a first `npm start` does.
  */
-export async function startParley(env: Record<string, string> = {}): Promise<ParleyServer> {
+export async function startParley(
+  env: Record<string, string> = {},
+  options: { embedded?: boolean } = {},
+): Promise<ParleyServer> {
   if (!existsSync(join(ROOT, 'admin-ui/dist/index.html'))) {
     throw new Error('admin-ui/dist is missing: run `npm run build` first (npm test does).');
   }
+  const database =
+    options.embedded === true || env.DATABASE_URL !== undefined ? null : await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-ui-test-'));
   const port = await freePort();
   const adminPassword = 'correct-horse-battery-staple';
@@ -49,7 +57,7 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
       PARLEY_ADMIN_EMAIL: 'admin@parley.test',
       PARLEY_LOG_LEVEL: 'warn',
       PARLEY_LOGIN_PER_MINUTE: '100',
-      DATABASE_URL: '',
+      DATABASE_URL: database?.url ?? '',
       REDIS_URL: '',
       ...env,
     },
@@ -63,7 +71,7 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
     output += String(chunk);
   });
   const url = `http://127.0.0.1:${port}`;
-  await new Promise<void>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error(`Parley did not start in 60 s:\n${output}`)), 60_000);
     const check = () => {
       if (output.includes('Parley is running at')) {
@@ -77,6 +85,12 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
       }
     };
     check();
+  });
+  await started.catch(async (error: unknown) => {
+    child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    await database?.drop();
+    throw error;
   });
   return {
     url,
@@ -92,6 +106,7 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
         clearTimeout(timer);
       }
       rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }
