@@ -26,6 +26,8 @@ import { TurnWaiter } from './turn-waiter.js';
 /** The contact a session talks as when none is given (a fictional number). */
 export const DEFAULT_SIMULATOR_CONTACT = '+15555550100';
 export const DEFAULT_TURN_TIMEOUT_MS = 15_000;
+/** A web request or a model call may take up to a minute: a turn waiting on one gets that long more. */
+const CALL_GRACE_MS = 65_000;
 /** How long a message waits for a runtime to record it (at most the turn timeout). */
 const RECEIPT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
@@ -316,6 +318,7 @@ export class SimulatorService {
       contact: session.contact,
       settled: (inboundId) =>
         this.repository.turnSettled(this.api.db, session.id, session.contact, inboundId),
+      callGraceMs: CALL_GRACE_MS,
     });
     try {
       const inbound = await this.store(caller, session, message, idempotencyKey);
@@ -326,10 +329,11 @@ export class SimulatorService {
         this.api.logger.warn({ err: error }, 'could not announce a simulator message'),
       );
       try {
+        const waited = Date.now();
         const turns = await waiter.wait(inbound.id, this.turnTimeoutMs);
         if (turns === null) {
           return pending(
-            `The runtime did not answer within ${Math.round(this.turnTimeoutMs / 1000)} s. Check that a runtime is running and shares this database and message bus; the reply appears in the transcript when one picks the message up.`,
+            `The runtime did not answer within ${Math.round((Date.now() - waited) / 1000)} s. Check that a runtime is running and shares this database and message bus; the reply appears in the transcript when one picks the message up.`,
           );
         }
         return { status: 200, body: replyFromTurns(turns) ?? (await this.storedReply(session, inbound.id)) };

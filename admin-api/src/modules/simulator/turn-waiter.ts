@@ -20,6 +20,11 @@ export interface TurnWaiterOptions {
    */
   firstPollMs?: number;
   maxPollMs?: number;
+  /**
+   * How much longer than the timeout a turn may take once the runtime reported it waiting on its
+   * own calls (web requests, model calls, each up to a minute): the reply is on its way then.
+   */
+  callGraceMs?: number;
 }
 
 /**
@@ -63,6 +68,13 @@ export class TurnWaiter {
     return last === -1 ? null : this.turns.slice(first, last + 1);
   }
 
+  /** Whether the bus reported the turn of `inboundId` and it waits on calls of its own. */
+  private waitsOnCalls(inboundId: number): boolean {
+    return this.turns.some(
+      (turn) => turn.inboundIds.map(Number).includes(inboundId) && (turn.pendingHttp ?? 0) > 0,
+    );
+  }
+
   /** Sleeps up to `ms`; resolves true when a turn event cut it short. */
   private sleep(ms: number): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
@@ -83,12 +95,14 @@ export class TurnWaiter {
    * showed it over without them (a notification was missed), or null when `timeoutMs` passed first.
    */
   async wait(inboundId: number, timeoutMs: number): Promise<SimulatorTurn[] | null> {
-    const deadline = Date.now() + timeoutMs;
+    const started = Date.now();
     const maxPollMs = this.options.maxPollMs ?? 1_000;
     let pollMs = this.options.firstPollMs ?? 200;
     for (;;) {
       const turns = this.decidedByBus(inboundId);
       if (turns !== null) return turns;
+      const deadline =
+        started + timeoutMs + (this.waitsOnCalls(inboundId) ? (this.options.callGraceMs ?? 0) : 0);
       const left = deadline - Date.now();
       if (left <= 0) return null;
       if (await this.sleep(Math.min(pollMs, left))) continue;
