@@ -1,4 +1,5 @@
 /** Request and response schemas of the /conversations routes. */
+import { TurnNote } from '@parley/schemas/turn-note';
 import { type Static, Type } from '@sinclair/typebox';
 import { CursorQuery, Nullable, Page, Timestamp, Uuid } from './common.js';
 import { ConversationStatus, MessageDirection } from './enums.js';
@@ -39,6 +40,23 @@ export const ConversationMessage = Type.Object({
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
+/**
+ * A line for the team between the messages, which the contact did not see: a model's tool call and
+ * its arguments, an AI block's failure and why, an answer refused.
+ */
+export const ConversationNote = Type.Object({
+  id: Type.Integer(),
+  kind: TurnNote.properties.kind,
+  nodeId: Type.String({ description: 'The block it is about' }),
+  text: Type.String({ description: 'What happened and why, in plain words, naming the block' }),
+  afterMessageId: Nullable(
+    Type.Integer({
+      description:
+        'The message it follows: it goes after the last shown message whose id is at most this; null: before them all',
+    }),
+  ),
+  at: Timestamp,
+});
 export const ConversationDetail = Type.Object({
   ...conversationFields,
   handoffAt: Nullable(Timestamp),
@@ -58,6 +76,10 @@ export const ConversationDetail = Type.Object({
   }),
   messages: Type.Array(ConversationMessage, {
     description: `The conversation’s messages, oldest first: the last ${TRANSCRIPT_LIMIT} when it has more`,
+  }),
+  notes: Type.Array(ConversationNote, {
+    description:
+      'Notes for the team, in the order they happened; when messages is cut, only those after its first message',
   }),
   messageCount: Type.Integer({ minimum: 0, description: 'How many messages the conversation has in all' }),
   truncated: Type.Boolean({
@@ -86,6 +108,7 @@ export const ReleaseResult = Type.Object({ id: Uuid, releaseRequestedAt: Timesta
 
 export type ConversationItem = Static<typeof ConversationItem>;
 export type ConversationMessage = Static<typeof ConversationMessage>;
+export type ConversationNote = Static<typeof ConversationNote>;
 export type ConversationDetail = Static<typeof ConversationDetail>;
 export type ConversationPage = Static<typeof ConversationPage>;
 export type ReleaseResult = Static<typeof ReleaseResult>;

@@ -1,4 +1,9 @@
-import { type ConversationStatus, type InboxPerson, TRANSCRIPT_LIMIT } from '@parley/contract';
+import {
+  type ConversationNote,
+  type ConversationStatus,
+  type InboxPerson,
+  TRANSCRIPT_LIMIT,
+} from '@parley/contract';
 import type { Queryable } from '@parley/db';
 import { personName, personOf } from './people.js';
 
@@ -252,6 +257,44 @@ export class ConversationsRepository {
       updatedAt: row.updated_at.toISOString(),
     }));
     return { messages, total: rows[0]?.total ?? 0 };
+  }
+
+  /**
+   * The conversation's notes for the team (turn notes the runtime kept), in the order they
+   * happened: by the message they follow, then as written. `fromMessageId`: only those after it
+   * (a cut transcript's first message), the others belong to the messages left out.
+   */
+  async notes(
+    db: Queryable,
+    workspaceId: string,
+    conversationId: string,
+    fromMessageId: number | null,
+  ): Promise<ConversationNote[]> {
+    const { rows } = await db.query<{
+      id: number;
+      kind: ConversationNote['kind'];
+      node_id: string;
+      text: string;
+      after_message_id: number | null;
+      at: Date;
+    }>(
+      `select id, kind, node_id, text, after_message_id, at from (
+         select * from conversation_notes
+         where conversation_id = $1 and workspace_id = $2
+           and ($3::bigint is null or after_message_id >= $3)
+         order by coalesce(after_message_id, 0) desc, id desc limit $4
+       ) newest
+       order by coalesce(after_message_id, 0), id`,
+      [conversationId, workspaceId, fromMessageId, TRANSCRIPT_LIMIT],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      kind: row.kind,
+      nodeId: row.node_id,
+      text: row.text,
+      afterMessageId: row.after_message_id === null ? null : Number(row.after_message_id),
+      at: row.at.toISOString(),
+    }));
   }
 
   /** Whether the contact started another conversation on the number after this one. */

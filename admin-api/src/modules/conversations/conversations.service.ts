@@ -1,4 +1,4 @@
-import { ConversationNotFound, Invalid, InvalidCursor } from '@parley/contract';
+import { type ConversationNote, ConversationNotFound, Invalid, InvalidCursor } from '@parley/contract';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import type {
@@ -69,6 +69,7 @@ export function decodeCursor(cursor: string): PagePosition {
       currentStep: string | null;
       answersByLabel: Record<string, unknown>;
       messages: TranscriptMessage[];
+      notes: ConversationNote[];
       messageCount: number;
       truncated: boolean;
     }
@@ -79,14 +80,22 @@ export function decodeCursor(cursor: string): PagePosition {
       this.repository.transcript(this.api.db, caller.workspaceId, conversationId),
       this.repository.definition(this.api.db, caller.workspaceId, conversationId),
     ]);
+    const truncated = messages.length < total;
+    const notes = await this.repository.notes(
+      this.api.db,
+      caller.workspaceId,
+      conversationId,
+      truncated ? (messages[0]?.id ?? null) : null,
+    );
     return {
       ...conversation,
       endReason: readableEndReason(definition, conversation.endReason),
       currentStep: stepName(definition, conversation.currentNode),
       answersByLabel: answersByLabel(definition, conversation.answers),
       messages,
+      notes,
       messageCount: total,
-      truncated: messages.length < total,
+      truncated,
     };
   }
 }
