@@ -29,6 +29,9 @@ import { Mailer } from './mail/mailer.js';
 import { AiCredentialsRepository } from './modules/ai-credentials/ai-credentials.repository.js';
 import { aiCredentialRoutes } from './modules/ai-credentials/ai-credentials.routes.js';
 import { AiCredentialsService } from './modules/ai-credentials/ai-credentials.service.js';
+import { AiUsageRepository } from './modules/ai-usage/ai-usage.repository.js';
+import { aiUsageRoutes } from './modules/ai-usage/ai-usage.routes.js';
+import { AiUsageService } from './modules/ai-usage/ai-usage.service.js';
 import { AlertsRepository } from './modules/alerts/alerts.repository.js';
 import { alertRoutes } from './modules/alerts/alerts.routes.js';
 import { AlertsService, type AlertTiming, DEFAULT_ALERT_TIMING } from './modules/alerts/alerts.service.js';
@@ -257,6 +260,7 @@ export function createApi(options: ApiOptions): Api {
     ...policyRoutes(config),
     ...statusRoutes(new StatusService(context, new StatusRepository())),
     ...aiCredentialRoutes(aiCredentials),
+    ...aiUsageRoutes(new AiUsageService(context, new AiUsageRepository())),
   ];
   checkRoleTable(routes);
   const openapi = buildOpenApi(routes, API_VERSION);

@@ -224,6 +224,7 @@ function validRequest(operation: Operation): {
     'POST /users': { email: `user-${randomUUID()}@example.com`, password: PASSWORD, role: 'viewer' },
     'POST /api-keys': { name: 'Hostile', role: 'viewer', expiresInDays: 30 },
     'POST /ai/credentials': { name: 'Hostile', kind: 'openai', apiKey: 'sk-hostile' },
+    'PUT /ai/quota': { monthlyTokens: 1_000_000 },
     'POST /alert-rules': { name: 'Hostile', kind: 'number_down', params: { minutes: 5 } },
     'PATCH /alert-rules/{id}': { name: 'Hostile' },
     'POST /flows': { name: 'Hostile' },
@@ -781,6 +782,11 @@ describe('hostile input (generated from the live OpenAPI document)', () => {
         const { id } = await must('post', '/ai/credentials', { name: 'Removed provider', kind: 'anthropic' });
         await must('delete', `/ai/credentials/${id}`);
         return { id, kind: 'delete', action: 'ai_credential.delete' };
+      },
+      'PUT /ai/quota': async () => {
+        await must('put', '/ai/quota', { monthlyTokens: 2_000_000 });
+        await must('put', '/ai/quota', { monthlyTokens: null });
+        return { id: api.workspaceId, kind: 'update', action: 'workspace.ai_quota' };
       },
       'POST /alert-rules': async () => ({
         id: (await must('post', '/alert-rules', { name: 'Audited rule', kind: 'outbox_backlog' })).id,

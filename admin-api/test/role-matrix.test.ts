@@ -520,6 +520,7 @@ const PLANS: Record<string, Planner> = {
     values: { id: foreign ? workspace.aiCredential : await throwaway.aiCredential() },
   }),
   'POST /ai/credentials/{id}/test': async () => ({ body: {} }),
+  'PUT /ai/quota': async () => ({ body: { monthlyTokens: 5_000_000 } }),
   'POST /alert-rules': async () => ({
     body: { name: 'Matrix', kind: 'flow_failure_rate', params: { percent: 50 }, emails: ['ops@example.com'] },
   }),
@@ -666,6 +667,8 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'DELETE /ai/credentials/{id}': 'admin',
       'POST /ai/credentials/{id}/test': 'admin',
       'GET /ai/credentials/{id}/models': 'admin',
+      'GET /ai/usage': 'viewer',
+      'PUT /ai/quota': 'admin',
       'GET /alerts': 'viewer',
       'GET /alert-rules': 'admin',
       'POST /alert-rules': 'admin',

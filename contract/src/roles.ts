@@ -74,6 +74,13 @@ export const CAPABILITIES: readonly Capability[] = [
     ],
   },
   {
+    // Reporting, like analytics: it holds no key or message, only flows and models viewers see
+    // anyway; whoever watches the bill is often not someone who builds flows.
+    role: 'viewer',
+    does: 'See what the AI blocks used each month, its estimated cost, and the monthly quota',
+    operations: ['GET /ai/usage'],
+  },
+  {
     role: 'viewer',
     does: 'See the WhatsApp numbers and whether they are connected',
     operations: ['GET /numbers', 'GET /numbers/{id}', 'GET /numbers/{id}/events'],
@@ -196,6 +203,12 @@ export const CAPABILITIES: readonly Capability[] = [
       'POST /ai/credentials/{id}/test',
       'GET /ai/credentials/{id}/models',
     ],
+  },
+  {
+    role: 'admin',
+    // The quota caps what the workspace spends on its providers' accounts, which admins own.
+    does: 'Set how many tokens the AI blocks may use per month',
+    operations: ['PUT /ai/quota'],
   },
   {
     role: 'admin',
