@@ -10,6 +10,7 @@ import { MessagesSquare } from 'lucide-react';
 import { useState } from 'react';
 import { CheckboxField, DayRangeFilter, FilterSelect, useDayRange } from '@/components/filters';
 import { PageHeader } from '@/components/page-header';
+import { TranscriptNote } from '@/components/transcript-note';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from '@/components/ui/dialog';
@@ -19,6 +20,7 @@ import { api, errorMessage } from '@/infrastructure/api';
 import { hasRole, useSession } from '@/infrastructure/store';
 import { cn } from '@/lib/cn';
 import { formatDateTime } from '@/lib/format';
+import { placeNotes } from '@/lib/place-notes';
 
 const ANY = 'any';
 const STATUS_VARIANT: Record<ConversationStatus, 'success' | 'warning' | 'secondary' | 'destructive'> = {
@@ -64,6 +66,25 @@ function answerText(value: unknown): string {
   if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number'))
     return value.join(', ');
   return JSON.stringify(value);
+}
+
+function MessageLine({ message }: { message: ConversationMessage }) {
+  return (
+    <li className={cn('flex', message.direction === 'in' ? 'justify-start' : 'justify-end')}>
+      <div
+        className={cn(
+          'max-w-[80%] rounded-lg px-3 py-1.5 text-[13px] shadow-sm',
+          message.direction === 'in' ? 'bg-white' : 'bg-[#d9fdd3]',
+        )}
+      >
+        <p className="whitespace-pre-wrap break-words">{messageText(message)}</p>
+        <p className="mt-0.5 text-right text-[10px] text-slate-500">
+          {formatDateTime(message.createdAt)} · {message.status}
+          {message.error ? ` · ${message.error}` : ''}
+        </p>
+      </div>
+    </li>
+  );
 }
 
 function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
@@ -113,25 +134,13 @@ function Transcript({ id, onClose }: { id: string; onClose: () => void }) {
                   {conversation.data.messageCount.toLocaleString()} messages; earlier ones are not shown.
                 </li>
               )}
-              {conversation.data.messages.map((message) => (
-                <li
-                  key={message.id}
-                  className={cn('flex', message.direction === 'in' ? 'justify-start' : 'justify-end')}
-                >
-                  <div
-                    className={cn(
-                      'max-w-[80%] rounded-lg px-3 py-1.5 text-[13px] shadow-sm',
-                      message.direction === 'in' ? 'bg-white' : 'bg-[#d9fdd3]',
-                    )}
-                  >
-                    <p className="whitespace-pre-wrap break-words">{messageText(message)}</p>
-                    <p className="mt-0.5 text-right text-[10px] text-slate-500">
-                      {formatDateTime(message.createdAt)} · {message.status}
-                      {message.error ? ` · ${message.error}` : ''}
-                    </p>
-                  </div>
-                </li>
-              ))}
+              {placeNotes(conversation.data.messages, conversation.data.notes).map((item) =>
+                'note' in item ? (
+                  <TranscriptNote key={`note-${item.note.id}`} note={item.note} />
+                ) : (
+                  <MessageLine key={item.message.id} message={item.message} />
+                ),
+              )}
             </ol>
             <div className="flex flex-col gap-3 text-xs">
               <div>

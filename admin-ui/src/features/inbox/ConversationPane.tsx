@@ -297,7 +297,7 @@ export function ConversationPane({ id, backTo }: { id: string; backTo: string })
               <Values title="Variables" values={data.variables} />
             </div>
           </details>
-          <Transcript messages={data.messages} truncated={data.truncated} />
+          <Transcript messages={data.messages} notes={data.notes} truncated={data.truncated} />
         </div>
         <Footer conversation={data} me={me} />
       </div>

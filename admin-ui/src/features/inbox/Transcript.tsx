@@ -1,10 +1,12 @@
-import type { ConversationMessage } from '@parley/contract';
+import type { ConversationMessage, ConversationNote } from '@parley/contract';
 import { AlertCircle, Check, CheckCheck, Clock, Paperclip } from 'lucide-react';
 import { useEffect, useRef } from 'react';
+import { TranscriptNote } from '@/components/transcript-note';
 import { toast } from '@/components/ui/toast';
 import { download, errorMessage } from '@/infrastructure/api';
 import { cn } from '@/lib/cn';
 import { mediaFileName } from '@/lib/media-name';
+import { placeNotes } from '@/lib/place-notes';
 
 const TIME = new Intl.DateTimeFormat('en', { hour: '2-digit', minute: '2-digit' });
 const DAY = new Intl.DateTimeFormat('en', { weekday: 'short', day: 'numeric', month: 'short' });
@@ -118,8 +120,19 @@ function Bubble({ message }: { message: ConversationMessage }) {
   );
 }
 
-/** The messages of a conversation, oldest first, with a line where each day starts. */
-export function Transcript({ messages, truncated }: { messages: ConversationMessage[]; truncated: boolean }) {
+/**
+ * The messages of a conversation, oldest first, with a line where each day starts and the team's
+ * notes (AI tool calls and failures) where they happened.
+ */
+export function Transcript({
+  messages,
+  notes,
+  truncated,
+}: {
+  messages: ConversationMessage[];
+  notes: ConversationNote[];
+  truncated: boolean;
+}) {
   const list = useRef<HTMLOListElement>(null);
   const shown = messages.filter((message) => message.type !== 'control');
   const last = shown.at(-1);
@@ -137,7 +150,9 @@ export function Transcript({ messages, truncated }: { messages: ConversationMess
         </li>
       )}
       {shown.length === 0 && <li className="text-center text-xs text-slate-600">No messages yet.</li>}
-      {shown.flatMap((message) => {
+      {placeNotes(shown, notes).flatMap((item) => {
+        if ('note' in item) return [<TranscriptNote key={`note-${item.note.id}`} note={item.note} />];
+        const message = item.message;
         const thisDay = DAY.format(new Date(message.createdAt));
         const line =
           thisDay === day
