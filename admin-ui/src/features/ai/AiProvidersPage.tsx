@@ -30,6 +30,7 @@ import { EmptyState, ErrorState, LoadingState, Spinner } from '@/components/ui/s
 import { toast } from '@/components/ui/toast';
 import { api, errorMessage } from '@/infrastructure/api';
 import { useSession } from '@/infrastructure/store';
+import { AiUsageSection } from './AiUsageSection';
 
 const KIND_TITLES: Record<AiProviderKind, string> = {
   openai: 'OpenAI',
@@ -478,6 +479,7 @@ export function AiProvidersPage() {
             </ul>
           </Card>
         )}
+        <AiUsageSection />
       </div>
       <AddProviderDialog open={adding} onOpenChange={setAdding} />
       {editing !== null && <EditProviderDialog provider={editing} onClose={() => setEditing(null)} />}

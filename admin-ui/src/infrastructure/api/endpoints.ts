@@ -4,6 +4,8 @@ import type {
   AiConnectionTest,
   AiCredential,
   AiModelList,
+  AiQuota,
+  AiUsage,
   Alert,
   AlertRule,
   ApiKey,
@@ -178,6 +180,10 @@ export const api = {
       body: model === undefined ? {} : { model },
     }).then((r) => r.data),
   aiModels: (id: string) => request<AiModelList>(`/ai/credentials/${enc(id)}/models`).then((r) => r.data),
+  aiUsage: (month?: string) =>
+    request<AiUsage>(`/ai/usage${month === undefined ? '' : `?month=${enc(month)}`}`).then((r) => r.data),
+  setAiQuota: (monthlyTokens: number | null) =>
+    request<AiQuota>('/ai/quota', { method: 'PUT', body: { monthlyTokens } }).then((r) => r.data),
 
   listAlerts: () => request<{ items: Alert[] }>('/alerts').then((r) => r.data.items),
   listAlertRules: () => request<{ items: AlertRule[] }>('/alert-rules').then((r) => r.data.items),
