@@ -306,41 +306,47 @@ export function AiUsageSection() {
       ) : (
         <>
           <QuotaCard quota={data.quota} isAdmin={isAdmin} />
-          <Totals usage={data} />
-          <p className="text-xs text-muted-foreground">
-            Costs are estimates from the providers’ list prices of {monthTitle(data.pricesAsOf)}; your
-            provider’s invoice is the truth. Calls to your own server, and to models Parley has no price for,
-            count their tokens but not a cost.
-          </p>
-          {data.totals.calls === 0 ? (
-            <p className="rounded-md border border-dashed px-4 py-6 text-center text-sm text-muted-foreground">
-              No AI calls in {monthTitle(data.month)}.
+          {/* The month before stays, dimmed, while the chosen one loads. */}
+          <div
+            className={cn('flex flex-col gap-4', usage.isPlaceholderData && 'opacity-60')}
+            aria-busy={usage.isPlaceholderData}
+          >
+            <Totals usage={data} />
+            <p className="text-xs text-muted-foreground">
+              Costs are estimates from the providers’ list prices of {monthTitle(data.pricesAsOf)}; your
+              provider’s invoice is the truth. Calls to your own server, and to models Parley has no price
+              for, count their tokens but not a cost.
             </p>
-          ) : (
-            <div className="grid gap-4 lg:grid-cols-2">
-              <UsageTable
-                title="By flow"
-                nameTitle="Flow"
-                rows={data.byFlow.map((row) => ({
-                  ...row,
-                  key: row.flowId ?? 'none',
-                  name: row.flowName ?? 'Deleted or no flow',
-                  detail:
-                    row.flowName === null ? 'flows since deleted, or calls not made by a flow' : undefined,
-                }))}
-              />
-              <UsageTable
-                title="By model"
-                nameTitle="Model"
-                rows={data.byModel.map((row) => ({
-                  ...row,
-                  key: `${row.kind}/${row.model}`,
-                  name: row.model,
-                  detail: PROVIDER_NAMES[row.kind] ?? row.kind,
-                }))}
-              />
-            </div>
-          )}
+            {data.totals.calls === 0 ? (
+              <p className="rounded-md border border-dashed px-4 py-6 text-center text-sm text-muted-foreground">
+                No AI calls in {monthTitle(data.month)}.
+              </p>
+            ) : (
+              <div className="grid gap-4 lg:grid-cols-2">
+                <UsageTable
+                  title="By flow"
+                  nameTitle="Flow"
+                  rows={data.byFlow.map((row) => ({
+                    ...row,
+                    key: row.flowId ?? 'none',
+                    name: row.flowName ?? 'Deleted or no flow',
+                    detail:
+                      row.flowName === null ? 'flows since deleted, or calls not made by a flow' : undefined,
+                  }))}
+                />
+                <UsageTable
+                  title="By model"
+                  nameTitle="Model"
+                  rows={data.byModel.map((row) => ({
+                    ...row,
+                    key: `${row.kind}/${row.model}`,
+                    name: row.model,
+                    detail: PROVIDER_NAMES[row.kind] ?? row.kind,
+                  }))}
+                />
+              </div>
+            )}
+          </div>
           {usage.isError && <FormAlert>The month could not be loaded: {errorMessage(usage.error)}</FormAlert>}
         </>
       )}
