@@ -11,6 +11,7 @@ import {
   ROLES,
 } from '@parley/contract';
 import { createTestDatabase } from '@parley/db/testing';
+import { TURN_NOTE_KINDS } from '@parley/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -53,6 +54,7 @@ describe('the contract’s enums and the database’s check constraints', () => 
     ['alert_deliveries', 'status', ALERT_DELIVERY_STATUSES],
     ['ai_credentials', 'kind', AI_PROVIDER_KINDS],
     ['ai_usage', 'kind', AI_PROVIDER_KINDS],
+    ['conversation_notes', 'kind', TURN_NOTE_KINDS],
   ])('%s.%s holds the same values', async (table, column, values) => {
     expect((await allowed(table, column)).sort()).toEqual([...values].sort());
   });

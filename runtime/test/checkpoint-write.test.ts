@@ -103,6 +103,7 @@ describe('checkpoint writes on Postgres', () => {
       timerDueAt: turn === 1 ? at + 60_000 : null,
       effectsAdded: [{ requestId: `${contact}-request-${turn}`, payload: { turn } }],
       effectsDone: turn === 1 ? [] : [`${contact}-request-1`],
+      notes: [],
     };
   }
 

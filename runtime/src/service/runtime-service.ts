@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { FetchFunction } from '@parley/ai';
 import {
   BUS_MESSAGE_LIMIT,
   type Bus,
@@ -15,6 +16,7 @@ import {
 import {
   cipherPurposes,
   type Db,
+  fetchFor,
   type MediaStore,
   mediaStoreFromEnv,
   migrate,
@@ -42,10 +44,12 @@ import { numberSendPolicy } from './outbound/number-pacing.js';
 import { OutboundDispatcher, type SendOutcome } from './outbound/outbound-dispatcher.js';
 import type { Locker } from './ports/locker.js';
 import type { StateStore } from './ports/state-store.js';
+import { AiCallPerformer } from './processing/ai-call-performer.js';
 import { type Committed, ConversationProcessor } from './processing/conversation-processor.js';
 import { EffectRunner } from './processing/effect-runner.js';
 import { FlowDirectory } from './processing/flow-directory.js';
 import { Maintenance } from './processing/maintenance.js';
+import { AiRepository } from './repositories/ai-repository.js';
 import { CheckpointRepository } from './repositories/checkpoint-repository.js';
 import { ContactStateRepository } from './repositories/contact-state-repository.js';
 import { ConversationRepository } from './repositories/conversation-repository.js';
@@ -121,6 +125,12 @@ export interface RuntimeServiceOptions {
   onCommitted?: (committed: Committed) => void;
   /** Where received files go; default: the store the environment names (PARLEY_S3_*, else a folder). */
   media?: MediaStore;
+  /**
+   * How model providers are reached; default: through the private-address guard unless
+   * PARLEY_ALLOW_PRIVATE_HTTP. Tool calls keep the guard whatever this is (tests reach a local
+   * provider stand-in with it while checking that tools cannot reach private addresses).
+   */
+  providerFetch?: FetchFunction;
 }
 
 /**
@@ -175,15 +185,24 @@ export class RuntimeService {
       logger: this.logger,
       onOutcome: (outcome) => this.followAgentMessage(outcome),
     });
+    const ai = new AiCallPerformer({
+      db,
+      ai: new AiRepository(),
+      keyCipher: lazyCipher(config, cipherPurposes.aiKey),
+      providerFetch: options.providerFetch ?? fetchFor(config.allowPrivateHttp),
+      runTool: (workspaceId, request, requestId) => this.effects.runTool(workspaceId, request, requestId),
+      metrics: this.metrics,
+      logger: this.logger,
+    });
     this.effects = new EffectRunner({
       db,
       effects: effectRepository,
       signingCipher: lazyCipher(config, cipherPurposes.signingSecret),
       allowPrivateHttp: config.allowPrivateHttp,
       maxAttempts: config.effectMaxAttempts,
+      ai,
       logger: this.logger,
-      deliver: (key, requestId, result) =>
-        this.processor.schedule(key, [{ type: 'http_result', requestId, result }]),
+      deliver: (key, event) => this.processor.schedule(key, [event]),
     });
     this.processor = new ConversationProcessor({
       db,
@@ -198,7 +217,7 @@ export class RuntimeService {
       slowTurnMs: config.slowTurnMs,
       onCommitted: (committed) => {
         if (committed.outbound.length > 0) this.dispatcher.notify(committed.key.numberId);
-        for (const effect of committed.httpRequests)
+        for (const effect of [...committed.httpRequests, ...committed.aiCalls])
           this.effects.run(committed.key, committed.workspaceId, effect);
         if (committed.channel === 'simulator') this.announceTurn(committed);
         for (const change of committed.inboxActivity)
@@ -279,7 +298,8 @@ export class RuntimeService {
       type: 'turn',
       contact: committed.key.contact,
       inboundIds: committed.inboundIds,
-      pendingHttp: committed.httpRequests.length,
+      // Model calls keep the live test waiting for their turn just as http requests do.
+      pendingHttp: committed.httpRequests.length + committed.aiCalls.length,
     };
     const full: SimulatorTurn = {
       ...turn,

@@ -85,6 +85,26 @@ export class RuntimeMetrics {
     registers: [this.registry],
   });
 
+  readonly aiCalls = new Counter({
+    name: 'parley_ai_calls_total',
+    help: 'Model calls of AI blocks by provider, model and outcome (ok, or the error code)',
+    labelNames: ['provider', 'model', 'outcome'],
+    registers: [this.registry],
+  });
+  readonly aiTokens = new Counter({
+    name: 'parley_ai_tokens_total',
+    help: 'Tokens of AI blocks by provider, model and direction (input, output)',
+    labelNames: ['provider', 'model', 'direction'],
+    registers: [this.registry],
+  });
+  readonly aiCallSeconds = new Histogram({
+    name: 'parley_ai_call_seconds',
+    help: 'How long a model call took, its provider retries included',
+    labelNames: ['provider', 'model'],
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40, 60],
+    registers: [this.registry],
+  });
+
   /** Reads the hand-off figures; null until the runtime has a database to read them from. */
   private handoffSource: ((upperBounds: readonly number[]) => Promise<HandoffFigures>) | null = null;
   /** One read serves the three hand-off metrics of a scrape. */

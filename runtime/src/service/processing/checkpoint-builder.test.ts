@@ -104,3 +104,85 @@ describe('a checkpoint of hand-off events', () => {
     expect(checkpoint.conversations[0]).toMatchObject({ handoffAt: T0, firstAgentReplyAt: T0 + 1 });
   });
 });
+
+describe('a checkpoint of an AI reply', () => {
+  const aiVersion: RunnableVersion = {
+    versionId: 'v2',
+    flowId: 'f2',
+    // Stands in for the cipher: what matters is that the plaintext headers are not kept.
+    sealHeaders: (headers) => `sealed:${Object.keys(headers).join(',')}`,
+    flow: compileFlow({
+      schemaVersion: 1,
+      name: 'Booking',
+      triggers: [{ id: 't1', type: 'any_message', target: 'agent' }],
+      nodes: [
+        {
+          id: 'agent',
+          type: 'ai_reply',
+          config: {
+            credentialId: 'c1',
+            model: 'gpt-4o-mini',
+            prompt: 'You book visits.',
+            goal: 'A day is picked.',
+            headers: { 'x-api-key': 'tool-secret' },
+          },
+        },
+        { id: 'bye', type: 'end', config: { text: 'Bye.' } },
+      ],
+      edges: [{ id: 'e1', source: 'agent', sourceHandle: 'done', target: 'bye' }],
+    }),
+  };
+
+  function absorb(builder: CheckpointBuilder, state: ContactState, event: EngineEvent, at: number) {
+    const result = step(aiVersion.flow, state, event, at);
+    builder.absorb(event, null, state.conversation, result, aiVersion, at);
+    return result.state;
+  }
+
+  it('keeps the model call pending with its tool headers sealed, and drops it once answered', () => {
+    const builder = new CheckpointBuilder({
+      workspaceId: 'w1',
+      numberId: NUMBER,
+      contact: CONTACT,
+      isTest: false,
+      expectedVersion: 0,
+    });
+    const state = absorb(builder, initialState(), { type: 'message', id: 'w1', text: 'hi' }, T0);
+    const [added] = builder.build(state, 'v2', null).effectsAdded;
+    expect(added?.requestId).toBe('w1:1');
+    expect(added?.payload).toMatchObject({ type: 'ai_call', nodeId: 'agent', conversationId: 'w1' });
+    const call = (added?.payload as { call: Record<string, unknown> } | undefined)?.call ?? {};
+    expect(call.sealedHeaders).toBe('sealed:x-api-key');
+    expect(call.headers).toBeUndefined();
+    expect(JSON.stringify(added)).not.toContain('tool-secret');
+
+    const answered = new CheckpointBuilder({
+      workspaceId: 'w1',
+      numberId: NUMBER,
+      contact: CONTACT,
+      isTest: false,
+      expectedVersion: 1,
+    });
+    const result: EngineEvent = {
+      type: 'ai_result',
+      requestId: 'w1:1',
+      result: {
+        ok: true,
+        text: 'Done.',
+        toolCalls: [{ name: 'check', arguments: { day: 'Monday' }, status: 200, result: {} }],
+        finish: 'done',
+        usage: { inputTokens: 1, outputTokens: 1 },
+        retried: true,
+      },
+    };
+    const after = absorb(answered, state, result, T0 + 1);
+    const checkpoint = answered.build(after, 'v2', null);
+    expect(checkpoint.effectsDone).toEqual(['w1:1']);
+    // Both notes come before the step's messages: they follow what the conversation stored last.
+    expect(checkpoint.notes.map((note) => [note.kind, note.afterKey, note.afterId])).toEqual([
+      ['ai_retried', null, null],
+      ['ai_tool_call', null, null],
+    ]);
+    expect(checkpoint.outbound.map((row) => row.body.text)).toEqual(['Done.', 'Bye.']);
+  });
+});

@@ -2,7 +2,8 @@ import type { InboxActivity } from '@parley/bus';
 import type { ContactState, Conversation, EngineEvent, StepResult } from '@parley/engine';
 import { answersOf } from '@parley/engine';
 import { idempotencyKeyPrefix } from '../channels/channel.js';
-import type { Checkpoint, ConversationRow } from '../repositories/checkpoint-repository.js';
+import type { Checkpoint, ConversationRow, NoteRow } from '../repositories/checkpoint-repository.js';
+import type { EffectPayload } from '../repositories/effect-repository.js';
 import { conversationUuid } from './conversation-id.js';
 import type { RunnableVersion } from './flow-directory.js';
 
@@ -21,6 +22,9 @@ export interface InboxChange {
   kind: InboxActivity['kind'];
 }
 
+/** `conversation_notes.text` holds at most this many characters. */
+const NOTE_TEXT_LIMIT = 4000;
+
 /** Whether a conversation is with a person (a hand-off not released). */
 function withAPerson(conversation: Conversation | null): boolean {
   return conversation?.status === 'handoff' && conversation.releasedAt === undefined;
@@ -37,6 +41,11 @@ export class CheckpointBuilder {
   /** Engine conversation id → database uuid (a hash, asked for several times per step). */
   private readonly uuids = new Map<string, string>();
   private outboundSeq = 0;
+  /**
+   * Per conversation uuid, the last message row this checkpoint writes for it (an outbound
+   * message's idempotency key, or an inbound row's id): where a later note of it goes.
+   */
+  private readonly lastRow = new Map<string, Pick<NoteRow, 'afterKey' | 'afterId'>>();
   /** Hand-off changes of the absorbed steps, in order. */
   readonly inboxActivity: InboxChange[] = [];
 
@@ -57,6 +66,7 @@ export class CheckpointBuilder {
       timerDueAt: null,
       effectsAdded: [],
       effectsDone: [],
+      notes: [],
     };
   }
 
@@ -147,13 +157,30 @@ export class CheckpointBuilder {
           version.sealHeaders === null
             ? effect.request
             : { ...rest, headers: {}, sealedHeaders: version.sealHeaders(headers) };
-        this.checkpoint.effectsAdded.push({
-          requestId: effect.requestId,
-          payload: { request, nodeId: effect.nodeId, conversationId: effect.conversationId },
+        this.addEffect(effect.requestId, {
+          type: 'http_request',
+          request,
+          nodeId: effect.nodeId,
+          conversationId: effect.conversationId,
+        });
+      }
+      if (effect.type === 'ai_call') {
+        // The tool calls' headers are the block's, as secret as an http_request's.
+        const { headers, ...rest } = effect.call;
+        const call =
+          version.sealHeaders === null || headers === undefined
+            ? effect.call
+            : { ...rest, sealedHeaders: version.sealHeaders(headers) };
+        this.addEffect(effect.requestId, {
+          type: 'ai_call',
+          call,
+          nodeId: effect.nodeId,
+          conversationId: effect.conversationId,
         });
       }
     }
-    if (event.type === 'http_result') this.checkpoint.effectsDone.push(event.requestId);
+    if (event.type === 'http_result' || event.type === 'ai_result')
+      this.checkpoint.effectsDone.push(event.requestId);
     for (const effect of result.effects) {
       if (effect.type !== 'agent_message_refused' || event.type !== 'agent_message') continue;
       // Recorded so the person sees their message was not sent, and why.
@@ -172,20 +199,52 @@ export class CheckpointBuilder {
       this.conversations.set(row.id, row);
     }
     const conversationId = this.uuidOf(after);
-    if (inboundId !== null) this.checkpoint.processedInbound.push({ id: inboundId, conversationId });
+    if (inboundId !== null) {
+      this.checkpoint.processedInbound.push({ id: inboundId, conversationId });
+      if (conversationId !== null) this.lastRow.set(conversationId, { afterKey: null, afterId: inboundId });
+    }
+    // Where each of the step's notes goes: after the step's first `after` messages.
+    const noteConversation = this.uuidOf(after ?? before);
+    const anchors: Pick<NoteRow, 'afterKey' | 'afterId'>[] = [
+      (noteConversation === null ? undefined : this.lastRow.get(noteConversation)) ?? {
+        afterKey: null,
+        afterId: null,
+      },
+    ];
     for (const message of result.outbound) {
       const { conversationId: engineId, ...body } = message;
       this.outboundSeq += 1;
+      const idempotencyKey =
+        message.kind === 'agent' && event.type === 'agent_message'
+          ? this.agentKey(event.id)
+          : `${idempotencyKeyPrefix(this.ctx.numberId, this.ctx.contact)}${this.ctx.expectedVersion + 1}:${this.outboundSeq}`;
+      const rowConversation = engineId === null ? null : this.uuid(engineId);
+      anchors.push({ afterKey: idempotencyKey, afterId: null });
+      if (rowConversation !== null)
+        this.lastRow.set(rowConversation, { afterKey: idempotencyKey, afterId: null });
       this.checkpoint.outbound.push({
-        conversationId: engineId === null ? null : this.uuid(engineId),
-        idempotencyKey:
-          message.kind === 'agent' && event.type === 'agent_message'
-            ? this.agentKey(event.id)
-            : `${idempotencyKeyPrefix(this.ctx.numberId, this.ctx.contact)}${this.ctx.expectedVersion + 1}:${this.outboundSeq}`,
+        conversationId: rowConversation,
+        idempotencyKey,
         type: message.media === undefined ? 'text' : 'media',
         body,
       });
     }
+    if (noteConversation !== null) {
+      for (const note of result.notes) {
+        const anchor = anchors[Math.min(note.after, anchors.length - 1)] as (typeof anchors)[number];
+        this.checkpoint.notes.push({
+          conversationId: noteConversation,
+          nodeId: note.nodeId,
+          kind: note.kind,
+          text: note.text.slice(0, NOTE_TEXT_LIMIT),
+          ...anchor,
+        });
+      }
+    }
+  }
+
+  private addEffect(requestId: string, payload: EffectPayload): void {
+    this.checkpoint.effectsAdded.push({ requestId, payload });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Batcher, type Db, isDataError } from '@parley/db';
-import type { EngineEvent, HttpRequestEffect, TurnNote } from '@parley/engine';
+import type { AiCallEffect, EngineEvent, HttpRequestEffect, TurnNote } from '@parley/engine';
 import {
   type ContactState,
   type Conversation,
@@ -50,6 +50,8 @@ export interface Committed {
   /** The contact's current conversation as written, or null when the checkpoint did not touch one. */
   conversation: Pick<ConversationRow, 'status' | 'answers' | 'variables'> | null;
   httpRequests: HttpRequestEffect[];
+  /** Model calls of AI blocks, made after the commit like `httpRequests`. */
+  aiCalls: AiCallEffect[];
   /** What the admin should know about the checkpoint's steps, placed among `outbound`. */
   notes: TurnNote[];
   timerDueAt: number | null;
@@ -291,6 +293,7 @@ export class ConversationProcessor {
     let pinned = loaded.flowVersionId;
     let timerFlow: RunnableVersion | null = null;
     const httpRequests: HttpRequestEffect[] = [];
+    const aiCalls: AiCallEffect[] = [];
     const notes: TurnNote[] = [];
     let sent = 0;
     const stale = pending.filter(isStaleInbound);
@@ -344,6 +347,7 @@ export class ConversationProcessor {
       httpRequests.push(
         ...result.effects.filter((effect): effect is HttpRequestEffect => effect.type === 'http_request'),
       );
+      aiCalls.push(...result.effects.filter((effect): effect is AiCallEffect => effect.type === 'ai_call'));
       state = result.state;
       timerFlow = version;
     }
@@ -381,6 +385,7 @@ export class ConversationProcessor {
           ? null
           : { status: current.status, answers: current.answers, variables: current.variables },
       httpRequests,
+      aiCalls,
       notes,
       timerDueAt,
     });

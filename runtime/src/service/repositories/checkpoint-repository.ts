@@ -1,5 +1,5 @@
 import type { Queryable } from '@parley/db';
-import type { ContactState } from '@parley/engine';
+import type { ContactState, TurnNote } from '@parley/engine';
 import { jsonRows } from './json-rows.js';
 
 export interface ConversationRow {
@@ -45,6 +45,20 @@ export interface ResponseRow {
   completedAt: number;
 }
 
+/**
+ * A turn note for the transcript, placed after a message row: one this checkpoint writes (its
+ * idempotency key), an inbound row (its id), or else the conversation's last row already stored.
+ */
+export interface NoteRow {
+  /** conversations.id */
+  conversationId: string;
+  nodeId: string;
+  kind: TurnNote['kind'];
+  text: string;
+  afterKey: string | null;
+  afterId: number | null;
+}
+
 /** Everything one drain of a contact's events changes, written in one transaction (with others). */
 export interface Checkpoint {
   workspaceId: string;
@@ -63,8 +77,11 @@ export interface Checkpoint {
   responses: ResponseRow[];
   /** Next timer, or null to clear it. */
   timerDueAt: number | null;
+  /** Payloads as `EffectRepository` reads them back (see `EffectPayload`). */
   effectsAdded: { requestId: string; payload: Record<string, unknown> }[];
   effectsDone: string[];
+  /** The steps' turn notes, in order. */
+  notes: NoteRow[];
 }
 
 /** A checkpoint lost to a newer write (another process, or a retry after a lost lock). */
@@ -107,15 +124,19 @@ export class CheckpointRepository {
       flow_version_id: cp.flowVersionId,
       conversation_id: cp.conversationId,
     }));
+    const outbound = this.outbound(checkpoints);
     const parts = [
       this.conversations(checkpoints),
       this.nodeVisits(checkpoints),
       this.processed(checkpoints),
-      this.outbound(checkpoints),
+      outbound,
       this.responses(checkpoints),
       ...this.timers(checkpoints),
       ...this.effects(checkpoints),
     ].filter((part) => part.rows.length > 0);
+    // Notes find the ids of the messages written with them in the outbound part's returned rows.
+    const notes = this.notes(checkpoints, parts.includes(outbound) ? `p${parts.indexOf(outbound)}` : null);
+    if (notes.rows.length > 0) parts.push(notes);
     const params: string[] = [jsonRows(states)];
     const ctes = parts.map((part, index) => {
       params.push(jsonRows(part.rows));
@@ -256,7 +277,49 @@ export class CheckpointRepository {
            conversation_id uuid, idempotency_key text, type text, body jsonb, status text, last_error text, position integer)
          where ${FENCED}
          order by position
-         on conflict (idempotency_key) do nothing`,
+         on conflict (idempotency_key) do nothing
+         returning id, idempotency_key`,
+    };
+  }
+
+  /**
+   * `outboundCte` names the part that inserts this batch's messages (null when there are none).
+   * A note placed after a message of its own checkpoint gets that message's new id; one placed
+   * after nothing of it gets the conversation's last stored row.
+   */
+  private notes(checkpoints: Checkpoint[], outboundCte: string | null): Part {
+    let position = 0;
+    const written =
+      outboundCte === null
+        ? 'null::bigint'
+        : `(select o.id from ${outboundCte} o where o.idempotency_key = x.after_key)`;
+    return {
+      rows: checkpoints.flatMap((cp) =>
+        cp.notes.map((note) => ({
+          number_id: cp.numberId,
+          contact: cp.contact,
+          workspace_id: cp.workspaceId,
+          conversation_id: note.conversationId,
+          node_id: note.nodeId,
+          kind: note.kind,
+          text: note.text,
+          after_key: note.afterKey,
+          after_id: note.afterId,
+          position: position++,
+        })),
+      ),
+      sql: (param) =>
+        `insert into conversation_notes (workspace_id, conversation_id, node_id, kind, text, after_message_id)
+         select workspace_id, conversation_id, node_id, kind, text,
+           case when x.after_key is not null
+             -- A message already stored (a step run again) is not in the returned rows.
+             then coalesce(${written}, (select m.id from messages m where m.idempotency_key = x.after_key))
+             else coalesce(x.after_id, (select max(m.id) from messages m where m.conversation_id = x.conversation_id))
+           end
+         from jsonb_to_recordset(${param}) as x(number_id uuid, contact text, workspace_id uuid, conversation_id uuid,
+           node_id text, kind text, text text, after_key text, after_id bigint, position integer)
+         where ${FENCED}
+         order by position`,
     };
   }
 

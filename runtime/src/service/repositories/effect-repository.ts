@@ -1,17 +1,30 @@
 import type { Queryable, SecretCipher } from '@parley/db';
-import type { HttpRequestEffect } from '@parley/engine';
+import type { AiCallEffect, HttpRequestEffect } from '@parley/engine';
+
+/** The effects kept in `pending_effects` until answered. */
+export type StoredEffect = HttpRequestEffect | AiCallEffect;
 
 export interface PendingEffect {
   numberId: string;
   contact: string;
   workspaceId: string;
-  effect: HttpRequestEffect;
+  effect: StoredEffect;
 }
 
 /** A pending call's request as stored: headers encrypted when the flow's header values are secrets. */
 type StoredRequest = HttpRequestEffect['request'] & { sealedHeaders?: string };
+/** A pending model call as stored: its tool headers encrypted likewise. */
+export type StoredAiCall = AiCallEffect['call'] & { sealedHeaders?: string };
 
-/** http_request calls that were decided but not answered yet, with their attempts so far. */
+/**
+ * `pending_effects.payload`, discriminated by `type` (rows from before AI blocks have none: they
+ * are http requests).
+ */
+export type EffectPayload =
+  | { type?: 'http_request'; request: StoredRequest; nodeId: string; conversationId: string }
+  | { type: 'ai_call'; call: StoredAiCall; nodeId: string; conversationId: string };
+
+/** http_request and ai_call effects that were decided but not answered yet, with their attempts so far. */
 export class EffectRepository {
   constructor(
     /** The header-value cipher, resolved only when a stored request has encrypted headers. */
@@ -43,7 +56,7 @@ export class EffectRepository {
       number_id: string;
       contact: string;
       workspace_id: string;
-      payload: { request: StoredRequest; nodeId: string; conversationId: string };
+      payload: EffectPayload;
     }>(
       `select request_id, number_id, contact, workspace_id, payload from pending_effects
        where coalesce(last_attempt_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)
@@ -52,17 +65,24 @@ export class EffectRepository {
     );
     const pending: PendingEffect[] = [];
     for (const row of rows) {
+      const { payload } = row;
+      const ids = {
+        requestId: row.request_id,
+        nodeId: payload.nodeId,
+        conversationId: payload.conversationId,
+      };
       pending.push({
         numberId: row.number_id,
         contact: row.contact,
         workspaceId: row.workspace_id,
-        effect: {
-          type: 'http_request',
-          requestId: row.request_id,
-          nodeId: row.payload.nodeId,
-          conversationId: row.payload.conversationId,
-          request: await this.openRequest(row.payload.request, row.workspace_id),
-        },
+        effect:
+          payload.type === 'ai_call'
+            ? { type: 'ai_call', ...ids, call: await this.openCall(payload.call, row.workspace_id) }
+            : {
+                type: 'http_request',
+                ...ids,
+                request: await this.openRequest(payload.request, row.workspace_id),
+              },
       });
     }
     return pending;
@@ -74,8 +94,18 @@ export class EffectRepository {
   ): Promise<HttpRequestEffect['request']> {
     const { sealedHeaders, ...request } = stored;
     if (sealedHeaders === undefined) return request;
+    return { ...request, headers: await this.openHeaders(sealedHeaders, workspaceId) };
+  }
+
+  private async openCall(stored: StoredAiCall, workspaceId: string): Promise<AiCallEffect['call']> {
+    const { sealedHeaders, ...call } = stored;
+    if (sealedHeaders === undefined) return call;
+    return { ...call, headers: await this.openHeaders(sealedHeaders, workspaceId) };
+  }
+
+  private async openHeaders(sealed: string, workspaceId: string): Promise<Record<string, string>> {
     const cipher = await this.headerCipher();
-    return { ...request, headers: JSON.parse(cipher.openText(sealedHeaders, workspaceId)) };
+    return JSON.parse(cipher.openText(sealed, workspaceId));
   }
 
   async signingSecret(db: Queryable, workspaceId: string): Promise<string | null> {
