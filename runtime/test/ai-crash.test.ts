@@ -78,7 +78,9 @@ describe('a model call cut off by a SIGKILL', () => {
     });
     expect(standin.requests).toHaveLength(2);
     const { rows: notes } = await env.database.db.query<{ kind: string; text: string }>(
-      'select kind, text from conversation_notes order by id',
+      `select n.kind, n.text from conversation_notes n join conversations c on c.id = n.conversation_id
+       where c.number_id = $1 order by n.id`,
+      [numberId],
     );
     expect(notes.map((note) => note.kind)).toEqual(['ai_retried']);
     expect(notes[0]?.text).toContain('made again');
@@ -106,6 +108,55 @@ describe('a model call cut off by a SIGKILL', () => {
       [numberId],
     );
     expect(rows).toEqual([{ status: 'completed', variables: { day: 'Tuesday' } }]);
+    expect((await env.database.db.query('select 1 from pending_effects')).rows).toHaveLength(0);
+  }, 90_000);
+
+  it('is given up once cut off as often as allowed: the block leaves by failure and says why', async () => {
+    const credentialId = randomUUID();
+    const { numberId, workspaceId } = await seedPublishedFlow(
+      env.database.db,
+      bookingFlow('https://tools.example.com/slots', credentialId),
+    );
+    await seedAiCredential(env.database.db, workspaceId, standin, credentialId);
+    const port = await freePort();
+    const start = (extra: Record<string, string> = {}) =>
+      env.start({
+        port,
+        env: { PARLEY_ALLOW_PRIVATE_HTTP: '1', PARLEY_SECRET_KEY: TEST_SECRET_KEY, ...extra },
+      });
+    standin.requests.length = 0;
+    standin.script({ reply: { text: 'Never heard.', delayMs: 30_000 } });
+    const contact = '+15550009002';
+    const first = await start();
+    await postMessage(
+      first.base,
+      numberId,
+      contact,
+      { id: 'g-1', text: 'hi' },
+      { deadline: Date.now() + 30_000, signal: env.stop.signal },
+    );
+    await waitUntil('the model got the call', async () => standin.requests.length === 1, 15_000);
+    await first.kill('SIGKILL');
+    // As if a second runtime had made the call again and been killed too.
+    await env.database.db.query('update pending_effects set attempts = 2');
+
+    const second = await start({ PARLEY_STALE_EFFECT_MS: '1000' });
+    await waitUntil(
+      'the block failed',
+      async () =>
+        botTexts((await fetchTranscript(second.base, numberId, contact)) ?? []).includes('AI failed.'),
+      20_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${second.logTail()}`);
+    });
+    expect(standin.requests).toHaveLength(1);
+    const { rows: notes } = await env.database.db.query<{ kind: string; text: string }>(
+      `select n.kind, n.text from conversation_notes n join conversations c on c.id = n.conversation_id
+       where c.number_id = $1 order by n.id`,
+      [numberId],
+    );
+    expect(notes.map((note) => note.kind)).toEqual(['ai_failed']);
+    expect(notes[0]?.text).toContain('cut off 2 times');
     expect((await env.database.db.query('select 1 from pending_effects')).rows).toHaveLength(0);
   }, 90_000);
 });
