@@ -306,4 +306,50 @@ describe('AI blocks in the runtime', () => {
     expect(warned).toMatchObject({ nodeId: 'agent', numberId });
     expect(String(warned?.error)).toContain('private network addresses');
   }, 60_000);
+
+  it('gives a block whose memory is the conversation the earlier messages, in order', async () => {
+    runtime = await startRuntime(database, redis, true);
+    const credentialId = randomUUID();
+    const booking = bookingFlow(tool.url, credentialId);
+    const [agent, ...ends] = booking.nodes;
+    // A question first, then the AI reply, which reads the conversation so far.
+    const flow = {
+      ...booking,
+      triggers: [{ id: 't1', type: 'any_message', target: 'name' }],
+      nodes: [
+        {
+          id: 'name',
+          type: 'question',
+          position: { x: 0, y: -140 },
+          config: { prompt: 'Your name?', variable: 'name', answer: { type: 'string' } },
+        },
+        { ...agent, config: { ...agent?.config, memory: 'conversation' } },
+        ...ends,
+      ],
+      edges: [...booking.edges, { id: 'e4', source: 'name', sourceHandle: 'next', target: 'agent' }],
+    };
+    const { numberId, workspaceId } = await seedPublishedFlow(database.db, flow);
+    await seedAiCredential(database.db, workspaceId, standin, credentialId);
+    standin.requests.length = 0;
+    standin.script({ reply: { text: 'Hello Ana, which day?' } });
+    const contact = '+15550008005';
+    await postMessage(runtime.base, numberId, contact, { id: 'm-1', text: 'hi' }, post());
+    await waitUntil(
+      'the name was asked',
+      async () => (await transcript(database.db, numberId, contact)).includes('out: Your name?'),
+      20_000,
+    );
+    await postMessage(runtime.base, numberId, contact, { id: 'm-2', text: 'Ana' }, post());
+    await waitUntil(
+      'the model answered',
+      async () => (await transcript(database.db, numberId, contact)).includes('out: Hello Ana, which day?'),
+      20_000,
+    );
+    const messages = (standin.requests[0]?.body.messages ?? []) as { role: string; content: unknown }[];
+    expect(messages.filter((message) => message.role !== 'system')).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'Your name?' },
+      { role: 'user', content: 'Ana' },
+    ]);
+  }, 60_000);
 });
