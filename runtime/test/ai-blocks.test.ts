@@ -352,4 +352,64 @@ describe('AI blocks in the runtime', () => {
       { role: 'user', content: 'Ana' },
     ]);
   }, 60_000);
+
+  it('stores only the extracted values that meet their field, and logs the refused one', async () => {
+    runtime = await startRuntime(database, redis, true);
+    const credentialId = randomUUID();
+    const flow = {
+      schemaVersion: 1,
+      name: 'Sign-up',
+      triggers: [{ id: 't1', type: 'any_message', target: 'read' }],
+      nodes: [
+        {
+          id: 'read',
+          type: 'ai_extract',
+          position: { x: 0, y: 0 },
+          config: {
+            credentialId,
+            model: AI_MODEL,
+            fields: [
+              { name: 'name', description: 'The contact’s first name', type: 'text', required: true },
+              { name: 'email', description: 'Their email address', type: 'email' },
+            ],
+          },
+        },
+        { id: 'ok', type: 'end', position: { x: 0, y: 140 }, config: { text: 'Thanks {{name}}.' } },
+        { id: 'no', type: 'end', position: { x: 200, y: 140 }, config: { text: 'Not understood.' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'read', sourceHandle: 'next', target: 'ok' },
+        { id: 'e2', source: 'read', sourceHandle: 'invalid', target: 'no' },
+      ],
+    };
+    const { numberId, workspaceId } = await seedPublishedFlow(database.db, flow);
+    await seedAiCredential(database.db, workspaceId, standin, credentialId);
+    standin.script({ reply: { json: { name: 'Ana', email: 'ana at example' } } });
+    const contact = '+15550008006';
+    await postMessage(
+      runtime.base,
+      numberId,
+      contact,
+      { id: 'x-1', text: 'I am Ana, ana at example' },
+      post(),
+    );
+    await waitUntil(
+      'the flow went on',
+      async () => (await transcript(database.db, numberId, contact)).includes('out: Thanks Ana.'),
+      20_000,
+    ).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}\n${JSON.stringify(runtime?.logs)}`);
+    });
+    const { rows } = await database.db.query<{ variables: Record<string, unknown> }>(
+      'select variables from conversations where number_id = $1',
+      [numberId],
+    );
+    expect(rows[0]?.variables).toEqual({ name: 'Ana' });
+    const lines = await transcript(database.db, numberId, contact);
+    expect(lines.filter((line) => line.startsWith('note '))).toEqual([
+      expect.stringMatching(/^note ai_refused: .*“email”.*ana at example/),
+    ]);
+    const warned = runtime.logs.find((log) => log.msg === 'AI extraction value refused');
+    expect(warned).toMatchObject({ field: 'email', nodeId: 'read', numberId });
+  }, 60_000);
 });

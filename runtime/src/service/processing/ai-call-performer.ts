@@ -165,9 +165,10 @@ export class AiCallPerformer {
       if (call.refused !== undefined)
         this.deps.logger.warn({ ...ids, tool: call.name, reason: call.refused }, 'AI tool call refused');
     }
+    // The reason quotes the contact's words, so it stays in the transcript (erasable), not the log.
     if (outcome.ok && outcome.refused !== undefined) {
-      for (const [field, reason] of Object.entries(outcome.refused))
-        this.deps.logger.warn({ ...ids, field, reason }, 'AI extraction value refused');
+      for (const field of Object.keys(outcome.refused))
+        this.deps.logger.warn({ ...ids, field }, 'AI extraction value refused');
     }
   }
 }
