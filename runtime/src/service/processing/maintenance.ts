@@ -70,7 +70,7 @@ export class Maintenance {
     for (const key of due) this.deps.processor.schedule(key, [{ type: 'timer' }]);
   }
 
-  /** Picks up what a crash left: unprocessed inbound, interrupted sends, unanswered http calls. */
+  /** Picks up what a crash left: unprocessed inbound, interrupted sends, unanswered http and model calls. */
   async sweep(): Promise<void> {
     const { db } = this.deps;
     for (const key of await this.deps.inbox.stranded(db, 2_000, 500)) this.deps.processor.schedule(key);
