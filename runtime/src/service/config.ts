@@ -25,15 +25,15 @@ export interface RuntimeConfig {
   /** A send still `sending` after this long was cut off by a crash: requeued (checked with the channel first). */
   staleSendMs: number;
   /**
-   * An http_request effect unanswered after this long was cut off by a crash: re-run. Keep it above
-   * the longest request timeout (60 s), or a live process's call may run twice.
+   * An http_request or ai_call effect unanswered after this long was cut off by a crash: re-run.
+   * Keep it above the longest request or model call timeout (60 s), or a live process's call may run twice.
    */
   staleEffectMs: number;
   /** How long a number's published version is cached: a missed publish notice heals within it. */
   flowCacheTtlMs: number;
   /** A turn of the engine taking at least this long is logged (conversation and node). */
   slowTurnMs: number;
-  /** Attempts of one http_request call (crashes included) before the flow follows its failure path. */
+  /** Attempts of one http_request call (crashes included) before the flow follows its failure path (model calls: 2). */
   effectMaxAttempts: number;
   /** Send pacing for WhatsApp numbers (ban avoidance) and for simulator numbers. */
   whatsappSendPolicy: SendPolicy;
