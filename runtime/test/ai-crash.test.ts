@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { cipherPurposes, SecretCipher } from '@parley/db';
 import { TEST_SECRET_KEY } from '@parley/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AiStandin, startAiStandin } from '../../test/support/ai-standin.js';
@@ -30,6 +31,13 @@ describe('a model call cut off by a SIGKILL', () => {
       bookingFlow('https://tools.example.com/slots', credentialId),
     );
     await seedAiCredential(env.database.db, workspaceId, standin, credentialId);
+    // The tools' header saved as a secret, as the API stores it.
+    const headerCipher = SecretCipher.fromSecrets(cipherPurposes.headerValue, TEST_SECRET_KEY);
+    await env.database.db.query(
+      `update flow_versions set definition = jsonb_set(definition, '{nodes,0,config,headers,x-api-key}', $2::jsonb)
+       where workspace_id = $1`,
+      [workspaceId, JSON.stringify({ secret: headerCipher.sealText('tool-secret', workspaceId) })],
+    );
     const port = await freePort();
     const start = (extra: Record<string, string> = {}) =>
       env.start({
@@ -58,10 +66,14 @@ describe('a model call cut off by a SIGKILL', () => {
     const first = await start();
     await postMessage(first.base, numberId, contact, { id: 'k-1', text: 'hi' }, post);
     await waitUntil('the model got the call', async () => standin.requests.length === 1, 15_000);
-    const { rows: pending } = await env.database.db.query<{ payload: { type: string } }>(
-      'select payload from pending_effects',
-    );
+    const { rows: pending } = await env.database.db.query<{
+      payload: { type: string; call: { headers?: unknown; sealedHeaders?: string } };
+    }>('select payload from pending_effects');
     expect(pending.map((row) => row.payload.type)).toEqual(['ai_call']);
+    // The header's value waits encrypted, like an http_request's.
+    expect(pending[0]?.payload.call.headers).toBeUndefined();
+    expect(pending[0]?.payload.call.sealedHeaders).toMatch(/^sealed:/);
+    expect(JSON.stringify(pending)).not.toContain('tool-secret');
     await first.kill('SIGKILL');
 
     // A runtime that treats unanswered calls older than a second as cut off.
