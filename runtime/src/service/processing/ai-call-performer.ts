@@ -61,10 +61,13 @@ export class AiCallPerformer {
     }
     const provider = await this.provider(workspaceId, call.credentialId, ids);
     if ('error' in provider) return failed('no_credential', provider.error);
-    const recorded: Promise<void>[] = [];
+    // One write after the other, so usage rows keep the order of the calls.
+    let recorded = Promise.resolve();
     const gateway = new AiSdkGateway({
       fetch: this.deps.providerFetch,
-      onCall: (record) => recorded.push(this.record(workspaceId, effect, ids, record)),
+      onCall: (record) => {
+        recorded = recorded.then(() => this.record(workspaceId, effect, ids, record));
+      },
     });
     let tools = 0;
     const outcome = await performAiCall(call, {
@@ -85,7 +88,7 @@ export class AiCallPerformer {
       },
       transcript: () => this.deps.ai.transcript(this.deps.db, ids.conversationId),
     });
-    await Promise.all(recorded);
+    await recorded;
     this.logRefusals(outcome, ids);
     return outcome;
   }
