@@ -27,7 +27,14 @@ const runs = (numRuns: number) => ({ numRuns: Math.round(numRuns * SCALE), ...SE
 
 const STATUSES = ['active', 'completed', 'failed', 'handoff', 'expired', 'abandoned'];
 /** The node type each kind of wait must be stopped at. */
-const WAITS_ON = { answer: 'question', http: 'http_request', delay: 'delay' } as const;
+const WAITS_ON = {
+  answer: 'question',
+  http: 'http_request',
+  delay: 'delay',
+  ai_reply: 'ai_reply',
+  ai_extract: 'ai_extract',
+  ai_classify: 'ai_classify',
+} as const;
 const START = Date.UTC(2025, 0, 1);
 const MINUTE = 60_000;
 

@@ -49,7 +49,12 @@ function toolCallText(node: FlowNode, call: AiToolCallRecord): string {
   const called = `${nodeName(node)} called “${call.name}” with ${shortJson(call.arguments)}`;
   if (call.refused !== undefined) return `${called}, which was refused: ${call.refused}`;
   if (call.status === undefined) return `${called}.`;
-  if (call.status === 0) return `${called}; the service did not answer.`;
+  if (call.status === 0) {
+    const error = (call.result as { error?: unknown } | undefined)?.error;
+    return typeof error === 'string'
+      ? `${called}; the call did not go through: ${error}`
+      : `${called}; the service did not answer.`;
+  }
   return `${called}; the service answered ${call.status}: ${shortJson(call.result, 200)}.`;
 }
 

@@ -65,9 +65,22 @@ describe('ai_classify', () => {
     expect(texts(step(flow, start().state, answer(chose('none of these')), T0 + 1))).toEqual([
       'A person will help.',
     ]);
-    expect(texts(step(flow, start().state, answer({ ...chose(null), output: {} }), T0 + 1))).toEqual([
-      'A person will help.',
-    ]);
+    expect(
+      texts(
+        step(
+          flow,
+          start().state,
+          answer({
+            ok: true,
+            text: '',
+            toolCalls: [],
+            output: {},
+            usage: { inputTokens: 1, outputTokens: 1 },
+          }),
+          T0 + 1,
+        ),
+      ),
+    ).toEqual(['A person will help.']);
     const failed = step(
       flow,
       start().state,

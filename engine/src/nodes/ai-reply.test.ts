@@ -185,6 +185,12 @@ describe('ai_reply', () => {
       toolCalls: [
         { name: 'free_slots', arguments: { date: '2026-12-07' }, status: 200, result: ['10:00'] },
         { name: 'drop_tables', arguments: {}, refused: 'there is no tool called “drop_tables”' },
+        {
+          name: 'free_slots',
+          arguments: { date: 'x' },
+          status: 0,
+          result: { error: '10.0.0.5 is a private address' },
+        },
       ],
     });
     const noted = step(flow, first.state, answer('m1:1', result), T0 + 1);
@@ -192,6 +198,7 @@ describe('ai_reply', () => {
       expect.stringMatching(/cut off when Parley restarted/),
       'AI reply “A day is picked.” called “free_slots” with {"date":"2026-12-07"}; the service answered 200: ["10:00"].',
       'AI reply “A day is picked.” called “drop_tables” with {}, which was refused: there is no tool called “drop_tables”',
+      'AI reply “A day is picked.” called “free_slots” with {"date":"x"}; the call did not go through: 10.0.0.5 is a private address',
     ]);
   });
 
