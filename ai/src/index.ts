@@ -24,4 +24,4 @@ export {
   priceOf,
 } from './prices.js';
 export { baseUrlOf, DEFAULT_BASE_URLS, type FetchFunction, PROVIDER_NAMES } from './providers.js';
-export { ModelScript, ScriptedModel } from './scripted-model.js';
+export { ModelScript, ScriptedModel, UnscriptedRequest } from './scripted-model.js';

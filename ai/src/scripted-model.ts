@@ -63,6 +63,19 @@ export const ModelScript = Type.Object(
 export type ModelScript = Static<typeof ModelScript>;
 type ScriptEntry = Static<typeof ScriptEntry>;
 
+/**
+ * A request the script has no reply for: a gap in the test, not a provider failure, so a test
+ * runner can stop and say so instead of taking the block's failure path.
+ */
+export class UnscriptedRequest extends ModelError {
+  constructor(readonly lastMessage: string) {
+    super(
+      'provider_error',
+      `The scripted model has no reply for the message “${lastMessage}”. Add an entry that matches it to the model script, or a fallback.`,
+    );
+  }
+}
+
 /** A model that answers from a script, with no network: deterministic conversations in tests. */
 export class ScriptedModel implements ModelGateway {
   private readonly used = new Map<ScriptEntry, number>();
@@ -99,12 +112,7 @@ export class ScriptedModel implements ModelGateway {
     );
     if (entry !== undefined) this.used.set(entry, (this.used.get(entry) ?? 0) + 1);
     const reply = entry?.reply ?? this.script.fallback;
-    if (reply === undefined) {
-      throw new ModelError(
-        'provider_error',
-        `The scripted model has no reply for the message “${lastUserText(request.messages)}”. Add an entry that matches it to the model script, or a fallback.`,
-      );
-    }
+    if (reply === undefined) throw new UnscriptedRequest(lastUserText(request.messages));
     if (reply.error !== undefined)
       throw new ModelError(reply.error, `The scripted model failed as asked (${reply.error}).`);
     const text = reply.text ?? '';
