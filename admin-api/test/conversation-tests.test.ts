@@ -93,11 +93,13 @@ describe('conversation tests through a real runtime', () => {
     const refused = await editor.call('post', `/flows/${flowId}/tests`, {
       ...intakeTest,
       startAt: '2025-07-09T10:00:00Z',
+      modelScript: { replies: [{ reply: { text: 'Hi' } }] },
       turns: [...intakeTest.turns, { user: '#media image/png photo.png', bot: [] }],
     });
     expect(refused.status).toBe(422);
     expect(refused.body.error.details.errors).toEqual([
       { pointer: '/startAt', message: expect.stringContaining('runs at the current time') },
+      { pointer: '/modelScript', message: expect.stringContaining('cannot use a model script') },
       { pointer: '/turns/3/user', message: expect.stringContaining('Turn 4 sends a file (#media)') },
     ]);
     const malformed = await editor.call('post', `/flows/${flowId}/tests`, {

@@ -16,7 +16,8 @@ const testFields = {
 /**
  * A conversation test as saved or imported: a `parley test` scenario file is accepted as it is. Its
  * `flow` and `about` are ignored (the test runs against this flow); `startAt` is refused, since a
- * test runs at the current time.
+ * test runs at the current time, and `modelScript`, since a test's AI blocks call the workspace's
+ * providers.
  */
 export const FlowTestBody = Type.Object(
   {
@@ -30,6 +31,11 @@ export const FlowTestBody = Type.Object(
     about: Type.Optional(Type.String({ maxLength: 2000, description: 'Ignored' })),
     startAt: Type.Optional(
       Type.String({ maxLength: 100, description: 'Refused: a conversation test runs at the current time' }),
+    ),
+    modelScript: Type.Optional(
+      Type.Unknown({
+        description: 'Refused: a conversation test’s AI blocks call the workspace’s AI providers',
+      }),
     ),
   },
   { additionalProperties: false },

@@ -331,7 +331,7 @@ function reason(error: unknown): string {
 
 /**
  * A test as stored, or refused with the problems at their JSON pointers: what the live test cannot
- * replay (a start time, files, locations, clock jumps) is named in plain words.
+ * replay (a start time, a model script, files, locations, clock jumps) is named in plain words.
  */
 function checkedTest(body: FlowTestBody): TestFields {
   const errors: { pointer: string; message: string }[] = [];
@@ -340,6 +340,12 @@ function checkedTest(body: FlowTestBody): TestFields {
       pointer: '/startAt',
       message:
         'A conversation test runs at the current time, so it cannot have a start time. Remove "startAt".',
+    });
+  if (body.modelScript !== undefined)
+    errors.push({
+      pointer: '/modelScript',
+      message:
+        'A conversation test runs on the live test, where AI blocks ask the workspace’s AI providers, so it cannot use a model script. Remove "modelScript" (it is for `parley test`).',
     });
   for (const [index, turn] of body.turns.entries()) {
     const directive = DIRECTIVE.exec(turn.user.trim());
