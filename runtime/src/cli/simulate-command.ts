@@ -2,7 +2,16 @@ import { createInterface } from 'node:readline';
 import { compileFlow } from '@parley/engine';
 import { validateFlow } from '@parley/schemas';
 import { allowPrivateHttpFromEnv } from '../http/index.js';
-import { messageLine, parseScriptLine, resultLine, Simulator } from '../simulator/index.js';
+import {
+  needsModelScript,
+  parseScriptLine,
+  resultLine,
+  SimulationError,
+  Simulator,
+  turnLines,
+} from '../simulator/index.js';
+import { CliError } from './cli-error.js';
+import { modelScriptFile } from './model-script.js';
 import { problemLine } from './problem-lines.js';
 import { readJsonFile } from './read-json-file.js';
 
@@ -10,6 +19,8 @@ export interface SimulateArgs {
   path: string;
   contactName?: string;
   contactPhone?: string;
+  /** The model script that answers the flow's AI blocks. */
+  modelScript?: string;
 }
 
 /** `parley simulate FLOW.json`: reads the conversation from stdin, prints JSON lines. */
@@ -24,19 +35,32 @@ export async function simulateCommand(
     for (const problem of errors) out(problemLine(problem));
     return 1;
   }
-  const simulator = new Simulator(compileFlow(document), {
+  const flow = compileFlow(document);
+  const model = args.modelScript === undefined ? undefined : await modelScriptFile(args.modelScript);
+  const unanswerable =
+    model === undefined ? needsModelScript(flow, 'give a model script with --model-script FILE.json') : null;
+  if (unanswerable !== null) throw new CliError(`${args.path}: ${unanswerable}`);
+  const simulator = new Simulator(flow, {
     contact: {
       ...(args.contactName === undefined ? {} : { name: args.contactName }),
       ...(args.contactPhone === undefined ? {} : { phone: args.contactPhone }),
     },
     allowPrivateHttp: allowPrivateHttpFromEnv(),
+    ...(model === undefined ? {} : { model }),
   });
+  let lineNumber = 0;
   for await (const raw of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+    lineNumber += 1;
     const line = raw.replace(/\r$/, '');
     if (line.trim() === '') continue;
     out(JSON.stringify({ type: 'user', text: line }));
-    for (const message of await simulator.play(parseScriptLine(line)))
-      out(JSON.stringify(messageLine(message)));
+    try {
+      for (const printed of turnLines(await simulator.play(parseScriptLine(line))))
+        out(JSON.stringify(printed));
+    } catch (cause) {
+      if (!(cause instanceof SimulationError)) throw cause;
+      throw new CliError(`input line ${lineNumber} (${JSON.stringify(line)}): ${cause.message}`);
+    }
   }
   out(JSON.stringify(resultLine(simulator.result())));
   return 0;

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { InvalidFlowError } from '@parley/engine';
 import { runScenario, type Scenario, scenarioProblem, startTestServer } from '../scenarios/index.js';
+import { scenarioModelScript } from './model-script.js';
 import { readJsonFile } from './read-json-file.js';
 
 /** The scenario files named: a folder stands for the `.json` files in it, in name order. */
@@ -41,7 +42,8 @@ export async function testCommand(paths: string[], out: (line: string) => void):
         const scenario = await readJsonFile(path);
         const problem = scenarioProblem(scenario);
         if (problem !== null) throw new Error(`not a scenario: ${problem}`);
-        const outcome = await runScenario(scenario as Scenario, server.port);
+        const model = await scenarioModelScript((scenario as Scenario).modelScript, path);
+        const outcome = await runScenario(scenario as Scenario, server.port, model);
         if (outcome.passed) {
           passed += 1;
           out(`✓ ${label}`);

@@ -1,8 +1,9 @@
+import type { ModelGateway } from '@parley/ai';
 import type { OutboundMessage } from '@parley/engine';
 import { compileFlow } from '@parley/engine';
 import { compareResult, compareTurn } from '@parley/schemas/scenario';
 import { parseScriptLine } from '../simulator/script-line.js';
-import { Simulator } from '../simulator/simulator.js';
+import { needsModelScript, SimulationError, Simulator } from '../simulator/simulator.js';
 import type { ExpectedMessage, Scenario } from './scenario.js';
 
 export interface ScenarioOutcome {
@@ -18,18 +19,39 @@ function asExpected(message: OutboundMessage): ExpectedMessage {
     : { text: message.text.trim(), choices: message.choices.map((choice) => choice.label) };
 }
 
-/** Plays a scenario through the simulator; `port` replaces `__PORT__` in its flow. */
-export async function runScenario(scenario: Scenario, port: number): Promise<ScenarioOutcome> {
+/**
+ * Plays a scenario through the simulator; `port` replaces `__PORT__` in its flow, `model` answers
+ * its AI blocks (the scenario's model script).
+ */
+export async function runScenario(
+  scenario: Scenario,
+  port: number,
+  model?: ModelGateway,
+): Promise<ScenarioOutcome> {
   const flow = compileFlow(JSON.parse(JSON.stringify(scenario.flow).replaceAll('__PORT__', String(port))));
+  const unanswerable =
+    model === undefined
+      ? needsModelScript(flow, 'give the scenario a "modelScript" (the script, or the path of its file)')
+      : null;
+  if (unanswerable !== null) return { name: scenario.name, passed: false, differences: [unanswerable] };
   const simulator = new Simulator(flow, {
     contact: scenario.contact ?? {},
     allowPrivateHttp: true,
     ...(scenario.startAt === undefined ? {} : { startAt: Date.parse(scenario.startAt) }),
+    ...(model === undefined ? {} : { model }),
   });
   const differences: string[] = [];
   for (const [index, turn] of scenario.turns.entries()) {
-    const actual = (await simulator.play(parseScriptLine(turn.user))).map(asExpected);
-    differences.push(...compareTurn(index, turn.user, turn.bot, actual));
+    let messages: OutboundMessage[];
+    try {
+      ({ messages } = await simulator.play(parseScriptLine(turn.user)));
+    } catch (cause) {
+      if (!(cause instanceof SimulationError)) throw cause;
+      // Later turns would only report the same gap again.
+      differences.push(`turn ${index + 1} (user: ${JSON.stringify(turn.user)}): ${cause.message}`);
+      return { name: scenario.name, passed: false, differences };
+    }
+    differences.push(...compareTurn(index, turn.user, turn.bot, messages.map(asExpected)));
   }
   differences.push(...compareResult(scenario.result, simulator.result()));
   return { name: scenario.name, passed: differences.length === 0, differences };

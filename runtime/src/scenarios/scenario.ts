@@ -10,6 +10,8 @@ export interface Scenario {
   /** When the conversation starts (ISO 8601), for flows that read relative dates; now when absent. */
   startAt?: string;
   flow: unknown;
+  /** The model that answers the flow's AI blocks: a model script, or the path of one (from this file). */
+  modelScript?: unknown;
   turns: ScenarioTurn[];
   result: ScenarioResult;
 }
@@ -26,6 +28,10 @@ export function scenarioProblem(input: unknown): string | null {
     }
   }
   if (typeof scenario.result?.status !== 'string') return 'it has no "result" with a "status"';
+  const script = scenario.modelScript;
+  if (script !== undefined && typeof script !== 'string' && (script === null || typeof script !== 'object')) {
+    return '"modelScript" must be a model script (an object with "replies") or the path of its file';
+  }
   if (scenario.startAt !== undefined && Number.isNaN(Date.parse(scenario.startAt))) {
     return '"startAt" is not a date and time such as 2025-07-09T10:00:00Z';
   }

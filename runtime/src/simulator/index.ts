@@ -1,3 +1,10 @@
-export { messageLine, resultLine } from './output.js';
+export { messageLine, resultLine, turnLines } from './output.js';
 export { parseScriptLine, type ScriptLine } from './script-line.js';
-export { type SimulationResult, Simulator, type SimulatorOptions } from './simulator.js';
+export {
+  needsModelScript,
+  type SimulatedTurn,
+  SimulationError,
+  type SimulationResult,
+  Simulator,
+  type SimulatorOptions,
+} from './simulator.js';
