@@ -90,7 +90,13 @@ describe('the simulator with a scripted model', () => {
 
   it('gives an AI reply that remembers the conversation what was said before it', async () => {
     const model = ScriptedModel.fromJson({
-      replies: [{ reply: { text: 'Hi Ana, booked.', toolCalls: [{ name: 'finish', arguments: {} }] } }],
+      replies: [
+        { when: { lastMessageContains: 'Ana' }, reply: { text: 'Hi Ana, which day?' } },
+        {
+          when: { lastMessageContains: 'Monday' },
+          reply: { text: 'Booked for Monday.', toolCalls: [{ name: 'finish', arguments: {} }] },
+        },
+      ],
     });
     const simulator = new Simulator(
       flow(
@@ -115,11 +121,20 @@ describe('the simulator with a scripted model', () => {
       { model },
     );
     expect(await say(simulator, 'hi')).toEqual(['Your name?']);
-    expect(await say(simulator, 'Ana')).toEqual(['Hi Ana, booked.', 'Bye.']);
+    expect(await say(simulator, 'Ana')).toEqual(['Hi Ana, which day?']);
+    expect(await say(simulator, 'Monday')).toEqual(['Booked for Monday.', 'Bye.']);
     expect(model.requests[0]?.messages).toEqual([
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: 'Your name?' },
       { role: 'user', content: 'Ana' },
+    ]);
+    // The block's own turns come once: the transcript stops where the block's memory begins.
+    expect(model.requests[1]?.messages).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'Your name?' },
+      { role: 'user', content: 'Ana' },
+      { role: 'assistant', content: 'Hi Ana, which day?' },
+      { role: 'user', content: 'Monday' },
     ]);
   });
 
