@@ -211,6 +211,30 @@ describe('parley test with model scripts', () => {
     expect(result.status).toBe(0);
   });
 
+  it('shows what the AI blocks did under a turn that differs', () => {
+    const outage = scenario('ai-provider-error');
+    const turns = outage.turns as { user: string; bot: { text: string }[] }[];
+    const path = writeTemp('outage-expected-ok.json', {
+      ...outage,
+      turns: [{ user: turns[0]?.user, bot: [{ text: 'Hello Ana!' }] }],
+    });
+    const result = parley(['test', path]);
+    expect(result.status).toBe(1);
+    const out = lines(result.stdout);
+    expect(out.slice(0, 4)).toEqual([
+      '✗ outage-expected-ok.json',
+      '    turn 1 (user: "Hello, I am Ana"):',
+      '      - expected: "Hello Ana!"',
+      '      + actual:   "(extract failed)", "(route failed)", "Sorry, our assistant is not available. A person will write to you."',
+    ]);
+    expect(out.slice(4, 7)).toEqual([
+      '      · AI extract “name” did not work. The scripted model failed as asked (rate_limited). The flow went on by “Not found”.',
+      '      · AI route “Booking” did not work. The scripted model failed as asked (rate_limited). The flow went on by “Else”.',
+      "      · AI reply “The contact's question is answered.” did not work. The scripted model failed as asked (rate_limited). The flow went on by “Failure”.",
+    ]);
+    expect(out.at(-1)).toBe('0 passed, 1 failed');
+  });
+
   it('fails, with a reason each, a scenario without a script, with a missing or invalid one, or one with a gap', () => {
     const classify = scenario('ai-classify');
     const { modelScript: _script, ...scriptless } = classify;

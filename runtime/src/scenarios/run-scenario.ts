@@ -3,7 +3,7 @@ import type { OutboundMessage } from '@parley/engine';
 import { compileFlow } from '@parley/engine';
 import { compareResult, compareTurn } from '@parley/schemas/scenario';
 import { parseScriptLine } from '../simulator/script-line.js';
-import { needsModelScript, SimulationError, Simulator } from '../simulator/simulator.js';
+import { needsModelScript, type SimulatedTurn, SimulationError, Simulator } from '../simulator/simulator.js';
 import type { ExpectedMessage, Scenario } from './scenario.js';
 
 export interface ScenarioOutcome {
@@ -42,16 +42,22 @@ export async function runScenario(
   });
   const differences: string[] = [];
   for (const [index, turn] of scenario.turns.entries()) {
-    let messages: OutboundMessage[];
+    let played: SimulatedTurn;
     try {
-      ({ messages } = await simulator.play(parseScriptLine(turn.user)));
+      played = await simulator.play(parseScriptLine(turn.user));
     } catch (cause) {
       if (!(cause instanceof SimulationError)) throw cause;
       // Later turns would only report the same gap again.
       differences.push(`turn ${index + 1} (user: ${JSON.stringify(turn.user)}): ${cause.message}`);
       return { name: scenario.name, passed: false, differences };
     }
-    differences.push(...compareTurn(index, turn.user, turn.bot, messages.map(asExpected)));
+    const differ = compareTurn(index, turn.user, turn.bot, played.messages.map(asExpected));
+    differences.push(...differ);
+    // What the AI blocks did explains most differences in an AI flow: show it with them.
+    if (differ.length > 0) {
+      for (const note of played.notes.filter((candidate) => candidate.kind.startsWith('ai_')))
+        differences.push(`  · ${note.text}`);
+    }
   }
   differences.push(...compareResult(scenario.result, simulator.result()));
   return { name: scenario.name, passed: differences.length === 0, differences };
