@@ -1,10 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { ScriptedModel } from '@parley/ai';
+import type { ScriptedModel } from '@parley/ai';
 import { CliError } from './cli-error.js';
 import { readJsonFile } from './read-json-file.js';
 
 /** Turns a script that fails its schema into a one-line CliError naming where it came from. */
-function checked(value: unknown, source: string): ScriptedModel {
+async function checked(value: unknown, source: string): Promise<ScriptedModel> {
+  // Loaded only for a script: the model libraries would slow every `parley` command's start.
+  const { ScriptedModel } = await import('@parley/ai');
   try {
     return ScriptedModel.fromJson(value, source);
   } catch (cause) {

@@ -1,4 +1,4 @@
-import { type ModelGateway, type ProviderConfig, UnscriptedRequest } from '@parley/ai';
+import type { ModelGateway, ProviderConfig, UnscriptedRequest } from '@parley/ai';
 import type {
   AiCallEffect,
   AiTurn,
@@ -9,7 +9,6 @@ import type {
 } from '@parley/engine';
 import { answersOf, type Contact, type ContactState, initialState, nextTimerAt, step } from '@parley/engine';
 import { type ConversationStatus, nodeDefinition, nodeName } from '@parley/schemas';
-import { performAiCall } from '../ai/perform-ai-call.js';
 import { performHttpRequest } from '../http/index.js';
 import type { ScriptLine } from './script-line.js';
 
@@ -175,12 +174,17 @@ export class Simulator {
     const model = this.options.model;
     if (model === undefined)
       throw new SimulationError(`${block} calls a model, and no model script was given.`);
+    // Loaded on the first model call: the model libraries would slow every `parley` command's start.
+    const [{ performAiCall }, ai] = await Promise.all([
+      import('../ai/perform-ai-call.js'),
+      import('@parley/ai'),
+    ]);
     // A gap in the script is the test's mistake, not a provider failure: stop instead of going on.
     let unscripted: UnscriptedRequest | null = null;
     const watched: ModelGateway = {
       generate: (request) =>
         model.generate(request).catch((error: unknown) => {
-          if (error instanceof UnscriptedRequest) unscripted = error;
+          if (error instanceof ai.UnscriptedRequest) unscripted = error;
           throw error;
         }),
     };
