@@ -242,6 +242,7 @@ describe('parley test with model scripts', () => {
       writeTemp('no-script.json', scriptless),
       writeTemp('missing-script.json', { ...classify, modelScript: 'missing.model.json' }),
       writeTemp('invalid-script.json', { ...classify, modelScript: { replies: [{ reply: { text: 1 } }] } }),
+      writeTemp('number-script.json', { ...classify, modelScript: 5 }),
       writeTemp('gap.json', {
         ...classify,
         modelScript: {
@@ -262,9 +263,11 @@ describe('parley test with model scripts', () => {
       expect.stringMatching(
         /^ {4}its "modelScript" is not a valid model script: \/replies\/0\/reply\/text: /,
       ),
+      '✗ number-script.json',
+      '    not a scenario: "modelScript" must be a model script (an object with "replies") or the path of its file',
       '✗ gap.json',
       '    turn 2 (user: "How much is a cleaning?"): AI route “What do they want”: The scripted model has no reply for the message “How much is a cleaning?”. Add an entry that matches it to the model script, or a fallback.',
-      '0 passed, 4 failed',
+      '0 passed, 5 failed',
     ]);
   });
 });
