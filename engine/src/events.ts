@@ -122,6 +122,12 @@ export interface AiCallEffect {
     messages: AiTurn[];
     /** Put the conversation's earlier messages (from the caller's transcript) before `messages`. */
     transcript?: boolean;
+    /**
+     * Where the transcript the block's first call read ended (the caller's own position, from
+     * that call's outcome): later calls read up to the same place, since the block's memory holds
+     * what came after.
+     */
+    transcriptUntil?: number;
     tools?: AiToolSpec[];
     /** Sent with every tool call (values may be secrets: stored encrypted while pending). */
     headers?: Record<string, string>;
@@ -171,6 +177,8 @@ export type AiOutcome =
       usage: AiTokenUsage;
       /** The call was cut off by a restart and made again. */
       retried?: boolean;
+      /** Where the transcript it read ended (see `transcriptUntil`). */
+      transcriptUntil?: number;
     }
   | {
       ok: false;

@@ -351,6 +351,23 @@ describe('AI blocks in the runtime', () => {
       { role: 'assistant', content: 'Your name?' },
       { role: 'user', content: 'Ana' },
     ]);
+    // The next call reads the conversation only up to where the block began: its own turns
+    // come from its memory, once.
+    standin.script({ reply: { text: 'Monday at 10 then.' } });
+    await postMessage(runtime.base, numberId, contact, { id: 'm-3', text: 'Monday' }, post());
+    await waitUntil(
+      'the model answered again',
+      async () => (await transcript(database.db, numberId, contact)).includes('out: Monday at 10 then.'),
+      20_000,
+    );
+    const again = (standin.requests[1]?.body.messages ?? []) as { role: string; content: unknown }[];
+    expect(again.filter((message) => message.role !== 'system')).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'Your name?' },
+      { role: 'user', content: 'Ana' },
+      { role: 'assistant', content: 'Hello Ana, which day?' },
+      { role: 'user', content: 'Monday' },
+    ]);
   }, 60_000);
 
   it('stores only the extracted values that meet their field, and logs the refused one', async () => {

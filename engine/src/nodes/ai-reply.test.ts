@@ -209,4 +209,19 @@ describe('ai_reply', () => {
     expect(stale.outbound).toEqual([]);
     expect(stale.state).toStrictEqual(first.state);
   });
+
+  it('asks later calls for the conversation only up to where the first call’s transcript ended', () => {
+    const flow = flowWith({ memory: 'conversation' });
+    const first = step(flow, initialState(), message('m1', 'Hi'), T0);
+    expect(calls(first)[0]?.call).toMatchObject({ transcript: true });
+    expect(calls(first)[0]?.call).not.toHaveProperty('transcriptUntil');
+    const hello = step(
+      flow,
+      first.state,
+      answer('m1:1', said('Which day?', { transcriptUntil: 17 })),
+      T0 + 1,
+    );
+    const monday = step(flow, hello.state, message('m2', 'Monday'), T0 + 2);
+    expect(calls(monday)[0]?.call).toMatchObject({ transcript: true, transcriptUntil: 17 });
+  });
 });

@@ -26,6 +26,8 @@ export interface AiReplyWait {
   until: number;
   /** Messages that arrived while the model was answering: they go with the next call. */
   queued: string[];
+  /** Where the conversation's transcript the first call read ended (memory `conversation`). */
+  transcriptUntil?: number;
 }
 
 type Node = NodeOf<'ai_reply'>;
@@ -93,6 +95,7 @@ function callModel(node: Node, conversation: Conversation, turn: Turn, wait: AiR
     system: systemPrompt(node, conversation, turn),
     messages: wait.history,
     ...(config.memory === 'conversation' ? { transcript: true } : {}),
+    ...(wait.transcriptUntil === undefined ? {} : { transcriptUntil: wait.transcriptUntil }),
     ...(tools.length === 0 ? {} : { tools }),
     ...(Object.keys(headers).length === 0 ? {} : { headers }),
     ...(config.saveVariables === undefined || config.saveVariables.length === 0
@@ -227,6 +230,9 @@ export const aiReplyExecutor: NodeExecutor<'ai_reply', AiReplyWait> = {
         history: [...wait.history, said],
         replies: wait.replies + 1,
         tokens,
+        ...(wait.transcriptUntil === undefined && result.transcriptUntil !== undefined
+          ? { transcriptUntil: result.transcriptUntil }
+          : {}),
       };
       if (wait.queued.length > 0) return answerContact(node, conversation, turn, next, wait.queued);
       return { kind: 'wait', wait: next };

@@ -27,6 +27,23 @@ function shown(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
+/** The strings a property's schema lists (`enum`, also inside `anyOf`). */
+function listed(schema: unknown): string[] {
+  if (schema === null || typeof schema !== 'object') return [];
+  const { enum: values, anyOf } = schema as { enum?: unknown; anyOf?: unknown };
+  return [
+    ...(Array.isArray(values) ? values.filter((value): value is string => typeof value === 'string') : []),
+    ...(Array.isArray(anyOf) ? anyOf.flatMap(listed) : []),
+  ];
+}
+
+/** A choice as the schema writes it when the model wrote it in other case or with spaces ("booking "). */
+function listedAs(schema: unknown, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const wanted = value.trim().toLowerCase();
+  return listed(schema).find((option) => option.trim().toLowerCase() === wanted) ?? value;
+}
+
 /**
  * Splits a structured answer into the values that meet their property's schema and the refused
  * ones (with the reason in words). A value the model left out or set to null is neither.
@@ -43,7 +60,8 @@ export function checkValues(
     const value = (output as Record<string, unknown>)[name];
     if (value === undefined || value === null) continue;
     const validate = validatorOf(propertySchema);
-    if (validate(value)) accepted[name] = value;
+    const given = listedAs(propertySchema, value);
+    if (validate(given)) accepted[name] = given;
     else refused[name] = `the model gave “${shown(value)}”, but it ${why(validate)}`;
   }
   return { accepted, refused };

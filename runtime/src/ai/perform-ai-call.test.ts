@@ -142,15 +142,25 @@ describe('performAiCall: replies', () => {
       { role: 'assistant', text: 'Welcome to the clinic! What can I do for you?' },
       { role: 'user', text: 'Hi, I want a cleaning' },
     ];
+    const asked: (number | undefined)[] = [];
     const model = deps(
       { replies: [{ reply: { text: 'Which day?' } }] },
-      { transcript: async () => transcript },
+      {
+        transcript: async (until) => {
+          asked.push(until);
+          return { turns: transcript, until: 42 };
+        },
+      },
     );
-    await performAiCall({ ...REPLY, transcript: true }, model);
+    const first = await performAiCall({ ...REPLY, transcript: true }, model);
     expect(model.model.requests[0]?.messages).toEqual([
       { role: 'assistant', content: 'Welcome to the clinic! What can I do for you?' },
       { role: 'user', content: 'Hi, I want a cleaning' },
     ]);
+    // The first call says where its transcript ended; a later call asks for no more than that.
+    expect(first).toMatchObject({ ok: true, transcriptUntil: 42 });
+    await performAiCall({ ...REPLY, transcript: true, transcriptUntil: 42 }, model);
+    expect(asked).toEqual([undefined, 42]);
   });
 
   it('shows the model its own earlier tool calls and their answers', async () => {
@@ -222,7 +232,13 @@ describe('performAiCall: structured answers', () => {
         replies: [
           {
             reply: {
-              output: { name: 'Ana', day: 'next Monday', service: 'cleaning', email: null, extra: 'ignored' },
+              output: {
+                name: 'Ana',
+                day: 'next Monday',
+                service: 'Cleaning ',
+                email: null,
+                extra: 'ignored',
+              },
             },
           },
         ],

@@ -34,8 +34,11 @@ export interface AiCallDeps {
   provider: ProviderConfig;
   /** Makes a tool's web request, with the same address guard and signature as an HTTP request block. */
   runTool(request: ToolRequest): Promise<HttpOutcome>;
-  /** The conversation's earlier messages, for a reply whose memory is the whole conversation. */
-  transcript?(): Promise<AiTurn[]>;
+  /**
+   * The conversation's earlier messages, for a reply whose memory is the whole conversation: up to
+   * `until` (a position this function handed back before), or all so far; with where they end.
+   */
+  transcript?(until: number | undefined): Promise<{ turns: AiTurn[]; until: number }>;
 }
 
 /** Model calls one AI call may make: each tool round is one more. */
@@ -66,6 +69,7 @@ export async function performAiCall(call: AiCall, deps: AiCallDeps): Promise<AiO
 
 interface Run {
   usage: { inputTokens: number; outputTokens: number };
+  transcriptUntil?: number;
   toolCalls: AiToolCallRecord[];
   deadline: number;
 }
@@ -151,16 +155,20 @@ function memory(turns: AiTurn[]): ModelMessage[] {
   });
 }
 
-/** The earlier conversation, without the message the block's own memory starts with. */
-async function earlier(call: AiCall, deps: AiCallDeps): Promise<AiTurn[]> {
-  if (call.transcript !== true || deps.transcript === undefined) return [];
-  const turns = await deps.transcript();
+/**
+ * The earlier conversation, without the message the block's own memory starts with: on the
+ * block's first call all of it so far, on later calls up to where the first call's ended (the
+ * block's memory holds what came after).
+ */
+async function earlier(call: AiCall, deps: AiCallDeps): Promise<{ turns: AiTurn[]; until?: number }> {
+  if (call.transcript !== true || deps.transcript === undefined) return { turns: [] };
+  const { turns, until } = await deps.transcript(call.transcriptUntil);
   const first = call.messages[0];
   const last = turns.at(-1);
   if (first !== undefined && last !== undefined && last.role === first.role && last.text === first.text) {
-    return turns.slice(0, -1);
+    return { turns: turns.slice(0, -1), until };
   }
-  return turns;
+  return { turns, until };
 }
 
 const BUILTIN_TOOLS: ToolSpec[] = [
@@ -209,7 +217,9 @@ async function reply(call: AiCall, deps: AiCallDeps, run: Run): Promise<AiOutcom
       parameters: tool.parameters,
     })),
   ];
-  const messages = [...memory(await earlier(call, deps)), ...memory(call.messages)];
+  const before = await earlier(call, deps);
+  if (before.until !== undefined) run.transcriptUntil = before.until;
+  const messages = [...memory(before.turns), ...memory(call.messages)];
   // A provider answers a conversation that ends with the contact (or a tool), not with itself.
   if (messages.at(-1)?.role === 'assistant') messages.push({ role: 'user', content: '(Go on.)' });
   const said: string[] = [];
@@ -254,6 +264,7 @@ function outcome(
     ...(finish === undefined ? {} : { finish }),
     ...(Object.keys(saved).length === 0 ? {} : { saved }),
     usage: run.usage,
+    ...(run.transcriptUntil === undefined ? {} : { transcriptUntil: run.transcriptUntil }),
   };
 }
 

@@ -72,11 +72,6 @@ export class Simulator {
   private messageSeq = 0;
   /** What the contact and the bot said, per conversation: the transcript an AI block may read. */
   private readonly said: { conversationId: string; turn: AiTurn }[] = [];
-  /**
-   * How much of `said` came before each AI block's own memory, by conversation and block: its
-   * transcript stops there, since the block sends its own turns itself.
-   */
-  private readonly memoryStarts = new Map<string, number>();
 
   constructor(
     private readonly flow: CompiledFlow,
@@ -193,22 +188,22 @@ export class Simulator {
       provider: SCRIPTED_PROVIDER,
       runTool: (request) =>
         performHttpRequest(request, { allowPrivate: this.options.allowPrivateHttp === true }),
-      transcript: async () => this.transcript(effect),
+      transcript: async (until) => this.transcript(effect, until),
     });
     if (unscripted !== null)
       throw new SimulationError(`${block}: ${(unscripted as UnscriptedRequest).message}`);
     return outcome;
   }
 
-  /** The conversation up to where the block's memory begins (a block's first call has one message). */
-  private transcript(effect: AiCallEffect): AiTurn[] {
-    const key = JSON.stringify([effect.conversationId, effect.nodeId]);
-    if (effect.call.messages.length <= 1 || !this.memoryStarts.has(key)) {
-      this.memoryStarts.set(key, this.said.length);
-    }
-    return this.said
-      .slice(0, this.memoryStarts.get(key))
-      .filter((line) => line.conversationId === effect.conversationId)
-      .map((line) => line.turn);
+  /** The conversation so far, or up to `until` (how much of `said` an earlier call read). */
+  private transcript(effect: AiCallEffect, until: number | undefined): { turns: AiTurn[]; until: number } {
+    const end = until ?? this.said.length;
+    return {
+      turns: this.said
+        .slice(0, end)
+        .filter((line) => line.conversationId === effect.conversationId)
+        .map((line) => line.turn),
+      until: end,
+    };
   }
 }

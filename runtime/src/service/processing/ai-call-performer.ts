@@ -86,7 +86,7 @@ export class AiCallPerformer {
           );
         return answer;
       },
-      transcript: () => this.deps.ai.transcript(this.deps.db, ids.conversationId),
+      transcript: (until) => this.deps.ai.transcript(this.deps.db, ids.conversationId, until),
     });
     await recorded;
     this.logRefusals(outcome, ids);

@@ -92,16 +92,28 @@ export class AiRepository {
   }
 
   /** The conversation's last text messages, oldest first: the contact's as `user`, the bot's as `assistant`. */
-  async transcript(db: Queryable, conversationId: string): Promise<AiTurn[]> {
-    const { rows } = await db.query<{ direction: 'in' | 'out'; text: string }>(
-      `select direction, text from (
+  /**
+   * The conversation's last text messages up to message id `until` (all so far when absent), and
+   * the id they end at: an AI reply's later calls stop where its first call's transcript did.
+   */
+  async transcript(
+    db: Queryable,
+    conversationId: string,
+    until: number | undefined,
+  ): Promise<{ turns: AiTurn[]; until: number }> {
+    const { rows } = await db.query<{ id: string; direction: 'in' | 'out'; text: string }>(
+      `select id, direction, text from (
          select id, direction, body->>'text' as text from messages
          where conversation_id = $1 and type = 'text' and coalesce(body->>'text', '') <> ''
            and not body ? 'control' and status <> 'failed'
+           and ($3::bigint is null or id <= $3::bigint)
          order by id desc limit $2
        ) last order by id`,
-      [conversationId, TRANSCRIPT_LIMIT],
+      [conversationId, TRANSCRIPT_LIMIT, until ?? null],
     );
-    return rows.map((row) => ({ role: row.direction === 'in' ? 'user' : 'assistant', text: row.text }));
+    return {
+      turns: rows.map((row) => ({ role: row.direction === 'in' ? 'user' : 'assistant', text: row.text })),
+      until: until ?? Number(rows.at(-1)?.id ?? 0),
+    };
   }
 }
