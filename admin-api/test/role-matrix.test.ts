@@ -296,7 +296,7 @@ function valuesFor(path: string, workspace: Workspace): Record<string, string | 
                   ? workspace.alertRule
                   : path.startsWith('/saved-replies/')
                     ? workspace.savedReply
-                    : path.startsWith('/ai/credentials/')
+                    : path.startsWith('/ai/credentials/') || path.startsWith('/ai/providers/')
                       ? workspace.aiCredential
                       : undefined;
   if (path.includes('{id}') && id === undefined) throw new Error(`no fixture for {id} in ${path}: add one`);
@@ -669,6 +669,8 @@ describe('role matrix (generated from the live OpenAPI document)', () => {
       'GET /ai/credentials/{id}/models': 'admin',
       'GET /ai/usage': 'viewer',
       'PUT /ai/quota': 'admin',
+      'GET /ai/providers': 'editor',
+      'GET /ai/providers/{id}/models': 'editor',
       'GET /alerts': 'viewer',
       'GET /alert-rules': 'admin',
       'POST /alert-rules': 'admin',

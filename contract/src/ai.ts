@@ -34,6 +34,18 @@ export const AiCredential = Type.Object({
 });
 export const AiCredentialList = Type.Object({ items: Type.Array(AiCredential) });
 
+/**
+ * A provider as the flow editor picks it: what editors (not only admins) may see, so an AI block
+ * can name its provider and model. No key, no base URL.
+ */
+export const AiProvider = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  kind: AiProviderKind,
+  defaultModel: Nullable(Type.String()),
+});
+export const AiProviderList = Type.Object({ items: Type.Array(AiProvider) });
+
 export const CreateAiCredentialBody = Type.Object(
   {
     name: Name,
@@ -89,6 +101,7 @@ export const AiModelList = Type.Object({
 });
 
 export type AiCredential = Static<typeof AiCredential>;
+export type AiProvider = Static<typeof AiProvider>;
 export type CreateAiCredentialBody = Static<typeof CreateAiCredentialBody>;
 export type UpdateAiCredentialBody = Static<typeof UpdateAiCredentialBody>;
 export type TestAiCredentialBody = Static<typeof TestAiCredentialBody>;

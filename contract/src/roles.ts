@@ -175,6 +175,11 @@ export const CAPABILITIES: readonly Capability[] = [
   },
   {
     role: 'editor',
+    does: 'Pick an AI provider and model for a flow’s AI blocks',
+    operations: ['GET /ai/providers', 'GET /ai/providers/{id}/models'],
+  },
+  {
+    role: 'editor',
     does: 'Choose which flow a number runs',
     operations: ['PUT /numbers/{id}/flow'],
   },

@@ -3,6 +3,7 @@ import {
   AiCredential,
   AiCredentialList,
   AiModelList,
+  AiProviderList,
   CreateAiCredentialBody,
   IdParams,
   TestAiCredentialBody,
@@ -22,6 +23,34 @@ export function aiCredentialRoutes(credentials: AiCredentialsService): RouteDefi
       access: 'admin',
       responses: { 200: { description: 'Providers, by name', schema: AiCredentialList } },
       handler: async ({ caller }) => ({ status: 200, body: { items: await credentials.list(caller) } }),
+    }),
+    route({
+      method: 'get',
+      path: '/ai/providers',
+      summary: 'The workspace’s AI providers, for picking one in an AI block',
+      description: 'Editors see each provider’s name, kind and default model; never a key or an address.',
+      tag: 'ai',
+      access: 'editor',
+      responses: { 200: { description: 'Providers, by name', schema: AiProviderList } },
+      handler: async ({ caller }) => ({ status: 200, body: { items: await credentials.providers(caller) } }),
+    }),
+    route({
+      method: 'get',
+      path: '/ai/providers/{id}/models',
+      summary: 'The models an AI provider offers, for picking one in an AI block',
+      description:
+        'As `GET /ai/credentials/{id}/models`, for editors: the provider’s own list, or Parley’s list of common models with `problem` saying why.',
+      tag: 'ai',
+      access: 'editor',
+      params: IdParams,
+      responses: {
+        200: { description: 'Model names', schema: AiModelList },
+        404: { description: 'No such provider' },
+      },
+      handler: async ({ caller, params }) => ({
+        status: 200,
+        body: await credentials.models(caller, params.id),
+      }),
     }),
     route({
       method: 'post',

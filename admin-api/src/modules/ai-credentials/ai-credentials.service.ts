@@ -4,6 +4,7 @@ import {
   type AiConnectionTest,
   type AiCredential,
   type AiModelList,
+  type AiProvider,
   type AiProviderKind,
   Conflict,
   type CreateAiCredentialBody,
@@ -45,6 +46,12 @@ export class AiCredentialsService {
 
   list(caller: Caller): Promise<AiCredential[]> {
     return this.repository.list(this.api.db, caller.workspaceId);
+  }
+
+  /** What the flow editor shows of each provider: no key, no address. */
+  async providers(caller: Caller): Promise<AiProvider[]> {
+    const credentials = await this.list(caller);
+    return credentials.map(({ id, name, kind, defaultModel }) => ({ id, name, kind, defaultModel }));
   }
 
   async create(caller: Caller, body: CreateAiCredentialBody): Promise<AiCredential> {

@@ -4,6 +4,7 @@ import type {
   AiConnectionTest,
   AiCredential,
   AiModelList,
+  AiProvider,
   AiQuota,
   AiUsage,
   Alert,
@@ -184,6 +185,9 @@ export const api = {
     request<AiUsage>(`/ai/usage${month === undefined ? '' : `?month=${enc(month)}`}`).then((r) => r.data),
   setAiQuota: (monthlyTokens: number | null) =>
     request<AiQuota>('/ai/quota', { method: 'PUT', body: { monthlyTokens } }).then((r) => r.data),
+  listAiProviders: () => request<{ items: AiProvider[] }>('/ai/providers').then((r) => r.data.items),
+  aiProviderModels: (id: string) =>
+    request<AiModelList>(`/ai/providers/${enc(id)}/models`).then((r) => r.data),
 
   listAlerts: () => request<{ items: Alert[] }>('/alerts').then((r) => r.data.items),
   listAlertRules: () => request<{ items: AlertRule[] }>('/alert-rules').then((r) => r.data.items),
