@@ -1,4 +1,7 @@
 import type { NodeType } from '@parley/schemas';
+import { aiClassifyUi } from './ai-classify';
+import { aiExtractUi } from './ai-extract';
+import { aiReplyUi } from './ai-reply';
 import { conditionUi } from './condition';
 import { delayUi } from './delay';
 import { endUi } from './end';
@@ -17,6 +20,9 @@ export const nodeUis: { [K in NodeType]: NodeUi<K> } = {
   condition: conditionUi,
   set_variable: setVariableUi,
   http_request: httpRequestUi,
+  ai_reply: aiReplyUi,
+  ai_extract: aiExtractUi,
+  ai_classify: aiClassifyUi,
   delay: delayUi,
   jump: jumpUi,
   handoff: handoffUi,
