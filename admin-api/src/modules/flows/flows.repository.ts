@@ -172,6 +172,14 @@ export class FlowsRepository {
     return rows.map((row) => ({ ...toFlow(row), deletedAt: row.deleted_at.toISOString() }));
   }
 
+  /** The ids of the workspace's AI providers: an AI block naming another is a publish error. */
+  async aiCredentialIds(db: Queryable, workspaceId: string): Promise<Set<string>> {
+    const { rows } = await db.query<{ id: string }>('select id from ai_credentials where workspace_id = $1', [
+      workspaceId,
+    ]);
+    return new Set(rows.map((row) => row.id));
+  }
+
   /** The numbers a flow answers on (deleting it leaves them silent). */
   async servingNumbers(db: Queryable, workspaceId: string, flowId: string): Promise<ServingNumber[]> {
     const { rows } = await db.query<ServingNumber>(

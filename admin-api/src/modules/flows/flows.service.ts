@@ -9,6 +9,7 @@ import {
   Unprocessable,
   VersionNotFound,
 } from '@parley/contract';
+import type { Queryable } from '@parley/db';
 import {
   deriveForm,
   diffFlows,
@@ -72,9 +73,15 @@ export class FlowsService {
     private readonly secrets: HeaderSecrets,
   ) {}
 
-  /** Validation follows what the runtimes allow, so it warns only about what they will refuse. */
-  private deployment(): ValidationOptions {
-    return { allowPrivateHttp: this.api.config.allowPrivateHttp === true };
+  /**
+   * Validation follows what the runtimes allow, so it warns only about what they will refuse, and
+   * knows the workspace's AI providers, so a block calling one it lacks cannot be published.
+   */
+  private async deployment(caller: Caller, db: Queryable = this.api.db): Promise<ValidationOptions> {
+    return {
+      allowPrivateHttp: this.api.config.allowPrivateHttp === true,
+      aiCredentialIds: await this.repository.aiCredentialIds(db, caller.workspaceId),
+    };
   }
 
   /**
@@ -145,7 +152,7 @@ export class FlowsService {
     const structural = structuralProblems(document);
     if (structural.length > 0)
       throw new Unprocessable('This file is not a valid Parley flow.', { errors: problemsView(structural) });
-    const { errors, warnings } = validateFlow(document, this.deployment());
+    const { errors, warnings } = validateFlow(document, await this.deployment(caller));
     const created = await this.create(caller, nameIn(document, 'Imported flow'), document);
     return { ...created, warnings: problemsView([...errors, ...warnings]) };
   }
@@ -195,7 +202,7 @@ export class FlowsService {
 
   async validate(caller: Caller, flowId: string) {
     const flow = await this.stored(caller, flowId);
-    const { errors, warnings } = validateForPublish(this.opened(caller, flow), this.deployment());
+    const { errors, warnings } = validateForPublish(this.opened(caller, flow), await this.deployment(caller));
     return { errors: problemsView(errors), warnings: problemsView(warnings) };
   }
 
@@ -210,8 +217,11 @@ export class FlowsService {
   }
 
   /** The draft as a publishable document, or the refusal with its problems. */
-  private publishable(caller: Caller, flow: FlowRecord): FlowDocument {
-    const { errors, warnings, document } = validateForPublish(this.opened(caller, flow), this.deployment());
+  private async publishable(caller: Caller, flow: FlowRecord, db?: Queryable): Promise<FlowDocument> {
+    const { errors, warnings, document } = validateForPublish(
+      this.opened(caller, flow),
+      await this.deployment(caller, db),
+    );
     if (errors.length > 0 || document === undefined) {
       throw new Unprocessable('The flow has errors; fix them before publishing.', {
         errors: problemsView(errors),
@@ -225,7 +235,7 @@ export class FlowsService {
     // The gate runs the draft through the runtime, which takes seconds: outside the transaction, on a
     // draft checked first, and the publish is refused if the draft changed meanwhile.
     const checked = await this.stored(caller, flowId);
-    this.publishable(caller, checked);
+    await this.publishable(caller, checked);
     const gated = this.publishGate !== null && (await this.publishGate(caller, flowId));
     const result = await this.api.db.transaction(async (tx) => {
       const flow = await this.repository.get(tx, caller.workspaceId, flowId, true);
@@ -238,7 +248,7 @@ export class FlowsService {
         tx,
         caller,
         flowId,
-        { stored: flow.draft, document: this.publishable(caller, flow) },
+        { stored: flow.draft, document: await this.publishable(caller, flow, tx) },
         'flow.publish',
         flow.publishedVersion,
       );
