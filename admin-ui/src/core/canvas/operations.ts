@@ -13,14 +13,21 @@ import {
   triggerNodeId,
 } from './model';
 
+/** The provider and model a new AI block starts with: the workspace's first provider and its default. */
+export interface AiStart {
+  credentialId: string;
+  model: string;
+}
+
 /**
  * A new block of a type with its defaults, under a fresh id; `existing` are the canvas's nodes, so
- * a new question saves under a variable no other node defines.
+ * a new question saves under a variable no other node defines; an AI block starts with `aiStart`.
  */
 export function createNode(
   type: NodeType,
   position: { x: number; y: number },
   existing: CanvasNode[],
+  aiStart: AiStart | null = null,
 ): CanvasFlowNode {
   const definition = nodeDefinitions[type];
   const defined = new Set(
@@ -28,7 +35,10 @@ export function createNode(
       .filter(isFlowNode)
       .flatMap((node) => nodeDefinition(node.type).references(node.data.config as never).defines),
   );
-  const config = (definition.freshDefaults?.(defined) ?? definition.defaults()) as NodeConfigs[typeof type];
+  const defaults = definition.freshDefaults?.(defined) ?? definition.defaults();
+  const config = (
+    definition.category === 'ai' && aiStart !== null ? { ...defaults, ...aiStart } : defaults
+  ) as NodeConfigs[typeof type];
   return {
     id: nextId(
       'n',

@@ -4,6 +4,7 @@ import { useEffect, useMemo } from 'react';
 import { canvasToDocument, locateProblems } from '@/core/canvas';
 import { api } from '@/infrastructure/api';
 import { editorCanvas, useEditorStore } from '@/infrastructure/store/editor-store';
+import { useAiProviders } from './nodes/ai-model/use-ai-providers';
 
 /** The Flow Document the canvas amounts to, recomputed when the flow changes (not on every drag frame). */
 export function useFlowDocument(): FlowDocument {
@@ -18,7 +19,7 @@ export function useFlowDocument(): FlowDocument {
  */
 export function useLiveValidation(document: FlowDocument): void {
   const setProblems = useEditorStore((state) => state.setProblems);
-  const validation = useAddressPolicy();
+  const validation = useWorkspaceChecks();
   useEffect(() => {
     const timer = setTimeout(() => {
       const { errors, warnings } = validateForPublish(document, validation);
@@ -28,13 +29,28 @@ export function useLiveValidation(document: FlowDocument): void {
   }, [document, setProblems, validation]);
 }
 
-/** Loads what the deployment allows into the editor's checks; the checks that need it follow. */
-function useAddressPolicy() {
+/**
+ * Loads what the deployment allows and the workspace's AI providers into the editor's checks, so
+ * the problems list says what publishing would refuse; the checks that need them follow.
+ */
+function useWorkspaceChecks() {
   const setValidation = useEditorStore((state) => state.setValidation);
   const policy = useQuery({ queryKey: ['policy'], queryFn: api.policy, staleTime: Number.POSITIVE_INFINITY });
   const allowPrivateHttp = policy.data?.privateHttpAllowed;
+  const providers = useAiProviders().data;
+  const setAiStart = useEditorStore((state) => state.setAiStart);
   useEffect(() => {
-    if (allowPrivateHttp !== undefined) setValidation({ allowPrivateHttp });
-  }, [allowPrivateHttp, setValidation]);
+    const first = providers?.[0];
+    setAiStart(first === undefined ? null : { credentialId: first.id, model: first.defaultModel ?? '' });
+  }, [providers, setAiStart]);
+  useEffect(() => {
+    if (allowPrivateHttp === undefined) return;
+    setValidation({
+      allowPrivateHttp,
+      ...(providers === undefined
+        ? {}
+        : { aiCredentialIds: new Set(providers.map((provider) => provider.id)) }),
+    });
+  }, [allowPrivateHttp, providers, setValidation]);
   return useEditorStore((state) => state.validation);
 }

@@ -29,6 +29,19 @@ describe('document slice', () => {
     expect(nodes.filter((node) => node.selected).map((node) => node.id)).toEqual([id]);
   });
 
+  it('starts a new AI block with the workspace’s provider and its default model, other blocks as they are', () => {
+    const store = storeWithTemplate();
+    const provider = '5d1f6a3e-0000-4000-8000-000000000001';
+    const untouched = store.getState().addNode('ai_reply', { x: 0, y: 0 }) as string;
+    store.getState().setAiStart({ credentialId: provider, model: 'gpt-4o-mini' });
+    const reply = store.getState().addNode('ai_reply', { x: 0, y: 200 }) as string;
+    const message = store.getState().addNode('message', { x: 0, y: 400 }) as string;
+    const config = (id: string) => store.getState().nodes.find((node) => node.id === id)?.data;
+    expect(config(untouched)).toMatchObject({ config: { credentialId: '', model: '' } });
+    expect(config(reply)).toMatchObject({ config: { credentialId: provider, model: 'gpt-4o-mini' } });
+    expect(config(message)).not.toMatchObject({ config: { credentialId: provider } });
+  });
+
   it('changes a block’s settings only when they differ', () => {
     const store = storeWithTemplate();
     const block = store.getState().nodes.find(isFlowNode);

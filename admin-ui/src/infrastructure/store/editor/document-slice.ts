@@ -7,6 +7,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import {
+  type AiStart,
   type Canvas,
   type CanvasEdge,
   type CanvasFlowNode,
@@ -36,6 +37,9 @@ export interface DocumentSlice extends Canvas {
    * until the admin writes the variable's name themselves.
    */
   promptNamed: ReadonlySet<string>;
+  /** The provider (and its default model) a new AI block starts with, so it is valid at once. */
+  aiStart: AiStart | null;
+  setAiStart: (start: AiStart | null) => void;
   onNodesChange: (changes: NodeChange<CanvasNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<CanvasEdge>[]) => void;
   onConnect: (connection: Connection) => void;
@@ -81,6 +85,8 @@ export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits
     edges: [],
     revision: 0,
     promptNamed: new Set(),
+    aiStart: null,
+    setAiStart: (aiStart) => set({ aiStart }),
 
     onNodesChange: (changes) => {
       const { readOnly, nodes } = get();
@@ -114,7 +120,7 @@ export function createDocumentSlice(set: SetEditor, get: GetEditor, edits: Edits
       if (get().readOnly) return null;
       edits.record();
       const { nodes, edges } = get();
-      const block = createNode(type, position, nodes);
+      const block = createNode(type, position, nodes, get().aiStart);
       const deselected = nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
       const additions: CanvasNode[] = [{ ...block, selected: true }];
       let nextEdges = edges;
