@@ -54,7 +54,7 @@ function FieldRow({
       <div className="flex items-center gap-2">
         <Input
           aria-label={`Variable of field ${index + 1}`}
-          placeholder="name"
+          placeholder="variable_name"
           value={field.name}
           disabled={list.readOnly}
           onChange={(event) => edit({ name: event.target.value })}
@@ -82,7 +82,7 @@ function FieldRow({
       <Input
         className="h-8 text-xs"
         aria-label={`What field ${index + 1} holds`}
-        placeholder="The contact’s first name"
+        placeholder="What to look for, e.g. the service the contact asks for"
         value={field.description}
         disabled={list.readOnly}
         onChange={(event) => edit({ description: event.target.value })}
