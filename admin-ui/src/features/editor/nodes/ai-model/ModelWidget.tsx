@@ -46,6 +46,15 @@ export function ModelWidget({ spec }: { spec: FieldSpec }) {
     notes.push('This block reads a photo: pick a model that sees images (Parley cannot check this for you).');
   const help = notes.length === 0 ? undefined : notes.join(' ');
 
+  if (provider !== undefined && models.isPending) {
+    return (
+      <FieldShell id={id} title={spec.title} error={error} required={spec.required}>
+        <p id={id} className="text-sm text-muted-foreground">
+          Loading the models of {provider.name}…
+        </p>
+      </FieldShell>
+    );
+  }
   return (
     <FieldShell id={id} title={spec.title} help={help} error={error} required={spec.required}>
       {listed.length > 0 && (
