@@ -105,17 +105,15 @@ describe('AI blocks in the editor', () => {
     await settings.getByText('Ask an admin of this workspace to add one on the AI providers page.').waitFor();
     await pickModel('n1', 'gpt-4o-mini');
     await page.getByText('Flow created').waitFor({ state: 'detached', timeout: 15_000 });
-    await settings
-      .getByRole('combobox', { name: 'Model', exact: true })
-      .evaluate((element) => {
-        // Scrolls the settings panel alone (scrollIntoView would shift the whole page).
-        let panel = element.parentElement;
-        while (panel !== null && !['auto', 'scroll'].includes(getComputedStyle(panel).overflowY))
-          panel = panel.parentElement;
-        if (panel === null) return;
-        const offset = element.getBoundingClientRect().top - panel.getBoundingClientRect().top;
-        panel.scrollTop += offset - panel.clientHeight / 2;
-      });
+    await settings.getByRole('combobox', { name: 'Model', exact: true }).evaluate((element) => {
+      // Scrolls the settings panel alone (scrollIntoView would shift the whole page).
+      let panel = element.parentElement;
+      while (panel !== null && !['auto', 'scroll'].includes(getComputedStyle(panel).overflowY))
+        panel = panel.parentElement;
+      if (panel === null) return;
+      const offset = element.getBoundingClientRect().top - panel.getBoundingClientRect().top;
+      panel.scrollTop += offset - panel.clientHeight / 2;
+    });
     await screenshot(page, 'ai-block-model');
     await settings
       .getByRole('textbox', { name: 'Instructions' })
@@ -204,6 +202,57 @@ describe('AI blocks in the editor', () => {
     await page.getByText('Published: version 1').waitFor();
     expectNoConsoleErrors(errors);
   }, 90_000);
+
+  it('a block whose provider is not in the workspace is an error until one is picked', async () => {
+    // As a flow copied from another workspace arrives: its AI route names a provider this one lacks.
+    const token = await apiLogin(parley.url, parley.adminEmail, parley.adminPassword);
+    const definition = {
+      schemaVersion: 1,
+      name: 'Copied router',
+      triggers: [{ id: 't1', type: 'any_message', target: 'route' }],
+      nodes: [
+        {
+          id: 'route',
+          type: 'ai_classify',
+          position: { x: 0, y: 0 },
+          config: {
+            credentialId: '00000000-0000-4000-8000-000000000000',
+            model: 'gpt-4o-mini',
+            categories: [{ id: 'c1', name: 'Booking', description: 'Wants a visit' }],
+          },
+        },
+        { id: 'bye', type: 'end', position: { x: 0, y: 300 }, config: { text: 'Bye!' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'route', sourceHandle: 'c1', target: 'bye' },
+        { id: 'e2', source: 'route', sourceHandle: 'else', target: 'bye' },
+      ],
+    };
+    const flow = await apiCall<{ id: string }>(parley.url, token, 'POST', '/flows', {
+      name: definition.name,
+      definition,
+    });
+    const admin = await openPage(browser, parley.url);
+    await admin.page.setViewportSize(LAPTOP);
+    await signIn(admin.page, parley.adminEmail, parley.adminPassword);
+    await admin.page.goto(`/flows/${flow.id}`);
+    await admin.page.getByTestId('problems-summary').filter({ hasText: '1 error' }).waitFor();
+    await block(admin.page, 'route').click();
+    const panel = admin.page.getByRole('complementary', { name: /settings/ });
+    await panel
+      .getByText('This block’s AI provider is not set up in this workspace', { exact: false })
+      .first()
+      .waitFor();
+    await choose(panel, admin.page, 'AI provider', PROVIDER);
+    await admin.page.getByTestId('problems-summary').filter({ hasText: 'No problems' }).waitFor();
+    // The same kind of provider: the block keeps its model.
+    await block(admin.page, 'route').getByText('gpt-4o-mini', { exact: false }).waitFor();
+    // Admins are led to the page where providers are added.
+    await panel.getByRole('link', { name: 'Add one on the AI providers page' }).click();
+    await admin.page.getByRole('heading', { name: 'AI providers', exact: true }).waitFor();
+    expectNoConsoleErrors(admin.errors);
+    await admin.context.close();
+  }, 60_000);
 
   it('works on a phone: an AI block’s settings fit the screen', async () => {
     const phone = await openPage(browser, parley.url);

@@ -42,8 +42,9 @@ export function ProviderWidget({ spec }: { spec: FieldSpec }) {
     const provider = items.find((item) => item.id === picked);
     if (provider === undefined) return;
     const previous = items.find((item) => item.id === current);
-    // A model belongs to its kind of provider: switching kind takes the new provider's default.
-    const keepModel = model !== '' && previous?.kind === provider.kind;
+    // A model belongs to its kind of provider: switching kind takes the new provider's default. A
+    // block whose provider is gone (a copied flow) keeps its model: the list shows if it is offered.
+    const keepModel = model !== '' && (previous === undefined || previous.kind === provider.kind);
     patch(
       { credentialId: provider.id, model: keepModel ? model : (provider.defaultModel ?? '') },
       'credentialId',
