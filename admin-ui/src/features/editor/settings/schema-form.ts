@@ -81,6 +81,9 @@ export const OPTION_LABELS: Record<string, string> = {
   select: 'Dropdown',
   checkboxes: 'Checkboxes',
   file: 'File upload',
+  // An AI reply's memory.
+  block: 'What is said in this block',
+  conversation: 'The whole conversation so far',
 };
 
 function humanize(name: string): string {
