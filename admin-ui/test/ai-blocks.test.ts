@@ -247,6 +247,11 @@ describe('AI blocks in the editor', () => {
     await admin.page.getByTestId('problems-summary').filter({ hasText: 'No problems' }).waitFor();
     // The same kind of provider: the block keeps its model.
     await block(admin.page, 'route').getByText('gpt-4o-mini', { exact: false }).waitFor();
+    // A model the provider does not list (a local server's own) is typed.
+    await choose(panel, admin.page, 'Model', 'Another model: type its name');
+    await panel.getByRole('textbox', { name: 'Model name' }).fill('llama3.2-vision');
+    await block(admin.page, 'route').getByText('llama3.2-vision', { exact: false }).waitFor();
+    await admin.page.getByTestId('problems-summary').filter({ hasText: 'No problems' }).waitFor();
     // Admins are led to the page where providers are added.
     await panel.getByRole('link', { name: 'Add one on the AI providers page' }).click();
     await admin.page.getByRole('heading', { name: 'AI providers', exact: true }).waitFor();
