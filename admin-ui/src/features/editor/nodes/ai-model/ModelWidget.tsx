@@ -33,7 +33,7 @@ export function ModelWidget({ spec }: { spec: FieldSpec }) {
   const setModel = (name: string) => patch({ model: name }, 'model');
 
   const notes: string[] = [];
-  if (provider === undefined) notes.push('Pick a provider first: its models are listed here.');
+  if (providerId === '') notes.push('Pick a provider first: its models are listed here.');
   if (models.isError)
     notes.push(`Its models could not be listed: ${errorMessage(models.error)} Type the model’s name.`);
   if (models.data?.problem)
