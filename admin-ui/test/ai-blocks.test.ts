@@ -1,8 +1,8 @@
 /**
  * AI blocks in the editor, against the local provider stand-in: an admin adds a provider, an editor
  * adds an AI reply, an AI extract and an AI route from the palette (each starts with the provider),
- * picks their model from the provider's list, sees the problems clear and publishes. At a laptop's
- * 1280×720 and on a phone.
+ * picks their model from the provider's list, sees the problems clear, publishes, and talks with the
+ * AI reply in the live test. At a laptop's 1280×720 and on a phone.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,6 +200,48 @@ describe('AI blocks in the editor', () => {
     const publish = page.getByRole('dialog', { name: 'Publish version 1' });
     await publish.getByRole('button', { name: 'Publish version 1' }).click();
     await page.getByText('Published: version 1').waitFor();
+    expectNoConsoleErrors(errors);
+  }, 90_000);
+
+  it('talks with the AI reply in the live test, which shows what the model said and did', async () => {
+    standin.requests.length = 0;
+    standin.script(
+      { reply: { text: 'Hello! I am the Smile Dental assistant. What can I do for you?' } },
+      { reply: { toolCalls: [{ name: 'save_variables', arguments: { need: 'a cleaning' } }] } },
+      { reply: { toolCalls: [{ name: 'finish', arguments: {} }] } },
+      { reply: { json: { name: 'Ana', service: 'Cleaning' } } },
+      { reply: { json: { category: 'Booking' } } },
+    );
+    await page.getByRole('button', { name: 'Live test' }).click();
+    const live = page.getByRole('complementary', { name: 'Live test' });
+    const input = live.getByRole('textbox', { name: 'Your message' });
+    await expect.poll(() => input.isEnabled(), { timeout: 15_000 }).toBe(true);
+    await input.fill('hello');
+    await input.press('Enter');
+    await live.getByText('Hello! I am the Smile Dental assistant. What can I do for you?').waitFor();
+    await input.fill('I’m Ana, I would like a cleaning');
+    await input.press('Enter');
+    await live.getByText('Thanks, see you soon!').waitFor();
+    // What the AI blocks saved: the AI reply's variable, then the fields the AI extract filled.
+    const variables = live.getByRole('region', { name: 'Variables' });
+    await variables.getByText('a cleaning', { exact: true }).waitFor();
+    await variables.getByText('Ana', { exact: true }).waitFor();
+    await variables.getByText('Cleaning', { exact: true }).waitFor();
+    // What the model did shows between the messages: the tool it called, with its arguments.
+    const toolNote = live.locator('[data-testid="live-note"][data-kind="ai_tool_call"]').first();
+    expect(await toolNote.textContent()).toContain('called “save_variables” with {"need":"a cleaning"}');
+    // The model was asked with the block's instructions, on the picked model.
+    const calls = standin.requests.filter((request) => request.method === 'POST');
+    expect(calls.map((request) => request.body.model)).toEqual([
+      'gpt-4o-mini',
+      'gpt-4o-mini',
+      'gpt-4o-mini',
+      'gpt-4o',
+      'gpt-4o-mini',
+    ]);
+    expect(JSON.stringify(calls[0]?.body)).toContain('You are the booking assistant of Smile Dental.');
+    await page.getByText('Version 1 is published').waitFor({ state: 'detached', timeout: 15_000 });
+    await screenshot(page, 'ai-live-test');
     expectNoConsoleErrors(errors);
   }, 90_000);
 
