@@ -4,8 +4,9 @@ import { type AiStandin, startAiStandin } from '../../test/support/ai-standin.js
 import { type Client, startTestApi, type TestApi } from './support/test-api.js';
 
 /**
- * AI blocks in flows through the API: editors pick providers and models (never seeing a key), and a
- * block whose provider is not in the workspace is an error that blocks publishing.
+ * AI blocks in flows through the API: editors pick providers and models (never seeing a key), a
+ * block whose provider is not in the workspace is an error that blocks publishing, and an AI reply's
+ * tool headers are kept like an HTTP request's.
  */
 let api: TestApi;
 let standin: AiStandin;
@@ -142,5 +143,26 @@ describe('AI blocks in flows', () => {
     // Its own workspace publishes the same document.
     const home = await editor.call('post', '/flows/import', aiFlow('Copied home', providerId));
     expect((await editor.call('post', `/flows/${home.body.id}/publish`)).status).toBe(201);
+  });
+
+  it('keeps an AI reply’s tool headers encrypted, and never sends them back', async () => {
+    const secret = 'Bearer tool-secret-9f2c';
+    const definition = aiFlow('Tools with a key', providerId);
+    Object.assign(definition.nodes[0]?.config as object, {
+      tools: [
+        { name: 'free_slots', description: 'Lists the free visit times.', url: `${standin.url}/slots` },
+      ],
+      headers: { Authorization: secret },
+    });
+    const flow = await editor.call('post', '/flows', { name: 'Tools with a key', definition });
+    expect(flow.status).toBe(201);
+    expect(JSON.stringify(flow.body)).not.toContain(secret);
+    const read = await editor.call('get', `/flows/${flow.body.id}`);
+    expect(read.body.draft.definition.nodes[0].config.headers).toEqual({ Authorization: { secret: true } });
+    const { rows } = await api.db.query<{ draft: unknown }>('select draft from flows where id = $1', [
+      flow.body.id,
+    ]);
+    expect(JSON.stringify(rows[0]?.draft)).not.toContain(secret);
+    expect((await editor.call('post', `/flows/${flow.body.id}/publish`)).status).toBe(201);
   });
 });
