@@ -171,3 +171,21 @@ describe('ai_extract', () => {
     expect(call?.call.messages).toEqual([{ role: 'user', text: '(The contact sent only the photo.)' }]);
   });
 });
+
+describe('ai_extract answers', () => {
+  it('counts the extracted values among the conversation’s answers', () => {
+    const flow = flowWith();
+    const done = step(
+      flow,
+      refusedAnswer(flow).state,
+      answer(extracted({ name: 'Ana', day: '2026-12-07', service: 'cleaning' })),
+      T0 + 2,
+    );
+    expect(done.effects).toContainEqual(
+      expect.objectContaining({
+        type: 'conversation_ended',
+        answers: { name: 'Ana', day: '2026-12-07', service: 'cleaning' },
+      }),
+    );
+  });
+});

@@ -55,6 +55,13 @@ export interface AskedAnswer {
   question: QuestionConfig;
 }
 
+/** An answer a node stores without asking for it: its variable, a column title, its JSON Schema. */
+export interface StoredAnswer {
+  variable: string;
+  title: string;
+  answer: { type: string } & Record<string, unknown>;
+}
+
 /** What a publish check may ask about the rest of the flow. */
 export interface PublishCheckContext {
   /** Pointer of the node, e.g. `/nodes/3`. */
@@ -100,6 +107,11 @@ export interface NodeDefinition<S extends TSchema = TSchema, U extends SettingsU
   sends?: (config: Static<S>) => number;
   /** The answer the node asks for and stores, if it asks one. */
   asks?: (config: Static<S>) => AskedAnswer;
+  /**
+   * Answers the node stores without asking (the values an AI block reads from the contact's
+   * words): they go with the conversation's response and its exports like asked answers.
+   */
+  stores?: (config: Static<S>) => StoredAnswer[];
   /** A short text to tell the node apart in reports. */
   summary?: (config: Static<S>) => string | undefined;
   /** A config field holding a record of secret values: stored encrypted, shown masked. */

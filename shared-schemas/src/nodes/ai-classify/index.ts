@@ -97,6 +97,10 @@ export const aiClassifyNode = defineNode({
     defines: config.saveAs === undefined ? [] : [config.saveAs],
   }),
   stops: 'wait',
+  stores: (config) =>
+    config.saveAs === undefined
+      ? []
+      : [{ variable: config.saveAs, title: 'Category', answer: { type: 'string' } }],
   summary: (config) => config.categories.map((category) => category.name).join(' / '),
   check: (config, ctx) => [
     ...missingCredential(config, ctx),

@@ -123,6 +123,12 @@ export const aiExtractNode = defineNode({
     defines: config.fields.map((field) => field.name),
   }),
   stops: 'wait',
+  stores: (config) =>
+    config.fields.map((field) => ({
+      variable: field.name,
+      title: field.description || field.name,
+      answer: fieldSchema(field) as { type: string },
+    })),
   summary: (config) => config.fields.map((field) => field.name).join(', '),
   unsetOn: (config) => ({ invalid: config.fields.map((field) => field.name) }),
   unconnected: () => ({

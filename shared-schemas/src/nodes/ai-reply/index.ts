@@ -147,6 +147,12 @@ export const aiReplyNode = defineNode({
     defines: (config.saveVariables ?? []).map((variable) => variable.name),
   }),
   stops: 'wait',
+  stores: (config) =>
+    (config.saveVariables ?? []).map((variable) => ({
+      variable: variable.name,
+      title: variable.description || variable.name,
+      answer: { type: 'string' },
+    })),
   summary: (config) => config.goal,
   secretRecord: 'headers',
   unsetOn: (config) => {
