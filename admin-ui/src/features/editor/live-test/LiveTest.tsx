@@ -58,18 +58,35 @@ function replyEntries(reply: SimulatorReply, nextKey: () => number): Entry[] {
   ];
 }
 
+/** Notes that only say what happened (a tool the model called): muted, not a warning. */
+const INFORMATIVE: ReadonlySet<TurnNote['kind']> = new Set(['ai_tool_call', 'ai_retried']);
+
 function NoteLine({ note, onShow }: { note: TurnNote; onShow: (nodeId: string) => void }) {
+  const informative = INFORMATIVE.has(note.kind);
   return (
     <li className="my-1 flex justify-center" data-testid="live-note" data-kind={note.kind}>
-      <p className="flex max-w-[92%] items-start gap-1.5 rounded-md border border-amber-200 bg-amber-50/95 px-2.5 py-1.5 text-[12px] leading-snug text-amber-950 shadow-sm">
-        <Info className="mt-0.5 size-3.5 shrink-0 text-amber-700" aria-hidden />
+      <p
+        className={cn(
+          'flex max-w-[92%] items-start gap-1.5 rounded-md border px-2.5 py-1.5 text-[12px] leading-snug shadow-sm',
+          informative
+            ? 'border-slate-300/70 bg-slate-50/95 text-slate-700'
+            : 'border-amber-200 bg-amber-50/95 text-amber-950',
+        )}
+      >
+        <Info
+          className={cn('mt-0.5 size-3.5 shrink-0', informative ? 'text-slate-500' : 'text-amber-700')}
+          aria-hidden
+        />
         <span>
           <span className="sr-only">Note for you: </span>
           {note.text}{' '}
           <button
             type="button"
             onClick={() => onShow(note.nodeId)}
-            className="cursor-pointer font-medium text-amber-800 underline underline-offset-2 hover:text-amber-950"
+            className={cn(
+              'cursor-pointer font-medium underline underline-offset-2',
+              informative ? 'text-slate-700 hover:text-slate-950' : 'text-amber-800 hover:text-amber-950',
+            )}
           >
             Show the block
           </button>
