@@ -1,7 +1,7 @@
 import type { InboxEvent } from '@parley/contract';
 import { useEffect, useRef } from 'react';
 import { create } from 'zustand';
-import { sessionStore } from '../store/session-store';
+import { hasRole, sessionStore } from '../store/session-store';
 import { ApiError, streamEvents } from './client';
 
 /**
@@ -101,12 +101,19 @@ function start(): void {
   setStatus('connecting');
   follow();
   let { token, workspaceId } = sessionStore.getState();
-  // Events are per workspace: a switch (or a new sign-in) follows the new one's stream.
+  // Events are per workspace: a switch (or a new sign-in) follows the new one's stream, once the
+  // person's role there is known and lets them hear it (a viewer would only be refused).
   stopSessionWatch = sessionStore.subscribe((session) => {
+    if (session.token === null) {
+      stop();
+      return;
+    }
     if (session.token === token && session.workspaceId === workspaceId) return;
+    controller?.abort();
+    clearTimeout(retryTimer);
+    if (session.me === null) return;
     ({ token, workspaceId } = session);
-    if (token === null) stop();
-    else follow();
+    if (hasRole(session.me, 'agent')) follow();
   });
 }
 
