@@ -51,7 +51,12 @@ describe('parley simulate with a model script', () => {
     expect(jsonLines(result.stdout)).toStrictEqual([
       { type: 'user', text: 'I need an appointment' },
       { type: 'message', text: "Let's book a visit (Booking)." },
-      { type: 'result', status: 'completed', answers: {}, variables: { topic: 'Booking' } },
+      {
+        type: 'result',
+        status: 'completed',
+        answers: { topic: 'Booking' },
+        variables: { topic: 'Booking' },
+      },
     ]);
   });
 
@@ -134,7 +139,7 @@ describe('parley simulate with a model script', () => {
       expect(jsonLines(allowed.stdout).at(-1)).toStrictEqual({
         type: 'result',
         status: 'completed',
-        answers: {},
+        answers: { slot: 'Monday 10:00' },
         variables: { slot: 'Monday 10:00' },
       });
 
