@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { answerColumns } from './answer-columns.js';
 
 const version = (nodes: unknown[]) => ({
+  version: 1,
+  status: 'published' as const,
   definition: {
     schemaVersion: 1,
     name: 'Clinic',
