@@ -245,38 +245,37 @@ function onMessage(turn: Turn, event: MessageEvent): void {
   }
 }
 
-function onHttpResult(turn: Turn, requestId: string, result: HttpOutcome): void {
+type Waiting = NonNullable<ReturnType<typeof waitingAt>>;
+
+/**
+ * Hands the result of an effect (an http request, a model call) to the node the active
+ * conversation waits at; `ignored` goes to the log when no node takes it.
+ */
+function onResult(
+  turn: Turn,
+  ignored: string,
+  take: (waiting: Waiting, conversation: Conversation) => Resumption<Wait> | undefined,
+): void {
   const conversation = turn.state.conversation;
   const waiting = conversation?.status === 'active' ? waitingAt(turn, conversation) : null;
-  const resumption = waiting?.resume.onHttpResult?.(
-    waiting.node,
-    conversation as Conversation,
-    waiting.wait,
-    { requestId, result },
+  const resumption = waiting === null || conversation === null ? undefined : take(waiting, conversation);
+  if (resumption === undefined) turn.log.push(ignored);
+  else resumeWith(turn, conversation as Conversation, resumption);
+}
+
+function onHttpResult(turn: Turn, requestId: string, result: HttpOutcome): void {
+  onResult(
     turn,
+    `http result ${requestId} arrived for no waiting request; ignored`,
+    (waiting, conversation) =>
+      waiting.resume.onHttpResult?.(waiting.node, conversation, waiting.wait, { requestId, result }, turn),
   );
-  if (resumption === undefined) {
-    turn.log.push(`http result ${requestId} arrived for no waiting request; ignored`);
-  } else {
-    resumeWith(turn, conversation as Conversation, resumption);
-  }
 }
 
 function onAiResult(turn: Turn, requestId: string, result: AiOutcome): void {
-  const conversation = turn.state.conversation;
-  const waiting = conversation?.status === 'active' ? waitingAt(turn, conversation) : null;
-  const resumption = waiting?.resume.onAiResult?.(
-    waiting.node,
-    conversation as Conversation,
-    waiting.wait,
-    { requestId, result },
-    turn,
+  onResult(turn, `ai result ${requestId} arrived for no waiting call; ignored`, (waiting, conversation) =>
+    waiting.resume.onAiResult?.(waiting.node, conversation, waiting.wait, { requestId, result }, turn),
   );
-  if (resumption === undefined) {
-    turn.log.push(`ai result ${requestId} arrived for no waiting call; ignored`);
-  } else {
-    resumeWith(turn, conversation as Conversation, resumption);
-  }
 }
 
 function onRelease(turn: Turn): void {

@@ -1,8 +1,9 @@
-import { type FlowNode, nodeName } from '@parley/schemas';
+import { type FlowNode, nodeName, renderTemplate } from '@parley/schemas';
 import type { AiCallEffect, AiOutcome, AiToolCallRecord } from '../events.js';
+import type { Resumption, WaitBase } from '../nodes/node-executor.js';
 import { addNote, wentOnBy } from '../notes.js';
 import type { Conversation } from '../state.js';
-import type { Turn } from '../turn.js';
+import { scopeOf, type Turn } from '../turn.js';
 
 /** How long one model call (its tool calls and provider retries included) may take. */
 export const AI_CALL_TIMEOUT_MS = 60_000;
@@ -35,9 +36,27 @@ export function todayLine(turn: Turn): string {
 }
 
 /** The text an AI block reads: its own template, else this turn's message, else the contact's last. */
-export function sourceText(turn: Turn, conversation: Conversation, rendered: string | undefined): string {
-  if (rendered !== undefined && rendered.trim() !== '') return rendered;
+export function sourceText(turn: Turn, conversation: Conversation, template: string | undefined): string {
+  const rendered = template === undefined ? '' : renderTemplate(template, scopeOf(turn, conversation));
+  if (rendered.trim() !== '') return rendered;
   return turn.contactText ?? conversation.lastText ?? '';
+}
+
+/** A block's extra instructions as the last lines of its system prompt (none when empty). */
+export function instructionLines(
+  turn: Turn,
+  conversation: Conversation,
+  instructions: string | undefined,
+): string[] {
+  if (instructions === undefined || instructions.trim() === '') return [];
+  return ['', renderTemplate(instructions, scopeOf(turn, conversation))];
+}
+
+/** A result for a call the block no longer waits for (an earlier one's), to ignore; else null. */
+export function otherCall<W extends WaitBase>(wait: { requestId: string | null }, requestId: string): Resumption<W> | null {
+  return wait.requestId === requestId
+    ? null
+    : { kind: 'ignore', reason: `ai result ${requestId} arrived for no waiting call; ignored` };
 }
 
 function shortJson(value: unknown, limit = 300): string {

@@ -1,7 +1,15 @@
-import { classificationSchema, renderTemplate } from '@parley/schemas';
-import { AI_CALL_TIMEOUT_MS, noteCall, noteFailure, requestModel, sourceText } from '../ai/ai-call.js';
+import { classificationSchema } from '@parley/schemas';
+import {
+  AI_CALL_TIMEOUT_MS,
+  instructionLines,
+  noteCall,
+  noteFailure,
+  otherCall,
+  requestModel,
+  sourceText,
+} from '../ai/ai-call.js';
 import type { Conversation } from '../state.js';
-import { scopeOf, type Turn, targetOf } from '../turn.js';
+import { type Turn, targetOf } from '../turn.js';
 import type { NodeExecutor, NodeOf } from './node-executor.js';
 
 export interface AiClassifyWait {
@@ -20,18 +28,14 @@ function systemPrompt(node: Node, conversation: Conversation, turn: Turn): strin
     'You sort what a contact wrote into one of these categories, by what they want:',
     ...categories.map((category) => `- ${category.name}: ${category.description}`),
     'Answer with the category’s name exactly as written, or “none of these” when none fits.',
-    ...(instructions === undefined || instructions.trim() === ''
-      ? []
-      : ['', renderTemplate(instructions, scopeOf(turn, conversation))]),
+    ...instructionLines(turn, conversation, instructions),
   ].join('\n');
 }
 
 export const aiClassifyExecutor: NodeExecutor<'ai_classify', AiClassifyWait> = {
   run: (node, conversation, turn) => {
     const { config } = node;
-    const source =
-      config.source === undefined ? undefined : renderTemplate(config.source, scopeOf(turn, conversation));
-    const text = sourceText(turn, conversation, source);
+    const text = sourceText(turn, conversation, config.source);
     if (text.trim() === '') {
       noteFailure(
         turn,
@@ -59,9 +63,8 @@ export const aiClassifyExecutor: NodeExecutor<'ai_classify', AiClassifyWait> = {
     // Waiting on its own model call, the conversation is not idle and must not expire.
     idle: false,
     onAiResult: (node, conversation, wait, { requestId, result }, turn) => {
-      if (wait.requestId !== requestId) {
-        return { kind: 'ignore', reason: `ai result ${requestId} arrived for no waiting call; ignored` };
-      }
+      const stale = otherCall<typeof wait>(wait, requestId);
+      if (stale !== null) return stale;
       noteCall(turn, node, result);
       const { categories, saveAs } = node.config;
       const answer = result.ok ? result.output?.category : undefined;

@@ -1,15 +1,17 @@
-import { extractionSchema, nodeName, renderTemplate } from '@parley/schemas';
+import { extractionSchema, nodeName } from '@parley/schemas';
 import {
   AI_CALL_TIMEOUT_MS,
+  instructionLines,
   noteCall,
   noteFailure,
+  otherCall,
   requestModel,
   sourceText,
   todayLine,
 } from '../ai/ai-call.js';
 import { addNote } from '../notes.js';
 import type { Conversation } from '../state.js';
-import { scopeOf, type Turn, targetOf } from '../turn.js';
+import { type Turn, targetOf } from '../turn.js';
 import type { NodeExecutor, NodeOf, Resumption } from './node-executor.js';
 
 export interface AiExtractWait {
@@ -40,9 +42,7 @@ function systemPrompt(node: Node, conversation: Conversation, turn: Turn): strin
       (field) =>
         `- ${field.name} (${field.type === 'choice' ? `one of: ${(field.options ?? []).join(', ')}` : field.type}): ${field.description}`,
     ),
-    ...(instructions === undefined || instructions.trim() === ''
-      ? []
-      : ['', renderTemplate(instructions, scopeOf(turn, conversation))]),
+    ...instructionLines(turn, conversation, instructions),
   ].join('\n');
 }
 
@@ -56,9 +56,7 @@ function invalid(node: Node, turn: Turn, why: string): Resumption<AiExtractWait>
 export const aiExtractExecutor: NodeExecutor<'ai_extract', AiExtractWait> = {
   run: (node, conversation, turn) => {
     const { config } = node;
-    const source =
-      config.source === undefined ? undefined : renderTemplate(config.source, scopeOf(turn, conversation));
-    const text = sourceText(turn, conversation, source);
+    const text = sourceText(turn, conversation, config.source);
     const image = config.imageFrom === undefined ? null : mediaOf(conversation.variables[config.imageFrom]);
     const nothing =
       config.imageFrom !== undefined && image === null
@@ -87,9 +85,8 @@ export const aiExtractExecutor: NodeExecutor<'ai_extract', AiExtractWait> = {
     // Waiting on its own model call, the conversation is not idle and must not expire.
     idle: false,
     onAiResult: (node, conversation, wait, { requestId, result }, turn) => {
-      if (wait.requestId !== requestId) {
-        return { kind: 'ignore', reason: `ai result ${requestId} arrived for no waiting call; ignored` };
-      }
+      const stale = otherCall<typeof wait>(wait, requestId);
+      if (stale !== null) return stale;
       noteCall(turn, node, result);
       if (!result.ok) return invalid(node, turn, result.error);
       for (const [name, why] of Object.entries(result.refused ?? {})) {

@@ -3,6 +3,7 @@ import {
   AI_CALL_TIMEOUT_MS,
   noteCall,
   noteFailure,
+  otherCall,
   requestModel,
   todayLine,
   tokensOf,
@@ -187,9 +188,8 @@ export const aiReplyExecutor: NodeExecutor<'ai_reply', AiReplyWait> = {
       return answerContact(node, conversation, turn, wait, [text]);
     },
     onAiResult: (node, conversation, wait, { requestId, result }, turn) => {
-      if (wait.requestId !== requestId) {
-        return { kind: 'ignore', reason: `ai result ${requestId} arrived for no waiting call; ignored` };
-      }
+      const stale = otherCall<typeof wait>(wait, requestId);
+      if (stale !== null) return stale;
       noteCall(turn, node, result);
       const tokens = wait.tokens + tokensOf(result);
       if (!result.ok) return fail(node, turn, result.error);
