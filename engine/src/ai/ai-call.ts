@@ -53,7 +53,10 @@ export function instructionLines(
 }
 
 /** A result for a call the block no longer waits for (an earlier one's), to ignore; else null. */
-export function otherCall<W extends WaitBase>(wait: { requestId: string | null }, requestId: string): Resumption<W> | null {
+export function otherCall<W extends WaitBase>(
+  wait: { requestId: string | null },
+  requestId: string,
+): Resumption<W> | null {
   return wait.requestId === requestId
     ? null
     : { kind: 'ignore', reason: `ai result ${requestId} arrived for no waiting call; ignored` };
