@@ -28,6 +28,24 @@ export const AI_MODEL_UI = {
   model: { 'ui:widget': 'own', 'ui:title': 'Model' },
 } as const;
 
+/** The settings hints of a block's extra instructions (AI extract, AI route). */
+export const AI_INSTRUCTIONS_UI = {
+  'ui:widget': 'textarea',
+  'ui:title': 'Extra instructions',
+  'ui:help': 'Optional. {{variable}} values are filled in.',
+} as const;
+
+/** The templates of a block that reads text: its source and extra instructions, when set. */
+export function readTemplates(config: { source?: string; instructions?: string }): {
+  pointer: string;
+  text: string;
+}[] {
+  return [
+    ...(config.source === undefined ? [] : [{ pointer: '/source', text: config.source }]),
+    ...(config.instructions === undefined ? [] : [{ pointer: '/instructions', text: config.instructions }]),
+  ];
+}
+
 /**
  * A block whose provider is not in this workspace (removed, or the flow came from elsewhere) would
  * fail every call: an error that blocks publishing. Checked only where the caller knows the

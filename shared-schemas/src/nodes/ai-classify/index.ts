@@ -1,12 +1,14 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { error, type Problem } from '../../validation/problem.js';
 import {
+  AI_INSTRUCTIONS_UI,
   AI_MODEL_UI,
   AiCredentialId,
   AiInstructions,
   AiModelName,
   AiSource,
   missingCredential,
+  readTemplates,
 } from '../ai-model.js';
 import { defineNode } from '../node-definition.js';
 import { RESERVED_HANDLES, VariableName } from '../shared.js';
@@ -70,11 +72,7 @@ export const aiClassifyNode = defineNode({
       'ui:help': 'One outcome each; “Else” when none fits.',
     },
     saveAs: { 'ui:title': 'Save category as', 'ui:help': 'Optional: stores the chosen category’s name.' },
-    instructions: {
-      'ui:widget': 'textarea',
-      'ui:title': 'Extra instructions',
-      'ui:help': 'Optional. {{variable}} values are filled in.',
-    },
+    instructions: AI_INSTRUCTIONS_UI,
   },
   defaults: () => ({
     credentialId: '',
@@ -89,10 +87,7 @@ export const aiClassifyNode = defineNode({
     { id: 'else', label: 'Else' },
   ],
   references: (config) => ({
-    templates: [
-      ...(config.source === undefined ? [] : [{ pointer: '/source', text: config.source }]),
-      ...(config.instructions === undefined ? [] : [{ pointer: '/instructions', text: config.instructions }]),
-    ],
+    templates: readTemplates(config),
     reads: [],
     defines: config.saveAs === undefined ? [] : [config.saveAs],
   }),

@@ -1,12 +1,14 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { error, type Problem } from '../../validation/problem.js';
 import {
+  AI_INSTRUCTIONS_UI,
   AI_MODEL_UI,
   AiCredentialId,
   AiInstructions,
   AiModelName,
   AiSource,
   missingCredential,
+  readTemplates,
 } from '../ai-model.js';
 import { defineNode } from '../node-definition.js';
 import { duplicateNames, VariableName } from '../shared.js';
@@ -97,11 +99,7 @@ export const aiExtractNode = defineNode({
       'ui:help': 'Optional: the variable of a question that takes a photo. Needs a model that sees images.',
     },
     fields: { 'ui:widget': 'own', 'ui:title': 'Fields' },
-    instructions: {
-      'ui:widget': 'textarea',
-      'ui:title': 'Extra instructions',
-      'ui:help': 'Optional. {{variable}} values are filled in.',
-    },
+    instructions: AI_INSTRUCTIONS_UI,
   },
   defaults: () => ({
     credentialId: '',
@@ -115,10 +113,7 @@ export const aiExtractNode = defineNode({
     { id: 'invalid', label: 'Not found' },
   ],
   references: (config) => ({
-    templates: [
-      ...(config.source === undefined ? [] : [{ pointer: '/source', text: config.source }]),
-      ...(config.instructions === undefined ? [] : [{ pointer: '/instructions', text: config.instructions }]),
-    ],
+    templates: readTemplates(config),
     reads: config.imageFrom === undefined ? [] : [{ pointer: '/imageFrom', path: config.imageFrom }],
     defines: config.fields.map((field) => field.name),
   }),
