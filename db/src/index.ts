@@ -34,3 +34,4 @@ export {
   type SecretKey,
 } from './secret-cipher.js';
 export { resolveSecretKey } from './secret-key.js';
+export { isUuid } from './uuid.js';

@@ -10,7 +10,7 @@ import {
   SignInRefused,
   Unauthenticated,
 } from '@parley/contract';
-import type { Db } from '@parley/db';
+import { type Db, isUuid } from '@parley/db';
 import {
   createRemoteJWKSet,
   decodeJwt,
@@ -34,8 +34,6 @@ import { TOKEN_ISSUER, TOKEN_TTL_SECONDS, type TokenSigner } from './tokens.js';
 
 /** A key's last use is written at most this often (per process; the SQL also skips fresher ones). */
 const KEY_USE_RECORD_MS = 60_000;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Supabase Auth: tokens signed with the project's JWT secret (HS256), or by its published keys (JWKS). */
 export interface SupabaseAuthSettings {
@@ -274,7 +272,7 @@ export class AuthService {
   ): Promise<Caller> {
     const token = bearerToken(authorization);
     const workspaceId = workspaceHeader === undefined || workspaceHeader === '' ? null : workspaceHeader;
-    if (workspaceId !== null && !UUID.test(workspaceId)) throw new NotFound('Workspace');
+    if (workspaceId !== null && !isUuid(workspaceId)) throw new NotFound('Workspace');
     const cached = this.callers.get(token, workspaceId);
     if (cached !== undefined) {
       if (cached.apiKeyId !== null) await this.recordKeyUse(cached.apiKeyId);
@@ -415,7 +413,7 @@ export class AuthService {
     const sub = payload.sub as string;
     if (payload.role !== 'authenticated')
       return this.refuseSupabase(`its role is ${String(payload.role)}`, sub);
-    if (!UUID.test(sub)) return this.refuseSupabase('its subject is not a Supabase user id', sub);
+    if (!isUuid(sub)) return this.refuseSupabase('its subject is not a Supabase user id', sub);
     const identity = (user: { id: string }) => ({
       userId: user.id,
       sessionId: null,

@@ -1,4 +1,5 @@
 import { type ConversationNote, ConversationNotFound, Invalid, InvalidCursor } from '@parley/contract';
+import { isUuid } from '@parley/db';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import type {
@@ -10,8 +11,6 @@ import type {
   TranscriptMessage,
 } from './conversations.repository.js';
 import { answersByLabel, readableEndReason, stepName } from './transcript-names.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The opaque cursor of a page: where the next one starts. */
 export function encodeCursor(position: PagePosition): string {
@@ -25,7 +24,7 @@ export function decodeCursor(cursor: string): PagePosition {
       typeof startedAt === 'string' &&
       !Number.isNaN(Date.parse(startedAt)) &&
       typeof id === 'string' &&
-      UUID.test(id)
+      isUuid(id)
     ) {
       return { startedAt, id };
     }

@@ -1,4 +1,5 @@
 import { FlowNotFound, InvalidCursor } from '@parley/contract';
+import { isUuid } from '@parley/db';
 import type { ApiContext } from '../../api-context.js';
 import type { Caller } from '../../http/route.js';
 import { type AnswerColumn, answerColumns } from './answer-columns.js';
@@ -33,8 +34,6 @@ export const itemOf = (record: ResponseRecord): ResponseItem => ({
 });
 
 const ISO_MICROS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The opaque cursor of a page: the position of its last row. */
 export function encodeCursor(position: ResponsePosition): string {
   return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
@@ -43,7 +42,7 @@ export function encodeCursor(position: ResponsePosition): string {
 export function decodeCursor(cursor: string): ResponsePosition {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && ISO_MICROS.test(at) && typeof id === 'string' && UUID.test(id))
+    if (typeof at === 'string' && ISO_MICROS.test(at) && typeof id === 'string' && isUuid(id))
       return { at, id };
   } catch {
     // falls through to the error below

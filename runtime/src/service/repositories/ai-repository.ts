@@ -1,5 +1,5 @@
 import type { AiProviderKind } from '@parley/contract';
-import type { Queryable } from '@parley/db';
+import { isUuid, type Queryable } from '@parley/db';
 import type { AiTurn } from '@parley/engine';
 
 /** A workspace's AI provider as a call needs it; the key still sealed. */
@@ -26,8 +26,6 @@ export interface AiUsageRow {
   latencyMs: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** How many earlier messages an AI block may read of its conversation. */
 export const TRANSCRIPT_LIMIT = 30;
 
@@ -35,7 +33,7 @@ export const TRANSCRIPT_LIMIT = 30;
 export class AiRepository {
   /** The credential, only when it belongs to this workspace (an id from elsewhere finds nothing). */
   async credential(db: Queryable, workspaceId: string, id: string): Promise<AiCredentialRow | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const { rows } = await db.query<{
       name: string;
       kind: AiProviderKind;

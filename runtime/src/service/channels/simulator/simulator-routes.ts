@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Bus, busChannels, subscribe } from '@parley/bus';
 import { Conflict, Invalid, NumberNotFound } from '@parley/contract';
-import type { Db } from '@parley/db';
+import { type Db, isUuid } from '@parley/db';
 import { createAjv } from '@parley/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import { type Request, type Response, Router } from 'express';
@@ -40,8 +40,6 @@ const InboundBody = Type.Object(
 type InboundBody = Static<typeof InboundBody>;
 
 const validateInbound = createAjv().compile<InboundBody>(InboundBody);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 interface SimulatorRouteDeps {
   host: ChannelHost;
   bus: Bus;
@@ -60,7 +58,7 @@ interface SimulatorRouteDeps {
  */
 async function simulatorNumberOf(deps: SimulatorRouteDeps, request: Request): Promise<string> {
   const numberId = String(request.params.numberId);
-  if (!UUID.test(numberId)) throw new NumberNotFound();
+  if (!isUuid(numberId)) throw new NumberNotFound();
   const info = await deps.numberInfo(numberId);
   if (info === null) throw new NumberNotFound();
   if (info.channel !== 'simulator') {
