@@ -20,8 +20,6 @@ export interface AiReplyWait {
   requestId: string | null;
   /** The block's memory: the contact's messages and the model's replies. */
   history: AiTurn[];
-  /** Messages of the contact the model answered so far (the turn budget). */
-  replies: number;
   tokens: number;
   /** When the block's time budget runs out. */
   until: number;
@@ -132,7 +130,8 @@ function answerContact(
   texts: string[],
 ): Resumption<AiReplyWait> {
   const { maxTurns } = budgets(node.config);
-  if (wait.replies >= maxTurns) {
+  // The model's replies so far are its lines in the memory (the turn budget).
+  if (wait.history.filter((turn) => turn.role === 'assistant').length >= maxTurns) {
     return fail(node, turn, `It answered ${maxTurns} messages without reaching its goal (its reply budget)`);
   }
   const history = [...wait.history, ...texts.map((text) => ({ role: 'user' as const, text }))];
@@ -163,7 +162,6 @@ export const aiReplyExecutor: NodeExecutor<'ai_reply', AiReplyWait> = {
       nodeId: node.id,
       requestId: null,
       history: [{ role: 'user', text: opening }],
-      replies: 0,
       tokens: 0,
       until: turn.now + budgets(node.config).maxMinutes * 60_000,
       queued: [],
@@ -228,7 +226,6 @@ export const aiReplyExecutor: NodeExecutor<'ai_reply', AiReplyWait> = {
         ...wait,
         requestId: null,
         history: [...wait.history, said],
-        replies: wait.replies + 1,
         tokens,
         ...(wait.transcriptUntil === undefined && result.transcriptUntil !== undefined
           ? { transcriptUntil: result.transcriptUntil }
